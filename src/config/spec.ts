@@ -1,0 +1,155 @@
+// The normalized, frozen spec: what the runtime consumes. Every default is filled in, every
+// duration is milliseconds, every size is bytes, every path is absolute, every env is complete.
+// The user-facing YAML shape lives in `spec-types.generated.ts` (derived from the JSON Schema);
+// this file is the internal shape that `normalize()` produces from it.
+
+/** A position in a spec file, 1-based, used to point errors and events at their source. */
+export interface SourcePos {
+  readonly file: string;
+  readonly line: number;
+  readonly col: number;
+}
+
+/** A command to run: through a shell (string form) or exec'd directly (array form). */
+export type Command =
+  | { readonly kind: 'shell'; readonly shell: string; readonly script: string }
+  | { readonly kind: 'exec'; readonly file: string; readonly args: readonly string[] };
+
+export type RestartPolicyName = 'always' | 'on-failure' | 'never';
+
+export interface BackoffSpec {
+  readonly initialMs: number;
+  readonly factor: number;
+  readonly maxMs: number;
+}
+
+export interface RestartSpec {
+  readonly policy: RestartPolicyName;
+  readonly maxRestarts: number;
+  readonly backoff: BackoffSpec;
+  readonly resetAfterMs: number;
+  readonly successCodes: readonly number[];
+}
+
+export interface StopSpec {
+  /** A signal name such as `SIGTERM`. */
+  readonly signal: NodeJS.Signals;
+  readonly timeoutMs: number;
+}
+
+export type ProbeCheck =
+  | { readonly kind: 'exec'; readonly command: Command }
+  | { readonly kind: 'http'; readonly url: string }
+  | { readonly kind: 'tcp'; readonly host: string; readonly port: number }
+  | { readonly kind: 'log'; readonly pattern: string };
+
+export interface ProbeSpec {
+  readonly check: ProbeCheck;
+  readonly intervalMs: number;
+  readonly timeoutMs: number;
+  readonly initialDelayMs: number;
+  readonly failureThreshold: number;
+  readonly successThreshold: number;
+}
+
+export interface HealthSpec {
+  readonly readiness?: ProbeSpec;
+  readonly liveness?: ProbeSpec;
+}
+
+export type DependencyCondition = 'started' | 'healthy' | 'completed';
+
+/** A dependency on a unit name as written: a process, a pipeline or a pool (meaning every instance). */
+export interface Dependency {
+  readonly name: string;
+  readonly condition: DependencyCondition;
+}
+
+export interface LogSpec {
+  readonly maxSizeBytes: number;
+  readonly keep: number;
+}
+
+export type UnitKind = 'process' | 'instance' | 'pipeline' | 'watch';
+
+/** What every runnable unit shares. */
+export interface UnitBase {
+  /** Unit name: `api`, `worker.3`, `errors`. */
+  readonly name: string;
+  readonly kind: UnitKind;
+  /** Absolute working directory. */
+  readonly cwd: string;
+  /** The complete environment the unit's processes see (already merged and interpolated). */
+  readonly env: Readonly<Record<string, string>>;
+  readonly dependsOn: readonly Dependency[];
+  readonly restart: RestartSpec;
+  readonly stop: StopSpec;
+  readonly health: HealthSpec;
+  readonly log: LogSpec;
+  /** Stable hash of this unit's normalized definition; the reconciler compares it. */
+  readonly hash: string;
+  /** Where the unit is defined, for messages. */
+  readonly source?: SourcePos;
+}
+
+export interface ProcessUnit extends UnitBase {
+  readonly kind: 'process' | 'instance';
+  readonly command: Command;
+  /** For pool instances: the pool's name and this instance's index. */
+  readonly pool?: string;
+  readonly index?: number;
+}
+
+export interface PipelineUnit extends UnitBase {
+  readonly kind: 'pipeline';
+  /** stdout of each step feeds stdin of the next. */
+  readonly steps: readonly Command[];
+}
+
+export type UnitSpec = ProcessUnit | PipelineUnit;
+
+/** A pool as declared; its instances are in `Spec.units`. Scaling re-normalizes with a replicas override. */
+export interface PoolSpec {
+  readonly name: string;
+  readonly replicas: number;
+  readonly basePort?: number;
+  readonly source?: SourcePos;
+}
+
+export interface WatchRule {
+  readonly name: string;
+  readonly paths: readonly string[];
+  readonly ignore: readonly string[];
+  readonly debounceMs: number;
+  readonly sync?: string;
+  readonly run?: Command;
+  readonly restart: readonly string[];
+  readonly rolling: boolean;
+  readonly initial: boolean;
+  readonly poll: boolean;
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string>>;
+  readonly source?: SourcePos;
+}
+
+export interface Spec {
+  /** Project name: the spec folder's base name unless set. */
+  readonly project: string;
+  /** Absolute folder of the (first) spec file: relative paths resolve against it. */
+  readonly root: string;
+  /** The files this spec was read from, in merge order. */
+  readonly files: readonly string[];
+  /** Every runnable unit, pool instances expanded, in a dependency-respecting order. */
+  readonly units: readonly UnitSpec[];
+  readonly pools: readonly PoolSpec[];
+  readonly watch: readonly WatchRule[];
+}
+
+/** A problem found in a spec, positioned at the offending key or value. */
+export interface SpecDiagnostic {
+  readonly file: string;
+  readonly line: number;
+  readonly col: number;
+  readonly message: string;
+  readonly severity: 'error' | 'warning';
+}

@@ -1,0 +1,73 @@
+// The one typed event stream. Every change of state in the runtime is one of these; renderers,
+// the NDJSON log and the control socket all consume the same values. Env values never go in.
+
+/** States a unit shows, as the contract names them. */
+export type UnitState =
+  | 'pending'
+  | 'starting'
+  | 'running'
+  | 'ready'
+  | 'unhealthy'
+  | 'backoff'
+  | 'stopping'
+  | 'stopped'
+  | 'completed'
+  | 'failed'
+  | 'skipped';
+
+/** How a run of a unit ended: one value whether it succeeded or not. */
+export interface ExitInfo {
+  /** Exit code, or null when killed by a signal or never spawned. */
+  readonly code: number | null;
+  /** Signal name (`SIGKILL`) when killed by a signal. */
+  readonly signal: string | null;
+  /** The status a shell would report: code, or 128+N for signal N. */
+  readonly status: number;
+  readonly durationMs: number;
+  /** Set when the process could not be spawned: command not found, cwd missing, permission denied. */
+  readonly error?: string;
+  /** For pipelines: the index of the step whose status is reported. */
+  readonly step?: number;
+}
+
+interface Base {
+  /** ISO-8601 time. */
+  readonly ts: string;
+  /** Unit, pool, watch rule, or `procs` for project-wide events. */
+  readonly unit: string;
+  /** The unit's state after this event, where the event concerns a unit. */
+  readonly state?: UnitState;
+}
+
+// The `type` values are the contract's list; new facts go into new fields, never new types.
+// States without an event of their own travel in `state`: `completed` and `failed` on `exit`,
+// `stopping`/`stopped`/`skipped` on `stop`, `running` on `spawn`.
+export type ProcsEvent =
+  | (Base & { readonly type: 'spawn'; readonly pid: number; readonly attempt: number })
+  | (Base & { readonly type: 'ready'; readonly afterMs: number })
+  | (Base & { readonly type: 'unhealthy'; readonly reason: string })
+  | (Base & { readonly type: 'exit'; readonly exit: ExitInfo })
+  | (Base & { readonly type: 'restart'; readonly reason: string; readonly attempt: number })
+  | (Base & { readonly type: 'backoff'; readonly delayMs: number; readonly attempt: number })
+  | (Base & { readonly type: 'failed'; readonly reason: string })
+  | (Base & { readonly type: 'stop'; readonly reason: string; readonly forced?: boolean })
+  | (Base & { readonly type: 'watch'; readonly paths: readonly string[] })
+  | (Base & { readonly type: 'build'; readonly ok: boolean; readonly exit?: ExitInfo })
+  | (Base & { readonly type: 'reload'; readonly actions: readonly string[] })
+  | (Base & { readonly type: 'scale'; readonly replicas: number })
+  | (Base & { readonly type: 'config-error'; readonly errors: readonly string[] });
+
+export type EventType = ProcsEvent['type'];
+
+/**
+ * A batch of a unit's output: one or more complete lines, each ending in `\n` (a last line
+ * without a newline is completed with one when its stream ends). Batches, not single lines,
+ * flow through the output path so that heavy output costs one call per chunk.
+ */
+export interface OutputBatch {
+  readonly unit: string;
+  readonly stream: 'stdout' | 'stderr';
+  readonly text: string;
+  /** For pipelines: the step whose stderr this is. */
+  readonly step?: number;
+}
