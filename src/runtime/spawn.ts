@@ -1,0 +1,151 @@
+// Starting one unit as the leader of its own process group, with its output flowing line by line
+// into a sink. A run that cannot start is a value (an ExitInfo with `error`), never an exception.
+import { statSync } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { execa } from 'execa';
+import type { Command, ProcessUnit } from '../config/spec.js';
+import type { ExitInfo } from '../events/types.js';
+import type { OutputSink } from '../output/sink.js';
+import { type Clock, realClock } from './clock.js';
+import { pumpLines } from './lines.js';
+import { exitInfo, spawnFailure } from './signals.js';
+import { signalUnit } from './tree.js';
+
+/** A running (or finished) unit: the leader of its own process group. */
+export interface SpawnedUnit {
+  readonly pid: number | undefined;
+  readonly pgid: number | undefined;
+  /** Resolves when the leader process exits (not when its pipes close); never rejects. */
+  readonly exited: Promise<ExitInfo>;
+  /** Resolves when stdout/stderr have ended and every line reached the sink. */
+  readonly outputDone: Promise<void>;
+  /** Sends `sig` to the whole process group and to known descendants that left it. */
+  signal(sig: NodeJS.Signals): void;
+}
+
+export interface SpawnOptions {
+  /** Measures durations; the real clock unless given. */
+  readonly clock?: Clock;
+}
+
+/** What to start, below the unit level: shared by processes and the pipeline runner. */
+export interface LaunchRequest {
+  readonly unit: string;
+  readonly file: string;
+  readonly args: readonly string[];
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string>>;
+  /** How many extra pipes (fd 3 onwards) to open from the child back to procs. */
+  readonly extraFds?: number;
+  readonly clock?: Clock;
+}
+
+/** A started child: its pids, its exit, and its stdio streams for the caller to consume. */
+export interface Launched {
+  readonly pid: number | undefined;
+  readonly exited: Promise<ExitInfo>;
+  readonly stdio: readonly (Readable | null | undefined)[];
+}
+
+// The file and arguments a command runs as: argv directly, or the script through the shell.
+export function commandLine(command: Command): [string, string[]] {
+  return command.kind === 'exec' ? [command.file, [...command.args]] : [command.shell, ['-c', command.script]];
+}
+
+// Checks a working directory before spawning; gives the failure, or undefined when usable.
+export function checkCwd(cwd: string): ExitInfo | undefined {
+  try {
+    if (statSync(cwd).isDirectory()) return undefined;
+    return spawnFailure(`working directory is not a directory: ${cwd}`, 126, 0);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return spawnFailure(`working directory does not exist: ${cwd}`, 127, 0);
+    if (code === 'ENOTDIR') return spawnFailure(`working directory is not a directory: ${cwd}`, 126, 0);
+    return spawnFailure(`working directory is not accessible: ${cwd} (${code ?? 'error'})`, 126, 0);
+  }
+}
+
+// The ExitInfo for an errno that stopped `file` from starting.
+export function spawnErrorInfo(errno: string | undefined, file: string, detail: string, durationMs: number): ExitInfo {
+  switch (errno) {
+    case 'ENOENT':
+      return spawnFailure(`command not found: ${file}`, 127, durationMs);
+    case 'EACCES':
+      return spawnFailure(`permission denied: ${file}`, 126, durationMs);
+    case 'ENOTDIR':
+      return spawnFailure(`not a directory: ${file}`, 126, durationMs);
+    default:
+      return spawnFailure(`could not start ${file}: ${detail}`, 126, durationMs);
+  }
+}
+
+// A unit that never started: everything is already settled.
+export function notStarted(exit: ExitInfo): SpawnedUnit {
+  return {
+    pid: undefined,
+    pgid: undefined,
+    exited: Promise.resolve(exit),
+    outputDone: Promise.resolve(),
+    signal: () => undefined,
+  };
+}
+
+// Starts `file` detached (its own process group), stdin closed, stdout/stderr and any extra fds piped.
+export function launch(req: LaunchRequest): Launched {
+  const clock = req.clock ?? realClock;
+  const started = clock.now();
+  const extra = Array.from({ length: req.extraFds ?? 0 }, () => 'pipe' as const);
+  const sub = execa(req.file, req.args, {
+    cwd: req.cwd,
+    env: req.env,
+    extendEnv: false,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe', ...extra],
+    buffer: false,
+    reject: false,
+    cleanup: false,
+    stripFinalNewline: false,
+  });
+  const child = sub.nodeChildProcess;
+  const exited = new Promise<ExitInfo>((resolve) => {
+    child.once('exit', (code, signal) => resolve(exitInfo(code, signal, clock.now() - started)));
+    // Without an `exit` event (the spawn itself failed) the result carries the errno.
+    sub.then(
+      (result) => {
+        const duration = clock.now() - started;
+        if (result.exitCode !== undefined || result.signal !== undefined) {
+          resolve(exitInfo(result.exitCode ?? null, result.signal ?? null, duration));
+        } else {
+          resolve(spawnErrorInfo(result.code, req.file, result.originalMessage ?? result.shortMessage ?? "spawn failed", duration));
+        }
+      },
+      (err: unknown) => resolve(spawnErrorInfo(undefined, req.file, String(err), clock.now() - started)),
+    );
+  });
+  return { pid: sub.pid, exited, stdio: sub.stdio as readonly (Readable | null | undefined)[] };
+}
+
+// Spawns a process unit as the leader of its own process group, its output going to `sink`.
+export function spawnUnit(unit: ProcessUnit, sink: OutputSink, opts: SpawnOptions = {}): SpawnedUnit {
+  const badCwd = checkCwd(unit.cwd);
+  if (badCwd !== undefined) return notStarted(badCwd);
+  const [file, args] = commandLine(unit.command);
+  const run = launch({ unit: unit.name, file, args, cwd: unit.cwd, env: unit.env, clock: opts.clock ?? realClock });
+  const outputDone = Promise.all([
+    pumpLines(run.stdio[1], sink, { unit: unit.name, stream: 'stdout' }),
+    pumpLines(run.stdio[2], sink, { unit: unit.name, stream: 'stderr' }),
+  ]).then(() => undefined);
+  return groupLeader(run.pid, run.exited, outputDone);
+}
+
+// Wraps a started group leader as a SpawnedUnit.
+export function groupLeader(pid: number | undefined, exited: Promise<ExitInfo>, outputDone: Promise<void>): SpawnedUnit {
+  const unit: SpawnedUnit = {
+    pid,
+    pgid: pid,
+    exited,
+    outputDone,
+    signal: (sig) => signalUnit(unit, sig),
+  };
+  return unit;
+}

@@ -1,0 +1,216 @@
+// Process trees read from /proc: a unit's group, the descendants that left it (setsid), and
+// stopping all of them. /proc is only polled while a stop is in progress, never otherwise.
+import { readdirSync, readFileSync } from 'node:fs';
+import type { StopSpec } from '../config/spec.js';
+import { type Clock, realClock } from './clock.js';
+import type { SpawnedUnit } from './spawn.js';
+
+/** One line of /proc/PID/stat, the fields procs needs. */
+export interface ProcEntry {
+  readonly pid: number;
+  readonly ppid: number;
+  readonly pgid: number;
+  /** `R`, `S`, `D`, `Z` (zombie), … */
+  readonly state: string;
+  /** Start time in clock ticks since boot: with the pid, it tells a process from a later reuse of its pid. */
+  readonly start: string;
+}
+
+/** A process procs keeps track of, safe against pid reuse. */
+export interface TrackedPid {
+  readonly pid: number;
+  readonly start: string;
+}
+
+// Parses /proc/PID/stat; the command name may hold spaces and parentheses, so cut at the last `)`.
+export function parseStat(text: string): ProcEntry | undefined {
+  const close = text.lastIndexOf(')');
+  if (close < 0) return undefined;
+  const rest = text.slice(close + 2).split(' ');
+  const pid = Number.parseInt(text, 10);
+  const [state, ppid, pgid] = [rest[0], Number(rest[1]), Number(rest[2])];
+  const start = rest[19];
+  if (state === undefined || start === undefined || Number.isNaN(pid)) return undefined;
+  return { pid, ppid, pgid, state, start };
+}
+
+// Reads one process, or undefined when it is gone.
+export function readProc(pid: number): ProcEntry | undefined {
+  try {
+    return parseStat(readFileSync(`/proc/${pid}/stat`, 'latin1'));
+  } catch {
+    return undefined;
+  }
+}
+
+// Reads every process on the machine.
+export function scanProcs(): ProcEntry[] {
+  const out: ProcEntry[] = [];
+  for (const name of readdirSync('/proc')) {
+    const c = name.charCodeAt(0);
+    if (c < 48 || c > 57) continue;
+    const entry = readProc(Number(name));
+    if (entry !== undefined) out.push(entry);
+  }
+  return out;
+}
+
+// Whether an entry is a process that still runs (zombies are gone: PID 1 here may not reap them).
+function running(entry: ProcEntry | undefined): entry is ProcEntry {
+  return entry !== undefined && entry.state !== 'Z' && entry.state !== 'X';
+}
+
+// Whether a tracked process still runs (and is the same process, not a reuse of its pid).
+export function isAlive(t: TrackedPid): boolean {
+  const entry = readProc(t.pid);
+  return running(entry) && entry.start === t.start;
+}
+
+// Live (non-zombie) members of a process group.
+export function groupMembers(pgid: number, procs: readonly ProcEntry[] = scanProcs()): ProcEntry[] {
+  return procs.filter((p) => p.pgid === pgid && running(p));
+}
+
+// Every live descendant of `roots`, through the parent chain, whatever group or session it is in.
+export function descendants(roots: Iterable<number>, procs: readonly ProcEntry[] = scanProcs()): TrackedPid[] {
+  const children = new Map<number, ProcEntry[]>();
+  for (const p of procs) {
+    const list = children.get(p.ppid);
+    if (list === undefined) children.set(p.ppid, [p]);
+    else list.push(p);
+  }
+  const out: TrackedPid[] = [];
+  const seen = new Set<number>(roots);
+  const queue = [...seen];
+  for (let i = 0; i < queue.length; i++) {
+    for (const child of children.get(queue[i] ?? -1) ?? []) {
+      if (seen.has(child.pid)) continue;
+      seen.add(child.pid);
+      queue.push(child.pid);
+      if (running(child)) out.push({ pid: child.pid, start: child.start });
+    }
+  }
+  return out;
+}
+
+// Sends a signal, ignoring processes that are already gone (ESRCH) or not ours to signal (EPERM).
+function kill(target: number, sig: NodeJS.Signals | 0): boolean {
+  try {
+    process.kill(target, sig);
+    return true;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ESRCH' || code === 'EPERM') return false;
+    throw err;
+  }
+}
+
+// Signals a process group and each tracked process that still runs.
+export function signalTree(pgid: number, pids: readonly TrackedPid[], sig: NodeJS.Signals): void {
+  kill(-pgid, sig);
+  for (const t of pids) if (isAlive(t)) kill(t.pid, sig);
+}
+
+// Adds to `tracked` the descendants of the group and of tracked processes that are not yet in it.
+function track(pgid: number, tracked: TrackedPid[], procs: readonly ProcEntry[]): void {
+  const roots = [...groupMembers(pgid, procs).map((p) => p.pid), ...tracked.filter(isAlive).map((t) => t.pid)];
+  const known = new Set(tracked.map((t) => t.pid));
+  for (const d of descendants(roots, procs)) {
+    if (!known.has(d.pid)) tracked.push(d);
+  }
+}
+
+// Whether the group is empty and every tracked process is gone; grows `tracked` as it looks.
+export function isGone(pgid: number, tracked: TrackedPid[]): boolean {
+  if (!kill(-pgid, 0) && !tracked.some(isAlive)) return true;
+  const procs = scanProcs();
+  track(pgid, tracked, procs);
+  return groupMembers(pgid, procs).length === 0 && !tracked.some(isAlive);
+}
+
+// Waits until the group and every tracked pid are gone, polling /proc every 10 ms rising to 50 ms.
+// Resolves true when gone, false after `timeoutMs`. Descendants found meanwhile join `pids`.
+export function waitGone(pgid: number, pids: TrackedPid[], timeoutMs: number, clock: Clock = realClock): Promise<boolean> {
+  const deadline = clock.now() + timeoutMs;
+  let delay = 10;
+  return new Promise((resolve) => {
+    const check = (): void => {
+      if (isGone(pgid, pids)) return resolve(true);
+      const left = deadline - clock.now();
+      if (left <= 0) return resolve(false);
+      clock.setTimer(Math.min(delay, left), check);
+      delay = Math.min(delay * 2, 50);
+    };
+    check();
+  });
+}
+
+/** What procs knows of a unit's tree between calls: escaped descendants and whether it was killed. */
+interface UnitTree {
+  readonly tracked: TrackedPid[];
+  killed: boolean;
+}
+
+const trees = new WeakMap<SpawnedUnit, UnitTree>();
+
+// The tree record of a unit, refreshed from /proc: call while the leader may still run.
+function treeOf(unit: SpawnedUnit, pgid: number): UnitTree {
+  let tree = trees.get(unit);
+  if (tree === undefined) {
+    tree = { tracked: [], killed: false };
+    trees.set(unit, tree);
+  }
+  track(pgid, tree.tracked, scanProcs());
+  return tree;
+}
+
+// Signals a unit's group and its known descendants, snapshotting the tree first.
+export function signalUnit(unit: SpawnedUnit, sig: NodeJS.Signals): void {
+  if (unit.pgid === undefined) return;
+  const tree = treeOf(unit, unit.pgid);
+  if (sig === 'SIGKILL') tree.killed = true;
+  signalTree(unit.pgid, tree.tracked, sig);
+}
+
+// SIGKILLs what is left until nothing is, re-sending to processes found meanwhile.
+async function killAll(pgid: number, tree: UnitTree, clock: Clock): Promise<void> {
+  tree.killed = true;
+  for (;;) {
+    signalTree(pgid, tree.tracked, 'SIGKILL');
+    if (await waitGone(pgid, tree.tracked, 1000, clock)) return;
+  }
+}
+
+// Stops a group: the stop signal to the group and every tracked descendant, SIGKILL after the
+// timeout (at once for a SIGKILL stop), resolving once all of it is gone.
+async function stopTree(pgid: number, tree: UnitTree, stop: StopSpec, clock: Clock): Promise<{ forced: boolean }> {
+  if (stop.signal !== 'SIGKILL') {
+    signalTree(pgid, tree.tracked, stop.signal);
+    if ((await waitGone(pgid, tree.tracked, stop.timeoutMs, clock)) && !tree.killed) return { forced: false };
+  }
+  await killAll(pgid, tree, clock);
+  return { forced: true };
+}
+
+// Stops a unit and everything it started; `forced` tells whether SIGKILL was needed.
+export async function stopUnit(unit: SpawnedUnit, stop: StopSpec, clock: Clock = realClock): Promise<{ forced: boolean }> {
+  if (unit.pgid === undefined) return { forced: false };
+  // Snapshot before signalling: a dying parent orphans its children and the chain is lost.
+  const result = await stopTree(unit.pgid, treeOf(unit, unit.pgid), stop, clock);
+  await unit.exited;
+  return result;
+}
+
+// After the leader exited on its own: stops what is left of its group and known descendants.
+// `found` is false when nothing was left (no signal sent).
+export async function reapLeftovers(
+  unit: SpawnedUnit,
+  stop: StopSpec,
+  clock: Clock = realClock,
+): Promise<{ forced: boolean; found: boolean }> {
+  if (unit.pgid === undefined) return { forced: false, found: false };
+  const tree = trees.get(unit) ?? { tracked: [], killed: false };
+  trees.set(unit, tree);
+  if (isGone(unit.pgid, tree.tracked)) return { forced: false, found: false };
+  return { ...(await stopTree(unit.pgid, tree, stop, clock)), found: true };
+}
