@@ -1,0 +1,126 @@
+// The pipeline runner: started by procs as the leader of a new process group, it starts the
+// steps as its own children (so they share its group), wires step i's stdout straight into step
+// i+1's stdin through a real pipe, and reports how every step ended. It never reads or copies the steps' data.
+//
+//   argv[2]  JSON [[file, args], …] for the steps
+//   fd 0     /dev/null (the first step's stdin)
+//   fd 1     pipe to procs: becomes the last step's stdout
+//   fd 2     pipe to procs: one JSON status line at the end (and any error of the runner itself)
+//   fd 3+i   pipe to procs: step i's stderr
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, constants as fsc, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { constants, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** How one step ended, as the runner reports it on fd 2. */
+export interface StepEnd {
+  readonly code: number | null;
+  readonly signal: string | null;
+  readonly status: number;
+  readonly errno?: string;
+  readonly message?: string;
+}
+
+/** The runner's last line on fd 2: the pipefail result. */
+export interface RunnerReport {
+  readonly procsPipeline: { readonly step?: number; readonly end: StepEnd };
+}
+
+/** Where procs passes the unit's NODE_OPTIONS, kept away from the runner's own node. */
+export const NODE_OPTIONS_VAR = 'PROCS_PIPELINE_NODE_OPTIONS';
+
+// The end of a step from its exit event.
+function ended(code: number | null, signal: NodeJS.Signals | null): StepEnd {
+  if (signal !== null) return { code: null, signal, status: 128 + (constants.signals[signal] ?? 0) };
+  return { code, signal: null, status: code ?? 0 };
+}
+
+// The end of a step that could not start.
+function failedToStart(err: NodeJS.ErrnoException): StepEnd {
+  const errno = err.code ?? 'EIO';
+  return { code: null, signal: null, status: errno === 'ENOENT' ? 127 : 126, errno, message: err.message };
+}
+
+// The steps' environment: the runner's, with the unit's NODE_OPTIONS put back.
+function stepEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  const nodeOptions = env[NODE_OPTIONS_VAR];
+  delete env[NODE_OPTIONS_VAR];
+  if (nodeOptions !== undefined) env.NODE_OPTIONS = nodeOptions;
+  return env;
+}
+
+// Makes `count` real pipes as FIFOs (Node has no pipe(2); its child pipes are socketpairs, which
+// answer a closed reader with ECONNRESET instead of SIGPIPE). Gives [read fd, write fd] pairs.
+function makePipes(count: number): [number, number][] {
+  if (count === 0) return [];
+  const dir = mkdtempSync(join(tmpdir(), 'procs-pipe-'));
+  try {
+    const paths = Array.from({ length: count }, (_, i) => join(dir, String(i)));
+    const path = `/usr/bin:/bin:${process.env.PATH ?? ''}`;
+    const made = spawnSync('mkfifo', ['-m', '600', ...paths], { stdio: ['ignore', 'ignore', 'inherit'], env: { PATH: path } });
+    if (made.status !== 0) throw new Error(`mkfifo failed (${made.error?.message ?? `status ${made.status}`})`);
+    // Non-blocking opens so neither end waits for the other; each step gets them as blocking stdio.
+    return paths.map((p) => {
+      const read = openSync(p, fsc.O_RDONLY | fsc.O_NONBLOCK);
+      return [read, openSync(p, fsc.O_WRONLY | fsc.O_NONBLOCK)];
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// Starts every step, wiring step i's stdout to step i+1's stdin, then closes the runner's copies.
+function startSteps(steps: readonly [string, string[]][], onEnd: (i: number, end: StepEnd) => void): void {
+  const env = stepEnv();
+  const pipes = makePipes(steps.length - 1);
+  // Overlays fds 3… inherited from procs, so no step holds another step's stderr open.
+  const devNull = openSync('/dev/null', 'r+');
+  const overlay = steps.map(() => devNull);
+  steps.forEach(([file, args], i) => {
+    const stdin = i === 0 ? 'ignore' : (pipes[i - 1]?.[0] ?? 'ignore');
+    const stdout = i === steps.length - 1 ? 1 : (pipes[i]?.[1] ?? 'ignore');
+    let settled = false;
+    const settle = (end: StepEnd): void => {
+      if (!settled) onEnd(i, end);
+      settled = true;
+    };
+    try {
+      const child = spawn(file, args, { env, stdio: [stdin, stdout, 3 + i, ...overlay] });
+      child.once('exit', (code, signal) => settle(ended(code, signal)));
+      child.once('error', (err) => settle(failedToStart(err)));
+    } catch (err) {
+      settle(failedToStart(err as NodeJS.ErrnoException));
+    }
+  });
+  // Only the steps hold the pipes now: a step that ends closes its end, as in a shell.
+  for (const fd of [...pipes.flat(), devNull]) closeSync(fd);
+}
+
+// Runs the pipeline and exits with its status, after writing the report to fd 2.
+function main(): void {
+  const steps = JSON.parse(process.argv[2] ?? '[]') as [string, string[]][];
+  for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'] as const) {
+    // Stop signals reach every step through the group; the runner outlives them to report.
+    process.on(sig, () => undefined);
+  }
+  const ends: (StepEnd | undefined)[] = steps.map(() => undefined);
+  let left = steps.length;
+  const onEnd = (i: number, end: StepEnd): void => {
+    ends[i] = end;
+    if (--left > 0) return;
+    // pipefail: the last step with a non-zero status decides.
+    let step = -1;
+    ends.forEach((e, j) => (step = e !== undefined && e.status !== 0 ? j : step));
+    const last = ends[step] ?? { code: 0, signal: null, status: 0 };
+    const report: RunnerReport = { procsPipeline: step < 0 ? { end: last } : { step, end: last } };
+    writeSync(2, `${JSON.stringify(report)}\n`);
+    process.exit(last.status);
+  };
+  if (steps.length === 0) onEnd(0, { code: 0, signal: null, status: 0 });
+  else startSteps(steps, onEnd);
+}
+
+// Runs only as a script: procs itself imports this file for its types and constant.
+if (process.argv[1] === fileURLToPath(import.meta.url)) main();
