@@ -26,7 +26,7 @@ export interface ExitInfo {
   readonly durationMs: number;
   /** Set when the process could not be spawned: command not found, cwd missing, permission denied. */
   readonly error?: string;
-  /** For pipelines: the index of the step whose status is reported. */
+  /** For pipelines: the 0-based index of the step whose status is reported. */
   readonly step?: number;
 }
 
@@ -48,9 +48,28 @@ export type ProcsEvent =
   | (Base & { readonly type: 'unhealthy'; readonly reason: string })
   | (Base & { readonly type: 'exit'; readonly exit: ExitInfo })
   | (Base & { readonly type: 'restart'; readonly reason: string; readonly attempt: number })
-  | (Base & { readonly type: 'backoff'; readonly delayMs: number; readonly attempt: number })
+  | (Base & {
+      readonly type: 'backoff';
+      readonly delayMs: number;
+      readonly attempt: number;
+      /** The bound `attempt` counts towards (`restart.max_restarts`), for "attempt 2 of 5". */
+      readonly maxRestarts?: number;
+    })
   | (Base & { readonly type: 'failed'; readonly reason: string })
-  | (Base & { readonly type: 'stop'; readonly reason: string; readonly forced?: boolean })
+  | (Base & {
+      readonly type: 'stop';
+      readonly reason: string;
+      /** Stopped with SIGKILL after the stop timeout ran out. */
+      readonly forced?: boolean;
+      /** The stop signal sent (`SIGTERM`), on `stopping`. */
+      readonly signal?: string;
+      /** The stop timeout, for "killed with SIGKILL after stop timeout (10s)". */
+      readonly timeoutMs?: number;
+      /** On a project-wide (`procs`) stop: the units not gone yet… */
+      readonly waiting?: readonly string[];
+      /** …and when they will be killed (ISO-8601). */
+      readonly killAt?: string;
+    })
   | (Base & { readonly type: 'watch'; readonly paths: readonly string[] })
   | (Base & { readonly type: 'build'; readonly ok: boolean; readonly exit?: ExitInfo })
   | (Base & { readonly type: 'reload'; readonly actions: readonly string[] })
@@ -68,6 +87,6 @@ export interface OutputBatch {
   readonly unit: string;
   readonly stream: 'stdout' | 'stderr';
   readonly text: string;
-  /** For pipelines: the step whose stderr this is. */
+  /** For pipelines: the step whose stderr this is, 0-based (renderers show it 1-based: `[1]`). */
   readonly step?: number;
 }
