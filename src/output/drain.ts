@@ -1,0 +1,104 @@
+// Backpressure plumbing shared by every sink: producers that were told "false" register a
+// callback, and all of them are called together when the consumer has room again.
+
+import type { Writable } from 'node:stream';
+
+/** A list of callbacks waiting for room, called together once. */
+export class DrainWaiters {
+  #waiting: (() => void)[] = [];
+
+  /** Waits for the next `fire` when saturated; otherwise calls `fn` on a microtask. */
+  add(fn: () => void, saturated: boolean): void {
+    if (saturated) this.#waiting.push(fn);
+    else queueMicrotask(fn);
+  }
+
+  get size(): number {
+    return this.#waiting.length;
+  }
+
+  /** Calls and forgets every waiting callback. */
+  fire(): void {
+    const waiting = this.#waiting;
+    this.#waiting = [];
+    for (const fn of waiting) fn();
+  }
+}
+
+/**
+ * Drain waiting for a Writable with one listener however many producers wait (no listener
+ * leak warnings). A stream that closes or fails releases its waiters too, so no producer
+ * stays paused behind a dead terminal.
+ */
+export class StreamDrain {
+  readonly #out: Writable;
+  readonly #waiters = new DrainWaiters();
+  #listening = false;
+
+  constructor(out: Writable) {
+    this.#out = out;
+  }
+
+  /** True when the stream can take no more writes at all (closed, failed, ended). */
+  get dead(): boolean {
+    return this.#out.destroyed || this.#out.writableEnded;
+  }
+
+  /** Registers `fn` for the stream's next 'drain', or calls it soon when there is room. */
+  onceDrain(fn: () => void): void {
+    const saturated = this.#out.writableNeedDrain && !this.dead;
+    this.#waiters.add(fn, saturated);
+    if (saturated && !this.#listening) this.#listen();
+  }
+
+  /** Attaches the single set of listeners that release the waiters. */
+  #listen(): void {
+    this.#listening = true;
+    const release = (): void => {
+      this.#listening = false;
+      this.#out.off('drain', release);
+      this.#out.off('close', release);
+      this.#waiters.fire();
+    };
+    this.#out.on('drain', release);
+    this.#out.on('close', release);
+  }
+}
+
+/** Anything with the sink half of the backpressure contract. */
+export interface Drainable {
+  onceDrain(fn: () => void): void;
+}
+
+/**
+ * Backpressure over several targets: remembers which said "false" and releases waiters once
+ * every one of them has drained.
+ */
+export class DrainGroup {
+  #saturated = new Set<Drainable>();
+  #hooked = new Set<Drainable>();
+  #waiters = new DrainWaiters();
+
+  /** Records the answer a target gave to a write. */
+  note(target: Drainable, accepted: boolean): void {
+    if (!accepted) this.#saturated.add(target);
+  }
+
+  get saturated(): boolean {
+    return this.#saturated.size > 0;
+  }
+
+  /** Calls `fn` once no target is saturated (soon, when none is now). */
+  onceDrain(fn: () => void): void {
+    this.#waiters.add(fn, this.saturated);
+    for (const target of this.#saturated) {
+      if (this.#hooked.has(target)) continue;
+      this.#hooked.add(target);
+      target.onceDrain(() => {
+        this.#hooked.delete(target);
+        this.#saturated.delete(target);
+        if (this.#saturated.size === 0) this.#waiters.fire();
+      });
+    }
+  }
+}

@@ -1,0 +1,69 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { EventLog } from '../../src/events/log.js';
+import type { ProcsEvent } from '../../src/events/types.js';
+
+const run = promisify(execFile);
+
+/** A scale event numbered `i`, with a payload to make lines long. */
+function ev(i: number, pad = 0): ProcsEvent {
+  return { ts: new Date(0).toISOString(), unit: `u${i}`, type: 'reload', actions: ['x'.repeat(pad)], state: 'running' };
+}
+
+void test('every event is one JSON line, in order; .procs is created with mode 0700', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'procs-log-'));
+  const dir = join(root, '.procs');
+  const errors: Error[] = [];
+  const log = new EventLog(dir, { onError: (e) => errors.push(e) });
+  for (let i = 0; i < 10_000; i++) log.append(ev(i));
+  await log.close();
+  const lines = (await readFile(log.path, 'utf8')).split('\n');
+  assert.equal(lines.pop(), '');
+  assert.equal(lines.length, 10_000);
+  lines.forEach((line, i) => assert.equal((JSON.parse(line) as ProcsEvent).unit, `u${i}`));
+  assert.equal((await stat(dir)).mode & 0o777, 0o700);
+  assert.deepEqual(errors, []);
+});
+
+void test('appending 10k events takes little time on the event loop', async () => {
+  const dir = join(await mkdtemp(join(tmpdir(), 'procs-log-')), '.procs');
+  const log = new EventLog(dir);
+  const t0 = performance.now();
+  for (let i = 0; i < 10_000; i++) log.append(ev(i, 100));
+  const ms = performance.now() - t0;
+  await log.close();
+  assert.ok(ms < 500, `appending took ${ms}ms`);
+});
+
+void test('an unwritable folder is reported once, nothing is thrown, appends go on', async () => {
+  const errors: Error[] = [];
+  const log = new EventLog('/dev/null/x/.procs', { onError: (e) => errors.push(e) });
+  for (let i = 0; i < 100; i++) {
+    log.append(ev(i));
+    if (i % 10 === 0) await new Promise((r) => setTimeout(r, 1));
+  }
+  await log.close();
+  assert.equal(errors.length, 1);
+  assert.match((errors[0] as NodeJS.ErrnoException).code ?? '', /ENOTDIR|EACCES|EEXIST/);
+});
+
+void test('a file size limit (EFBIG) leaves only whole lines and is reported once', async () => {
+  const dir = join(await mkdtemp(join(tmpdir(), 'procs-log-')), '.procs');
+  const child = fileURLToPath(new URL('./log-child.js', import.meta.url));
+  const node = process.execPath;
+  const { stdout } = await run('/bin/sh', ['-c', `ulimit -f 8 && exec "${node}" "${child}" "${dir}"`]);
+  const report = JSON.parse(stdout) as { errors: string[]; threw: boolean };
+  assert.equal(report.threw, false);
+  assert.deepEqual(report.errors, ['EFBIG']);
+  const text = await readFile(join(dir, 'events.ndjson'), 'utf8');
+  assert.ok(text.length > 0 && text.length <= 8 * 512);
+  assert.ok(text.endsWith('\n'), 'the file ends with a whole line');
+  const lines = text.slice(0, -1).split('\n');
+  lines.forEach((line, i) => assert.equal((JSON.parse(line) as ProcsEvent).unit, `u${i}`));
+});
