@@ -1,0 +1,72 @@
+// Small formatting pieces shared by the renderers: local clock time, durations, exits.
+
+import type { ExitInfo } from '../events/types.js';
+
+/** Local `HH:MM:SS` of a time. */
+export function clockTime(date: Date): string {
+  return `${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}`;
+}
+
+/** Local `HH:MM:SS` of an ISO timestamp, or of now when it does not parse. */
+export function clockTimeOf(iso: string): string {
+  const date = new Date(iso);
+  return clockTime(Number.isNaN(date.getTime()) ? new Date() : date);
+}
+
+/** `HH:MM:SS` for "now", recomputed only when the second changes: the hot path's clock. */
+export class SecondClock {
+  #second = -1;
+  #text = '';
+  readonly #now: () => number;
+
+  constructor(now: () => number = Date.now) {
+    this.#now = now;
+  }
+
+  /** The current local time as `HH:MM:SS`. */
+  now(): string {
+    const ms = this.#now();
+    const second = Math.floor(ms / 1000);
+    if (second !== this.#second) {
+      this.#second = second;
+      this.#text = clockTime(new Date(ms));
+    }
+    return this.#text;
+  }
+}
+
+/** A duration as people say it: `500ms`, `1.5s`, `10s`, `2m 5s`, `1h 2m`. */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.max(0, Math.round(ms))}ms`;
+  if (ms < 10_000) return `${trimZero((ms / 1000).toFixed(1))}s`;
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return s % 60 === 0 ? `${s / 60}m` : `${Math.floor(s / 60)}m ${s % 60}s`;
+  const m = Math.round(s / 60);
+  return m % 60 === 0 ? `${m / 60}h` : `${Math.floor(m / 60)}h ${m % 60}m`;
+}
+
+/**
+ * How a run ended, in words: `exited with code 1`, `exited with signal SIGKILL (137)`, or
+ * the spawn error itself (`command not found: foo`). Pipelines name the step reported.
+ */
+export function describeExit(exit: ExitInfo): string {
+  if (exit.error !== undefined) return exit.error;
+  const step = exit.step === undefined ? '' : ` (step ${exit.step + 1})`;
+  if (exit.signal !== null) return `exited with signal ${exit.signal} (${exit.status})${step}`;
+  return `exited with code ${exit.code ?? exit.status}${step}`;
+}
+
+/** A list of names for a sentence, shortened after `max`: `a, b, c and 4 more`. */
+export function nameList(names: readonly string[], max = 6): string {
+  if (names.length <= max) return names.join(', ');
+  return `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
+}
+
+function two(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
+}
+
+function trimZero(s: string): string {
+  return s.endsWith('.0') ? s.slice(0, -2) : s;
+}

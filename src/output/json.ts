@@ -1,0 +1,61 @@
+// The `--json` view: the event stream and unit output as NDJSON on one Writable. Events are
+// written as they are; each output line becomes
+//   {"ts":"…","unit":"api","type":"output","stream":"stdout","text":"listening on :3000"}
+// (`"step":N`, 0-based, is added for a pipeline step's stderr). A batch is one `write` call.
+
+import type { Writable } from 'node:stream';
+import type { OutputBatch, ProcsEvent } from '../events/types.js';
+import type { OutputSink } from './sink.js';
+import { StreamDrain } from './drain.js';
+
+export interface JsonOptions {
+  /** Wall-clock milliseconds for output lines' `ts` (tests pass a fixed clock). */
+  readonly now?: () => number;
+}
+
+export class JsonRenderer implements OutputSink {
+  readonly #out: Writable;
+  readonly #drain: StreamDrain;
+  readonly #now: () => number;
+
+  constructor(out: Writable, options: JsonOptions = {}) {
+    this.#out = out;
+    this.#drain = new StreamDrain(out);
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** Writes one event as one line; usable directly as a bus subscriber. */
+  readonly event = (e: ProcsEvent): void => {
+    if (this.#drain.dead) return;
+    this.#out.write(JSON.stringify(e) + '\n');
+  };
+
+  /** Writes a batch's lines in one call; false when the stream's buffer is full. */
+  write(batch: OutputBatch): boolean {
+    if (this.#drain.dead) return true;
+    if (batch.text.length === 0) return !this.#out.writableNeedDrain;
+    return this.#out.write(this.render(batch));
+  }
+
+  onceDrain(fn: () => void): void {
+    this.#drain.onceDrain(fn);
+  }
+
+  /** One JSON object per line of the batch, a last line without a newline included. */
+  render(batch: OutputBatch): string {
+    const step = batch.step === undefined ? '' : `,"step":${batch.step}`;
+    const head =
+      `{"ts":"${new Date(this.#now()).toISOString()}","unit":${JSON.stringify(batch.unit)},` +
+      `"type":"output","stream":"${batch.stream}"${step},"text":`;
+    const text = batch.text;
+    let out = '';
+    let start = 0;
+    while (start < text.length) {
+      let nl = text.indexOf('\n', start);
+      if (nl < 0) nl = text.length;
+      out += head + JSON.stringify(text.slice(start, nl)) + '}\n';
+      start = nl + 1;
+    }
+    return out;
+  }
+}

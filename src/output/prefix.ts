@@ -1,0 +1,100 @@
+// The terminal view of unit output: every line as `HH:MM:SS name | text`, names padded and
+// coloured, stderr marked by a red bar (same shape without colour), a pipeline's stderr with
+// its step number: `errors | [2] text`. A batch becomes one string and one `write` call, so
+// lines of different units never interleave and heavy output costs a few native calls a batch.
+
+import type { Writable } from 'node:stream';
+import type { OutputBatch } from '../events/types.js';
+import type { OutputSink } from './sink.js';
+import { sgr } from './colors.js';
+import { StreamDrain } from './drain.js';
+import { SecondClock } from './format.js';
+import { UnitLayout } from './layout.js';
+
+export interface PrefixOptions {
+  /** Unit names in unit order (decides padding and colours); ignored when `layout` is given. */
+  readonly names?: Iterable<string>;
+  readonly color?: boolean;
+  /** A layout shared with the state-line renderer, so both columns line up. */
+  readonly layout?: UnitLayout;
+  /** Wall-clock milliseconds (tests pass a fixed clock). */
+  readonly now?: () => number;
+}
+
+interface Tails {
+  readonly version: number;
+  readonly lead: string;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export class PrefixRenderer implements OutputSink {
+  readonly layout: UnitLayout;
+  readonly #out: Writable;
+  readonly #drain: StreamDrain;
+  readonly #clock: SecondClock;
+  #tails = new Map<string, Tails>();
+
+  constructor(out: Writable, options: PrefixOptions = {}) {
+    this.#out = out;
+    this.#drain = new StreamDrain(out);
+    this.layout = options.layout ?? new UnitLayout(options.names ?? [], options.color ?? false);
+    this.#clock = new SecondClock(options.now);
+  }
+
+  /** Makes units added later known, widening the name column if needed. */
+  addNames(names: Iterable<string>): void {
+    this.layout.addNames(names);
+  }
+
+  /** Writes a batch in one call; false when the stream's buffer is full. */
+  write(batch: OutputBatch): boolean {
+    if (this.#drain.dead) return true;
+    if (batch.text.length === 0) return !this.#out.writableNeedDrain;
+    return this.#out.write(this.render(batch));
+  }
+
+  onceDrain(fn: () => void): void {
+    this.#drain.onceDrain(fn);
+  }
+
+  /** The prefixed text of a batch, every line ending in a newline. */
+  render(batch: OutputBatch): string {
+    const tails = this.#tailsOf(batch.unit);
+    let prefix = tails.lead + this.#clock.now() + (batch.stream === 'stderr' ? tails.stderr : tails.stdout);
+    if (batch.step !== undefined) prefix += `[${batch.step + 1}] `;
+    const text = batch.text;
+    const last = text.length - 1;
+    if (text.charCodeAt(last) !== 10) return prefix + text.replaceAll('\n', '\n' + prefix) + '\n';
+    if (text.indexOf('\n') === last) return prefix + text;
+    return prefix + text.slice(0, last).replaceAll('\n', '\n' + prefix) + '\n';
+  }
+
+  /** The part of the prefix after the time, cached per unit until the column widens. */
+  #tailsOf(unit: string): Tails {
+    const cached = this.#tails.get(unit);
+    if (cached !== undefined && cached.version === this.layout.version) return cached;
+    const padded = this.layout.padded(unit);
+    const tails = this.layout.color ? colorTails(padded, this.layout.colorOf(unit)) : plainTails(padded);
+    const entry = { version: this.layout.version, ...tails };
+    this.#tails.set(unit, entry);
+    return entry;
+  }
+}
+
+/** ` name | ` for both streams: without colour they look the same. */
+function plainTails(padded: string): Omit<Tails, 'version'> {
+  const tail = ` ${padded} | `;
+  return { lead: '', stdout: tail, stderr: tail };
+}
+
+/** Coloured pieces: a dim time, the name in its colour, a bold red bar for stderr. */
+function colorTails(padded: string, color: string): Omit<Tails, 'version'> {
+  return {
+    lead: `${sgr.reset}${sgr.dim}`,
+    stdout: `${sgr.reset} ${color}${padded} |${sgr.reset} `,
+    stderr: `${sgr.reset} ${color}${padded} ${sgr.reset}${STDERR_BAR}${sgr.reset} `,
+  };
+}
+
+const STDERR_BAR = '\x1b[1;31m|';

@@ -1,0 +1,90 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { PrefixRenderer } from '../../src/output/prefix.js';
+import { UnitLayout } from '../../src/output/layout.js';
+import { Collector, stripAnsi } from './support.js';
+
+// 10:04:31 local time, whatever the machine's zone.
+const NOW = new Date(2025, 4, 1, 10, 4, 31).getTime();
+
+/** A renderer on a collector with a fixed clock. */
+function setup(names: string[], color = false): { out: Collector; r: PrefixRenderer } {
+  const out = new Collector();
+  return { out, r: new PrefixRenderer(out, { names, color, now: () => NOW }) };
+}
+
+void test('lines are `HH:MM:SS name | text`, names padded to the longest', () => {
+  const { out, r } = setup(['db', 'worker.0', 'api']);
+  r.write({ unit: 'db', stream: 'stdout', text: 'ready\nlistening\n' });
+  r.write({ unit: 'worker.0', stream: 'stdout', text: 'hi\n' });
+  assert.equal(out.text(), '10:04:31 db       | ready\n10:04:31 db       | listening\n10:04:31 worker.0 | hi\n');
+});
+
+void test('a last line without a newline is completed', () => {
+  const { out, r } = setup(['api']);
+  r.write({ unit: 'api', stream: 'stdout', text: 'a\nb' });
+  r.write({ unit: 'api', stream: 'stdout', text: 'c' });
+  assert.equal(out.text(), '10:04:31 api | a\n10:04:31 api | b\n10:04:31 api | c\n');
+});
+
+void test('empty lines keep their prefix; an empty batch writes nothing', () => {
+  const { out, r } = setup(['api']);
+  r.write({ unit: 'api', stream: 'stdout', text: '\n\nx\n' });
+  r.write({ unit: 'api', stream: 'stdout', text: '' });
+  assert.equal(out.text(), '10:04:31 api | \n10:04:31 api | \n10:04:31 api | x\n');
+});
+
+void test('without colour, stderr has the same shape; a pipeline step is shown 1-based', () => {
+  const { out, r } = setup(['errors']);
+  r.write({ unit: 'errors', stream: 'stderr', text: 'oops\n' });
+  r.write({ unit: 'errors', stream: 'stderr', step: 1, text: 'grep: x\ny\n' });
+  assert.equal(out.text(), '10:04:31 errors | oops\n10:04:31 errors | [2] grep: x\n10:04:31 errors | [2] y\n');
+  assert.ok(!out.text().includes('\x1b'));
+});
+
+void test('with colour, names are coloured and stderr gets a red bar; text is the same', () => {
+  const { out, r } = setup(['db', 'api'], true);
+  r.write({ unit: 'api', stream: 'stdout', text: 'out\n' });
+  r.write({ unit: 'api', stream: 'stderr', text: 'err\n' });
+  const [outLine, errLine] = out.chunks;
+  assert.ok(outLine?.includes('\x1b[33mapi'), 'second unit gets the second colour');
+  assert.ok(!outLine?.includes('\x1b[1;31m|'));
+  assert.ok(errLine?.includes('\x1b[1;31m|'));
+  assert.equal(stripAnsi(out.text()), '10:04:31 api | out\n10:04:31 api | err\n');
+});
+
+void test('names added later widen the column; unknown units are learnt', () => {
+  const { out, r } = setup(['api']);
+  r.write({ unit: 'api', stream: 'stdout', text: 'a\n' });
+  r.addNames(['postgres']);
+  r.write({ unit: 'api', stream: 'stdout', text: 'b\n' });
+  r.write({ unit: 'x-very-long', stream: 'stdout', text: 'c\n' });
+  r.write({ unit: 'api', stream: 'stdout', text: 'd\n' });
+  assert.deepEqual(out.text().split('\n').slice(0, 4), [
+    '10:04:31 api | a',
+    '10:04:31 api      | b',
+    '10:04:31 x-very-long | c',
+    '10:04:31 api         | d',
+  ]);
+});
+
+void test('a shared layout lines up two renderers', () => {
+  const layout = new UnitLayout(['a', 'bbb'], false);
+  const out = new Collector();
+  const r = new PrefixRenderer(out, { layout, now: () => NOW });
+  r.write({ unit: 'a', stream: 'stdout', text: 'x\n' });
+  assert.equal(out.text(), '10:04:31 a   | x\n');
+});
+
+void test('each batch is one write call', () => {
+  const { out, r } = setup(['api']);
+  r.write({ unit: 'api', stream: 'stdout', text: '1\n2\n3\n' });
+  assert.equal(out.chunks.length, 1);
+});
+
+void test('a destroyed stream drops output instead of throwing or stalling', async () => {
+  const { out, r } = setup(['api']);
+  out.destroy();
+  assert.equal(r.write({ unit: 'api', stream: 'stdout', text: 'x\n' }), true);
+  await new Promise<void>((resolve) => r.onceDrain(resolve));
+});
