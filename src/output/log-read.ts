@@ -1,0 +1,78 @@
+// Reading unit logs back (the format is described in unit-log.ts): the last lines of a unit
+// across its rotated files, newest file first, each file read backwards from its end so a
+// large log costs only what is shown.
+
+import { open } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export interface LogLine {
+  /** ISO-8601 UTC time; empty when the line is not in the log format. */
+  readonly ts: string;
+  readonly stream: 'stdout' | 'stderr';
+  /** 0-based pipeline step, as in OutputBatch. */
+  readonly step?: number;
+  readonly text: string;
+}
+
+const CHUNK = 64 * 1024;
+
+/** The log file of a unit inside the logs folder (`.procs/logs`). */
+export function unitLogPath(dir: string, unit: string): string {
+  return join(dir, `${unit}.log`);
+}
+
+/** One log file line back into its parts; a line in no known format is kept as stdout text. */
+export function parseLogLine(line: string): LogLine {
+  const sp1 = line.indexOf(' ');
+  const sp2 = sp1 < 0 ? -1 : line.indexOf(' ', sp1 + 1);
+  const token = sp2 < 0 ? '' : line.slice(sp1 + 1, sp2);
+  const ts = line.slice(0, sp1);
+  if (sp1 !== 24 || !ts.endsWith('Z')) return { ts: '', stream: 'stdout', text: line };
+  if (token === 'out') return { ts, stream: 'stdout', text: line.slice(sp2 + 1) };
+  if (token === 'err') return { ts, stream: 'stderr', text: line.slice(sp2 + 1) };
+  const step = token.startsWith('err:') ? Number(token.slice(4)) : NaN;
+  if (Number.isInteger(step) && step > 0) return { ts, stream: 'stderr', step: step - 1, text: line.slice(sp2 + 1) };
+  return { ts: '', stream: 'stdout', text: line };
+}
+
+/** The last `n` lines of a unit's log, oldest first, across `<unit>.log` and its rotations. */
+export async function readLogTail(dir: string, unit: string, n: number): Promise<LogLine[]> {
+  const base = unitLogPath(dir, unit);
+  const newestFirst: string[] = [];
+  for (let i = 0; newestFirst.length < n; i++) {
+    const lines = await lastLines(i === 0 ? base : `${base}.${i}`, n - newestFirst.length);
+    if (lines === undefined) {
+      if (i === 0) continue;
+      break;
+    }
+    for (let j = lines.length - 1; j >= 0; j--) newestFirst.push(lines[j] ?? '');
+  }
+  return newestFirst.reverse().map(parseLogLine);
+}
+
+/** The last `n` lines of one file (undefined when it does not exist), reading from the end. */
+async function lastLines(path: string, n: number): Promise<string[] | undefined> {
+  if (n <= 0) return [];
+  const file = await open(path, 'r').catch(() => undefined);
+  if (!file) return undefined;
+  try {
+    let pos = (await file.stat()).size;
+    const chunks: Buffer[] = [];
+    let newlines = 0;
+    while (pos > 0 && newlines <= n) {
+      const len = Math.min(CHUNK, pos);
+      pos -= len;
+      const buf = Buffer.alloc(len);
+      await file.read(buf, 0, len, pos);
+      chunks.unshift(buf);
+      for (let k = buf.indexOf(10); k >= 0; k = buf.indexOf(10, k + 1)) newlines++;
+    }
+    const text = Buffer.concat(chunks).toString('utf8');
+    const lines = text.split('\n');
+    if (lines[lines.length - 1] === '') lines.pop();
+    if (pos > 0) lines.shift();
+    return lines.slice(-n);
+  } finally {
+    await file.close();
+  }
+}

@@ -1,0 +1,96 @@
+// Each unit's output on disk: `.procs/logs/<unit>.log`, rotated by size to `<unit>.log.1` …
+// `<unit>.log.N`. One line per output line:
+//
+//   2025-05-01T10:04:31.123Z out listening on :3000
+//   2025-05-01T10:04:31.125Z err warning: cache is cold
+//   2025-05-01T10:04:31.130Z err:2 grep: log/app.log: No such file    (pipeline step 2)
+//
+// UTC time with milliseconds (so `procs logs` can merge units in order and show local time),
+// the stream (`out`, `err`, or `err:N` for pipeline step N counted from 1), one space, the
+// text as the unit wrote it. Files are created on a unit's first line; a disk problem is
+// reported once and never reaches the terminal path.
+
+import type { LogSpec } from '../config/spec.js';
+import { AppendFile } from '../events/append-file.js';
+import type { OutputBatch } from '../events/types.js';
+import type { OutputSink } from './sink.js';
+import { DrainGroup } from './drain.js';
+
+import { unitLogPath } from './log-read.js';
+
+export { readLogTail, parseLogLine, unitLogPath, type LogLine } from './log-read.js';
+
+export interface UnitLogOptions {
+  /** Rotation limits per unit (the spec's `log:`); units without any use `DEFAULT_LOG`. */
+  readonly limits?: (unit: string) => LogSpec | undefined;
+  /** Told once about the first disk problem of any unit's log. */
+  readonly onError?: (error: Error, unit: string) => void;
+  /** Wall-clock milliseconds (tests pass a fixed clock). */
+  readonly now?: () => number;
+}
+
+export const DEFAULT_LOG: LogSpec = { maxSizeBytes: 10 * 1024 * 1024, keep: 3 };
+
+export class UnitLogSink implements OutputSink {
+  readonly dir: string;
+  readonly #opts: UnitLogOptions;
+  readonly #files = new Map<string, AppendFile>();
+  readonly #group = new DrainGroup();
+  #reported = false;
+
+  /** `dir` is the logs folder, `.procs/logs`; it is created (mode 0700) on the first line. */
+  constructor(dir: string, options: UnitLogOptions = {}) {
+    this.dir = dir;
+    this.#opts = options;
+  }
+
+  /** Queues the batch for the unit's file; false while that file's queue is full. */
+  write(batch: OutputBatch): boolean {
+    if (batch.text.length === 0) return true;
+    const file = this.#fileOf(batch.unit);
+    const accepted = file.append(this.render(batch));
+    this.#group.note(file, accepted);
+    return accepted;
+  }
+
+  onceDrain(fn: () => void): void {
+    this.#group.onceDrain(fn);
+  }
+
+  /** The batch as log file lines. */
+  render(batch: OutputBatch): string {
+    const stream = batch.stream === 'stdout' ? 'out' : batch.step === undefined ? 'err' : `err:${batch.step + 1}`;
+    const prefix = `${new Date((this.#opts.now ?? Date.now)()).toISOString()} ${stream} `;
+    const text = batch.text;
+    const last = text.length - 1;
+    if (text.charCodeAt(last) !== 10) return prefix + text.replaceAll('\n', '\n' + prefix) + '\n';
+    return prefix + text.slice(0, last).replaceAll('\n', '\n' + prefix) + '\n';
+  }
+
+  /** Writes everything queued and closes every file. */
+  async close(): Promise<void> {
+    await Promise.all([...this.#files.values()].map((f) => f.close()));
+  }
+
+  /** The unit's file writer, made on its first line. */
+  #fileOf(unit: string): AppendFile {
+    let file = this.#files.get(unit);
+    if (file) return file;
+    const limits = this.#opts.limits?.(unit) ?? DEFAULT_LOG;
+    file = new AppendFile(unitLogPath(this.dir, unit), {
+      rotation: { maxBytes: limits.maxSizeBytes, keep: limits.keep },
+      onError: (error) => this.#report(error, unit),
+      dirMode: 0o700,
+      fileMode: 0o600,
+    });
+    this.#files.set(unit, file);
+    return file;
+  }
+
+  /** Passes the first disk problem on; the rest stay quiet. */
+  #report(error: Error, unit: string): void {
+    if (this.#reported) return;
+    this.#reported = true;
+    this.#opts.onError?.(error, unit);
+  }
+}

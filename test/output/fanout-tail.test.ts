@@ -1,0 +1,84 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { OutputBatch } from '../../src/events/types.js';
+import { FanOut } from '../../src/output/fanout.js';
+import type { OutputSink } from '../../src/output/sink.js';
+import { TailBuffer } from '../../src/output/tail.js';
+
+/** A sink that says "full" until `drain()` is called. */
+class Gate implements OutputSink {
+  full = false;
+  got: string[] = [];
+  #waiting: (() => void)[] = [];
+
+  write(batch: OutputBatch): boolean {
+    this.got.push(batch.text);
+    return !this.full;
+  }
+
+  onceDrain(fn: () => void): void {
+    if (this.full) this.#waiting.push(fn);
+    else queueMicrotask(fn);
+  }
+
+  drain(): void {
+    this.full = false;
+    const w = this.#waiting;
+    this.#waiting = [];
+    w.forEach((fn) => fn());
+  }
+}
+
+const b = (text: string): OutputBatch => ({ unit: 'u', stream: 'stdout', text });
+
+void test('fan-out writes to every sink and waits for all saturated ones', async () => {
+  const s1 = new Gate();
+  const s2 = new Gate();
+  const s3 = new Gate();
+  const fan = new FanOut([s1, s2, s3]);
+  assert.equal(fan.write(b('1\n')), true);
+  s1.full = true;
+  s2.full = true;
+  assert.equal(fan.write(b('2\n')), false);
+  let drained = false;
+  fan.onceDrain(() => (drained = true));
+  s1.drain();
+  await Promise.resolve();
+  assert.equal(drained, false, 'one sink is still full');
+  s2.drain();
+  assert.equal(drained, true);
+  assert.deepEqual(s3.got, ['1\n', '2\n']);
+});
+
+void test('fan-out onceDrain with nothing saturated fires soon', async () => {
+  const fan = new FanOut([new Gate()]);
+  await new Promise<void>((resolve) => fan.onceDrain(resolve));
+});
+
+void test('the tail keeps the last N lines per unit, oldest first', () => {
+  const tail = new TailBuffer(3);
+  assert.equal(tail.write({ unit: 'a', stream: 'stdout', text: '1\n2\n' }), true);
+  tail.write({ unit: 'b', stream: 'stdout', text: 'x\n' });
+  tail.write({ unit: 'a', stream: 'stderr', text: '3\n4' });
+  assert.deepEqual(tail.lines('a'), [
+    { stream: 'stdout', text: '2' },
+    { stream: 'stderr', text: '3' },
+    { stream: 'stderr', text: '4' },
+  ]);
+  assert.deepEqual(tail.lines('b').map((l) => l.text), ['x']);
+  assert.deepEqual(tail.lines('none'), []);
+  tail.forget('a');
+  assert.deepEqual(tail.lines('a'), []);
+});
+
+void test('the tail handles empty lines and huge batches cheaply', () => {
+  const tail = new TailBuffer();
+  tail.write({ unit: 'a', stream: 'stdout', text: '\n\nz\n' });
+  assert.deepEqual(tail.lines('a').map((l) => l.text), ['', '', 'z']);
+  let text = '';
+  for (let i = 0; i < 200_000; i++) text += `${i}\n`;
+  const t0 = performance.now();
+  tail.write({ unit: 'a', stream: 'stdout', text });
+  assert.ok(performance.now() - t0 < 5);
+  assert.deepEqual(tail.lines('a').map((l) => l.text), Array.from({ length: 20 }, (_, k) => String(199_980 + k)));
+});
