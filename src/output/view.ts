@@ -1,0 +1,60 @@
+// Picks and wires the view of a run: prefixed lines plus state lines on a terminal or in CI,
+// or NDJSON with `--json`. Both read the same event stream and the same output batches.
+
+import type { Writable } from 'node:stream';
+import type { UnitSpec } from '../config/spec.js';
+import type { ProcsEvent } from '../events/types.js';
+import type { OutputSink } from './sink.js';
+import { EventTextRenderer } from './events-text.js';
+import { JsonRenderer } from './json.js';
+import { UnitLayout } from './layout.js';
+import type { FactsOf } from './phrases.js';
+import { PrefixRenderer } from './prefix.js';
+
+export interface ViewOptions {
+  readonly out: Writable;
+  readonly json?: boolean;
+  /** From `colorEnabled`; ignored in JSON mode. */
+  readonly color?: boolean;
+  /** Unit names in unit order. */
+  readonly names: Iterable<string>;
+  readonly facts?: FactsOf;
+}
+
+export interface View {
+  /** Where unit output goes. */
+  readonly sink: OutputSink;
+  /** Subscribe this to the event bus. */
+  readonly event: (e: ProcsEvent) => void;
+  /** Units added by a reload or a scale. */
+  addNames(names: Iterable<string>): void;
+  /** Writes anything held back (call before exiting). */
+  flush(): void;
+}
+
+/** The view for a run: JSON, or the text renderers sharing one name column. */
+export function createView(options: ViewOptions): View {
+  if (options.json) {
+    const json = new JsonRenderer(options.out);
+    return { sink: json, event: json.event, addNames: () => undefined, flush: () => undefined };
+  }
+  const layout = new UnitLayout(options.names, options.color ?? false);
+  const prefix = new PrefixRenderer(options.out, { layout });
+  const text = new EventTextRenderer(options.out, { layout, ...(options.facts ? { facts: options.facts } : {}) });
+  return {
+    sink: prefix,
+    event: text.event,
+    addNames: (names) => layout.addNames(names),
+    flush: () => text.flush(),
+  };
+}
+
+/** Spec facts the text renderers mention: max restarts, stop signal and stop timeout. */
+export function factsFromSpec(units: readonly UnitSpec[]): FactsOf {
+  const byName = new Map(units.map((u) => [u.name, u]));
+  return (unit) => {
+    const spec = byName.get(unit);
+    if (!spec) return undefined;
+    return { maxRestarts: spec.restart.maxRestarts, stopSignal: spec.stop.signal, stopTimeoutMs: spec.stop.timeoutMs };
+  };
+}
