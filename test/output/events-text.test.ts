@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { EventInput } from '../../src/events/bus.js';
-import type { ExitInfo, ProcsEvent } from '../../src/events/types.js';
+import type { ExitInfo } from '../../src/events/types.js';
 import { EventTextRenderer } from '../../src/output/events-text.js';
 import { PrefixRenderer } from '../../src/output/prefix.js';
 import { UnitLayout } from '../../src/output/layout.js';
