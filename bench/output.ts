@@ -24,22 +24,23 @@ function flags(): { batchLines: number; color: boolean; runs: number } {
   return { batchLines: value('--batch-lines') ?? 0, color: argv.includes('--color'), runs: value('--runs') ?? 5 };
 }
 
-/** Every unit's lines cut into batches, interleaved round-robin as concurrent pipes would be. */
+/** Every unit's lines cut into flat batches (as pipe reads give), interleaved round-robin. */
 function makeBatches(batchLines: number): OutputBatch[] {
   const perUnit = UNITS.map((unit, u) => {
     const batches: OutputBatch[] = [];
-    let text = '';
-    let count = 0;
+    let lines: string[] = [];
+    let size = 0;
     for (let i = 0; i < LINES; i++) {
-      text += `line ${String(i).padStart(6, '0')} of ${unit}: GET /api/items?page=${u} 200 12ms\n`;
-      count++;
-      if (batchLines > 0 ? count >= batchLines : text.length >= 65_536) {
-        batches.push({ unit, stream: i % 7 === 0 ? 'stderr' : 'stdout', text });
-        text = '';
-        count = 0;
+      const line = `line ${String(i).padStart(6, '0')} of ${unit}: GET /api/items?page=${u} 200 12ms\n`;
+      lines.push(line);
+      size += line.length;
+      if (batchLines > 0 ? lines.length >= batchLines : size >= 65_536) {
+        batches.push({ unit, stream: i % 7 === 0 ? 'stderr' : 'stdout', text: lines.join('') });
+        lines = [];
+        size = 0;
       }
     }
-    if (text) batches.push({ unit, stream: 'stdout', text });
+    if (lines.length > 0) batches.push({ unit, stream: 'stdout', text: lines.join('') });
     return batches;
   });
   const all: OutputBatch[] = [];
@@ -83,7 +84,8 @@ async function measure(name: string, runs: number, make: (out: Writable) => Outp
   rates.sort((a, b) => a - b);
   const median = rates[Math.floor(rates.length / 2)] ?? 0;
   const shown = rates.map((x) => (x / 1e6).toFixed(2)).join(' ');
-  console.log(`${name.padEnd(10)} median ${(median / 1e6).toFixed(2)} M lines/s   runs: ${shown}`);
+  const heap = (process.memoryUsage().heapUsed / 2 ** 20).toFixed(0);
+  console.log(`${name.padEnd(10)} median ${(median / 1e6).toFixed(2)} M lines/s   runs: ${shown}   heap ${heap} MiB`);
   return median;
 }
 
@@ -91,12 +93,12 @@ async function measure(name: string, runs: number, make: (out: Writable) => Outp
 async function main(): Promise<void> {
   const { batchLines, color, runs } = flags();
   const batches = makeBatches(batchLines);
+  const inputMb = (batches.reduce((n, b) => n + b.text.length, 0) / 2 ** 20).toFixed(0);
   const size = batchLines > 0 ? `${batchLines} lines` : '64 KiB';
   console.log(`${UNITS.length} × ${LINES} lines, ${batches.length} batches of ${size}, colour ${color ? 'on' : 'off'}, Node ${process.version}`);
   const raw = await measure('raw', runs, rawSink, batches);
   const prefixed = await measure('prefixed', runs, (out) => new PrefixRenderer(out, { names: UNITS, color }), batches);
-  const heapMb = (process.memoryUsage().heapUsed / 2 ** 20).toFixed(0);
-  console.log(`prefixed/raw ${(prefixed / raw).toFixed(2)}   heap after ${heapMb} MiB`);
+  console.log(`prefixed/raw ${(prefixed / raw).toFixed(2)}   (heap includes the ${inputMb} MiB of input batches)`);
 }
 
 await main();
