@@ -66,6 +66,7 @@ export class AppendFile {
     await file?.close().catch((e: unknown) => this.#report(e));
   }
 
+  /** Whether the queue has reached the high-water mark. */
   #saturated(): boolean {
     return this.#pendingChars >= (this.#opts.highWaterMark ?? 1 << 20);
   }

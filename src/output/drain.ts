@@ -13,6 +13,7 @@ export class DrainWaiters {
     else queueMicrotask(fn);
   }
 
+  /** How many callbacks wait. */
   get size(): number {
     return this.#waiting.length;
   }
@@ -84,6 +85,7 @@ export class DrainGroup {
     if (!accepted) this.#saturated.add(target);
   }
 
+  /** Whether any target still owes a drain. */
   get saturated(): boolean {
     return this.#saturated.size > 0;
   }

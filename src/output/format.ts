@@ -63,10 +63,12 @@ export function nameList(names: readonly string[], max = 6): string {
   return `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
 }
 
+/** Two-digit clock field. */
 function two(n: number): string {
   return n < 10 ? `0${n}` : String(n);
 }
 
+/** `1.0` reads better as `1`. */
 function trimZero(s: string): string {
   return s.endsWith('.0') ? s.slice(0, -2) : s;
 }

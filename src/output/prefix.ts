@@ -54,6 +54,7 @@ export class PrefixRenderer implements OutputSink {
     return this.#out.write(this.render(batch));
   }
 
+  /** Calls `fn` once the stream has room again. */
   onceDrain(fn: () => void): void {
     this.#drain.onceDrain(fn);
   }

@@ -19,6 +19,7 @@ class Ring {
     this.#lines = new Array<TailLine | undefined>(size);
   }
 
+  /** Adds a line, overwriting the oldest once full. */
   push(line: TailLine): void {
     this.#lines[this.#next] = line;
     this.#next = (this.#next + 1) % this.#lines.length;
@@ -61,6 +62,7 @@ export class TailBuffer implements OutputSink {
     return true;
   }
 
+  /** Never saturated: calls `fn` soon. */
   onceDrain(fn: () => void): void {
     queueMicrotask(fn);
   }

@@ -53,6 +53,7 @@ export class UnitLogSink implements OutputSink {
     return accepted;
   }
 
+  /** Calls `fn` once every unit file that was full has room again. */
   onceDrain(fn: () => void): void {
     this.#group.onceDrain(fn);
   }
