@@ -28,21 +28,28 @@ export class DrainWaiters {
 
 /**
  * Drain waiting for a Writable with one listener however many producers wait (no listener
- * leak warnings). A stream that closes or fails releases its waiters too, so no producer
- * stays paused behind a dead terminal.
+ * leak warnings). A stream that fails (EPIPE when the reader went away) or closes counts as
+ * dead: it releases its waiters, its error goes to `onError` once instead of crashing procs,
+ * and later output is dropped so no producer stays paused behind a dead terminal.
  */
 export class StreamDrain {
   readonly #out: Writable;
   readonly #waiters = new DrainWaiters();
   #listening = false;
+  #failed = false;
 
-  constructor(out: Writable) {
+  constructor(out: Writable, onError?: (error: Error) => void) {
     this.#out = out;
+    out.on('error', (error: Error) => {
+      if (!this.#failed) onError?.(error);
+      this.#failed = true;
+      this.#waiters.fire();
+    });
   }
 
-  /** True when the stream can take no more writes at all (closed, failed, ended). */
+  /** True when the stream can take no more writes at all (failed, closed, ended). */
   get dead(): boolean {
-    return this.#out.destroyed || this.#out.writableEnded;
+    return this.#failed || this.#out.destroyed || this.#out.writableEnded;
   }
 
   /** Registers `fn` for the stream's next 'drain', or calls it soon when there is room. */

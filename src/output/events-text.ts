@@ -10,6 +10,7 @@
 import type { Writable } from 'node:stream';
 import type { ProcsEvent } from '../events/types.js';
 import { sgr } from './colors.js';
+import { StreamDrain } from './drain.js';
 import { clockTimeOf } from './format.js';
 import { UnitLayout } from './layout.js';
 import { foldsIntoExit, phrase, phraseExit, type FactsOf, type Mark, type Phrase } from './phrases.js';
@@ -22,6 +23,8 @@ export interface EventTextOptions {
   readonly layout?: UnitLayout;
   /** Spec facts (max restarts, stop signal and timeout) for events that leave them out. */
   readonly facts?: FactsOf;
+  /** Told once when the stream fails (EPIPE); lines are dropped from then on. */
+  readonly onError?: (error: Error) => void;
 }
 
 type Exit = Extract<ProcsEvent, { type: 'exit' }>;
@@ -40,12 +43,14 @@ const MARKS: Readonly<Record<Mark, { readonly plain: string; readonly fancy: str
 export class EventTextRenderer {
   readonly layout: UnitLayout;
   readonly #out: Writable;
+  readonly #drain: StreamDrain;
   readonly #facts: FactsOf;
   #held: Exit | undefined;
   #lastType = new Map<string, ProcsEvent['type']>();
 
   constructor(out: Writable, options: EventTextOptions = {}) {
     this.#out = out;
+    this.#drain = new StreamDrain(out, options.onError);
     this.layout = options.layout ?? new UnitLayout(options.names ?? [], options.color ?? false);
     this.#facts = options.facts ?? (() => undefined);
   }
@@ -91,7 +96,7 @@ export class EventTextRenderer {
   /** Writes the lines of one event, remembering its type for the next one. */
   #emit(e: ProcsEvent, phrases: readonly Phrase[]): void {
     this.#lastType.set(e.unit, e.type);
-    if (this.#out.destroyed || this.#out.writableEnded || phrases.length === 0) return;
+    if (this.#drain.dead || phrases.length === 0) return;
     this.#out.write(phrases.map((p) => this.format(e.unit, e.ts, p)).join(''));
   }
 }

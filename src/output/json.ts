@@ -11,6 +11,8 @@ import { StreamDrain } from './drain.js';
 export interface JsonOptions {
   /** Wall-clock milliseconds for output lines' `ts` (tests pass a fixed clock). */
   readonly now?: () => number;
+  /** Told once when the stream fails (EPIPE); output is dropped from then on. */
+  readonly onError?: (error: Error) => void;
 }
 
 export class JsonRenderer implements OutputSink {
@@ -20,7 +22,7 @@ export class JsonRenderer implements OutputSink {
 
   constructor(out: Writable, options: JsonOptions = {}) {
     this.#out = out;
-    this.#drain = new StreamDrain(out);
+    this.#drain = new StreamDrain(out, options.onError);
     this.#now = options.now ?? Date.now;
   }
 

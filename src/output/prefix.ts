@@ -19,6 +19,8 @@ export interface PrefixOptions {
   readonly layout?: UnitLayout;
   /** Wall-clock milliseconds (tests pass a fixed clock). */
   readonly now?: () => number;
+  /** Told once when the stream fails (EPIPE); output is dropped from then on. */
+  readonly onError?: (error: Error) => void;
 }
 
 interface Tails {
@@ -37,7 +39,7 @@ export class PrefixRenderer implements OutputSink {
 
   constructor(out: Writable, options: PrefixOptions = {}) {
     this.#out = out;
-    this.#drain = new StreamDrain(out);
+    this.#drain = new StreamDrain(out, options.onError);
     this.layout = options.layout ?? new UnitLayout(options.names ?? [], options.color ?? false);
     this.#clock = new SecondClock(options.now);
   }

@@ -19,6 +19,8 @@ export interface ViewOptions {
   /** Unit names in unit order. */
   readonly names: Iterable<string>;
   readonly facts?: FactsOf;
+  /** Told once when the stream fails (EPIPE: the reader went away); output is dropped after. */
+  readonly onError?: (error: Error) => void;
 }
 
 export interface View {
@@ -34,12 +36,13 @@ export interface View {
 
 /** The view for a run: JSON, or the text renderers sharing one name column. */
 export function createView(options: ViewOptions): View {
+  const onError = options.onError;
   if (options.json) {
-    const json = new JsonRenderer(options.out);
+    const json = new JsonRenderer(options.out, onError ? { onError } : {});
     return { sink: json, event: json.event, addNames: () => undefined, flush: () => undefined };
   }
   const layout = new UnitLayout(options.names, options.color ?? false);
-  const prefix = new PrefixRenderer(options.out, { layout });
+  const prefix = new PrefixRenderer(options.out, { layout, ...(onError ? { onError } : {}) });
   const text = new EventTextRenderer(options.out, { layout, ...(options.facts ? { facts: options.facts } : {}) });
   return {
     sink: prefix,

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
 import { PrefixRenderer } from '../../src/output/prefix.js';
 import { UnitLayout } from '../../src/output/layout.js';
 import { Collector, stripAnsi } from './support.js';
@@ -87,4 +88,18 @@ void test('a destroyed stream drops output instead of throwing or stalling', asy
   out.destroy();
   assert.equal(r.write({ unit: 'api', stream: 'stdout', text: 'x\n' }), true);
   await new Promise<void>((resolve) => r.onceDrain(resolve));
+});
+
+void test('a failing stream (EPIPE) is reported once, never thrown, and releases producers', async () => {
+  const out = new Writable({
+    highWaterMark: 4,
+    write: (_chunk, _enc, cb) => setTimeout(() => cb(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' })), 1),
+  });
+  const errors: string[] = [];
+  const r = new PrefixRenderer(out, { names: ['api'], onError: (e) => errors.push(e.message) });
+  assert.equal(r.write({ unit: 'api', stream: 'stdout', text: 'one\n' }), false);
+  await new Promise<void>((resolve) => r.onceDrain(resolve));
+  assert.equal(r.write({ unit: 'api', stream: 'stdout', text: 'two\n' }), true);
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  assert.deepEqual(errors, ['write EPIPE']);
 });
