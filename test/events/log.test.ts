@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { AppendFile } from '../../src/events/append-file.js';
 import { EventLog } from '../../src/events/log.js';
 import type { ProcsEvent } from '../../src/events/types.js';
 
@@ -66,4 +67,15 @@ void test('a file size limit (EFBIG) leaves only whole lines and is reported onc
   assert.ok(text.endsWith('\n'), 'the file ends with a whole line');
   const lines = text.slice(0, -1).split('\n');
   lines.forEach((line, i) => assert.equal((JSON.parse(line) as ProcsEvent).unit, `u${i}`));
+});
+
+void test('a full disk (ENOSPC, /dev/full) is reported once and appends never throw', async () => {
+  const errors: string[] = [];
+  const file = new AppendFile('/dev/full', { onError: (e) => errors.push((e as NodeJS.ErrnoException).code ?? '') });
+  for (let i = 0; i < 50; i++) {
+    assert.equal(file.append(`line ${i}\n`), true);
+    await new Promise((r) => setImmediate(r));
+  }
+  await file.close();
+  assert.deepEqual(errors, ['ENOSPC']);
 });
