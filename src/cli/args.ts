@@ -1,0 +1,214 @@
+// Command-line parsing: a table of commands and their flags, flags allowed before or after the
+// command, `--` ending the flags (everything after it is the command for `procs run`).
+
+export type FlagKind = 'bool' | 'string' | 'list';
+
+interface FlagDef {
+  readonly name: string;
+  readonly short?: string;
+  readonly kind: FlagKind;
+  readonly help: string;
+  readonly value?: string;
+}
+
+interface CommandDef {
+  readonly name: string;
+  readonly args: string;
+  readonly help: string;
+  readonly flags: readonly FlagDef[];
+}
+
+const FILE: FlagDef = { name: 'file', short: 'f', kind: 'list', value: 'FILE', help: 'spec file (repeatable: later files override earlier ones)' };
+const NO_COLOR: FlagDef = { name: 'no-color', kind: 'bool', help: 'plain output, no colours' };
+const JSON_FLAG: FlagDef = { name: 'json', kind: 'bool', help: 'NDJSON instead of text' };
+const FORMATION: FlagDef = { name: 'formation', short: 'm', kind: 'list', value: 'NAME=N,…', help: 'instance counts for pools and Procfile entries (all=N for every one)' };
+const NO_WATCH: FlagDef = { name: 'no-watch', kind: 'bool', help: 'turn every watch rule off' };
+const IGNORE: FlagDef = { name: 'ignore', kind: 'list', value: 'GLOB', help: 'ignore these paths in watch rules (repeatable)' };
+const WAIT_TIMEOUT: FlagDef = { name: 'wait-timeout', kind: 'string', value: 'D', help: 'how long to wait for readiness (e.g. 60s)' };
+
+export const GLOBAL_FLAGS: readonly FlagDef[] = [
+  FILE,
+  NO_COLOR,
+  { name: 'help', short: 'h', kind: 'bool', help: 'show help' },
+  { name: 'version', short: 'V', kind: 'bool', help: 'print the version' },
+];
+
+export const COMMANDS: readonly CommandDef[] = [
+  {
+    name: 'up',
+    args: '[UNIT…]',
+    help: 'start the units (and what they depend on), stream their output, stop on Ctrl-C',
+    flags: [
+      { name: 'detach', short: 'd', kind: 'bool', help: 'run in the background and return once started' },
+      { name: 'wait', kind: 'bool', help: 'return once every unit is ready (exit 1 if one fails)' },
+      WAIT_TIMEOUT,
+      { name: 'abort-on-failure', kind: 'bool', help: 'stop everything when a unit fails for good' },
+      { name: 'exit-code-from', kind: 'string', value: 'UNIT', help: "stop everything when UNIT exits and return its status" },
+      FORMATION,
+      NO_WATCH,
+      IGNORE,
+      JSON_FLAG,
+    ],
+  },
+  { name: 'down', args: '', help: 'stop the running project and every unit', flags: [{ name: 'timeout', short: 't', kind: 'string', value: 'D', help: 'stop timeout for every unit' }] },
+  { name: 'ps', args: '', help: 'list units: state, pid, restarts, uptime, last exit, health', flags: [JSON_FLAG] },
+  {
+    name: 'logs',
+    args: '[UNIT…]',
+    help: 'show recent output (and follow it with -f)',
+    flags: [
+      { name: 'follow', kind: 'bool', help: 'keep printing new output' },
+      { name: 'lines', short: 'n', kind: 'string', value: 'N', help: 'how many recent lines per unit' },
+    ],
+  },
+  { name: 'start', args: 'UNIT…', help: 'start units of the running project', flags: [] },
+  { name: 'stop', args: 'UNIT…', help: 'stop units of the running project', flags: [] },
+  { name: 'restart', args: 'UNIT…', help: 'restart units of the running project', flags: [] },
+  { name: 'scale', args: 'POOL=N…', help: 'change pool sizes at run time', flags: [] },
+  { name: 'reload', args: '', help: 'read the spec again and apply the changes', flags: [] },
+  { name: 'run', args: '[UNIT…] -- CMD…', help: 'bring units up, run CMD when ready, tear down; exit with its status', flags: [WAIT_TIMEOUT, FORMATION, NO_WATCH, JSON_FLAG] },
+  { name: 'validate', args: '', help: 'check the spec and print every problem', flags: [] },
+  { name: 'schema', args: '', help: 'print the JSON Schema of the spec', flags: [] },
+  { name: 'export', args: 'systemd|compose|kubernetes', help: 'write the spec as units of another engine', flags: [{ name: 'output', short: 'o', kind: 'string', value: 'DIR', help: 'output folder' }] },
+];
+
+export interface ParsedArgs {
+  readonly command: string | undefined;
+  readonly positionals: readonly string[];
+  /** Everything after `--`. */
+  readonly rest: readonly string[] | undefined;
+  readonly flags: Readonly<Record<string, string | boolean | readonly string[]>>;
+}
+
+export class UsageError extends Error {}
+
+/** Closest candidate within a small edit distance, for "did you mean" hints. */
+export function suggest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(word, c);
+    if (d < bestD) {
+      bestD = d;
+      best = c;
+    }
+  }
+  return best !== undefined && bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0] ?? 0;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j] ?? 0;
+      row[j] = Math.min((row[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length] ?? 0;
+}
+
+export function findCommand(name: string): CommandDef | undefined {
+  return COMMANDS.find((c) => c.name === name);
+}
+
+/** Parses argv (without node and script) against the command table; throws UsageError. */
+export function parseArgs(argv: readonly string[]): ParsedArgs {
+  let command: CommandDef | undefined;
+  let commandName: string | undefined;
+  const positionals: string[] = [];
+  const flags: Record<string, string | boolean | string[]> = {};
+  let rest: string[] | undefined;
+
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    if (arg === '--') {
+      rest = argv.slice(i + 1);
+      break;
+    }
+    if (arg.startsWith('-') && arg !== '-') {
+      const eq = arg.indexOf('=');
+      const long = arg.startsWith('--');
+      const key = long ? arg.slice(2, eq > 0 ? eq : undefined) : arg.slice(1, 2);
+      const inline = long ? (eq > 0 ? arg.slice(eq + 1) : undefined) : arg.length > 2 ? arg.slice(2) : undefined;
+      const def = lookupFlag(key, long, command);
+      const name = def.name;
+      if (def.kind === 'bool') {
+        if (inline !== undefined && long) throw new UsageError(`--${name} takes no value`);
+        if (inline !== undefined) throw new UsageError(`unknown option '${arg}'`);
+        flags[name] = true;
+        continue;
+      }
+      let value = inline;
+      if (value === undefined) {
+        value = argv[++i];
+        if (value === undefined) throw new UsageError(`--${name} needs a value (${def.value ?? 'VALUE'})`);
+      }
+      if (def.kind === 'list') {
+        const prev = flags[name];
+        flags[name] = [...(Array.isArray(prev) ? prev : []), value];
+      } else flags[name] = value;
+      continue;
+    }
+    if (!command && commandName === undefined) {
+      command = findCommand(arg);
+      if (!command) {
+        const hint = suggest(arg, COMMANDS.map((c) => c.name));
+        throw new UsageError(`unknown command '${arg}'${hint ? `; did you mean '${hint}'?` : ''} (see procs --help)`);
+      }
+      commandName = arg;
+      continue;
+    }
+    positionals.push(arg);
+  }
+  return { command: commandName, positionals, rest, flags };
+}
+
+// Finds a flag's definition: `-f` after `logs` means --follow; elsewhere it names a spec file.
+function lookupFlag(key: string, long: boolean, command: CommandDef | undefined): FlagDef {
+  if (!long && key === 'f' && command?.name === 'logs') return { name: 'follow', kind: 'bool', help: '' };
+  const pool = [...GLOBAL_FLAGS, ...(command?.flags ?? allCommandFlags())];
+  const def = pool.find((f) => (long ? f.name === key : f.short === key));
+  if (def) return def;
+  const names = pool.map((f) => f.name);
+  const hint = long ? suggest(key, names) : undefined;
+  const where = command ? ` for 'procs ${command.name}'` : '';
+  throw new UsageError(`unknown option '${long ? '--' : '-'}${key}'${where}${hint ? `; did you mean '--${hint}'?` : ''}`);
+}
+
+// Before the command is known, any command's flag is accepted; it is checked once the command is.
+function allCommandFlags(): FlagDef[] {
+  const seen = new Map<string, FlagDef>();
+  for (const c of COMMANDS) for (const f of c.flags) seen.set(f.name, f);
+  return [...seen.values()];
+}
+
+/** Checks that every flag given belongs to the command; throws UsageError otherwise. */
+export function checkFlagsFor(parsed: ParsedArgs): void {
+  const cmd = parsed.command ? findCommand(parsed.command) : undefined;
+  if (!cmd) return;
+  const allowed = new Set([...GLOBAL_FLAGS, ...cmd.flags].map((f) => f.name));
+  for (const name of Object.keys(parsed.flags)) {
+    if (!allowed.has(name)) throw new UsageError(`option --${name} does not apply to 'procs ${cmd.name}'`);
+  }
+}
+
+/** The help text: commands and flags from the same table the parser uses. */
+export function helpText(version: string): string {
+  const lines = [`procs ${version} — run the processes a project needs, from one procs.yaml`, '', 'Usage: procs [-f FILE…] COMMAND [options]', '', 'Commands:'];
+  for (const c of COMMANDS) lines.push(`  ${`${c.name} ${c.args}`.padEnd(34)}${c.help}`);
+  const flagLine = (f: FlagDef): string => {
+    const left = `${f.short ? `-${f.short}, ` : '    '}--${f.name}${f.value ? ` ${f.value}` : ''}`;
+    return `  ${left.padEnd(34)}${f.help}`;
+  };
+  lines.push('', 'Global options:', ...GLOBAL_FLAGS.map(flagLine));
+  for (const c of COMMANDS) {
+    if (c.flags.length === 0) continue;
+    lines.push('', `Options of ${c.name}:`, ...c.flags.map(flagLine));
+    if (c.name === 'logs') lines.push(flagLine({ name: 'follow', short: 'f', kind: 'bool', help: 'keep printing new output (-f after `logs`)' }));
+  }
+  lines.push('', 'Exit codes: 0 success or requested stop · 1 a unit failed or a wait timed out · 2 usage or spec error');
+  return lines.join('\n');
+}

@@ -1,0 +1,65 @@
+#!/usr/bin/env node
+// The procs command: parse arguments, then load only the module of the command asked for.
+import { readFileSync } from 'node:fs';
+import { checkFlagsFor, helpText, parseArgs, UsageError, type ParsedArgs } from './args.js';
+import { EXIT } from './exit-codes.js';
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+type CommandMain = (args: ParsedArgs) => Promise<number>;
+
+const loaders: Record<string, () => Promise<CommandMain>> = {
+  up: async () => (await import('./up.js')).up,
+  validate: async () => (await import('./validate.js')).validate,
+  schema: async () => (await import('./schema.js')).schema,
+};
+
+async function main(argv: readonly string[]): Promise<number> {
+  let args: ParsedArgs;
+  try {
+    args = parseArgs(argv);
+    checkFlagsFor(args);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`procs: ${err.message}\n`);
+      return EXIT.usage;
+    }
+    throw err;
+  }
+  if (args.flags.version) {
+    process.stdout.write(`${version()}\n`);
+    return EXIT.ok;
+  }
+  if (args.flags.help || !args.command) {
+    process.stdout.write(`${helpText(version())}\n`);
+    return args.command || args.flags.help ? EXIT.ok : EXIT.usage;
+  }
+  const load = loaders[args.command];
+  if (!load) {
+    process.stderr.write(`procs ${args.command}: not available in this version yet\n`);
+    return EXIT.usage;
+  }
+  const command = await load();
+  try {
+    return await command(args);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`procs ${args.command}: ${err.message}\n`);
+      return EXIT.usage;
+    }
+    throw err;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`procs: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exitCode = EXIT.internal;
+  },
+);

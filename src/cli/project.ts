@@ -1,0 +1,91 @@
+// The composition root of a running project: one event bus, the event log, the view, per-unit
+// log files, the last-lines ring, health probes and the supervisor, wired once for `up` and `run`.
+import { join } from 'node:path';
+import type { Writable } from 'node:stream';
+import type { Spec } from '../config/spec.js';
+import { EventBus } from '../events/bus.js';
+import { EventLog } from '../events/log.js';
+import type { ProcsEvent } from '../events/types.js';
+import { HealthMonitor } from '../health/monitor.js';
+import { FanOut } from '../output/fanout.js';
+import { TailBuffer } from '../output/tail.js';
+import { UnitLogSink } from '../output/unit-log.js';
+import { createView, factsFromSpec, type View } from '../output/view.js';
+import { realClock, type Clock } from '../runtime/clock.js';
+import { createRealDriver } from '../runtime/real-driver.js';
+import { Supervisor } from '../runtime/supervisor.js';
+
+export interface ProjectOptions {
+  readonly spec: Spec;
+  readonly out: Writable;
+  readonly err: Writable;
+  readonly json: boolean;
+  readonly color: boolean;
+  readonly clock?: Clock;
+}
+
+export interface Project {
+  readonly spec: Spec;
+  readonly bus: EventBus;
+  readonly supervisor: Supervisor;
+  readonly view: View;
+  readonly tail: TailBuffer;
+  readonly procsDir: string;
+  /** Flushes the view and closes the log files. */
+  close(): Promise<void>;
+}
+
+/** Wires a project's runtime; nothing starts until `supervisor.start()`. */
+export function createProject(o: ProjectOptions): Project {
+  const clock = o.clock ?? realClock;
+  const procsDir = join(o.spec.root, '.procs');
+  const warned = new Set<string>();
+  const warnOnce = (key: string, text: string): void => {
+    if (warned.has(key)) return;
+    warned.add(key);
+    o.err.write(`procs: ${text}\n`);
+  };
+  const bus = new EventBus({ onError: (e) => warnOnce('bus', `an event consumer failed: ${String(e)}`) });
+  const eventLog = new EventLog(procsDir, {
+    onError: (e) => warnOnce('events', `cannot write ${join(procsDir, 'events.ndjson')} (${e.message}); units keep running, output still shown`),
+  });
+  const names = o.spec.units.map((u) => u.name);
+  const view = createView({ out: o.out, json: o.json, color: o.color, names, facts: factsFromSpec(o.spec.units) });
+  const byName = new Map(o.spec.units.map((u) => [u.name, u]));
+  const unitLog = new UnitLogSink(join(procsDir, 'logs'), {
+    limits: (name) => byName.get(name)?.log,
+    onError: (e, unit) => warnOnce('logs', `cannot write the log of ${unit} (${e.message}); units keep running, output still shown`),
+  });
+  const tail = new TailBuffer(20);
+  const target = { markReady: (_n: string) => {}, markUnhealthy: (_n: string, _r: string) => {} };
+  const health = new HealthMonitor(clock, {
+    markReady: (name) => target.markReady(name),
+    markUnhealthy: (name, reason) => target.markUnhealthy(name, reason),
+  });
+  const sink = new FanOut([view.sink, unitLog, tail, health.logSink()]);
+  const supervisor = new Supervisor({
+    units: o.spec.units,
+    driver: createRealDriver({ sink, clock }),
+    clock,
+    publish: (e) => bus.publish(e),
+    onRunning: (u) => health.unitRunning(u),
+    onEnded: (u) => health.unitEnded(u),
+  });
+  target.markReady = (name) => supervisor.markReady(name);
+  target.markUnhealthy = (name, reason) => supervisor.markUnhealthy(name, reason);
+  bus.subscribe(eventLog.append);
+  bus.subscribe((e: ProcsEvent) => view.event(e));
+  return {
+    spec: o.spec,
+    bus,
+    supervisor,
+    view,
+    tail,
+    procsDir,
+    async close() {
+      health.stopAll();
+      view.flush();
+      await Promise.all([eventLog.close(), unitLog.close()]);
+    },
+  };
+}

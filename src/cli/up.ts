@@ -1,0 +1,110 @@
+import type { Spec } from '../config/spec.js';
+import type { ProcsEvent } from '../events/types.js';
+import { colorEnabled } from '../output/colors.js';
+import { summaryLines } from '../output/summary.js';
+import type { ParsedArgs } from './args.js';
+import { UsageError } from './args.js';
+import { EXIT } from './exit-codes.js';
+import { loadFromArgs, printDiagnostics } from './load.js';
+import { createProject, type Project } from './project.js';
+import { selectUnits } from './select.js';
+
+/** `procs up` in the foreground: start, stream output, stop cleanly on Ctrl-C. */
+export async function up(args: ParsedArgs): Promise<number> {
+  if (args.flags.detach || args.flags.wait) {
+    throw new UsageError(`${args.flags.detach ? '-d' : '--wait'} needs the control socket, which this version does not have yet`);
+  }
+  const result = await loadFromArgs(args);
+  printDiagnostics(result.diagnostics);
+  if (!result.spec) return EXIT.usage;
+  const spec = result.spec;
+  const names = selectUnits(spec, args.positionals);
+  const exitFrom = typeof args.flags['exit-code-from'] === 'string' ? args.flags['exit-code-from'] : undefined;
+  if (exitFrom !== undefined) selectUnits(spec, [exitFrom]);
+  const project = createProject({
+    spec,
+    out: process.stdout,
+    err: process.stderr,
+    json: args.flags.json === true,
+    color: colorEnabled({ stream: process.stdout, noColorFlag: args.flags['no-color'] === true }),
+  });
+  return runForeground(project, spec, names, { abortOnFailure: args.flags['abort-on-failure'] === true, exitFrom });
+}
+
+interface ForegroundOptions {
+  readonly abortOnFailure: boolean;
+  readonly exitFrom: string | undefined;
+}
+
+/**
+ * Runs the project until it ends by itself (every unit done, none to restart), until a signal
+ * asks it to stop (a second one kills at once), or until --abort-on-failure / --exit-code-from
+ * end it. Returns procs' exit code.
+ */
+async function runForeground(project: Project, spec: Spec, names: readonly string[], o: ForegroundOptions): Promise<number> {
+  const { supervisor, bus } = project;
+  let stopping: Promise<void> | undefined;
+  let code: number | undefined;
+  let signals = 0;
+
+  const stopAll = (reason: string, exitCode: number): void => {
+    code ??= exitCode;
+    if (stopping) return;
+    bus.publish({ type: 'stop', unit: 'procs', reason, state: 'stopping' });
+    stopping = supervisor.stopAll();
+    watchStopping(project);
+  };
+  const onSignal = (sig: NodeJS.Signals): void => {
+    signals += 1;
+    if (signals === 1) stopAll(`${sig} received`, EXIT.ok);
+    else {
+      bus.publish({ type: 'stop', unit: 'procs', reason: `${sig} again: killing every unit now`, state: 'stopping' });
+      supervisor.killAll();
+    }
+  };
+  const handlers: [NodeJS.Signals, () => void][] = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((s) => [s, () => onSignal(s)]);
+  for (const [s, h] of handlers) process.on(s, h);
+
+  const unsubscribe = bus.subscribe((e: ProcsEvent) => {
+    if (e.unit === 'procs') return;
+    if (o.abortOnFailure && e.type === 'failed') stopAll(`${e.unit} failed`, EXIT.failed);
+    if (o.exitFrom !== undefined && e.type === 'exit' && unitMatches(e.unit, o.exitFrom) && e.state !== 'backoff' && !stopping) {
+      stopAll(`${e.unit} exited`, e.exit.status);
+    }
+    if (o.exitFrom !== undefined && e.type === 'stop' && e.state === 'skipped' && unitMatches(e.unit, o.exitFrom)) {
+      stopAll(`${e.unit} was skipped`, EXIT.failed);
+    }
+  });
+
+  supervisor.start(names);
+  await supervisor.idle();
+  if (stopping) await stopping;
+  unsubscribe();
+  for (const [s, h] of handlers) process.off(s, h);
+
+  const outcome = supervisor.outcome().filter((u) => u.state !== 'pending');
+  const allGood = outcome.every((u) => u.state === 'completed' || u.state === 'stopped');
+  const exitCode = code ?? (allGood ? EXIT.ok : EXIT.failed);
+  const lines = summaryLines(outcome);
+  await project.close();
+  if (lines.length > 0) process.stderr.write(lines.join('\n') + '\n');
+  return exitCode;
+}
+
+function unitMatches(unit: string, name: string): boolean {
+  return unit === name || unit.startsWith(`${name}.`);
+}
+
+// While units stop, says every few seconds which ones are still running and when they will be killed.
+function watchStopping(project: Project): void {
+  const tick = (): void => {
+    const waiting = project.supervisor.stillStopping();
+    if (waiting.length === 0) return;
+    const killAt = Math.max(...waiting.map((w) => w.killAt));
+    const names = waiting.map((w) => w.name);
+    project.bus.publish({ type: 'stop', unit: 'procs', reason: 'waiting', waiting: names, killAt: new Date(killAt).toISOString() });
+    timer.refresh();
+  };
+  const timer = setTimeout(tick, 3000);
+  timer.unref();
+}

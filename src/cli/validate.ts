@@ -1,0 +1,14 @@
+import type { ParsedArgs } from './args.js';
+import { EXIT } from './exit-codes.js';
+import { loadFromArgs, printDiagnostics } from './load.js';
+
+/** `procs validate`: every problem of the spec, positioned; exit 2 when there are errors. */
+export async function validate(args: ParsedArgs): Promise<number> {
+  const result = await loadFromArgs(args);
+  printDiagnostics(result.diagnostics);
+  if (!result.spec) return EXIT.usage;
+  const n = result.spec.units.length;
+  const files = result.files.join(', ');
+  process.stdout.write(`${files}: ok (${n} unit${n === 1 ? '' : 's'})\n`);
+  return EXIT.ok;
+}

@@ -1,0 +1,67 @@
+import { connect } from 'node:net';
+import { request } from 'node:http';
+import { request as requestTls } from 'node:https';
+import type { ProbeCheck, UnitSpec } from '../config/spec.js';
+import { runCheckCommand } from '../runtime/check-command.js';
+import type { Check, CheckResult } from './probe-runner.js';
+
+/** A TCP connect: healthy once the port accepts a connection. */
+export function tcpCheck(host: string, port: number): Check {
+  return (signal) =>
+    new Promise<CheckResult>((resolve) => {
+      const socket = connect({ host, port });
+      const done = (r: CheckResult): void => {
+        socket.destroy();
+        signal.removeEventListener('abort', onAbort);
+        resolve(r);
+      };
+      const onAbort = (): void => done({ ok: false, detail: `tcp ${host}:${port}: no answer` });
+      signal.addEventListener('abort', onAbort, { once: true });
+      socket.once('connect', () => done({ ok: true, detail: `tcp ${host}:${port} accepts connections` }));
+      socket.once('error', (err) => done({ ok: false, detail: `tcp ${host}:${port}: ${err.message}` }));
+    });
+}
+
+/** An HTTP GET: healthy on a 2xx or 3xx answer (redirects are not followed). */
+export function httpCheck(url: string): Check {
+  return (signal) =>
+    new Promise<CheckResult>((resolve) => {
+      let target: URL;
+      try {
+        target = new URL(url);
+      } catch {
+        resolve({ ok: false, detail: `not a URL: ${url}` });
+        return;
+      }
+      const send = target.protocol === 'https:' ? requestTls : request;
+      const req = send(target, { method: 'GET', signal, headers: { 'user-agent': 'procs-probe' } }, (res) => {
+        res.resume();
+        const code = res.statusCode ?? 0;
+        resolve({ ok: code >= 200 && code < 400, detail: `GET ${url} → ${code}` });
+      });
+      req.once('error', (err) => resolve({ ok: false, detail: `GET ${url}: ${err.message}` }));
+      req.end();
+    });
+}
+
+/** A command through the shell with the unit's env and cwd: healthy when it exits 0. */
+export function execCheck(unit: UnitSpec, command: Extract<ProbeCheck, { kind: 'exec' }>['command']): Check {
+  return async (signal) => {
+    const status = await runCheckCommand(command, { cwd: unit.cwd, env: unit.env, signal });
+    return { ok: status === 0, detail: status === 0 ? 'exec: exit 0' : `exec: ${status === null ? 'timed out' : `exit ${status}`}` };
+  };
+}
+
+/** The real check for a probe, or undefined for `log` probes (they watch output instead). */
+export function checkFor(unit: UnitSpec, check: ProbeCheck): Check | undefined {
+  switch (check.kind) {
+    case 'tcp':
+      return tcpCheck(check.host, check.port);
+    case 'http':
+      return httpCheck(check.url);
+    case 'exec':
+      return execCheck(unit, check.command);
+    case 'log':
+      return undefined;
+  }
+}

@@ -1,0 +1,25 @@
+import type { UnitSpec } from '../config/spec.js';
+import type { ExitInfo } from '../events/types.js';
+
+/** One run of a unit's process tree, as the supervisor sees it. */
+export interface RunningProcess {
+  readonly pid: number | undefined;
+  /** Resolves when the leader exits (or could not be spawned); never rejects. */
+  readonly exited: Promise<ExitInfo>;
+  /** Resolves when every line of output has reached its sinks. */
+  readonly outputDone: Promise<void>;
+}
+
+/**
+ * The supervisor's only way to touch the OS. The real driver spawns through execa in new
+ * process groups; tests pass a fake one and drive exits by hand.
+ */
+export interface ProcessDriver {
+  start(unit: UnitSpec): RunningProcess;
+  /** Stops the whole tree (stop signal, then SIGKILL after the timeout); resolves once it is gone. */
+  stop(unit: UnitSpec, proc: RunningProcess): Promise<{ forced: boolean }>;
+  /** Sends SIGKILL to the whole tree at once (a second Ctrl-C); the pending `stop` then resolves. */
+  kill(unit: UnitSpec, proc: RunningProcess): void;
+  /** After the leader exited on its own: clears what is left of its group; resolves once empty. */
+  settle(unit: UnitSpec, proc: RunningProcess): Promise<void>;
+}

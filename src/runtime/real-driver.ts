@@ -1,0 +1,33 @@
+import type { UnitSpec } from '../config/spec.js';
+import type { OutputSink } from '../output/sink.js';
+import { realClock, type Clock } from './clock.js';
+import type { ProcessDriver, RunningProcess } from './driver.js';
+import { spawnPipeline } from './pipeline.js';
+import { spawnUnit, type SpawnedUnit } from './spawn.js';
+import { reapLeftovers, signalUnit, stopUnit } from './tree.js';
+
+/** The driver that touches the OS: each unit spawned as the leader of its own process group. */
+export function createRealDriver(opts: { sink: OutputSink; clock?: Clock }): ProcessDriver {
+  const clock = opts.clock ?? realClock;
+  const spawned = new WeakMap<RunningProcess, SpawnedUnit>();
+  const of = (proc: RunningProcess): SpawnedUnit | undefined => spawned.get(proc);
+  return {
+    start(unit: UnitSpec): RunningProcess {
+      const s = unit.kind === 'pipeline' ? spawnPipeline(unit, opts.sink, { clock }) : spawnUnit(unit, opts.sink, { clock });
+      spawned.set(s, s);
+      return s;
+    },
+    async stop(unit, proc) {
+      const s = of(proc);
+      return s ? stopUnit(s, unit.stop, clock) : { forced: false };
+    },
+    kill(_unit, proc) {
+      const s = of(proc);
+      if (s) signalUnit(s, 'SIGKILL');
+    },
+    async settle(unit, proc) {
+      const s = of(proc);
+      if (s) await reapLeftovers(s, unit.stop, clock);
+    },
+  };
+}

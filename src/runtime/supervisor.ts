@@ -1,0 +1,415 @@
+import type { UnitSpec } from '../config/spec.js';
+import type { DistributiveOmit } from '../events/bus.js';
+import type { ExitInfo, ProcsEvent, UnitState } from '../events/types.js';
+import type { Clock, TimerHandle } from './clock.js';
+import { closure, dependents, evaluateDependencies, type DepView } from './deps.js';
+import type { ProcessDriver, RunningProcess } from './driver.js';
+import { decideAfterExit, type EndCause } from './restart-policy.js';
+
+export type EventInput = DistributiveOmit<ProcsEvent, 'ts'>;
+
+/** What `ps` shows of one unit. */
+export interface UnitStatus {
+  readonly name: string;
+  readonly kind: UnitSpec['kind'];
+  readonly pool: string | null;
+  readonly state: UnitState;
+  readonly pid: number | null;
+  readonly restarts: number;
+  readonly started_at: string | null;
+  readonly exit: { readonly code: number | null; readonly signal: string | null } | null;
+  readonly health: { readonly readiness: string | null; readonly liveness: string | null };
+  readonly reason: string | null;
+}
+
+export interface SupervisorOptions {
+  readonly units: readonly UnitSpec[];
+  readonly driver: ProcessDriver;
+  readonly clock: Clock;
+  readonly publish: (e: EventInput) => void;
+  /** Wall-clock time for `started_at`; injected so tests stay deterministic. */
+  readonly wallClock?: () => Date;
+  /** Called when a unit's process is up, so probes can start; and when it ends. */
+  readonly onRunning?: (unit: UnitSpec) => void;
+  readonly onEnded?: (unit: UnitSpec) => void;
+}
+
+interface Runtime {
+  spec: UnitSpec;
+  state: UnitState;
+  wanted: boolean;
+  proc: RunningProcess | undefined;
+  restarts: number;
+  attempts: number;
+  startedAt: number;
+  startedAtWall: string | null;
+  lastExit: ExitInfo | null;
+  timer: TimerHandle | undefined;
+  everStarted: boolean;
+  everReady: boolean;
+  reason: string | null;
+  stopping: Promise<void> | undefined;
+  forced: boolean;
+  /** Wall-clock ms when the current stop began. */
+  stopSince: number;
+  readiness: 'pending' | 'ok' | null;
+}
+
+const TERMINAL: ReadonlySet<UnitState> = new Set(['stopped', 'completed', 'failed', 'skipped']);
+const ACTIVE: ReadonlySet<UnitState> = new Set(['starting', 'running', 'ready', 'unhealthy']);
+
+/**
+ * Keeps units in the state the spec asks for: starts them as their dependencies allow, restarts
+ * them under their policy, and stops them in reverse dependency order. All OS work goes through
+ * the driver and all time through the clock, so the state machine runs the same in tests.
+ */
+export class Supervisor {
+  readonly #units = new Map<string, Runtime>();
+  readonly #opts: SupervisorOptions;
+  #shuttingDown = false;
+  #killing = false;
+  #idleWaiters: (() => void)[] = [];
+
+  constructor(opts: SupervisorOptions) {
+    this.#opts = opts;
+    for (const spec of opts.units) this.#units.set(spec.name, this.#fresh(spec));
+  }
+
+  #fresh(spec: UnitSpec): Runtime {
+    return {
+      spec,
+      state: 'pending',
+      wanted: false,
+      proc: undefined,
+      restarts: 0,
+      attempts: 0,
+      startedAt: 0,
+      startedAtWall: null,
+      lastExit: null,
+      timer: undefined,
+      everStarted: false,
+      everReady: false,
+      reason: null,
+      stopping: undefined,
+      forced: false,
+      stopSince: 0,
+      readiness: spec.health.readiness ? 'pending' : null,
+    };
+  }
+
+  get specs(): readonly UnitSpec[] {
+    return [...this.#units.values()].map((r) => r.spec);
+  }
+
+  /** Starts the named units and what they depend on (all units when none are named). */
+  start(names: readonly string[] = []): void {
+    this.#shuttingDown = false;
+    for (const name of closure(names, this.specs)) {
+      const r = this.#units.get(name);
+      if (!r || r.wanted) continue;
+      if (TERMINAL.has(r.state) || r.state === 'pending') {
+        Object.assign(r, this.#fresh(r.spec), { wanted: true });
+      }
+    }
+    this.#schedule();
+  }
+
+  /** Marks a unit ready (its readiness probe passed). */
+  markReady(name: string): void {
+    const r = this.#units.get(name);
+    if (!r || !ACTIVE.has(r.state)) return;
+    const first = !r.everReady;
+    r.everReady = true;
+    r.readiness = 'ok';
+    if (r.state !== 'ready') {
+      r.state = 'ready';
+      this.#emit({ type: 'ready', unit: name, afterMs: Math.round(this.#opts.clock.now() - r.startedAt), state: 'ready' });
+    }
+    if (first) this.#schedule();
+  }
+
+  /** A liveness probe gave up on a unit: restart it under its policy, counting a failure. */
+  markUnhealthy(name: string, reason: string): void {
+    const r = this.#units.get(name);
+    if (!r?.proc || !ACTIVE.has(r.state) || r.stopping) return;
+    r.state = 'unhealthy';
+    this.#emit({ type: 'unhealthy', unit: name, reason, state: 'unhealthy' });
+    const proc = r.proc;
+    r.stopping = this.#opts.driver.stop(r.spec, proc).then(async () => {
+      const exit = await proc.exited;
+      r.stopping = undefined;
+      this.#ended(r, proc, exit, 'liveness');
+    });
+  }
+
+  /** Stops every unit, dependents before their dependencies; resolves once all are gone. */
+  async stopAll(reason = 'requested'): Promise<void> {
+    this.#shuttingDown = true;
+    await this.#stopSet([...this.#units.keys()], reason);
+  }
+
+  /** Stops the named units (and, first, the running units that depend on them). */
+  async stopUnits(names: readonly string[], reason = 'requested'): Promise<void> {
+    const deps = dependents(this.specs);
+    const set = new Set<string>();
+    const visit = (n: string): void => {
+      if (set.has(n)) return;
+      set.add(n);
+      for (const d of deps.get(n) ?? []) visit(d);
+    };
+    names.forEach(visit);
+    await this.#stopSet([...set], reason);
+  }
+
+  /** Kills every process tree at once (a second Ctrl-C). */
+  killAll(): void {
+    this.#killing = true;
+    this.#shuttingDown = true;
+    for (const r of this.#units.values()) {
+      r.wanted = false;
+      r.timer?.cancel();
+      if (r.proc && !TERMINAL.has(r.state)) {
+        this.#opts.driver.kill(r.spec, r.proc);
+        if (!r.stopping) void this.#stopOne(r, 'killed');
+      }
+    }
+  }
+
+  /** Units still being stopped and when (wall-clock ms) they will be killed, for "still waiting for …". */
+  stillStopping(): { name: string; killAt: number }[] {
+    return [...this.#units.values()]
+      .filter((r) => r.state === 'stopping')
+      .map((r) => ({ name: r.spec.name, killAt: r.stopSince + r.spec.stop.timeoutMs }));
+  }
+
+  /** Resolves once no wanted unit can change state by itself any more. */
+  idle(): Promise<void> {
+    if (this.#isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  status(): UnitStatus[] {
+    return [...this.#units.values()].map((r) => ({
+      name: r.spec.name,
+      kind: r.spec.kind,
+      pool: r.spec.kind === 'instance' ? (r.spec.pool ?? null) : null,
+      state: r.state,
+      pid: r.proc && ACTIVE.has(r.state) ? (r.proc.pid ?? null) : r.state === 'stopping' ? (r.proc?.pid ?? null) : null,
+      restarts: r.restarts,
+      started_at: r.startedAtWall,
+      exit: r.lastExit ? { code: r.lastExit.code, signal: r.lastExit.signal } : null,
+      health: { readiness: r.readiness, liveness: r.spec.health.liveness ? (r.state === 'unhealthy' ? 'failing' : 'ok') : null },
+      reason: r.reason,
+    }));
+  }
+
+  /** Final facts per unit, for the exit summary. */
+  outcome(): { name: string; state: UnitState; exit: ExitInfo | null; reason: string | null; forced: boolean; restarts: number }[] {
+    return [...this.#units.values()].map((r) => ({
+      name: r.spec.name,
+      state: r.state,
+      exit: r.lastExit,
+      reason: r.reason,
+      forced: r.forced,
+      restarts: r.restarts,
+    }));
+  }
+
+  #emit(e: EventInput): void {
+    this.#opts.publish(e);
+  }
+
+  #view = (name: string): DepView | undefined => {
+    const r = this.#units.get(name);
+    return r && { state: r.state, everStarted: r.everStarted, everReady: r.everReady };
+  };
+
+  // Starts every pending wanted unit whose dependencies hold; skips those that never can.
+  #schedule(): void {
+    if (this.#shuttingDown) return;
+    let changed = true;
+    while (changed) {
+      changed = false;
+      for (const r of this.#units.values()) {
+        if (!r.wanted || r.state !== 'pending') continue;
+        const verdict = evaluateDependencies(r.spec, this.specs, this.#view);
+        if (verdict.kind === 'go') {
+          this.#launch(r);
+          changed = true;
+        } else if (verdict.kind === 'skip') {
+          r.state = 'skipped';
+          r.reason = verdict.reason;
+          this.#emit({ type: 'stop', unit: r.spec.name, reason: verdict.reason, state: 'skipped' });
+          changed = true;
+        }
+      }
+    }
+    this.#checkIdle();
+  }
+
+  #launch(r: Runtime): void {
+    r.state = 'starting';
+    r.attempts += 1;
+    r.startedAt = this.#opts.clock.now();
+    r.startedAtWall = (this.#opts.wallClock?.() ?? new Date()).toISOString();
+    const proc = this.#opts.driver.start(r.spec);
+    r.proc = proc;
+    void proc.exited.then((exit) => this.#exited(r, proc, exit));
+    if (proc.pid === undefined) return; // could not spawn: `exited` brings the reason
+    r.state = 'running';
+    r.everStarted = true;
+    r.readiness = r.spec.health.readiness ? 'pending' : null;
+    this.#emit({ type: 'spawn', unit: r.spec.name, pid: proc.pid, attempt: r.attempts, state: 'running' });
+    this.#opts.onRunning?.(r.spec);
+    // Without a readiness probe a unit is ready once started; the scheduling loop picks that up.
+    if (!r.spec.health.readiness) r.everReady = true;
+  }
+
+  // The leader exited: unless a stop is handling it, clear the group and apply the policy.
+  async #exited(r: Runtime, proc: RunningProcess, exit: ExitInfo): Promise<void> {
+    if (r.proc !== proc) return;
+    r.lastExit = exit;
+    if (r.stopping) return;
+    if (proc.pid !== undefined) await this.#opts.driver.settle(r.spec, proc);
+    await this.#drained(proc);
+    if (r.proc !== proc || r.stopping) return;
+    this.#ended(r, proc, exit, 'exit');
+  }
+
+  // Waits for the last output lines, but never long: an escaped grandchild may hold the pipe.
+  #drained(proc: RunningProcess): Promise<void> {
+    return new Promise((resolve) => {
+      const t = this.#opts.clock.setTimer(1000, resolve);
+      void proc.outputDone.then(() => {
+        t.cancel();
+        resolve();
+      });
+    });
+  }
+
+  #ended(r: Runtime, proc: RunningProcess, exit: ExitInfo, cause: EndCause): void {
+    if (r.proc !== proc) return;
+    this.#opts.onEnded?.(r.spec);
+    r.lastExit = exit;
+    const name = r.spec.name;
+    if (this.#shuttingDown || !r.wanted) {
+      r.state = 'stopped';
+      this.#emit({ type: 'exit', unit: name, exit, state: 'stopped' });
+      this.#checkIdle();
+      return;
+    }
+    const decision = exit.error
+      ? ({ kind: 'failed', reason: exit.error } as const)
+      : decideAfterExit({
+          restart: r.spec.restart,
+          restarts: r.restarts,
+          startedAt: r.startedAt,
+          now: this.#opts.clock.now(),
+          exit,
+          cause,
+        });
+    switch (decision.kind) {
+      case 'restart': {
+        r.state = 'backoff';
+        r.restarts = decision.attempt;
+        this.#emit({ type: 'exit', unit: name, exit, state: 'backoff' });
+        this.#emit({ type: 'backoff', unit: name, delayMs: decision.delayMs, attempt: decision.attempt, state: 'backoff' });
+        r.timer = this.#opts.clock.setTimer(decision.delayMs, () => {
+          r.timer = undefined;
+          if (r.state !== 'backoff' || this.#shuttingDown) return;
+          this.#emit({ type: 'restart', unit: name, reason: cause === 'liveness' ? 'liveness probe failed' : 'exited', attempt: decision.attempt, state: 'starting' });
+          this.#launch(r);
+        });
+        return;
+      }
+      case 'completed':
+        r.state = 'completed';
+        this.#emit({ type: 'exit', unit: name, exit, state: 'completed' });
+        this.#schedule();
+        return;
+      case 'stopped':
+        r.state = 'stopped';
+        this.#emit({ type: 'exit', unit: name, exit, state: 'stopped' });
+        this.#checkIdle();
+        return;
+      case 'failed':
+        r.state = 'failed';
+        r.reason = decision.reason;
+        this.#emit({ type: 'exit', unit: name, exit, state: 'failed' });
+        this.#emit({ type: 'failed', unit: name, reason: decision.reason, state: 'failed' });
+        this.#schedule();
+        return;
+    }
+  }
+
+  // Stops a set of units so that none stops before the units in the set that depend on it.
+  async #stopSet(names: string[], reason: string): Promise<void> {
+    const inSet = new Set(names);
+    const deps = dependents(this.specs);
+    const done = new Map<string, Promise<void>>();
+    const stopOf = (name: string): Promise<void> => {
+      let p = done.get(name);
+      if (p) return p;
+      const r = this.#units.get(name);
+      if (r) r.wanted = false;
+      const before = (deps.get(name) ?? []).filter((d) => inSet.has(d) && d !== name);
+      p = Promise.resolve().then(async () => {
+        if (!this.#killing) await Promise.all(before.map(stopOf));
+        if (r) await this.#stopOne(r, reason);
+      });
+      done.set(name, p);
+      return p;
+    };
+    // A cycle cannot reach here: the loader rejects cyclic specs.
+    await Promise.all(names.map(stopOf));
+  }
+
+  async #stopOne(r: Runtime, reason: string): Promise<void> {
+    r.wanted = false;
+    r.timer?.cancel();
+    r.timer = undefined;
+    if (r.stopping) return r.stopping;
+    if (r.state === 'pending' || r.state === 'backoff') {
+      r.state = 'stopped';
+      this.#emit({ type: 'stop', unit: r.spec.name, reason, state: 'stopped' });
+      this.#checkIdle();
+      return;
+    }
+    const proc = r.proc;
+    if (!proc || TERMINAL.has(r.state)) return;
+    r.state = 'stopping';
+    r.stopSince = (this.#opts.wallClock?.() ?? new Date()).getTime();
+    this.#emit({ type: 'stop', unit: r.spec.name, reason, state: 'stopping', signal: r.spec.stop.signal, timeoutMs: r.spec.stop.timeoutMs });
+    r.stopping = (async () => {
+      if (this.#killing) this.#opts.driver.kill(r.spec, proc);
+      const { forced } = await this.#opts.driver.stop(r.spec, proc);
+      const exit = await proc.exited;
+      await this.#drained(proc);
+      r.forced = forced || this.#killing;
+      r.lastExit = exit;
+      r.stopping = undefined;
+      if (r.proc !== proc) return;
+      this.#opts.onEnded?.(r.spec);
+      r.state = 'stopped';
+      this.#emit({ type: 'exit', unit: r.spec.name, exit, state: 'stopped' });
+      this.#emit({ type: 'stop', unit: r.spec.name, reason, state: 'stopped', forced: r.forced });
+      this.#checkIdle();
+    })();
+    return r.stopping;
+  }
+
+  #isIdle(): boolean {
+    for (const r of this.#units.values()) {
+      if (r.wanted && !TERMINAL.has(r.state)) return false;
+      if (r.stopping) return false;
+    }
+    return true;
+  }
+
+  #checkIdle(): void {
+    if (!this.#isIdle()) return;
+    const waiters = this.#idleWaiters;
+    this.#idleWaiters = [];
+    waiters.forEach((w) => w());
+  }
+}
