@@ -1,0 +1,421 @@
+// Generated from schema/procs.schema.json by `npm run gen:types`. Do not edit: change the schema.
+// The raw spec document as written (before normalization into the Spec of spec.ts).
+/* eslint-disable */
+
+/**
+ * A dotenv file, or a list of them, relative to the spec's folder. A named file that is missing is an error.
+ */
+export type EnvFile = string | string[];
+/**
+ * An environment variable name.
+ */
+export type EnvName = string;
+/**
+ * A command. A string runs through `shell`; an array is executed directly, with no shell: [FILE, ARG…].
+ *
+ * @minItems 1
+ */
+export type Command = string | [string, ...string[]];
+/**
+ * Working directory, relative to the spec's folder. Default: the spec's folder.
+ */
+export type Cwd = string;
+/**
+ * Units to wait for: a list (each must have started), or a map of name to `started`, `healthy` or `completed`. A pool name means every instance.
+ */
+export type DependsOn =
+  | Name[]
+  | {
+      [k: string]: DependencyCondition | undefined;
+    };
+/**
+ * A unit name: lowercase letters, digits, `-` and `_`, starting with a letter or digit.
+ */
+export type Name = string;
+/**
+ * started: the unit has been spawned. healthy: its readiness probe passed (or it started, without one). completed: it ended with a success code.
+ */
+export type DependencyCondition = 'started' | 'healthy' | 'completed';
+/**
+ * When to restart the unit after it ends: a policy name, or the full form.
+ */
+export type Restart = RestartPolicy | RestartOptions;
+/**
+ * always, on-failure (default) or never. max_restarts (default 5) bounds `always` too.
+ */
+export type RestartPolicy = 'always' | 'on-failure' | 'never';
+/**
+ * Globs (relative to the unit's cwd) whose changes restart this unit.
+ *
+ * @minItems 1
+ */
+export type WatchShorthand = [string, ...string[]];
+
+/**
+ * A procs spec (version 1): the processes, pools, pipelines and watch rules a project runs.
+ */
+export interface ProcsSpec {
+  /**
+   * Spec format version. Only 1 exists; optional.
+   */
+  version?: 1;
+  /**
+   * Project name, seen as PROCS_PROJECT. Default: the base name of the spec's folder.
+   */
+  name?: string;
+  env?: Env;
+  env_file?: EnvFile;
+  /**
+   * true (default): units inherit procs' environment. false: a unit sees only what is declared. A list: only these names pass through.
+   */
+  inherit_env?: boolean | EnvName[];
+  /**
+   * The shell that runs string commands, as `SHELL -c SCRIPT`. Default: /bin/sh.
+   */
+  shell?: string;
+  /**
+   * Long-running processes and one-shot steps, by name.
+   */
+  processes?: {
+    [k: string]: Process | undefined;
+  };
+  /**
+   * Groups of identical instances NAME.0, NAME.1, …, by name.
+   */
+  pools?: {
+    [k: string]: Pool | undefined;
+  };
+  /**
+   * Chains of commands joined by OS pipes, run as one unit, by name.
+   */
+  pipelines?: {
+    [k: string]: Pipeline | undefined;
+  };
+  /**
+   * File watch rules, by name: on change, optionally sync and run a build step, then restart units.
+   */
+  watch?: {
+    [k: string]: WatchRule | undefined;
+  };
+  /**
+   * Extension field, ignored by procs: a place to define YAML anchors (`x-defaults: &defaults`).
+   *
+   * This interface was referenced by `ProcsSpec`'s JSON-Schema definition
+   * via the `patternProperty` "^x-".
+   */
+  [k: string]:
+    | {
+        [k: string]: unknown | undefined;
+      }
+    | 1
+    | string
+    | Env
+    | EnvFile
+    | boolean
+    | EnvName[]
+    | {
+        [k: string]: Process | undefined;
+      }
+    | {
+        [k: string]: Pool | undefined;
+      }
+    | {
+        [k: string]: Pipeline | undefined;
+      }
+    | {
+        [k: string]: WatchRule | undefined;
+      }
+    | undefined;
+}
+/**
+ * Environment variables. Values may use ${VAR}, ${VAR:-default} and ${VAR:?message}; $$ is a literal $.
+ */
+export interface Env {
+  [k: string]: string | number | boolean | undefined;
+}
+export interface Process {
+  command: Command;
+  cwd?: Cwd;
+  env?: Env;
+  env_file?: EnvFile;
+  depends_on?: DependsOn;
+  health?: Health;
+  restart?: Restart;
+  stop?: Stop;
+  log?: Log;
+  watch?: WatchShorthand;
+}
+/**
+ * Health probes.
+ */
+export interface Health {
+  readiness?: ReadinessProbe;
+  liveness?: LivenessProbe;
+}
+/**
+ * Gates `depends_on: healthy`, `--wait` and `procs run`. Exactly one of exec, http, tcp, log.
+ */
+export interface ReadinessProbe {
+  exec?: Command;
+  /**
+   * Healthy when a GET of this URL answers 2xx or 3xx.
+   */
+  http?: string;
+  /**
+   * Healthy when HOST:PORT accepts a connection.
+   */
+  tcp?: string | number;
+  /**
+   * Ready once a line of the unit's output matches this regular expression.
+   */
+  log?: string;
+  /**
+   * Time between checks. Default: 1s.
+   */
+  interval?: string | number;
+  /**
+   * How long one check may take. Default: 1s.
+   */
+  timeout?: string | number;
+  /**
+   * Wait this long after start before the first check. Default: 0.
+   */
+  initial_delay?: string | number;
+  /**
+   * Consecutive failures that make the unit unhealthy. Default: 3.
+   */
+  failure_threshold?: number;
+  /**
+   * Consecutive successes that make the unit healthy. Default: 1.
+   */
+  success_threshold?: number;
+}
+/**
+ * After failure_threshold misses, the unit is restarted under its restart policy. Exactly one of exec, http, tcp.
+ */
+export interface LivenessProbe {
+  exec?: Command;
+  /**
+   * Healthy when a GET of this URL answers 2xx or 3xx.
+   */
+  http?: string;
+  /**
+   * Healthy when HOST:PORT accepts a connection.
+   */
+  tcp?: string | number;
+  /**
+   * Time between checks. Default: 1s.
+   */
+  interval?: string | number;
+  /**
+   * How long one check may take. Default: 1s.
+   */
+  timeout?: string | number;
+  /**
+   * Wait this long after start before the first check. Default: 0.
+   */
+  initial_delay?: string | number;
+  /**
+   * Consecutive failures that make the unit unhealthy. Default: 3.
+   */
+  failure_threshold?: number;
+  /**
+   * Consecutive successes that make the unit healthy again. Default: 1.
+   */
+  success_threshold?: number;
+}
+export interface RestartOptions {
+  policy?: RestartPolicy;
+  /**
+   * Restarts allowed before the unit is failed. Default: 5.
+   */
+  max_restarts?: number;
+  /**
+   * Delay before each restart: initial, multiplied by factor each time, up to max.
+   */
+  backoff?: {
+    /**
+     * Default: 250ms.
+     */
+    initial?: string | number;
+    /**
+     * Default: 2.
+     */
+    factor?: number;
+    /**
+     * Default: 30s.
+     */
+    max?: string | number;
+  };
+  /**
+   * A run that stays up this long resets the restart count. Default: 30s.
+   */
+  reset_after?: string | number;
+  /**
+   * Exit codes that count as success. Default: [0].
+   *
+   * @minItems 1
+   */
+  success_codes?: [number, ...number[]];
+}
+/**
+ * How the unit is stopped: the signal goes to its process group, then SIGKILL after timeout.
+ */
+export interface Stop {
+  /**
+   * Default: SIGTERM.
+   */
+  signal?:
+    | 'SIGHUP'
+    | 'SIGINT'
+    | 'SIGQUIT'
+    | 'SIGILL'
+    | 'SIGTRAP'
+    | 'SIGABRT'
+    | 'SIGBUS'
+    | 'SIGFPE'
+    | 'SIGKILL'
+    | 'SIGUSR1'
+    | 'SIGSEGV'
+    | 'SIGUSR2'
+    | 'SIGPIPE'
+    | 'SIGALRM'
+    | 'SIGTERM'
+    | 'SIGCHLD'
+    | 'SIGCONT'
+    | 'SIGSTOP'
+    | 'SIGTSTP'
+    | 'SIGTTIN'
+    | 'SIGTTOU'
+    | 'SIGURG'
+    | 'SIGXCPU'
+    | 'SIGXFSZ'
+    | 'SIGVTALRM'
+    | 'SIGPROF'
+    | 'SIGWINCH'
+    | 'SIGIO'
+    | 'SIGPWR'
+    | 'SIGSYS'
+    | 'HUP'
+    | 'INT'
+    | 'QUIT'
+    | 'ILL'
+    | 'TRAP'
+    | 'ABRT'
+    | 'BUS'
+    | 'FPE'
+    | 'KILL'
+    | 'USR1'
+    | 'SEGV'
+    | 'USR2'
+    | 'PIPE'
+    | 'ALRM'
+    | 'TERM'
+    | 'CHLD'
+    | 'CONT'
+    | 'STOP'
+    | 'TSTP'
+    | 'TTIN'
+    | 'TTOU'
+    | 'URG'
+    | 'XCPU'
+    | 'XFSZ'
+    | 'VTALRM'
+    | 'PROF'
+    | 'WINCH'
+    | 'IO'
+    | 'PWR'
+    | 'SYS';
+  /**
+   * Default: 10s.
+   */
+  timeout?: string | number;
+}
+/**
+ * The unit's log file .procs/logs/UNIT.log, rotated by size.
+ */
+export interface Log {
+  /**
+   * Rotate past this size. Default: 10MB.
+   */
+  max_size?: string | number;
+  /**
+   * Rotated files kept. Default: 3.
+   */
+  keep?: number;
+}
+export interface Pool {
+  command: Command;
+  /**
+   * Instances kept alive: NAME.0 … NAME.(replicas-1), each with WORKER_ID. Default: 1.
+   */
+  replicas?: number;
+  /**
+   * First port: instance I gets PORT = port + I.
+   */
+  port?: number;
+  cwd?: Cwd;
+  env?: Env;
+  env_file?: EnvFile;
+  depends_on?: DependsOn;
+  health?: Health;
+  restart?: Restart;
+  stop?: Stop;
+  log?: Log;
+  watch?: WatchShorthand;
+}
+export interface Pipeline {
+  /**
+   * Commands whose stdout feeds the next one's stdin, through OS pipes. Exit status: the last non-zero one (pipefail).
+   *
+   * @minItems 1
+   */
+  steps: [Command, ...Command[]];
+  cwd?: Cwd;
+  env?: Env;
+  env_file?: EnvFile;
+  depends_on?: DependsOn;
+  health?: Health;
+  restart?: Restart;
+  stop?: Stop;
+  log?: Log;
+}
+export interface WatchRule {
+  /**
+   * Globs to watch, relative to the rule's cwd (default: the spec's folder).
+   *
+   * @minItems 1
+   */
+  paths: [string, ...string[]];
+  /**
+   * Globs to leave out. .git, node_modules and .procs are always ignored.
+   */
+  ignore?: string[];
+  /**
+   * Changes within this window give one run. Default: 150ms.
+   */
+  debounce?: string | number;
+  /**
+   * Mirror changed files (deletions too) into this folder first.
+   */
+  sync?: string;
+  run?: Command;
+  /**
+   * Units (or pools) restarted after a successful run.
+   */
+  restart?: Name[];
+  /**
+   * Restart pools one instance at a time, each ready before the next. Default: false.
+   */
+  rolling?: boolean;
+  /**
+   * Also run once at `up`, before the targets first start. Default: false.
+   */
+  initial?: boolean;
+  /**
+   * Poll instead of native file events (network filesystems). Default: false.
+   */
+  poll?: boolean;
+  cwd?: Cwd;
+  env?: Env;
+}
