@@ -1,0 +1,67 @@
+// What normalization works with: the spec's folder, the positioned tree (for messages), the
+// inherited environment, a way to read env files, and the diagnostics being collected.
+import path from 'node:path';
+import type { Diagnostics } from './diagnostics.js';
+import { interpolate, type InterpolationProblem, type Lookup } from './interpolate.js';
+import type { Command as RawCommand } from './spec-types.generated.js';
+import type { Command } from './spec.js';
+import { describePath, locate, posInText, valuePos, type LNode, type PathSeg } from './tree.js';
+
+/** The result of reading a file: its text, or why it could not be read. */
+export type ReadResult = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly reason: string; readonly missing: boolean };
+
+/** Reads a file by absolute path. Injected, so that the core needs no filesystem in tests. */
+export type ReadFile = (absPath: string) => ReadResult;
+
+export interface Context {
+  /** Absolute folder of the first spec file. */
+  readonly root: string;
+  readonly tree: LNode;
+  readonly diags: Diagnostics;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly formation?: Readonly<Record<string, number>> | undefined;
+  readonly readFile: ReadFile;
+  /** Env files read so far (absolute paths), for callers that watch them. */
+  readonly envFiles: Set<string>;
+}
+
+/** Reports an interpolation problem at the character where its `${` is written. */
+export function reportProblem(ctx: Context, where: readonly PathSeg[], node: LNode | undefined, p: InterpolationProblem): void {
+  const pos = posInText(node, p.index, valuePos(ctx.tree, where));
+  const message = `${describePath(where)}: ${p.message}`;
+  if (p.kind === 'undefined') ctx.diags.warn(pos, message);
+  else ctx.diags.error(pos, message);
+}
+
+/** Interpolates the string written at `where` against a unit's environment. */
+export function interp(ctx: Context, where: readonly PathSeg[], text: string, lookup: Lookup): string {
+  const r = interpolate(text, lookup);
+  if (r.problems.length > 0) {
+    const node = locate(ctx.tree, where).node;
+    for (const p of r.problems) reportProblem(ctx, where, node, p);
+  }
+  return r.value;
+}
+
+/** A lookup into a finished environment. */
+export function lookupIn(env: Readonly<Record<string, string>>): Lookup {
+  return (name) => (Object.hasOwn(env, name) ? env[name] : undefined);
+}
+
+/** A command as the runtime takes it: a string through the shell, an array exec'd; interpolated. */
+export function toCommand(ctx: Context, where: readonly PathSeg[], raw: RawCommand, lookup: Lookup, shell: string): Command {
+  if (typeof raw === 'string') {
+    const script = interp(ctx, where, raw, lookup);
+    if (script.trim() === '') ctx.diags.error(valuePos(ctx.tree, where), `${describePath(where)} is empty once interpolated`);
+    return { kind: 'shell', shell, script };
+  }
+  const parts = raw.map((part, i) => interp(ctx, [...where, i], part, lookup));
+  const [file = '', ...args] = parts;
+  if (file.trim() === '') ctx.diags.error(valuePos(ctx.tree, [...where, 0]), `${describePath([...where, 0])} is empty: it names the program to run`);
+  return { kind: 'exec', file, args };
+}
+
+/** An absolute working directory: `cwd` (interpolated) relative to the spec's folder. */
+export function resolveCwd(ctx: Context, where: readonly PathSeg[], raw: string | undefined, lookup: Lookup): string {
+  return raw === undefined ? ctx.root : path.resolve(ctx.root, interp(ctx, where, raw, lookup));
+}

@@ -1,0 +1,104 @@
+// The pure core of the loader: spec files' texts (through an injected reader) in, a frozen Spec
+// and every problem out. No discovery, no real filesystem: tests drive it with a map of texts.
+import path from 'node:path';
+import { checkReferences } from './checks.js';
+import type { Context, ReadFile, ReadResult } from './context.js';
+import { Diagnostics, nowhere } from './diagnostics.js';
+import { deepFreeze } from './hash.js';
+import { normalize } from './normalize.js';
+import { isProcfile, procfileTree } from './procfile.js';
+import type { ProcsSpec } from './spec-types.generated.js';
+import type { Spec, SpecDiagnostic } from './spec.js';
+import { locate, mergeNodes, toPlain, type LNode } from './tree.js';
+import { validateSchema } from './validate.js';
+import { parseYaml } from './yaml.js';
+
+export interface CoreInput {
+  /** Absolute paths of the spec files, in merge order (a Procfile stands alone). */
+  readonly files: readonly string[];
+  readonly readFile: ReadFile;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly formation?: Readonly<Record<string, number>> | undefined;
+}
+
+export interface CoreResult {
+  readonly spec?: Spec;
+  readonly diagnostics: SpecDiagnostic[];
+  readonly files: string[];
+  /** The env files the spec read (absolute paths), e.g. to reload when one changes. */
+  readonly envFiles: string[];
+}
+
+/** Reads, merges, validates and normalizes the spec files; never throws for any input. */
+export function buildSpec(input: CoreInput): CoreResult {
+  const diags = new Diagnostics();
+  const files = [...input.files];
+  const readFile = memoize(input.readFile);
+  const trees = files.map((file) => readTree(file, files.length, readFile, input.formation, diags));
+  const envFiles = new Set<string>();
+  const done = (spec?: Spec): CoreResult => ({
+    ...(spec && !diags.hasErrors() ? { spec: deepFreeze(spec) } : {}),
+    diagnostics: diags.all(files),
+    files,
+    envFiles: [...envFiles],
+  });
+  if (files.length === 0 || trees.some((t) => t === undefined)) return done();
+  const tree = (trees as LNode[]).reduce((a, b) => mergeNodes(a, b));
+  const data = toPlain(tree);
+  const usable = validateSchema(tree, data, diags);
+  checkReferences(tree, diags);
+  if (usable === undefined) return done();
+  const ctx: Context = {
+    root: path.dirname(files[0]!),
+    tree,
+    diags,
+    env: input.env,
+    formation: files.some(isProcfile) ? undefined : input.formation,
+    readFile,
+    envFiles,
+  };
+  // What failed the schema has been set aside: the rest conforms to it.
+  return done(normalize(ctx, usable as ProcsSpec, files));
+}
+
+/** One file's tree: YAML, the `procs` key of a package.json, or a Procfile. */
+function readTree(
+  file: string,
+  count: number,
+  readFile: ReadFile,
+  formation: CoreInput['formation'],
+  diags: Diagnostics,
+): LNode | undefined {
+  const read = readFile(file);
+  if (!read.ok) {
+    diags.error(nowhere(file), `cannot read the spec: ${read.reason}`);
+    return undefined;
+  }
+  const text = read.text.replace(/^\uFEFF/, '');
+  if (isProcfile(file)) {
+    if (count > 1) {
+      diags.error(nowhere(file), 'a Procfile cannot be merged with other spec files');
+      return undefined;
+    }
+    return procfileTree(file, text, formation, diags);
+  }
+  const tree = parseYaml(file, text, diags);
+  if (!tree || path.basename(file) !== 'package.json') return tree;
+  const found = locate(tree, ['procs']);
+  if (found.node) return found.node;
+  diags.error({ file, line: 1, col: 1 }, 'package.json has no `procs` key');
+  return undefined;
+}
+
+/** Reads each file once, however many units name it. */
+function memoize(readFile: ReadFile): ReadFile {
+  const cache = new Map<string, ReadResult>();
+  return (file) => {
+    let r = cache.get(file);
+    if (!r) {
+      r = readFile(file);
+      cache.set(file, r);
+    }
+    return r;
+  };
+}

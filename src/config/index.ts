@@ -1,0 +1,58 @@
+// The spec loader's public face: find, read, check and normalize the spec, and print its problems.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { buildSpec } from './core.js';
+import { discover, notFoundMessage } from './discover.js';
+import { readFromDisk } from './read.js';
+import type { Spec, SpecDiagnostic } from './spec.js';
+
+export { formatDiagnostic } from './diagnostics.js';
+
+export interface LoadOptions {
+  /** Where discovery starts, and what relative `files` are relative to. */
+  cwd: string;
+  /** `-f FILE`, repeatable: merged in order, later files override earlier ones key by key. No discovery then. */
+  files?: string[];
+  /** The inherited environment (default: process.env). */
+  env?: Record<string, string | undefined>;
+  /** `-m web=2,worker=1`: instance counts for pools and Procfile entries; `all=N` sets every one. */
+  formation?: Record<string, number>;
+}
+
+export interface LoadResult {
+  /** Present only when there are no errors (warnings allowed). Deeply frozen. */
+  spec?: Spec;
+  /** Every problem found, errors and warnings, in file order. */
+  diagnostics: SpecDiagnostic[];
+  /** The spec files read, in merge order (absolute paths). */
+  files: string[];
+  /** The env files read (absolute paths): a change to one of them changes the spec too. */
+  envFiles?: string[];
+}
+
+/** Finds (or takes), reads, validates and normalizes the spec. Never throws, for any input. */
+export async function loadSpec(opts: LoadOptions): Promise<LoadResult> {
+  try {
+    const cwd = path.resolve(opts.cwd);
+    let files = (opts.files ?? []).map((f) => path.resolve(cwd, f));
+    if (files.length === 0) {
+      const found = await discover(cwd);
+      if (found === undefined) return failure(notFoundMessage(cwd));
+      files = [found];
+    }
+    const formation = opts.formation && Object.keys(opts.formation).length > 0 ? opts.formation : undefined;
+    return buildSpec({ files, readFile: readFromDisk, env: opts.env ?? process.env, formation });
+  } catch (err) {
+    return failure(`cannot load the spec: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+/** A result holding one problem that belongs to no file. */
+function failure(message: string): LoadResult {
+  return { diagnostics: [{ file: '', line: 0, col: 0, message, severity: 'error' }], files: [] };
+}
+
+/** The JSON Schema of the spec (schema/procs.schema.json), for `procs schema`. */
+export function schemaText(): string {
+  return readFileSync(new URL('../../../schema/procs.schema.json', import.meta.url), 'utf8');
+}

@@ -1,0 +1,145 @@
+// From the validated raw document to the Spec the runtime consumes: pools expanded into instances,
+// environments resolved and interpolated, defaults filled in, units in dependency order, hashed.
+import path from 'node:path';
+import { checkFormation, formationCount, KIND_WORDS, SECTIONS, type Section } from './checks.js';
+import { interp, lookupIn, resolveCwd, toCommand, type Context } from './context.js';
+import { literalLayer, type EnvLayer } from './env.js';
+import { topoOrder } from './graph.js';
+import { unitHash } from './hash.js';
+import type { Pipeline, Pool, Process, ProcsSpec, WatchRule as RawWatchRule } from './spec-types.generated.js';
+import type { PoolSpec, ProcessUnit, SourcePos, Spec, UnitBase, UnitSpec, WatchRule } from './spec.js';
+import { describePath, keyPos, locate, valuePos, type PathSeg } from './tree.js';
+import { envFileLayer, globalLayers, specLayer, unitEnv } from './unit-env.js';
+import { dependencies, DEFAULTS, healthSpec, logSpec, ms, restartSpec, stopSpec } from './unit-parts.js';
+
+interface Shared {
+  readonly ctx: Context;
+  readonly project: string;
+  readonly shell: string;
+  readonly base: readonly EnvLayer[];
+}
+
+type Built = Omit<UnitBase, 'hash'>;
+
+/** Normalizes the document (parts that failed the schema have been removed from it). */
+export function normalize(ctx: Context, doc: ProcsSpec, files: readonly string[]): Spec {
+  const s: Shared = { ctx, project: doc.name ?? path.basename(ctx.root), shell: doc.shell ?? DEFAULTS.shell, base: globalLayers(ctx, doc) };
+  const units = new Map<string, UnitSpec[]>();
+  const deps = new Map<string, string[]>();
+  const pools: PoolSpec[] = [];
+  const watch: WatchRule[] = [];
+  const kinds = new Map<string, string>();
+  const add = (name: string, raw: Process | Pool | Pipeline, built: UnitSpec[]): void => {
+    deps.set(name, dependencies(raw.depends_on).map((d) => d.name));
+    units.set(name, built);
+  };
+  for (const { section, name } of declaredInOrder(ctx, files)) {
+    kinds.set(name, KIND_WORDS[section]);
+    const where: PathSeg[] = [section, name];
+    const source = keyPos(ctx.tree, where);
+    const rule = section === 'watch' ? doc.watch?.[name] : undefined;
+    if (rule) watch.push(watchRule(s, name, rule, where, source));
+    const pipeline = section === 'pipelines' ? doc.pipelines?.[name] : undefined;
+    if (pipeline) add(name, pipeline, [pipelineUnit(s, name, pipeline, where, source)]);
+    const proc = section === 'processes' ? doc.processes?.[name] : undefined;
+    if (proc) add(name, proc, [processUnit(s, name, proc, where, source, {})]);
+    const pool = section === 'pools' ? doc.pools?.[name] : undefined;
+    if (pool) {
+      const replicas = formationCount(ctx.formation, name) ?? pool.replicas ?? DEFAULTS.replicas;
+      pools.push({ name, replicas, ...(pool.port !== undefined ? { basePort: pool.port } : {}), source });
+      add(name, pool, poolInstances(s, name, pool, replicas, where, source));
+    }
+    const shorthand = proc ?? pool;
+    if (shorthand?.watch) {
+      const at = [...where, 'watch'];
+      const cwd = { raw: shorthand.cwd, where: [...where, 'cwd'] };
+      watch.push(watchRule(s, `${name}.watch`, { paths: shorthand.watch, restart: [name] }, at, keyPos(ctx.tree, at), cwd));
+    }
+  }
+  if (ctx.formation) {
+    const poolNames = [...kinds].filter(([, k]) => k === KIND_WORDS.pools).map(([n]) => n);
+    checkFormation(ctx.formation, poolNames, new Map([...kinds].filter(([, k]) => k !== KIND_WORDS.pools)), ctx.diags);
+  }
+  const order = topoOrder([...units.keys()], (n) => deps.get(n) ?? []);
+  return { project: s.project, root: ctx.root, files: [...files], units: order.flatMap((n) => units.get(n) ?? []), pools, watch };
+}
+
+/** Units and watch rules in the order they are written (files in merge order, then lines). */
+function declaredInOrder(ctx: Context, files: readonly string[]): { section: Section; name: string }[] {
+  const out: { section: Section; name: string; pos: SourcePos }[] = [];
+  for (const section of SECTIONS) {
+    const node = locate(ctx.tree, [section]).node;
+    if (node?.kind === 'map') for (const [name, e] of node.entries) out.push({ section, name, pos: e.keyPos });
+  }
+  const rank = (p: SourcePos): number => files.indexOf(p.file);
+  return out.sort((a, b) => rank(a.pos) - rank(b.pos) || a.pos.line - b.pos.line || a.pos.col - b.pos.col);
+}
+
+/** What processes, instances and pipelines share: env, cwd, dependencies, policies, probes. */
+function unitBase(s: Shared, name: string, kind: UnitBase['kind'], raw: Process | Pool | Pipeline, where: PathSeg[], vars: Record<string, string>, source: SourcePos): Built {
+  const { ctx } = s;
+  const layers = [
+    ...s.base,
+    envFileLayer(ctx, raw.env_file, [...where, 'env_file']),
+    specLayer(ctx, raw.env, [...where, 'env']),
+    literalLayer({ PROCS_UNIT: name, PROCS_PROJECT: s.project, ...vars }),
+  ];
+  const env = unitEnv(ctx, layers);
+  const lookup = lookupIn(env);
+  return {
+    name, kind, cwd: resolveCwd(ctx, [...where, 'cwd'], raw.cwd, lookup), env,
+    dependsOn: dependencies(raw.depends_on), restart: restartSpec(raw.restart), stop: stopSpec(raw.stop),
+    health: healthSpec(ctx, raw.health, [...where, 'health'], lookup, s.shell), log: logSpec(raw.log), source,
+  };
+}
+
+/** Adds the hash, computed over everything but the source position. */
+function hashed<T extends Built>(unit: T): T & { hash: string } {
+  return { ...unit, hash: unitHash(unit) };
+}
+
+/** A process: one unit. */
+function processUnit(s: Shared, name: string, raw: Process | Pool, where: PathSeg[], source: SourcePos, vars: Record<string, string>, pool?: { name: string; index: number }): ProcessUnit {
+  const base = unitBase(s, name, pool ? 'instance' : 'process', raw, where, vars, source);
+  const command = toCommand(s.ctx, [...where, 'command'], raw.command, lookupIn(base.env), s.shell);
+  return hashed({ ...base, kind: pool ? 'instance' : 'process', command, ...(pool ? { pool: pool.name, index: pool.index } : {}) });
+}
+
+/** A pool's instances NAME.0 … NAME.(replicas-1), each with WORKER_ID, PROCS_INSTANCE and PORT. */
+function poolInstances(s: Shared, name: string, raw: Pool, replicas: number, where: PathSeg[], source: SourcePos): ProcessUnit[] {
+  if (raw.port !== undefined && raw.port + replicas - 1 > 65535) {
+    s.ctx.diags.error(valuePos(s.ctx.tree, [...where, 'port']), `${describePath([...where, 'port'])}: ${replicas} instances from port ${raw.port} go past port 65535`);
+  }
+  return Array.from({ length: replicas }, (_, i) => {
+    const vars: Record<string, string> = { WORKER_ID: String(i), PROCS_INSTANCE: String(i) };
+    if (raw.port !== undefined) vars.PORT = String(raw.port + i);
+    return processUnit(s, `${name}.${i}`, raw, where, source, vars, { name, index: i });
+  });
+}
+
+/** A pipeline: its steps, each a command, in one unit. */
+function pipelineUnit(s: Shared, name: string, raw: Pipeline, where: PathSeg[], source: SourcePos): UnitSpec {
+  const base = unitBase(s, name, 'pipeline', raw, where, {}, source);
+  const lookup = lookupIn(base.env);
+  const steps = raw.steps.map((step, i) => toCommand(s.ctx, [...where, 'steps', i], step, lookup, s.shell));
+  return hashed({ ...base, kind: 'pipeline', steps });
+}
+
+/** A watch rule (or a unit's `watch:` shorthand), with the environment its `run` sees. */
+function watchRule(
+  s: Shared, name: string, raw: RawWatchRule, where: PathSeg[], source: SourcePos,
+  cwd: { raw: string | undefined; where: PathSeg[] } = { raw: raw.cwd, where: [...where, 'cwd'] },
+): WatchRule {
+  const { ctx } = s;
+  const env = unitEnv(ctx, [...s.base, specLayer(ctx, raw.env, [...where, 'env']), literalLayer({ PROCS_UNIT: name, PROCS_PROJECT: s.project })]);
+  const lookup = lookupIn(env);
+  const ruleCwd = resolveCwd(ctx, cwd.where, cwd.raw, lookup);
+  const sync = raw.sync === undefined ? undefined : path.resolve(ruleCwd, interp(ctx, [...where, 'sync'], raw.sync, lookup));
+  const run = raw.run === undefined ? undefined : toCommand(ctx, [...where, 'run'], raw.run, lookup, s.shell);
+  return {
+    name, paths: raw.paths, ignore: raw.ignore ?? [], debounceMs: ms(raw.debounce, DEFAULTS.debounceMs),
+    ...(sync !== undefined ? { sync } : {}), ...(run ? { run } : {}),
+    restart: raw.restart ?? [], rolling: raw.rolling ?? false, initial: raw.initial ?? false, poll: raw.poll ?? false,
+    cwd: ruleCwd, env, source,
+  };
+}

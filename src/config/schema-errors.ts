@@ -1,0 +1,201 @@
+// Turns the validator's raw errors into one clear, positioned message per problem. The validator
+// runs with `verbose`, so each error carries the schema that failed: that tells a duration from a
+// size from a signal, and lists the keys a mistyped one could have meant. Values are quoted only
+// where they cannot be environment values (durations, sizes, signals, names, policies).
+import type { SourcePos } from './spec.js';
+import { didYouMean } from './suggest.js';
+import { describePath, keyPos, locate, valuePos, type LNode, type PathSeg } from './tree.js';
+
+type SchemaNode = Readonly<Record<string, unknown>>;
+
+/** The fields of an ajv error that are used here. */
+export interface SchemaError {
+  readonly keyword: string;
+  readonly instancePath: string;
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly parentSchema?: SchemaNode;
+  readonly data?: unknown;
+}
+
+/** A translated error: where, what, and the part of the document to set aside because of it. */
+export interface Issue {
+  readonly pos: SourcePos;
+  readonly message: string;
+  readonly drop: readonly PathSeg[];
+}
+
+const TYPE_NAMES: Readonly<Record<string, string>> = {
+  string: 'a string', array: 'a list', object: 'a map', number: 'a number', integer: 'a whole number',
+  boolean: 'true or false', null: 'empty',
+};
+const CHECKS = ['exec', 'http', 'tcp', 'log'];
+
+/** Reads an error's instance path as keys and indexes, following the tree to tell them apart. */
+function toPath(root: LNode, pointer: string): PathSeg[] {
+  const out: PathSeg[] = [];
+  for (const raw of pointer === '' ? [] : pointer.slice(1).split('/')) {
+    const seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    out.push(locate(root, out).node?.kind === 'seq' ? Number(seg) : seg);
+  }
+  return out;
+}
+
+/** The JSON type of a value, as the messages name it. */
+function describeValue(v: unknown): string {
+  if (v === null || v === undefined) return 'nothing';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a map';
+  if (typeof v === 'boolean') return 'true or false';
+  return typeof v === 'number' ? 'a number' : 'a string';
+}
+
+/** The accepted types of a schema, as words: `a string or a list of strings`. */
+function describeTypes(types: unknown, schema: SchemaNode | undefined): string {
+  const list = (Array.isArray(types) ? types : [types]).map(String);
+  const items = schema?.items as SchemaNode | undefined;
+  const words = list.map((t) => (t === 'array' && items?.type === 'string' ? 'a list of strings' : (TYPE_NAMES[t] ?? t)));
+  // `true or false, or a list`: a comma where a part already says "or".
+  return words.join(words.some((w) => w.includes(' or ')) ? ', or ' : ' or ');
+}
+
+/** A schema string field, or '' when absent. */
+function text(v: unknown): string {
+  return typeof v === 'string' ? v : '';
+}
+
+/** A short, safe rendering of a value the user wrote (never used for env values). */
+function quote(v: unknown): string {
+  const s = typeof v === 'string' ? v : JSON.stringify(v) ?? String(v);
+  return `\`${s.length > 40 ? `${s.slice(0, 37)}...` : s}\``;
+}
+
+/** Translates the raw errors into issues, dropping the echoes of union and property-name checks. */
+export function translate(root: LNode, errors: readonly SchemaError[]): Issue[] {
+  const items = errors.map((e) => ({ e, path: toPath(root, e.instancePath) }));
+  const dropped = new Set<number>();
+  items.forEach(({ e, path }, i) => {
+    const node = locate(root, path).node;
+    // A property name failing its pattern reports at the map; the propertyNames error says it better.
+    if (e.keyword === 'pattern' && node?.kind === 'map') dropped.add(i);
+    if (e.keyword === 'anyOf') pruneUnion(items, i, dropped);
+    if (e.keyword === 'not' && path.at(-1) === 'liveness' && node?.kind === 'map' && node.entries.has('log')) dropped.add(i);
+    if (e.keyword === 'required' && isTypoOf(items, e, String(e.params.missingProperty))) dropped.add(i);
+  });
+  return items.filter((_, i) => !dropped.has(i)).map(({ e, path }) => describe(root, e, path));
+}
+
+/** True when an unknown key beside a missing one looks like a typo of it (`comand` for `command`). */
+function isTypoOf(items: readonly { e: SchemaError }[], required: SchemaError, missing: string): boolean {
+  return items.some(({ e }) => e.keyword === 'additionalProperties' && e.instancePath === required.instancePath &&
+    didYouMean(String(e.params.additionalProperty), [missing]) !== '');
+}
+
+/**
+ * For `anyOf` at a path (restart: a policy name or the full form): the branches whose type does not
+ * match the value are not what the user meant; their errors go. If none matches, one type error stays.
+ */
+function pruneUnion(items: readonly { e: SchemaError; path: PathSeg[] }[], at: number, dropped: Set<number>): void {
+  const here = items[at]!;
+  const pointer = here.e.instancePath;
+  const actual = describeValue(here.e.data);
+  const types: unknown[] = [];
+  let kept = 0;
+  items.forEach(({ e }, i) => {
+    if (i === at || (e.instancePath !== pointer && !e.instancePath.startsWith(`${pointer}/`))) return;
+    const t = e.parentSchema?.type;
+    const accepts = t === undefined || describeTypes(t, undefined).split(/,? or /).includes(actual);
+    if (e.instancePath === pointer && (!accepts || e.keyword === 'type')) {
+      for (const x of Array.isArray(t) ? (t as unknown[]) : [t]) types.push(x);
+      dropped.add(i);
+    } else {
+      kept++;
+    }
+  });
+  if (kept > 0) dropped.add(at);
+  else here.e = { ...here.e, keyword: 'type', params: { type: [...new Set(types)] } };
+}
+
+/** The message and position for one error. */
+function describe(root: LNode, e: SchemaError, path: PathSeg[]): Issue {
+  const where = describePath(path);
+  const ps = e.parentSchema;
+  const at = (message: string, pos = valuePos(root, path), drop: PathSeg[] = path): Issue => ({ pos, message, drop });
+  switch (e.keyword) {
+    case 'type':
+      return at(`${where === '' ? 'the spec' : where} must be ${describeTypes(e.params.type, ps)}, got ${describeValue(e.data)}`);
+    case 'additionalProperties': {
+      const key = String(e.params.additionalProperty);
+      const pos = keyPos(root, [...path, key]);
+      if (key === 'log' && path.at(-1) === 'liveness') return at(`${where}: a \`log\` probe can only be used for readiness`, pos, [...path, key]);
+      const known = Object.keys((ps?.properties as SchemaNode | undefined) ?? {});
+      return at(`unknown key \`${key}\`${where === '' ? '' : ` in ${where}`}${didYouMean(key, known)}`, pos, [...path, key]);
+    }
+    case 'required':
+      return at(`missing key \`${String(e.params.missingProperty)}\` in ${where === '' ? 'the spec' : where}`, keyPos(root, path));
+    case 'propertyNames':
+      return nameIssue(root, path, String(e.params.propertyName), ps);
+    case 'pattern':
+    case 'minimum':
+    case 'maximum':
+      return at(valueMessage(e, where, ps));
+    case 'minLength':
+    case 'minItems':
+      return at(`${where} is empty`);
+    case 'enum': {
+      const allowed = ((ps?.enum as unknown[] | undefined) ?? []).map(String);
+      const got = String(e.data);
+      if (allowed.includes('SIGTERM')) return at(`bad signal ${quote(e.data)} for ${where}${didYouMean(got, allowed)}`);
+      return at(`${where} must be one of ${allowed.join(', ')}, got ${quote(e.data)}${didYouMean(got, allowed)}`);
+    }
+    case 'const':
+      return at(typeof e.data === 'number'
+        ? `unsupported version ${e.data}: this procs reads version 1`
+        : `version must be the number 1, got ${describeValue(e.data)}`);
+    case 'uniqueItems': {
+      const j = Number(e.params.j);
+      const dup = Array.isArray(e.data) ? (e.data as unknown[])[j] : undefined;
+      return at(`${where} lists ${quote(dup)} twice`, valuePos(root, [...path, j]));
+    }
+    case 'not':
+      return at(probeMessage(root, path, where, ps));
+    default:
+      return at(`${where} is not valid (${e.keyword})`);
+  }
+}
+
+/** A bad name used as a key: a unit name, or an environment variable name. */
+function nameIssue(root: LNode, path: PathSeg[], name: string, ps: SchemaNode | undefined): Issue {
+  const ref = text((ps?.propertyNames as SchemaNode | undefined)?.$ref);
+  const where = describePath(path);
+  const message = ref.endsWith('/envName')
+    ? `bad variable name \`${name}\` in ${where}: use letters, digits and _, not starting with a digit`
+    : `bad name \`${name}\` in ${where}: names use lowercase letters, digits, - and _, and start with a letter or digit`;
+  return { drop: [...path, name], pos: keyPos(root, [...path, name]), message };
+}
+
+/** Messages for values that break a pattern or a bound: durations, sizes, names, counts. */
+function valueMessage(e: SchemaError, where: string, ps: SchemaNode | undefined): string {
+  const pattern = text(ps?.pattern);
+  if (pattern.includes('ms|s|m|h')) return `bad duration ${quote(e.data)} for ${where}: write 150ms, 2s, 1m, 1h, or a number of seconds`;
+  if (pattern.includes('KB|MB')) return `bad size ${quote(e.data)} for ${where}: write 512KB, 10MB, 1GB, or a number of bytes`;
+  if (pattern.startsWith('^[a-z0-9]')) return `bad name ${quote(e.data)} in ${where}: names use lowercase letters, digits, - and _, and start with a letter or digit`;
+  if (pattern.startsWith('^[A-Za-z_]')) return `bad variable name ${quote(e.data)} in ${where}: use letters, digits and _, not starting with a digit`;
+  if (pattern === '\\S') return `${where} is empty`;
+  const min = typeof ps?.minimum === 'number' ? ps.minimum : undefined;
+  const max = typeof ps?.maximum === 'number' ? ps.maximum : undefined;
+  const got = typeof e.data === 'number' ? String(e.data) : describeValue(e.data);
+  if (min !== undefined && max !== undefined) return `${where} must be between ${min} and ${max}, got ${got}`;
+  if (min !== undefined) return `${where} must be at least ${min}, got ${got}`;
+  return `${where} must be at most ${max ?? '?'}, got ${got}`;
+}
+
+/** A probe without exactly one check. */
+function probeMessage(root: LNode, path: PathSeg[], where: string, ps: SchemaNode | undefined): string {
+  const allowed = CHECKS.filter((c) => Object.hasOwn((ps?.properties as SchemaNode | undefined) ?? {}, c));
+  const node = locate(root, path).node;
+  const present = allowed.filter((c) => node?.kind === 'map' && node.entries.has(c));
+  const options = allowed.join(', ');
+  return present.length === 0
+    ? `${where} has no check: give one of ${options}`
+    : `${where} has ${present.length} checks (${present.join(', ')}): give exactly one of ${options}`;
+}
