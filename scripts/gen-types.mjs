@@ -2,7 +2,6 @@
 //   src/config/spec-types.generated.ts       TypeScript types of the raw document (json-schema-to-typescript)
 //   src/config/schema-validator.generated.ts the precompiled validator (ajv standalone: no compile at start-up)
 // `node scripts/gen-types.mjs` writes them; `--check` exits 1 when either is out of date.
-/* global process, console, URL */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 

@@ -97,6 +97,7 @@ export function checkFormation(
   scalable: readonly string[],
   others: ReadonlyMap<string, string>,
   diags: Diagnostics,
+  noun = 'pool',
 ): void {
   const at = nowhere('-m');
   for (const [name, count] of Object.entries(formation)) {
@@ -107,7 +108,7 @@ export function checkFormation(
     const kind = others.get(name);
     diags.error(at, kind
       ? `\`${name}\` is ${kind}: -m sets the size of pools`
-      : `no pool named \`${name}\`${didYouMean(name, scalable)}`);
+      : `no ${noun} named \`${name}\`${didYouMean(name, scalable)}`);
   }
 }
 

@@ -37,13 +37,13 @@ export function normalize(ctx: Context, doc: ProcsSpec, files: readonly string[]
     kinds.set(name, KIND_WORDS[section]);
     const where: PathSeg[] = [section, name];
     const source = keyPos(ctx.tree, where);
-    const rule = section === 'watch' ? doc.watch?.[name] : undefined;
+    const rule = section === 'watch' ? own(doc.watch, name) : undefined;
     if (rule) watch.push(watchRule(s, name, rule, where, source));
-    const pipeline = section === 'pipelines' ? doc.pipelines?.[name] : undefined;
+    const pipeline = section === 'pipelines' ? own(doc.pipelines, name) : undefined;
     if (pipeline) add(name, pipeline, [pipelineUnit(s, name, pipeline, where, source)]);
-    const proc = section === 'processes' ? doc.processes?.[name] : undefined;
+    const proc = section === 'processes' ? own(doc.processes, name) : undefined;
     if (proc) add(name, proc, [processUnit(s, name, proc, where, source, {})]);
-    const pool = section === 'pools' ? doc.pools?.[name] : undefined;
+    const pool = section === 'pools' ? own(doc.pools, name) : undefined;
     if (pool) {
       const replicas = formationCount(ctx.formation, name) ?? pool.replicas ?? DEFAULTS.replicas;
       pools.push({ name, replicas, ...(pool.port !== undefined ? { basePort: pool.port } : {}), source });
@@ -62,6 +62,11 @@ export function normalize(ctx: Context, doc: ProcsSpec, files: readonly string[]
   }
   const order = topoOrder([...units.keys()], (n) => deps.get(n) ?? []);
   return { project: s.project, root: ctx.root, files: [...files], units: order.flatMap((n) => units.get(n) ?? []), pools, watch };
+}
+
+/** A map's own entry (a unit named like an Object.prototype member must not find the prototype's). */
+function own<T>(map: Readonly<Record<string, T | undefined>> | undefined, name: string): T | undefined {
+  return map && Object.hasOwn(map, name) ? map[name] : undefined;
 }
 
 /** Units and watch rules in the order they are written (files in merge order, then lines). */

@@ -56,7 +56,7 @@ export function procfileTree(
       pools.set(name, { keyPos, value: map(keyPos, fields) });
     }
   });
-  if (formation) checkFormation(formation, names, new Map(), diags);
+  if (formation) checkFormation(formation, names, new Map(), diags, 'Procfile entry');
   if (diags.errorCount() > before) return undefined;
   const top: [string, LNode][] = [];
   if (processes.size > 0) top.push(['processes', { kind: 'map', pos: at(1, 1), entries: processes }]);

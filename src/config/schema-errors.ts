@@ -49,13 +49,24 @@ function describeValue(v: unknown): string {
   return typeof v === 'number' ? 'a number' : 'a string';
 }
 
+/** The JSON Schema types a value has (an integer is also a number). */
+function jsonTypes(v: unknown): string[] {
+  if (v === null || v === undefined) return ['null'];
+  if (Array.isArray(v)) return ['array'];
+  if (typeof v === 'number') return Number.isInteger(v) ? ['integer', 'number'] : ['number'];
+  return [typeof v];
+}
+
 /** The accepted types of a schema, as words: `a string or a list of strings`. */
 function describeTypes(types: unknown, schema: SchemaNode | undefined): string {
   const list = (Array.isArray(types) ? types : [types]).map(String);
   const items = schema?.items as SchemaNode | undefined;
-  const words = list.map((t) => (t === 'array' && items?.type === 'string' ? 'a list of strings' : (TYPE_NAMES[t] ?? t)));
-  // `true or false, or a list`: a comma where a part already says "or".
-  return words.join(words.some((w) => w.includes(' or ')) ? ', or ' : ' or ');
+  const words = list.map((t) => {
+    if (t === 'array' && items?.type === 'string') return 'a list of strings';
+    if (t === 'boolean' && list.length > 1) return 'a boolean';
+    return TYPE_NAMES[t] ?? t;
+  });
+  return words.length > 1 ? `${words.slice(0, -1).join(', ')} or ${words.at(-1)!}` : (words[0] ?? '');
 }
 
 /** A schema string field, or '' when absent. */
@@ -97,13 +108,13 @@ function isTypoOf(items: readonly { e: SchemaError }[], required: SchemaError, m
 function pruneUnion(items: readonly { e: SchemaError; path: PathSeg[] }[], at: number, dropped: Set<number>): void {
   const here = items[at]!;
   const pointer = here.e.instancePath;
-  const actual = describeValue(here.e.data);
+  const actual = jsonTypes(here.e.data);
   const types: unknown[] = [];
   let kept = 0;
   items.forEach(({ e }, i) => {
     if (i === at || (e.instancePath !== pointer && !e.instancePath.startsWith(`${pointer}/`))) return;
     const t = e.parentSchema?.type;
-    const accepts = t === undefined || describeTypes(t, undefined).split(/,? or /).includes(actual);
+    const accepts = t === undefined || (Array.isArray(t) ? (t as unknown[]) : [t]).some((x) => actual.includes(String(x)));
     if (e.instancePath === pointer && (!accepts || e.keyword === 'type')) {
       for (const x of Array.isArray(t) ? (t as unknown[]) : [t]) types.push(x);
       dropped.add(i);

@@ -42,7 +42,7 @@ function dropIncomplete(doc: unknown): void {
   for (const section of SECTIONS) {
     const units = (doc as Record<string, unknown>)[section];
     if (units === null || typeof units !== 'object') continue;
-    for (const [name, unit] of Object.entries(units)) {
+    for (const [name, unit] of Object.entries(units as Record<string, unknown>)) {
       if (unit === null || typeof unit !== 'object' || !Object.hasOwn(unit, REQUIRED[section]!)) remove(doc, [section, name]);
     }
   }

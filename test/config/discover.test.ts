@@ -1,0 +1,110 @@
+// Discovery on a real filesystem (temporary folders): upward search, the order of places,
+// package.json's procs key, and a spec winning over a Procfile in the same folder.
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { test } from 'node:test';
+import { loadSpec } from '../../src/config/index.js';
+import { ENV, FIXTURES, tempTree } from './helpers.js';
+
+const SPEC = 'processes:\n  a: { command: x }\n';
+
+test('searches upward from the working directory', async () => {
+  const t = tempTree({ 'procs.yaml': SPEC, 'deep/er/down/.keep': '' });
+  try {
+    const r = await loadSpec({ cwd: path.join(t.dir, 'deep/er/down'), env: { ...ENV } });
+    assert.deepEqual(r.files, [path.join(t.dir, 'procs.yaml')]);
+    assert.equal(r.spec?.root, t.dir);
+  } finally {
+    t.remove();
+  }
+});
+
+test('stops at the first folder holding a spec or a Procfile', async () => {
+  const t = tempTree({ 'procs.yaml': SPEC, 'sub/Procfile': 'web: x\n', 'sub/inner/.keep': '' });
+  try {
+    const r = await loadSpec({ cwd: path.join(t.dir, 'sub/inner'), env: { ...ENV } });
+    assert.deepEqual(r.files, [path.join(t.dir, 'sub/Procfile')]);
+  } finally {
+    t.remove();
+  }
+});
+
+test('in one folder a spec wins over a Procfile', async () => {
+  const t = tempTree({ 'Procfile': 'web: x\n', '.procsrc.yaml': SPEC });
+  try {
+    const r = await loadSpec({ cwd: t.dir, env: { ...ENV } });
+    assert.deepEqual(r.files, [path.join(t.dir, '.procsrc.yaml')]);
+    assert.deepEqual(r.spec?.units.map((u) => u.name), ['a']);
+  } finally {
+    t.remove();
+  }
+});
+
+test('every search place is found: procs.yml, .procsrc, .config/procs.yaml', async () => {
+  for (const place of ['procs.yml', '.procsrc', '.config/procs.yaml']) {
+    const t = tempTree({ [place]: SPEC });
+    try {
+      const r = await loadSpec({ cwd: t.dir, env: { ...ENV } });
+      assert.deepEqual(r.files, [path.join(t.dir, place)], place);
+      assert.ok(r.spec, place);
+    } finally {
+      t.remove();
+    }
+  }
+});
+
+test('the procs key of package.json is a spec; a package.json without one is passed by', async () => {
+  const r = await loadSpec({ cwd: path.join(FIXTURES, 'good', 'package-json'), env: { ...ENV } });
+  assert.deepEqual(r.diagnostics, []);
+  assert.equal(r.spec?.units[0]?.env.PORT, '4000');
+  const t = tempTree({ 'procs.yaml': SPEC, 'app/package.json': '{ "name": "app" }\n' });
+  try {
+    const up = await loadSpec({ cwd: path.join(t.dir, 'app'), env: { ...ENV } });
+    assert.deepEqual(up.files, [path.join(t.dir, 'procs.yaml')]);
+  } finally {
+    t.remove();
+  }
+});
+
+test('errors inside package.json\'s procs key are positioned in package.json', async () => {
+  const t = tempTree({ 'package.json': '{\n  "name": "x",\n  "procs": {\n    "processes": { "a": { "comand": "x" } }\n  }\n}\n' });
+  try {
+    const r = await loadSpec({ cwd: t.dir, env: { ...ENV } });
+    assert.deepEqual(r.diagnostics.map((d) => [d.line, d.col, d.message]), [[4, 27, 'unknown key `comand` in processes.a; did you mean `command`?']]);
+  } finally {
+    t.remove();
+  }
+});
+
+test('an empty spec file is still the spec', async () => {
+  const t = tempTree({ 'procs.yaml': '', 'Procfile': 'web: x\n' });
+  try {
+    const r = await loadSpec({ cwd: t.dir, env: { ...ENV } });
+    assert.deepEqual(r.files, [path.join(t.dir, 'procs.yaml')]);
+  } finally {
+    t.remove();
+  }
+});
+
+test('nothing found: one error naming the folder', async () => {
+  const t = tempTree({ 'a/.keep': '' });
+  try {
+    const r = await loadSpec({ cwd: path.join(t.dir, 'a'), env: { ...ENV } });
+    assert.equal(r.spec, undefined);
+    assert.equal(r.diagnostics.length, 1);
+    assert.match(r.diagnostics[0]!.message, /^no procs\.yaml in .*\/a or any folder above it/);
+  } finally {
+    t.remove();
+  }
+});
+
+test('-f files are relative to cwd and skip discovery', async () => {
+  const t = tempTree({ 'procs.yaml': 'processes: { wrong: { command: x } }\n', 'conf/dev.yaml': SPEC });
+  try {
+    const r = await loadSpec({ cwd: t.dir, files: ['conf/dev.yaml'], env: { ...ENV } });
+    assert.deepEqual(r.spec?.units.map((u) => u.name), ['a']);
+    assert.equal(r.spec?.root, path.join(t.dir, 'conf'));
+  } finally {
+    t.remove();
+  }
+});

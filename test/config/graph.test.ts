@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { dependentsOf, findCycles, startOrder, stopOrder, topoOrder, withDependencies } from '../../src/config/graph.js';
+import { build, specOf } from './helpers.js';
+
+const graph: Record<string, string[]> = { web: ['api'], api: ['db', 'cache'], db: [], cache: [], tool: [] };
+const depsOf = (n: string): string[] => graph[n] ?? [];
+
+test('topological order puts dependencies first and otherwise keeps declaration order', () => {
+  assert.deepEqual(topoOrder(['web', 'api', 'db', 'cache', 'tool'], depsOf), ['db', 'cache', 'api', 'web', 'tool']);
+});
+
+test('unknown dependencies are ignored by the order', () => {
+  assert.deepEqual(topoOrder(['a', 'b'], (n) => (n === 'a' ? ['ghost', 'b'] : [])), ['b', 'a']);
+});
+
+test('cycles: one per strongly connected part, as a → … → a, shortest first', () => {
+  const g: Record<string, string[]> = { a: ['b'], b: ['c'], c: ['a'], d: ['d'], e: ['a'] };
+  assert.deepEqual(findCycles(Object.keys(g), (n) => g[n] ?? []), [['a', 'b', 'c', 'a'], ['d', 'd']]);
+  assert.deepEqual(findCycles(['web', 'api', 'db', 'cache'], depsOf), []);
+});
+
+test('nodes on a cycle still appear in the order, last', () => {
+  assert.deepEqual(topoOrder(['x', 'y', 'z'], (n) => (n === 'x' ? ['y'] : n === 'y' ? ['x'] : [])), ['z', 'x', 'y']);
+});
+
+const spec = specOf(build({
+  'procs.yaml': `
+processes:
+  db: { command: db }
+  api: { command: api, depends_on: { db: healthy } }
+  web: { command: web, depends_on: [api, worker] }
+pools:
+  worker: { command: w, replicas: 2, depends_on: [db] }
+`,
+}));
+
+test('start and stop orders over units expand pools into their instances', () => {
+  assert.deepEqual(startOrder(spec.units), ['db', 'api', 'worker.0', 'worker.1', 'web']);
+  assert.deepEqual(stopOrder(spec.units), ['web', 'worker.1', 'worker.0', 'api', 'db']);
+});
+
+test('dependents of a unit or a pool, transitively', () => {
+  assert.deepEqual(dependentsOf(spec.units, 'db'), ['api', 'worker.0', 'worker.1', 'web']);
+  assert.deepEqual(dependentsOf(spec.units, 'worker'), ['web']);
+  assert.deepEqual(dependentsOf(spec.units, 'web'), []);
+});
+
+test('a selection with everything it needs, in start order', () => {
+  assert.deepEqual(withDependencies(spec.units, ['web']), ['db', 'api', 'worker.0', 'worker.1', 'web']);
+  assert.deepEqual(withDependencies(spec.units, ['worker']), ['db', 'worker.0', 'worker.1']);
+});
