@@ -5,6 +5,15 @@ import type { Clock, TimerHandle } from './clock.js';
 import { closure, dependents, evaluateDependencies, type DepView } from './deps.js';
 import type { ProcessDriver, RunningProcess } from './driver.js';
 import { decideAfterExit, type EndCause } from './restart-policy.js';
+import type { Action } from '../reconcile/plan.js';
+
+/** Restart batches for a rolling restart: each pool instance alone, other units together first. */
+function rollingBatches(names: readonly string[], specs: readonly UnitSpec[]): string[][] {
+  const byName = new Map(specs.map((s) => [s.name, s]));
+  const plain = names.filter((n) => byName.get(n)?.kind !== 'instance');
+  const instances = names.filter((n) => byName.get(n)?.kind === 'instance');
+  return [...(plain.length > 0 ? [plain] : []), ...instances.map((n) => [n])];
+}
 
 export type EventInput = DistributiveOmit<ProcsEvent, 'ts'>;
 
@@ -69,6 +78,7 @@ export class Supervisor {
   #shuttingDown = false;
   #killing = false;
   #idleWaiters: (() => void)[] = [];
+  #stateWaiters: { done: () => boolean; resolve: () => void }[] = [];
 
   constructor(opts: SupervisorOptions) {
     this.#opts = opts;
@@ -148,17 +158,56 @@ export class Supervisor {
     await this.#stopSet([...this.#units.keys()], reason);
   }
 
-  /** Stops the named units (and, first, the running units that depend on them). */
+  /** Stops the named units, dependents among them first; their other dependents keep running. */
   async stopUnits(names: readonly string[], reason = 'requested'): Promise<void> {
-    const deps = dependents(this.specs);
-    const set = new Set<string>();
-    const visit = (n: string): void => {
-      if (set.has(n)) return;
-      set.add(n);
-      for (const d of deps.get(n) ?? []) visit(d);
-    };
-    names.forEach(visit);
-    await this.#stopSet([...set], reason);
+    await this.#stopSet([...names], reason);
+  }
+
+  /**
+   * Restarts the named units gracefully (dependents among them stopped first) and resolves once
+   * each is up again. With `rolling`, pool instances go one at a time, each up before the next.
+   * Their dependents are left alone.
+   */
+  async restartUnits(names: readonly string[], opts: { rolling?: boolean; reason?: string } = {}): Promise<void> {
+    const reason = opts.reason ?? 'restart requested';
+    const batches = opts.rolling ? rollingBatches(names, this.specs) : [[...names]];
+    for (const batch of batches) {
+      await this.#stopSet(batch, reason);
+      if (this.#shuttingDown) return;
+      for (const name of batch) {
+        const r = this.#units.get(name);
+        if (r) Object.assign(r, this.#fresh(r.spec), { wanted: true, restarts: 0 });
+      }
+      this.#schedule();
+      await Promise.all(batch.map((n) => this.whenUp(n)));
+    }
+  }
+
+  /**
+   * Applies a reconcile plan against the new list of units: removes, restarts and updates
+   * first (dependents first), then starts what is new. Unchanged units are not touched.
+   */
+  async apply(units: readonly UnitSpec[], actions: readonly Action[]): Promise<void> {
+    if (this.#shuttingDown) return;
+    const next = new Map(units.map((u) => [u.name, u]));
+    const of = (kind: Action['kind']): string[] => actions.filter((a) => a.kind === kind).map((a) => a.unit);
+    const removed = of('remove');
+    const restarted = of('restart');
+    await this.#stopSet([...removed, ...restarted], 'spec changed');
+    const old = this.#units;
+    const rebuilt = new Map<string, Runtime>();
+    for (const spec of units) {
+      const r = old.get(spec.name);
+      if (!r) rebuilt.set(spec.name, { ...this.#fresh(spec), wanted: true });
+      else if (restarted.includes(spec.name)) rebuilt.set(spec.name, { ...this.#fresh(spec), wanted: true, restarts: 0 });
+      else {
+        r.spec = next.get(spec.name) ?? r.spec;
+        rebuilt.set(spec.name, r);
+      }
+    }
+    this.#units.clear();
+    for (const [k, v] of rebuilt) this.#units.set(k, v);
+    this.#schedule();
   }
 
   /** Kills every process tree at once (a second Ctrl-C). */
@@ -217,6 +266,25 @@ export class Supervisor {
 
   #emit(e: EventInput): void {
     this.#opts.publish(e);
+    if (this.#stateWaiters.length === 0) return;
+    const still = this.#stateWaiters.filter((w) => !w.done());
+    const settled = this.#stateWaiters.filter((w) => !still.includes(w));
+    this.#stateWaiters = still;
+    settled.forEach((w) => w.resolve());
+  }
+
+  /** Resolves once `done()` holds; checked after every event. */
+  #until(done: () => boolean): Promise<void> {
+    if (done()) return Promise.resolve();
+    return new Promise((resolve) => this.#stateWaiters.push({ done, resolve }));
+  }
+
+  /** Resolves once the unit is up (ready, or running without a readiness probe) or has ended. */
+  whenUp(name: string): Promise<void> {
+    return this.#until(() => {
+      const r = this.#units.get(name);
+      return !r || TERMINAL.has(r.state) || r.state === 'ready' || (r.state === 'running' && !r.spec.health.readiness);
+    });
   }
 
   #view = (name: string): DepView | undefined => {

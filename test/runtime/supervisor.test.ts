@@ -7,6 +7,7 @@ import type { ExitInfo } from '../../src/events/types.js';
 import { ManualClock } from '../../src/runtime/clock.js';
 import type { ProcessDriver, RunningProcess } from '../../src/runtime/driver.js';
 import { Supervisor, type EventInput } from '../../src/runtime/supervisor.js';
+import { plan } from '../../src/reconcile/plan.js';
 
 const RESTART: RestartSpec = {
   policy: 'on-failure',
@@ -218,5 +219,32 @@ describe('Supervisor', () => {
     const { sup, driver } = setup([unit('db'), unit('api', { deps: [{ name: 'db', condition: 'started' }] }), unit('other')]);
     sup.start(['api']);
     assert.deepEqual(driver.log, ['start db', 'start api']);
+  });
+
+  it('applies a reconcile plan: removes and restarts changed units, starts new ones, leaves the rest', async () => {
+    const { sup, driver } = setup([unit('a'), unit('b'), unit('keep')]);
+    sup.start();
+    const next = [{ ...unit('a'), hash: 'a-v2' }, unit('keep'), unit('c')];
+    const actions = plan(next, sup.status().map((s) => ({ name: s.name, state: s.state, hash: s.name })));
+    await sup.apply(next, actions);
+    assert.deepEqual(driver.log.slice(3), ['stop b', 'stop a', 'start a', 'start c']);
+    assert.deepEqual(sup.status().map((s) => `${s.name}:${s.state}`), ['a:running', 'keep:running', 'c:running']);
+    await sup.stopAll();
+  });
+
+  it('restarts pool instances one at a time with rolling, each up before the next', async () => {
+    const { sup, driver } = setup([unit('w.0', { pool: 'w', readiness: true }), unit('w.1', { pool: 'w', readiness: true })]);
+    sup.start();
+    sup.markReady('w.0');
+    sup.markReady('w.1');
+    const done = sup.restartUnits(['w.0', 'w.1'], { rolling: true });
+    await flush();
+    assert.deepEqual(driver.log.slice(2), ['stop w.0', 'start w.0']);
+    sup.markReady('w.0');
+    await flush();
+    assert.deepEqual(driver.log.slice(2), ['stop w.0', 'start w.0', 'stop w.1', 'start w.1']);
+    sup.markReady('w.1');
+    await done;
+    await sup.stopAll();
   });
 });

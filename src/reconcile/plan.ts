@@ -1,0 +1,56 @@
+// The reconciler: what to do to bring the running project to a spec. A pure function of the
+// desired units and what is observed; the supervisor carries the actions out.
+import type { UnitSpec } from '../config/spec.js';
+import type { UnitState } from '../events/types.js';
+
+export interface ObservedUnit {
+  readonly name: string;
+  readonly hash: string;
+  readonly state: UnitState;
+}
+
+export type ActionKind = 'start' | 'remove' | 'restart' | 'update';
+
+/**
+ * `start` a unit new to the spec; `remove` one no longer in it (stop, then forget it);
+ * `restart` a running unit whose definition changed; `update` the definition of a unit that is
+ * not running (it starts with the new one next time). Units that did not change are left alone.
+ */
+export interface Action {
+  readonly kind: ActionKind;
+  readonly unit: string;
+}
+
+const ACTIVE: ReadonlySet<UnitState> = new Set(['pending', 'starting', 'running', 'ready', 'unhealthy', 'backoff', 'stopping']);
+
+/** Index of a pool instance (`worker.3` → 3), for stopping the highest first when scaling down. */
+function instanceIndex(name: string): number {
+  const dot = name.lastIndexOf('.');
+  const n = dot < 0 ? NaN : Number(name.slice(dot + 1));
+  return Number.isInteger(n) ? n : -1;
+}
+
+/** The actions, in the order to apply them: removals (highest instance first), restarts, updates, starts. */
+export function plan(desired: readonly UnitSpec[], observed: readonly ObservedUnit[]): Action[] {
+  const want = new Map(desired.map((u) => [u.name, u]));
+  const have = new Map(observed.map((o) => [o.name, o]));
+  const removes: Action[] = observed
+    .filter((o) => !want.has(o.name))
+    .sort((a, b) => instanceIndex(b.name) - instanceIndex(a.name))
+    .map((o) => ({ kind: 'remove', unit: o.name }));
+  const restarts: Action[] = [];
+  const updates: Action[] = [];
+  const starts: Action[] = [];
+  for (const u of desired) {
+    const o = have.get(u.name);
+    if (!o) starts.push({ kind: 'start', unit: u.name });
+    else if (o.hash !== u.hash && ACTIVE.has(o.state)) restarts.push({ kind: 'restart', unit: u.name });
+    else if (o.hash !== u.hash) updates.push({ kind: 'update', unit: u.name });
+  }
+  return [...removes, ...restarts, ...updates, ...starts];
+}
+
+/** Actions in words, for the `reload` event and the command's answer. */
+export function describeActions(actions: readonly Action[]): string[] {
+  return actions.map((a) => `${a.kind} ${a.unit}`);
+}
