@@ -144,3 +144,23 @@ export async function assertClean(run: Run, timeoutMs = 5000): Promise<void> {
   const n = leftovers(run);
   if (n > 0) throw new Error(`${n} process(es) outlived procs`);
 }
+
+/** A TCP port that was free a moment ago on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Events written to a project's `.procs/events.ndjson`, parsed. */
+export function readEvents(dir: string): ({ type: string; unit: string; state?: string } & Record<string, unknown>)[] {
+  const text = readFileSync(join(dir, '.procs/events.ndjson'), 'utf8').trim();
+  return text === '' ? [] : text.split('\n').map((l) => JSON.parse(l) as { type: string; unit: string });
+}
