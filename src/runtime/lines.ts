@@ -95,15 +95,26 @@ function batchOf(origin: StreamOrigin, text: string): OutputBatch {
     : { unit: origin.unit, stream: origin.stream, text, step: origin.step };
 }
 
-// Reads a child's stream into the sink line by line, pausing the stream while the sink is full.
-// Resolves once the stream has ended and its last (partial) line has been written.
+// Reads a child's stream into the sink line by line, not reading while the sink is full.
+// Resolves once the stream has ended and its last (partial) line has been written. Uses
+// 'readable' rather than 'data': Node resumes a paused child stream without a 'readable'
+// listener when the child exits, which would lift backpressure just when a grandchild may go on.
 export function pumpLines(stream: Readable | null | undefined, sink: OutputSink, origin: StreamOrigin): Promise<void> {
   if (stream === null || stream === undefined) return Promise.resolve();
   const splitter = new LineSplitter();
-  let paused = false;
-  const resume = (): void => {
-    paused = false;
-    stream.resume();
+  let waiting = false;
+  const pull = (): void => {
+    if (waiting) return;
+    for (let chunk = stream.read() as Buffer | null; chunk !== null; chunk = stream.read() as Buffer | null) {
+      const text = splitter.push(chunk);
+      if (text === undefined || sink.write(batchOf(origin, text))) continue;
+      waiting = true;
+      sink.onceDrain(() => {
+        waiting = false;
+        pull();
+      });
+      return;
+    }
   };
   return new Promise<void>((resolve) => {
     let done = false;
@@ -114,13 +125,7 @@ export function pumpLines(stream: Readable | null | undefined, sink: OutputSink,
       if (text !== undefined) sink.write(batchOf(origin, text));
       resolve();
     };
-    stream.on('data', (chunk: Buffer) => {
-      const text = splitter.push(chunk);
-      if (text === undefined || sink.write(batchOf(origin, text)) || paused) return;
-      paused = true;
-      stream.pause();
-      sink.onceDrain(resume);
-    });
+    stream.on('readable', pull);
     stream.once('end', finish);
     stream.once('close', finish);
     stream.on('error', finish);
