@@ -1,0 +1,47 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { describeExit, exitInfo, parseSignal, signalName, signalNumber, signalStatus } from '../../src/runtime/signals.js';
+
+describe('signals', () => {
+  it('maps names and numbers both ways', () => {
+    assert.equal(signalNumber('SIGTERM'), 15);
+    assert.equal(signalNumber('SIGKILL'), 9);
+    assert.equal(signalName(15), 'SIGTERM');
+    assert.equal(signalNumber('SIGNOPE'), undefined);
+    assert.equal(signalName(999), undefined);
+  });
+
+  it('gives the shell status 128+N', () => {
+    assert.equal(signalStatus('SIGKILL'), 137);
+    assert.equal(signalStatus('SIGPIPE'), 141);
+  });
+
+  const cases: [unknown, string | undefined][] = [
+    ['SIGTERM', 'SIGTERM'],
+    ['term', 'SIGTERM'],
+    [' sigint ', 'SIGINT'],
+    [9, 'SIGKILL'],
+    ['SIGFOO', undefined],
+    [3.5, undefined],
+    [null, undefined],
+  ];
+  for (const [input, expected] of cases) {
+    it(`parses ${JSON.stringify(input)}`, () => {
+      const r = parseSignal(input);
+      if (expected === undefined) {
+        assert.equal(r.ok, false);
+        assert.match(r.ok ? '' : r.message, /expected a signal name such as SIGTERM, got `/);
+      } else {
+        assert.deepEqual(r, { ok: true, signal: expected });
+      }
+    });
+  }
+
+  it('builds exit values and describes them', () => {
+    assert.deepEqual(exitInfo(3, null, 5), { code: 3, signal: null, status: 3, durationMs: 5 });
+    const killed = exitInfo(null, 'SIGKILL', 1);
+    assert.deepEqual(killed, { code: null, signal: 'SIGKILL', status: 137, durationMs: 1 });
+    assert.equal(describeExit(killed), 'killed by SIGKILL (status 137)');
+    assert.equal(describeExit(exitInfo(1, null, 0)), 'exited with code 1');
+  });
+});
