@@ -1,5 +1,6 @@
 // Finding the spec: the first folder, from the working directory upward, that holds a spec or a
 // Procfile (a spec wins in the same folder). cosmiconfig is loaded only when discovery is needed.
+import { statSync } from 'node:fs';
 import path from 'node:path';
 
 /** Where a spec may be, in the order they are tried in each folder. */
@@ -19,6 +20,9 @@ function hasProcsKey(text: string): boolean {
 
 /** The absolute path of the spec that applies in `cwd`, or undefined when there is none. */
 export async function discover(cwd: string): Promise<string | undefined> {
+  // The common case, the first place in the first folder, needs no search library.
+  const first = path.join(path.resolve(cwd), SEARCH_PLACES[0]);
+  if (statSync(first, { throwIfNoEntry: false })?.isFile()) return first;
   const { cosmiconfig } = await import('cosmiconfig');
   // The loaders only say "found": the loader reads the text itself, to keep positions.
   const found = (): object => ({});

@@ -1,7 +1,8 @@
 // A unit's environment from its layers, lowest to highest: inherited, global env_file, global env,
 // unit env_file, unit env, procs' own variables. Spec values are interpolated against the unit's
 // final environment, except that a variable naming itself sees the layers below its own.
-import dotenv from 'dotenv';
+import type * as Dotenv from 'dotenv';
+import { createRequire } from 'node:module';
 import { interpolate, type InterpolationProblem } from './interpolate.js';
 import type { SourcePos } from './spec.js';
 import type { LNode, PathSeg } from './tree.js';
@@ -41,9 +42,13 @@ export function literalLayer(vars: Readonly<Record<string, string>>): EnvLayer {
   return new Map(Object.entries(vars).map(([k, value]) => [k, { value, interpolate: false }]));
 }
 
-/** The variables of a dotenv text, in dotenv syntax (values taken literally). */
+type DotenvParse = typeof Dotenv.parse;
+let dotenvParse: DotenvParse | undefined;
+
+/** The variables of a dotenv text, in dotenv syntax (values taken literally). dotenv loads on first use. */
 export function parseDotenv(text: string): Record<string, string> {
-  return dotenv.parse(text);
+  dotenvParse ??= (createRequire(import.meta.url)('dotenv') as { parse: DotenvParse }).parse;
+  return dotenvParse(text);
 }
 
 /** Resolves every variable of the layers into the unit's final environment. */

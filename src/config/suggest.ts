@@ -1,5 +1,15 @@
-// "Did you mean …?" for mistyped keys, names, signals and policies.
-import { distance } from 'fastest-levenshtein';
+// "Did you mean …?" for mistyped keys, names, signals and policies. The distance function loads
+// on first use: a valid spec never needs it.
+import { createRequire } from 'node:module';
+
+type Distance = (a: string, b: string) => number;
+let distanceFn: Distance | undefined;
+
+/** Levenshtein distance (fastest-levenshtein). */
+function distance(a: string, b: string): number {
+  distanceFn ??= (createRequire(import.meta.url)('fastest-levenshtein') as { distance: Distance }).distance;
+  return distanceFn(a, b);
+}
 
 /** The candidate closest to `word`, when it is close enough to be a likely typo. */
 export function closest(word: string, candidates: Iterable<string>): string | undefined {
