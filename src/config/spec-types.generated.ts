@@ -133,6 +133,9 @@ export interface ProcsSpec {
 export interface Env {
   [k: string]: string | number | boolean | undefined;
 }
+/**
+ * A process: a server, a worker, or (with restart: never) a one-shot step.
+ */
 export interface Process {
   command: Command;
   cwd?: Cwd;
@@ -224,6 +227,9 @@ export interface LivenessProbe {
    */
   success_threshold?: number;
 }
+/**
+ * The full form of `restart`.
+ */
 export interface RestartOptions {
   policy?: RestartPolicy;
   /**
@@ -344,6 +350,9 @@ export interface Log {
    */
   keep?: number;
 }
+/**
+ * A pool: `replicas` identical instances NAME.0, NAME.1, …; depending on a pool means on every instance.
+ */
 export interface Pool {
   command: Command;
   /**
@@ -364,6 +373,9 @@ export interface Pool {
   log?: Log;
   watch?: WatchShorthand;
 }
+/**
+ * A pipeline: steps joined by OS pipes, run and restarted as one unit.
+ */
 export interface Pipeline {
   /**
    * Commands whose stdout feeds the next one's stdin, through OS pipes. Exit status: the last non-zero one (pipefail).
@@ -380,6 +392,9 @@ export interface Pipeline {
   stop?: Stop;
   log?: Log;
 }
+/**
+ * A watch rule: on changes to `paths`, optionally `sync` and `run`, then restart units.
+ */
 export interface WatchRule {
   /**
    * Globs to watch, relative to the rule's cwd (default: the spec's folder).

@@ -38,11 +38,17 @@ test('every object in the schema forbids unknown keys and every property has a d
   const g = await generator();
   const schema = JSON.parse(readFileSync(g.SCHEMA_FILE, 'utf8')) as unknown;
   const missing: string[] = [];
+  const defs = (schema as { $defs: Record<string, { description?: string }> }).$defs;
+  const described = (p: Record<string, unknown>): boolean =>
+    typeof p.description === 'string' || (typeof p.$ref === 'string' && typeof defs[p.$ref.split('/').pop()!]?.description === 'string');
   const walk = (node: unknown, at: string): void => {
     if (node === null || typeof node !== 'object') return;
     const n = node as Record<string, unknown>;
     const isObject = n.type === 'object' || (Array.isArray(n.type) && n.type.includes('object'));
     if (isObject && n.properties && n.additionalProperties !== false) missing.push(`${at}: additionalProperties`);
+    for (const [key, prop] of Object.entries((n.properties ?? {}) as Record<string, Record<string, unknown>>)) {
+      if (!described(prop)) missing.push(`${at}/properties/${key}: description`);
+    }
     for (const [k, v] of Object.entries(n)) walk(v, `${at}/${k}`);
   };
   walk(schema, '#');
