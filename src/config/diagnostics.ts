@@ -46,6 +46,7 @@ export class Diagnostics {
       .map(({ d }) => d);
   }
 
+  /** Records one problem, once: checks that run per pool instance report the same thing many times. */
   private add(pos: SourcePos, message: string, severity: SpecDiagnostic['severity']): void {
     const key = `${pos.file}\0${pos.line}\0${pos.col}\0${severity}\0${message}`;
     if (this.seen.has(key)) return;
