@@ -1,0 +1,68 @@
+// A watch rule's `run` step: one process group named after the rule, its output flowing into
+// the same sink as every unit's (`api-build | …`), ended as a value, stoppable on shutdown.
+import type { WatchRule } from '../config/spec.js';
+import type { ExitInfo } from '../events/types.js';
+import type { OutputSink } from '../output/sink.js';
+import type { Clock } from '../runtime/clock.js';
+import { pumpLines } from '../runtime/lines.js';
+import { checkCwd, commandLine, groupLeader, launch, notStarted, type SpawnedUnit } from '../runtime/spawn.js';
+import { reapLeftovers, stopUnit } from '../runtime/tree.js';
+
+/** How a build is stopped when procs stops: the usual signal, then SIGKILL. */
+const BUILD_STOP = { signal: 'SIGTERM', timeoutMs: 5000 } as const;
+
+/** How long the last output lines may lag behind the exit (a leftover child may hold the pipe). */
+const DRAIN_MS = 1000;
+
+export interface BuildRun {
+  /** Resolves with the exit once the group is empty and the output is in the sink; never rejects. */
+  readonly done: Promise<ExitInfo>;
+  /** Stops the build's whole tree (SIGTERM, SIGKILL after 5s); resolves once it is gone. */
+  stop(): Promise<void>;
+}
+
+// Resolves once `p` settles or `ms` have passed, whichever is first.
+function atMost(p: Promise<void>, ms: number, clock: Clock): Promise<void> {
+  return new Promise((resolve) => {
+    const t = clock.setTimer(ms, resolve);
+    void p.then(() => {
+      t.cancel();
+      resolve();
+    });
+  });
+}
+
+// Starts the command as the leader of its own group, its output going to `sink` as `rule.name`.
+function spawnBuild(rule: WatchRule, command: NonNullable<WatchRule['run']>, sink: OutputSink, clock: Clock): SpawnedUnit {
+  const bad = checkCwd(rule.cwd);
+  if (bad !== undefined) return notStarted(bad);
+  const [file, args] = commandLine(command);
+  const run = launch({ unit: rule.name, file, args, cwd: rule.cwd, env: rule.env, clock });
+  const outputDone = Promise.all([
+    pumpLines(run.stdio[1], sink, { unit: rule.name, stream: 'stdout' }),
+    pumpLines(run.stdio[2], sink, { unit: rule.name, stream: 'stderr' }),
+  ]).then(() => undefined);
+  return groupLeader(run.pid, run.exited, outputDone);
+}
+
+/** Runs a rule's `run` command once. */
+export function startBuild(rule: WatchRule, sink: OutputSink, clock: Clock): BuildRun {
+  const command = rule.run;
+  if (command === undefined) throw new Error(`watch rule ${rule.name} has no run command`);
+  const unit = spawnBuild(rule, command, sink, clock);
+  let stopping: Promise<void> | undefined;
+  const done = unit.exited.then(async (exit) => {
+    // Whatever the build left running in its group is not wanted: a build is a one-shot step.
+    if (stopping === undefined && unit.pid !== undefined) await reapLeftovers(unit, BUILD_STOP, clock);
+    await atMost(unit.outputDone, DRAIN_MS, clock);
+    return exit;
+  });
+  return {
+    done,
+    stop: async () => {
+      stopping ??= stopUnit(unit, BUILD_STOP, clock).then(() => undefined);
+      await stopping;
+      await done;
+    },
+  };
+}

@@ -1,0 +1,123 @@
+// Watch rules end to end below the CLI: real files, real `run` processes, restarts recorded.
+// Tests wait for events and output lines, never for time to pass.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { watchRules } from './harness.js';
+import { rule, sh, tempTree, write } from './support.js';
+
+describe('watch rules', () => {
+  it('runs, then restarts the targets in one request; pools become their instances', async () => {
+    const dir = tempTree({ 'src/a.ts': '1' });
+    const h = await watchRules(dir, [rule(dir, { name: 'api-build', run: sh('echo building'), restart: ['api', 'worker'], rolling: true })]);
+    const built = h.events.next('build');
+    write(dir, 'src/a.ts', '2');
+    const e = await built;
+    assert.equal(e.ok, true);
+    assert.equal(e.exit?.code, 0);
+    await h.session.close();
+    assert.deepEqual(h.events.of('watch').map((w) => [w.unit, w.paths]), [['api-build', ['src/a.ts']]]);
+    assert.deepEqual(h.restarts, [{ names: ['api', 'worker.0', 'worker.1'], request: { rolling: true, reason: 'files changed (api-build)' } }]);
+    assert.deepEqual(h.sink.lines('api-build'), ['building']);
+  });
+
+  it('keeps the targets when `run` fails, shows why, and tries again on the next change', async () => {
+    const dir = tempTree({ 'src/a.ts': 'bad' });
+    const script = 'echo compiling; if grep -q bad src/a.ts; then echo "src/a.ts:1 error: bad thing" >&2; exit 3; fi; echo compiled';
+    const h = await watchRules(dir, [rule(dir, { name: 'api-build', run: sh(script), restart: ['api'] })]);
+    let built = h.events.next('build');
+    write(dir, 'src/a.ts', 'still bad');
+    const failed = await built;
+    assert.equal(failed.ok, false);
+    assert.equal(failed.exit?.code, 3);
+    assert.equal(h.restarts.length, 0);
+    assert.deepEqual(h.sink.lines('api-build', 'stderr'), ['src/a.ts:1 error: bad thing']);
+    built = h.events.next('build');
+    write(dir, 'src/a.ts', 'good');
+    assert.equal((await built).ok, true);
+    assert.deepEqual(h.restarts.map((r) => r.names), [['api']]);
+  });
+
+  it('reports a `run` that cannot start as a failed build', async () => {
+    const dir = tempTree({ 'src/a.ts': '' });
+    const run = { kind: 'exec' as const, file: 'no-such-build-tool', args: [] };
+    const h = await watchRules(dir, [rule(dir, { run, restart: ['api'] })]);
+    const built = h.events.next('build');
+    write(dir, 'src/a.ts', 'x');
+    const e = await built;
+    assert.equal(e.ok, false);
+    assert.match(e.exit?.error ?? '', /command not found: no-such-build-tool/);
+    assert.match(h.sink.text('build', 'stderr'), /command not found/);
+    assert.equal(h.restarts.length, 0);
+  });
+
+  it('restarts straight away when the rule has no `run`', async () => {
+    const dir = tempTree({ 'src/a.ts': '' });
+    const h = await watchRules(dir, [rule(dir, { name: 'api.watch', restart: ['api'] })]);
+    const changed = h.events.next('watch');
+    write(dir, 'src/a.ts', 'x');
+    await changed;
+    await h.session.close();
+    assert.deepEqual(h.restarts.map((r) => r.names), [['api']]);
+    assert.deepEqual(h.events.of('build'), []);
+  });
+
+  it('queues exactly one run for changes during a run, and never runs twice at once', async () => {
+    const dir = tempTree({ 'src/a.ts': '' });
+    execFileSync('mkfifo', [join(dir, 'gate')]);
+    const script = 'if [ -e lock ]; then echo OVERLAP; fi; : > lock; echo started; read go < gate; rm -f lock; echo finished';
+    const h = await watchRules(dir, [rule(dir, { run: sh(script), debounceMs: 100 })]);
+    write(dir, 'src/a.ts', '1');
+    await h.lines(/^started$/, 1);
+    const seen = Promise.all([h.seen('src/b.ts'), h.seen('src/c.ts')]);
+    write(dir, 'src/b.ts', '1');
+    write(dir, 'src/c.ts', '1');
+    await seen;
+    await writeFile(join(dir, 'gate'), 'go\n');
+    await h.lines(/^started$/, 2);
+    await writeFile(join(dir, 'gate'), 'go\n');
+    await h.lines(/^finished$/, 2);
+    write(dir, 'src/z.ts', 'sentinel');
+    await h.lines(/^started$/, 3);
+    await writeFile(join(dir, 'gate'), 'go\n');
+    await h.lines(/^finished$/, 3);
+    const paths = h.events.of('watch').map((w) => [...w.paths].sort());
+    assert.deepEqual(paths, [['src/a.ts'], ['src/b.ts', 'src/c.ts'], ['src/z.ts']]);
+    assert.equal(h.count(/OVERLAP/), 0);
+  });
+
+  it('mirrors changes into `sync` before `run`, deletions included', async () => {
+    const dir = tempTree({ 'src/a.txt': 'A', 'src/old/o.txt': 'O' });
+    const mirror = join(dir, 'build/mirror');
+    const h = await watchRules(dir, [rule(dir, { sync: mirror, run: sh('cat build/mirror/src/a.txt; echo; ls build/mirror/src'), initial: true })]);
+    assert.deepEqual(h.sink.lines('build'), ['A', 'a.txt', 'old'], 'the initial run mirrors every file first');
+    const built = h.events.next('build');
+    write(dir, 'src/a.txt', 'A2');
+    execFileSync('rm', ['-r', join(dir, 'src/old')]);
+    assert.equal((await built).ok, true);
+    await h.lines(/^A2$/, 1);
+    assert.equal(readFileSync(join(mirror, 'src/a.txt'), 'utf8'), 'A2');
+    assert.equal(h.count(/^old$/), 1, 'the deleted folder is gone from the mirror');
+  });
+
+  it('runs `initial: true` rules before `started` resolves, without restarting anything', async () => {
+    const dir = tempTree({ 'src/a.ts': '' });
+    const h = await watchRules(dir, [rule(dir, { run: sh('echo first build'), restart: ['api'], initial: true })]);
+    assert.deepEqual(h.sink.lines('build'), ['first build']);
+    assert.deepEqual(h.events.of('build').map((e) => e.ok), [true]);
+    assert.deepEqual(h.events.of('watch'), []);
+    assert.equal(h.restarts.length, 0);
+  });
+
+  it('stops a running build when closed, leaving no process', async () => {
+    const dir = tempTree({ 'src/a.ts': '' });
+    const h = await watchRules(dir, [rule(dir, { run: sh('echo started; sleep 600 & wait') })]);
+    write(dir, 'src/a.ts', 'x');
+    await h.lines(/^started$/, 1);
+    await h.session.close();
+    assert.deepEqual(h.events.of('build'), [], 'a build stopped by procs is no result');
+  });
+});
