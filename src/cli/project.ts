@@ -10,6 +10,7 @@ import { HealthMonitor } from '../health/monitor.js';
 import { FanOut } from '../output/fanout.js';
 import { TailBuffer } from '../output/tail.js';
 import { UnitLogSink } from '../output/unit-log.js';
+import { StartupView } from '../output/startup-view.js';
 import { createView, factsFromSpec, type View } from '../output/view.js';
 import { realClock, type Clock } from '../runtime/clock.js';
 import { createRealDriver } from '../runtime/real-driver.js';
@@ -22,6 +23,8 @@ export interface ProjectOptions {
   readonly json: boolean;
   readonly color: boolean;
   readonly clock?: Clock;
+  /** Show the startup task list (a terminal, not --json) while units come up. */
+  readonly startupView?: boolean;
 }
 
 export interface Project {
@@ -31,6 +34,8 @@ export interface Project {
   readonly view: View;
   readonly tail: TailBuffer;
   readonly procsDir: string;
+  /** The startup task list, when shown; `run(names)` renders it. */
+  readonly startup: StartupView | undefined;
   /** Flushes the view and closes the log files. */
   close(): Promise<void>;
 }
@@ -57,12 +62,14 @@ export function createProject(o: ProjectOptions): Project {
     onError: (e, unit) => warnOnce('logs', `cannot write the log of ${unit} (${e.message}); units keep running, output still shown`),
   });
   const tail = new TailBuffer(20);
+  const startup = o.startupView ? new StartupView({ out: o.out as NodeJS.WriteStream, units: o.spec.units, tail, color: o.color }) : undefined;
+  const terminalSink = startup ? startup.gate(view.sink) : view.sink;
   const target = { markReady: (_n: string) => {}, markUnhealthy: (_n: string, _r: string) => {} };
   const health = new HealthMonitor(clock, {
     markReady: (name) => target.markReady(name),
     markUnhealthy: (name, reason) => target.markUnhealthy(name, reason),
   });
-  const sink = new FanOut([view.sink, unitLog, tail, health.logSink()]);
+  const sink = new FanOut([terminalSink, unitLog, tail, health.logSink()]);
   const supervisor = new Supervisor({
     units: o.spec.units,
     driver: createRealDriver({ sink, clock }),
@@ -74,7 +81,7 @@ export function createProject(o: ProjectOptions): Project {
   target.markReady = (name) => supervisor.markReady(name);
   target.markUnhealthy = (name, reason) => supervisor.markUnhealthy(name, reason);
   bus.subscribe(eventLog.append);
-  bus.subscribe((e: ProcsEvent) => view.event(e));
+  bus.subscribe((e: ProcsEvent) => (startup ? startup.event(e, view.event) : view.event(e)));
   return {
     spec: o.spec,
     bus,
@@ -82,7 +89,10 @@ export function createProject(o: ProjectOptions): Project {
     view,
     tail,
     procsDir,
+    startup,
     async close() {
+      startup?.end();
+      await startup?.ended;
       health.stopAll();
       view.flush();
       await Promise.all([eventLog.close(), unitLog.close()]);

@@ -8,6 +8,7 @@ import { EXIT } from './exit-codes.js';
 import { loadFromArgs, printDiagnostics } from './load.js';
 import { createProject, type Project } from './project.js';
 import { selectUnits } from './select.js';
+import { closure } from '../runtime/deps.js';
 
 /** `procs up` in the foreground: start, stream output, stop cleanly on Ctrl-C. */
 export async function up(args: ParsedArgs): Promise<number> {
@@ -27,6 +28,7 @@ export async function up(args: ParsedArgs): Promise<number> {
     err: process.stderr,
     json: args.flags.json === true,
     color: colorEnabled({ stream: process.stdout, noColorFlag: args.flags['no-color'] === true }),
+    startupView: process.stdout.isTTY && (process.stdout.columns ?? 0) > 0 && args.flags.json !== true,
   });
   return runForeground(project, spec, names, { abortOnFailure: args.flags['abort-on-failure'] === true, exitFrom });
 }
@@ -77,6 +79,7 @@ async function runForeground(project: Project, spec: Spec, names: readonly strin
   });
 
   supervisor.start(names);
+  void project.startup?.run(closure(names, spec.units));
   await supervisor.idle();
   if (stopping) await stopping;
   unsubscribe();

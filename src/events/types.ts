@@ -87,6 +87,8 @@ export interface OutputBatch {
   readonly unit: string;
   readonly stream: 'stdout' | 'stderr';
   readonly text: string;
+  /** When it was written (epoch ms), for output shown later than it arrived; now when absent. */
+  readonly at?: number;
   /** For pipelines: the step whose stderr this is, 0-based (renderers show it 1-based: `[1]`). */
   readonly step?: number;
 }

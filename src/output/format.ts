@@ -25,7 +25,11 @@ export class SecondClock {
 
   /** The current local time as `HH:MM:SS`. */
   now(): string {
-    const ms = this.#now();
+    return this.at(this.#now());
+  }
+
+  /** The local time of `ms` (epoch milliseconds) as `HH:MM:SS`. */
+  at(ms: number): string {
     const second = Math.floor(ms / 1000);
     if (second !== this.#second) {
       this.#second = second;

@@ -1,0 +1,236 @@
+// The startup view on a terminal: a live task list (listr2) with one row per unit — pending on
+// what, starting, ready with the time it took, failed with its last lines — while units come up.
+// Unit output and state lines are held back meanwhile and released, in order, once every unit
+// has settled; then the view gives way to the prefixed output stream.
+import type { UnitSpec } from '../config/spec.js';
+import type { OutputBatch, ProcsEvent } from '../events/types.js';
+import { formatDuration } from './format.js';
+import type { OutputSink } from './sink.js';
+import type { TailBuffer } from './tail.js';
+
+/** Held-back output beyond this many characters ends the view early, so memory stays bounded. */
+const MAX_HELD = 8 * 1024 * 1024;
+
+type Outcome = { readonly kind: 'ok' } | { readonly kind: 'fail'; readonly error: Error } | { readonly kind: 'skip'; readonly why: string };
+
+/** The part of a listr2 task a row drives. */
+interface TaskHandle {
+  title: string;
+  output: string;
+  skip(message?: string): void;
+}
+
+interface Row {
+  readonly unit: UnitSpec;
+  readonly started: number;
+  title: string;
+  output: string;
+  outcome: Outcome | undefined;
+  task: TaskHandle | undefined;
+  finish: ((o: Outcome) => void) | undefined;
+}
+
+export interface StartupViewOptions {
+  readonly out: NodeJS.WriteStream;
+  readonly units: readonly UnitSpec[];
+  readonly tail: TailBuffer;
+  readonly color: boolean;
+}
+
+/** What each row is waiting on, in words: `waiting for db (healthy), migrate (completed)`. */
+export function pendingText(unit: UnitSpec): string {
+  if (unit.dependsOn.length === 0) return 'pending';
+  return `waiting for ${unit.dependsOn.map((d) => `${d.name} (${d.condition})`).join(', ')}`;
+}
+
+/** Whether a unit counts as up once started: no readiness probe and not a one-shot step. */
+function upOnSpawn(unit: UnitSpec): boolean {
+  return !unit.health.readiness && unit.restart.policy !== 'never';
+}
+
+export class StartupView {
+  readonly #o: StartupViewOptions;
+  readonly #rows = new Map<string, Row>();
+  readonly #held: (() => void)[] = [];
+  #heldSize = 0;
+  #active = true;
+  #closing = false;
+  #rendering = false;
+  #ended: Promise<void>;
+  #finish!: () => void;
+
+  constructor(options: StartupViewOptions) {
+    this.#o = options;
+    this.#ended = new Promise((r) => (this.#finish = r));
+    for (const unit of options.units) {
+      this.#rows.set(unit.name, { unit, started: Date.now(), title: unit.name, output: pendingText(unit), outcome: undefined, task: undefined, finish: undefined });
+    }
+  }
+
+  /** Resolves once the view has given way to the output stream. */
+  get ended(): Promise<void> {
+    return this.#ended;
+  }
+
+  /**
+   * Renders the task list for the units being started (the others' rows are dropped); resolves
+   * when every row has settled or `end()` was called.
+   */
+  async run(names: ReadonlySet<string>): Promise<void> {
+    for (const name of [...this.#rows.keys()]) if (!names.has(name)) this.#rows.delete(name);
+    if ([...this.#rows.values()].every((r) => r.outcome)) this.end();
+    const { Listr, ListrLogger, ProcessOutput } = await import('listr2');
+    if (!this.#active) return;
+    // listr2 swaps the `write` of the streams it is given while it renders; give it its own
+    // objects, backed by the real terminal, so the real stream is never patched.
+    const own = (s: NodeJS.WriteStream): NodeJS.WriteStream => {
+      const o = Object.create(s) as NodeJS.WriteStream;
+      o.write = s.write.bind(s);
+      return o;
+    };
+    const processOutput = new ProcessOutput(own(this.#o.out), own(this.#o.out), { dump: [], leaveEmptyLine: false });
+    const tasks = [...this.#rows.values()].map((row) => ({
+      title: row.title,
+      task: (_ctx: unknown, task: TaskHandle) =>
+        new Promise<void>((resolve, reject) => {
+          row.task = task;
+          task.output = row.output;
+          row.finish = (o) => {
+            task.title = row.title;
+            if (o.kind === 'fail') reject(o.error);
+            else {
+              if (o.kind === 'skip') task.skip(o.why);
+              resolve();
+            }
+          };
+          if (row.outcome) row.finish(row.outcome);
+        }),
+    }));
+    const list = new Listr(tasks, {
+      concurrent: true,
+      exitOnError: false,
+      registerSignalListeners: false,
+      rendererOptions: {
+        logger: new ListrLogger({ useIcons: this.#o.color, toStderr: [], processOutput }),
+        collapseErrors: false,
+        showErrorMessage: true,
+        formatOutput: 'truncate',
+      },
+    });
+    this.#rendering = true;
+    try {
+      await list.run();
+    } catch {
+      // failures are shown in the list itself
+    }
+    this.#rendering = false;
+    this.end();
+    this.#release();
+  }
+
+  /**
+   * Subscribe to the bus: updates rows. While the view is up the task list tells the story, so
+   * state lines are not printed then (they stay in the event log); afterwards they pass on.
+   */
+  readonly event = (e: ProcsEvent, passOn: (e: ProcsEvent) => void): void => {
+    if (!this.#closing) this.#observe(e);
+    if (!this.#active) passOn(e);
+  };
+
+  /** Wraps the output sink: batches are held back while the view is up. */
+  gate(sink: OutputSink): OutputSink {
+    return {
+      write: (batch: OutputBatch) => {
+        if (!this.#active) return sink.write(batch);
+        const held = { ...batch, at: Date.now() };
+        this.#hold(batch.text.length, () => void sink.write(held));
+        return true;
+      },
+      onceDrain: (fn) => sink.onceDrain(fn),
+    };
+  }
+
+  /**
+   * Ends the view (all settled, a stop was asked for, or too much output held back): every row
+   * gets its final state, and once listr2 has drawn its last frame the held lines follow it.
+   */
+  end(): void {
+    if (this.#closing) return;
+    this.#closing = true;
+    for (const row of this.#rows.values()) {
+      if (!row.outcome) this.#settle(row, `${row.unit.name}  ${row.output}`, { kind: 'ok' });
+    }
+    if (!this.#rendering) this.#release();
+  }
+
+  // Writes what was held back, in order, and lets output flow straight through from now on.
+  #release(): void {
+    if (!this.#active) return;
+    this.#active = false;
+    const held = this.#held.splice(0);
+    this.#heldSize = 0;
+    held.forEach((f) => f());
+    this.#finish();
+  }
+
+  #hold(size: number, f: () => void): void {
+    if (!this.#active) {
+      f();
+      return;
+    }
+    this.#held.push(f);
+    this.#heldSize += size;
+    if (this.#heldSize > MAX_HELD) this.end();
+    if (this.#heldSize > 4 * MAX_HELD) this.#release();
+  }
+
+  #observe(e: ProcsEvent): void {
+    if (e.unit === 'procs' && e.type === 'stop') {
+      this.end();
+      return;
+    }
+    const row = this.#rows.get(e.unit);
+    if (!row || row.outcome) return;
+    const took = (): string => formatDuration(Date.now() - row.started);
+    switch (e.type) {
+      case 'spawn':
+        this.#say(row, `starting (pid ${e.pid})`);
+        if (upOnSpawn(row.unit)) this.#settle(row, `${row.unit.name}  running (pid ${e.pid}), up in ${took()}`, { kind: 'ok' });
+        break;
+      case 'ready':
+        this.#settle(row, `${row.unit.name}  ready in ${took()}`, { kind: 'ok' });
+        break;
+      case 'backoff':
+        this.#say(row, `exited; restarting in ${formatDuration(e.delayMs)} (attempt ${e.attempt})`);
+        break;
+      case 'exit':
+        if (e.state === 'completed') this.#settle(row, `${row.unit.name}  completed in ${took()}`, { kind: 'ok' });
+        break;
+      case 'failed': {
+        const last = this.#o.tail.lines(row.unit.name).map((l) => `  ${l.text}`);
+        const text = [`${row.unit.name} failed: ${e.reason}`, ...(last.length > 0 ? ['last lines:', ...last] : [])].join('\n');
+        this.#settle(row, `${row.unit.name}  failed`, { kind: 'fail', error: new Error(text) });
+        break;
+      }
+      case 'stop':
+        if (e.state === 'skipped') this.#settle(row, row.unit.name, { kind: 'skip', why: `${row.unit.name}  skipped: ${e.reason}` });
+        break;
+      default:
+        break;
+    }
+    if ([...this.#rows.values()].every((r) => r.outcome)) this.end();
+  }
+
+  // Updates a row's second line (what it is doing now).
+  #say(row: Row, output: string): void {
+    row.output = output;
+    if (row.task) row.task.output = output;
+  }
+
+  // Gives a row its final title and outcome.
+  #settle(row: Row, title: string, outcome: Outcome): void {
+    row.outcome = outcome;
+    row.title = title;
+    row.finish?.(outcome);
+  }
+}
