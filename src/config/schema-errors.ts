@@ -63,6 +63,7 @@ function describeTypes(types: unknown, schema: SchemaNode | undefined): string {
   const items = schema?.items as SchemaNode | undefined;
   const words = list.map((t) => {
     if (t === 'array' && items?.type === 'string') return 'a list of strings';
+    if (t === 'array' && text(items?.$ref).endsWith('/name')) return 'a list of names';
     if (t === 'boolean' && list.length > 1) return 'a boolean';
     return TYPE_NAMES[t] ?? t;
   });
