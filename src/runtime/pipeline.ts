@@ -79,7 +79,6 @@ export function spawnPipeline(unit: PipelineUnit, sink: OutputSink, opts: SpawnO
   if (badCwd !== undefined) return notStarted(badCwd);
   const steps = unit.steps.map(commandLine);
   const run = launch({
-    unit: unit.name,
     file: process.execPath,
     args: [RUNNER, JSON.stringify(steps)],
     cwd: unit.cwd,

@@ -9,7 +9,7 @@ import type { OutputSink } from '../output/sink.js';
 import { type Clock, realClock } from './clock.js';
 import { pumpLines } from './lines.js';
 import { exitInfo, spawnFailure } from './signals.js';
-import { signalUnit } from './tree.js';
+import { noteLeaderExit, signalUnit } from './tree.js';
 
 /** A running (or finished) unit: the leader of its own process group. */
 export interface SpawnedUnit {
@@ -30,7 +30,6 @@ export interface SpawnOptions {
 
 /** What to start, below the unit level: shared by processes and the pipeline runner. */
 export interface LaunchRequest {
-  readonly unit: string;
   readonly file: string;
   readonly args: readonly string[];
   readonly cwd: string;
@@ -130,7 +129,7 @@ export function spawnUnit(unit: ProcessUnit, sink: OutputSink, opts: SpawnOption
   const badCwd = checkCwd(unit.cwd);
   if (badCwd !== undefined) return notStarted(badCwd);
   const [file, args] = commandLine(unit.command);
-  const run = launch({ unit: unit.name, file, args, cwd: unit.cwd, env: unit.env, clock: opts.clock ?? realClock });
+  const run = launch({ file, args, cwd: unit.cwd, env: unit.env, clock: opts.clock ?? realClock });
   const outputDone = Promise.all([
     pumpLines(run.stdio[1], sink, { unit: unit.name, stream: 'stdout' }),
     pumpLines(run.stdio[2], sink, { unit: unit.name, stream: 'stderr' }),
@@ -147,5 +146,6 @@ export function groupLeader(pid: number | undefined, exited: Promise<ExitInfo>, 
     outputDone,
     signal: (sig) => signalUnit(unit, sig),
   };
+  void exited.then(() => noteLeaderExit(unit));
   return unit;
 }

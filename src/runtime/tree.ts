@@ -149,27 +149,51 @@ export function waitGone(pgid: number, pids: TrackedPid[], timeoutMs: number, cl
 interface UnitTree {
   readonly tracked: TrackedPid[];
   killed: boolean;
+  leaderExited: boolean;
 }
 
 const trees = new WeakMap<SpawnedUnit, UnitTree>();
 
-// The tree record of a unit, refreshed from /proc: call while the leader may still run.
-function treeOf(unit: SpawnedUnit, pgid: number): UnitTree {
+// The record of a unit's tree, created on first use.
+function recordOf(unit: SpawnedUnit): UnitTree {
   let tree = trees.get(unit);
   if (tree === undefined) {
-    tree = { tracked: [], killed: false };
+    tree = { tracked: [], killed: false, leaderExited: false };
     trees.set(unit, tree);
   }
+  return tree;
+}
+
+// Notes that a unit's leader has exited (spawn calls this), so its pgid may later be reused.
+export function noteLeaderExit(unit: SpawnedUnit): void {
+  recordOf(unit).leaderExited = true;
+}
+
+// The unit's pgid while it is still its group: after the leader exited, a live process with that
+// pid is a new leader of a new group that reused the number, and must not be signalled.
+function ownGroup(unit: SpawnedUnit, tree: UnitTree): number | undefined {
+  if (unit.pgid === undefined) return undefined;
+  if (tree.leaderExited && running(readProc(unit.pgid))) return undefined;
+  return unit.pgid;
+}
+
+// The tree record of a unit, refreshed from /proc (descendants of the group and tracked pids).
+function treeOf(unit: SpawnedUnit, pgid: number): UnitTree {
+  const tree = recordOf(unit);
   track(pgid, tree.tracked, scanProcs());
   return tree;
 }
 
+/** A pgid that no process can hold, for a group known to be gone: only tracked pids remain. */
+const NO_GROUP = 0x7fffffff;
+
 // Signals a unit's group and its known descendants, snapshotting the tree first.
 export function signalUnit(unit: SpawnedUnit, sig: NodeJS.Signals): void {
   if (unit.pgid === undefined) return;
-  const tree = treeOf(unit, unit.pgid);
+  const pgid = ownGroup(unit, recordOf(unit)) ?? NO_GROUP;
+  const tree = treeOf(unit, pgid);
   if (sig === 'SIGKILL') tree.killed = true;
-  signalTree(unit.pgid, tree.tracked, sig);
+  signalTree(pgid, tree.tracked, sig);
 }
 
 // SIGKILLs what is left until nothing is, re-sending to processes found meanwhile.
@@ -195,8 +219,9 @@ async function stopTree(pgid: number, tree: UnitTree, stop: StopSpec, clock: Clo
 // Stops a unit and everything it started; `forced` tells whether SIGKILL was needed.
 export async function stopUnit(unit: SpawnedUnit, stop: StopSpec, clock: Clock = realClock): Promise<{ forced: boolean }> {
   if (unit.pgid === undefined) return { forced: false };
+  const pgid = ownGroup(unit, recordOf(unit)) ?? NO_GROUP;
   // Snapshot before signalling: a dying parent orphans its children and the chain is lost.
-  const result = await stopTree(unit.pgid, treeOf(unit, unit.pgid), stop, clock);
+  const result = await stopTree(pgid, treeOf(unit, pgid), stop, clock);
   await unit.exited;
   return result;
 }
@@ -209,8 +234,8 @@ export async function reapLeftovers(
   clock: Clock = realClock,
 ): Promise<{ forced: boolean; found: boolean }> {
   if (unit.pgid === undefined) return { forced: false, found: false };
-  const tree = trees.get(unit) ?? { tracked: [], killed: false };
-  trees.set(unit, tree);
-  if (isGone(unit.pgid, tree.tracked)) return { forced: false, found: false };
-  return { ...(await stopTree(unit.pgid, tree, stop, clock)), found: true };
+  const tree = recordOf(unit);
+  const pgid = ownGroup(unit, tree) ?? NO_GROUP;
+  if (isGone(pgid, tree.tracked)) return { forced: false, found: false };
+  return { ...(await stopTree(pgid, tree, stop, clock)), found: true };
 }

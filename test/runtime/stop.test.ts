@@ -101,10 +101,12 @@ describe('leaders that exit on their own', () => {
     await within(unit.outputDone, 20_000, 'output to end');
   });
 
-  it('reapLeftovers finds nothing when the group is empty', async () => {
+  it('reapLeftovers finds nothing when the group is empty; a later stop or signal is harmless', async () => {
     const u = tracker.add(spawnUnit(processUnit('clean', sh('exit 0')), new CollectingSink()));
     await u.exited;
     assert.deepEqual(await reapLeftovers(u, TERM), { forced: false, found: false });
+    assert.deepEqual(await within(stopUnit(u, TERM), 5_000, 'a stop of an ended unit'), { forced: false });
+    u.signal('SIGKILL');
   });
 
   it('treats zombies as gone', async () => {
