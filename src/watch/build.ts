@@ -1,11 +1,10 @@
 // A watch rule's `run` step: one process group named after the rule, its output flowing into
 // the same sink as every unit's (`api-build | …`), ended as a value, stoppable on shutdown.
-import type { WatchRule } from '../config/spec.js';
+import type { Command, ProcessUnit, WatchRule } from '../config/spec.js';
 import type { ExitInfo } from '../events/types.js';
 import type { OutputSink } from '../output/sink.js';
 import type { Clock } from '../runtime/clock.js';
-import { pumpLines } from '../runtime/lines.js';
-import { checkCwd, commandLine, groupLeader, launch, notStarted, type SpawnedUnit } from '../runtime/spawn.js';
+import { spawnUnit } from '../runtime/spawn.js';
 import { reapLeftovers, stopUnit } from '../runtime/tree.js';
 
 /** How a build is stopped when procs stops: the usual signal, then SIGKILL. */
@@ -32,24 +31,20 @@ function atMost(p: Promise<void>, ms: number, clock: Clock): Promise<void> {
   });
 }
 
-// Starts the command as the leader of its own group, its output going to `sink` as `rule.name`.
-function spawnBuild(rule: WatchRule, command: NonNullable<WatchRule['run']>, sink: OutputSink, clock: Clock): SpawnedUnit {
-  const bad = checkCwd(rule.cwd);
-  if (bad !== undefined) return notStarted(bad);
-  const [file, args] = commandLine(command);
-  const run = launch({ unit: rule.name, file, args, cwd: rule.cwd, env: rule.env, clock });
-  const outputDone = Promise.all([
-    pumpLines(run.stdio[1], sink, { unit: rule.name, stream: 'stdout' }),
-    pumpLines(run.stdio[2], sink, { unit: rule.name, stream: 'stderr' }),
-  ]).then(() => undefined);
-  return groupLeader(run.pid, run.exited, outputDone);
+// The `run` step as a one-shot process unit named after the rule, for `spawnUnit`.
+function buildUnit(rule: WatchRule, command: Command): ProcessUnit {
+  return {
+    name: rule.name, kind: 'process', cwd: rule.cwd, env: rule.env, dependsOn: [], command, health: {}, hash: rule.name,
+    restart: { policy: 'never', maxRestarts: 0, backoff: { initialMs: 0, factor: 1, maxMs: 0 }, resetAfterMs: 0, successCodes: [0] },
+    stop: BUILD_STOP, log: { maxSizeBytes: 0, keep: 0 },
+  };
 }
 
 /** Runs a rule's `run` command once. */
 export function startBuild(rule: WatchRule, sink: OutputSink, clock: Clock): BuildRun {
   const command = rule.run;
   if (command === undefined) throw new Error(`watch rule ${rule.name} has no run command`);
-  const unit = spawnBuild(rule, command, sink, clock);
+  const unit = spawnUnit(buildUnit(rule, command), sink, { clock });
   let stopping: Promise<void> | undefined;
   const done = unit.exited.then(async (exit) => {
     // Whatever the build left running in its group is not wanted: a build is a one-shot step.

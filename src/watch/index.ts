@@ -4,6 +4,7 @@
 import type { Spec, WatchRule } from '../config/spec.js';
 import type { OutputSink } from '../output/sink.js';
 import { realClock, type Clock } from '../runtime/clock.js';
+import { closure } from '../runtime/deps.js';
 import type { EventInput } from '../runtime/supervisor.js';
 import { compileMatcher } from './match.js';
 import { RuleRunner, type RuleDeps } from './rule.js';
@@ -32,19 +33,18 @@ export interface WatchSession {
   readonly started: Promise<void>;
   /** Stops every watcher and every running build; resolves once all are gone. */
   close(): Promise<void>;
+  /** Resolves once `close()` has finished: while rules watch, `up` does not end by itself. */
+  readonly closed: Promise<void>;
 }
 
-/** The rules `up` turns on: those without targets, and those with a target among the selected units. */
+/** The rules `up` turns on: those without targets, and those with a target among the units it starts. */
 export function activeRules(spec: Spec, selected?: readonly string[]): WatchRule[] {
-  if (selected === undefined) return [...spec.watch];
-  const picked = new Set(selected);
-  const pools = new Set(spec.units.filter((u) => u.kind === 'instance' && picked.has(u.name)).map((u) => (u.kind === 'instance' ? u.pool : undefined)));
-  return spec.watch.filter((r) => r.restart.length === 0 || r.restart.some((t) => picked.has(t) || pools.has(t)));
+  return spec.watch.filter((r) => r.restart.length === 0 || expandTargets(spec, r.restart, selected).length > 0);
 }
 
-/** A rule's targets as unit names: pools become their instances; only selected units, when given. */
+/** A rule's targets as unit names: pools become their instances; only units `up` starts (named, or needed by those named). */
 export function expandTargets(spec: Spec, targets: readonly string[], selected?: readonly string[]): string[] {
-  const picked = selected === undefined ? undefined : new Set(selected);
+  const picked = selected === undefined ? undefined : closure(selected, spec.units);
   return spec.units
     .filter((u) => targets.includes(u.name) || (u.kind === 'instance' && u.pool !== undefined && targets.includes(u.pool)))
     .filter((u) => picked === undefined || picked.has(u.name))
@@ -88,15 +88,19 @@ export function startWatching(opts: WatchOptions): WatchSession | undefined {
   // A rule that cannot watch says so and stays off; the others and the units go on.
   const started = Promise.all(rules.map((r) => startRule(r).catch((err: unknown) => say(r, `cannot watch: ${err instanceof Error ? err.message : String(err)}`)))).then(() => undefined);
   let closing: Promise<void> | undefined;
+  let done: () => void = () => undefined;
+  const finished = new Promise<void>((resolve) => (done = resolve));
   return {
     rules: rules.map((r) => r.name),
     started,
+    closed: finished,
     close: () =>
       (closing ??= (async () => {
         closed = true;
         await Promise.all([...runners.map((r) => r.close()), ...handles.map((h) => h.close())]);
-        await started.catch(() => undefined);
+        await started;
         await Promise.all(handles.map((h) => h.close()));
+        done();
       })()),
   };
 }
