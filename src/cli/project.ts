@@ -8,6 +8,7 @@ import { EventLog } from '../events/log.js';
 import type { ProcsEvent } from '../events/types.js';
 import { HealthMonitor } from '../health/monitor.js';
 import { FanOut } from '../output/fanout.js';
+import type { OutputSink } from '../output/sink.js';
 import { TailBuffer } from '../output/tail.js';
 import { UnitLogSink } from '../output/unit-log.js';
 import { StartupView } from '../output/startup-view.js';
@@ -34,6 +35,8 @@ export interface Project {
   readonly view: View;
   readonly tail: TailBuffer;
   readonly procsDir: string;
+  /** Where output goes (view, log files, last lines, log probes): watch rules' `run` steps write here too. */
+  readonly sink: OutputSink;
   /** The startup task list, when shown; `run(names)` renders it. */
   readonly startup: StartupView | undefined;
   /** Flushes the view and closes the log files. */
@@ -89,6 +92,7 @@ export function createProject(o: ProjectOptions): Project {
     view,
     tail,
     procsDir,
+    sink,
     startup,
     async close() {
       startup?.end();

@@ -8,6 +8,7 @@ import { EXIT } from './exit-codes.js';
 import { loadFromArgs, printDiagnostics } from './load.js';
 import { createProject, type Project } from './project.js';
 import { selectUnits } from './select.js';
+import type { WatchSession } from '../watch/index.js';
 import { closure } from '../runtime/deps.js';
 
 /** `procs up` in the foreground: start, stream output, stop cleanly on Ctrl-C. */
@@ -30,12 +31,15 @@ export async function up(args: ParsedArgs): Promise<number> {
     color: colorEnabled({ stream: process.stdout, noColorFlag: args.flags['no-color'] === true }),
     startupView: process.stdout.isTTY && (process.stdout.columns ?? 0) > 0 && args.flags.json !== true,
   });
-  return runForeground(project, spec, names, { abortOnFailure: args.flags['abort-on-failure'] === true, exitFrom });
+  const watch = await startWatch(args, project, names);
+  return runForeground(project, spec, names, { abortOnFailure: args.flags['abort-on-failure'] === true, exitFrom, watch });
 }
 
 interface ForegroundOptions {
   readonly abortOnFailure: boolean;
   readonly exitFrom: string | undefined;
+  /** Watch rules that are on: they keep `up` running until it is asked to stop. */
+  readonly watch: WatchSession | undefined;
 }
 
 /**
@@ -54,6 +58,7 @@ async function runForeground(project: Project, spec: Spec, names: readonly strin
     if (stopping) return;
     bus.publish({ type: 'stop', unit: 'procs', reason, state: 'stopping' });
     stopping = supervisor.stopAll();
+    void o.watch?.close();
     watchStopping(project);
   };
   const onSignal = (sig: NodeJS.Signals): void => {
@@ -78,9 +83,12 @@ async function runForeground(project: Project, spec: Spec, names: readonly strin
     }
   });
 
-  supervisor.start(names);
+  // Watch rules with `initial: true` run before their targets first start.
+  if (o.watch) await o.watch.started;
+  if (!stopping) supervisor.start(names);
   void project.startup?.run(closure(names, spec.units));
   await supervisor.idle();
+  if (o.watch) await o.watch.closed;
   if (stopping) await stopping;
   unsubscribe();
   for (const [s, h] of handlers) process.off(s, h);
@@ -110,4 +118,21 @@ function watchStopping(project: Project): void {
   };
   const timer = setTimeout(tick, 3000);
   timer.unref();
+}
+
+// Watch rules: off with --no-watch; the watch module (and chokidar) load only when the spec has rules.
+async function startWatch(args: ParsedArgs, project: Project, names: readonly string[]): Promise<WatchSession | undefined> {
+  if (args.flags['no-watch'] === true || project.spec.watch.length === 0) return undefined;
+  const { startWatching } = await import('../watch/index.js');
+  const ignore = args.flags.ignore;
+  const session = startWatching({
+    spec: project.spec,
+    selected: names,
+    ignore: typeof ignore === 'object' ? ignore : [],
+    sink: project.sink,
+    publish: (e) => project.bus.publish(e),
+    restart: (units, request) => project.supervisor.restartUnits(units, request),
+  });
+  if (session) project.view.addNames(session.rules);
+  return session;
 }
