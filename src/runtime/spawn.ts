@@ -64,6 +64,14 @@ export function checkCwd(cwd: string): ExitInfo | undefined {
   }
 }
 
+// A spawn error's text without values: env values must never reach messages, and Node's
+// "Received …" echoes the offending value.
+function withoutValues(detail: string): string {
+  const envName = /options\.env\['([^']*)'\]/.exec(detail)?.[1];
+  if (envName !== undefined) return `invalid value of environment variable ${envName}`;
+  return detail.replace(/\.? ?Received[\s\S]*$/, '').replace(/:\s*[^:]*\0[\s\S]*$/, '');
+}
+
 // The ExitInfo for an errno that stopped `file` from starting.
 export function spawnErrorInfo(errno: string | undefined, file: string, detail: string, durationMs: number): ExitInfo {
   switch (errno) {
@@ -74,7 +82,7 @@ export function spawnErrorInfo(errno: string | undefined, file: string, detail: 
     case 'ENOTDIR':
       return spawnFailure(`not a directory: ${file}`, 126, durationMs);
     default:
-      return spawnFailure(`could not start ${file}: ${detail}`, 126, durationMs);
+      return spawnFailure(`could not start ${file}: ${withoutValues(detail)}`, 126, durationMs);
   }
 }
 
@@ -89,12 +97,10 @@ export function notStarted(exit: ExitInfo): SpawnedUnit {
   };
 }
 
-// Starts `file` detached (its own process group), stdin closed, stdout/stderr and any extra fds piped.
-export function launch(req: LaunchRequest): Launched {
-  const clock = req.clock ?? realClock;
-  const started = clock.now();
+// Calls execa detached (its own process group), stdin closed, stdout/stderr and extra fds piped.
+function startDetached(req: LaunchRequest) {
   const extra = Array.from({ length: req.extraFds ?? 0 }, () => 'pipe' as const);
-  const sub = execa(req.file, req.args, {
+  return execa(req.file, req.args, {
     cwd: req.cwd,
     env: req.env,
     extendEnv: false,
@@ -105,9 +111,22 @@ export function launch(req: LaunchRequest): Launched {
     cleanup: false,
     stripFinalNewline: false,
   });
-  const child = sub.nodeChildProcess;
+}
+
+// Starts a child and gives its exit as a value. A synchronous throw (an option execa rejects)
+// becomes a failed run like any spawn error.
+export function launch(req: LaunchRequest): Launched {
+  const clock = req.clock ?? realClock;
+  const started = clock.now();
+  let sub: ReturnType<typeof startDetached>;
+  try {
+    sub = startDetached(req);
+  } catch (err) {
+    const exit = spawnErrorInfo((err as NodeJS.ErrnoException).code, req.file, String(err), clock.now() - started);
+    return { pid: undefined, exited: Promise.resolve(exit), stdio: [] };
+  }
   const exited = new Promise<ExitInfo>((resolve) => {
-    child.once('exit', (code, signal) => resolve(exitInfo(code, signal, clock.now() - started)));
+    sub.nodeChildProcess.once('exit', (code, signal) => resolve(exitInfo(code, signal, clock.now() - started)));
     // Without an `exit` event (the spawn itself failed) the result carries the errno.
     sub.then(
       (result) => {
@@ -115,7 +134,8 @@ export function launch(req: LaunchRequest): Launched {
         if (result.exitCode !== undefined || result.signal !== undefined) {
           resolve(exitInfo(result.exitCode ?? null, result.signal ?? null, duration));
         } else {
-          resolve(spawnErrorInfo(result.code, req.file, result.originalMessage ?? result.shortMessage ?? "spawn failed", duration));
+          const detail = result.originalMessage ?? result.shortMessage ?? 'spawn failed';
+          resolve(spawnErrorInfo(result.code, req.file, detail, duration));
         }
       },
       (err: unknown) => resolve(spawnErrorInfo(undefined, req.file, String(err), clock.now() - started)),

@@ -109,6 +109,15 @@ describe('spawnUnit failures are values', () => {
     });
   }
 
+  it('a NUL byte in an argument or env value is a value too, and the env value stays out of the message', async () => {
+    const arg = spawnUnit(processUnit('nul', { kind: 'exec', file: 'echo', args: ['a\0b'] }), new CollectingSink());
+    assert.equal((await arg.exited).status, 126);
+    assert.match((await arg.exited).error ?? '', /^could not start echo: /);
+    const env = spawnUnit(processUnit('nul', sh('true'), { env: baseEnv({ SECRET: 'hunter2\0x' }) }), new CollectingSink());
+    const exit = await env.exited;
+    assert.equal(exit.error, 'could not start /bin/sh: invalid value of environment variable SECRET');
+  });
+
   it('a shell reports a missing command as status 127 with its own message', async () => {
     const sink = new CollectingSink();
     const u = spawnUnit(processUnit('sh127', sh('no-such-command-xyz')), sink);
