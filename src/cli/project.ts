@@ -16,6 +16,7 @@ import { createView, factsFromSpec, type View } from '../output/view.js';
 import { realClock, type Clock } from '../runtime/clock.js';
 import { createRealDriver } from '../runtime/real-driver.js';
 import { Supervisor } from '../runtime/supervisor.js';
+import { LiveOutput } from '../control/live.js';
 
 export interface ProjectOptions {
   readonly spec: Spec;
@@ -39,6 +40,10 @@ export interface Project {
   readonly sink: OutputSink;
   /** The startup task list, when shown; `run(names)` renders it. */
   readonly startup: StartupView | undefined;
+  /** Unit output for followers of the control socket (`procs logs -f`). */
+  readonly live: LiveOutput;
+  /** Takes the spec a reload or scale arrived at: new names in the view, their log limits and facts. */
+  adopt(spec: Spec): void;
   /** Flushes the view and closes the log files. */
   close(): Promise<void>;
 }
@@ -58,8 +63,10 @@ export function createProject(o: ProjectOptions): Project {
     onError: (e) => warnOnce('events', `cannot write ${join(procsDir, 'events.ndjson')} (${e.message}); units keep running, output still shown`),
   });
   const names = o.spec.units.map((u) => u.name);
-  const view = createView({ out: o.out, json: o.json, color: o.color, names, facts: factsFromSpec(o.spec.units) });
-  const byName = new Map(o.spec.units.map((u) => [u.name, u]));
+  let current = o.spec;
+  let facts = factsFromSpec(o.spec.units);
+  const view = createView({ out: o.out, json: o.json, color: o.color, names, facts: (unit) => facts(unit) });
+  let byName = new Map(o.spec.units.map((u) => [u.name, u]));
   const unitLog = new UnitLogSink(join(procsDir, 'logs'), {
     limits: (name) => byName.get(name)?.log,
     onError: (e, unit) => warnOnce('logs', `cannot write the log of ${unit} (${e.message}); units keep running, output still shown`),
@@ -72,7 +79,8 @@ export function createProject(o: ProjectOptions): Project {
     markReady: (name) => target.markReady(name),
     markUnhealthy: (name, reason) => target.markUnhealthy(name, reason),
   });
-  const sink = new FanOut([terminalSink, unitLog, tail, health.logSink()]);
+  const live = new LiveOutput();
+  const sink = new FanOut([terminalSink, unitLog, tail, health.logSink(), live]);
   const supervisor = new Supervisor({
     units: o.spec.units,
     driver: createRealDriver({ sink, clock }),
@@ -86,7 +94,9 @@ export function createProject(o: ProjectOptions): Project {
   bus.subscribe(eventLog.append);
   bus.subscribe((e: ProcsEvent) => (startup ? startup.event(e, view.event) : view.event(e)));
   return {
-    spec: o.spec,
+    get spec() {
+      return current;
+    },
     bus,
     supervisor,
     view,
@@ -94,6 +104,14 @@ export function createProject(o: ProjectOptions): Project {
     procsDir,
     sink,
     startup,
+    live,
+    adopt(spec) {
+      byName = new Map(spec.units.map((u) => [u.name, u]));
+      for (const u of current.units) if (!byName.has(u.name)) tail.forget(u.name);
+      current = spec;
+      facts = factsFromSpec(spec.units);
+      view.addNames(spec.units.map((u) => u.name));
+    },
     async close() {
       startup?.end();
       await startup?.ended;
