@@ -1,0 +1,141 @@
+// The control API of a running project: what `ps`, `logs`, `start`, `stop`, `restart`,
+// `scale`, `reload` and `down` ask of it. The daemon (or a foreground `up`) implements it on its
+// supervisor; the CLI's client implements it over HTTP on the project's Unix socket; a web
+// dashboard can use either. Types only, plus the one error type every side shares.
+import type { ProcsEvent, UnitState } from '../events/types.js';
+
+/** One unit as `ps --json` shows it. Fields may be added, never renamed. */
+export interface UnitRow {
+  readonly name: string;
+  readonly kind: 'process' | 'instance' | 'pipeline' | 'watch';
+  readonly pool: string | null;
+  readonly state: UnitState;
+  readonly pid: number | null;
+  readonly restarts: number;
+  readonly started_at: string | null;
+  readonly exit: { readonly code: number | null; readonly signal: string | null };
+  readonly health: { readonly readiness: string | null; readonly liveness: string | null };
+  /** Why a unit failed, was skipped or stopped, when known. */
+  readonly reason: string | null;
+}
+
+export interface ProjectStatus {
+  readonly project: string;
+  /** The spec's folder: `.procs/` is in it. */
+  readonly root: string;
+  /** The pid of the process serving the socket (the daemon, or a foreground `up`). */
+  readonly pid: number;
+  readonly pools: readonly { readonly name: string; readonly replicas: number }[];
+  readonly units: readonly UnitRow[];
+}
+
+/** `reload`, and `up` on a running project: read the spec again and reconcile to it. */
+export interface ReloadRequest {
+  /** Other spec files than the ones the project was started with (absolute paths). */
+  readonly files?: readonly string[];
+  /** `-m` counts to apply on top of the spec. */
+  readonly formation?: Readonly<Record<string, number>>;
+  /** After reconciling, start these units unless they run or completed (empty: every unit). */
+  readonly start?: readonly string[];
+}
+
+export interface ReloadResult {
+  /** What was done, in words: `start web`, `restart api`, `remove old`. */
+  readonly actions: readonly string[];
+  /** Spec warnings, `FILE:LINE:COL  message`. */
+  readonly warnings: readonly string[];
+  /** Units started by `start` in the request. */
+  readonly started: readonly string[];
+}
+
+export interface ScaleResult {
+  readonly actions: readonly string[];
+}
+
+export interface UnitsResult {
+  /** The named units after the command, as `ps` shows them. */
+  readonly units: readonly UnitRow[];
+}
+
+export interface DownRequest {
+  /** Overrides every unit's stop timeout. */
+  readonly timeoutMs?: number;
+}
+
+/** A piece of a unit's output as the logs stream carries it: one or more whole lines. */
+export interface LiveBatch {
+  /** When it was written (ISO-8601). */
+  readonly ts: string;
+  readonly unit: string;
+  readonly stream: 'stdout' | 'stderr';
+  readonly step?: number;
+  readonly text: string;
+  /** Lines this follower missed because it read too slowly (set on a notice, text empty). */
+  readonly dropped?: number;
+}
+
+/** A live stream: `ready` once subscribed, `ended` when it stops (closed, or the project went away). */
+export interface Feed {
+  readonly ready: Promise<void>;
+  readonly ended: Promise<void>;
+  close(): void;
+}
+
+export interface ControlApi {
+  status(): Promise<ProjectStatus>;
+  /** Starts units (and what they need); resolves once each is up or has ended. */
+  start(units: readonly string[]): Promise<UnitsResult>;
+  /** Stops units; resolves once each is stopped. */
+  stop(units: readonly string[]): Promise<UnitsResult>;
+  /** Restarts units; resolves once each runs again (ready, with a readiness probe). */
+  restart(units: readonly string[]): Promise<UnitsResult>;
+  scale(pools: Readonly<Record<string, number>>): Promise<ScaleResult>;
+  reload(request?: ReloadRequest): Promise<ReloadResult>;
+  /** Stops every unit and the project; `onEvent` sees the stop events meanwhile. */
+  down(request?: DownRequest, onEvent?: (e: ProcsEvent) => void): Promise<void>;
+  /** Output of the named units (pool names mean every instance; none: all) from now on. */
+  logs(units: readonly string[], onBatch: (b: LiveBatch) => void): Feed;
+  events(onEvent: (e: ProcsEvent) => void): Feed;
+}
+
+export type ControlErrorCode =
+  | 'not-running'
+  | 'denied'
+  | 'unknown-unit'
+  | 'bad-request'
+  | 'spec-error'
+  | 'stopping'
+  | 'internal';
+
+const HTTP_STATUS: Readonly<Record<ControlErrorCode, number>> = {
+  'not-running': 503,
+  denied: 403,
+  'unknown-unit': 404,
+  'bad-request': 400,
+  'spec-error': 422,
+  stopping: 409,
+  internal: 500,
+};
+
+/** A failure of a control request: one shape on the server, on the wire and in the client. */
+export class ControlError extends Error {
+  readonly code: ControlErrorCode;
+  /** Further lines: spec errors, one per line. */
+  readonly details: readonly string[];
+
+  constructor(code: ControlErrorCode, message: string, details: readonly string[] = []) {
+    super(message);
+    this.code = code;
+    this.details = details;
+  }
+
+  /** The HTTP status the server answers with. */
+  get httpStatus(): number {
+    return HTTP_STATUS[this.code];
+  }
+
+  /** procs' exit code: 2 for usage and spec problems (nothing changed), 1 otherwise. */
+  get exitCode(): number {
+    return this.code === 'unknown-unit' || this.code === 'bad-request' || this.code === 'spec-error' ? 2 : 1;
+  }
+}

@@ -1,0 +1,62 @@
+// Claiming a project before running it: the private `.procs/` folder, the pid lock, and a
+// socket path free of leftovers. A socket file nobody answers on was left by a crash and is
+// removed; one that answers means another procs serves the project, and nothing is touched.
+import { existsSync } from 'node:fs';
+import { connect } from 'node:net';
+import { dirname } from 'node:path';
+import { ensurePrivateDir, projectPaths, recordedSocketPath, socketPathFor, type ProjectPaths } from './paths.js';
+import { acquirePidLock, unlinkQuietly } from './pidlock.js';
+
+export type Claim =
+  | {
+      readonly kind: 'claimed';
+      readonly paths: ProjectPaths;
+      /** Where to bind the control socket. */
+      readonly socketPath: string;
+      /** The socket is outside the project (its path would be too long there). */
+      readonly fallback: boolean;
+      /** Gives the pid lock back. */
+      release(): void;
+    }
+  | { readonly kind: 'held'; readonly paths: ProjectPaths; readonly pid: number };
+
+/** Takes the project in `root` for this process, or says which live procs holds it. */
+export async function claimProject(root: string): Promise<Claim> {
+  const paths = projectPaths(root);
+  ensurePrivateDir(paths.dir);
+  const lock = acquirePidLock(paths.pid);
+  if (lock.kind === 'held') return { kind: 'held', paths, pid: lock.pid };
+  try {
+    const { path, fallback } = socketPathFor(paths);
+    if (fallback) ensurePrivateDir(dirname(path));
+    const recorded = recordedSocketPath(paths);
+    for (const p of new Set([path, recorded, paths.socket])) await clearStaleSocket(p);
+    unlinkQuietly(paths.socketPathFile);
+    return { kind: 'claimed', paths, socketPath: path, fallback, release: () => lock.release() };
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
+}
+
+/** Removes a socket file left by a crash; refuses to touch one that still answers. */
+async function clearStaleSocket(path: string): Promise<void> {
+  if (!existsSync(path)) return;
+  if (await answers(path)) throw new Error(`another process answers on ${path}; not starting a second procs for this project`);
+  unlinkQuietly(path);
+}
+
+/** Whether something accepts connections on the socket path. */
+export function answers(path: string, timeoutMs = 2000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(path);
+    const done = (ok: boolean): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(ok);
+    };
+    const timer = setTimeout(() => done(false), timeoutMs);
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}

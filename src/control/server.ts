@@ -1,0 +1,104 @@
+// The control socket's HTTP server: a thin map from routes to the ControlApi. JSON in and out;
+// `logs`, `events` and `down` answer with NDJSON streams (the first line of a feed says it is
+// subscribed, so a client knows from when on it sees everything).
+//
+//   GET  /v1/status                 → ProjectStatus
+//   POST /v1/start|stop|restart     { units }            → UnitsResult
+//   POST /v1/scale                  { pools: {name: n} } → ScaleResult
+//   POST /v1/reload                 ReloadRequest        → ReloadResult
+//   POST /v1/down                   { timeoutMs? }       → NDJSON events, then { done: true }
+//   GET  /v1/logs?unit=a&unit=b     → NDJSON { subscribed }, then LiveBatch lines
+//   GET  /v1/events                 → NDJSON { subscribed }, then events
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { ControlError, type ControlApi, type Feed } from './api.js';
+import { countMap, NdjsonStream, readJson, sendError, sendJson, stringList } from './wire.js';
+
+export interface ControlServer {
+  readonly server: Server;
+  /** Ends every open feed (the project is going away). */
+  endFeeds(): void;
+}
+
+type Send = (value: unknown, lines: number) => void;
+type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>;
+
+/** An HTTP server answering the control API of `api`. */
+export function createControlServer(api: ControlApi): ControlServer {
+  const feeds = new Set<{ feed: Feed; stream: NdjsonStream }>();
+  const json = (fn: (body: Record<string, unknown>) => Promise<unknown>): Handler => async (req, res) => {
+    sendJson(res, 200, await fn(await readJson(req)));
+  };
+  const feedRoute = (open: (url: URL, send: Send) => Feed): Handler => async (_req, res, url) => {
+    const out: { stream?: NdjsonStream } = {};
+    // Opening may refuse (an unknown unit) before anything is sent: then the answer is an error.
+    const feed = open(url, (value, lines) => out.stream?.write(value, lines));
+    const stream = (out.stream = new NdjsonStream(res, (dropped) => ({ ts: new Date().toISOString(), unit: 'procs', stream: 'stderr', text: '', dropped })));
+    const entry = { feed, stream };
+    feeds.add(entry);
+    res.on('close', () => {
+      feed.close();
+      feeds.delete(entry);
+    });
+    await feed.ready;
+    stream.write({ subscribed: true });
+    await feed.ended;
+    feeds.delete(entry);
+    stream.end();
+  };
+  const routes: Record<string, Handler> = {
+    'GET /v1/status': async (_req, res) => sendJson(res, 200, await api.status()),
+    'POST /v1/start': json(async (b) => api.start(stringList(b, 'units'))),
+    'POST /v1/stop': json(async (b) => api.stop(stringList(b, 'units'))),
+    'POST /v1/restart': json(async (b) => api.restart(stringList(b, 'units'))),
+    'POST /v1/scale': json(async (b) => api.scale(countMap(b, 'pools') ?? {})),
+    'POST /v1/reload': json(async (b) => api.reload(reloadRequest(b))),
+    'POST /v1/down': async (req, res) => down(api, req, res),
+    'GET /v1/logs': feedRoute((url, send) => api.logs(url.searchParams.getAll('unit'), (b) => send(b, lineCount(b.text)))),
+    'GET /v1/events': feedRoute((_url, send) => api.events((e) => send(e, 1))),
+  };
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://procs');
+    const route = routes[`${req.method ?? 'GET'} ${url.pathname}`];
+    const handled = route ? route(req, res, url) : Promise.reject(new ControlError('bad-request', `no such request: ${req.method} ${url.pathname}`));
+    handled.catch((err: unknown) => sendError(res, err));
+  });
+  return {
+    server,
+    endFeeds() {
+      for (const { feed } of feeds) feed.close();
+    },
+  };
+}
+
+/** `down`: streams the stop events, then `{ done: true }` once every unit and file is gone. */
+async function down(api: ControlApi, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const body = await readJson(req);
+  const t = body.timeoutMs;
+  if (t !== undefined && (typeof t !== 'number' || !Number.isFinite(t) || t < 0)) throw new ControlError('bad-request', 'timeoutMs must be a number of milliseconds');
+  const stream = new NdjsonStream(res, () => ({}));
+  try {
+    await api.down(typeof t === 'number' ? { timeoutMs: t } : {}, (e) => stream.write(e));
+    stream.write({ done: true });
+  } catch (err) {
+    sendError(res, err);
+    return;
+  }
+  // The connection closes when this process exits, which tells the client that it is gone.
+  res.socket?.unref();
+}
+
+/** The body of a reload request, checked. */
+function reloadRequest(b: Record<string, unknown>): { files?: string[]; formation?: Record<string, number>; start?: string[] } {
+  const files = b.files === undefined ? undefined : stringList(b, 'files');
+  const formation = countMap(b, 'formation');
+  const start = b.start === undefined ? undefined : stringList(b, 'start');
+  if (files?.some((f) => !f.startsWith('/'))) throw new ControlError('bad-request', 'files must be absolute paths');
+  return { ...(files ? { files } : {}), ...(formation ? { formation } : {}), ...(start ? { start } : {}) };
+}
+
+/** Lines in a batch of output, for counting what a slow reader missed. */
+function lineCount(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+  return Math.max(1, n);
+}

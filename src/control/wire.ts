@@ -1,0 +1,108 @@
+// The server's side of the wire: JSON bodies in and out, errors in one shape, and NDJSON streams
+// that never let a slow reader hold the project up (past a bound, lines are counted, not kept).
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ControlError } from './api.js';
+
+const BODY_LIMIT = 1024 * 1024;
+/** Bytes a stream may have queued for a slow reader before lines are dropped. */
+const STREAM_BACKLOG = 8 * 1024 * 1024;
+
+/** Reads a request's JSON body (an empty body is `{}`). */
+export async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > BODY_LIMIT) throw new ControlError('bad-request', 'request body too large');
+    chunks.push(chunk);
+  }
+  if (size === 0) return {};
+  let body: unknown;
+  try {
+    body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    throw new ControlError('bad-request', 'request body is not JSON');
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ControlError('bad-request', 'request body must be a JSON object');
+  return body as Record<string, unknown>;
+}
+
+/** Answers with a JSON body. */
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/** Answers with an error as `{ error: { code, message, details } }`. */
+export function sendError(res: ServerResponse, err: unknown): void {
+  const e = err instanceof ControlError ? err : new ControlError('internal', err instanceof Error ? err.message : String(err));
+  if (res.headersSent) {
+    res.end(JSON.stringify({ error: { code: e.code, message: e.message, details: e.details } }) + '\n');
+    return;
+  }
+  sendJson(res, e.httpStatus, { error: { code: e.code, message: e.message, details: e.details } });
+}
+
+/** An NDJSON response that drops, and later reports, what a slow reader cannot take. */
+export class NdjsonStream {
+  readonly #res: ServerResponse;
+  readonly #notice: (dropped: number) => unknown;
+  #dropped = 0;
+
+  /** `notice` makes the line that tells the reader how many lines it missed. */
+  constructor(res: ServerResponse, notice: (dropped: number) => unknown) {
+    this.#res = res;
+    this.#notice = notice;
+    res.writeHead(200, { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store' });
+    res.flushHeaders();
+    res.on('drain', () => this.#reportDropped());
+  }
+
+  /** Sends one value as a line, unless the reader is too far behind. */
+  write(value: unknown, lines = 1): void {
+    if (this.#res.writableEnded || this.#res.destroyed) return;
+    if (this.#res.writableLength > STREAM_BACKLOG) {
+      this.#dropped += lines;
+      return;
+    }
+    this.#reportDropped();
+    this.#res.write(JSON.stringify(value) + '\n');
+  }
+
+  /** Ends the response. */
+  end(): void {
+    if (!this.#res.writableEnded) this.#res.end();
+  }
+
+  /** Tells the reader how many lines it missed, once it has room again. */
+  #reportDropped(): void {
+    if (this.#dropped === 0 || this.#res.writableLength > STREAM_BACKLOG) return;
+    const n = this.#dropped;
+    this.#dropped = 0;
+    this.#res.write(JSON.stringify(this.#notice(n)) + '\n');
+  }
+}
+
+/** A body field that must be a list of strings (absent: empty). */
+export function stringList(body: Record<string, unknown>, key: string): string[] {
+  const v = body[key];
+  if (v === undefined) return [];
+  if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) throw new ControlError('bad-request', `${key} must be a list of names`);
+  return v;
+}
+
+/** A body field that must map names to whole numbers 0…1024 (absent: undefined). */
+export function countMap(body: Record<string, unknown>, key: string): Record<string, number> | undefined {
+  const v = body[key];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ControlError('bad-request', `${key} must map names to counts`);
+  const out: Record<string, number> = {};
+  for (const [name, n] of Object.entries(v)) {
+    if (!Number.isInteger(n) || (n as number) < 0 || (n as number) > 1024) {
+      throw new ControlError('bad-request', `${key}: expected a whole number from 0 to 1024 for ${name}, got ${JSON.stringify(n)}`);
+    }
+    out[name] = n as number;
+  }
+  return out;
+}
