@@ -1,0 +1,20 @@
+// `procs ps [--json]`: every unit of the running project, as a table or as JSON.
+import { psTable } from '../control/ps-format.js';
+import { withProject } from '../control/command.js';
+import type { ParsedArgs } from './args.js';
+import { EXIT } from './exit-codes.js';
+
+/** Prints the units of the running project. */
+export async function ps(args: ParsedArgs): Promise<number> {
+  return withProject(args, async (client) => {
+    const status = await client.status();
+    if (args.flags.json === true) {
+      process.stdout.write(`${JSON.stringify({ project: status.project, units: status.units }, null, 2)}\n`);
+    } else if (status.units.length === 0) {
+      process.stdout.write(`${status.project}: no units\n`);
+    } else {
+      process.stdout.write(`${psTable(status.units, Date.now())}\n`);
+    }
+    return EXIT.ok;
+  });
+}

@@ -1,0 +1,43 @@
+// The `ps` table: NAME STATE PID RESTARTS UPTIME EXIT HEALTH, one row per unit, columns padded.
+// Pure: rows and "now" in, text out.
+import { constants } from 'node:os';
+import { formatDuration } from '../output/format.js';
+import type { UnitRow } from './api.js';
+
+const HEADER = ['NAME', 'STATE', 'PID', 'RESTARTS', 'UPTIME', 'EXIT', 'HEALTH'] as const;
+
+/** The table as lines of text (no trailing newline). */
+export function psTable(units: readonly UnitRow[], now: number): string {
+  const rows = [HEADER as readonly string[], ...units.map((u) => psCells(u, now))];
+  const widths = HEADER.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd()).join('\n');
+}
+
+/** One unit's cells. */
+export function psCells(u: UnitRow, now: number): string[] {
+  return [u.name, u.state, u.pid === null ? '-' : String(u.pid), String(u.restarts), uptime(u, now), exitText(u.exit), healthText(u.health)];
+}
+
+/** How long the current run has been up; `-` when nothing runs. */
+function uptime(u: UnitRow, now: number): string {
+  if (u.pid === null || u.started_at === null) return '-';
+  const since = Date.parse(u.started_at);
+  return Number.isNaN(since) ? '-' : formatDuration(Math.max(0, now - since));
+}
+
+/** The last exit: its code, or the signal's name with the status a shell reports (128+N). */
+export function exitText(exit: UnitRow['exit']): string {
+  if (exit.signal !== null) {
+    const n = (constants.signals as Record<string, number | undefined>)[exit.signal];
+    return n === undefined ? exit.signal : `${exit.signal} (${128 + n})`;
+  }
+  return exit.code === null ? '-' : String(exit.code);
+}
+
+/** Readiness and liveness in words: `ready`, `not ready`, `live`, `failing`. */
+function healthText(h: UnitRow['health']): string {
+  const parts: string[] = [];
+  if (h.readiness !== null) parts.push(h.readiness === 'ok' ? 'ready' : 'not ready');
+  if (h.liveness !== null) parts.push(h.liveness === 'ok' ? 'live' : h.liveness);
+  return parts.length > 0 ? parts.join(', ') : '-';
+}

@@ -1,0 +1,52 @@
+// What `up -d` says: the units it started (or what reconciling a running project did), and
+// with `--wait`, whether everything came up, or why not with the failing units' last lines.
+import { UsageError, type ParsedArgs } from '../cli/args.js';
+import { parseDuration } from '../config/durations.js';
+import { formatDuration } from '../output/format.js';
+import { readLogTail } from '../output/log-read.js';
+import type { ProjectStatus, ReloadResult } from './api.js';
+import type { ProjectPaths } from './paths.js';
+import type { WaitVerdict } from './wait.js';
+
+const LAST_LINES = 10;
+
+/** `--wait-timeout D` in milliseconds; undefined waits as long as it takes. */
+export function waitTimeoutOf(args: ParsedArgs): number | undefined {
+  const v = args.flags['wait-timeout'];
+  if (typeof v !== 'string') return undefined;
+  const ms = parseDuration(/^\d+(\.\d+)?$/.test(v) ? Number(v) : v);
+  if (ms === undefined) throw new UsageError(`--wait-timeout expects a duration such as 60s, got '${v}'`);
+  return ms;
+}
+
+/** The project's units after `up -d`, or what a reconcile of a running project changed. */
+export function printStarted(status: ProjectStatus, reconciled: ReloadResult | undefined): void {
+  const out: string[] = [];
+  if (reconciled) {
+    const did = [...reconciled.actions, ...reconciled.started.map((u) => `start ${u}`)];
+    out.push(`procs: ${status.project} is already running (pid ${status.pid}); ${did.length > 0 ? `reconciled: ${did.join(', ')}` : 'nothing to change'}`);
+    for (const w of reconciled.warnings) process.stderr.write(`${w}\n`);
+  } else {
+    out.push(`procs: started ${status.project} in the background (pid ${status.pid})`);
+    const width = Math.max(4, ...status.units.map((u) => u.name.length));
+    for (const u of status.units) out.push(`  ${u.name.padEnd(width)}  ${u.state.padEnd(8)}  ${u.pid === null ? '' : `pid ${u.pid}`}`.trimEnd());
+  }
+  out.push('  procs ps · procs logs -f · procs down');
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
+/** Says how a `--wait` ended; returns the exit code (1 unless everything came up). */
+export async function printVerdict(v: WaitVerdict, paths: ProjectPaths, startedAt = Date.now()): Promise<number> {
+  if (v.kind === 'ready') {
+    process.stdout.write(`procs: ${v.units.length} ${v.units.length === 1 ? 'unit' : 'units'} up (${formatDuration(Date.now() - startedAt)})\n`);
+    return 0;
+  }
+  const lines = [`procs up: ${v.reason}`];
+  for (const unit of v.units.slice(0, 5)) {
+    const tail = await readLogTail(paths.logs, unit, LAST_LINES);
+    if (tail.length === 0) continue;
+    lines.push(`last lines of ${unit}:`, ...tail.map((l) => `  ${unit} | ${l.text}`));
+  }
+  process.stderr.write(`${lines.join('\n')}\n`);
+  return 1;
+}
