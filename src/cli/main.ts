@@ -15,9 +15,21 @@ const loaders: Record<string, () => Promise<CommandMain>> = {
   up: async () => (await import('./up.js')).up,
   validate: async () => (await import('./validate.js')).validate,
   schema: async () => (await import('./schema.js')).schema,
+  ps: async () => (await import('./ps.js')).ps,
+  logs: async () => (await import('./logs.js')).logs,
+  start: async () => (await import('./start.js')).start,
+  stop: async () => (await import('./stop.js')).stop,
+  restart: async () => (await import('./restart.js')).restart,
+  scale: async () => (await import('./scale.js')).scale,
+  reload: async () => (await import('./reload.js')).reload,
+  down: async () => (await import('./down.js')).down,
 };
 
+/** The hidden command line of the daemon `up -d` starts: `main.js __daemon up …`. */
+const DAEMON_ARG = '__daemon';
+
 async function main(argv: readonly string[]): Promise<number> {
+  if (argv[0] === DAEMON_ARG) return (await import('./daemon.js')).daemonMain(parseArgs(argv.slice(1)));
   let args: ParsedArgs;
   try {
     args = parseArgs(argv);

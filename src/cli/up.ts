@@ -3,19 +3,18 @@ import type { ProcsEvent } from '../events/types.js';
 import { colorEnabled } from '../output/colors.js';
 import { summaryLines } from '../output/summary.js';
 import type { ParsedArgs } from './args.js';
-import { UsageError } from './args.js';
 import { EXIT } from './exit-codes.js';
 import { loadFromArgs, printDiagnostics } from './load.js';
 import { createProject, type Project } from './project.js';
 import { selectUnits } from './select.js';
 import type { WatchSession } from '../watch/index.js';
 import { closure } from '../runtime/deps.js';
+import { claimProject } from '../control/claim.js';
+import { serveForeground, type ForegroundControl } from '../control/foreground.js';
 
 /** `procs up` in the foreground: start, stream output, stop cleanly on Ctrl-C. */
 export async function up(args: ParsedArgs): Promise<number> {
-  if (args.flags.detach || args.flags.wait) {
-    throw new UsageError(`${args.flags.detach ? '-d' : '--wait'} needs the control socket, which this version does not have yet`);
-  }
+  if (args.flags.detach || args.flags.wait) return (await import('./daemon.js')).upDetached(args);
   const result = await loadFromArgs(args);
   printDiagnostics(result.diagnostics);
   if (!result.spec) return EXIT.usage;
@@ -23,6 +22,9 @@ export async function up(args: ParsedArgs): Promise<number> {
   const names = selectUnits(spec, args.positionals);
   const exitFrom = typeof args.flags['exit-code-from'] === 'string' ? args.flags['exit-code-from'] : undefined;
   if (exitFrom !== undefined) selectUnits(spec, [exitFrom]);
+  // The control socket: a procs already running this project is reconciled instead.
+  const claim = await claimProject(spec.root);
+  if (claim.kind === 'held') return (await import('./daemon.js')).upOnRunning(args, result, claim.pid);
   const project = createProject({
     spec,
     out: process.stdout,
@@ -31,8 +33,9 @@ export async function up(args: ParsedArgs): Promise<number> {
     color: colorEnabled({ stream: process.stdout, noColorFlag: args.flags['no-color'] === true }),
     startupView: process.stdout.isTTY && (process.stdout.columns ?? 0) > 0 && args.flags.json !== true,
   });
+  const control = await serveForeground(claim, project, result, args);
   const watch = await startWatch(args, project, names);
-  return runForeground(project, spec, names, { abortOnFailure: args.flags['abort-on-failure'] === true, exitFrom, watch });
+  return runForeground(project, spec, names, { abortOnFailure: args.flags['abort-on-failure'] === true, exitFrom, watch, control });
 }
 
 interface ForegroundOptions {
@@ -40,6 +43,8 @@ interface ForegroundOptions {
   readonly exitFrom: string | undefined;
   /** Watch rules that are on: they keep `up` running until it is asked to stop. */
   readonly watch: WatchSession | undefined;
+  /** The control socket this run serves (`ps`, `stop`, `down`… from another terminal). */
+  readonly control?: ForegroundControl;
 }
 
 /**
@@ -71,6 +76,10 @@ async function runForeground(project: Project, spec: Spec, names: readonly strin
   };
   const handlers: [NodeJS.Signals, () => void][] = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((s) => [s, () => onSignal(s)]);
   for (const [s, h] of handlers) process.on(s, h);
+  o.control?.bindStop((reason) => {
+    stopAll(reason, EXIT.ok);
+    return stopping ?? Promise.resolve();
+  });
 
   const unsubscribe = bus.subscribe((e: ProcsEvent) => {
     if (e.unit === 'procs') return;
@@ -87,11 +96,12 @@ async function runForeground(project: Project, spec: Spec, names: readonly strin
   if (o.watch) await o.watch.started;
   if (!stopping) supervisor.start(names);
   void project.startup?.run(closure(names, spec.units));
-  await supervisor.idle();
+  await (o.control ? o.control.idle(() => stopping !== undefined) : supervisor.idle());
   if (o.watch) await o.watch.closed;
   if (stopping) await stopping;
   unsubscribe();
   for (const [s, h] of handlers) process.off(s, h);
+  await o.control?.close();
 
   const outcome = supervisor.outcome().filter((u) => u.state !== 'pending');
   const allGood = outcome.every((u) => u.state === 'completed' || u.state === 'stopped');
@@ -121,7 +131,7 @@ function watchStopping(project: Project): void {
 }
 
 // Watch rules: off with --no-watch; the watch module (and chokidar) load only when the spec has rules.
-async function startWatch(args: ParsedArgs, project: Project, names: readonly string[]): Promise<WatchSession | undefined> {
+export async function startWatch(args: ParsedArgs, project: Project, names: readonly string[]): Promise<WatchSession | undefined> {
   if (args.flags['no-watch'] === true || project.spec.watch.length === 0) return undefined;
   const { startWatching } = await import('../watch/index.js');
   const ignore = args.flags.ignore;
