@@ -7,6 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSyn
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { after } from 'node:test';
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const MAIN = join(ROOT, 'dist/src/cli/main.js');
@@ -53,10 +54,22 @@ export interface Run {
   readonly stderr: string[];
   /** Resolves with the first stdout line matching, or rejects after `timeoutMs`. */
   waitFor(re: RegExp, timeoutMs?: number): Promise<string>;
+  /** Resolves once `n` stdout lines match, or rejects after `timeoutMs`. */
+  waitForCount(re: RegExp, n: number, timeoutMs?: number): Promise<void>;
   /** Resolves with procs' exit code (or 128+N for a signal). */
   readonly exited: Promise<number>;
   text(): string;
 }
+
+const runs: Run[] = [];
+
+// Whatever happens in a test file, nothing it started survives it: procs and every tagged process.
+after(() => {
+  for (const run of runs) {
+    if (run.child.exitCode === null && run.child.signalCode === null) run.child.kill('SIGKILL');
+    leftovers(run);
+  }
+});
 
 /** Starts `procs ARGS` in `cwd` with a fresh tag; output is collected line by line. */
 export function procs(args: string[], opts: { cwd: string; env?: Record<string, string> }): Run {
@@ -67,6 +80,7 @@ export function procs(args: string[], opts: { cwd: string; env?: Record<string, 
   const stdout: string[] = [];
   const stderr: string[] = [];
   const waiters: { re: RegExp; resolve: (l: string) => void }[] = [];
+  const counters: { re: RegExp; left: number; resolve: () => void }[] = [];
   const collect = (stream: NodeJS.ReadableStream, into: string[], notify: boolean): void => {
     let tail = '';
     stream.setEncoding('utf8');
@@ -76,6 +90,12 @@ export function procs(args: string[], opts: { cwd: string; env?: Record<string, 
       for (const line of parts) {
         into.push(line);
         if (!notify) continue;
+        for (const c of [...counters]) {
+          if (c.re.test(line) && --c.left <= 0) {
+            counters.splice(counters.indexOf(c), 1);
+            c.resolve();
+          }
+        }
         for (const w of [...waiters]) {
           if (w.re.test(line)) {
             waiters.splice(waiters.indexOf(w), 1);
@@ -93,13 +113,32 @@ export function procs(args: string[], opts: { cwd: string; env?: Record<string, 
   const exited = new Promise<number>((resolve) => {
     child.on('close', (code, signal) => resolve(code ?? 128 + (signal === 'SIGKILL' ? 9 : signal === 'SIGTERM' ? 15 : 2)));
   });
-  return {
+  const run: Run = {
     child,
     tag,
     stdout,
     stderr,
     exited,
     text: () => [...stdout, ...stderr].join('\n'),
+    waitForCount(re, n, timeoutMs = 60_000) {
+      const left = n - stdout.filter((l) => re.test(l)).length;
+      if (left <= 0) return Promise.resolve();
+      return new Promise((resolve, reject) => {
+        const t = setTimeout(() => reject(new Error(`timed out waiting for ${n} lines like ${re}`)), timeoutMs);
+        counters.push({
+          re,
+          left,
+          resolve: () => {
+            clearTimeout(t);
+            resolve();
+          },
+        });
+        void exited.then(() => {
+          clearTimeout(t);
+          reject(new Error(`procs exited before ${n} lines like ${re}; output:\n${[...stdout, ...stderr].slice(-40).join('\n')}`));
+        });
+      });
+    },
     waitFor(re, timeoutMs = 30_000) {
       const found = stdout.find((l) => re.test(l));
       if (found !== undefined) return Promise.resolve(found);
@@ -121,6 +160,8 @@ export function procs(args: string[], opts: { cwd: string; env?: Record<string, 
       });
     },
   };
+  runs.push(run);
+  return run;
 }
 
 /** Kills whatever a run left behind and returns how many there were (0 is the only good answer). */

@@ -1,0 +1,129 @@
+// The reconciler on a real daemon: scale up and down (and refused values), reload with an added,
+// a removed and a changed unit, a broken spec that changes nothing, `up -d` on a running project,
+// and `--wait` succeeding, failing with the unit's last lines, and timing out.
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { alive, NODE, psJson, tempProject, waitUntil, type Proj } from '../control/helpers.js';
+
+const HANG = "console.log('up ' + process.argv.slice(2).join(' ')); setInterval(() => {}, 1 << 30);\n";
+const unit = (name: string, arg: string): string => `  ${name}:\n    command: [${NODE}, hang.js, ${arg}]\n`;
+const spec = (processes: string, replicas = 2): string =>
+  `version: 1\nprocesses:\n${processes}pools:\n  w:\n    command: [${NODE}, hang.js, w]\n    replicas: ${replicas}\n`;
+const projects: Proj[] = [];
+after(async () => {
+  for (const p of projects) assert.equal(await p.cleanup(), 0, `processes outlived the test in ${p.dir}`);
+});
+
+/** Pids by unit name from `ps --json`. */
+async function pids(p: Proj): Promise<Map<string, number | null>> {
+  return new Map((await psJson(p)).units.map((u) => [u.name, u.pid]));
+}
+
+describe('reconciling a running project', () => {
+  it('scales a pool up and down, and refuses a bad size without changing anything', async () => {
+    const p = tempProject({ 'procs.yaml': spec(unit('a', 'a1')), 'hang.js': HANG });
+    projects.push(p);
+    assert.equal((await p.run(['up', '-d'])).code, 0);
+    const up = await p.run(['scale', 'w=4']);
+    assert.equal(up.code, 0, up.stderr);
+    assert.equal(up.stdout, 'scaled w=4: start w.2, start w.3');
+    const four = await pids(p);
+    assert.deepEqual([...four.keys()], ['a', 'w.0', 'w.1', 'w.2', 'w.3']);
+    const down = await p.run(['scale', 'w=1']);
+    assert.equal(down.stdout, 'scaled w=1: remove w.3, remove w.2, remove w.1');
+    const one = await pids(p);
+    assert.deepEqual([...one.keys()], ['a', 'w.0']);
+    assert.equal(one.get('w.0'), four.get('w.0'), 'the instance that stays is left alone');
+    for (const gone of ['w.1', 'w.2', 'w.3']) assert.ok(!alive(four.get(gone) ?? 0), `${gone} was stopped`);
+    await waitUntil(() => p.events().filter((e) => e.type === 'scale').length === 2, 10_000, 'scale events');
+    assert.deepEqual(p.events().filter((e) => e.type === 'scale').map((e) => [e.unit, e.replicas]), [['w', 4], ['w', 1]]);
+
+    for (const [args, message] of [
+      [['scale', 'w=-1'], /expected POOL=N with N a whole number from 0 to 1024, got 'w=-1'/],
+      [['scale', 'w=two'], /got 'w=two'/],
+      [['scale', 'w=1025'], /got 'w=1025'/],
+      [['scale', 'w=2', 'x'], /got 'x'/],
+      [['scale', 'ww=2'], /no pool named 'ww'; did you mean 'w'\?/],
+      [['scale', 'a=2'], /no pool named 'a'/],
+    ] as const) {
+      const r = await p.run([...args]);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, message);
+    }
+    assert.deepEqual(await pids(p), one, 'nothing changed');
+  });
+
+  it('reloads an added, a removed and a changed unit; a broken spec changes nothing', async () => {
+    const p = tempProject({ 'procs.yaml': spec(unit('a', 'a1') + unit('b', 'b1')), 'hang.js': HANG });
+    projects.push(p);
+    assert.equal((await p.run(['up', '-d'])).code, 0);
+    const before = await pids(p);
+
+    writeFileSync(join(p.dir, 'procs.yaml'), spec(unit('a', 'a2') + unit('c', 'c1')));
+    const r = await p.run(['reload']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'reloaded: remove b, restart a, start c');
+    const after_ = await pids(p);
+    assert.deepEqual([...after_.keys()], ['a', 'c', 'w.0', 'w.1']);
+    assert.notEqual(after_.get('a'), before.get('a'), 'a changed: restarted');
+    assert.ok(!alive(before.get('a') ?? 0) && !alive(before.get('b') ?? 0), 'old a and b are gone');
+    assert.equal(after_.get('w.0'), before.get('w.0'), 'unchanged units are left alone');
+    await waitUntil(() => p.events().some((e) => e.type === 'reload'), 10_000, 'the reload event');
+    assert.deepEqual(p.events().find((e) => e.type === 'reload')?.actions, ['remove b', 'restart a', 'start c']);
+
+    writeFileSync(join(p.dir, 'procs.yaml'), spec(unit('a', 'a3') + '  d:\n    command: [oops\n'));
+    const broken = await p.run(['reload']);
+    assert.equal(broken.code, 2);
+    assert.match(broken.stderr, /^procs reload: the spec has errors; nothing was changed\n {2}procs\.yaml:\d+:\d+ {2}/);
+    assert.deepEqual(await pids(p), after_, 'nothing changed');
+    await waitUntil(() => p.events().some((e) => e.type === 'config-error'), 10_000, 'the config-error event');
+    const ce = p.events().find((e) => e.type === 'config-error');
+    assert.equal(ce?.unit, 'procs');
+    assert.match(ce?.errors?.[0] ?? '', /^procs\.yaml:\d+:\d+ {2}/);
+
+    // `up -d` on the running project reconciles it to the spec and starts what is not running.
+    writeFileSync(join(p.dir, 'procs.yaml'), spec(unit('a', 'a2') + unit('c', 'c1') + unit('e', 'e1')));
+    assert.equal((await p.run(['stop', 'c'])).code, 0);
+    const again = await p.run(['up', '-d']);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stdout, /is already running \(pid \d+\); reconciled: start e, start c/);
+    const final = await psJson(p);
+    assert.deepEqual(final.units.map((u) => `${u.name}:${u.state}`), ['a:running', 'c:running', 'e:running', 'w.0:running', 'w.1:running']);
+    assert.equal(final.units.find((u) => u.name === 'a')?.pid, after_.get('a'), 'a is unchanged');
+  });
+
+  it('up -d --wait: ready, failed with its last lines, timed out', async () => {
+    const ok = tempProject({
+      'procs.yaml': `version: 1\nprocesses:\n  s:\n    command: [${NODE}, hang.js, s]\n    health:\n      readiness: { log: "up s" }\n  step:\n    command: "echo done"\n    restart: never\n`,
+      'hang.js': HANG,
+    });
+    projects.push(ok);
+    const ready = await ok.run(['up', '-d', '--wait']);
+    assert.equal(ready.code, 0, ready.stderr);
+    assert.match(ready.stdout, /procs: 2 units up \(/);
+    assert.deepEqual((await psJson(ok)).units.map((u) => u.state), ['ready', 'completed']);
+
+    const bad = tempProject({
+      'procs.yaml': `version: 1\nprocesses:\n  db:\n    command: "echo starting db; echo cannot bind >&2; exit 3"\n    restart: never\n  api:\n    command: [${NODE}, hang.js]\n    depends_on: { db: healthy }\n`,
+      'hang.js': HANG,
+    });
+    projects.push(bad);
+    const failed = await bad.run(['up', '-d', '--wait']);
+    assert.equal(failed.code, 1);
+    assert.match(failed.stderr, /db failed: exited with code 3/);
+    assert.match(failed.stderr, /last lines of db:\n {2}db \| starting db\n {2}db \| cannot bind/);
+
+    const slow = tempProject({
+      'procs.yaml': `version: 1\nprocesses:\n  s:\n    command: [${NODE}, hang.js]\n    health:\n      readiness: { log: "never printed" }\n`,
+      'hang.js': HANG,
+    });
+    projects.push(slow);
+    const late = await slow.run(['up', '-d', '--wait', '--wait-timeout', '1s']);
+    assert.equal(late.code, 1);
+    assert.match(late.stderr, /timed out after 1s waiting for s \(running, not ready\)/);
+    const badTimeout = await slow.run(['up', '-d', '--wait', '--wait-timeout', 'soon']);
+    assert.equal(badTimeout.code, 2);
+  });
+});
