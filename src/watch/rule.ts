@@ -36,6 +36,7 @@ export class RuleRunner {
   #cycle: Promise<void> = Promise.resolve();
   #closed = false;
   #initialFiles: readonly string[] = [];
+  #superseded: (() => void) | undefined;
 
   constructor(rule: WatchRule, deps: RuleDeps) {
     this.rule = rule;
@@ -46,6 +47,7 @@ export class RuleRunner {
   /** A file the rule accepts changed (path relative to the rule's cwd). */
   change(rel: string): void {
     this.scheduler.change([rel]);
+    this.#superseded?.();
   }
 
   /** The run `initial: true` asks for; `files` are mirrored by `sync`. Resolves once it is over. */
@@ -59,6 +61,7 @@ export class RuleRunner {
   async close(): Promise<void> {
     this.#closed = true;
     this.scheduler.close();
+    this.#superseded?.();
     await this.#build?.stop();
     await this.#cycle;
   }
@@ -83,7 +86,19 @@ export class RuleRunner {
       if (!ok) return;
     }
     if (request.initial || this.#closed || rule.restart.length === 0) return;
-    await this.#deps.restart(rule.restart, { rolling: rule.rolling, reason: `files changed (${rule.name})` });
+    await this.#restart();
+  }
+
+  // Restarts the targets and waits until they are up, unless a newer change comes first: a
+  // target that never gets ready must not keep the rule from building the fix.
+  async #restart(): Promise<void> {
+    const { rule } = this;
+    const superseded = new Promise<void>((resolve) => (this.#superseded = resolve));
+    const restarting = this.#deps
+      .restart(rule.restart, { rolling: rule.rolling, reason: `files changed (${rule.name})` })
+      .catch((err: unknown) => this.#say(`restart failed: ${err instanceof Error ? err.message : String(err)}`));
+    await Promise.race([restarting, superseded]);
+    this.#superseded = undefined;
   }
 
   // Mirrors the changes (every file, for the initial run); false when it failed.

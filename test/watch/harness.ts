@@ -44,8 +44,8 @@ export function units(): ProcessUnit[] {
   ];
 }
 
-/** Starts watching `rules` (their env gains a test tag) and waits until every watcher is ready. */
-export async function watchRules(root: string, rules: WatchRule[], opts: { ignore?: string[] } = {}): Promise<Harness> {
+/** Starts watching `rules` (their env gains a test tag) and waits until every watcher is ready; `restartHangs`: restarts never finish. */
+export async function watchRules(root: string, rules: WatchRule[], opts: { ignore?: string[]; restartHangs?: boolean } = {}): Promise<Harness> {
   const tag = randomUUID();
   tags.push(tag);
   const tagged = rules.map((r) => ({ ...r, env: { ...r.env, PROCS_TEST_TAG: tag } }));
@@ -59,7 +59,10 @@ export async function watchRules(root: string, rules: WatchRule[], opts: { ignor
     ignore: opts.ignore,
     sink,
     publish: events.publish,
-    restart: async (names, request) => void restarts.push({ names, request }),
+    restart: (names, request) => {
+      restarts.push({ names, request });
+      return opts.restartHangs ? new Promise<void>(() => undefined) : Promise.resolve();
+    },
     onChange: (_rule, rel) => (seenWaiters = seenWaiters.filter((w) => !(w.rel === rel && (w.resolve(), true)))),
   });
   if (session === undefined) throw new Error('no rule is on');

@@ -65,6 +65,19 @@ describe('watch rules', () => {
     assert.deepEqual(h.events.of('build'), []);
   });
 
+  it('builds the next change even when the targets never come up again', async () => {
+    const dir = tempTree({ 'src/a.ts': '' });
+    const h = await watchRules(dir, [rule(dir, { run: sh('echo run'), restart: ['api'] })], { restartHangs: true });
+    let built = h.events.next('build');
+    write(dir, 'src/a.ts', 'bug');
+    await built;
+    built = h.events.next('build');
+    write(dir, 'src/a.ts', 'fix');
+    await built;
+    await h.session.close();
+    assert.deepEqual(h.restarts.map((r) => r.names), [['api'], ['api']]);
+  });
+
   it('queues exactly one run for changes during a run, and never runs twice at once', async () => {
     const dir = tempTree({ 'src/a.ts': '' });
     execFileSync('mkfifo', [join(dir, 'gate')]);
