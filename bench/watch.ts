@@ -64,6 +64,7 @@ function nextEvent(bus: EventBus, type: ProcsEvent['type']): Promise<number> {
   });
 }
 
+/** Builds the tree, measures, cleans up. */
 async function main(): Promise<void> {
   const o = flags();
   const root = mkdtempSync(join(tmpdir(), 'procs-bench-watch-'));

@@ -36,12 +36,14 @@ export class RuleScheduler {
   #timer: TimerHandle | undefined;
   #runs = 0;
 
+  // A scheduler with nothing pending.
   constructor(opts: SchedulerOptions) {
     this.#clock = opts.clock;
     this.#debounceMs = Math.max(0, opts.debounceMs);
     this.#onRun = opts.onRun;
   }
 
+  /** Where the scheduler is now. */
   get state(): SchedulerState {
     return this.#state;
   }

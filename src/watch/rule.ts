@@ -38,6 +38,7 @@ export class RuleRunner {
   #initialFiles: readonly string[] = [];
   #superseded: (() => void) | undefined;
 
+  // A runner for one rule; nothing runs until a change or `runInitial`.
   constructor(rule: WatchRule, deps: RuleDeps) {
     this.rule = rule;
     this.#deps = deps;
