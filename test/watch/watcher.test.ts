@@ -19,13 +19,13 @@ afterEach(async () => {
 });
 
 // Watches `paths` under `dir`; `until` resolves on the first change matching after now.
-async function watchTree(dir: string, paths: string[], ignore: string[] = []) {
+async function watchTree(dir: string, paths: string[], ignore: string[] = [], poll = false) {
   const seen: Seen[] = [];
   let waiters: { test: (s: Seen) => boolean; resolve: () => void }[] = [];
   const handle = await openWatcher({
     cwd: dir,
     matcher: compileMatcher({ cwd: dir, paths, ignore }),
-    poll: false,
+    poll,
     onChange: (rel, kind) => {
       const s = { rel, kind };
       seen.push(s);
@@ -103,5 +103,16 @@ describe('openWatcher', () => {
     const next = w.until('.config/app/a.json', 'change');
     write(dir, '.config/app/a.json', '{"x":1}');
     await next;
+  });
+
+  it('polls instead when asked (network filesystems)', async () => {
+    const dir = tempTree({ 'src/a.ts': '1' });
+    const w = await watchTree(dir, ['src/**/*.ts'], [], true);
+    const changed = w.until('src/a.ts', 'change');
+    write(dir, 'src/a.ts', '22');
+    await changed;
+    const added = w.until('src/new/b.ts', 'add');
+    write(dir, 'src/new/b.ts', 'x');
+    await added;
   });
 });
