@@ -1,7 +1,7 @@
 // The watch rules of a running project: which rules are on, one watcher and one runner each,
 // the initial runs, and closing it all. `procs up` starts this before the supervisor, so that
 // `initial: true` runs finish before their targets first start and no change is missed.
-import type { Spec, WatchRule } from '../config/spec.js';
+import type { Spec, UnitSpec, WatchRule } from '../config/spec.js';
 import type { OutputSink } from '../output/sink.js';
 import { realClock, type Clock } from '../runtime/clock.js';
 import { closure } from '../runtime/deps.js';
@@ -21,6 +21,8 @@ export interface WatchOptions {
   readonly sink: OutputSink;
   readonly publish: (e: EventInput) => void;
   readonly restart: RuleDeps['restart'];
+  /** The units as they are now (after a scale); the spec's units when not given. */
+  readonly units?: () => readonly UnitSpec[];
   readonly clock?: Clock;
   /** Told of every change a rule accepts, as it arrives (diagnostics and tests). */
   readonly onChange?: (rule: string, rel: string) => void;
@@ -39,15 +41,21 @@ export interface WatchSession {
 
 /** The rules `up` turns on: those without targets, and those with a target among the units it starts. */
 export function activeRules(spec: Spec, selected?: readonly string[]): WatchRule[] {
-  return spec.watch.filter((r) => r.restart.length === 0 || expandTargets(spec, r.restart, selected).length > 0);
+  return spec.watch.filter((r) => r.restart.length === 0 || expandTargets(spec.units, r.restart, spec.units, selected).length > 0);
 }
 
-/** A rule's targets as unit names: pools become their instances; only units `up` starts (named, or needed by those named). */
-export function expandTargets(spec: Spec, targets: readonly string[], selected?: readonly string[]): string[] {
-  const picked = selected === undefined ? undefined : closure(selected, spec.units);
-  return spec.units
-    .filter((u) => targets.includes(u.name) || (u.kind === 'instance' && u.pool !== undefined && targets.includes(u.pool)))
-    .filter((u) => picked === undefined || picked.has(u.name))
+/**
+ * A rule's targets as unit names, among `units` (the current ones: a scaled pool has more):
+ * pools become their instances. With `selected`, only units `up` starts (named, or needed by
+ * those named, in `initial`), and every instance of a pool it starts.
+ */
+export function expandTargets(units: readonly UnitSpec[], targets: readonly string[], initial: readonly UnitSpec[], selected?: readonly string[]): string[] {
+  const picked = selected === undefined ? undefined : closure(selected, initial);
+  const pools = new Set(initial.flatMap((u) => (u.kind === 'instance' && u.pool !== undefined && picked?.has(u.name) ? [u.pool] : [])));
+  const poolOf = (u: UnitSpec): string | undefined => (u.kind === 'instance' ? u.pool : undefined);
+  return units
+    .filter((u) => targets.includes(u.name) || targets.includes(poolOf(u) ?? ''))
+    .filter((u) => picked === undefined || picked.has(u.name) || pools.has(poolOf(u) ?? ''))
     .map((u) => u.name);
 }
 
@@ -55,7 +63,8 @@ export function expandTargets(spec: Spec, targets: readonly string[], selected?:
 export function startWatching(opts: WatchOptions): WatchSession | undefined {
   const rules = activeRules(opts.spec, opts.selected);
   if (rules.length === 0) return undefined;
-  const restart: RuleDeps['restart'] = (names, request) => opts.restart(expandTargets(opts.spec, names, opts.selected), request);
+  const current = opts.units ?? (() => opts.spec.units);
+  const restart: RuleDeps['restart'] = (names, request) => opts.restart(expandTargets(current(), names, opts.spec.units, opts.selected), request);
   const deps: RuleDeps = { clock: opts.clock ?? realClock, sink: opts.sink, publish: opts.publish, restart };
   const say = (rule: WatchRule, text: string): void => void opts.sink.write({ unit: rule.name, stream: 'stderr', text: `${text}\n` });
   const runners: RuleRunner[] = [];
