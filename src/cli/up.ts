@@ -142,6 +142,7 @@ export async function startWatch(args: ParsedArgs, project: Project, names: read
     sink: project.sink,
     publish: (e) => project.bus.publish(e),
     restart: (units, request) => project.supervisor.restartUnits(units, request),
+    units: () => project.supervisor.specs,
   });
   if (session) project.view.addNames(session.rules);
   return session;
