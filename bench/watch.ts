@@ -74,7 +74,7 @@ async function main(): Promise<void> {
       name: 'build', paths: ['src/**/*.ts'], ignore: [], debounceMs: o.debounceMs, run: { kind: 'shell', shell: '/bin/sh', script: 'echo run' },
       restart: [], rolling: false, initial: false, poll: o.poll, cwd: root, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
     };
-    const spec: Spec = { project: 'bench', root, files: [], units: [], pools: [], watch: [rule] };
+    const spec: Spec = { project: 'bench', root, files: [], env: {}, units: [], pools: [], watch: [rule] };
     const bus = new EventBus();
     let lineAt = 0;
     const before = memory();

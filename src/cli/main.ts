@@ -13,6 +13,7 @@ type CommandMain = (args: ParsedArgs) => Promise<number>;
 
 const loaders: Record<string, () => Promise<CommandMain>> = {
   up: async () => (await import('./up.js')).up,
+  run: async () => (await import('./run.js')).run,
   validate: async () => (await import('./validate.js')).validate,
   schema: async () => (await import('./schema.js')).schema,
   ps: async () => (await import('./ps.js')).ps,

@@ -61,7 +61,8 @@ export function normalize(ctx: Context, doc: ProcsSpec, files: readonly string[]
     checkFormation(ctx.formation, poolNames, new Map([...kinds].filter(([, k]) => k !== KIND_WORDS.pools)), ctx.diags);
   }
   const order = topoOrder([...units.keys()], (n) => deps.get(n) ?? []);
-  return { project: s.project, root: ctx.root, files: [...files], units: order.flatMap((n) => units.get(n) ?? []), pools, watch };
+  const env = { ...unitEnv(ctx, s.base), PROCS_PROJECT: s.project };
+  return { project: s.project, root: ctx.root, files: [...files], env, units: order.flatMap((n) => units.get(n) ?? []), pools, watch };
 }
 
 /** A map's own entry (a unit named like an Object.prototype member must not find the prototype's). */

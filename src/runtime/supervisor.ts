@@ -419,11 +419,13 @@ export class Supervisor {
       let p = done.get(name);
       if (p) return p;
       const r = this.#units.get(name);
+      // A unit that was never asked to start has nothing to stop and says nothing.
+      const asked = r !== undefined && (r.wanted || r.state !== 'pending');
       if (r) r.wanted = false;
       const before = (deps.get(name) ?? []).filter((d) => inSet.has(d) && d !== name);
       p = Promise.resolve().then(async () => {
         if (!this.#killing) await Promise.all(before.map(stopOf));
-        if (r) await this.#stopOne(r, reason);
+        if (r && asked) await this.#stopOne(r, reason);
       });
       done.set(name, p);
       return p;
