@@ -44,6 +44,8 @@ export interface Project {
   readonly live: LiveOutput;
   /** Takes the spec a reload or scale arrived at: new names in the view, their log limits and facts. */
   adopt(spec: Spec): void;
+  /** Stops (or resumes) showing unit output on the terminal; state lines are still shown. */
+  muteOutput(on: boolean): void;
   /** Flushes the view and closes the log files. */
   close(): Promise<void>;
 }
@@ -73,7 +75,13 @@ export function createProject(o: ProjectOptions): Project {
   });
   const tail = new TailBuffer(20);
   const startup = o.startupView ? new StartupView({ out: o.out as NodeJS.WriteStream, units: o.spec.units, tail, color: o.color }) : undefined;
-  const terminalSink = startup ? startup.gate(view.sink) : view.sink;
+  let muted = false;
+  const shown = startup ? startup.gate(view.sink) : view.sink;
+  // While muted (`procs run` during CMD) unit output still reaches the log files and the tail.
+  const terminalSink: OutputSink = {
+    write: (batch) => (muted ? true : shown.write(batch)),
+    onceDrain: (fn) => shown.onceDrain(fn),
+  };
   const target = { markReady: (_n: string) => {}, markUnhealthy: (_n: string, _r: string) => {} };
   const health = new HealthMonitor(clock, {
     markReady: (name) => target.markReady(name),
@@ -111,6 +119,9 @@ export function createProject(o: ProjectOptions): Project {
       current = spec;
       facts = factsFromSpec(spec.units);
       view.addNames(spec.units.map((u) => u.name));
+    },
+    muteOutput(on) {
+      muted = on;
     },
     async close() {
       startup?.end();
