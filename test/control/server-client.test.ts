@@ -1,0 +1,123 @@
+// The wire between the CLI and a project: the HTTP server over a Unix socket in front of a
+// ControlApi, and the client implementing the same interface. Answers, errors in one shape,
+// feeds that say when they are subscribed and end with the project, and `down`'s stream.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { ControlError, type ControlApi, type Feed, type LiveBatch, type ProjectStatus } from '../../src/control/api.js';
+import { ControlClient } from '../../src/control/client.js';
+import { createControlServer } from '../../src/control/server.js';
+import type { ProcsEvent } from '../../src/events/types.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'procs-wire-'));
+const sock = join(dir, 's.sock');
+const calls: string[] = [];
+const listeners = { event: undefined as ((e: ProcsEvent) => void) | undefined, batch: undefined as ((b: LiveBatch) => void) | undefined };
+let closeFeeds: () => void = () => undefined;
+let downAnswered: () => void = () => undefined;
+const connections = new Set<Socket>();
+const STATUS: ProjectStatus = { project: 'p', root: dir, pid: 1, pools: [], units: [] };
+
+/** An in-process feed that records its subscriber until closed. */
+function feed(set: () => void, unset: () => void): Feed {
+  let end!: () => void;
+  const ended = new Promise<void>((r) => (end = r));
+  set();
+  return { ready: Promise.resolve(), ended, close: () => (unset(), end()) };
+}
+
+const api: ControlApi = {
+  status: async () => STATUS,
+  start: async (units) => {
+    calls.push(`start ${units.join(',')}`);
+    throw new ControlError('unknown-unit', "no unit named 'x'; did you mean 'y'?");
+  },
+  stop: async () => {
+    throw new Error('boom');
+  },
+  restart: async (units) => ({ units: units.map((name) => ({ ...STATUS, name }) as never) }),
+  scale: async (pools) => ({ actions: Object.keys(pools) }),
+  reload: async () => {
+    throw new ControlError('spec-error', 'the spec has errors; nothing was changed', ['procs.yaml:1:1  bad']);
+  },
+  down: async (req, onEvent) => {
+    calls.push(`down ${req?.timeoutMs ?? '-'}`);
+    onEvent?.({ ts: 't', type: 'stop', unit: 'a', reason: 'r', state: 'stopped' });
+    setImmediate(downAnswered); // the server writes `done` right after this returns
+  },
+  logs: (units, onBatch) => {
+    if (units.includes('nope')) throw new ControlError('unknown-unit', "no unit named 'nope'");
+    return feed(() => (listeners.batch = onBatch), () => (listeners.batch = undefined));
+  },
+  events: (onEvent) => {
+    const f = feed(() => (listeners.event = onEvent), () => (listeners.event = undefined));
+    closeFeeds = () => f.close();
+    return f;
+  },
+};
+
+let server: Server;
+const client = new ControlClient(sock, dir, 0);
+before(async () => {
+  server = createControlServer(api).server;
+  server.on('connection', (s: Socket) => connections.add(s));
+  await new Promise<void>((resolve) => server.listen(sock, resolve));
+});
+after(() => {
+  server.closeAllConnections();
+  server.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('control server and client', () => {
+  it('answers with JSON and passes errors through in one shape', async () => {
+    assert.deepEqual(await client.status(), STATUS);
+    assert.deepEqual(await client.scale({ w: 3 }), { actions: ['w'] });
+    await assert.rejects(client.start(['x']), (e: unknown) => e instanceof ControlError && e.code === 'unknown-unit' && e.exitCode === 2 && /did you mean 'y'/.test(e.message));
+    await assert.rejects(client.stop(['a']), (e: unknown) => e instanceof ControlError && e.code === 'internal' && e.message === 'boom' && e.exitCode === 1);
+    await assert.rejects(client.reload(), (e: unknown) => e instanceof ControlError && e.code === 'spec-error' && e.details[0] === 'procs.yaml:1:1  bad');
+    await assert.rejects(client.scale({ w: -1 }), (e: unknown) => e instanceof ControlError && e.code === 'bad-request' && /from 0 to 1024/.test(e.message));
+    assert.deepEqual(calls.splice(0), ['start x']);
+  });
+
+  it('feeds say when they are subscribed, deliver in order, and end when the server ends them', async () => {
+    const got: string[] = [];
+    const events = client.events((e) => got.push(`${e.type} ${e.unit}`));
+    await events.ready;
+    listeners.event?.({ ts: 't', type: 'spawn', unit: 'a', pid: 1, attempt: 1 });
+    listeners.event?.({ ts: 't', type: 'ready', unit: 'a', afterMs: 1 });
+    closeFeeds();
+    await events.ended;
+    assert.deepEqual(got, ['spawn a', 'ready a']);
+
+    let arrived!: (text: string) => void;
+    const line = new Promise<string>((resolve) => (arrived = resolve));
+    const logs = client.logs(['a'], (b) => arrived(b.text));
+    await logs.ready;
+    listeners.batch?.({ ts: 't', unit: 'a', stream: 'stdout', text: 'hello\n' });
+    assert.equal(await line, 'hello\n');
+    logs.close();
+    await logs.ended;
+    await assert.rejects(client.logs(['nope'], () => undefined).ready, (e: unknown) => e instanceof ControlError && e.code === 'unknown-unit');
+  });
+
+  it('streams down: the stop events, then done, and returns once the connection closes', async () => {
+    const seen: string[] = [];
+    const answered = new Promise<void>((resolve) => (downAnswered = resolve));
+    const done = client.down({ timeoutMs: 500 }, (e) => seen.push(`${e.type} ${e.unit}`));
+    await answered;
+    for (const s of connections) s.end(); // as the process exiting would
+    await done;
+    assert.deepEqual(seen, ['stop a']);
+    assert.deepEqual(calls.splice(0), ['down 500']);
+  });
+
+  it('says a project is not running when nobody listens', async () => {
+    const absent = new ControlClient(join(dir, 'none.sock'), '/some/project');
+    await assert.rejects(absent.status(), (e: unknown) => e instanceof ControlError && e.code === 'not-running' && e.message === 'no procs project is running in /some/project (no .procs/procs.sock)');
+  });
+});

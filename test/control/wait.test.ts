@@ -1,0 +1,58 @@
+// `--wait`: the verdict on a status, and the wait itself driven by a fake project's events.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { ControlApi, Feed, UnitRow } from '../../src/control/api.js';
+import { judge, waitForUnits } from '../../src/control/wait.js';
+import type { ProcsEvent } from '../../src/events/types.js';
+
+const row = (name: string, state: UnitRow['state'], probe = false, reason: string | null = null): UnitRow => ({
+  name,
+  kind: 'process',
+  pool: null,
+  state,
+  pid: null,
+  restarts: 0,
+  started_at: null,
+  exit: { code: null, signal: null },
+  health: { readiness: probe ? (state === 'ready' ? 'ok' : 'pending') : null, liveness: null },
+  reason,
+});
+
+/** A project whose status is `rows` and whose events the test sends by hand. */
+function fakeApi(rows: { current: UnitRow[] }): { api: ControlApi; emit: () => void } {
+  let listener: ((e: ProcsEvent) => void) | undefined;
+  const feed: Feed = { ready: Promise.resolve(), ended: new Promise(() => undefined), close: () => (listener = undefined) };
+  const api = {
+    status: async () => ({ project: 'p', root: '/p', pid: 1, pools: [], units: rows.current }),
+    events: (fn: (e: ProcsEvent) => void): Feed => {
+      listener = fn;
+      return feed;
+    },
+  } as unknown as ControlApi;
+  return { api, emit: () => listener?.({ ts: 't', type: 'ready', unit: 'x', afterMs: 1 }) };
+}
+
+describe('--wait', () => {
+  it('judges: up when ready, running without a probe, or completed; failed, skipped or stopped end it', () => {
+    assert.equal(judge([row('a', 'ready', true), row('b', 'running'), row('c', 'completed')])?.kind, 'ready');
+    assert.equal(judge([row('a', 'running', true)]), undefined);
+    assert.equal(judge([row('a', 'backoff')]), undefined);
+    const v = judge([row('a', 'failed', false, 'exited with code 3'), row('b', 'skipped', false, 'dependency a failed')]);
+    assert.deepEqual(v, { kind: 'failed', reason: 'a failed: exited with code 3; b skipped: dependency a failed', units: ['a', 'b'] });
+  });
+
+  it('waits for events until every selected unit is up', async () => {
+    const rows = { current: [row('a', 'running', true), row('b', 'pending')] };
+    const { api, emit } = fakeApi(rows);
+    const verdict = waitForUnits(api, ['a']);
+    rows.current = [row('a', 'ready', true), row('b', 'pending')];
+    emit();
+    assert.equal((await verdict).kind, 'ready', 'b was not selected');
+  });
+
+  it('times out naming what is not up', async () => {
+    const { api } = fakeApi({ current: [row('a', 'running', true)] });
+    const v = await waitForUnits(api, [], 50);
+    assert.deepEqual(v, { kind: 'timeout', reason: 'timed out after 50ms waiting for a (running, not ready)', units: ['a'] });
+  });
+});
