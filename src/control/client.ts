@@ -1,6 +1,7 @@
 // The CLI's side of the control socket: the ControlApi over HTTP on a Unix socket. It loads
 // only node:http, so `procs ps` and friends start fast. Connection failures become
 // ControlErrors that say which project is not running, or that it belongs to someone else.
+import { readFileSync } from 'node:fs';
 import { request, type IncomingMessage } from 'node:http';
 import type { ProcsEvent } from '../events/types.js';
 import {
@@ -25,9 +26,13 @@ export class ControlClient implements ControlApi {
   /** The project folder, for messages. */
   readonly root: string;
 
-  constructor(socketPath: string, root: string) {
+  readonly #exitGraceMs: number;
+
+  /** `exitGraceMs`: how long `down` waits for the server's process to be gone after it said so. */
+  constructor(socketPath: string, root: string, exitGraceMs = EXIT_GRACE_MS) {
     this.socketPath = socketPath;
     this.root = root;
+    this.#exitGraceMs = exitGraceMs;
   }
 
   status(): Promise<ProjectStatus> {
@@ -54,23 +59,30 @@ export class ControlClient implements ControlApi {
     return this.#call('POST', '/v1/reload', req);
   }
 
-  /** Resolves once the project said it is down and its process has gone (the connection closed). */
-  down(req: DownRequest = {}, onEvent?: (e: ProcsEvent) => void): Promise<void> {
+  /** Resolves once the project said it is down and its process has gone. */
+  async down(req: DownRequest = {}, onEvent?: (e: ProcsEvent) => void): Promise<void> {
+    const pid = await this.#down(req, onEvent);
+    await processGone(pid, this.#exitGraceMs);
+  }
+
+  /** The down request: resolves with the server's pid once it said it is done and the connection closed. */
+  #down(req: DownRequest, onEvent?: (e: ProcsEvent) => void): Promise<number> {
     return new Promise((resolve, reject) => {
       let done = false;
+      let pid = 0;
       const req_ = this.#open('POST', '/v1/down', req, (res) => {
         if (res.statusCode !== 200) return void readError(res).then(reject, reject);
         eachLine(res, (line) => {
-          const v = JSON.parse(line) as { done?: boolean; error?: WireError } | ProcsEvent;
+          const v = JSON.parse(line) as { done?: boolean; pid?: number; error?: WireError } | ProcsEvent;
           if ('done' in v && v.done) {
             done = true;
-            setTimeout(resolve, EXIT_GRACE_MS).unref();
+            pid = v.pid ?? 0;
           } else if ('error' in v && v.error) reject(fromWire(v.error));
           else if ('type' in v) onEvent?.(v);
         });
-        res.on('close', () => (done ? resolve() : reject(new ControlError('internal', `the project in ${this.root} went away before it was down`))));
+        res.on('close', () => (done ? resolve(pid) : reject(new ControlError('internal', `the project in ${this.root} went away before it was down`))));
       });
-      req_.on('error', (err) => (done ? resolve() : reject(this.#connectionError(err))));
+      req_.on('error', (err) => (done ? resolve(pid) : reject(this.#connectionError(err))));
     });
   }
 
@@ -128,13 +140,32 @@ export class ControlClient implements ControlApi {
   /** A connection failure in words: not running, or not ours to reach. */
   #connectionError(err: NodeJS.ErrnoException): ControlError {
     const code = err.code ?? '';
-    if (code === 'ENOENT' || code === 'ECONNREFUSED' || code === 'ENOTSOCK') {
+    if (code === 'ENOENT' || code === 'ECONNREFUSED' || code === 'ENOTSOCK' || code === 'EINVAL') {
       return new ControlError('not-running', `no procs project is running in ${this.root} (no .procs/procs.sock)`);
     }
     if (code === 'EACCES' || code === 'EPERM') {
       return new ControlError('denied', `cannot reach the project in ${this.root}: permission denied (it is run by another user)`);
     }
     return new ControlError('internal', `the project in ${this.root} stopped answering (${err.message})`);
+  }
+}
+
+/**
+ * Resolves once `pid` has exited (gone, or a zombie), at most after `ms`. Its socket closes as
+ * it exits, a moment before the kernel has finished with it; this waits out that moment.
+ */
+async function processGone(pid: number, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (pid > 0 && Date.now() < deadline && running(pid)) await new Promise((r) => setTimeout(r, 5));
+}
+
+/** Whether a process still runs (a zombie has finished running). */
+function running(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !/^[ZX]$/.test(stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3));
+  } catch {
+    return false;
   }
 }
 

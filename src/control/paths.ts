@@ -51,7 +51,7 @@ export function fallbackDir(env: NodeJS.ProcessEnv = process.env): string {
   return `/tmp/procs-${uid()}`;
 }
 
-/** The socket path a client should connect to: the recorded fallback, or the usual place. */
+/** The socket path a client should connect to: the recorded fallback, or where it would be bound. */
 export function recordedSocketPath(paths: ProjectPaths): string {
   try {
     const recorded = readFileSync(paths.socketPathFile, 'utf8').trim();
@@ -59,7 +59,7 @@ export function recordedSocketPath(paths: ProjectPaths): string {
   } catch {
     // no fallback recorded
   }
-  return paths.socket;
+  return socketPathFor(paths).path;
 }
 
 /**

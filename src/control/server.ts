@@ -6,7 +6,7 @@
 //   POST /v1/start|stop|restart     { units }            → UnitsResult
 //   POST /v1/scale                  { pools: {name: n} } → ScaleResult
 //   POST /v1/reload                 ReloadRequest        → ReloadResult
-//   POST /v1/down                   { timeoutMs? }       → NDJSON events, then { done: true }
+//   POST /v1/down                   { timeoutMs? }       → NDJSON events, then { done: true, pid }
 //   GET  /v1/logs?unit=a&unit=b     → NDJSON { subscribed }, then LiveBatch lines
 //   GET  /v1/events                 → NDJSON { subscribed }, then events
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -70,7 +70,7 @@ export function createControlServer(api: ControlApi): ControlServer {
   };
 }
 
-/** `down`: streams the stop events, then `{ done: true }` once every unit and file is gone. */
+/** `down`: streams the stop events, then `{ done: true, pid }` once every unit and file is gone. */
 async function down(api: ControlApi, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const body = await readJson(req);
   const t = body.timeoutMs;
@@ -78,7 +78,7 @@ async function down(api: ControlApi, req: IncomingMessage, res: ServerResponse):
   const stream = new NdjsonStream(res, () => ({}));
   try {
     await api.down(typeof t === 'number' ? { timeoutMs: t } : {}, (e) => stream.write(e));
-    stream.write({ done: true });
+    stream.write({ done: true, pid: process.pid });
   } catch (err) {
     sendError(res, err);
     return;
