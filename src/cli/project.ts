@@ -11,6 +11,8 @@ import { FanOut } from '../output/fanout.js';
 import type { OutputSink } from '../output/sink.js';
 import { TailBuffer } from '../output/tail.js';
 import { UnitLogSink } from '../output/unit-log.js';
+import { CiGroupsView } from '../output/ci-groups.js';
+import type { StartupPhase } from '../output/startup-steps.js';
 import { StartupView } from '../output/startup-view.js';
 import { createView, factsFromSpec, type View } from '../output/view.js';
 import { realClock, type Clock } from '../runtime/clock.js';
@@ -25,8 +27,8 @@ export interface ProjectOptions {
   readonly json: boolean;
   readonly color: boolean;
   readonly clock?: Clock;
-  /** Show the startup task list (a terminal, not --json) while units come up. */
-  readonly startupView?: boolean;
+  /** How the startup phase shows: a task list on a terminal, GitHub Actions groups in CI, or plain lines. */
+  readonly startupView?: 'tasks' | 'ci-groups';
 }
 
 export interface Project {
@@ -38,8 +40,8 @@ export interface Project {
   readonly procsDir: string;
   /** Where output goes (view, log files, last lines, log probes): watch rules' `run` steps write here too. */
   readonly sink: OutputSink;
-  /** The startup task list, when shown; `run(names)` renders it. */
-  readonly startup: StartupView | undefined;
+  /** The startup phase view, when there is one; `run(names)` shows it. */
+  readonly startup: StartupPhase | undefined;
   /** Unit output for followers of the control socket (`procs logs -f`). */
   readonly live: LiveOutput;
   /** Takes the spec a reload or scale arrived at: new names in the view, their log limits and facts. */
@@ -74,7 +76,12 @@ export function createProject(o: ProjectOptions): Project {
     onError: (e, unit) => warnOnce('logs', `cannot write the log of ${unit} (${e.message}); units keep running, output still shown`),
   });
   const tail = new TailBuffer(20);
-  const startup = o.startupView ? new StartupView({ out: o.out as NodeJS.WriteStream, units: o.spec.units, tail, color: o.color }) : undefined;
+  const startup: StartupPhase | undefined =
+    o.startupView === 'tasks'
+      ? new StartupView({ out: o.out as NodeJS.WriteStream, units: o.spec.units, tail, color: o.color })
+      : o.startupView === 'ci-groups'
+        ? new CiGroupsView(o.out, o.spec.units, () => view.flush())
+        : undefined;
   let muted = false;
   const shown = startup ? startup.gate(view.sink) : view.sink;
   // While muted (`procs run` during CMD) unit output still reaches the log files and the tail.
@@ -131,4 +138,11 @@ export function createProject(o: ProjectOptions): Project {
       await Promise.all([eventLog.close(), unitLog.close()]);
     },
   };
+}
+
+/** How the startup phase shows: a task list on a terminal, groups on GitHub Actions, else plain lines. */
+export function startupViewFor(json: boolean): 'tasks' | 'ci-groups' | undefined {
+  if (json) return undefined;
+  if (process.stdout.isTTY && (process.stdout.columns ?? 0) > 0) return 'tasks';
+  return process.env.GITHUB_ACTIONS === 'true' ? 'ci-groups' : undefined;
 }

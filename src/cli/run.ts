@@ -7,7 +7,7 @@ import type { ParsedArgs } from './args.js';
 import { UsageError } from './args.js';
 import { EXIT } from './exit-codes.js';
 import { loadFromArgs, printDiagnostics } from './load.js';
-import { createProject, type Project } from './project.js';
+import { createProject, startupViewFor, type Project } from './project.js';
 import { selectUnits } from './select.js';
 import { describeWaitFailure, waitForUp } from './wait.js';
 
@@ -36,7 +36,7 @@ export async function run(args: ParsedArgs): Promise<number> {
     err: process.stderr,
     json: args.flags.json === true,
     color: colorEnabled({ stream: process.stdout, noColorFlag: args.flags['no-color'] === true }),
-    startupView: process.stdout.isTTY && (process.stdout.columns ?? 0) > 0 && args.flags.json !== true,
+    startupView: startupViewFor(args.flags.json === true),
   });
 
   let interrupted: NodeJS.Signals | undefined;

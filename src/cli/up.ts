@@ -5,7 +5,7 @@ import { summaryLines } from '../output/summary.js';
 import type { ParsedArgs } from './args.js';
 import { EXIT } from './exit-codes.js';
 import { loadFromArgs, printDiagnostics } from './load.js';
-import { createProject, type Project } from './project.js';
+import { createProject, startupViewFor, type Project } from './project.js';
 import { selectUnits } from './select.js';
 import type { WatchSession } from '../watch/index.js';
 import { closure } from '../runtime/deps.js';
@@ -31,7 +31,7 @@ export async function up(args: ParsedArgs): Promise<number> {
     err: process.stderr,
     json: args.flags.json === true,
     color: colorEnabled({ stream: process.stdout, noColorFlag: args.flags['no-color'] === true }),
-    startupView: process.stdout.isTTY && (process.stdout.columns ?? 0) > 0 && args.flags.json !== true,
+    startupView: startupViewFor(args.flags.json === true),
   });
   const control = await serveForeground(claim, project, result, args);
   const watch = await startWatch(args, project, names);

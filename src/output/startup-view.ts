@@ -4,7 +4,7 @@
 // has settled; then the view gives way to the prefixed output stream.
 import type { UnitSpec } from '../config/spec.js';
 import type { OutputBatch, ProcsEvent } from '../events/types.js';
-import { formatDuration } from './format.js';
+import { pendingText, startupStep, type StartupPhase } from './startup-steps.js';
 import type { OutputSink } from './sink.js';
 import type { TailBuffer } from './tail.js';
 
@@ -37,18 +37,7 @@ export interface StartupViewOptions {
   readonly color: boolean;
 }
 
-/** What each row is waiting on, in words: `waiting for db (healthy), migrate (completed)`. */
-export function pendingText(unit: UnitSpec): string {
-  if (unit.dependsOn.length === 0) return 'pending';
-  return `waiting for ${unit.dependsOn.map((d) => `${d.name} (${d.condition})`).join(', ')}`;
-}
-
-/** Whether a unit counts as up once started: no readiness probe and not a one-shot step. */
-function upOnSpawn(unit: UnitSpec): boolean {
-  return !unit.health.readiness && unit.restart.policy !== 'never';
-}
-
-export class StartupView {
+export class StartupView implements StartupPhase {
   readonly #o: StartupViewOptions;
   readonly #rows = new Map<string, Row>();
   readonly #held: (() => void)[] = [];
@@ -191,32 +180,14 @@ export class StartupView {
     }
     const row = this.#rows.get(e.unit);
     if (!row || row.outcome) return;
-    const took = (): string => formatDuration(Date.now() - row.started);
-    switch (e.type) {
-      case 'spawn':
-        this.#say(row, `starting (pid ${e.pid})`);
-        if (upOnSpawn(row.unit)) this.#settle(row, `${row.unit.name}  running (pid ${e.pid}), up in ${took()}`, { kind: 'ok' });
-        break;
-      case 'ready':
-        this.#settle(row, `${row.unit.name}  ready in ${took()}`, { kind: 'ok' });
-        break;
-      case 'backoff':
-        this.#say(row, `exited; restarting in ${formatDuration(e.delayMs)} (attempt ${e.attempt})`);
-        break;
-      case 'exit':
-        if (e.state === 'completed') this.#settle(row, `${row.unit.name}  completed in ${took()}`, { kind: 'ok' });
-        break;
-      case 'failed': {
-        const last = this.#o.tail.lines(row.unit.name).map((l) => `  ${l.text}`);
-        const text = [`${row.unit.name} failed: ${e.reason}`, ...(last.length > 0 ? ['last lines:', ...last] : [])].join('\n');
-        this.#settle(row, `${row.unit.name}  failed`, { kind: 'fail', error: new Error(text) });
-        break;
-      }
-      case 'stop':
-        if (e.state === 'skipped') this.#settle(row, row.unit.name, { kind: 'skip', why: `${row.unit.name}  skipped: ${e.reason}` });
-        break;
-      default:
-        break;
+    const step = startupStep(row.unit, e, Date.now() - row.started);
+    if (step?.kind === 'progress') this.#say(row, step.text);
+    else if (step?.kind === 'ok') this.#settle(row, step.text, { kind: 'ok' });
+    else if (step?.kind === 'skip') this.#settle(row, row.unit.name, { kind: 'skip', why: step.text });
+    else if (step?.kind === 'fail') {
+      const last = this.#o.tail.lines(row.unit.name).map((l) => `  ${l.text}`);
+      const text = [`${row.unit.name} failed: ${step.reason}`, ...(last.length > 0 ? ['last lines:', ...last] : [])].join('\n');
+      this.#settle(row, step.text, { kind: 'fail', error: new Error(text) });
     }
     if ([...this.#rows.values()].every((r) => r.outcome)) this.end();
   }
