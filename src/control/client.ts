@@ -1,8 +1,8 @@
-// The CLI's side of the control socket: the ControlApi over HTTP on a Unix socket. It loads
-// only node:http, so `procs ps` and friends start fast. Connection failures become
-// ControlErrors that say which project is not running, or that it belongs to someone else.
+// The CLI's side of the control socket: the ControlApi over HTTP on a Unix socket, spoken
+// through the small HTTP/1.0 exchange of exchange.ts so that `procs ps` and friends start fast.
+// Connection failures become ControlErrors that say which project is not running, or that it
+// belongs to someone else.
 import { readFileSync } from 'node:fs';
-import { request, type IncomingMessage } from 'node:http';
 import type { ProcsEvent } from '../events/types.js';
 import {
   ControlError,
@@ -17,6 +17,7 @@ import {
   type ScaleResult,
   type UnitsResult,
 } from './api.js';
+import { Exchange } from './exchange.js';
 
 /** How long `down` waits, after the project said it is down, for its process to be gone. */
 const EXIT_GRACE_MS = 10_000;
@@ -66,24 +67,20 @@ export class ControlClient implements ControlApi {
   }
 
   /** The down request: resolves with the server's pid once it said it is done and the connection closed. */
-  #down(req: DownRequest, onEvent?: (e: ProcsEvent) => void): Promise<number> {
-    return new Promise((resolve, reject) => {
-      let done = false;
-      let pid = 0;
-      const req_ = this.#open('POST', '/v1/down', req, (res) => {
-        if (res.statusCode !== 200) return void readError(res).then(reject, reject);
-        eachLine(res, (line) => {
-          const v = JSON.parse(line) as { done?: boolean; pid?: number; error?: WireError } | ProcsEvent;
-          if ('done' in v && v.done) {
-            done = true;
-            pid = v.pid ?? 0;
-          } else if ('error' in v && v.error) reject(fromWire(v.error));
-          else if ('type' in v) onEvent?.(v);
-        });
-        res.on('close', () => (done ? resolve(pid) : reject(new ControlError('internal', `the project in ${this.root} went away before it was down`))));
-      });
-      req_.on('error', (err) => (done ? resolve(pid) : reject(this.#connectionError(err))));
+  async #down(req: DownRequest, onEvent?: (e: ProcsEvent) => void): Promise<number> {
+    const x = await this.#exchange('POST', '/v1/down', req);
+    let pid: number | undefined;
+    let error: ControlError | undefined;
+    x.onLine((line) => {
+      const v = JSON.parse(line) as { done?: boolean; pid?: number; error?: WireError } | ProcsEvent;
+      if ('done' in v && v.done) pid = v.pid ?? 0;
+      else if ('error' in v && v.error) error = fromWire(v.error);
+      else if ('type' in v) onEvent?.(v);
     });
+    await x.closed;
+    if (error) throw error;
+    if (pid === undefined) throw new ControlError('internal', `the project in ${this.root} went away before it was down`);
+    return pid;
   }
 
   logs(units: readonly string[], onBatch: (b: LiveBatch) => void): Feed {
@@ -96,45 +93,41 @@ export class ControlClient implements ControlApi {
   }
 
   /** One request with a JSON answer. */
-  #call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    return new Promise((resolve, reject) => {
-      const req = this.#open(method, path, body, (res) => {
-        if (res.statusCode !== 200) return void readError(res).then(reject, reject);
-        void readBody(res).then((text) => resolve(JSON.parse(text) as T), reject);
-      });
-      req.on('error', (err) => reject(this.#connectionError(err)));
-    });
+  async #call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const x = await this.#exchange(method, path, body);
+    return JSON.parse(await x.text()) as T;
   }
 
   /** A streaming request: `ready` once the server says it is subscribed. */
   #feed(path: string, onValue: (v: unknown) => void): Feed {
-    let ready!: { resolve: () => void; reject: (e: unknown) => void };
-    const readyP = new Promise<void>((resolve, reject) => (ready = { resolve, reject }));
-    let endedResolve!: () => void;
-    const ended = new Promise<void>((resolve) => (endedResolve = resolve));
-    const req = this.#open('GET', path, undefined, (res) => {
-      if (res.statusCode !== 200) return void readError(res).then(ready.reject, ready.reject).finally(endedResolve);
-      eachLine(res, (line) => {
-        const v = JSON.parse(line) as { subscribed?: boolean };
-        if (v.subscribed) ready.resolve();
-        else onValue(v);
-      });
-      res.on('close', endedResolve);
-    });
-    req.on('error', (err) => {
-      ready.reject(this.#connectionError(err));
-      endedResolve();
-    });
-    readyP.catch(() => undefined);
-    return { ready: readyP, ended, close: () => req.destroy() };
+    const x = new Exchange(this.socketPath, 'GET', path);
+    const ready = (async () => {
+      await this.#answered(x);
+      await new Promise<void>((resolve) =>
+        x.onLine((line) => {
+          const v = JSON.parse(line) as { subscribed?: boolean };
+          if (v.subscribed) resolve();
+          else onValue(v);
+        }),
+      );
+    })();
+    ready.catch(() => undefined);
+    return { ready, ended: x.closed, close: () => x.destroy() };
   }
 
-  #open(method: string, path: string, body: unknown, onResponse: (res: IncomingMessage) => void): ReturnType<typeof request> {
-    const text = body === undefined ? undefined : JSON.stringify(body);
-    const headers = text === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) };
-    const req = request({ socketPath: this.socketPath, path, method, headers, agent: false }, onResponse);
-    req.end(text);
-    return req;
+  /** Sends a request; resolves once it was answered 200, else rejects with the ControlError. */
+  async #exchange(method: string, path: string, body?: unknown): Promise<Exchange> {
+    const x = new Exchange(this.socketPath, method, path, body);
+    await this.#answered(x);
+    return x;
+  }
+
+  /** Waits for a 200 answer; a connection failure or an error answer becomes a ControlError. */
+  async #answered(x: Exchange): Promise<void> {
+    const status = await x.status.catch((err: NodeJS.ErrnoException) => {
+      throw this.#connectionError(err);
+    });
+    if (status !== 200) throw errorFrom(status, await x.text());
   }
 
   /** A connection failure in words: not running, or not ours to reach. */
@@ -181,33 +174,12 @@ function fromWire(e: WireError): ControlError {
 }
 
 /** The ControlError in an error answer. */
-async function readError(res: IncomingMessage): Promise<never> {
-  const text = await readBody(res);
+function errorFrom(status: number, text: string): ControlError {
   try {
     const v = JSON.parse(text) as { error?: WireError };
-    if (v.error) throw fromWire(v.error);
-  } catch (err) {
-    if (err instanceof ControlError) throw err;
+    if (v.error) return fromWire(v.error);
+  } catch {
+    // not JSON: said below
   }
-  throw new ControlError('internal', `unexpected answer ${res.statusCode ?? '?'}: ${text.slice(0, 200)}`);
-}
-
-/** A whole response body as text. */
-async function readBody(res: IncomingMessage): Promise<string> {
-  res.setEncoding('utf8');
-  let text = '';
-  for await (const chunk of res as AsyncIterable<string>) text += chunk;
-  return text;
-}
-
-/** Calls `fn` with every complete line of a streaming response. */
-function eachLine(res: IncomingMessage, fn: (line: string) => void): void {
-  let tail = '';
-  res.setEncoding('utf8');
-  res.on('error', () => undefined); // a cut connection ends in 'close', which the caller handles
-  res.on('data', (chunk: string) => {
-    const parts = (tail + chunk).split('\n');
-    tail = parts.pop() ?? '';
-    for (const line of parts) if (line) fn(line);
-  });
+  return new ControlError('internal', `unexpected answer ${status}: ${text.slice(0, 200)}`);
 }
