@@ -1,10 +1,13 @@
-// What the client commands share: finding the project's socket from the command line, and
-// turning a ControlError into its message on stderr and procs' exit code.
-import type { ParsedArgs } from '../cli/args.js';
-import { ControlError } from './api.js';
+// What the client commands share: finding the project's socket from the command line, turning
+// a ControlError into its message on stderr and procs' exit code, and `start|stop|restart UNIT…`
+// (ask the running project, then say where each unit ended up: start and restart succeed when
+// every unit is up again, stop when every one has stopped).
+import { UsageError, type ParsedArgs } from '../cli/args.js';
+import { ControlError, type UnitRow } from './api.js';
 import type { ControlClient } from './client.js';
 import { clientFor } from './locate.js';
 import type { ProjectPaths } from './paths.js';
+import { isUp } from './wait.js';
 
 /** The `-f` files of a command line. */
 export function specFiles(args: ParsedArgs): string[] {
@@ -28,4 +31,27 @@ export function reportError(command: string, err: ControlError): number {
   const details = err.details.map((d) => `  ${d}\n`).join('');
   process.stderr.write(`procs ${command}: ${err.message}\n${details}`);
   return err.exitCode;
+}
+
+export type UnitVerb = 'start' | 'stop' | 'restart';
+
+const DONE_STOPPING: ReadonlySet<string> = new Set(['stopped', 'completed', 'failed', 'skipped']);
+
+/** Runs one of the unit commands; returns procs' exit code. */
+export async function unitCommand(verb: UnitVerb, args: ParsedArgs): Promise<number> {
+  if (args.positionals.length === 0) throw new UsageError(`name the units to ${verb}: procs ${verb} UNIT…`);
+  return withProject(args, async (client) => {
+    const { units } = await client[verb](args.positionals);
+    const bad = units.filter((u) => (verb === 'stop' ? !DONE_STOPPING.has(u.state) : !isUp(u)));
+    for (const u of units) process.stdout.write(`${describeRow(u)}\n`);
+    if (units.length === 0) process.stdout.write(`no units to ${verb} (a pool scaled to 0?)\n`);
+    return bad.length > 0 ? 1 : 0;
+  });
+}
+
+/** `api: ready (pid 4242)`, `worker.1: failed — exited with code 3`. */
+export function describeRow(u: UnitRow): string {
+  const pid = u.pid === null ? '' : ` (pid ${u.pid})`;
+  const why = u.reason && (u.state === 'failed' || u.state === 'skipped') ? ` — ${u.reason}` : '';
+  return `${u.name}: ${u.state}${pid}${why}`;
 }

@@ -72,7 +72,7 @@ describe('the daemon lifecycle', () => {
     assert.deepEqual(taggedProcesses(p.tag), []);
   });
 
-  it('starts one daemon when two up -d race', async () => {
+  it('starts one daemon when two up -d race, and a foreground up joins it', async () => {
     const p = make();
     const [a, b] = await Promise.all([p.run(['up', '-d']), p.run(['up', '-d'])]);
     assert.equal(a.code, 0, a.stderr);
@@ -83,6 +83,11 @@ describe('the daemon lifecycle', () => {
     const status = await psJson(p);
     assert.equal(daemons(p).length, 1);
     assert.deepEqual(status.units.map((u) => u.name), ['web', 'api']);
+    // A foreground `up` on the running project reconciles it and returns, starting no second procs.
+    const fg = await p.run(['up']);
+    assert.equal(fg.code, 0, fg.stderr);
+    assert.match(fg.stdout, /is already running \(pid \d+\); nothing to change/);
+    assert.equal(daemons(p).length, 1);
     assert.equal((await p.run(['down'])).code, 0);
   });
 
