@@ -2,6 +2,7 @@ import type { UnitSpec } from '../config/spec.js';
 import type { OutputSink } from '../output/sink.js';
 import { realClock, type Clock } from './clock.js';
 import type { ProcessDriver, RunningProcess } from './driver.js';
+import { enableGuardian } from './guardian.js';
 import { spawnPipeline } from './pipeline.js';
 import { spawnUnit, type SpawnedUnit } from './spawn.js';
 import { reapLeftovers, signalUnit, stopUnit } from './tree.js';
@@ -9,6 +10,8 @@ import { reapLeftovers, signalUnit, stopUnit } from './tree.js';
 /** The driver that touches the OS: each unit spawned as the leader of its own process group. */
 export function createRealDriver(opts: { sink: OutputSink; clock?: Clock }): ProcessDriver {
   const clock = opts.clock ?? realClock;
+  // Units outlive a procs killed with SIGKILL unless the guardian (started at the first spawn) ends them.
+  enableGuardian();
   const spawned = new WeakMap<RunningProcess, SpawnedUnit>();
   const of = (proc: RunningProcess): SpawnedUnit | undefined => spawned.get(proc);
   return {

@@ -7,6 +7,7 @@ import type { Command, ProcessUnit } from '../config/spec.js';
 import type { ExitInfo } from '../events/types.js';
 import type { OutputSink } from '../output/sink.js';
 import { type Clock, realClock } from './clock.js';
+import { guardGroup } from './guardian.js';
 import { pumpLines } from './lines.js';
 import { exitInfo, spawnFailure } from './signals.js';
 import { noteLeaderExit, signalUnit } from './tree.js';
@@ -125,6 +126,7 @@ export function launch(req: LaunchRequest): Launched {
     const exit = spawnErrorInfo((err as NodeJS.ErrnoException).code, req.file, String(err), clock.now() - started);
     return { pid: undefined, exited: Promise.resolve(exit), stdio: [] };
   }
+  if (sub.pid !== undefined) guardGroup(sub.pid);
   const exited = new Promise<ExitInfo>((resolve) => {
     sub.nodeChildProcess.once('exit', (code, signal) => resolve(exitInfo(code, signal, clock.now() - started)));
     // Without an `exit` event (the spawn itself failed) the result carries the errno.

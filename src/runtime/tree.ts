@@ -3,6 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import type { StopSpec } from '../config/spec.js';
 import { type Clock, realClock } from './clock.js';
+import { guardPid, releaseGroup } from './guardian.js';
 import type { SpawnedUnit } from './spawn.js';
 
 /** One line of /proc/PID/stat, the fields procs needs. */
@@ -116,7 +117,9 @@ function track(pgid: number, tracked: TrackedPid[], procs: readonly ProcEntry[])
   const roots = [...groupMembers(pgid, procs).map((p) => p.pid), ...tracked.filter(isAlive).map((t) => t.pid)];
   const known = new Set(tracked.map((t) => t.pid));
   for (const d of descendants(roots, procs)) {
-    if (!known.has(d.pid)) tracked.push(d);
+    if (known.has(d.pid)) continue;
+    tracked.push(d);
+    if (readProc(d.pid)?.pgid !== pgid) guardPid(d.pid);
   }
 }
 
@@ -222,6 +225,7 @@ export async function stopUnit(unit: SpawnedUnit, stop: StopSpec, clock: Clock =
   const pgid = ownGroup(unit, recordOf(unit)) ?? NO_GROUP;
   // Snapshot before signalling: a dying parent orphans its children and the chain is lost.
   const result = await stopTree(pgid, treeOf(unit, pgid), stop, clock);
+  releaseGroup(unit.pgid);
   await unit.exited;
   return result;
 }
@@ -236,6 +240,11 @@ export async function reapLeftovers(
   if (unit.pgid === undefined) return { forced: false, found: false };
   const tree = recordOf(unit);
   const pgid = ownGroup(unit, tree) ?? NO_GROUP;
-  if (isGone(pgid, tree.tracked)) return { forced: false, found: false };
-  return { ...(await stopTree(pgid, tree, stop, clock)), found: true };
+  if (isGone(pgid, tree.tracked)) {
+    releaseGroup(unit.pgid);
+    return { forced: false, found: false };
+  }
+  const result = await stopTree(pgid, tree, stop, clock);
+  releaseGroup(unit.pgid);
+  return { ...result, found: true };
 }
