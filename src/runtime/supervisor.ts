@@ -165,13 +165,15 @@ export class Supervisor {
 
   /**
    * Restarts the named units gracefully (dependents among them stopped first) and resolves once
-   * each is up again. With `rolling`, pool instances go one at a time, each up before the next.
-   * Their dependents are left alone.
+   * each is up again. With `rolling`, pool instances go one at a time, each up before the next;
+   * `signal` ends a rolling restart between instances. Their dependents are left alone.
    */
-  async restartUnits(names: readonly string[], opts: { rolling?: boolean; reason?: string } = {}): Promise<void> {
+  async restartUnits(names: readonly string[], opts: { rolling?: boolean; reason?: string; signal?: AbortSignal } = {}): Promise<void> {
     const reason = opts.reason ?? 'restart requested';
     const batches = opts.rolling ? rollingBatches(names, this.specs) : [[...names]];
     for (const batch of batches) {
+      // A newer restart of the same units takes over between batches (a rolling restart).
+      if (opts.signal?.aborted) return;
       await this.#stopSet(batch, reason);
       if (this.#shuttingDown) return;
       for (const name of batch) {

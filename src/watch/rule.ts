@@ -17,6 +17,8 @@ export interface RestartRequest {
   /** Restart pools one instance at a time, each ready before the next. */
   readonly rolling: boolean;
   readonly reason: string;
+  /** Aborted when a newer change supersedes this restart: a rolling restart stops between instances. */
+  readonly signal?: AbortSignal;
 }
 
 export interface RuleDeps {
@@ -94,9 +96,10 @@ export class RuleRunner {
   // target that never gets ready must not keep the rule from building the fix.
   async #restart(): Promise<void> {
     const { rule } = this;
-    const superseded = new Promise<void>((resolve) => (this.#superseded = resolve));
+    const abort = new AbortController();
+    const superseded = new Promise<void>((resolve) => (this.#superseded = resolve)).then(() => abort.abort());
     const restarting = this.#deps
-      .restart(rule.restart, { rolling: rule.rolling, reason: `files changed (${rule.name})` })
+      .restart(rule.restart, { rolling: rule.rolling, reason: `files changed (${rule.name})`, signal: abort.signal })
       .catch((err: unknown) => this.#say(`restart failed: ${err instanceof Error ? err.message : String(err)}`));
     await Promise.race([restarting, superseded]);
     this.#superseded = undefined;

@@ -60,7 +60,7 @@ export async function watchRules(root: string, rules: WatchRule[], opts: { ignor
     sink,
     publish: events.publish,
     restart: (names, request) => {
-      restarts.push({ names, request });
+      restarts.push({ names, request: { rolling: request.rolling, reason: request.reason } });
       return opts.restartHangs ? new Promise<void>(() => undefined) : Promise.resolve();
     },
     onChange: (_rule, rel) => (seenWaiters = seenWaiters.filter((w) => !(w.rel === rel && (w.resolve(), true)))),
