@@ -80,7 +80,10 @@ export async function daemonMain(args: ParsedArgs): Promise<number> {
   }
   const spec = result.spec;
   const names = selectUnits(spec, args.positionals);
-  const claim = await claimProject(spec.root);
+  const claim = await claimProject(spec.root).catch((err: unknown) => {
+    report({ error: `cannot take ${spec.root}/.procs: ${err instanceof Error ? err.message : String(err)}`, code: EXIT.failed });
+    throw err;
+  });
   if (claim.kind === 'held') {
     report({ held: claim.pid });
     return EXIT.ok;

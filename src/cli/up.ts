@@ -9,8 +9,7 @@ import { createProject, startupViewFor, type Project } from './project.js';
 import { selectUnits } from './select.js';
 import type { WatchSession } from '../watch/index.js';
 import { closure } from '../runtime/deps.js';
-import { claimProject } from '../control/claim.js';
-import { serveForeground, type ForegroundControl } from '../control/foreground.js';
+import { claimForeground, serveForeground, type ForegroundControl } from '../control/foreground.js';
 
 /** `procs up` in the foreground: start, stream output, stop cleanly on Ctrl-C. */
 export async function up(args: ParsedArgs): Promise<number> {
@@ -23,8 +22,8 @@ export async function up(args: ParsedArgs): Promise<number> {
   const exitFrom = typeof args.flags['exit-code-from'] === 'string' ? args.flags['exit-code-from'] : undefined;
   if (exitFrom !== undefined) selectUnits(spec, [exitFrom]);
   // The control socket: a procs already running this project is reconciled instead.
-  const claim = await claimProject(spec.root);
-  if (claim.kind === 'held') return (await import('./daemon.js')).upOnRunning(args, result, claim.pid);
+  const claim = await claimForeground(spec.root);
+  if (claim?.kind === 'held') return (await import('./daemon.js')).upOnRunning(args, result, claim.pid);
   const project = createProject({
     spec,
     out: process.stdout,

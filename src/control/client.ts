@@ -133,7 +133,7 @@ export class ControlClient implements ControlApi {
   /** A connection failure in words: not running, or not ours to reach. */
   #connectionError(err: NodeJS.ErrnoException): ControlError {
     const code = err.code ?? '';
-    if (code === 'ENOENT' || code === 'ECONNREFUSED' || code === 'ENOTSOCK' || code === 'EINVAL') {
+    if (['ENOENT', 'ENOTDIR', 'ECONNREFUSED', 'ENOTSOCK', 'EINVAL'].includes(code)) {
       return new ControlError('not-running', `no procs project is running in ${this.root} (no .procs/procs.sock)`);
     }
     if (code === 'EACCES' || code === 'EPERM') {

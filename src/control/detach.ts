@@ -29,7 +29,11 @@ export type DaemonStart =
 
 /** Spawns the daemon with `argv` (a command line of `up`) and waits for its first word. */
 export async function spawnDaemon(paths: ProjectPaths, argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<DaemonStart> {
-  ensurePrivateDir(paths.dir);
+  try {
+    ensurePrivateDir(paths.dir);
+  } catch (err) {
+    return { kind: 'failed', code: 1, message: `cannot use ${paths.dir}: ${err instanceof Error ? err.message : String(err)}` };
+  }
   rotateLog(paths.log);
   const logFd = openSync(paths.log, 'a', 0o600);
   const logStart = statSync(paths.log).size;

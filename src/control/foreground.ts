@@ -6,7 +6,7 @@ import type { ParsedArgs } from '../cli/args.js';
 import { parseFormation } from '../cli/load.js';
 import type { Project } from '../cli/project.js';
 import type { LoadResult } from '../config/index.js';
-import type { Claim } from './claim.js';
+import { claimProject, type Claim } from './claim.js';
 import { serveProject, type Host } from './host.js';
 import type { LoadSettings } from './reconciler.js';
 
@@ -25,15 +25,30 @@ export function loadSettings(args: ParsedArgs, result: LoadResult): LoadSettings
   return { cwd: process.cwd(), files: result.files, env: { ...process.env }, formation: parseFormation(typeof m === 'object' ? m : []) };
 }
 
-/** Serves the claimed project's socket for a foreground run. */
-export async function serveForeground(claim: Extract<Claim, { kind: 'claimed' }>, project: Project, result: LoadResult, args: ParsedArgs): Promise<ForegroundControl> {
+/**
+ * Claims the project for a foreground run. When `.procs/` cannot be used (a read-only folder,
+ * another owner) the run goes on without a control socket, and says so: undefined then.
+ */
+export async function claimForeground(root: string): Promise<Claim | undefined> {
+  try {
+    return await claimProject(root);
+  } catch (err) {
+    withoutSocket(err);
+    return undefined;
+  }
+}
+
+/** Serves the claimed project's socket for a foreground run (undefined without one). */
+export async function serveForeground(claim: Extract<Claim, { kind: 'claimed' }> | undefined, project: Project, result: LoadResult, args: ParsedArgs): Promise<ForegroundControl | undefined> {
+  if (!claim) return undefined;
   let stopAll = async (_reason: string): Promise<void> => project.supervisor.stopAll();
-  const host: Host = await serveProject(claim, project, {
-    settings: loadSettings(args, result),
-    initial: result,
-    stopAll: (reason) => stopAll(reason),
-    watchSpec: true,
-  });
+  let host: Host;
+  try {
+    host = await serveProject(claim, project, { settings: loadSettings(args, result), initial: result, stopAll: (reason) => stopAll(reason), watchSpec: true });
+  } catch (err) {
+    withoutSocket(err);
+    return undefined;
+  }
   return {
     bindStop(stop) {
       stopAll = stop;
@@ -47,6 +62,12 @@ export async function serveForeground(claim: Extract<Claim, { kind: 'claimed' }>
     },
     close: () => host.close(),
   };
+}
+
+/** Says that this run has no control socket, and why. */
+function withoutSocket(err: unknown): void {
+  const why = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`procs: no control socket for this run (${why}); ps, logs -f, stop, down… from another terminal will not reach it\n`);
 }
 
 /** Resolves on the project's next event. */
