@@ -1,0 +1,30 @@
+// A scenario's part of RESULTS.md, and the shared shape of a scenario.
+import type { Tool } from './tools.js';
+
+export interface Section {
+  readonly title: string;
+  /** Markdown: a table and its notes. */
+  readonly body: string;
+  /** One line per target: what it asks, the figure, met or not. */
+  readonly targets: readonly string[];
+}
+
+export interface ScenarioOptions {
+  /** Runners available here (procs first), with baselines handled by each scenario. */
+  readonly tools: readonly Tool[];
+  /** Rounds for scenarios that repeat; each scenario also stops at its own time budget. */
+  readonly reps: number;
+  /** Prints progress. */
+  readonly log: (text: string) => void;
+}
+
+/** A markdown table from a header and rows. */
+export function table(head: readonly string[], rows: readonly (readonly string[])[]): string {
+  const line = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
+  return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+/** `met` / `MISSED` for a target line. */
+export function verdict(ok: boolean): string {
+  return ok ? 'met' : 'MISSED';
+}
