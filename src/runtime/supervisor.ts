@@ -116,9 +116,10 @@ export class Supervisor {
     this.#shuttingDown = false;
     for (const name of closure(names, this.specs)) {
       const r = this.#units.get(name);
-      if (!r || r.wanted) continue;
+      // Running or on its way: leave it. Ended (failed, stopped, completed…): start it afresh.
+      if (!r || (r.wanted && !TERMINAL.has(r.state))) continue;
       if (TERMINAL.has(r.state) || r.state === 'pending') {
-        Object.assign(r, this.#fresh(r.spec), { wanted: true });
+        Object.assign(r, this.#fresh(r.spec), { wanted: true, attempts: r.attempts });
       }
     }
     this.#schedule();
@@ -178,7 +179,8 @@ export class Supervisor {
       if (this.#shuttingDown) return;
       for (const name of batch) {
         const r = this.#units.get(name);
-        if (r) Object.assign(r, this.#fresh(r.spec), { wanted: true, restarts: 0 });
+        // The attempt count goes on, so the next spawn reads as a restart.
+        if (r) Object.assign(r, this.#fresh(r.spec), { wanted: true, restarts: 0, attempts: r.attempts });
       }
       this.#schedule();
       await Promise.all(batch.map((n) => this.whenUp(n)));
@@ -201,7 +203,7 @@ export class Supervisor {
     for (const spec of units) {
       const r = old.get(spec.name);
       if (!r) rebuilt.set(spec.name, { ...this.#fresh(spec), wanted: true });
-      else if (restarted.includes(spec.name)) rebuilt.set(spec.name, { ...this.#fresh(spec), wanted: true, restarts: 0 });
+      else if (restarted.includes(spec.name)) rebuilt.set(spec.name, { ...this.#fresh(spec), wanted: true, attempts: r.attempts });
       else {
         r.spec = next.get(spec.name) ?? r.spec;
         rebuilt.set(spec.name, r);
