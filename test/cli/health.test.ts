@@ -76,7 +76,7 @@ processes:
   web:
     command: [${NODE}, ${bin('http-server.js')}, "${port}"]
     health:
-      liveness: { http: "http://127.0.0.1:${port}/health", interval: 100ms, timeout: 300ms, failure_threshold: 2 }
+      liveness: { http: "http://127.0.0.1:${port}/health", initial_delay: 1s, interval: 100ms, timeout: 300ms, failure_threshold: 2 }
     stop: { timeout: 1s }
     restart: { backoff: { initial: 10ms } }
 `);
@@ -92,7 +92,7 @@ processes:
     assert.equal(await run.exited, 0);
     const ev = readEvents(dir);
     assert.ok(ev.some((e) => e.type === 'unhealthy' && e.unit === 'web'));
-    assert.equal(ev.filter((e) => e.type === 'spawn' && e.unit === 'web').length, before + 1);
+    assert.ok(ev.filter((e) => e.type === 'spawn' && e.unit === 'web').length > before, 'web was not restarted');
     await assertClean(run);
   });
 
