@@ -6,9 +6,17 @@ import type { UnitRow } from './api.js';
 
 const HEADER = ['NAME', 'STATE', 'PID', 'RESTARTS', 'UPTIME', 'EXIT', 'HEALTH'] as const;
 
-/** The table as lines of text (no trailing newline). */
+/** The table as lines of text (no trailing newline); a pool's row before its instances sums them up. */
 export function psTable(units: readonly UnitRow[], now: number): string {
-  const rows = [HEADER as readonly string[], ...units.map((u) => psCells(u, now))];
+  const rows: (readonly string[])[] = [HEADER];
+  const seenPools = new Set<string>();
+  for (const u of units) {
+    if (u.pool !== null && !seenPools.has(u.pool)) {
+      seenPools.add(u.pool);
+      rows.push(poolCells(u.pool, units.filter((i) => i.pool === u.pool)));
+    }
+    rows.push(u.pool !== null ? ['  ' + u.name, ...psCells(u, now).slice(1)] : psCells(u, now));
+  }
   const widths = HEADER.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
   return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd()).join('\n');
 }
@@ -16,6 +24,17 @@ export function psTable(units: readonly UnitRow[], now: number): string {
 /** One unit's cells. */
 export function psCells(u: UnitRow, now: number): string[] {
   return [u.name, u.state, u.pid === null ? '-' : String(u.pid), String(u.restarts), uptime(u, now), exitText(u.exit), healthText(u.health)];
+}
+
+/** A pool's summary row: `worker  running 3/4` (how many instances are up, and the other states). */
+export function poolCells(pool: string, instances: readonly UnitRow[]): string[] {
+  const up = instances.filter((i) => i.state === 'running' || i.state === 'ready').length;
+  const others = new Map<string, number>();
+  for (const i of instances) if (i.state !== 'running' && i.state !== 'ready') others.set(i.state, (others.get(i.state) ?? 0) + 1);
+  const rest = [...others].map(([state, n]) => `${n} ${state}`);
+  const state = `${up}/${instances.length} up${rest.length > 0 ? ` (${rest.join(', ')})` : ''}`;
+  const restarts = instances.reduce((n, i) => n + i.restarts, 0);
+  return [pool, state, '-', String(restarts), '-', '-', '-'];
 }
 
 /** How long the current run has been up; `-` when nothing runs. */

@@ -19,7 +19,7 @@ const row = (over: Partial<UnitRow>): UnitRow => ({
 });
 
 describe('ps table', () => {
-  it('lines the columns up', () => {
+  it('lines the columns up, a pool summed up above its instances', () => {
     const now = Date.parse('2025-01-01T10:01:05.000Z');
     const text = psTable(
       [
@@ -32,10 +32,11 @@ describe('ps table', () => {
     assert.equal(
       text,
       [
-        'NAME       STATE    PID  RESTARTS  UPTIME  EXIT           HEALTH',
-        'api        ready    42   0         1m 5s   -              ready, live',
-        'worker.10  failed   -    5         -       3              -',
-        'db         stopped  -    0         -       SIGKILL (137)  not ready',
+        'NAME         STATE              PID  RESTARTS  UPTIME  EXIT           HEALTH',
+        'api          ready              42   0         1m 5s   -              ready, live',
+        'worker       0/1 up (1 failed)  -    5         -       -              -',
+        '  worker.10  failed             -    5         -       3              -',
+        'db           stopped            -    0         -       SIGKILL (137)  not ready',
       ].join('\n'),
     );
   });
