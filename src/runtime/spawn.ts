@@ -2,13 +2,14 @@
 // into a sink. A run that cannot start is a value (an ExitInfo with `error`), never an exception.
 import { statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { execa } from 'execa';
+import { type ChildProcess, spawn } from 'node:child_process';
 import type { Command, ProcessUnit } from '../config/spec.js';
 import type { ExitInfo } from '../events/types.js';
 import type { OutputSink } from '../output/sink.js';
 import { type Clock, realClock } from './clock.js';
 import { guardGroup } from './guardian.js';
 import { pumpLines } from './lines.js';
+import { directCommand } from './simple-command.js';
 import { exitInfo, spawnFailure } from './signals.js';
 import { noteLeaderExit, signalUnit } from './tree.js';
 
@@ -35,6 +36,8 @@ export interface LaunchRequest {
   readonly args: readonly string[];
   readonly cwd: string;
   readonly env: Readonly<Record<string, string>>;
+  /** The child's argv[0], when it differs from `file` (a program found on PATH, named as written). */
+  readonly argv0?: string;
   /** How many extra pipes (fd 3 onwards) to open from the child back to procs. */
   readonly extraFds?: number;
   readonly clock?: Clock;
@@ -98,28 +101,24 @@ export function notStarted(exit: ExitInfo): SpawnedUnit {
   };
 }
 
-// Calls execa detached (its own process group), stdin closed, stdout/stderr and extra fds piped.
-function startDetached(req: LaunchRequest) {
+// Spawns detached (its own process group), stdin closed, stdout/stderr and extra fds piped.
+function startDetached(req: LaunchRequest): ChildProcess {
   const extra = Array.from({ length: req.extraFds ?? 0 }, () => 'pipe' as const);
-  return execa(req.file, req.args, {
+  return spawn(req.file, req.args, {
     cwd: req.cwd,
     env: req.env,
-    extendEnv: false,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe', ...extra],
-    buffer: false,
-    reject: false,
-    cleanup: false,
-    stripFinalNewline: false,
+    ...(req.argv0 === undefined ? {} : { argv0: req.argv0 }),
   });
 }
 
-// Starts a child and gives its exit as a value. A synchronous throw (an option execa rejects)
-// becomes a failed run like any spawn error.
+// Starts a child and gives its exit as a value. A synchronous throw (an option Node rejects) or
+// an asynchronous spawn error (ENOENT, EACCES…) becomes a failed run like any other.
 export function launch(req: LaunchRequest): Launched {
   const clock = req.clock ?? realClock;
   const started = clock.now();
-  let sub: ReturnType<typeof startDetached>;
+  let sub: ChildProcess;
   try {
     sub = startDetached(req);
   } catch (err) {
@@ -128,30 +127,28 @@ export function launch(req: LaunchRequest): Launched {
   }
   if (sub.pid !== undefined) guardGroup(sub.pid);
   const exited = new Promise<ExitInfo>((resolve) => {
-    sub.nodeChildProcess.once('exit', (code, signal) => resolve(exitInfo(code, signal, clock.now() - started)));
-    // Without an `exit` event (the spawn itself failed) the result carries the errno.
-    sub.then(
-      (result) => {
-        const duration = clock.now() - started;
-        if (result.exitCode !== undefined || result.signal !== undefined) {
-          resolve(exitInfo(result.exitCode ?? null, result.signal ?? null, duration));
-        } else {
-          const detail = result.originalMessage ?? result.shortMessage ?? 'spawn failed';
-          resolve(spawnErrorInfo(result.code, req.file, detail, duration));
-        }
-      },
-      (err: unknown) => resolve(spawnErrorInfo(undefined, req.file, String(err), clock.now() - started)),
-    );
+    sub.once('exit', (code, signal) => resolve(exitInfo(code, signal, clock.now() - started)));
+    // Without an `exit` event (the spawn itself failed) the error carries the errno.
+    sub.on('error', (err: NodeJS.ErrnoException) => resolve(spawnErrorInfo(err.code, req.file, err.message, clock.now() - started)));
   });
   return { pid: sub.pid, exited, stdio: sub.stdio as readonly (Readable | null | undefined)[] };
+}
+
+// What a process unit execs: a string of plain words directly (with PWD set as the shell would
+// export it), anything else as written.
+function unitLine(unit: ProcessUnit): Pick<LaunchRequest, 'file' | 'args' | 'argv0' | 'env'> {
+  const c = unit.command;
+  const direct = c.kind === 'shell' ? directCommand(c.script, c.shell, unit.env, unit.cwd) : undefined;
+  if (direct !== undefined) return { file: direct.file, args: direct.args, argv0: direct.argv0, env: { ...unit.env, PWD: unit.cwd } };
+  const [file, args] = commandLine(c);
+  return { file, args, env: unit.env };
 }
 
 // Spawns a process unit as the leader of its own process group, its output going to `sink`.
 export function spawnUnit(unit: ProcessUnit, sink: OutputSink, opts: SpawnOptions = {}): SpawnedUnit {
   const badCwd = checkCwd(unit.cwd);
   if (badCwd !== undefined) return notStarted(badCwd);
-  const [file, args] = commandLine(unit.command);
-  const run = launch({ file, args, cwd: unit.cwd, env: unit.env, clock: opts.clock ?? realClock });
+  const run = launch({ ...unitLine(unit), cwd: unit.cwd, clock: opts.clock ?? realClock });
   const outputDone = Promise.all([
     pumpLines(run.stdio[1], sink, { unit: unit.name, stream: 'stdout' }),
     pumpLines(run.stdio[2], sink, { unit: unit.name, stream: 'stderr' }),
