@@ -3,14 +3,15 @@
 //
 //   npm run bench                          all scenarios, results to bench/RESULTS.md
 //   npm run bench -- --only 1,3 --reps 3   some scenarios, fewer rounds
-//   options: --no-install  --out FILE  --reps N (default 5)
+//   options: --no-install  --out FILE  --reps N (default 5)  --peers pm2,nf (a subset; procs always runs)
+//            --compare DIR [--compare-name NAME]: also procs as built in another checkout, side by side
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { installPeers } from './lib/install.js';
 import { machine } from './lib/machine.js';
 import { BENCH_SRC } from './lib/paths.js';
 import type { ScenarioOptions, Section } from './lib/report.js';
-import { RUNNERS } from './lib/tools.js';
+import { procsAt, RUNNERS } from './lib/tools.js';
 import { coldStart } from './scenarios/cold.js';
 import { crashLoop } from './scenarios/crash.js';
 import { idleCost } from './scenarios/idle.js';
@@ -44,7 +45,11 @@ async function main(): Promise<void> {
   const log = (text: string): void => void process.stderr.write(`${text}\n`);
   const notes = process.argv.includes('--no-install') ? [] : installPeers(log);
   const skipped: string[] = [...notes];
-  const tools = RUNNERS.filter((t) => {
+  const compare = flag('--compare');
+  const peers = flag('--peers')?.split(',');
+  const runners = RUNNERS.filter((t, i) => i === 0 || peers === undefined || peers.some((p) => t.name.startsWith(p)));
+  if (compare !== undefined) runners.splice(1, 0, procsAt(compare, `procs (${flag('--compare-name') ?? 'before'})`));
+  const tools = runners.filter((t) => {
     const why = t.missing();
     if (why !== undefined) skipped.push(`${t.name} skipped: ${why}`);
     return why === undefined;

@@ -97,22 +97,41 @@ function start(file: string, args: readonly string[], o: LaunchOptions, stopSign
 
 const onPath = (cmd: string): boolean => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 
+// Writes procs.yaml for the children (and the watch rule) into the run folder.
+function writeProcsSpec(o: LaunchOptions): void {
+  const lines = ['version: 1', 'processes:'];
+  for (const c of o.children) lines.push(`  ${c.name}:`, `    command: ${JSON.stringify(line(c))}`);
+  if (o.watchDebounceMs !== undefined) {
+    mkdirSync(join(o.dir, 'src'), { recursive: true });
+    const names = o.children.map((c) => c.name).join(', ');
+    lines.push('watch:', '  src:', '    paths: ["src/**"]', `    debounce: ${o.watchDebounceMs}ms`, `    restart: [${names}]`);
+  }
+  writeFileSync(join(o.dir, 'procs.yaml'), `${lines.join('\n')}\n`);
+}
+
 /** procs itself, `procs up` in the foreground. */
 export const procs: Tool = {
   name: 'procs',
   missing: () => (existsSync(PROCS_MAIN) ? undefined : 'not built (npm run build)'),
   launch(o) {
-    const lines = ['version: 1', 'processes:'];
-    for (const c of o.children) lines.push(`  ${c.name}:`, `    command: ${JSON.stringify(line(c))}`);
-    if (o.watchDebounceMs !== undefined) {
-      mkdirSync(join(o.dir, 'src'), { recursive: true });
-      const names = o.children.map((c) => c.name).join(', ');
-      lines.push('watch:', '  src:', '    paths: ["src/**"]', `    debounce: ${o.watchDebounceMs}ms`, `    restart: [${names}]`);
-    }
-    writeFileSync(join(o.dir, 'procs.yaml'), `${lines.join('\n')}\n`);
+    writeProcsSpec(o);
     return start(NODE, [PROCS_MAIN, 'up', '--no-color'], o, 'SIGINT');
   },
 };
+
+/** procs as built in another checkout (`--compare DIR`), to measure a change side by side. */
+export function procsAt(checkout: string, name: string): Tool {
+  const main = join(checkout, 'dist/src/cli/main.js');
+  return {
+    ...procs,
+    name,
+    missing: () => (existsSync(main) ? undefined : `${main} not found (build that checkout)`),
+    launch(o) {
+      writeProcsSpec(o);
+      return start(NODE, [main, 'up', '--no-color'], o, 'SIGINT');
+    },
+  };
+}
 
 /** A plain shell script: each child started with `&`, then `wait`. */
 export const shell: Tool = {
