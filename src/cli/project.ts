@@ -3,10 +3,12 @@
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { Spec } from '../config/spec.js';
+import type { ParsedArgs } from './args.js';
 import { EventBus } from '../events/bus.js';
 import { EventLog } from '../events/log.js';
 import type { ProcsEvent } from '../events/types.js';
 import { HealthMonitor } from '../health/monitor.js';
+import { colorEnabled } from '../output/colors.js';
 import { FanOut } from '../output/fanout.js';
 import type { OutputSink } from '../output/sink.js';
 import { TailBuffer } from '../output/tail.js';
@@ -145,4 +147,17 @@ export function startupViewFor(json: boolean): 'tasks' | 'ci-groups' | undefined
   if (json) return undefined;
   if (process.stdout.isTTY && (process.stdout.columns ?? 0) > 0) return 'tasks';
   return process.env.GITHUB_ACTIONS === 'true' ? 'ci-groups' : undefined;
+}
+
+/** The project as `up` and `run` wire it for this terminal: colours, `--json` and the startup view from the flags. */
+export function createProjectFor(spec: Spec, args: ParsedArgs): Project {
+  const json = args.flags.json === true;
+  return createProject({
+    spec,
+    out: process.stdout,
+    err: process.stderr,
+    json,
+    color: colorEnabled({ stream: process.stdout, noColorFlag: args.flags['no-color'] === true }),
+    startupView: startupViewFor(json),
+  });
 }

@@ -1,13 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
 import { parseDuration } from '../config/durations.js';
-import { colorEnabled } from '../output/colors.js';
 import { closure } from '../runtime/deps.js';
 import type { ParsedArgs } from './args.js';
 import { UsageError } from './args.js';
 import { EXIT } from './exit-codes.js';
 import { loadFromArgs, printDiagnostics } from './load.js';
-import { createProject, startupViewFor, type Project } from './project.js';
+import { createProjectFor, type Project } from './project.js';
 import { selectUnits } from './select.js';
 import { describeWaitFailure, waitForUp } from './wait.js';
 
@@ -30,14 +29,7 @@ export async function run(args: ParsedArgs): Promise<number> {
   if (!result.spec) return EXIT.usage;
   const spec = result.spec;
   const names = selectUnits(spec, args.positionals);
-  const project = createProject({
-    spec,
-    out: process.stdout,
-    err: process.stderr,
-    json: args.flags.json === true,
-    color: colorEnabled({ stream: process.stdout, noColorFlag: args.flags['no-color'] === true }),
-    startupView: startupViewFor(args.flags.json === true),
-  });
+  const project = createProjectFor(spec, args);
 
   let interrupted: NodeJS.Signals | undefined;
   let child: ChildProcess | undefined;

@@ -1,11 +1,10 @@
 import type { Spec } from '../config/spec.js';
 import type { ProcsEvent } from '../events/types.js';
-import { colorEnabled } from '../output/colors.js';
 import { summaryLines } from '../output/summary.js';
 import type { ParsedArgs } from './args.js';
 import { EXIT } from './exit-codes.js';
 import { loadFromArgs, printDiagnostics } from './load.js';
-import { createProject, startupViewFor, type Project } from './project.js';
+import { createProjectFor, type Project } from './project.js';
 import { selectUnits } from './select.js';
 import type { WatchSession } from '../watch/index.js';
 import { closure } from '../runtime/deps.js';
@@ -24,14 +23,7 @@ export async function up(args: ParsedArgs): Promise<number> {
   // The control socket: a procs already running this project is reconciled instead.
   const claim = await claimForeground(spec.root);
   if (claim?.kind === 'held') return (await import('./daemon.js')).upOnRunning(args, result, claim.pid);
-  const project = createProject({
-    spec,
-    out: process.stdout,
-    err: process.stderr,
-    json: args.flags.json === true,
-    color: colorEnabled({ stream: process.stdout, noColorFlag: args.flags['no-color'] === true }),
-    startupView: startupViewFor(args.flags.json === true),
-  });
+  const project = createProjectFor(spec, args);
   const control = await serveForeground(claim, project, result, args);
   const watch = await startWatch(args, project, names);
   return runForeground(project, spec, names, { abortOnFailure: args.flags['abort-on-failure'] === true, exitFrom, watch, control });

@@ -1,19 +1,12 @@
 // Health checks end to end: real probes (http, tcp, exec, log) against real fixture servers.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
-import { assertClean, BIN, freePort, procs, project, readEvents, removeProject } from '../helpers/cli.js';
+import { describe, it } from 'node:test';
+import { assertClean, BIN, freePort, procs, readEvents, specProject } from '../helpers/cli.js';
 
 const NODE = JSON.stringify(process.execPath);
 const bin = (name: string): string => JSON.stringify(join(BIN, name));
-const dirs: string[] = [];
-after(() => dirs.forEach(removeProject));
-
-function spec(yaml: string): string {
-  const dir = project({ 'procs.yaml': yaml });
-  dirs.push(dir);
-  return dir;
-}
+const spec = specProject;
 
 function indexOf(events: ReturnType<typeof readEvents>, pred: (e: ReturnType<typeof readEvents>[number]) => boolean): number {
   const i = events.findIndex(pred);

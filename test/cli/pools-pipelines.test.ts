@@ -1,17 +1,10 @@
 // Pools and pipelines end to end through `procs up`, with real processes.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { after, describe, it } from 'node:test';
-import { assertClean, procs, project, readEvents, removeProject } from '../helpers/cli.js';
+import { describe, it } from 'node:test';
+import { assertClean, procs, readEvents, specProject } from '../helpers/cli.js';
 
-const dirs: string[] = [];
-after(() => dirs.forEach(removeProject));
-
-function spec(yaml: string): string {
-  const dir = project({ 'procs.yaml': yaml });
-  dirs.push(dir);
-  return dir;
-}
+const spec = specProject;
 
 /** Peak resident memory of a live process, in MiB. */
 function peakRssMiB(pid: number): number {

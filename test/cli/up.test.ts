@@ -5,18 +5,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { assertClean, BIN, procs, project, removeProject } from '../helpers/cli.js';
+import { assertClean, BIN, procs, project, removeProject, specProject } from '../helpers/cli.js';
 
 const NODE = JSON.stringify(process.execPath);
 const bin = (name: string): string => JSON.stringify(join(BIN, name));
-const dirs: string[] = [];
-after(() => dirs.forEach(removeProject));
-
-function spec(yaml: string, extra: Record<string, string> = {}): string {
-  const dir = project({ 'procs.yaml': yaml, ...extra });
-  dirs.push(dir);
-  return dir;
-}
+const spec = specProject;
 
 /** Events written to `.procs/events.ndjson`, parsed. */
 function events(dir: string): { type: string; unit: string; state?: string; delayMs?: number; reason?: string }[] {
@@ -156,7 +149,7 @@ describe('procs up', () => {
 
   it('runs a Procfile with foreman ports', async () => {
     const pdir = project({ Procfile: 'web: echo "web on $PORT"\nworker: echo "worker on $PORT"\n' });
-    dirs.push(pdir);
+    after(() => removeProject(pdir));
     const run = procs(['up'], { cwd: pdir });
     assert.equal(await run.exited, 0, run.text());
     assert.ok(run.stdout.some((l) => /web\s+\| web on 5000$/.test(l)), run.text());

@@ -62,14 +62,24 @@ export interface Run {
 }
 
 const runs: Run[] = [];
+const scratchDirs: string[] = [];
 
-// Whatever happens in a test file, nothing it started survives it: procs and every tagged process.
+// Whatever happens in a test file, nothing it started survives it: procs and every tagged
+// process; and the project folders it made are removed.
 after(() => {
   for (const run of runs) {
     if (run.child.exitCode === null && run.child.signalCode === null) run.child.kill('SIGKILL');
     leftovers(run);
   }
+  scratchDirs.splice(0).forEach(removeProject);
 });
+
+/** A project folder with `procs.yaml` (and other files), removed at the end of the test file. */
+export function specProject(yaml: string, files: Record<string, string> = {}): string {
+  const dir = project({ 'procs.yaml': yaml, ...files });
+  scratchDirs.push(dir);
+  return dir;
+}
 
 /** Starts `procs ARGS` in `cwd` with a fresh tag; output is collected line by line. */
 export function procs(args: string[], opts: { cwd: string; env?: Record<string, string> }): Run {
