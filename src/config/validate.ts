@@ -64,11 +64,11 @@ function setAside(drop: readonly PathSeg[]): PathSeg[] | undefined {
   return target;
 }
 
-/** Deletes the value at a path, if it is there. */
+/** Deletes the value at a path, if it is there. Walks own keys only: `__proto__` must never lead to Object.prototype. */
 function remove(doc: unknown, target: readonly PathSeg[]): void {
   let node: unknown = doc;
   for (const seg of target.slice(0, -1)) {
-    if (node === null || typeof node !== 'object') return;
+    if (node === null || typeof node !== 'object' || !Object.hasOwn(node, String(seg))) return;
     node = (node as Record<string, unknown>)[String(seg)];
   }
   if (node !== null && typeof node === 'object' && !Array.isArray(node)) {
