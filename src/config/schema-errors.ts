@@ -77,7 +77,7 @@ function text(v: unknown): string {
 
 /** A short, safe rendering of a value the user wrote (never used for env values). */
 function quote(v: unknown): string {
-  const s = typeof v === 'string' ? v : JSON.stringify(v) ?? String(v);
+  const s = typeof v === 'string' ? v : JSON.stringify(v) ?? typeof v;
   return `\`${s.length > 40 ? `${s.slice(0, 37)}...` : s}\``;
 }
 
@@ -155,7 +155,8 @@ function describe(root: LNode, e: SchemaError, path: PathSeg[]): Issue {
       return at(`${where} is empty`);
     case 'enum': {
       const allowed = ((ps?.enum as unknown[] | undefined) ?? []).map(String);
-      const got = String(e.data);
+      // Only a string written by the user gets a suggestion (a map's own `toString` may be anything).
+      const got = typeof e.data === 'string' ? e.data : '';
       if (allowed.includes('SIGTERM')) return at(`bad signal ${quote(e.data)} for ${where}${didYouMean(got, allowed)}`);
       return at(`${where} must be one of ${allowed.join(', ')}, got ${quote(e.data)}${didYouMean(got, allowed)}`);
     }
