@@ -31,8 +31,9 @@ export function inheritedLayer(env: Readonly<Record<string, string | undefined>>
   if (inherit === false) return out;
   const names = inherit === true ? Object.keys(env) : inherit;
   for (const name of names) {
-    const value = env[name];
-    if (value !== undefined) out.set(name, { value, interpolate: false });
+    // Only the environment's own variables: `constructor` must not find Object.prototype's.
+    const value = Object.hasOwn(env, name) ? env[name] : undefined;
+    if (typeof value === 'string') out.set(name, { value, interpolate: false });
   }
   return out;
 }
