@@ -10,24 +10,67 @@ export type DepsOf = (name: string) => readonly string[];
  * Nodes on a cycle (which the loader rejects) come last, in declaration order.
  */
 export function topoOrder(nodes: readonly string[], depsOf: DepsOf): string[] {
-  const known = new Set(nodes);
+  // Kahn's algorithm with the ready nodes in a min-heap of declaration indexes: O(E + N log N).
+  const list = [...new Set(nodes)];
+  const index = new Map(list.map((n, i) => [n, i]));
+  const waiting = new Map<string, number>();
+  const dependents = new Map<string, string[]>();
+  for (const n of list) {
+    const deps = new Set(depsOf(n).filter((d) => index.has(d) && d !== n));
+    waiting.set(n, deps.size);
+    for (const d of deps) dependents.set(d, [...(dependents.get(d) ?? []), n]);
+  }
+  const ready = new MinHeap();
+  for (const n of list) if (waiting.get(n) === 0) ready.push(index.get(n)!);
   const placed = new Set<string>();
   const order: string[] = [];
-  let progress = true;
-  while (progress && order.length < nodes.length) {
-    progress = false;
-    for (const n of nodes) {
-      if (placed.has(n)) continue;
-      if (depsOf(n).every((d) => !known.has(d) || placed.has(d) || d === n)) {
-        placed.add(n);
-        order.push(n);
-        progress = true;
-        break; // restart from the top: the earliest declared ready node goes next
-      }
+  for (let i = ready.pop(); i !== undefined; i = ready.pop()) {
+    const n = list[i]!;
+    placed.add(n);
+    order.push(n); // the earliest declared ready node goes next
+    for (const m of dependents.get(n) ?? []) {
+      const left = waiting.get(m)! - 1;
+      waiting.set(m, left);
+      if (left === 0) ready.push(index.get(m)!);
     }
   }
-  for (const n of nodes) if (!placed.has(n)) order.push(n);
+  for (const n of list) if (!placed.has(n)) order.push(n);
   return order;
+}
+
+/** A binary min-heap of numbers. */
+class MinHeap {
+  private readonly items: number[] = [];
+
+  push(v: number): void {
+    const a = this.items;
+    a.push(v);
+    for (let i = a.length - 1; i > 0; ) {
+      const p = (i - 1) >> 1;
+      if (a[p]! <= a[i]!) break;
+      [a[p], a[i]] = [a[i]!, a[p]!];
+      i = p;
+    }
+  }
+
+  pop(): number | undefined {
+    const a = this.items;
+    const top = a[0];
+    const last = a.pop();
+    if (a.length === 0 || last === undefined) return top;
+    a[0] = last;
+    for (let i = 0; ; ) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < a.length && a[l]! < a[m]!) m = l;
+      if (r < a.length && a[r]! < a[m]!) m = r;
+      if (m === i) break;
+      [a[m], a[i]] = [a[i]!, a[m]!];
+      i = m;
+    }
+    return top;
+  }
 }
 
 /** Dependents before their dependencies: the order to stop things in. */
@@ -40,8 +83,9 @@ export function findCycles(nodes: readonly string[], depsOf: DepsOf): string[][]
   const known = new Set(nodes);
   const edges = (n: string): string[] => depsOf(n).filter((d) => known.has(d));
   const cycles: string[][] = [];
-  for (const scc of stronglyConnected(nodes, edges)) {
-    const start = nodes.find((n) => scc.has(n))!;
+  const order = declarationIndex(nodes);
+  for (const scc of stronglyConnected(nodes, edges, order)) {
+    const start = firstDeclared(scc, order);
     if (scc.size === 1 && !edges(start).includes(start)) continue;
     cycles.push(shortestCycle(start, scc, edges));
   }
@@ -49,39 +93,66 @@ export function findCycles(nodes: readonly string[], depsOf: DepsOf): string[][]
 }
 
 /** Tarjan's algorithm; components come out in no particular order and are sorted by first node. */
-function stronglyConnected(nodes: readonly string[], edges: (n: string) => string[]): Set<string>[] {
+function stronglyConnected(nodes: readonly string[], edges: (n: string) => string[], order: ReadonlyMap<string, number>): Set<string>[] {
   const index = new Map<string, number>();
   const low = new Map<string, number>();
   const onStack = new Set<string>();
   const stack: string[] = [];
   const out: Set<string>[] = [];
-  const visit = (v: string): void => {
-    index.set(v, index.size);
-    low.set(v, index.get(v)!);
-    stack.push(v);
-    onStack.add(v);
-    for (const w of edges(v)) {
-      if (!index.has(w)) {
-        visit(w);
-        low.set(v, Math.min(low.get(v)!, low.get(w)!));
-      } else if (onStack.has(w)) {
-        low.set(v, Math.min(low.get(v)!, index.get(w)!));
+  // Iterative, with an explicit frame stack: a long chain of dependencies must not overflow the call stack.
+  const visit = (root: string): void => {
+    const frames: { v: string; next: string[]; i: number }[] = [];
+    const enter = (v: string): void => {
+      index.set(v, index.size);
+      low.set(v, index.get(v)!);
+      stack.push(v);
+      onStack.add(v);
+      frames.push({ v, next: edges(v), i: 0 });
+    };
+    enter(root);
+    while (frames.length > 0) {
+      const f = frames[frames.length - 1]!;
+      if (f.i < f.next.length) {
+        const w = f.next[f.i++]!;
+        if (!index.has(w)) enter(w);
+        else if (onStack.has(w)) low.set(f.v, Math.min(low.get(f.v)!, index.get(w)!));
+        continue;
       }
-    }
-    if (low.get(v) === index.get(v)) {
-      const scc = new Set<string>();
-      let w: string;
-      do {
-        w = stack.pop()!;
-        onStack.delete(w);
-        scc.add(w);
-      } while (w !== v);
-      out.push(scc);
+      frames.pop();
+      const v = f.v;
+      const parent = frames[frames.length - 1];
+      if (parent) low.set(parent.v, Math.min(low.get(parent.v)!, low.get(v)!));
+      if (low.get(v) === index.get(v)) {
+        const scc = new Set<string>();
+        let w: string;
+        do {
+          w = stack.pop()!;
+          onStack.delete(w);
+          scc.add(w);
+        } while (w !== v);
+        out.push(scc);
+      }
     }
   };
   for (const n of nodes) if (!index.has(n)) visit(n);
-  const first = (s: Set<string>): number => nodes.findIndex((n) => s.has(n));
-  return out.sort((a, b) => first(a) - first(b));
+  const first = new Map(out.map((s) => [s, order.get(firstDeclared(s, order)) ?? 0]));
+  return out.sort((a, b) => first.get(a)! - first.get(b)!);
+}
+
+/** Each node's place in declaration order (its first place, if named twice). */
+function declarationIndex(nodes: readonly string[]): Map<string, number> {
+  const order = new Map<string, number>();
+  nodes.forEach((n, i) => {
+    if (!order.has(n)) order.set(n, i);
+  });
+  return order;
+}
+
+/** The member of a component declared first. */
+function firstDeclared(scc: ReadonlySet<string>, order: ReadonlyMap<string, number>): string {
+  let best: string | undefined;
+  for (const n of scc) if (best === undefined || order.get(n)! < order.get(best)!) best = n;
+  return best!;
 }
 
 /** The shortest path from `start` back to itself inside one component (breadth first). */
