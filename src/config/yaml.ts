@@ -26,6 +26,7 @@ export function parseYaml(file: string, text: string, diags: Diagnostics): LNode
       lines.add(pos.line);
       if (err.code === 'DUPLICATE_KEY') diags.error(pos, `duplicate key \`${keyTextAt(text, err.pos[0])}\``);
       else if (err.code === 'MISSING_CHAR' && /quote/.test(err.message)) diags.error(at(openingQuote(text, err)), 'YAML syntax error: this quoted string is never closed');
+      else if (/call stack/i.test(err.message)) diags.error(pos, 'the YAML nests too deeply here to be read');
       else diags.error(pos, `YAML syntax error: ${err.message}`);
     }
     return undefined;
