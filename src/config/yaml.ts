@@ -46,7 +46,7 @@ export function parseYaml(file: string, text: string, diags: Diagnostics): LNode
 /** The yaml library's own guard: expanding the document would exceed `MAX_ALIAS_COUNT`. */
 function isAliasBomb(doc: Document): boolean {
   try {
-    doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT, mapAsMap: true }); // mapAsMap: no warning for a list as a key
     return false;
   } catch (err) {
     // Other failures (an unknown anchor) are reported, positioned, by the converter.
