@@ -1,6 +1,8 @@
 // Shared by the fault suite: it runs under `npm run test:faults` (PROCS_FAULTS=1) and is skipped
 // by the everyday `npm test`, which globs the same folder. Also: figures each test reports, a
 // per-unit event checker, and numbered-line gap checks.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, type TestContext } from 'node:test';
 
 /** True under `npm run test:faults`. */
@@ -29,6 +31,15 @@ export interface LoggedEvent {
   readonly state?: string;
   readonly pid?: number;
   readonly attempt?: number;
+  readonly forced?: boolean;
+  readonly reason?: string;
+}
+
+/** `.procs/events.ndjson` of a project, parsed (empty before the first event). */
+export function readEvents(dir: string): LoggedEvent[] {
+  const file = join(dir, '.procs/events.ndjson');
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as LoggedEvent);
 }
 
 // The state a unit may be in before each kind of event (undefined: never seen).
