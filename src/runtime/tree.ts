@@ -56,6 +56,19 @@ export function scanProcs(): ProcEntry[] {
   return out;
 }
 
+/** The last read of /proc, with when it was taken by which clock. */
+let last: { readonly procs: ProcEntry[]; readonly clock: Clock; readonly at: number } | undefined;
+
+// A read of /proc at most `maxAgeMs` old by `clock`: stopping 300 units at once reads /proc a few
+// times, not 300 times per poll. An older read can only make a tree look alive a moment longer.
+function recentProcs(clock: Clock, maxAgeMs: number): ProcEntry[] {
+  const now = clock.now();
+  if (last !== undefined && last.clock === clock && now >= last.at && now - last.at <= maxAgeMs) return last.procs;
+  const procs = scanProcs();
+  last = { procs, clock, at: clock.now() };
+  return procs;
+}
+
 // Whether an entry is a process that still runs (zombies are gone: PID 1 here may not reap them).
 function running(entry: ProcEntry | undefined): entry is ProcEntry {
   return entry !== undefined && entry.state !== 'Z' && entry.state !== 'X';
@@ -123,10 +136,16 @@ function track(pgid: number, tracked: TrackedPid[], procs: readonly ProcEntry[])
   }
 }
 
-// Whether the group is empty and every tracked process is gone; grows `tracked` as it looks.
-export function isGone(pgid: number, tracked: TrackedPid[]): boolean {
+/** How old a /proc read a stop's poll may reuse: the polls of many stopping units share reads. */
+const POLL_SHARE_MS = 8;
+/** How old a read the snapshot before a signal may reuse: only one just taken for another unit. */
+const SIGNAL_SHARE_MS = 2;
+
+// Whether the group is empty and every tracked process is gone; grows `tracked` as it looks. A poll
+// may pass `maxAgeMs` to reuse a recent read of /proc.
+export function isGone(pgid: number, tracked: TrackedPid[], clock: Clock = realClock, maxAgeMs = 0): boolean {
   if (!kill(-pgid, 0) && !tracked.some(isAlive)) return true;
-  const procs = scanProcs();
+  const procs = recentProcs(clock, maxAgeMs);
   track(pgid, tracked, procs);
   return groupMembers(pgid, procs).length === 0 && !tracked.some(isAlive);
 }
@@ -138,7 +157,7 @@ export function waitGone(pgid: number, pids: TrackedPid[], timeoutMs: number, cl
   let delay = 10;
   return new Promise((resolve) => {
     const check = (): void => {
-      if (isGone(pgid, pids)) return resolve(true);
+      if (isGone(pgid, pids, clock, POLL_SHARE_MS)) return resolve(true);
       const left = deadline - clock.now();
       if (left <= 0) return resolve(false);
       clock.setTimer(Math.min(delay, left), check);
@@ -183,7 +202,7 @@ function ownGroup(unit: SpawnedUnit, tree: UnitTree): number | undefined {
 // The tree record of a unit, refreshed from /proc (descendants of the group and tracked pids).
 function treeOf(unit: SpawnedUnit, pgid: number): UnitTree {
   const tree = recordOf(unit);
-  track(pgid, tree.tracked, scanProcs());
+  track(pgid, tree.tracked, recentProcs(realClock, SIGNAL_SHARE_MS));
   return tree;
 }
 
@@ -240,7 +259,7 @@ export async function reapLeftovers(
   if (unit.pgid === undefined) return { forced: false, found: false };
   const tree = recordOf(unit);
   const pgid = ownGroup(unit, tree) ?? NO_GROUP;
-  if (isGone(pgid, tree.tracked)) {
+  if (isGone(pgid, tree.tracked, clock)) {
     releaseGroup(unit.pgid);
     return { forced: false, found: false };
   }
