@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The procs command: parse arguments, then load only the module of the command asked for.
 import { readFileSync } from 'node:fs';
+import { enableCompileCache } from 'node:module';
 import { checkFlagsFor, helpText, parseArgs, UsageError, type ParsedArgs } from './args.js';
 import { EXIT } from './exit-codes.js';
 
@@ -8,6 +9,9 @@ function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
 }
+
+// V8's code cache on disk: the modules a command loads (yaml, ajv…) start faster from the second run.
+enableCompileCache();
 
 type CommandMain = (args: ParsedArgs) => Promise<number>;
 
