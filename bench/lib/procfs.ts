@@ -168,9 +168,11 @@ export function classify(token: string, roots: readonly number[] = []): Classifi
   const out: Classified = { tool: [], wrappers: [], workload: [] };
   for (const p of all) {
     const cmd = cmdline(p.pid);
+    // The program itself or the script its interpreter runs: argv[0] or argv[1], not a later argument.
+    const program = cmd.split(' ', 2).join(' ');
     if (p.comm === 'sleep') out.workload.push(p);
     else if (/^\S*sh -c /.test(cmd) && !cmd.includes('procs-guardian')) out.wrappers.push(p);
-    else if (cmd.includes('/bench/workloads/')) out.workload.push(p);
+    else if (program.includes('/bench/workloads/')) out.workload.push(p);
     else out.tool.push(p);
   }
   return out;

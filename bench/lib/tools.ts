@@ -248,6 +248,8 @@ export const supervisord: Tool = {
       conf.push('');
     }
     writeFileSync(join(o.dir, 'supervisord.conf'), conf.join('\n'));
+    // supervisord cannot open a socket as /dev/stdout (ENXIO), and Node's pipes are sockets: give it a real pipe.
+    if (o.output) return start('/bin/sh', ['-c', `supervisord -c ${shq(join(o.dir, 'supervisord.conf'))} | cat`], o, 'SIGTERM');
     return start('supervisord', ['-c', join(o.dir, 'supervisord.conf')], o, 'SIGTERM');
   },
 };

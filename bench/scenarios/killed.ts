@@ -9,6 +9,7 @@ import { mixedChildren } from './shutdown.js';
 
 interface Left {
   readonly workload: number;
+  readonly wrappers: number;
   readonly tool: number;
 }
 
@@ -24,7 +25,7 @@ async function once(tool: Tool): Promise<Left | undefined> {
     run.child.kill('SIGKILL');
     await sleep(2000);
     const c = classify(ctx.token, helpers);
-    return { workload: c.workload.length + c.wrappers.length, tool: c.tool.length };
+    return { workload: c.workload.length, wrappers: c.wrappers.length, tool: c.tool.length };
   });
 }
 
@@ -35,13 +36,13 @@ export async function toolKilled(o: ScenarioOptions): Promise<Section> {
     const r = await once(tool);
     if (tool === o.tools[0]) procsLeft = r;
     o.log(`killed ${tool.name}: ${JSON.stringify(r)}`);
-    rows.push(r === undefined ? [tool.name, 'children not ready', ''] : [tool.name, `${r.workload} of 15`, String(r.tool)]);
+    rows.push(r === undefined ? [tool.name, 'children not ready', '', ''] : [tool.name, `${r.workload} of 15`, String(r.wrappers), String(r.tool)]);
   }
   const targets = [
-    `Killed with SIGKILL, nothing survives: procs left ${procsLeft?.workload ?? '?'} of 15 children and grandchildren, ${procsLeft?.tool ?? '?'} of its own — ${verdict(procsLeft?.workload === 0 && procsLeft.tool === 0)}`,
+    `Killed with SIGKILL, nothing survives: procs left ${procsLeft?.workload ?? '?'} of 15 children and grandchildren, ${procsLeft?.tool ?? '?'} of its own — ${verdict(procsLeft?.workload === 0 && procsLeft.wrappers === 0 && procsLeft.tool === 0)}`,
   ];
   const body = [
-    table(['tool', 'children and grandchildren alive 2 s later', 'tool processes alive'], rows),
+    table(['tool', 'children and grandchildren alive 2 s later', 'their `sh -c` wrappers alive', 'tool processes alive'], rows),
     '',
     '10 children (5 `ready.sh`, 5 `grandchild.sh`), then SIGKILL to the process the user started (pm2-runtime, which',
     'hosts the PM2 daemon; supervisord; the node process of the npm tools; ruby for foreman; procs).',

@@ -16,6 +16,7 @@ interface Stop {
   readonly exitMs: number | undefined;
   readonly left: number;
   readonly leftTool: number;
+  readonly workload: number;
 }
 
 /** The 50 children, writing their markers to `fifo`. */
@@ -44,7 +45,7 @@ async function once(tool: Tool): Promise<Stop | undefined> {
       await sleep(50);
     }
     const c = left();
-    return { exitMs, left: c.workload.length + c.wrappers.length + c.tool.length, leftTool: c.tool.length };
+    return { exitMs, left: c.workload.length + c.wrappers.length + c.tool.length, leftTool: c.tool.length, workload: c.workload.length };
   });
 }
 
@@ -56,14 +57,14 @@ export async function shutdown(o: ScenarioOptions): Promise<Section> {
     if (tool === o.tools[0]) procsStop = r;
     o.log(`shutdown ${tool.name}: ${JSON.stringify(r)}`);
     rows.push(r === undefined
-      ? [tool.name, 'children not ready', '', '']
-      : [tool.name, r.exitMs === undefined ? 'still running at 15 s' : ms(r.exitMs), String(r.left), String(r.leftTool)]);
+      ? [tool.name, 'children not ready', '', '', '']
+      : [tool.name, r.exitMs === undefined ? 'still running at 15 s' : ms(r.exitMs), String(r.left), `${r.workload} of 60`, String(r.leftTool)]);
   }
   const targets = [
     `Shutdown leaves nothing: procs left ${procsStop?.left ?? '?'} processes after 15 s (exited after ${ms(procsStop?.exitMs)}) — ${verdict(procsStop?.left === 0)}`,
   ];
   const body = [
-    table(['tool', 'time until the tool exited', 'processes left after 15 s', 'of which the tool\'s own'], rows),
+    table(['tool', 'time until the tool exited', 'processes left after 15 s', 'of which workload', 'of which the tool\'s own'], rows),
     '',
     '50 children: 30 `ready.sh`, 10 `ignore-term.sh` (SIGTERM ignored), 10 `grandchild.sh` (a `sleep` grandchild in the',
     'background). Stopped with SIGINT (Ctrl-C) — SIGTERM for supervisord, its documented stop — under each tool\'s',
