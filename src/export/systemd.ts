@@ -1,0 +1,114 @@
+// `procs export systemd`: one .service per unit (a pool's instances each get their own, exact
+// WORKER_ID and PORT included) and a <project>.target that wants them all.
+import path from 'node:path';
+import type { RestartSpec, Spec, UnitSpec } from '../config/spec.js';
+import { envFilesOf, servicesOf, type Service } from './model.js';
+import { durationText, systemdName } from './names.js';
+import { unitArgv } from './shell.js';
+import { envAssignment, escapeSpecifiers, execLine, unitText, type Section } from './systemd-syntax.js';
+import { Notes, type ExportOptions, type ExportResult, type ExportFile } from './types.js';
+
+const RESTART: Readonly<Record<RestartSpec['policy'], string>> = { always: 'always', 'on-failure': 'on-failure', never: 'no' };
+
+/** The systemd units of a spec. */
+export function exportSystemd(spec: Spec, options: ExportOptions = {}): ExportResult {
+  const notes = new Notes();
+  const services = servicesOf(spec, notes);
+  const project = systemdName(spec.project);
+  const fileOf = (unit: string): string => `${project}-${systemdName(unit)}.service`;
+  const byName = new Map(services.map((s) => [s.name, s]));
+  const header = `# Written by \`procs export systemd\` from ${spec.files.map((f) => path.basename(f)).join(', ')}.`;
+  const files: ExportFile[] = [];
+  for (const svc of services) {
+    const deps = svc.dependsOn.flatMap((d) => (byName.get(d.name)?.instances ?? []).map((u) => fileOf(u.name)));
+    for (const unit of svc.instances) {
+      const sections = serviceSections(unit, { project, deps, envFiles: envFilesOf(svc, options) });
+      files.push({ path: fileOf(unit.name), content: unitText(header, sections) });
+    }
+    serviceNotes(svc, notes);
+  }
+  const wants = files.map((f) => f.path).join(' ');
+  const target: Section[] = [
+    ['Unit', [['Description', escapeSpecifiers(`procs project ${spec.project}`)], ['Wants', wants]]],
+    ['Install', [['WantedBy', 'default.target']]],
+  ];
+  files.push({ path: `${project}.target`, content: unitText(header, target) });
+  if (Object.values(options.envFiles ?? {}).some((f) => f.length > 0)) {
+    notes.add('env files are referenced with EnvironmentFile= (not copied); there their values override Environment=, while in procs `env:` wins');
+  }
+  if (spec.watch.length > 0) notes.add('watch rules are for development and are not exported');
+  return { files, notes: notes.all() };
+}
+
+interface UnitContext {
+  readonly project: string;
+  /** The unit files this one depends on. */
+  readonly deps: readonly string[];
+  readonly envFiles: readonly string[];
+}
+
+/** The [Unit], [Service] and [Install] sections of one unit. */
+function serviceSections(unit: UnitSpec, ctx: UnitContext): Section[] {
+  const oneShot = unit.restart.policy === 'never';
+  const deps = ctx.deps.join(' ');
+  const head: [string, string][] = [
+    ['Description', escapeSpecifiers(`procs unit ${unit.name} of ${ctx.project}`)],
+    ['PartOf', `${ctx.project}.target`],
+    ...(deps ? ([['Requires', deps], ['After', deps]] as [string, string][]) : []),
+    ...(oneShot ? [] : startLimits(unit.restart)),
+  ];
+  const argv = unitArgv(unit);
+  const file = argv[0] ?? '';
+  // systemd wants an absolute path or a bare name looked up in PATH: `./bin/x` is made absolute.
+  if (file.includes('/') && !path.isAbsolute(file)) argv[0] = path.resolve(unit.cwd, file);
+  const successCodes = unit.restart.successCodes.filter((c) => c !== 0);
+  const service: [string, string][] = [
+    ['Type', oneShot ? 'oneshot' : 'exec'],
+    ...(oneShot ? ([['RemainAfterExit', 'yes']] as [string, string][]) : []),
+    ['WorkingDirectory', escapeSpecifiers(unit.cwd)],
+    ...ctx.envFiles.map((f): [string, string] => ['EnvironmentFile', escapeSpecifiers(f)]),
+    ...Object.entries(unit.env).map(([k, v]): [string, string] => ['Environment', envAssignment(k, v)]),
+    ['ExecStart', execLine(argv)],
+    ['Restart', RESTART[unit.restart.policy]],
+    ...(oneShot ? [] : ([['RestartSec', durationText(unit.restart.backoff.initialMs)]] as [string, string][])),
+    ...(successCodes.length > 0 ? ([['SuccessExitStatus', successCodes.join(' ')]] as [string, string][]) : []),
+    ['KillMode', 'control-group'],
+    ['KillSignal', unit.stop.signal],
+    ['TimeoutStopSec', durationText(unit.stop.timeoutMs)],
+  ];
+  return [
+    ['Unit', head],
+    ['Service', service],
+    ['Install', [['WantedBy', `${ctx.project}.target`]]],
+  ];
+}
+
+/**
+ * procs fails a unit after max_restarts restarts unless a run lasts reset_after; systemd fails it
+ * after StartLimitBurst starts within StartLimitIntervalSec. The window is the backoff delays of
+ * max_restarts restarts plus reset_after: an approximation, not the same rule.
+ */
+function startLimits(restart: RestartSpec): [string, string][] {
+  let delay = restart.backoff.initialMs;
+  let window = restart.resetAfterMs;
+  for (let i = 0; i < restart.maxRestarts; i++) {
+    window += delay;
+    delay = Math.min(delay * restart.backoff.factor, restart.backoff.maxMs);
+  }
+  return [
+    ['StartLimitIntervalSec', `${Math.ceil(window / 1000)}s`],
+    ['StartLimitBurst', String(restart.maxRestarts + 1)],
+  ];
+}
+
+/** Notes on what a service loses under systemd. */
+function serviceNotes(svc: Service, notes: Notes): void {
+  const { health, restart } = svc.unit;
+  if (health.readiness || health.liveness) {
+    notes.add(`${svc.name}: systemd has no health probes; they are left out, and depends_on healthy only orders the start (After=)`);
+  }
+  if (!svc.oneShot && restart.backoff.factor !== 1) {
+    notes.add('backoff: RestartSec= is the initial delay; the growing factor and max are not mapped');
+  }
+  if (svc.kind === 'pipeline') notes.add(`${svc.name}: the pipeline runs through sh -c, with pipefail where /bin/sh has it`);
+}
