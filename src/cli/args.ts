@@ -69,7 +69,7 @@ export const COMMANDS: readonly CommandDef[] = [
   { name: 'run', args: '[UNIT…] -- CMD…', help: 'bring units up, run CMD when ready, tear down; exit with its status', flags: [WAIT_TIMEOUT, FORMATION, NO_WATCH, JSON_FLAG] },
   { name: 'validate', args: '', help: 'check the spec and print every problem', flags: [] },
   { name: 'schema', args: '', help: 'print the JSON Schema of the spec', flags: [] },
-  { name: 'export', args: 'systemd|compose|kubernetes', help: 'write the spec as units of another engine', flags: [{ name: 'output', short: 'o', kind: 'string', value: 'DIR', help: 'output folder' }] },
+  { name: 'export', args: 'systemd|compose|kubernetes', help: 'write the spec as units of another engine', flags: [{ name: 'output', short: 'o', kind: 'string', value: 'DIR', help: 'output folder' }, { name: 'image', kind: 'string', value: 'IMAGE', help: 'container image for compose and kubernetes (default node:24-alpine)' }, FORMATION] },
 ];
 
 export interface ParsedArgs {

@@ -28,6 +28,7 @@ const loaders: Record<string, () => Promise<CommandMain>> = {
   scale: async () => (await import('./scale.js')).scale,
   reload: async () => (await import('./reload.js')).reload,
   down: async () => (await import('./down.js')).down,
+  export: async () => (await import('./export.js')).exportCommand,
 };
 
 /** The hidden command line of the daemon `up -d` starts: `main.js __daemon up …`. */
