@@ -48,9 +48,13 @@ export function exportKubernetes(spec: Spec, options: ExportOptions = {}): Expor
     objects.push(svc.oneShot ? jobOf(svc, nameOf(svc.name), spec.project, pod) : deploymentOf(svc, nameOf(svc.name), spec.project, pod));
     serviceNotes(svc, notes);
   }
-  for (const [file, name] of secrets) notes.add(`env file ${file} is not copied: create Secret ${name} from it (kubectl create secret generic ${name} --from-env-file=${file})`);
+  const secretLines = [...secrets].map(([file, name]) => {
+    const rel = path.relative(spec.root, file);
+    notes.add(`env file ${rel} is not copied: create Secret ${name} from it (kubectl create secret generic ${name} --from-env-file=${rel})`);
+    return `# Secret ${name}: the variables of ${rel}, not copied here (kubectl create secret generic ${name} --from-env-file=${rel}).\n`;
+  });
   if (spec.watch.length > 0) notes.add('watch rules are for development and are not exported');
-  const header = `# Written by \`procs export kubernetes\` from ${spec.files.map((f) => path.basename(f)).join(', ')}; apply with kubectl apply -f kubernetes.yaml.\n`;
+  const header = `# Written by \`procs export kubernetes\` from ${spec.files.map((f) => path.basename(f)).join(', ')}; apply with kubectl apply -f kubernetes.yaml.\n${secretLines.join('')}`;
   const body = objects.map((o) => stringify(o, { version: '1.1', lineWidth: 0, aliasDuplicateObjects: false })).join('---\n');
   return { files: [{ path: 'kubernetes.yaml', content: header + body }], notes: notes.all() };
 }

@@ -1,0 +1,103 @@
+// Shared by the export tests: specs from in-memory texts, and each engine's own checks of the
+// output (the compose JSON schema, the Kubernetes OpenAPI schemas, systemd's own verifier).
+import { Ajv, type ValidateFunction } from 'ajv';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { parse, parseAllDocuments } from 'yaml';
+import type { ReadFile } from '../../src/config/context.js';
+import type { Spec } from '../../src/config/spec.js';
+import { buildForExport, type ExportLoad } from '../../src/export/load.js';
+import type { ExportFile } from '../../src/export/types.js';
+
+/** A reader over in-memory files below /project. */
+function memoryReader(files: Readonly<Record<string, string>>): ReadFile {
+  return (file) => {
+    const text = files[file];
+    return text === undefined ? { ok: false, missing: true, reason: 'no such file' } : { ok: true, text };
+  };
+}
+
+/** Builds the spec for export from texts (relative to /project; the first is the spec file). */
+export function load(texts: Readonly<Record<string, string>>, formation?: Record<string, number>): ExportLoad & { spec: Spec } {
+  const abs = Object.fromEntries(Object.entries(texts).map(([k, v]) => [path.resolve('/project', k), v]));
+  const first = path.resolve('/project', Object.keys(texts)[0] ?? 'procs.yaml');
+  const r = buildForExport({ files: [first], readFile: memoryReader(abs), ...(formation ? { formation } : {}) });
+  if (!r.spec) throw new Error(`no spec:\n${r.diagnostics.map((d) => `${d.line}:${d.col} ${d.message}`).join('\n')}`);
+  return { ...r, spec: r.spec };
+}
+
+/** The one file of a result with this path. */
+export function fileText(files: readonly ExportFile[], name: string): string {
+  const f = files.find((x) => x.path === name);
+  if (!f) throw new Error(`no file ${name} in ${files.map((x) => x.path).join(', ')}`);
+  return f.content;
+}
+
+let composeValidate: ValidateFunction | undefined;
+
+/** Errors of a compose file against the compose-spec JSON schema (as dclint ships it). */
+export function composeSchemaErrors(text: string): string[] {
+  if (!composeValidate) {
+    const require = createRequire(import.meta.url);
+    const file = path.join(path.dirname(require.resolve('dclint/package.json')), 'schemas/compose.schema.json');
+    const schema = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    delete schema.$schema;
+    composeValidate = new Ajv({ strict: false, allErrors: true, validateFormats: false }).compile(schema);
+  }
+  const ok = composeValidate(parse(text, { version: '1.1' }));
+  return ok ? [] : (composeValidate.errors ?? []).map((e) => `${e.instancePath} ${e.message ?? ''}`);
+}
+
+/** The YAML documents of a multi-document file, as plain data. */
+export function yamlDocs(text: string): Record<string, unknown>[] {
+  return parseAllDocuments(text, { version: '1.1' }).map((d) => d.toJS() as Record<string, unknown>);
+}
+
+/** Runs `systemd-analyze verify` on unit files; undefined when the tool is not on this machine. */
+export function systemdVerify(files: readonly ExportFile[]): string[] | undefined {
+  const probe = spawnSync('systemd-analyze', ['--version'], { encoding: 'utf8' });
+  if (probe.error || probe.status !== 0) return undefined;
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'procs-systemd-'));
+  try {
+    for (const f of files) writeFileSync(path.join(dir, f.path), f.content);
+    const r = spawnSync('systemd-analyze', ['verify', '--man=no', ...files.map((f) => path.join(dir, f.path))], { encoding: 'utf8' });
+    // A command missing on this machine (redis-server) is the machine's business, not the file's.
+    return `${r.stdout}${r.stderr}`.split('\n').filter((l) => l.trim() !== '' && !/Command .* is not executable/.test(l));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const SERVICE_KEYS: Readonly<Record<string, readonly string[]>> = {
+  Unit: ['Description', 'PartOf', 'Requires', 'After', 'Wants', 'StartLimitIntervalSec', 'StartLimitBurst'],
+  Service: ['Type', 'RemainAfterExit', 'WorkingDirectory', 'EnvironmentFile', 'Environment', 'ExecStart', 'Restart', 'RestartSec', 'SuccessExitStatus', 'KillMode', 'KillSignal', 'TimeoutStopSec'],
+  Install: ['WantedBy'],
+};
+
+/** Structural problems of a unit file: lines outside sections, unknown sections or keys, a service without ExecStart. */
+export function systemdStructure(file: ExportFile): string[] {
+  const problems: string[] = [];
+  let section: string | undefined;
+  const seen = new Set<string>();
+  for (const [i, line] of file.content.split('\n').entries()) {
+    if (line === '' || line.startsWith('#')) continue;
+    const head = /^\[([A-Za-z]+)\]$/.exec(line);
+    if (head) {
+      section = head[1];
+      if (!section || !SERVICE_KEYS[section]) problems.push(`${file.path}:${i + 1}: unknown section ${line}`);
+      continue;
+    }
+    const kv = /^([A-Za-z]+)=(.*)$/.exec(line);
+    if (!section || !kv?.[1]) {
+      problems.push(`${file.path}:${i + 1}: not a Key=value line in a section: ${line}`);
+      continue;
+    }
+    if (!SERVICE_KEYS[section]?.includes(kv[1])) problems.push(`${file.path}:${i + 1}: unknown key ${kv[1]} in [${section}]`);
+    seen.add(`${section}.${kv[1]}`);
+  }
+  if (file.path.endsWith('.service') && !seen.has('Service.ExecStart')) problems.push(`${file.path}: no ExecStart=`);
+  return problems;
+}
