@@ -1,0 +1,143 @@
+// Kubernetes mapping tables: probes, restart policies, one-shot steps, pools, pipelines, names.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Deployment } from 'kubernetes-types/apps/v1.js';
+import type { Job } from 'kubernetes-types/batch/v1.js';
+import type { Container } from 'kubernetes-types/core/v1.js';
+import { exportKubernetes } from '../../src/export/kubernetes.js';
+import { fileText, load, yamlDocs } from './helpers.js';
+import { kubernetesProblems } from './k8s-check.js';
+
+/** The manifests of a spec text, checked, as plain objects. */
+function manifests(spec: string, image?: string): { docs: Record<string, unknown>[]; notes: readonly string[] } {
+  const loaded = load({ 'procs.yaml': spec });
+  const r = exportKubernetes(loaded.spec, { envFiles: loaded.envFiles, ...(image ? { image } : {}) });
+  const text = fileText(r.files, 'kubernetes.yaml');
+  assert.deepEqual(kubernetesProblems(text), []);
+  return { docs: yamlDocs(text), notes: r.notes };
+}
+
+/** The workload (Deployment or Job) named `name`. */
+function workload(docs: Record<string, unknown>[], name: string): Deployment | Job {
+  const d = docs.find((x) => x.kind !== 'ConfigMap' && (x.metadata as { name: string }).name === name);
+  assert.ok(d, `no workload ${name}`);
+  return d;
+}
+
+/** The main container of a workload. */
+function container(w: Deployment | Job): Container {
+  const c = w.spec?.template.spec?.containers[0];
+  assert.ok(c);
+  return c;
+}
+
+describe('export kubernetes', () => {
+  it('maps http, tcp and exec probes, timings rounded up to whole seconds; a log probe is left out with a note', () => {
+    const { docs, notes } = manifests(`
+processes:
+  web:
+    command: ["node", "web.js"]
+    health:
+      readiness: { http: "https://127.0.0.1:8443/ready?deep=1", interval: 1500ms, timeout: 200ms, initial_delay: 2s, failure_threshold: 4, success_threshold: 2 }
+      liveness: { tcp: "10.0.0.5:9000", interval: 10s }
+  job:
+    command: sleep 100
+    health:
+      readiness: { log: "listening on" }
+      liveness: { exec: "test -f /tmp/ok", success_threshold: 3 }
+`);
+    const web = container(workload(docs, 'web'));
+    assert.deepEqual(web.readinessProbe, {
+      httpGet: { path: '/ready?deep=1', port: 8443, scheme: 'HTTPS' },
+      periodSeconds: 2, timeoutSeconds: 1, initialDelaySeconds: 2, failureThreshold: 4, successThreshold: 2,
+    });
+    assert.deepEqual(web.livenessProbe?.tcpSocket, { port: 9000, host: '10.0.0.5' });
+    assert.deepEqual(web.ports, [{ containerPort: 8443 }, { containerPort: 9000 }]);
+    const job = container(workload(docs, 'job'));
+    assert.equal(job.readinessProbe, undefined);
+    assert.deepEqual(job.livenessProbe?.exec?.command, ['/bin/sh', '-c', 'test -f /tmp/ok']);
+    assert.equal(job.livenessProbe?.successThreshold, 1);
+    assert.ok(notes.some((n) => n.startsWith('job: the readiness probe watches the output')));
+    assert.ok(notes.some((n) => n.includes('requires success_threshold 1')));
+    assert.ok(notes.some((n) => n.startsWith("web: Kubernetes probes the pod's IP, not 127.0.0.1")));
+  });
+
+  it('restart always and on-failure are Deployments; never is a Job with restartPolicy Never', () => {
+    const { docs } = manifests(`
+processes:
+  a: { command: a, restart: always }
+  b: { command: b, restart: on-failure }
+  c: { command: c, restart: never }
+`);
+    assert.equal(workload(docs, 'a').kind, 'Deployment');
+    assert.equal(workload(docs, 'b').kind, 'Deployment');
+    const c = workload(docs, 'c') as Job;
+    assert.equal(c.kind, 'Job');
+    assert.equal(c.spec?.backoffLimit, 0);
+    assert.equal(c.spec?.template.spec?.restartPolicy, 'Never');
+  });
+
+  it('runs one-shot steps waited for with completed as init containers, in order, and notes other dependencies', () => {
+    const { docs } = manifests(`
+processes:
+  db: { command: db }
+  fetch: { command: fetch, restart: never }
+  migrate: { command: migrate, restart: never, depends_on: { fetch: completed, db: healthy } }
+  api: { command: api, depends_on: { migrate: completed, db: healthy } }
+`);
+    assert.equal(docs.filter((d) => d.kind === 'Job').length, 0);
+    const api = workload(docs, 'api');
+    assert.deepEqual(api.spec?.template.spec?.initContainers?.map((c) => c.name), ['fetch', 'migrate']);
+    assert.equal(api.metadata?.annotations?.['procs/depends-on'], 'migrate=completed,db=healthy');
+  });
+
+  it('a pool is one Deployment with its replicas, PORT from port: and a note that WORKER_ID does not exist', () => {
+    const { docs, notes } = manifests(`
+pools:
+  worker: { command: ["node", "w.js", "--port", "\${PORT}"], replicas: 3, port: 7000 }
+`);
+    const w = workload(docs, 'worker') as Deployment;
+    assert.equal(w.spec?.replicas, 3);
+    assert.deepEqual(container(w).ports, [{ containerPort: 7000 }]);
+    assert.deepEqual(container(w).args, ['w.js', '--port', '7000']);
+    const cm = docs.find((d) => d.kind === 'ConfigMap') as { data: Record<string, string> };
+    assert.equal(cm.data.PORT, '7000');
+    assert.equal(cm.data.WORKER_ID, undefined);
+    assert.equal(cm.data.PROCS_UNIT, 'worker');
+    assert.match(w.metadata?.annotations?.['procs/instances'] ?? '', /WORKER_ID/);
+    assert.ok(notes.some((n) => n.startsWith('worker: replicas have no index')));
+  });
+
+  it('a pipeline is one container running its steps through sh -c with pipefail', () => {
+    const { docs } = manifests(`
+pipelines:
+  logs: { steps: ["tail -F a.log", ["grep", "it's"], "x && y"] }
+`);
+    const c = container(workload(docs, 'logs'));
+    assert.deepEqual(c.command, ['/bin/sh', '-c', `(set -o pipefail) 2>/dev/null && set -o pipefail; tail -F a.log | grep 'it'\\''s' | { x && y\n}`]);
+  });
+
+  it('command forms, $ escaped for Kubernetes, cwd below /app, the --image, stop timeout and signal', () => {
+    const { docs, notes } = manifests(`
+processes:
+  shell_thing_:
+    command: echo "$$HOME" $$(date) 100%
+    cwd: services/x
+    stop: { signal: SIGINT, timeout: 2500ms }
+`, 'registry.example/app:1');
+    const w = workload(docs, 'shell-thing');
+    const c = container(w);
+    assert.equal(c.image, 'registry.example/app:1');
+    assert.deepEqual(c.command, ['/bin/sh', '-c', 'echo "$$HOME" $$(date) 100%']);
+    assert.equal(c.workingDir, '/app/services/x');
+    assert.equal(w.spec?.template.spec?.terminationGracePeriodSeconds, 3);
+    assert.equal(w.metadata?.annotations?.['procs/stop-signal'], 'SIGINT');
+    assert.ok(notes.some((n) => n.includes('not SIGINT')));
+  });
+
+  it('makes names DNS-1123 labels, unique when two names clean up alike', () => {
+    const { docs } = manifests('processes:\n  a_b: { command: a }\n  a-b: { command: b }\n');
+    const names = docs.filter((d) => d.kind === 'Deployment').map((d) => (d.metadata as { name: string }).name);
+    assert.deepEqual(names, ['a-b', 'a-b-2']);
+  });
+});
