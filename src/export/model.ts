@@ -25,8 +25,11 @@ export interface Service {
   readonly dependsOn: readonly Dependency[];
 }
 
-/** The services of a spec, in the spec's dependency order; notes what a whole-pool service loses. */
-export function servicesOf(spec: Spec, notes: Notes): Service[] {
+/**
+ * The services of a spec, in the spec's dependency order. `replicated`: the engine runs a pool as
+ * identical replicas (not one unit per instance), so what differs between instances is noted.
+ */
+export function servicesOf(spec: Spec, notes: Notes, replicated = true): Service[] {
   const out: Service[] = [];
   const done = new Set<string>();
   for (const unit of spec.units) {
@@ -39,7 +42,7 @@ export function servicesOf(spec: Spec, notes: Notes): Service[] {
     done.add(pool);
     const instances = spec.units.filter((u) => u.kind === 'instance' && u.pool === pool);
     const declared = spec.pools.find((p) => p.name === pool);
-    out.push(poolService(pool, instances, declared?.basePort, notes));
+    out.push(poolService(pool, instances, declared?.basePort, replicated ? notes : undefined));
   }
   for (const p of spec.pools) if (!done.has(p.name)) notes.add(`${p.name}: a pool of 0 replicas has no command to export; left out`);
   const known = new Set(out.map((s) => s.name));
@@ -61,13 +64,13 @@ function single(unit: UnitSpec): Service {
 }
 
 /** A pool: one service standing for every instance, from instance 0. */
-function poolService(name: string, instances: readonly UnitSpec[], basePort: number | undefined, notes: Notes): Service {
+function poolService(name: string, instances: readonly UnitSpec[], basePort: number | undefined, notes: Notes | undefined): Service {
   const first = instances[0]!;
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(first.env)) if (!INSTANCE_VARS.includes(k)) env[k] = v;
   env.PROCS_UNIT = name;
   const second = instances[1];
-  if (second && sameAcross(first, basePort) !== sameAcross(second, basePort)) {
+  if (notes && second && sameAcross(first, basePort) !== sameAcross(second, basePort)) {
     notes.add(`${name}: the pool's instances differ beyond WORKER_ID and PORT (the spec interpolates them); every replica gets instance 0's definition`);
   }
   return {

@@ -13,7 +13,7 @@ const RESTART: Readonly<Record<RestartSpec['policy'], string>> = { always: 'alwa
 /** The systemd units of a spec. */
 export function exportSystemd(spec: Spec, options: ExportOptions = {}): ExportResult {
   const notes = new Notes();
-  const services = servicesOf(spec, notes);
+  const services = servicesOf(spec, notes, false);
   const project = systemdName(spec.project);
   const fileOf = (unit: string): string => `${project}-${systemdName(unit)}.service`;
   const byName = new Map(services.map((s) => [s.name, s]));

@@ -1,4 +1,5 @@
-// The contract's own example spec, exported to every engine and checked by each engine's rules.
+// Whole specs exported to every engine and checked by each engine's own rules: the contract's
+// example, and a spec of everything at once with commands that are hard to quote.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -7,10 +8,11 @@ import { composeSchemaErrors, fileText, systemdStructure, systemdVerify } from '
 import { kubernetesProblems } from './k8s-check.js';
 
 const CONTRACT = fileURLToPath(new URL('../../../fixtures/specs/good/contract/', import.meta.url));
+const TRICKY = fileURLToPath(new URL('../../../fixtures/export/tricky/', import.meta.url));
 
-/** The contract spec exported to `target`, as the CLI would (its own env only, env files referenced). */
-async function exported(target: Target): Promise<ExportResult> {
-  const loaded = await loadForExport({ cwd: CONTRACT });
+/** A spec folder exported to `target`, as the CLI would (its own env only, env files referenced). */
+async function exported(target: Target, cwd = CONTRACT): Promise<ExportResult> {
+  const loaded = await loadForExport({ cwd });
   assert.ok(loaded.spec, loaded.diagnostics.map((d) => d.message).join('\n'));
   return exportSpec(target, loaded.spec, { envFiles: loaded.envFiles, outputDir: '/out' });
 }
@@ -58,5 +60,31 @@ describe('export of the contract example', () => {
     assert.ok(notes.some((n) => n.startsWith('worker: replicas have no index')));
     assert.ok(notes.some((n) => n.includes('watch rules')));
     assert.ok(notes.includes('env file .env is not copied: create Secret contract-env from it (kubectl create secret generic contract-env --from-env-file=.env)'));
+  });
+});
+
+describe('export of a spec with everything at once', () => {
+  it("passes every engine's checks", async (t) => {
+    assert.deepEqual(kubernetesProblems(fileText((await exported('kubernetes', TRICKY)).files, 'kubernetes.yaml')), []);
+    assert.deepEqual(composeSchemaErrors(fileText((await exported('compose', TRICKY)).files, 'compose.yaml')), []);
+    const units = (await exported('systemd', TRICKY)).files;
+    assert.deepEqual(units.flatMap(systemdStructure), []);
+    const verify = systemdVerify(units);
+    if (verify === undefined) t.skip('systemd-analyze is not on this machine');
+    else assert.deepEqual(verify, []);
+  });
+
+  it('references both env files and copies no value from them', async () => {
+    for (const target of TARGETS) {
+      const r = await exported(target, TRICKY);
+      const text = r.files.map((f) => f.content).join('\n') + r.notes.join('\n');
+      assert.doesNotMatch(text, /secret-value/, target);
+      assert.match(text, /shared\.env/, target);
+      assert.match(text, /migrate\.env/, target);
+    }
+  });
+
+  it('is deterministic', async () => {
+    for (const target of TARGETS) assert.deepEqual(await exported(target, TRICKY), await exported(target, TRICKY), target);
   });
 });
