@@ -245,6 +245,8 @@ export const supervisord: Tool = {
     for (const c of o.children) {
       conf.push(`[program:${c.name}]`, `command=${line(c)}`, `directory=${o.dir}`, 'autostart=true');
       if (o.output) conf.push('stdout_logfile=/dev/stdout', 'stdout_logfile_maxbytes=0', 'redirect_stderr=true');
+      // Without startsecs=0 a child that ends within 1 s counts as a failed start and is retried.
+      if (o.oneShot) conf.push('autorestart=false', 'startsecs=0');
       conf.push('');
     }
     writeFileSync(join(o.dir, 'supervisord.conf'), conf.join('\n'));
