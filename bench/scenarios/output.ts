@@ -26,6 +26,8 @@ interface Outcome {
   readonly good: number;
   /** Lines holding a broken or doubled payload. */
   readonly garbled: number;
+  /** Every line that held a payload, good or not. */
+  readonly received: number;
 }
 
 /** The 4 printers into one `cat`: how fast the pipe itself goes. */
@@ -48,6 +50,7 @@ function check(run: Running): Promise<Outcome> {
   const next = new Array<number>(CHILDREN).fill(1);
   let good = 0;
   let garbled = 0;
+  let received = 0;
   let first: number | undefined;
   let last = run.started;
   let partial = '';
@@ -55,7 +58,7 @@ function check(run: Running): Promise<Outcome> {
     const done = (): void => {
       clearTimeout(timer);
       run.child.stdout?.removeAllListeners('data');
-      resolve({ totalMs: last - run.started, streamMs: first === undefined ? Number.NaN : last - first, good, garbled });
+      resolve({ totalMs: last - run.started, streamMs: first === undefined ? Number.NaN : last - first, good, garbled, received });
     };
     const timer = setTimeout(done, TIMEOUT_MS);
     const stdout = run.child.stdout;
@@ -70,6 +73,7 @@ function check(run: Running): Promise<Outcome> {
         if (at < 0 || line.charCodeAt(at + 2) !== 58) continue;
         first ??= now;
         last = now;
+        received++;
         const id = line.charCodeAt(at + 1) - 49;
         const digits = line.slice(at + 3);
         const n = Number(digits);
@@ -107,7 +111,7 @@ export async function outputThroughput(o: ScenarioOptions): Promise<Section> {
     }
   }
   const rate = (rs: readonly Outcome[] | undefined): number | undefined =>
-    rs === undefined ? undefined : median(rs.map((r) => (r.good + r.garbled > 0 ? TOTAL / (r.streamMs / 1000) : 0)));
+    rs === undefined ? undefined : median(rs.map((r) => (r.received > 0 ? r.received / (r.streamMs / 1000) : 0)));
   const procsName = o.tools[0]?.name ?? '';
   const procsRate = rate(results.get(procsName));
   const worst = (rs: readonly Outcome[] | undefined, f: (r: Outcome) => number): number => Math.max(0, ...(rs ?? []).map(f));
@@ -132,7 +136,7 @@ export async function outputThroughput(o: ScenarioOptions): Promise<Section> {
     table(['tool', 'lines/s (median)', '÷ procs', 'launch → last line', 'lines not whole or not in order (worst run)', 'garbled lines (worst run)'], rows),
     '',
     `${CHILDREN} children (\`printer.sh\` = \`seq\`) print ${LINES.toLocaleString('en')} lines each; the tool's stdout is a pipe the harness`,
-    'reads. lines/s counts all lines over the time from the first line to the last; a line counts as good only when',
+    'reads. lines/s counts the lines that arrived over the time from the first to the last; a line counts as good only when',
     'its payload arrives whole, alone at the end of its line, and next in its child\'s sequence. "garbled" counts lines',
     'holding a broken or a second payload.',
   ].join('\n');
