@@ -21,6 +21,7 @@ export interface PodContext {
 
 /** The container that runs a service. */
 export function containerOf(svc: Service, name: string, ctx: PodContext): Container {
+  // Kubernetes expands $(VAR) in command and args and reads $$ as a literal $: every $ is doubled.
   const argv = unitArgv(svc.unit).map((a) => a.replaceAll('$', '$$$$'));
   const execForm = svc.unit.kind !== 'pipeline' && svc.unit.command.kind === 'exec';
   const envFrom: EnvFromSource[] = [

@@ -43,10 +43,12 @@ export interface ExportResult {
 export class Notes {
   private readonly seen = new Set<string>();
 
+  /** Keeps a note unless it was made before. */
   add(note: string): void {
     this.seen.add(note);
   }
 
+  /** The notes, first made first. */
   all(): string[] {
     return [...this.seen];
   }
