@@ -37,6 +37,7 @@ export function exportKubernetes(spec: Spec, options: ExportOptions = {}): Expor
     if (inits.has(svc)) continue;
     // Init containers run to completion: probes do not apply to them (and are refused).
     const init = initChain(svc, byName).map((s) => {
+      notes.add(`${s.name}: runs as an init container of ${svc.name}, so once each time one of its pods starts`);
       const { readinessProbe: _r, livenessProbe: _l, ...c } = containerOf(s, nameOf(s.name), ctx);
       return c;
     });

@@ -78,7 +78,7 @@ processes:
   });
 
   it('runs one-shot steps waited for with completed as init containers, in order, and notes other dependencies', () => {
-    const { docs } = manifests(`
+    const { docs, notes } = manifests(`
 processes:
   db: { command: db }
   fetch: { command: fetch, restart: never }
@@ -89,6 +89,7 @@ processes:
     const api = workload(docs, 'api');
     assert.deepEqual(api.spec?.template.spec?.initContainers?.map((c) => c.name), ['fetch', 'migrate']);
     assert.equal(api.metadata?.annotations?.['procs/depends-on'], 'migrate=completed,db=healthy');
+    assert.ok(notes.includes('migrate: runs as an init container of api, so once each time one of its pods starts'));
   });
 
   it('a pool is one Deployment with its replicas, PORT from port: and a note that WORKER_ID does not exist', () => {
