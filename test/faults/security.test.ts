@@ -1,0 +1,156 @@
+// Who may control procs and what it gives away: another user is refused at the control socket
+// (and changes nothing), env values never show in ps, events, logs of procs or messages, an
+// array command's shell metacharacters stay literal, and cwd / env_file resolve against the
+// spec's folder with errors that name paths but never print what a file holds.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, it } from 'node:test';
+import { BIN, MAIN, procs, project, removeProject } from '../helpers/cli.js';
+import { psJson, tempProject, type Proj } from '../control/helpers.js';
+import { faults, figure, until } from './support.js';
+
+const NODE = JSON.stringify(process.execPath);
+const SECRETS = ['tok-GLOBAL-4f1c9e', 'key-UNIT-77aa01', 'dotenv-FILE-0b3d5c', 'envfile-UNIT-9e8f7d'];
+const hasSetpriv = spawnSync('setpriv', ['--version']).status === 0 && process.getuid?.() === 0;
+
+/** Every text procs wrote about the project: its files under .procs/ and what the commands said. */
+function everythingSaid(dir: string, outputs: readonly string[]): string {
+  const texts = [...outputs];
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile()) texts.push(readFileSync(p, 'utf8'));
+    }
+  };
+  if (existsSync(join(dir, '.procs'))) walk(join(dir, '.procs'));
+  return texts.join('\n');
+}
+
+faults('security', () => {
+  const projects: Proj[] = [];
+  const dirs: string[] = [];
+  after(async () => {
+    for (const p of projects) assert.equal(await p.cleanup(), 0, `processes outlived the test in ${p.dir}`);
+    dirs.forEach(removeProject);
+  });
+
+  it('refuses another user at the control socket, and nothing changes', { skip: hasSetpriv ? false : 'needs root and setpriv' }, async (t) => {
+    const p = tempProject({ 'procs.yaml': `version: 1\nprocesses:\n  web: { command: [${NODE}, ${JSON.stringify(join(BIN, 'hang.js'))}] }\npools:\n  w: { command: [${NODE}, ${JSON.stringify(join(BIN, 'hang.js'))}], replicas: 2 }\n` });
+    projects.push(p);
+    chmodSync(p.dir, 0o755);
+    assert.equal((await p.run(['up', '-d'])).code, 0);
+    const before = await psJson(p);
+    const asNobody = (args: string[]): { status: number | null; out: string } => {
+      const r = spawnSync('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath, ...args], { cwd: p.dir, encoding: 'utf8', env: { PATH: process.env.PATH, PROCS_TEST_TAG: p.tag } });
+      return { status: r.status, out: `${r.stdout}${r.stderr}` };
+    };
+    let refused = 0;
+    for (const cmd of [['ps'], ['stop', 'web'], ['restart', 'web'], ['scale', 'w=5'], ['reload'], ['down'], ['logs']]) {
+      const r = asNobody([MAIN, ...cmd]);
+      assert.notEqual(r.status, 0, `${cmd.join(' ')} as nobody: ${r.out}`);
+      assert.match(r.out, /permission denied|another user/i, cmd.join(' '));
+      refused++;
+    }
+    // Straight at the socket, with the folder opened: the socket's own mode refuses.
+    chmodSync(join(p.dir, '.procs'), 0o711);
+    const sock = join(p.dir, '.procs/procs.sock');
+    const request = `const s = require('net').connect(${JSON.stringify(sock)}); s.on('connect', () => { s.write('POST /v1/down HTTP/1.0\\r\\ncontent-length: 2\\r\\n\\r\\n{}'); s.on('data', (d) => { console.log('ANSWERED ' + d); process.exit(0); }); }); s.on('error', (e) => { console.log(e.code); process.exit(1); });`;
+    const direct = asNobody(['-e', request]);
+    chmodSync(join(p.dir, '.procs'), 0o700);
+    assert.equal(direct.out.trim(), 'EACCES');
+    refused++;
+    const afterward = await psJson(p);
+    assert.deepEqual(afterward.units.map((u) => [u.name, u.state, u.pid]), before.units.map((u) => [u.name, u.state, u.pid]), 'another user changed the project');
+    figure(t, 'control requests from another user refused', refused);
+  });
+
+  it('never shows an env value in ps, events, the daemon log, unit logs or messages', async (t) => {
+    const [global, unit, dotenv, envfile] = SECRETS;
+    const p = tempProject({
+      'procs.yaml': `version: 1
+env: { TOKEN: "${global}" }
+processes:
+  ok:
+    command: [${NODE}, ${JSON.stringify(join(BIN, 'hang.js'))}]
+    env: { API_KEY: "${unit}" }
+    env_file: unit.env
+    health:
+      readiness: { tcp: "127.0.0.1:1", interval: 100ms }
+  crashes:
+    command: ["/bin/sh", "-c", "echo bye; exit 4"]
+    env: { API_KEY: "${unit}" }
+    restart: { policy: on-failure, max_restarts: 1, backoff: { initial: 10ms } }
+  missing:
+    command: ["/definitely/not/here"]
+    env: { API_KEY: "${unit}" }
+  badcwd:
+    command: x
+    cwd: nowhere
+    env: { API_KEY: "${unit}", UNSET_REF: "\${NOT_DEFINED_ANYWHERE}" }
+`,
+      '.env': `DOTENV_SECRET=${dotenv}\n`,
+      'unit.env': `FILE_SECRET=${envfile}\n`,
+      'broken.yaml': `processes:\n  ok:\n    env: { API_KEY: "${unit}" }\n    restart: sometimes\n    health: { readiness: { tcp: "\${TOKEN}" } }\n`,
+    });
+    projects.push(p);
+    const outputs: string[] = [];
+    const say = (r: { stdout: string; stderr: string }): void => void outputs.push(r.stdout, r.stderr);
+    say(await p.run(['validate']));
+    say(await p.run(['validate', '-f', 'procs.yaml', '-f', 'broken.yaml']));
+    const up = await p.run(['up', '-d']);
+    say(up);
+    await until(() => p.events().some((e) => e.unit === 'crashes' && e.type === 'failed'), 'crashes to fail for good');
+    say(await p.run(['ps', '--json']));
+    say(await p.run(['ps']));
+    say(await p.run(['logs', '-n', '50']));
+    say(await p.run(['restart', 'missing']));
+    say(await p.run(['reload', '-f', 'procs.yaml', '-f', 'broken.yaml']));
+    say(await p.run(['down']));
+    const all = everythingSaid(p.dir, outputs);
+    for (const s of SECRETS) assert.ok(!all.includes(s), `the value ${s} was shown:\n${all.split('\n').filter((l) => l.includes(s)).slice(0, 5).join('\n')}`);
+    assert.match(all, /\/definitely\/not\/here/, 'the missing command is named');
+    assert.match(all, /nowhere/, 'the missing cwd is named');
+    figure(t, 'characters of procs output and files searched for 4 env values', all.length);
+  });
+
+  it('runs an array command with shell metacharacters literally', async () => {
+    const payload = '$(touch pwned1); `touch pwned2`; touch pwned3 | cat > pwned4 && echo $HOME * ~ > pwned5 \\ \' " ${PATH}';
+    const dir = project({ 'procs.yaml': `version: 1\nprocesses:\n  lit:\n    command: ["printf", "[%s]\\\\n", ${JSON.stringify(payload.split('$').join('$$'))}]\n    restart: never\n` });
+    dirs.push(dir);
+    const run = procs(['up'], { cwd: dir });
+    assert.equal(await run.exited, 0, run.text());
+    const line = run.stdout.find((l) => /lit\s+\| \[/.test(l));
+    assert.equal(line?.replace(/^.*?lit\s+\| /, ''), `[${payload}]`);
+    for (const f of ['pwned1', 'pwned2', 'pwned3', 'pwned4', 'pwned5']) assert.ok(!existsSync(join(dir, f)), `${f} was created: a shell ran`);
+  });
+
+  it('resolves cwd and env_file against the spec folder, and names a bad path without printing the file', async () => {
+    const secretText = 'password=hunter2-LEAK-CHECK';
+    const dir = project({
+      'sub/procs.yaml': `version: 1\nprocesses:\n  where:\n    command: ["/bin/sh", "-c", "echo cwd=$$(pwd) var=$$FROM_FILE"]\n    cwd: app\n    env_file: conf/app.env\n    restart: never\n`,
+      'sub/app/.keep': '',
+      'sub/conf/app.env': 'FROM_FILE=from-the-spec-folder\n',
+      'conf/app.env': 'FROM_FILE=from-the-working-folder\n',
+      'app/.keep': '',
+      'bad/procs.yaml': `version: 1\nprocesses:\n  a:\n    command: x\n    env_file: [secrets.txt/inner, folder.env]\n    cwd: secrets.txt\n`,
+      'bad/secrets.txt': `${secretText}\n`,
+      'bad/folder.env/.keep': '',
+      'notyaml.txt': `${secretText}\n  - : [\n`,
+    });
+    dirs.push(dir);
+    const run = procs(['-f', 'sub/procs.yaml', 'up'], { cwd: dir });
+    assert.equal(await run.exited, 0, run.text());
+    assert.ok(run.stdout.some((l) => l.endsWith(`cwd=${join(dir, 'sub/app')} var=from-the-spec-folder`)), run.text());
+    const bad = procs(['validate', '-f', 'bad/procs.yaml'], { cwd: dir });
+    assert.equal(await bad.exited, 2);
+    const notYaml = procs(['validate', '-f', 'notyaml.txt'], { cwd: dir });
+    assert.equal(await notYaml.exited, 2);
+    const said = `${bad.text()}\n${notYaml.text()}`;
+    assert.match(said, /secrets\.txt\/inner/);
+    assert.match(said, /folder\.env/);
+    assert.ok(!said.includes('hunter2'), `a file's content was printed:\n${said}`);
+  });
+});
