@@ -12,7 +12,7 @@ export interface RunningProcess {
 
 /**
  * The supervisor's only way to touch the OS. The real driver spawns each unit in a new
- * process groups; tests pass a fake one and drive exits by hand.
+ * process group; tests pass a fake one and drive exits by hand.
  */
 export interface ProcessDriver {
   start(unit: UnitSpec): RunningProcess;
