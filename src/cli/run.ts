@@ -79,7 +79,7 @@ export async function run(args: ParsedArgs): Promise<number> {
 function startCommand(cmd: readonly string[], project: Project): ChildProcess {
   const [file = '', ...rest] = cmd;
   const viaShell = cmd.length === 1 && SHELL_SYNTAX.test(file);
-  const env = { ...(project.spec.env ?? process.env), PROCS_PROJECT: project.spec.project };
+  const env = { ...project.spec.env, PROCS_PROJECT: project.spec.project };
   const options = { stdio: 'inherit' as const, env, detached: !process.stdin.isTTY };
   return viaShell ? spawn('/bin/sh', ['-c', file], options) : spawn(file, rest, options);
 }

@@ -140,7 +140,7 @@ export interface Spec {
   /** The files this spec was read from, in merge order. */
   readonly files: readonly string[];
   /** The project's environment: inherited, global env_file and env, and PROCS_PROJECT (`procs run` gives it to CMD). */
-  readonly env?: Readonly<Record<string, string>>;
+  readonly env: Readonly<Record<string, string>>;
   /** Every runnable unit, pool instances expanded, in a dependency-respecting order. */
   readonly units: readonly UnitSpec[];
   readonly pools: readonly PoolSpec[];

@@ -72,7 +72,7 @@ export function buildSpec(text: SpecText, formation: Readonly<Record<string, num
     const cmd = text.pools[pool.name]?.command ?? '';
     for (let i = 0; i < pool.replicas; i++) units.push(processUnit(`${pool.name}.${i}`, sh(cmd), { kind: 'instance', pool: pool.name, index: i, hash: `${cmd}#${i}` }));
   }
-  return { project: 'p', root: '/p', files: ['/p/procs.yaml'], units, pools, watch: [] };
+  return { project: 'p', root: '/p', files: ['/p/procs.yaml'], env: {}, units, pools, watch: [] };
 }
 
 /** A project around a real supervisor on the instant driver; `events` collects what is published. */

@@ -49,7 +49,7 @@ export async function watchRules(root: string, rules: WatchRule[], opts: { ignor
   const tag = randomUUID();
   tags.push(tag);
   const tagged = rules.map((r) => ({ ...r, env: { ...r.env, PROCS_TEST_TAG: tag } }));
-  const spec: Spec = { project: 'watch-test', root, files: [], units: units(), pools: [{ name: 'worker', replicas: 2 }], watch: tagged };
+  const spec: Spec = { project: 'watch-test', root, files: [], env: {}, units: units(), pools: [{ name: 'worker', replicas: 2 }], watch: tagged };
   const sink = new CollectingSink();
   const events = new EventRecorder();
   const restarts: Harness['restarts'] = [];

@@ -31,7 +31,7 @@ describe('watch targets', () => {
 
   it('turns on rules without targets, and rules with a target that `up` starts', () => {
     const spec: Spec = {
-      project: 'p', root: '/p', files: [], units, pools: [{ name: 'worker', replicas: 2 }],
+      project: 'p', root: '/p', files: [], env: {}, units, pools: [{ name: 'worker', replicas: 2 }],
       watch: [rule('/p', { name: 'css' }), rule('/p', { name: 'web-build', restart: ['web'] }), rule('/p', { name: 'db-build', restart: ['db'] })],
     };
     assert.deepEqual(activeRules(spec).map((r) => r.name), ['css', 'web-build', 'db-build']);
