@@ -5,8 +5,7 @@
 
 import type { Writable } from 'node:stream';
 import type { OutputBatch, ProcsEvent } from '../events/types.js';
-import type { OutputSink } from './sink.js';
-import { StreamDrain } from './drain.js';
+import { BatchRenderer } from './batch-renderer.js';
 
 export interface JsonOptions {
   /** Wall-clock milliseconds for output lines' `ts` (tests pass a fixed clock). */
@@ -15,37 +14,22 @@ export interface JsonOptions {
   readonly onError?: (error: Error) => void;
 }
 
-export class JsonRenderer implements OutputSink {
-  readonly #out: Writable;
-  readonly #drain: StreamDrain;
+export class JsonRenderer extends BatchRenderer {
   readonly #now: () => number;
 
   constructor(out: Writable, options: JsonOptions = {}) {
-    this.#out = out;
-    this.#drain = new StreamDrain(out, options.onError);
+    super(out, options.onError);
     this.#now = options.now ?? Date.now;
   }
 
   /** Writes one event as one line; usable directly as a bus subscriber. */
   readonly event = (e: ProcsEvent): void => {
-    if (this.#drain.dead) return;
-    this.#out.write(JSON.stringify(e) + '\n');
+    if (this.drain.dead) return;
+    this.out.write(JSON.stringify(e) + '\n');
   };
 
-  /** Writes a batch's lines in one call; false when the stream's buffer is full. */
-  write(batch: OutputBatch): boolean {
-    if (this.#drain.dead) return true;
-    if (batch.text.length === 0) return !this.#out.writableNeedDrain;
-    return this.#out.write(this.render(batch));
-  }
-
-  /** Calls `fn` once the stream has room again. */
-  onceDrain(fn: () => void): void {
-    this.#drain.onceDrain(fn);
-  }
-
   /** One JSON object per line of the batch, a last line without a newline included. */
-  render(batch: OutputBatch): string {
+  override render(batch: OutputBatch): string {
     const step = batch.step === undefined ? '' : `,"step":${batch.step}`;
     const head =
       `{"ts":"${new Date(this.#now()).toISOString()}","unit":${JSON.stringify(batch.unit)},` +

@@ -5,9 +5,8 @@
 
 import type { Writable } from 'node:stream';
 import type { OutputBatch } from '../events/types.js';
-import type { OutputSink } from './sink.js';
 import { sgr } from './colors.js';
-import { StreamDrain } from './drain.js';
+import { BatchRenderer } from './batch-renderer.js';
 import { SecondClock } from './format.js';
 import { UnitLayout } from './layout.js';
 
@@ -30,16 +29,13 @@ interface Tails {
   readonly stderr: string;
 }
 
-export class PrefixRenderer implements OutputSink {
+export class PrefixRenderer extends BatchRenderer {
   readonly layout: UnitLayout;
-  readonly #out: Writable;
-  readonly #drain: StreamDrain;
   readonly #clock: SecondClock;
   #tails = new Map<string, Tails>();
 
   constructor(out: Writable, options: PrefixOptions = {}) {
-    this.#out = out;
-    this.#drain = new StreamDrain(out, options.onError);
+    super(out, options.onError);
     this.layout = options.layout ?? new UnitLayout(options.names ?? [], options.color ?? false);
     this.#clock = new SecondClock(options.now);
   }
@@ -49,20 +45,8 @@ export class PrefixRenderer implements OutputSink {
     this.layout.addNames(names);
   }
 
-  /** Writes a batch in one call; false when the stream's buffer is full. */
-  write(batch: OutputBatch): boolean {
-    if (this.#drain.dead) return true;
-    if (batch.text.length === 0) return !this.#out.writableNeedDrain;
-    return this.#out.write(this.render(batch));
-  }
-
-  /** Calls `fn` once the stream has room again. */
-  onceDrain(fn: () => void): void {
-    this.#drain.onceDrain(fn);
-  }
-
   /** The prefixed text of a batch, every line ending in a newline. */
-  render(batch: OutputBatch): string {
+  override render(batch: OutputBatch): string {
     const tails = this.#tailsOf(batch.unit);
     let prefix = tails.lead + (batch.at === undefined ? this.#clock.now() : this.#clock.at(batch.at)) + (batch.stream === 'stderr' ? tails.stderr : tails.stdout);
     if (batch.step !== undefined) prefix += `[${batch.step + 1}] `;

@@ -1,0 +1,31 @@
+// What the terminal and JSON renderers share: a batch becomes one string and one `write` call
+// on the Writable, with backpressure from it and quiet after the stream has failed (EPIPE).
+import type { Writable } from 'node:stream';
+import type { OutputBatch } from '../events/types.js';
+import { StreamDrain } from './drain.js';
+import type { OutputSink } from './sink.js';
+
+export abstract class BatchRenderer implements OutputSink {
+  protected readonly out: Writable;
+  protected readonly drain: StreamDrain;
+
+  constructor(out: Writable, onError?: (error: Error) => void) {
+    this.out = out;
+    this.drain = new StreamDrain(out, onError);
+  }
+
+  /** Writes a batch in one call; false when the stream's buffer is full. */
+  write(batch: OutputBatch): boolean {
+    if (this.drain.dead) return true;
+    if (batch.text.length === 0) return !this.out.writableNeedDrain;
+    return this.out.write(this.render(batch));
+  }
+
+  /** Calls `fn` once the stream has room again. */
+  onceDrain(fn: () => void): void {
+    this.drain.onceDrain(fn);
+  }
+
+  /** The batch as the text to write, every line ending in a newline. */
+  abstract render(batch: OutputBatch): string;
+}
