@@ -49,7 +49,7 @@ export interface Tool {
 }
 
 const NODE = process.execPath;
-const PROCS_MAIN = join(REPO, 'dist/src/cli/main.js');
+const PROCS_MAIN = join(REPO, 'dist/bin/procs.js');
 const peerBin = (rel: string): string => join(PEERS_DIR, 'node_modules', rel);
 
 // A shell word for a plain path or argument (single-quoted when it needs it).
@@ -121,7 +121,9 @@ export const procs: Tool = {
 
 /** procs as built in another checkout (`--compare DIR`), to measure a change side by side. */
 export function procsAt(checkout: string, name: string): Tool {
-  const main = join(checkout, 'dist/src/cli/main.js');
+  // Checkouts from before the bundle have only the compiled tree.
+  const bundle = join(checkout, 'dist/bin/procs.js');
+  const main = existsSync(bundle) ? bundle : join(checkout, 'dist/src/cli/main.js');
   return {
     ...procs,
     name,

@@ -13,7 +13,7 @@ export async function coldStart(o: ScenarioOptions): Promise<Section> {
   const dir = join(TMP, 'cold');
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'procs.yaml'), 'version: 1\nprocesses:\n  web: { command: "node server.js", env: { PORT: "3000" } }\n  worker: { command: node worker.js }\n  db:\n    command: ["redis-server"]\n    health: { readiness: { tcp: "127.0.0.1:6379" } }\n');
-  const procs = join(REPO, 'dist/src/cli/main.js');
+  const procs = join(REPO, 'dist/bin/procs.js');
   const peer = (rel: string): string => join(PEERS_DIR, 'node_modules', rel);
   const commands: [string, string, string[]][] = [
     ['node -e 0', process.execPath, ['-e', '0']],

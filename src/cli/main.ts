@@ -1,83 +1,25 @@
 #!/usr/bin/env node
-// The procs command: parse arguments, then load only the module of the command asked for.
-import { readFileSync } from 'node:fs';
+// The procs command. `procs --version` answers from here, before anything else loads (the bundle
+// has the version built in); every other command turns V8's code cache on (the modules a command
+// loads start faster from the second run) and then loads the command line and the command asked for.
 import { enableCompileCache } from 'node:module';
-import { checkFlagsFor, helpText, parseArgs, UsageError, type ParsedArgs } from './args.js';
-import { EXIT } from './exit-codes.js';
 
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
+declare const __PROCS_VERSION__: string | undefined;
+
+const argv = process.argv.slice(2);
+if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+  const v = typeof __PROCS_VERSION__ === 'string' ? __PROCS_VERSION__ : (await import('./version.js')).version();
+  process.stdout.write(`${v}\n`);
+} else {
+  enableCompileCache();
+  const { main, EXIT } = await import('./command.js');
+  main(argv).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`procs: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.exitCode = EXIT.internal;
+    },
+  );
 }
-
-// V8's code cache on disk: the modules a command loads (yaml, ajv…) start faster from the second run.
-enableCompileCache();
-
-type CommandMain = (args: ParsedArgs) => Promise<number>;
-
-const loaders: Record<string, () => Promise<CommandMain>> = {
-  up: async () => (await import('./up.js')).up,
-  run: async () => (await import('./run.js')).run,
-  validate: async () => (await import('./validate.js')).validate,
-  schema: async () => (await import('./schema.js')).schema,
-  ps: async () => (await import('./ps.js')).ps,
-  logs: async () => (await import('./logs.js')).logs,
-  start: async () => (await import('./start.js')).start,
-  stop: async () => (await import('./stop.js')).stop,
-  restart: async () => (await import('./restart.js')).restart,
-  scale: async () => (await import('./scale.js')).scale,
-  reload: async () => (await import('./reload.js')).reload,
-  down: async () => (await import('./down.js')).down,
-  export: async () => (await import('./export.js')).exportCommand,
-};
-
-/** The hidden command line of the daemon `up -d` starts: `main.js __daemon up …`. */
-const DAEMON_ARG = '__daemon';
-
-async function main(argv: readonly string[]): Promise<number> {
-  if (argv[0] === DAEMON_ARG) return (await import('./daemon.js')).daemonMain(parseArgs(argv.slice(1)));
-  let args: ParsedArgs;
-  try {
-    args = parseArgs(argv);
-    checkFlagsFor(args);
-  } catch (err) {
-    if (err instanceof UsageError) {
-      process.stderr.write(`procs: ${err.message}\n`);
-      return EXIT.usage;
-    }
-    throw err;
-  }
-  if (args.flags.version) {
-    process.stdout.write(`${version()}\n`);
-    return EXIT.ok;
-  }
-  if (args.flags.help || !args.command) {
-    process.stdout.write(`${helpText(version())}\n`);
-    return args.command || args.flags.help ? EXIT.ok : EXIT.usage;
-  }
-  const load = loaders[args.command];
-  if (!load) {
-    process.stderr.write(`procs ${args.command}: not available in this version yet\n`);
-    return EXIT.usage;
-  }
-  const command = await load();
-  try {
-    return await command(args);
-  } catch (err) {
-    if (err instanceof UsageError) {
-      process.stderr.write(`procs ${args.command}: ${err.message}\n`);
-      return EXIT.usage;
-    }
-    throw err;
-  }
-}
-
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    process.stderr.write(`procs: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exitCode = EXIT.internal;
-  },
-);

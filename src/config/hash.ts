@@ -1,5 +1,4 @@
 // Stable unit hashes (what the reconciler compares to decide on a restart) and deep freezing.
-import { createHash } from 'node:crypto';
 
 /** JSON with keys sorted at every level, so that equal data always gives the same text. */
 export function canonicalJson(value: unknown): string {
@@ -11,10 +10,35 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
-/** sha256 (hex) of a unit's normalized definition, leaving out where it was written. */
+/**
+ * A 128-bit hash (hex) of a unit's normalized definition, leaving out where it was written. It
+ * only tells definitions apart (nothing trusts it against an adversary), so four 32-bit
+ * multiply-xorshift lanes do, without loading node:crypto on every start.
+ */
 export function unitHash(unit: { readonly source?: unknown; readonly hash?: unknown }): string {
   const { source: _source, hash: _hash, ...definition } = unit;
-  return createHash('sha256').update(canonicalJson(definition)).digest('hex');
+  return hash128(canonicalJson(definition));
+}
+
+const SEEDS: readonly [number, number, number, number] = [0x811c9dc5, 0x9e3779b9, 0x85ebca6b, 0xc2b2ae35];
+
+// Four independently seeded lanes over the UTF-16 code units, each finished with murmur3's mix.
+function hash128(text: string): string {
+  let [a, b, c, d] = SEEDS;
+  for (let i = 0; i < text.length; i++) {
+    const k = text.charCodeAt(i);
+    a = Math.imul(a ^ k, 0x01000193);
+    b = Math.imul(b ^ k, 0x5bd1e995);
+    c = Math.imul(c ^ k, 0x27d4eb2f);
+    d = Math.imul(d ^ k, 0x165667b1);
+  }
+  return [a, b, c, d].map((h) => (fmix(h ^ text.length) >>> 0).toString(16).padStart(8, '0')).join('');
+}
+
+function fmix(h: number): number {
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return h ^ (h >>> 16);
 }
 
 /** Freezes a value and everything it holds. */

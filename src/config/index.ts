@@ -1,6 +1,7 @@
 // The spec loader's public face: find, read, check and normalize the spec, and print its problems.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { packageFile } from '../self.js';
 import { buildSpec } from './core.js';
 import { discover, notFoundMessage } from './discover.js';
 import { readFromDisk } from './read.js';
@@ -54,5 +55,5 @@ function failure(message: string): LoadResult {
 
 /** The JSON Schema of the spec (schema/procs.schema.json), for `procs schema`. */
 export function schemaText(): string {
-  return readFileSync(new URL('../../../schema/procs.schema.json', import.meta.url), 'utf8');
+  return readFileSync(packageFile('schema/procs.schema.json'), 'utf8');
 }

@@ -2,11 +2,9 @@
 // (`npm run gen:types`), so that no schema is compiled when procs starts. After reporting, the
 // parts of the document that failed are set aside, so that the rest can still be normalized and
 // checked: one run reports every problem.
-import { createRequire } from 'node:module';
 import { SECTIONS } from './checks.js';
 import type { Diagnostics } from './diagnostics.js';
-import type * as SchemaErrors from './schema-errors.js';
-import type { SchemaError } from './schema-errors.js';
+import { type SchemaError, translate } from './schema-errors.js';
 import generated from './schema-validator.generated.js';
 import type { LNode, PathSeg } from './tree.js';
 
@@ -27,8 +25,6 @@ const REQUIRED: Readonly<Record<string, string>> = { processes: 'command', pools
  */
 export function validateSchema(root: LNode, data: unknown, diags: Diagnostics): unknown {
   if (validator(data)) return data;
-  // Loaded only when there is something to explain: a valid spec (the common case) skips it.
-  const { translate } = createRequire(import.meta.url)('./schema-errors.js') as typeof SchemaErrors;
   const issues = translate(root, validator.errors ?? []);
   for (const issue of issues) diags.error(issue.pos, issue.message);
   const doc: unknown = structuredClone(data);

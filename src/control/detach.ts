@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
+import { MAIN_SCRIPT } from '../self.js';
 import { ensurePrivateDir, type ProjectPaths } from './paths.js';
 
 /** The hidden first argument that makes main.js run as the daemon. */
@@ -13,7 +13,7 @@ export const DAEMON_ARG = '__daemon';
 /** Environment variable naming the fd the daemon reports on; removed before any unit starts. */
 export const REPORT_FD_ENV = 'PROCS_DAEMON_REPORT_FD';
 
-const MAIN = fileURLToPath(new URL('../cli/main.js', import.meta.url));
+const MAIN = MAIN_SCRIPT;
 const LOG_ROTATE_BYTES = 1024 * 1024;
 
 /** What the daemon says on its report pipe. */

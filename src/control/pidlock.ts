@@ -83,7 +83,7 @@ export function isLiveProcs(pid: number, since = Infinity): boolean {
 
 /** A command line of procs: node running procs' main.js, or a `procs` executable. */
 function looksLikeProcs(argv: readonly string[]): boolean {
-  return argv.slice(0, 3).some((a) => /(^|\/)procs$/.test(a) || /(^|\/)cli\/main\.js$/.test(a));
+  return argv.slice(0, 3).some((a) => /(^|\/)procs$/.test(a) || /(^|\/)(cli\/main|bin\/procs)\.js$/.test(a));
 }
 
 /** When a process started (epoch ms), from /proc; undefined when unknown. */

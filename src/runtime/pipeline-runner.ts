@@ -12,23 +12,8 @@ import { closeSync, constants as fsc, mkdtempSync, openSync, rmSync, writeSync }
 import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { NODE_OPTIONS_VAR, type RunnerReport, type StepEnd } from './pipeline-protocol.js';
 
-/** How one step ended, as the runner reports it on fd 2. */
-export interface StepEnd {
-  readonly code: number | null;
-  readonly signal: string | null;
-  readonly status: number;
-  readonly errno?: string;
-  readonly message?: string;
-}
-
-/** The runner's last line on fd 2: the pipefail result. */
-export interface RunnerReport {
-  readonly procsPipeline: { readonly step?: number; readonly end: StepEnd };
-}
-
-/** Where procs passes the unit's NODE_OPTIONS, kept away from the runner's own node. */
-export const NODE_OPTIONS_VAR = 'PROCS_PIPELINE_NODE_OPTIONS';
 
 // The end of a step from its exit event.
 function ended(code: number | null, signal: NodeJS.Signals | null): StepEnd {

@@ -1,14 +1,13 @@
 // Pipelines: every step in one process group, stdout of each step feeding stdin of the next
 // through OS pipes that procs never reads. A small runner (pipeline-runner.ts) leads the group and
 // starts the steps, since Node cannot place a child into an existing group.
-import { fileURLToPath } from 'node:url';
 import type { Readable } from 'node:stream';
 import type { PipelineUnit } from '../config/spec.js';
 import type { ExitInfo } from '../events/types.js';
 import type { OutputSink } from '../output/sink.js';
 import { realClock } from './clock.js';
 import { pumpLines } from './lines.js';
-import { NODE_OPTIONS_VAR, type RunnerReport } from './pipeline-runner.js';
+import { NODE_OPTIONS_VAR, type RunnerReport } from './pipeline-protocol.js';
 import { exitInfo, spawnFailure } from './signals.js';
 import {
   checkCwd,
@@ -20,8 +19,9 @@ import {
   type SpawnedUnit,
   type SpawnOptions,
 } from './spawn.js';
+import { PIPELINE_RUNNER_SCRIPT } from '../self.js';
 
-const RUNNER = fileURLToPath(new URL('./pipeline-runner.js', import.meta.url));
+const RUNNER = PIPELINE_RUNNER_SCRIPT;
 const REPORT_PREFIX = '{"procsPipeline":';
 /** The runner's own fd 2 holds a status line and, rarely, an error: more than this is dropped. */
 const RUNNER_TEXT_LIMIT = 64 * 1024;

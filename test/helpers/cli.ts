@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { after } from 'node:test';
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-export const MAIN = join(ROOT, 'dist/src/cli/main.js');
+/** The `procs` command as users run it: the bundle the package's `bin` points at. */
+export const MAIN = join(ROOT, 'dist/bin/procs.js');
 export const FIXTURES = join(ROOT, 'fixtures');
 export const BIN = join(FIXTURES, 'bin');
 

@@ -1,0 +1,27 @@
+// Bundles the compiled CLI (dist/src, from tsc) into dist/bin: `procs.js`, the command the
+// package's `bin` runs, and `pipeline-runner.js`, the script procs starts for each pipeline.
+// One file per command instead of a hundred modules (yaml alone is 72) makes the CLI start
+// faster; the commands stay in chunks of their own, loaded only when asked for, after the
+// compile cache is on. Lazily required CommonJS packages (dotenv, fastest-levenshtein) and the
+// heavy ones loaded on demand (chokidar, listr2, cosmiconfig) stay in node_modules.
+import { build } from 'esbuild';
+import { readFileSync, rmSync } from 'node:fs';
+
+const outdir = 'dist/bin';
+const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
+rmSync(outdir, { recursive: true, force: true });
+await build({
+  entryPoints: { procs: 'dist/src/cli/main.js', 'pipeline-runner': 'dist/src/runtime/pipeline-runner.js' },
+  outdir,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node22',
+  chunkNames: '[name]-[hash]',
+  external: ['chokidar', 'listr2', 'cosmiconfig'],
+  define: { __PROCS_BUNDLE__: 'true', __PROCS_VERSION__: JSON.stringify(version) },
+  // Bundled CommonJS code that requires a Node module needs a real `require`.
+  banner: { js: "import { createRequire as __procsRequire } from 'node:module'; const require = __procsRequire(import.meta.url);" },
+  logLevel: 'warning',
+});

@@ -1,0 +1,22 @@
+// Where procs' own files are. procs runs from one of two layouts, both two folders below the
+// package root: the bundle (`dist/bin/procs.js`, what the `procs` command runs) and the compiled
+// tree (`dist/src/…`, which the unit tests import). The bundler defines __PROCS_BUNDLE__.
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+
+declare const __PROCS_BUNDLE__: boolean | undefined;
+
+/** Whether this code runs from the bundle. */
+export const BUNDLED = typeof __PROCS_BUNDLE__ !== 'undefined' && __PROCS_BUNDLE__;
+
+/** The package root: the folder holding package.json and schema/. */
+export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** A file of the package, by its path from the package root. */
+export const packageFile = (path: string): string => join(PACKAGE_ROOT, path);
+
+/** The script that runs the procs command line (the daemon is started as `node SCRIPT __daemon …`). */
+export const MAIN_SCRIPT = packageFile(BUNDLED ? 'dist/bin/procs.js' : 'dist/src/cli/main.js');
+
+/** The script of the pipeline runner. */
+export const PIPELINE_RUNNER_SCRIPT = packageFile(BUNDLED ? 'dist/bin/pipeline-runner.js' : 'dist/src/runtime/pipeline-runner.js');
