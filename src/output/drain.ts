@@ -80,7 +80,10 @@ export interface Drainable {
 
 /**
  * Backpressure over several targets: remembers which said "false" and releases waiters once
- * every one of them has drained.
+ * every one of them has drained. A target that fills up while waiters already wait is hooked
+ * at once: several producers share one group (every unit's output goes through one fan-out),
+ * and a target only the second producer filled must still be waited for, or its drain is
+ * never heard and every producer stays paused.
  */
 export class DrainGroup {
   #saturated = new Set<Drainable>();
@@ -89,7 +92,9 @@ export class DrainGroup {
 
   /** Records the answer a target gave to a write. */
   note(target: Drainable, accepted: boolean): void {
-    if (!accepted) this.#saturated.add(target);
+    if (accepted) return;
+    this.#saturated.add(target);
+    if (this.#waiters.size > 0) this.#hook(target);
   }
 
   /** Whether any target still owes a drain. */
@@ -100,14 +105,17 @@ export class DrainGroup {
   /** Calls `fn` once no target is saturated (soon, when none is now). */
   onceDrain(fn: () => void): void {
     this.#waiters.add(fn, this.saturated);
-    for (const target of this.#saturated) {
-      if (this.#hooked.has(target)) continue;
-      this.#hooked.add(target);
-      target.onceDrain(() => {
-        this.#hooked.delete(target);
-        this.#saturated.delete(target);
-        if (this.#saturated.size === 0) this.#waiters.fire();
-      });
-    }
+    for (const target of this.#saturated) this.#hook(target);
+  }
+
+  // Listens (once) for `target`'s drain; the last saturated target to drain releases the waiters.
+  #hook(target: Drainable): void {
+    if (this.#hooked.has(target)) return;
+    this.#hooked.add(target);
+    target.onceDrain(() => {
+      this.#hooked.delete(target);
+      this.#saturated.delete(target);
+      if (this.#saturated.size === 0) this.#waiters.fire();
+    });
   }
 }

@@ -2,10 +2,12 @@
 // Every test checks that nothing it started outlives procs (by an env tag, which also finds
 // descendants that left their process group).
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { assertClean, BIN, procs, project, removeProject, specProject } from '../helpers/cli.js';
+import { assertClean, BIN, MAIN, procs, project, removeProject, specProject, taggedProcesses } from '../helpers/cli.js';
 
 const NODE = JSON.stringify(process.execPath);
 const bin = (name: string): string => JSON.stringify(join(BIN, name));
@@ -39,6 +41,32 @@ describe('procs up', () => {
     }
     for (const u of units) assert.equal(next.get(u), 100_001, `unit ${u} lost lines`);
     await assertClean(run);
+  });
+
+  it('keeps every unit going when its output goes to a file (4 × 100k through `> file`)', async () => {
+    // A file as stdout is written synchronously; four units share the log writers' backpressure.
+    // A drain lost between them once paused every unit for good after ~40k lines each.
+    const units = ['a', 'b', 'c', 'd'];
+    // seq writes as fast as a pipe takes it: the log writers fill up, which a Node printer rarely does.
+    const yaml = `version: 1\nprocesses:\n${units.map((u) => `  ${u}:\n    command: [seq, -f, "${u}-%.0f", "1", "100000"]\n`).join('')}`;
+    const dir = spec(yaml);
+    const outPath = join(dir, 'out.txt');
+    const fd = openSync(outPath, 'w');
+    const tag = randomUUID();
+    const child = spawn(process.execPath, [MAIN, 'up', '--no-color'], { cwd: dir, env: { ...process.env, PROCS_TEST_TAG: tag }, stdio: ['ignore', fd, 'pipe'] });
+    closeSync(fd);
+    // A stalled run never exits: after a minute it is killed and the test fails rather than hangs.
+    const stall = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    clearTimeout(stall);
+    assert.equal(code, 0, 'procs up did not finish: output stalled');
+    const counts = new Map(units.map((u) => [u, 0]));
+    for (const line of readFileSync(outPath, 'utf8').split('\n')) {
+      const m = LINE.exec(line);
+      if (m?.[1] !== undefined) counts.set(m[1], (counts.get(m[1]) ?? 0) + 1);
+    }
+    assert.deepEqual([...counts.values()], [100_000, 100_000, 100_000, 100_000]);
+    assert.deepEqual(taggedProcesses(tag), []);
   });
 
   it('shows a last line without a newline', async () => {

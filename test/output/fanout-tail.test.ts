@@ -81,3 +81,44 @@ void test('the tail handles empty lines and huge batches cheaply', () => {
   assert.ok(performance.now() - t0 < 25, 'only the last lines are looked at');
   assert.deepEqual(tail.lines('a').map((l) => l.text), Array.from({ length: 20 }, (_, k) => String(199_980 + k)));
 });
+
+void test('a sink that fills up while a producer already waits is waited for too (shared fan-out)', async () => {
+  const s1 = new Gate();
+  const s2 = new Gate();
+  const fan = new FanOut([s1, s2]);
+  // Producer A fills s1 and waits.
+  s1.full = true;
+  assert.equal(fan.write(b('a\n')), false);
+  let aResumed = 0;
+  fan.onceDrain(() => aResumed++);
+  // Producer B, sharing the fan-out, fills s2 as well and waits.
+  s2.full = true;
+  assert.equal(fan.write(b('b\n')), false);
+  let bResumed = 0;
+  fan.onceDrain(() => bResumed++);
+  s1.drain();
+  await new Promise((r) => setImmediate(r));
+  assert.equal(aResumed + bResumed, 0, 's2 is still full');
+  s2.drain();
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual([aResumed, bResumed], [1, 1], 'both producers resume once every sink has room');
+});
+
+void test('nested groups: a second file filling up under a shared unit-log sink still releases everyone', async () => {
+  const f1 = new Gate();
+  const f2 = new Gate();
+  // Like UnitLogSink (one group over every unit's file) inside the project's fan-out.
+  const inner = new FanOut([f1, f2]);
+  const outer = new FanOut([inner]);
+  f1.full = true;
+  assert.equal(outer.write(b('1\n')), false);
+  let resumed = 0;
+  outer.onceDrain(() => resumed++);
+  f2.full = true;
+  assert.equal(outer.write(b('2\n')), false);
+  outer.onceDrain(() => resumed++);
+  f1.drain();
+  f2.drain();
+  await new Promise((r) => setImmediate(r));
+  assert.equal(resumed, 2);
+});
