@@ -3,7 +3,6 @@ import { checkFlagsFor, helpText, parseArgs, UsageError, type ParsedArgs } from 
 import { EXIT } from './exit-codes.js';
 
 export { EXIT };
-import { keepYoungGenerationSmall } from './heap.js';
 import { version } from './version.js';
 
 
@@ -30,7 +29,6 @@ const DAEMON_ARG = '__daemon';
 
 /** Runs the command line `argv` (without node and the script); gives the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
-  if (argv[0] === DAEMON_ARG || argv[0] === 'up' || argv[0] === 'run') keepYoungGenerationSmall();
   if (argv[0] === DAEMON_ARG) return (await import('./daemon.js')).daemonMain(parseArgs(argv.slice(1)));
   let args: ParsedArgs;
   try {
