@@ -48,7 +48,7 @@ export async function upDetached(args: ParsedArgs): Promise<number> {
     }
     printStarted(await client.status(), reconciled);
     if (args.flags.wait !== true) return EXIT.ok;
-    return await printVerdict(await waitForUnits(client, args.positionals, waitMs), paths, t0);
+    return await printVerdict(await waitForUnits(client, args.positionals, waitMs), client, paths, t0);
   } catch (err) {
     if (err instanceof ControlError) return reportError('up', err);
     throw err;

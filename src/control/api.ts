@@ -1,8 +1,9 @@
 // The control API of a running project: what `ps`, `logs`, `start`, `stop`, `restart`,
-// `scale`, `reload` and `down` ask of it. The daemon (or a foreground `up`) implements it on its
+// `scale`, `reload`, `down` and `up --wait` ask of it. The daemon (or a foreground `up`) implements it on its
 // supervisor; the CLI's client implements it over HTTP on the project's Unix socket; a web
 // dashboard can use either. Types only, plus the one error type every side shares.
 import type { ProcsEvent, UnitState } from '../events/types.js';
+import type { TailLine } from '../output/tail.js';
 
 /** One unit as `ps --json` shows it. Fields may be added, never renamed. */
 export interface UnitRow {
@@ -74,6 +75,21 @@ export interface LiveBatch {
   readonly dropped?: number;
 }
 
+/**
+ * A unit's last lines, from the project's memory. A unit's state changes only after all its
+ * output has been read, so once a client sees a unit `failed`, its last lines are here; the log
+ * files are written behind and may not have them yet.
+ */
+export interface UnitTail {
+  readonly unit: string;
+  /** Oldest first. */
+  readonly lines: readonly TailLine[];
+}
+
+export interface TailResult {
+  readonly units: readonly UnitTail[];
+}
+
 /** A live stream: `ready` once subscribed, `ended` when it stops (closed, or the project went away). */
 export interface Feed {
   readonly ready: Promise<void>;
@@ -95,6 +111,8 @@ export interface ControlApi {
   down(request?: DownRequest, onEvent?: (e: ProcsEvent) => void): Promise<void>;
   /** Output of the named units (pool names mean every instance; none: all) from now on. */
   logs(units: readonly string[], onBatch: (b: LiveBatch) => void): Feed;
+  /** The last `lines` lines (all that are kept when absent) of the named units (pool names mean every instance; none: all). */
+  tail(units: readonly string[], lines?: number): Promise<TailResult>;
   events(onEvent: (e: ProcsEvent) => void): Feed;
 }
 

@@ -2,6 +2,7 @@
 // It only asks the supervisor and the reconciler; requests that change the project run one at a
 // time, except `down`, which goes ahead at once.
 import type { ProcsEvent } from '../events/types.js';
+import type { TailLine } from '../output/tail.js';
 import type { UnitStatus } from '../runtime/supervisor.js';
 import {
   ControlError,
@@ -13,6 +14,7 @@ import {
   type ReloadRequest,
   type ReloadResult,
   type ScaleResult,
+  type TailResult,
   type UnitRow,
   type UnitsResult,
 } from './api.js';
@@ -22,6 +24,8 @@ import type { ReconcileTarget, SpecReconciler } from './reconciler.js';
 
 export interface ControlledProject extends ReconcileTarget {
   readonly live: LiveOutput;
+  /** Each unit's last lines, kept in memory as they are read (the project's TailBuffer). */
+  readonly tail: { lines(unit: string): readonly TailLine[] };
 }
 
 export interface ControllerHooks {
@@ -122,6 +126,11 @@ export class Controller implements ControlApi {
     if (units.length > 0) this.#resolve(units);
     const wanted = unitFilter(units);
     return this.#feed(this.#project.live.subscribe((b) => wanted(b.unit) && onBatch(b)));
+  }
+
+  async tail(units: readonly string[], lines?: number): Promise<TailResult> {
+    const last = (kept: readonly TailLine[]): readonly TailLine[] => (lines === undefined ? kept : kept.slice(Math.max(0, kept.length - lines)));
+    return { units: this.#resolve(units).map((unit) => ({ unit, lines: last(this.#project.tail.lines(unit)) })) };
   }
 
   events(onEvent: (e: ProcsEvent) => void): Feed {
