@@ -109,7 +109,7 @@ export interface ControlApi {
   reload(request?: ReloadRequest): Promise<ReloadResult>;
   /** Stops every unit and the project; `onEvent` sees the stop events meanwhile. */
   down(request?: DownRequest, onEvent?: (e: ProcsEvent) => void): Promise<void>;
-  /** Output of the named units (pool names mean every instance; none: all) from now on. */
+  /** Output of the named units (pool names mean every instance; none: all) from now on; once `ready`, the log files hold what came before. */
   logs(units: readonly string[], onBatch: (b: LiveBatch) => void): Feed;
   /** The last `lines` lines (all that are kept when absent) of the named units (pool names mean every instance; none: all). */
   tail(units: readonly string[], lines?: number): Promise<TailResult>;

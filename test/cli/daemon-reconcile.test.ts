@@ -151,5 +151,10 @@ describe('reconciling a running project', () => {
     const at = lines.indexOf('last lines of db:');
     assert.ok(at > 0, failed.stderr);
     assert.deepEqual(lines.slice(at + 1, at + 11), [...expected, '  db | fatal: cannot bind 127.0.0.1:6390']);
+
+    // `procs logs` right after: the files it reads have caught up with what the project read.
+    const logs = await p.run(['logs', 'db', '-n', '2']);
+    assert.equal(logs.code, 0, logs.stderr);
+    assert.deepEqual(logs.stdout.split('\n').map((l) => l.replace(/^\S+ db \| /, '')), [`warning 3000 of 3000: ${'x'.repeat(40)}`, 'fatal: cannot bind 127.0.0.1:6390']);
   });
 });

@@ -143,4 +143,19 @@ describe('Controller and SpecReconciler', () => {
     p.live.write({ unit: 'w.0', stream: 'stdout', text: 'late\n' });
     assert.equal(got.length, 2);
   });
+
+  it('a logs feed is ready only once the log files hold what came before', async () => {
+    const { c, p } = setup({ processes: { a: 'a1' }, pools: {} });
+    let written!: () => void;
+    p.logsWritten = () => new Promise<void>((resolve) => (written = resolve));
+    const steps: string[] = [];
+    const feed = c.logs([], () => undefined);
+    const ready = feed.ready.then(() => steps.push('ready'));
+    await new Promise((r) => setImmediate(r));
+    steps.push('written');
+    written();
+    await ready;
+    assert.deepEqual(steps, ['written', 'ready']);
+    feed.close();
+  });
 });

@@ -92,6 +92,7 @@ export function fakeProject(spec: Spec): ControlledProject & { driver: InstantDr
     supervisor,
     live: new LiveOutput(),
     tail: new TailBuffer(20),
+    logsWritten: async () => undefined,
     driver,
     events,
     adopt(next) {
