@@ -76,9 +76,10 @@ export interface LiveBatch {
 }
 
 /**
- * A unit's last lines, from the project's memory. A unit's state changes only after all its
- * output has been read, so once a client sees a unit `failed`, its last lines are here; the log
- * files are written behind and may not have them yet.
+ * A unit's last lines, from the project's memory. The supervisor says a unit ended only once its
+ * output has been read (or a second after it exited, when something still holds its pipes or the
+ * output cannot be taken in), so once a client sees a unit `failed`, its last lines are here;
+ * the log files are written behind and may not have them yet.
  */
 export interface UnitTail {
   readonly unit: string;
