@@ -4,6 +4,7 @@
 // project in its own session until `procs down` or SIGTERM.
 import { Writable } from 'node:stream';
 import type { LoadResult } from '../config/index.js';
+import type { Spec } from '../config/spec.js';
 import { ControlError, type ControlApi, type ReloadResult } from '../control/api.js';
 import { claimProject } from '../control/claim.js';
 import { ControlClient } from '../control/client.js';
@@ -14,7 +15,7 @@ import { serveProject } from '../control/host.js';
 import { whenServing } from '../control/locate.js';
 import { projectPaths, recordedSocketPath, type ProjectPaths } from '../control/paths.js';
 import { printStarted, printVerdict, waitTimeoutOf } from '../control/up-report.js';
-import { waitForUnits } from '../control/wait.js';
+import { oneShotNamed, waitForUnits, type OneShot } from '../control/wait.js';
 import { EventTextRenderer } from '../output/events-text.js';
 import type { ParsedArgs } from './args.js';
 import { EXIT } from './exit-codes.js';
@@ -48,7 +49,7 @@ export async function upDetached(args: ParsedArgs): Promise<number> {
     }
     printStarted(await client.status(), reconciled);
     if (args.flags.wait !== true) return EXIT.ok;
-    return await printVerdict(await waitForUnits(client, args.positionals, waitMs), paths, t0);
+    return await printVerdict(await waitForUnits(client, args.positionals, waitMs, oneShotSteps(result.spec)), client, paths, t0);
   } catch (err) {
     if (err instanceof ControlError) return reportError('up', err);
     throw err;
@@ -133,6 +134,12 @@ export async function daemonMain(args: ParsedArgs): Promise<number> {
   await project.close();
   setTimeout(() => process.exit(EXIT.ok), 3000).unref(); // nothing should keep it, but never linger
   return EXIT.ok;
+}
+
+/** The spec's one-shot steps (`restart: never`), which `--wait` waits on until they have completed. */
+function oneShotSteps(spec: Spec): OneShot {
+  const steps = spec.units.filter((u) => u.restart.policy === 'never');
+  return oneShotNamed(new Set(steps.flatMap((u) => (u.kind === 'instance' && u.pool !== undefined ? [u.name, u.pool] : [u.name]))));
 }
 
 /** Whether the project answers on its socket (not running is a plain no). */

@@ -1,7 +1,9 @@
 // `procs logs [UNIT…] [-f] [-n N]`: the last N lines of each unit from `.procs/logs/` (so it works
 // when nothing runs), merged in time order and prefixed like live output; `-f` then follows new
-// output through the control socket. Subscribing comes before reading the files, so no line
-// falls between them; the few that arrive both ways are shown once.
+// output through the control socket. While the project runs, the files are read only once the
+// control socket has subscribed, which it answers once the files hold every line from before
+// (they are written behind): no line falls between the files and the feed, and without `-f`
+// the files are up to date. The few lines that arrive both ways are shown once.
 import { readdirSync } from 'node:fs';
 import { ControlError, type LiveBatch } from '../control/api.js';
 import { ControlClient } from '../control/client.js';
@@ -37,8 +39,11 @@ export async function logs(args: ParsedArgs): Promise<number> {
     const out = printer(names, args);
     process.stdout.on('error', () => process.exit(EXIT.ok)); // the reader went away (`| head`)
     let held: LiveBatch[] | undefined = [];
-    const feed = follow && status ? client.logs(args.positionals, (b) => (held ? held.push(b) : out.batch(b))) : undefined;
+    // Without -f the feed is only for its promise about the files, so it names no unit: a unit
+    // only the files know (removed since) is fine to read.
+    const feed = status ? client.logs(follow ? args.positionals : [], (b) => (held ? held.push(b) : out.batch(b))) : undefined;
     await feed?.ready;
+    if (!follow) feed?.close();
     const shown = mergeByTime(new Map(await Promise.all(names.map(async (u) => [u, await readLogTail(paths.logs, u, n)] as const))));
     out.lines(shown);
     if (!follow) return EXIT.ok;

@@ -46,6 +46,8 @@ export interface Project {
   readonly startup: StartupPhase | undefined;
   /** Unit output for followers of the control socket (`procs logs -f`). */
   readonly live: LiveOutput;
+  /** Resolves once the unit log files hold every line read so far (they are written behind). */
+  logsWritten(): Promise<void>;
   /** Takes the spec a reload or scale arrived at: new names in the view, their log limits and facts. */
   adopt(spec: Spec): void;
   /** Stops (or resumes) showing unit output on the terminal; state lines are still shown. */
@@ -122,6 +124,7 @@ export function createProject(o: ProjectOptions): Project {
     sink,
     startup,
     live,
+    logsWritten: () => unitLog.flushed(),
     adopt(spec) {
       byName = new Map(spec.units.map((u) => [u.name, u]));
       for (const u of current.units) if (!byName.has(u.name)) tail.forget(u.name);

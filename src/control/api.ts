@@ -1,8 +1,9 @@
 // The control API of a running project: what `ps`, `logs`, `start`, `stop`, `restart`,
-// `scale`, `reload` and `down` ask of it. The daemon (or a foreground `up`) implements it on its
+// `scale`, `reload`, `down` and `up --wait` ask of it. The daemon (or a foreground `up`) implements it on its
 // supervisor; the CLI's client implements it over HTTP on the project's Unix socket; a web
 // dashboard can use either. Types only, plus the one error type every side shares.
 import type { ProcsEvent, UnitState } from '../events/types.js';
+import type { TailLine } from '../output/tail.js';
 
 /** One unit as `ps --json` shows it. Fields may be added, never renamed. */
 export interface UnitRow {
@@ -74,6 +75,22 @@ export interface LiveBatch {
   readonly dropped?: number;
 }
 
+/**
+ * A unit's last lines, from the project's memory. The supervisor says a unit ended only once its
+ * output has been read (or a second after it exited, when something still holds its pipes or the
+ * output cannot be taken in), so once a client sees a unit `failed`, its last lines are here;
+ * the log files are written behind and may not have them yet.
+ */
+export interface UnitTail {
+  readonly unit: string;
+  /** Oldest first. */
+  readonly lines: readonly TailLine[];
+}
+
+export interface TailResult {
+  readonly units: readonly UnitTail[];
+}
+
 /** A live stream: `ready` once subscribed, `ended` when it stops (closed, or the project went away). */
 export interface Feed {
   readonly ready: Promise<void>;
@@ -93,8 +110,10 @@ export interface ControlApi {
   reload(request?: ReloadRequest): Promise<ReloadResult>;
   /** Stops every unit and the project; `onEvent` sees the stop events meanwhile. */
   down(request?: DownRequest, onEvent?: (e: ProcsEvent) => void): Promise<void>;
-  /** Output of the named units (pool names mean every instance; none: all) from now on. */
+  /** Output of the named units (pool names mean every instance; none: all) from now on; once `ready`, the log files hold what came before. */
   logs(units: readonly string[], onBatch: (b: LiveBatch) => void): Feed;
+  /** The last `lines` lines (all that are kept when absent) of the named units (pool names mean every instance; none: all). */
+  tail(units: readonly string[], lines?: number): Promise<TailResult>;
   events(onEvent: (e: ProcsEvent) => void): Feed;
 }
 

@@ -15,6 +15,7 @@ import {
   type ReloadRequest,
   type ReloadResult,
   type ScaleResult,
+  type TailResult,
   type UnitsResult,
 } from './api.js';
 import { Exchange } from './exchange.js';
@@ -86,6 +87,11 @@ export class ControlClient implements ControlApi {
   logs(units: readonly string[], onBatch: (b: LiveBatch) => void): Feed {
     const query = units.map((u) => `unit=${encodeURIComponent(u)}`).join('&');
     return this.#feed(`/v1/logs${query ? `?${query}` : ''}`, (v) => onBatch(v as LiveBatch));
+  }
+
+  tail(units: readonly string[], lines?: number): Promise<TailResult> {
+    const query = [...units.map((u) => `unit=${encodeURIComponent(u)}`), ...(lines === undefined ? [] : [`lines=${lines}`])].join('&');
+    return this.#call('GET', `/v1/tail${query ? `?${query}` : ''}`);
   }
 
   events(onEvent: (e: ProcsEvent) => void): Feed {

@@ -2,6 +2,7 @@
 // It only asks the supervisor and the reconciler; requests that change the project run one at a
 // time, except `down`, which goes ahead at once.
 import type { ProcsEvent } from '../events/types.js';
+import type { TailLine } from '../output/tail.js';
 import type { UnitStatus } from '../runtime/supervisor.js';
 import {
   ControlError,
@@ -13,6 +14,7 @@ import {
   type ReloadRequest,
   type ReloadResult,
   type ScaleResult,
+  type TailResult,
   type UnitRow,
   type UnitsResult,
 } from './api.js';
@@ -22,6 +24,10 @@ import type { ReconcileTarget, SpecReconciler } from './reconciler.js';
 
 export interface ControlledProject extends ReconcileTarget {
   readonly live: LiveOutput;
+  /** Each unit's last lines, kept in memory as they are read (the project's TailBuffer). */
+  readonly tail: { lines(unit: string): readonly TailLine[] };
+  /** Resolves once the unit log files hold every line read so far. */
+  logsWritten(): Promise<void>;
 }
 
 export interface ControllerHooks {
@@ -118,10 +124,19 @@ export class Controller implements ControlApi {
     return this.#down.finally(unsubscribe);
   }
 
+  /**
+   * Ready once subscribed and once the log files hold every line from before: a reader of the
+   * files that then follows the feed misses nothing.
+   */
   logs(units: readonly string[], onBatch: (b: LiveBatch) => void): Feed {
     if (units.length > 0) this.#resolve(units);
     const wanted = unitFilter(units);
-    return this.#feed(this.#project.live.subscribe((b) => wanted(b.unit) && onBatch(b)));
+    return this.#feed(this.#project.live.subscribe((b) => wanted(b.unit) && onBatch(b)), this.#project.logsWritten());
+  }
+
+  async tail(units: readonly string[], lines?: number): Promise<TailResult> {
+    const last = (kept: readonly TailLine[]): readonly TailLine[] => (lines === undefined ? kept : kept.slice(Math.max(0, kept.length - lines)));
+    return { units: this.#resolve(units).map((unit) => ({ unit, lines: last(this.#project.tail.lines(unit)) })) };
   }
 
   events(onEvent: (e: ProcsEvent) => void): Feed {
@@ -187,8 +202,8 @@ export class Controller implements ControlApi {
     return run;
   }
 
-  /** An in-process feed around a subscription. */
-  #feed(unsubscribe: () => void): Feed {
+  /** An in-process feed around a subscription, ready once `ready` resolves. */
+  #feed(unsubscribe: () => void, ready: Promise<void> = Promise.resolve()): Feed {
     let end!: () => void;
     const ended = new Promise<void>((resolve) => (end = resolve));
     const close = (): void => {
@@ -197,7 +212,7 @@ export class Controller implements ControlApi {
       end();
     };
     this.#feedEnds.add(close);
-    return { ready: Promise.resolve(), ended, close };
+    return { ready, ended, close };
   }
 }
 

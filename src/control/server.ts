@@ -8,6 +8,7 @@
 //   POST /v1/reload                 ReloadRequest        → ReloadResult
 //   POST /v1/down                   { timeoutMs? }       → NDJSON events, then { done: true, pid }
 //   GET  /v1/logs?unit=a&unit=b     → NDJSON { subscribed }, then LiveBatch lines
+//   GET  /v1/tail?unit=a&lines=10   → TailResult: each unit's last lines, from memory
 //   GET  /v1/events                 → NDJSON { subscribed }, then events
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { ControlError, type ControlApi, type Feed } from './api.js';
@@ -53,6 +54,7 @@ export function createControlServer(api: ControlApi): ControlServer {
     'POST /v1/scale': json(async (b) => api.scale(countMap(b, 'pools') ?? {})),
     'POST /v1/reload': json(async (b) => api.reload(reloadRequest(b))),
     'POST /v1/down': async (req, res) => down(api, req, res),
+    'GET /v1/tail': async (_req, res, url) => sendJson(res, 200, await api.tail(url.searchParams.getAll('unit'), linesParam(url))),
     'GET /v1/logs': feedRoute((url, send) => api.logs(url.searchParams.getAll('unit'), (b) => send(b, lineCount(b.text)))),
     'GET /v1/events': feedRoute((_url, send) => api.events((e) => send(e, 1))),
   };
@@ -94,6 +96,14 @@ function reloadRequest(b: Record<string, unknown>): { files?: string[]; formatio
   const start = b.start === undefined ? undefined : stringList(b, 'start');
   if (files?.some((f) => !f.startsWith('/'))) throw new ControlError('bad-request', 'files must be absolute paths');
   return { ...(files ? { files } : {}), ...(formation ? { formation } : {}), ...(start ? { start } : {}) };
+}
+
+/** `lines=N` of a tail request: a whole number, or absent for every line kept. */
+function linesParam(url: URL): number | undefined {
+  const v = url.searchParams.get('lines');
+  if (v === null) return undefined;
+  if (!/^\d{1,6}$/.test(v)) throw new ControlError('bad-request', `lines must be a whole number, got '${v}'`);
+  return Number(v);
 }
 
 /** Lines in a batch of output, for counting what a slow reader missed. */

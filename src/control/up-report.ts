@@ -1,10 +1,11 @@
 // What `up -d` says: the units it started (or what reconciling a running project did), and
-// with `--wait`, whether everything came up, or why not with the failing units' last lines.
+// with `--wait`, whether everything came up, or why not with the failing units' last lines
+// (from the project's memory, not its log files, which may not have caught up yet).
 import { UsageError, type ParsedArgs } from '../cli/args.js';
 import { parseDuration } from '../config/durations.js';
 import { formatDuration } from '../output/format.js';
 import { readLogTail } from '../output/log-read.js';
-import type { ProjectStatus, ReloadResult } from './api.js';
+import { ControlError, type ControlApi, type ProjectStatus, type ReloadResult } from './api.js';
 import type { ProjectPaths } from './paths.js';
 import type { WaitVerdict } from './wait.js';
 
@@ -36,17 +37,36 @@ export function printStarted(status: ProjectStatus, reconciled: ReloadResult | u
 }
 
 /** Says how a `--wait` ended; returns the exit code (1 unless everything came up). */
-export async function printVerdict(v: WaitVerdict, paths: ProjectPaths, startedAt = Date.now()): Promise<number> {
+export async function printVerdict(v: WaitVerdict, api: ControlApi, paths: ProjectPaths, startedAt = Date.now()): Promise<number> {
   if (v.kind === 'ready') {
     process.stdout.write(`procs: ${v.units.length} ${v.units.length === 1 ? 'unit' : 'units'} up (${formatDuration(Date.now() - startedAt)})\n`);
     return 0;
   }
   const lines = [`procs up: ${v.reason}`];
-  for (const unit of v.units.slice(0, 5)) {
-    const tail = await readLogTail(paths.logs, unit, LAST_LINES);
+  const units = v.units.slice(0, 5);
+  const tails = await lastLines(api, paths, units);
+  for (const unit of units) {
+    const tail = tails.get(unit) ?? [];
     if (tail.length === 0) continue;
     lines.push(`last lines of ${unit}:`, ...tail.map((l) => `  ${unit} | ${l.text}`));
   }
   process.stderr.write(`${lines.join('\n')}\n`);
   return 1;
+}
+
+/**
+ * The units' last lines, asked of the project: it keeps them in memory and has read every line
+ * of a unit before it says the unit ended, while its log files are written behind and may still
+ * lack the very lines that explain a failure. Read from the log files only when the project
+ * cannot answer (it has gone, and closing wrote them out).
+ */
+async function lastLines(api: ControlApi, paths: ProjectPaths, units: readonly string[]): Promise<Map<string, readonly { text: string }[]>> {
+  if (units.length === 0) return new Map();
+  try {
+    const { units: tails } = await api.tail(units, LAST_LINES);
+    return new Map(tails.map((t) => [t.unit, t.lines]));
+  } catch (err) {
+    if (!(err instanceof ControlError)) throw err;
+    return new Map(await Promise.all(units.map(async (u) => [u, await readLogTail(paths.logs, u, LAST_LINES)] as const)));
+  }
 }

@@ -37,6 +37,10 @@ export class AppendFile {
   #reported = false;
   #retryAt = 0;
   #drain = new DrainWaiters();
+  /** Appends queued so far, and how many of them the write loop is done with. */
+  #appended = 0;
+  #handled = 0;
+  #flushWaiters: { upTo: number; resolve: () => void }[] = [];
 
   constructor(path: string, options: AppendFileOptions = {}) {
     this.path = path;
@@ -49,6 +53,7 @@ export class AppendFile {
     if (this.#pendingChars + lines.length > (this.#opts.maxPending ?? 16 << 20)) return true;
     this.#pending.push(lines);
     this.#pendingChars += lines.length;
+    this.#appended += 1;
     this.#pump ??= Promise.resolve().then(() => this.#run());
     return !this.#saturated();
   }
@@ -56,6 +61,16 @@ export class AppendFile {
   /** Calls `fn` once the queue is below the high-water mark (at once when it already is). */
   onceDrain(fn: () => void): void {
     this.#drain.add(fn, this.#saturated());
+  }
+
+  /**
+   * Resolves once every line appended before the call is in the file (or was given up on after a
+   * failure, which is reported). Later appends do not hold it up.
+   */
+  flushed(): Promise<void> {
+    const upTo = this.#appended;
+    if (this.#handled >= upTo) return Promise.resolve();
+    return new Promise((resolve) => this.#flushWaiters.push({ upTo, resolve }));
   }
 
   /** Writes what is queued, then closes the file; a later append opens it again. */
@@ -75,12 +90,23 @@ export class AppendFile {
   async #run(): Promise<void> {
     while (this.#pending.length > 0) {
       const data = Buffer.from(this.#pending.join(''));
+      const taken = this.#appended;
       this.#pending = [];
       this.#pendingChars = 0;
       if (Date.now() >= this.#retryAt) await this.#tryWrite(data);
+      this.#handledUpTo(taken);
       if (!this.#saturated()) this.#drain.fire();
     }
     this.#pump = undefined;
+  }
+
+  /** The write loop is done with the first `n` appends: tells those waiting for them. */
+  #handledUpTo(n: number): void {
+    this.#handled = n;
+    if (this.#flushWaiters.length === 0) return;
+    const done = this.#flushWaiters.filter((w) => w.upTo <= n);
+    this.#flushWaiters = this.#flushWaiters.filter((w) => w.upTo > n);
+    done.forEach((w) => w.resolve());
   }
 
   /** Writes, or on failure reports, closes the file and pauses writing for a while. */

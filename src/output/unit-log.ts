@@ -68,6 +68,11 @@ export class UnitLogSink implements OutputSink {
     return prefix + text.slice(0, last).replaceAll('\n', '\n' + prefix) + '\n';
   }
 
+  /** Resolves once every unit's file holds the lines given to `write` before the call. */
+  async flushed(): Promise<void> {
+    await Promise.all([...this.#files.values()].map((f) => f.flushed()));
+  }
+
   /** Writes everything queued and closes every file. */
   async close(): Promise<void> {
     await Promise.all([...this.#files.values()].map((f) => f.close()));

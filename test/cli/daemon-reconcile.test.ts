@@ -1,6 +1,7 @@
 // The reconciler on a real daemon: scale up and down (and refused values), reload with an added,
 // a removed and a changed unit, a broken spec that changes nothing, `up -d` on a running project,
-// and `--wait` succeeding, failing with the unit's last lines, and timing out.
+// and `--wait` succeeding, failing with the unit's last lines (also when its log file is far
+// behind), and timing out.
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -125,5 +126,35 @@ describe('reconciling a running project', () => {
     assert.match(late.stderr, /timed out after 1s waiting for s \(running, not ready\)/);
     const badTimeout = await slow.run(['up', '-d', '--wait', '--wait-timeout', 'soon']);
     assert.equal(badTimeout.code, 2);
+  });
+
+  it('up -d --wait shows the last lines a unit wrote right before failing, while its log file lags behind', async () => {
+    // Thousands of lines, then the one that matters, on stderr immediately before exit 1. A log
+    // rotated every 512 bytes takes far longer to write than the failure takes to be reported:
+    // the report must not depend on the file having caught up.
+    const boom =
+      "const lines = [];\n" +
+      "for (let i = 1; i <= 3000; i++) lines.push(`warning ${i} of 3000: ${'x'.repeat(40)}`);\n" +
+      "process.stderr.write(lines.join('\\n') + '\\n');\n" +
+      "process.stderr.write('fatal: cannot bind 127.0.0.1:6390\\n');\n" +
+      'process.exitCode = 1;\n';
+    const p = tempProject({
+      'procs.yaml': `version: 1\nprocesses:\n  db:\n    command: [${NODE}, boom.js]\n    restart: never\n    health:\n      readiness: { log: "^listening" }\n    log: { max_size: 512B, keep: 1 }\n`,
+      'boom.js': boom,
+    });
+    projects.push(p);
+    const failed = await p.run(['up', '-d', '--wait']);
+    assert.equal(failed.code, 1, failed.stderr);
+    const expected = [2992, 2993, 2994, 2995, 2996, 2997, 2998, 2999, 3000].map((i) => `  db | warning ${i} of 3000: ${'x'.repeat(40)}`);
+    assert.match(failed.stderr, /^procs up: db failed: exited with code 1\n/);
+    const lines = failed.stderr.split('\n');
+    const at = lines.indexOf('last lines of db:');
+    assert.ok(at > 0, failed.stderr);
+    assert.deepEqual(lines.slice(at + 1, at + 11), [...expected, '  db | fatal: cannot bind 127.0.0.1:6390']);
+
+    // `procs logs` right after: the files it reads have caught up with what the project read.
+    const logs = await p.run(['logs', 'db', '-n', '2']);
+    assert.equal(logs.code, 0, logs.stderr);
+    assert.deepEqual(logs.stdout.split('\n').map((l) => l.replace(/^\S+ db \| /, '')), [`warning 3000 of 3000: ${'x'.repeat(40)}`, 'fatal: cannot bind 127.0.0.1:6390']);
   });
 });

@@ -115,6 +115,20 @@ describe('Controller and SpecReconciler', () => {
     assert.equal(calls.length, 2);
   });
 
+  it('tail answers from memory: every line read so far, the last N of each unit asked for (a pool means its instances)', async () => {
+    const text: SpecText = { processes: { a: 'a1' }, pools: { w: { command: 'w', replicas: 2 } } };
+    const { c, p } = setup(text);
+    p.tail.write({ unit: 'a', stream: 'stdout', text: 'one\ntwo\n' });
+    p.tail.write({ unit: 'a', stream: 'stderr', text: 'three\n' });
+    p.tail.write({ unit: 'w.1', stream: 'stdout', text: 'w1\n' });
+    assert.deepEqual(await c.tail(['a'], 2), { units: [{ unit: 'a', lines: [{ stream: 'stdout', text: 'two' }, { stream: 'stderr', text: 'three' }] }] });
+    assert.deepEqual((await c.tail(['a'])).units[0]?.lines.map((l) => l.text), ['one', 'two', 'three']);
+    assert.deepEqual((await c.tail(['a'], 0)).units[0]?.lines, []);
+    assert.deepEqual(await c.tail(['w'], 5), { units: [{ unit: 'w.0', lines: [] }, { unit: 'w.1', lines: [{ stream: 'stdout', text: 'w1' }] }] });
+    assert.deepEqual((await c.tail([])).units.map((u) => u.unit), ['a', 'w.0', 'w.1']);
+    await rejects(c.tail(['x']), 'unknown-unit');
+  });
+
   it('logs feeds only the units asked for (a pool means its instances) and ends with the project', async () => {
     const text: SpecText = { processes: { a: 'a1' }, pools: { w: { command: 'w', replicas: 2 } } };
     const { c, p } = setup(text);
@@ -128,5 +142,20 @@ describe('Controller and SpecReconciler', () => {
     await feed.ended;
     p.live.write({ unit: 'w.0', stream: 'stdout', text: 'late\n' });
     assert.equal(got.length, 2);
+  });
+
+  it('a logs feed is ready only once the log files hold what came before', async () => {
+    const { c, p } = setup({ processes: { a: 'a1' }, pools: {} });
+    let written!: () => void;
+    p.logsWritten = () => new Promise<void>((resolve) => (written = resolve));
+    const steps: string[] = [];
+    const feed = c.logs([], () => undefined);
+    const ready = feed.ready.then(() => steps.push('ready'));
+    await new Promise((r) => setImmediate(r));
+    steps.push('written');
+    written();
+    await ready;
+    assert.deepEqual(steps, ['written', 'ready']);
+    feed.close();
   });
 });

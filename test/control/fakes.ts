@@ -5,6 +5,7 @@ import type { LoadOptions, LoadResult } from '../../src/config/index.js';
 import type { RestartSpec, Spec, UnitSpec } from '../../src/config/spec.js';
 import type { ControlledProject } from '../../src/control/controller.js';
 import { LiveOutput } from '../../src/control/live.js';
+import { TailBuffer } from '../../src/output/tail.js';
 import { EventBus } from '../../src/events/bus.js';
 import type { ExitInfo, ProcsEvent } from '../../src/events/types.js';
 import { realClock } from '../../src/runtime/clock.js';
@@ -76,7 +77,7 @@ export function buildSpec(text: SpecText, formation: Readonly<Record<string, num
 }
 
 /** A project around a real supervisor on the instant driver; `events` collects what is published. */
-export function fakeProject(spec: Spec): ControlledProject & { driver: InstantDriver; events: ProcsEvent[] } {
+export function fakeProject(spec: Spec): ControlledProject & { driver: InstantDriver; events: ProcsEvent[]; tail: TailBuffer } {
   const bus = new EventBus();
   const driver = new InstantDriver();
   const events: ProcsEvent[] = [];
@@ -90,6 +91,8 @@ export function fakeProject(spec: Spec): ControlledProject & { driver: InstantDr
     bus,
     supervisor,
     live: new LiveOutput(),
+    tail: new TailBuffer(20),
+    logsWritten: async () => undefined,
     driver,
     events,
     adopt(next) {

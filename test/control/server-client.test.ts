@@ -53,6 +53,10 @@ const api: ControlApi = {
     if (units.includes('nope')) throw new ControlError('unknown-unit', "no unit named 'nope'");
     return feed(() => (listeners.batch = onBatch), () => (listeners.batch = undefined));
   },
+  tail: async (units, lines) => {
+    calls.push(`tail ${units.join(',')} ${lines ?? '-'}`);
+    return { units: units.map((unit) => ({ unit, lines: [{ stream: 'stderr', text: `${unit}: last words` }] })) };
+  },
   events: (onEvent) => {
     const f = feed(() => (listeners.event = onEvent), () => (listeners.event = undefined));
     closeFeeds = () => f.close();
@@ -82,6 +86,18 @@ describe('control server and client', () => {
     await assert.rejects(client.reload(), (e: unknown) => e instanceof ControlError && e.code === 'spec-error' && e.details[0] === 'procs.yaml:1:1  bad');
     await assert.rejects(client.scale({ w: -1 }), (e: unknown) => e instanceof ControlError && e.code === 'bad-request' && /from 0 to 1024/.test(e.message));
     assert.deepEqual(calls.splice(0), ['start x']);
+  });
+
+  it('answers a tail request with each unit\'s last lines; a bad count is refused', async () => {
+    assert.deepEqual(await client.tail(['db', 'w.0'], 10), {
+      units: [
+        { unit: 'db', lines: [{ stream: 'stderr', text: 'db: last words' }] },
+        { unit: 'w.0', lines: [{ stream: 'stderr', text: 'w.0: last words' }] },
+      ],
+    });
+    assert.deepEqual(await client.tail([]), { units: [] });
+    await assert.rejects(client.tail(['db'], -1), (e: unknown) => e instanceof ControlError && e.code === 'bad-request' && /lines must be a whole number/.test(e.message));
+    assert.deepEqual(calls.splice(0), ['tail db,w.0 10', 'tail  -']);
   });
 
   it('feeds say when they are subscribed, deliver in order, and end when the server ends them', async () => {

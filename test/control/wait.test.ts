@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ControlApi, Feed, UnitRow } from '../../src/control/api.js';
-import { judge, waitForUnits } from '../../src/control/wait.js';
+import { judge, oneShotNamed, waitForUnits } from '../../src/control/wait.js';
 import type { ProcsEvent } from '../../src/events/types.js';
 
 const row = (name: string, state: UnitRow['state'], probe = false, reason: string | null = null): UnitRow => ({
@@ -41,6 +41,15 @@ describe('--wait', () => {
     assert.deepEqual(v, { kind: 'failed', reason: 'a failed: exited with code 3; b skipped: dependency a failed', units: ['a', 'b'] });
   });
 
+  it('a one-shot step is up only once it has completed, however it runs meanwhile', () => {
+    const oneShot = oneShotNamed(new Set(['migrate', 'seed']));
+    const seed = (state: UnitRow['state']): UnitRow => ({ ...row('seed.0', state), kind: 'instance', pool: 'seed' });
+    assert.equal(judge([row('web', 'running'), row('migrate', 'running')], oneShot), undefined);
+    assert.equal(judge([row('web', 'running'), row('migrate', 'completed'), seed('running')], oneShot), undefined);
+    assert.equal(judge([row('web', 'running'), row('migrate', 'completed'), seed('completed')], oneShot)?.kind, 'ready');
+    assert.equal(judge([row('migrate', 'failed', false, 'exited with code 3')], oneShot)?.kind, 'failed');
+  });
+
   it('waits for events until every selected unit is up', async () => {
     const rows = { current: [row('a', 'running', true), row('b', 'pending')] };
     const { api, emit } = fakeApi(rows);
@@ -54,5 +63,7 @@ describe('--wait', () => {
     const { api } = fakeApi({ current: [row('a', 'running', true)] });
     const v = await waitForUnits(api, [], 50);
     assert.deepEqual(v, { kind: 'timeout', reason: 'timed out after 50ms waiting for a (running, not ready)', units: ['a'] });
+    const step = await waitForUnits(fakeApi({ current: [row('step', 'running')] }).api, [], 50, oneShotNamed(new Set(['step'])));
+    assert.equal(step.kind === 'timeout' && step.reason, 'timed out after 50ms waiting for step (running, not completed)');
   });
 });

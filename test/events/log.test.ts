@@ -79,3 +79,34 @@ void test('a full disk (ENOSPC, /dev/full) is reported once and appends never th
   await file.close();
   assert.deepEqual(errors, ['ENOSPC']);
 });
+
+void test('flushed() resolves once what was appended before is in the file, even while appends go on', async () => {
+  const path = join(await mkdtemp(join(tmpdir(), 'procs-log-')), 'u.log');
+  const file = new AppendFile(path);
+  for (let i = 0; i < 2000; i++) file.append(`line ${i}\n`);
+  const flushed = file.flushed();
+  // A writer that never pauses: flushed() must not wait for the queue to run empty.
+  let writing = true;
+  const more = (async () => {
+    for (let i = 0; writing; i++) {
+      file.append(`later ${i}\n`);
+      await new Promise((r) => setImmediate(r));
+    }
+  })();
+  await flushed;
+  const lines = (await readFile(path, 'utf8')).split('\n');
+  writing = false;
+  await more;
+  assert.deepEqual(lines.slice(0, 2000), Array.from({ length: 2000 }, (_, i) => `line ${i}`));
+  await file.close();
+  await file.flushed(); // nothing left: at once
+});
+
+void test('flushed() resolves after a write that failed, which is reported', async () => {
+  const errors: string[] = [];
+  const file = new AppendFile('/dev/full', { onError: (e) => errors.push((e as NodeJS.ErrnoException).code ?? '') });
+  file.append('line\n');
+  await file.flushed();
+  assert.deepEqual(errors, ['ENOSPC']);
+  await file.close();
+});
