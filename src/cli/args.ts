@@ -193,6 +193,14 @@ export function checkFlagsFor(parsed: ParsedArgs): void {
   for (const name of Object.keys(parsed.flags)) {
     if (!allowed.has(name)) throw new UsageError(`option --${name} does not apply to 'procs ${cmd.name}'`);
   }
+  // A detached project outlives this command, so nothing is left to abort or to return a code
+  // from (docker compose refuses the same combinations).
+  if (cmd.name === 'up' && (parsed.flags.detach === true || parsed.flags.wait === true)) {
+    const mode = parsed.flags.detach === true ? '-d' : '--wait';
+    for (const name of ['abort-on-failure', 'exit-code-from']) {
+      if (parsed.flags[name] !== undefined) throw new UsageError(`--${name} cannot be combined with ${mode}: it needs procs up in the foreground`);
+    }
+  }
 }
 
 /** The help text: commands and flags from the same table the parser uses. */

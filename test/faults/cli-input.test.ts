@@ -27,6 +27,8 @@ const CASES: [string[], RegExp][] = [
   [['ps', '--jsn'], /did you mean '--json'\?/],
   [['logs', '--folow'], /did you mean '--follow'\?/],
   [['down', '--timeout'], /--timeout needs a value/],
+  [['up', '-d', '--abort-on-failure'], /--abort-on-failure cannot be combined with -d/],
+  [['up', '--wait', '--exit-code-from', 'web'], /--exit-code-from cannot be combined with --wait/],
   [['scale', 'w=-1'], /expected POOL=N with N a whole number from 0 to 1024, got 'w=-1'/],
   [['scale', 'w=abc'], /got 'w=abc'/],
   [['scale', 'w=1.5'], /got 'w=1\.5'/],
