@@ -3,6 +3,7 @@ import { checkFlagsFor, helpText, parseArgs, UsageError, type ParsedArgs } from 
 import { EXIT } from './exit-codes.js';
 
 export { EXIT };
+import { printQuick } from './print.js';
 import { version } from './version.js';
 
 
@@ -42,7 +43,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     throw err;
   }
   if (args.flags.version) {
-    process.stdout.write(`${version()}\n`);
+    printQuick(`${version()}\n`);
     return EXIT.ok;
   }
   if (args.flags.help || !args.command) {

@@ -9,7 +9,7 @@ declare const __PROCS_VERSION__: string | undefined;
 const argv = process.argv.slice(2);
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
   const v = typeof __PROCS_VERSION__ === 'string' ? __PROCS_VERSION__ : (await import('./version.js')).version();
-  process.stdout.write(`${v}\n`);
+  (await import('./print.js')).printQuick(`${v}\n`);
 } else {
   enableCompileCache();
   const { main, EXIT } = await import('./command.js');

@@ -1,6 +1,7 @@
 import type { ParsedArgs } from './args.js';
 import { EXIT } from './exit-codes.js';
 import { loadFromArgs, printDiagnostics } from './load.js';
+import { printQuick } from './print.js';
 
 /** `procs validate`: every problem of the spec, positioned; exit 2 when there are errors. */
 export async function validate(args: ParsedArgs): Promise<number> {
@@ -9,6 +10,5 @@ export async function validate(args: ParsedArgs): Promise<number> {
   if (!result.spec) return EXIT.usage;
   const n = result.spec.units.length;
   const files = result.files.join(', ');
-  process.stdout.write(`${files}: ok (${n} unit${n === 1 ? '' : 's'})\n`);
-  return EXIT.ok;
+  return printQuick(`${files}: ok (${n} unit${n === 1 ? '' : 's'})\n`) ? EXIT.ok : EXIT.failed;
 }
