@@ -5,6 +5,7 @@
 import { Writable } from 'node:stream';
 import type { LoadResult } from '../config/index.js';
 import type { Spec } from '../config/spec.js';
+import type { ProcsEvent } from '../events/types.js';
 import { ControlError, type ControlApi, type ReloadResult } from '../control/api.js';
 import { claimProject } from '../control/claim.js';
 import { ControlClient } from '../control/client.js';
@@ -14,7 +15,7 @@ import { loadSettings } from '../control/foreground.js';
 import { serveProject } from '../control/host.js';
 import { whenServing } from '../control/locate.js';
 import { projectPaths, recordedSocketPath, type ProjectPaths } from '../control/paths.js';
-import { printStarted, printVerdict, waitTimeoutOf } from '../control/up-report.js';
+import { printStarted, printStartedJson, printVerdict, printVerdictJson, waitTimeoutOf } from '../control/up-report.js';
 import { oneShotNamed, waitForUnits, type OneShot } from '../control/wait.js';
 import { EventTextRenderer } from '../output/events-text.js';
 import type { ParsedArgs } from './args.js';
@@ -47,9 +48,13 @@ export async function upDetached(args: ParsedArgs): Promise<number> {
       client = started.kind === 'held' ? await afterHolder(paths, started.pid) : new ControlClient(started.socket, paths.root);
       if (started.kind === 'held') reconciled = await reconcile(client, args, result);
     }
-    printStarted(await client.status(), reconciled);
+    const json = args.flags.json === true;
+    (json ? printStartedJson : printStarted)(await client.status(), reconciled);
     if (args.flags.wait !== true) return EXIT.ok;
-    return await printVerdict(await waitForUnits(client, args.positionals, waitMs, oneShotSteps(result.spec)), client, paths, t0);
+    // With --json, the events the wait sees go out as NDJSON, like `.procs/events.ndjson`.
+    const onEvent = json ? (e: ProcsEvent) => void process.stdout.write(`${JSON.stringify(e)}\n`) : undefined;
+    const verdict = await waitForUnits(client, args.positionals, waitMs, oneShotSteps(result.spec), onEvent);
+    return await (json ? printVerdictJson : printVerdict)(verdict, client, paths, t0);
   } catch (err) {
     if (err instanceof ControlError) return reportError('up', err);
     throw err;
@@ -62,7 +67,7 @@ export async function upOnRunning(args: ParsedArgs, result: LoadResult, holder: 
   try {
     const client = await afterHolder(paths, holder);
     const reconciled = await reconcile(client, args, result);
-    printStarted(await client.status(), reconciled);
+    (args.flags.json === true ? printStartedJson : printStarted)(await client.status(), reconciled);
     return EXIT.ok;
   } catch (err) {
     if (err instanceof ControlError) return reportError('up', err);

@@ -36,6 +36,37 @@ export function printStarted(status: ProjectStatus, reconciled: ReloadResult | u
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
+/**
+ * `up -d --json`: the project as one JSON line, in the shape of `procs ps --json` plus the
+ * daemon's pid (and, for a running project, what reconciling it did).
+ */
+export function printStartedJson(status: ProjectStatus, reconciled: ReloadResult | undefined): void {
+  for (const w of reconciled?.warnings ?? []) process.stderr.write(`${w}\n`);
+  const doc = {
+    project: status.project,
+    pid: status.pid,
+    ...(reconciled ? { reconciled: { actions: reconciled.actions, started: reconciled.started } } : {}),
+    units: status.units,
+  };
+  process.stdout.write(`${JSON.stringify(doc)}\n`);
+}
+
+/**
+ * `up -d --wait --json`: after the events (printed as they came), one last line with the
+ * verdict — `ready`, the reason when not, and the last lines of the units that failed.
+ */
+export async function printVerdictJson(v: WaitVerdict, api: ControlApi, paths: ProjectPaths, startedAt = Date.now()): Promise<number> {
+  if (v.kind === 'ready') {
+    process.stdout.write(`${JSON.stringify({ ready: true, units: v.units.map((u) => u.name), durationMs: Date.now() - startedAt })}\n`);
+    return 0;
+  }
+  const units = v.units.slice(0, 5);
+  const tails = await lastLines(api, paths, units);
+  const lastLinesOf = Object.fromEntries(units.map((u) => [u, (tails.get(u) ?? []).map((l) => l.text)]));
+  process.stdout.write(`${JSON.stringify({ ready: false, reason: v.reason, units: v.units, lastLines: lastLinesOf })}\n`);
+  return 1;
+}
+
 /** Says how a `--wait` ended; returns the exit code (1 unless everything came up). */
 export async function printVerdict(v: WaitVerdict, api: ControlApi, paths: ProjectPaths, startedAt = Date.now()): Promise<number> {
   if (v.kind === 'ready') {

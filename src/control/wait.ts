@@ -3,6 +3,7 @@
 // or the time runs out. Driven by the event feed: each event asks for a fresh status. A row
 // does not say whether a unit is a one-shot step (`restart: never`): the caller, who has read
 // the spec, names them.
+import type { ProcsEvent } from '../events/types.js';
 import { formatDuration } from '../output/format.js';
 import type { ControlApi, UnitRow } from './api.js';
 
@@ -38,7 +39,13 @@ export function judge(rows: readonly UnitRow[], oneShot: OneShot = NONE): WaitVe
 }
 
 /** Waits on the project until `judge` decides for the selected units (pools mean their instances). */
-export async function waitForUnits(api: ControlApi, selected: readonly string[], timeoutMs?: number, oneShot: OneShot = NONE): Promise<WaitVerdict> {
+export async function waitForUnits(
+  api: ControlApi,
+  selected: readonly string[],
+  timeoutMs?: number,
+  oneShot: OneShot = NONE,
+  onEvent?: (e: ProcsEvent) => void,
+): Promise<WaitVerdict> {
   let finish!: (v: WaitVerdict) => void;
   const verdict = new Promise<WaitVerdict>((resolve) => (finish = resolve));
   let last: readonly UnitRow[] = [];
@@ -60,7 +67,10 @@ export async function waitForUnits(api: ControlApi, selected: readonly string[],
       asking = false;
     }
   };
-  const feed = api.events(() => void ask());
+  const feed = api.events((e) => {
+    onEvent?.(e);
+    void ask();
+  });
   const timer = timeoutMs === undefined ? undefined : setTimeout(() => finish(timedOut(last, timeoutMs, oneShot)), timeoutMs);
   try {
     await feed.ready;
