@@ -86,9 +86,12 @@ export class SpecReconciler {
     this.#settings = settings;
     this.#watched = filesOf(result);
     const actions = plan(next.units, this.#observed());
-    this.#target.bus.publish({ type: 'reload', unit: 'procs', actions: describeActions(actions) });
+    const rules = this.#target.watch?.plan(next) ?? [];
+    const said = describeActions([...actions, ...rules]);
+    this.#target.bus.publish({ type: 'reload', unit: 'procs', actions: said });
     await this.#apply(next, actions);
-    return { actions: describeActions(actions), warnings: warningsOf(result, settings.cwd) };
+    await this.#target.watch?.apply(next, rules);
+    return { actions: said, warnings: warningsOf(result, settings.cwd) };
   }
 
   /** Sets pool sizes; only those pools change, whatever else the spec file says meanwhile. */

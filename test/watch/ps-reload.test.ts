@@ -1,5 +1,6 @@
-// Watch rules in `procs ps`, end to end on a foreground `procs up`: rules listed with kind
-// `watch`, in text and JSON. Every wait is for a line of output or for a command to finish; each `up` is stopped
+// Watch rules in `procs ps` and through `procs reload`, end to end on a foreground `procs up`:
+// rules listed with kind `watch` (in text and JSON), and rules added, removed and changed by a
+// reload. Every wait is for a line of output or for a command to finish; each `up` is stopped
 // with SIGINT and checked for leftovers.
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -9,6 +10,7 @@ import type { UnitRow } from '../../src/control/api.js';
 import { assertClean, FIXTURES, procs, specProject, type Run } from '../helpers/cli.js';
 
 const SERVER = join(FIXTURES, 'watch/server.js');
+const BUILD = join(FIXTURES, 'watch/build.sh');
 
 // Stops procs with SIGINT, expects exit 0 and nothing left behind.
 async function stop(run: Run): Promise<void> {
@@ -23,6 +25,14 @@ async function command(dir: string, args: string[]): Promise<string> {
   const code = await r.exited;
   assert.equal(code, 0, `procs ${args.join(' ')}: ${r.text()}`);
   return r.stdout.join('\n');
+}
+
+// `procs reload` (or `procs up` on the running project): returns once the spec is applied. The
+// foreground `up` also reloads by itself when procs.yaml changes; whichever comes first does
+// the work and the other finds nothing to change, so the actions are read from `up`'s output.
+async function reload(run: Run, dir: string, actions: string, args = ['reload']): Promise<void> {
+  await command(dir, args);
+  await run.waitFor(new RegExp(`reloaded: ${actions}$`));
 }
 
 // `ps --json`, by name.
@@ -94,18 +104,88 @@ ${API}watch:
     await stop(run);
   });
 
-  it('shows the rules as stopped with --no-watch', async () => {
+  it('shows the rules as stopped with --no-watch, through a reload too', async () => {
     const rule = (paths: string): string => `  build:\n    paths: ["${paths}"]\n    run: "echo never"\n    restart: [api]\n`;
     const dir = specProject(`version: 1\n${API}watch:\n${rule('src/**')}`);
     const run = procs(['up', '--no-watch'], { cwd: dir });
     await run.waitFor(/api\s+\| api ready/);
-    const build = (await psRows(dir)).get('build');
+    let build = (await psRows(dir)).get('build');
     assert.equal(build?.kind, 'watch');
     assert.equal(build?.state, 'stopped');
     assert.equal(build?.reason, 'watch rules are off (--no-watch)');
     assert.ok((await command(dir, ['ps'])).split('\n').some((l) => /^build\s+stopped\s+-\s+0\s+-\s+-\s+-$/.test(l)));
 
+    writeFileSync(join(dir, 'procs.yaml'), `version: 1\n${API}watch:\n${rule('lib/**')}  css:\n    paths: ["css/**"]\n    run: "echo never"\n`);
+    assert.equal(await command(dir, ['reload']), 'reloaded: nothing changed');
+    const rows = await psRows(dir);
+    assert.deepEqual([...rows.values()].map((u) => `${u.name}:${u.kind}:${u.state}`), ['api:process:running', 'build:watch:stopped', 'css:watch:stopped']);
+    build = rows.get('build');
+    assert.deepEqual(build?.watch?.paths, ['lib/**']);
     await stop(run);
     assert.ok(!run.text().includes('never'), run.text());
+  });
+});
+
+describe('watch rules through a reload', () => {
+  it('starts watching a rule the reload adds: a change runs it and restarts its targets', async () => {
+    const dir = specProject(`version: 1\n${API}`, { 'src/version.txt': '1\n' });
+    const run = procs(['up'], { cwd: dir });
+    await run.waitFor(/api\s+\| api vnone pid/);
+    writeFileSync(
+      join(dir, 'procs.yaml'),
+      `version: 1\n${API}watch:\n  api-build:\n    paths: ["src/**"]\n    debounce: 50ms\n    run: sh ${BUILD}\n    restart: [api]\n`,
+    );
+    // `up` on the running project reconciles it, and returns once the rule watches.
+    await reload(run, dir, 'start api-build', ['up']);
+    assert.equal((await psRows(dir)).get('api-build')?.state, 'running');
+    write(dir, 'src/version.txt', '2\n');
+    await run.waitFor(/api\s+\| api v2 pid/);
+    assert.ok(run.stdout.some((l) => /api-build\s+\| built v2/.test(l)), run.text());
+    await stop(run);
+  });
+
+  it('stops watching a rule the reload removes, and leaves the others alone', async () => {
+    // `keep` watches the same files with a longer debounce: once it has run, `gone` would have too.
+    const keep = '  keep:\n    paths: ["g/**"]\n    debounce: 500ms\n    run: "echo keep-ran"\n';
+    const gone = '  gone:\n    paths: ["g/**"]\n    debounce: 50ms\n    run: "echo gone-ran"\n';
+    const dir = specProject(`version: 1\n${API}watch:\n${gone}${keep}`);
+    const run = procs(['up'], { cwd: dir });
+    await run.waitFor(/api\s+\| api ready/);
+    write(dir, 'g/a', '1');
+    await run.waitFor(/keep\s+\| keep-ran/);
+    assert.ok(run.stdout.some((l) => /gone\s+\| gone-ran/.test(l)), 'both rules ran before the reload');
+    const keepSince = (await psRows(dir)).get('keep')?.started_at;
+
+    writeFileSync(join(dir, 'procs.yaml'), `version: 1\n${API}watch:\n${keep}`);
+    await reload(run, dir, 'remove gone');
+    const rows = await psRows(dir);
+    assert.deepEqual([...rows.keys()], ['api', 'keep']);
+    assert.equal(rows.get('keep')?.started_at, keepSince, 'the unchanged rule was left alone');
+    assert.equal(rows.get('keep')?.watch?.runs, 1);
+    write(dir, 'g/b', '2');
+    await run.waitForCount(/keep\s+\| keep-ran/, 2);
+    assert.equal(run.stdout.filter((l) => /gone\s+(\||>)/.test(l)).length, 2, `gone ran once, before the reload:\n${run.text()}`);
+    await stop(run);
+  });
+
+  it('re-arms a rule the reload changes: its new paths are watched, its old ones no longer', async () => {
+    const rule = (paths: string, say: string): string => `  r:\n    paths: ["${paths}"]\n    debounce: 200ms\n    run: "echo ${say}"\n`;
+    const dir = specProject(`version: 1\n${API}watch:\n${rule('a/**', 'r-v1')}`);
+    const run = procs(['up'], { cwd: dir });
+    await run.waitFor(/api\s+\| api ready/);
+    write(dir, 'a/1', '1');
+    await run.waitFor(/r\s+\| r-v1/);
+
+    writeFileSync(join(dir, 'procs.yaml'), `version: 1\n${API}watch:\n${rule('b/**', 'r-v2')}`);
+    await reload(run, dir, 'restart r');
+    const r = (await psRows(dir)).get('r');
+    assert.deepEqual(r?.watch?.paths, ['b/**']);
+    assert.equal(r?.state, 'running');
+    write(dir, 'a/2', '2');
+    write(dir, 'b/3', '3');
+    await run.waitFor(/r\s+\| r-v2/);
+    assert.ok(run.stdout.some((l) => /r\s+> changed: b\/3$/.test(l)), run.text());
+    assert.ok(!run.stdout.some((l) => /r\s+> changed: .*a\/2/.test(l)), `a/2 is no longer watched:\n${run.text()}`);
+    await stop(run);
   });
 });
