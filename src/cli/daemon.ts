@@ -21,10 +21,8 @@ import { EventTextRenderer } from '../output/events-text.js';
 import type { ParsedArgs } from './args.js';
 import { EXIT } from './exit-codes.js';
 import { loadFromArgs, printDiagnostics } from './load.js';
-import { createProject } from './project.js';
+import { createProject, watchSettings } from './project.js';
 import { selectUnits } from './select.js';
-import { startWatch } from './up.js';
-import type { WatchSession } from '../watch/index.js';
 
 /** `procs up -d [--wait]`: start (or reconcile) the project in the background. */
 export async function upDetached(args: ParsedArgs): Promise<number> {
@@ -94,17 +92,16 @@ export async function daemonMain(args: ParsedArgs): Promise<number> {
     report({ held: claim.pid });
     return EXIT.ok;
   }
-  const project = createProject({ spec, out: discard(), err: process.stderr, json: false, color: false });
+  const project = createProject({ spec, out: discard(), err: process.stderr, json: false, color: false, watch: watchSettings(args, names) });
   project.bus.subscribe(new EventTextRenderer(process.stdout, { names: spec.units.map((u) => u.name) }).event);
   let stopping: Promise<void> | undefined;
-  const session: { watch?: WatchSession } = {};
   let markStopped!: () => void;
   const stopped = new Promise<void>((resolve) => (markStopped = resolve));
   const stopAll = (reason: string): Promise<void> => {
     if (stopping) return stopping;
     project.bus.publish({ type: 'stop', unit: 'procs', reason, state: 'stopping' });
     stopping = project.supervisor.stopAll();
-    void session.watch?.close();
+    void project.watch.close();
     void stopping.then(markStopped);
     return stopping;
   };
@@ -123,17 +120,19 @@ export async function daemonMain(args: ParsedArgs): Promise<number> {
   });
   // Said before any unit or build is spawned, so none inherits the report pipe.
   report({ ok: true, pid: process.pid, socket: host.socketPath });
+  let watching: boolean;
   try {
-    session.watch = await startWatch(args, project, names);
-    if (!session.watch) project.supervisor.start(names);
+    watching = await project.watch.start();
+    if (!watching) project.supervisor.start(names);
   } finally {
     host.controller.begin();
   }
-  const watch = session.watch;
-  if (watch) await watch.started; // rules with `initial: true` build before their targets start
-  if (watch && !stopping) project.supervisor.start(names);
+  if (watching) {
+    await project.watch.started; // rules with `initial: true` build before their targets start
+    if (!stopping) project.supervisor.start(names);
+  }
   await stopped;
-  if (watch) await watch.closed;
+  await project.watch.close();
   await host.controller.settled(); // a `down` request is answered before the daemon goes
   await host.close();
   await project.close();

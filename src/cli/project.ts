@@ -21,6 +21,7 @@ import { realClock, type Clock } from '../runtime/clock.js';
 import { createRealDriver } from '../runtime/real-driver.js';
 import { Supervisor } from '../runtime/supervisor.js';
 import { LiveOutput } from '../control/live.js';
+import { WatchManager, type WatchSettings } from '../watch/manager.js';
 
 export interface ProjectOptions {
   readonly spec: Spec;
@@ -31,6 +32,8 @@ export interface ProjectOptions {
   readonly clock?: Clock;
   /** How the startup phase shows: a task list on a terminal, GitHub Actions groups in CI, or plain lines. */
   readonly startupView?: 'tasks' | 'ci-groups';
+  /** `--no-watch`, `--ignore` and the units `up` was asked for, for the watch rules. */
+  readonly watch?: WatchSettings;
 }
 
 export interface Project {
@@ -46,6 +49,8 @@ export interface Project {
   readonly startup: StartupPhase | undefined;
   /** Unit output for followers of the control socket (`procs logs -f`). */
   readonly live: LiveOutput;
+  /** The watch rules: nothing watches until `watch.start()`. */
+  readonly watch: WatchManager;
   /** Resolves once the unit log files hold every line read so far (they are written behind). */
   logsWritten(): Promise<void>;
   /** Takes the spec a reload or scale arrived at: new names in the view, their log limits and facts. */
@@ -108,6 +113,17 @@ export function createProject(o: ProjectOptions): Project {
     onRunning: (u) => health.unitRunning(u),
     onEnded: (u) => health.unitEnded(u),
   });
+  const watch = new WatchManager(
+    o.spec,
+    {
+      sink,
+      publish: (e) => bus.publish(e),
+      restart: (units, request) => supervisor.restartUnits(units, request),
+      units: () => supervisor.specs,
+      onRules: (rules) => view.addNames(rules),
+    },
+    o.watch,
+  );
   target.markReady = (name) => supervisor.markReady(name);
   target.markUnhealthy = (name, reason) => supervisor.markUnhealthy(name, reason);
   bus.subscribe(eventLog.append);
@@ -124,10 +140,12 @@ export function createProject(o: ProjectOptions): Project {
     sink,
     startup,
     live,
+    watch,
     logsWritten: () => unitLog.flushed(),
     adopt(spec) {
       byName = new Map(spec.units.map((u) => [u.name, u]));
-      for (const u of current.units) if (!byName.has(u.name)) tail.forget(u.name);
+      const kept = new Set([...byName.keys(), ...spec.watch.map((r) => r.name)]);
+      for (const name of [...current.units.map((u) => u.name), ...current.watch.map((r) => r.name)]) if (!kept.has(name)) tail.forget(name);
       current = spec;
       facts = factsFromSpec(spec.units);
       view.addNames(spec.units.map((u) => u.name));
@@ -152,8 +170,8 @@ export function startupViewFor(json: boolean): 'tasks' | 'ci-groups' | undefined
   return process.env.GITHUB_ACTIONS === 'true' ? 'ci-groups' : undefined;
 }
 
-/** The project as `up` and `run` wire it for this terminal: colours, `--json` and the startup view from the flags. */
-export function createProjectFor(spec: Spec, args: ParsedArgs): Project {
+/** The project as `up` and `run` wire it for this terminal: colours, `--json`, the startup view and watch settings from the flags. */
+export function createProjectFor(spec: Spec, args: ParsedArgs, names?: readonly string[]): Project {
   const json = args.flags.json === true;
   return createProject({
     spec,
@@ -162,5 +180,16 @@ export function createProjectFor(spec: Spec, args: ParsedArgs): Project {
     json,
     color: colorEnabled({ stream: process.stdout, noColorFlag: args.flags['no-color'] === true }),
     startupView: startupViewFor(json),
+    watch: watchSettings(args, names),
   });
+}
+
+/** The watch settings of a command line: `--no-watch`, `--ignore`, and the units it names (`names`, as selected). */
+export function watchSettings(args: ParsedArgs, names?: readonly string[]): WatchSettings {
+  const ignore = args.flags.ignore;
+  return {
+    off: args.flags['no-watch'] === true,
+    ignore: typeof ignore === 'object' ? ignore : [],
+    ...(args.positionals.length > 0 && names ? { selected: names } : {}),
+  };
 }

@@ -6,7 +6,6 @@ import { EXIT } from './exit-codes.js';
 import { loadFromArgs, printDiagnostics } from './load.js';
 import { createProjectFor, type Project } from './project.js';
 import { selectUnits } from './select.js';
-import type { WatchSession } from '../watch/index.js';
 import { closure } from '../runtime/deps.js';
 import { claimForeground, serveForeground, type ForegroundControl } from '../control/foreground.js';
 
@@ -23,17 +22,15 @@ export async function up(args: ParsedArgs): Promise<number> {
   // The control socket: a procs already running this project is reconciled instead.
   const claim = await claimForeground(spec.root);
   if (claim?.kind === 'held') return (await import('./daemon.js')).upOnRunning(args, result, claim.pid);
-  const project = createProjectFor(spec, args);
+  const project = createProjectFor(spec, args, names);
   const control = await serveForeground(claim, project, result, args);
-  const watch = await startWatch(args, project, names);
-  return runForeground(project, spec, names, { abortOnFailure: args.flags['abort-on-failure'] === true, exitFrom, watch, control });
+  await project.watch.start();
+  return runForeground(project, spec, names, { abortOnFailure: args.flags['abort-on-failure'] === true, exitFrom, control });
 }
 
 interface ForegroundOptions {
   readonly abortOnFailure: boolean;
   readonly exitFrom: string | undefined;
-  /** Watch rules that are on: they keep `up` running until it is asked to stop. */
-  readonly watch: WatchSession | undefined;
   /** The control socket this run serves (`ps`, `stop`, `down`… from another terminal). */
   readonly control?: ForegroundControl;
 }
@@ -54,7 +51,7 @@ async function runForeground(project: Project, spec: Spec, names: readonly strin
     if (stopping) return;
     bus.publish({ type: 'stop', unit: 'procs', reason, state: 'stopping' });
     stopping = supervisor.stopAll();
-    void o.watch?.close();
+    void project.watch.close();
     watchStopping(project);
   };
   const onSignal = (sig: NodeJS.Signals): void => {
@@ -84,11 +81,16 @@ async function runForeground(project: Project, spec: Spec, names: readonly strin
   });
 
   // Watch rules with `initial: true` run before their targets first start.
-  if (o.watch) await o.watch.started;
+  await project.watch.started;
   if (!stopping) supervisor.start(names);
   void project.startup?.run(closure(names, spec.units));
-  await (o.control ? o.control.idle(() => stopping !== undefined) : supervisor.idle());
-  if (o.watch) await o.watch.closed;
+  // While a watch rule is on (a reload may turn rules on or off), `up` keeps running.
+  for (;;) {
+    await (o.control ? o.control.idle(() => stopping !== undefined) : supervisor.idle());
+    if (stopping || !project.watch.watching) break;
+    await project.watch.unwatched();
+  }
+  await project.watch.close();
   if (stopping) await stopping;
   unsubscribe();
   for (const [s, h] of handlers) process.off(s, h);
@@ -119,22 +121,4 @@ function watchStopping(project: Project): void {
   };
   const timer = setTimeout(tick, 3000);
   timer.unref();
-}
-
-// Watch rules: off with --no-watch; the watch module (and chokidar) load only when the spec has rules.
-export async function startWatch(args: ParsedArgs, project: Project, names: readonly string[]): Promise<WatchSession | undefined> {
-  if (args.flags['no-watch'] === true || project.spec.watch.length === 0) return undefined;
-  const { startWatching } = await import('../watch/index.js');
-  const ignore = args.flags.ignore;
-  const session = startWatching({
-    spec: project.spec,
-    selected: names,
-    ignore: typeof ignore === 'object' ? ignore : [],
-    sink: project.sink,
-    publish: (e) => project.bus.publish(e),
-    restart: (units, request) => project.supervisor.restartUnits(units, request),
-    units: () => project.supervisor.specs,
-  });
-  if (session) project.view.addNames(session.rules);
-  return session;
 }

@@ -71,7 +71,7 @@ export class Controller implements ControlApi {
       root: spec.root,
       pid: process.pid,
       pools: spec.pools.map((p) => ({ name: p.name, replicas: p.replicas })),
-      units: this.#project.supervisor.status().map(toRow),
+      units: [...this.#project.supervisor.status().map(toRow), ...(this.#project.watch?.rows() ?? [])],
     };
   }
 
@@ -129,14 +129,14 @@ export class Controller implements ControlApi {
    * files that then follows the feed misses nothing.
    */
   logs(units: readonly string[], onBatch: (b: LiveBatch) => void): Feed {
-    if (units.length > 0) this.#resolve(units);
+    if (units.length > 0) this.#resolve(units, true);
     const wanted = unitFilter(units);
     return this.#feed(this.#project.live.subscribe((b) => wanted(b.unit) && onBatch(b)), this.#project.logsWritten());
   }
 
   async tail(units: readonly string[], lines?: number): Promise<TailResult> {
     const last = (kept: readonly TailLine[]): readonly TailLine[] => (lines === undefined ? kept : kept.slice(Math.max(0, kept.length - lines)));
-    return { units: this.#resolve(units).map((unit) => ({ unit, lines: last(this.#project.tail.lines(unit)) })) };
+    return { units: this.#resolve(units, true).map((unit) => ({ unit, lines: last(this.#project.tail.lines(unit)) })) };
   }
 
   events(onEvent: (e: ProcsEvent) => void): Feed {
@@ -181,9 +181,11 @@ export class Controller implements ControlApi {
     if (wait) await Promise.all([retried, ...names.map((n) => sup.whenUp(n))]);
   }
 
-  #resolve(units: readonly string[]): string[] {
+  /** Unit names as a command gives them; `withRules`: watch rules too (their output is a unit's). */
+  #resolve(units: readonly string[], withRules = false): string[] {
     const spec = this.#project.spec;
-    return resolveUnits(units, spec.units, spec.pools.map((p) => p.name));
+    const rules = withRules ? spec.watch.map((r) => ({ name: r.name, kind: 'watch' })) : [];
+    return resolveUnits(units, [...spec.units, ...rules], spec.pools.map((p) => p.name));
   }
 
   #rows(names: readonly string[]): UnitRow[] {

@@ -1,8 +1,8 @@
-// The `ps` table: NAME STATE PID RESTARTS UPTIME EXIT HEALTH, one row per unit, columns padded.
-// Pure: rows and "now" in, text out.
+// The `ps` table: NAME STATE PID RESTARTS UPTIME EXIT HEALTH, one row per unit (and per watch
+// rule), columns padded. Pure: rows and "now" in, text out.
 import { constants } from 'node:os';
 import { formatDuration } from '../output/format.js';
-import type { UnitRow } from './api.js';
+import type { UnitRow, WatchInfo } from './api.js';
 
 const HEADER = ['NAME', 'STATE', 'PID', 'RESTARTS', 'UPTIME', 'EXIT', 'HEALTH'] as const;
 
@@ -23,7 +23,25 @@ export function psTable(units: readonly UnitRow[], now: number): string {
 
 /** One unit's cells. */
 export function psCells(u: UnitRow, now: number): string[] {
+  if (u.watch !== undefined) return watchCells(u, u.watch, now);
   return [u.name, u.state, u.pid === null ? '-' : String(u.pid), String(u.restarts), uptime(u, now), exitText(u.exit), healthText(u.health)];
+}
+
+const ACTIVITY: Readonly<Record<WatchInfo['activity'], string>> = { idle: '', waiting: 'changes seen', sync: 'syncing', run: 'building', restart: 'restarting targets' };
+
+/**
+ * A watch rule's cells: its state with what it is doing (`running (building, 1 queued)`), the
+ * pid of its `run`, the runs changes started, how long it has watched, the last `run`'s exit,
+ * and how the last run went in place of health.
+ */
+export function watchCells(u: UnitRow, w: WatchInfo, now: number): string[] {
+  const doing = [ACTIVITY[w.activity], w.queued ? '1 queued' : ''].filter((t) => t !== '');
+  const state = doing.length > 0 ? `${u.state} (${doing.join(', ')})` : u.state;
+  const watching = u.state === 'running' || u.state === 'starting';
+  const since = u.started_at === null ? NaN : Date.parse(u.started_at);
+  const up = watching && !Number.isNaN(since) ? formatDuration(Math.max(0, now - since)) : '-';
+  const last = w.last_run?.ok === true ? 'last run ok' : w.last_run?.ok === false ? 'last run failed' : '-';
+  return [u.name, state, u.pid === null ? '-' : String(u.pid), String(u.restarts), up, exitText(u.exit), last];
 }
 
 /** A pool's summary row: `worker  running 3/4` (how many instances are up, and the other states). */

@@ -7,7 +7,7 @@ import type { Spec } from '../config/spec.js';
 import type { EventBus } from '../events/bus.js';
 import { describeActions, plan, type Action } from '../reconcile/plan.js';
 import type { Supervisor } from '../runtime/supervisor.js';
-import { ControlError } from './api.js';
+import { ControlError, type UnitRow } from './api.js';
 import { observe, scalable, scaledSpec, sizeOf } from './merge.js';
 import { suggestName } from './names.js';
 
@@ -19,11 +19,23 @@ export interface LoadSettings {
   readonly formation: Readonly<Record<string, number>>;
 }
 
-/** What the reconciler changes: the running spec and the supervisor. */
+/** The watch rules of a running project, as the reconciler and `ps` see them. */
+export interface WatchTarget {
+  /** What reloading to `spec` does to the rules: `start`, `restart` (re-arm) and `remove` actions. */
+  plan(spec: Spec): Action[];
+  /** Takes the reloaded spec and carries out its plan. */
+  apply(spec: Spec, actions: readonly Action[]): Promise<void>;
+  /** Every rule of the running spec as `ps` shows it (kind `watch`). */
+  rows(): UnitRow[];
+}
+
+/** What the reconciler changes: the running spec, the supervisor and the watch rules. */
 export interface ReconcileTarget {
   readonly spec: Spec;
   readonly supervisor: Supervisor;
   readonly bus: EventBus;
+  /** The watch rules; a project without them (tests) has none. */
+  readonly watch?: WatchTarget;
   /** Takes a new spec as the running one (names in the view, log limits…). */
   adopt(spec: Spec): void;
 }
@@ -74,9 +86,12 @@ export class SpecReconciler {
     this.#settings = settings;
     this.#watched = filesOf(result);
     const actions = plan(next.units, this.#observed());
-    this.#target.bus.publish({ type: 'reload', unit: 'procs', actions: describeActions(actions) });
+    const rules = this.#target.watch?.plan(next) ?? [];
+    const said = describeActions([...actions, ...rules]);
+    this.#target.bus.publish({ type: 'reload', unit: 'procs', actions: said });
     await this.#apply(next, actions);
-    return { actions: describeActions(actions), warnings: warningsOf(result, settings.cwd) };
+    await this.#target.watch?.apply(next, rules);
+    return { actions: said, warnings: warningsOf(result, settings.cwd) };
   }
 
   /** Sets pool sizes; only those pools change, whatever else the spec file says meanwhile. */

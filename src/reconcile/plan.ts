@@ -1,6 +1,8 @@
 // The reconciler: what to do to bring the running project to a spec. A pure function of the
-// desired units and what is observed; the supervisor carries the actions out.
-import type { UnitSpec } from '../config/spec.js';
+// desired units (and watch rules) and what is observed; the supervisor (and the watch rules)
+// carry the actions out.
+import { unitHash } from '../config/hash.js';
+import type { UnitSpec, WatchRule } from '../config/spec.js';
 import type { UnitState } from '../events/types.js';
 
 export interface ObservedUnit {
@@ -48,6 +50,26 @@ export function plan(desired: readonly UnitSpec[], observed: readonly ObservedUn
     else if (o.hash !== u.hash) updates.push({ kind: 'update', unit: u.name });
   }
   return [...removes, ...restarts, ...updates, ...starts];
+}
+
+/**
+ * The actions that bring the watch rules that are on (`observed`) to those the spec turns on
+ * (`desired`): `remove` a rule that is gone or now off, `restart` one whose definition changed
+ * (it is re-armed, keeping the changes it had not handled yet), `start` one that is new or now
+ * on. Rules that did not change are left alone. Removals first, then restarts, then starts.
+ */
+export function planRules(desired: readonly WatchRule[], observed: readonly WatchRule[]): Action[] {
+  const want = new Map(desired.map((r) => [r.name, r]));
+  const have = new Map(observed.map((r) => [r.name, r]));
+  const removes: Action[] = observed.filter((r) => !want.has(r.name)).map((r) => ({ kind: 'remove', unit: r.name }));
+  const restarts: Action[] = [];
+  const starts: Action[] = [];
+  for (const r of desired) {
+    const o = have.get(r.name);
+    if (!o) starts.push({ kind: 'start', unit: r.name });
+    else if (unitHash(o) !== unitHash(r)) restarts.push({ kind: 'restart', unit: r.name });
+  }
+  return [...removes, ...restarts, ...starts];
 }
 
 /** Actions in words, for the `reload` event and the command's answer. */

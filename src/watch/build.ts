@@ -14,6 +14,8 @@ const BUILD_STOP = { signal: 'SIGTERM', timeoutMs: 5000 } as const;
 const DRAIN_MS = 1000;
 
 export interface BuildRun {
+  /** The pid of the command's process (undefined when it could not be spawned). */
+  readonly pid: number | undefined;
   /** Resolves with the exit once the group is empty and the output is in the sink; never rejects. */
   readonly done: Promise<ExitInfo>;
   /** Stops the build's whole tree (SIGTERM, SIGKILL after 5s); resolves once it is gone. */
@@ -53,6 +55,7 @@ export function startBuild(rule: WatchRule, sink: OutputSink, clock: Clock): Bui
     return exit;
   });
   return {
+    pid: unit.pid,
     done,
     stop: async () => {
       stopping ??= stopUnit(unit, BUILD_STOP, clock).then(() => undefined);

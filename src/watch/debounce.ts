@@ -48,6 +48,11 @@ export class RuleScheduler {
     return this.#state;
   }
 
+  /** The changes collected for the next run (none once closed). */
+  get pending(): readonly string[] {
+    return [...this.#paths];
+  }
+
   /** How many runs have started. */
   get runs(): number {
     return this.#runs;

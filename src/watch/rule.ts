@@ -1,13 +1,16 @@
 // One watch rule at run time: changes go into its scheduler, and each run it starts goes
 // sync → run → restart, told as events: `watch` when a run starts, `build` with its result.
 // A failed sync or run stops there, so the targets keep running the version they have.
+// `snapshot()` says where the rule is (for `ps`); `handOver()` ends it and gives back the
+// changes it had not handled yet, for the rule that replaces it on a reload.
 import type { WatchRule } from '../config/spec.js';
 import type { ExitInfo } from '../events/types.js';
+import { describeExit } from '../output/format.js';
 import type { OutputSink } from '../output/sink.js';
 import type { Clock } from '../runtime/clock.js';
 import type { EventInput } from '../runtime/supervisor.js';
 import { startBuild, type BuildRun } from './build.js';
-import { RuleScheduler, type RunRequest } from './debounce.js';
+import { RuleScheduler, type RunRequest, type SchedulerState } from './debounce.js';
 import { syncChanges } from './sync.js';
 
 /** At most this many paths go into a `watch` event. */
@@ -19,6 +22,29 @@ export interface RestartRequest {
   readonly reason: string;
   /** Aborted when a newer change supersedes this restart: a rolling restart stops between instances. */
   readonly signal?: AbortSignal;
+}
+
+/** The step a run is at: mirroring into `sync`, running `run`, restarting the targets. */
+export type RunStep = 'sync' | 'run' | 'restart';
+
+/** Where a rule is, for `ps`. */
+export interface RunnerSnapshot {
+  /** The scheduler's state: `idle`, `waiting` (debounce), `running`, `queued` (a run waits for this one). */
+  readonly scheduler: SchedulerState;
+  /** The step of the run in progress. */
+  readonly step: RunStep | undefined;
+  /** The pid of the `run` command in progress. */
+  readonly pid: number | undefined;
+  /** Runs started, the initial one included. */
+  readonly runs: number;
+  /** Runs started by a change (the initial one left out). */
+  readonly changeRuns: number;
+  /** The latest run: when it started (wall-clock ms) and how it went (undefined while in progress). */
+  readonly lastRun: { readonly startedAt: number; readonly ok: boolean | undefined } | undefined;
+  /** How the latest `run` command ended. */
+  readonly lastExit: ExitInfo | undefined;
+  /** Why the latest run failed, when it did. */
+  readonly failure: string | undefined;
 }
 
 export interface RuleDeps {
@@ -39,6 +65,13 @@ export class RuleRunner {
   #closed = false;
   #initialFiles: readonly string[] = [];
   #superseded: (() => void) | undefined;
+  /** The paths of the run in progress, until it has gone through every step. */
+  #unfinished: readonly string[] = [];
+  #step: RunStep | undefined;
+  #changeRuns = 0;
+  #lastRun: { startedAt: number; ok: boolean | undefined } | undefined;
+  #lastExit: ExitInfo | undefined;
+  #failure: string | undefined;
 
   // A runner for one rule; nothing runs until a change or `runInitial`.
   constructor(rule: WatchRule, deps: RuleDeps) {
@@ -50,6 +83,13 @@ export class RuleRunner {
   /** A file the rule accepts changed (path relative to the rule's cwd). */
   change(rel: string): void {
     this.scheduler.change([rel]);
+    this.#superseded?.();
+  }
+
+  /** Changes handed over from the rule this one replaces (a reload): they run after `debounce`. */
+  carry(paths: readonly string[]): void {
+    if (paths.length === 0) return;
+    this.scheduler.change(paths);
     this.#superseded?.();
   }
 
@@ -69,40 +109,101 @@ export class RuleRunner {
     await this.#cycle;
   }
 
-  // Starts one run; the scheduler hears when it is over, whatever happened.
-  #start(request: RunRequest): void {
-    this.#cycle = this.#run(request)
-      .catch((err: unknown) => this.#say(`watch rule failed: ${err instanceof Error ? err.message : String(err)}`))
-      .finally(() => this.scheduler.finished());
+  /**
+   * Ends the rule (as `close`) and returns the changes it has not handled: those waiting for a
+   * run, and those of a run it cut short. The rule that replaces it on a reload runs them.
+   */
+  async handOver(): Promise<string[]> {
+    const pending = this.scheduler.pending;
+    await this.close();
+    return [...new Set([...this.#unfinished, ...pending])];
   }
 
-  // sync → run → restart, stopping at the first failure.
-  async #run(request: RunRequest): Promise<void> {
+  /** Where the rule is now. */
+  snapshot(): RunnerSnapshot {
+    return {
+      scheduler: this.scheduler.state,
+      step: this.#step,
+      pid: this.#step === 'run' ? this.#build?.pid : undefined,
+      runs: this.scheduler.runs,
+      changeRuns: this.#changeRuns,
+      lastRun: this.#lastRun && { ...this.#lastRun },
+      lastExit: this.#lastExit,
+      failure: this.#failure,
+    };
+  }
+
+  // Starts one run; the scheduler hears when it is over, whatever happened.
+  #start(request: RunRequest): void {
+    if (!request.initial) this.#changeRuns += 1;
+    this.#unfinished = request.paths;
+    this.#lastRun = { startedAt: Date.now(), ok: undefined };
+    this.#cycle = this.#run(request)
+      .then((ok) => this.#ended(ok))
+      .catch((err: unknown) => {
+        const text = `watch rule failed: ${err instanceof Error ? err.message : String(err)}`;
+        this.#say(text);
+        this.#ended(false, text);
+      })
+      .finally(() => {
+        this.#step = undefined;
+        this.scheduler.finished();
+      });
+  }
+
+  // Records how a run ended; a run cut short by `close` keeps its paths as unfinished.
+  #ended(ok: boolean | undefined, failure?: string): void {
+    if (ok === undefined) return;
+    this.#unfinished = [];
+    if (this.#lastRun) this.#lastRun.ok = ok;
+    this.#failure = ok ? undefined : (failure ?? this.#failure);
+  }
+
+  // sync → run → restart, stopping at the first failure. True when every step went through,
+  // false when one failed, undefined when procs cut the run short (the rule was closed).
+  async #run(request: RunRequest): Promise<boolean | undefined> {
     const { rule } = this;
     if (!request.initial) this.#deps.publish({ type: 'watch', unit: rule.name, paths: request.paths.slice(0, MAX_EVENT_PATHS) });
-    if (rule.sync !== undefined && !(await this.#sync(request))) return;
-    if (rule.run !== undefined) {
-      const exit = await this.#runCommand();
-      if (exit === undefined) return;
-      const ok = exit.error === undefined && exit.code === 0;
-      this.#deps.publish({ type: 'build', unit: rule.name, ok, exit });
-      if (!ok) return;
+    if (rule.sync !== undefined) {
+      this.#step = 'sync';
+      if (!(await this.#sync(request))) return this.#closed ? undefined : false;
     }
-    if (request.initial || this.#closed || rule.restart.length === 0) return;
-    await this.#restart();
+    if (rule.run !== undefined) {
+      this.#step = 'run';
+      const exit = await this.#runCommand();
+      if (exit === undefined) return undefined;
+      const ok = exit.error === undefined && exit.code === 0;
+      this.#lastExit = exit;
+      this.#failure = ok ? undefined : `run ${describeExit(exit)}`;
+      this.#deps.publish({ type: 'build', unit: rule.name, ok, exit });
+      if (!ok) return false;
+    }
+    if (this.#closed) return undefined;
+    if (request.initial || rule.restart.length === 0) return true;
+    this.#step = 'restart';
+    const restarted = await this.#restart();
+    return this.#closed ? undefined : restarted;
   }
 
   // Restarts the targets and waits until they are up, unless a newer change comes first: a
   // target that never gets ready must not keep the rule from building the fix.
-  async #restart(): Promise<void> {
+  async #restart(): Promise<boolean> {
     const { rule } = this;
     const abort = new AbortController();
     const superseded = new Promise<void>((resolve) => (this.#superseded = resolve)).then(() => abort.abort());
     const restarting = this.#deps
       .restart(rule.restart, { rolling: rule.rolling, reason: `files changed (${rule.name})`, signal: abort.signal })
-      .catch((err: unknown) => this.#say(`restart failed: ${err instanceof Error ? err.message : String(err)}`));
-    await Promise.race([restarting, superseded]);
+      .then(
+        () => true,
+        (err: unknown) => {
+          this.#failure = `restart failed: ${err instanceof Error ? err.message : String(err)}`;
+          this.#say(this.#failure);
+          return false;
+        },
+      );
+    const ok = await Promise.race([restarting, superseded.then(() => true)]);
     this.#superseded = undefined;
+    return ok;
   }
 
   // Mirrors the changes (every file, for the initial run); false when it failed.
@@ -113,7 +214,8 @@ export class RuleRunner {
       await syncChanges({ from: this.rule.cwd, to: this.rule.sync ?? '', paths });
       return true;
     } catch (err) {
-      this.#say(`sync to ${this.rule.sync ?? ''} failed: ${err instanceof Error ? err.message : String(err)}`);
+      this.#failure = `sync to ${this.rule.sync ?? ''} failed: ${err instanceof Error ? err.message : String(err)}`;
+      this.#say(this.#failure);
       this.#deps.publish({ type: 'build', unit: this.rule.name, ok: false });
       return false;
     }

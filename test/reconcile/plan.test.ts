@@ -1,9 +1,10 @@
-// plan(spec, observed) → actions, table-driven: add, remove, change, rename, scale, no-op.
+// plan(spec, observed) → actions, table-driven: add, remove, change, rename, scale, no-op; and
+// planRules for watch rules.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ProcessUnit } from '../../src/config/spec.js';
+import type { ProcessUnit, WatchRule } from '../../src/config/spec.js';
 import type { UnitState } from '../../src/events/types.js';
-import { describeActions, plan, type ObservedUnit } from '../../src/reconcile/plan.js';
+import { describeActions, plan, planRules, type ObservedUnit } from '../../src/reconcile/plan.js';
 
 function unit(name: string, hash = name): ProcessUnit {
   return {
@@ -56,5 +57,28 @@ const cases: { name: string; desired: ProcessUnit[]; observed: ObservedUnit[]; a
 describe('plan', () => {
   for (const c of cases) {
     it(c.name, () => assert.deepEqual(describeActions(plan(c.desired, c.observed)), c.actions));
+  }
+});
+
+describe('planRules', () => {
+  const rule = (name: string, paths = ['src/**'], over: Partial<WatchRule> = {}): WatchRule => ({
+    name, paths, ignore: [], debounceMs: 150, restart: [], rolling: false, initial: false, poll: false, cwd: '/p', env: {}, ...over,
+  });
+  const cases: { name: string; desired: WatchRule[]; observed: WatchRule[]; actions: string[] }[] = [
+    { name: 'nothing changed', desired: [rule('a'), rule('b')], observed: [rule('a'), rule('b')], actions: [] },
+    { name: 'where a rule is written does not count', desired: [rule('a', ['src/**'], { source: { file: 'x', line: 9, col: 1 } })], observed: [rule('a')], actions: [] },
+    { name: 'a rule added', desired: [rule('a'), rule('b')], observed: [rule('a')], actions: ['start b'] },
+    { name: 'a rule removed (or turned off)', desired: [rule('a')], observed: [rule('a'), rule('b')], actions: ['remove b'] },
+    { name: 'paths changed', desired: [rule('a', ['lib/**'])], observed: [rule('a')], actions: ['restart a'] },
+    { name: 'targets changed', desired: [rule('a', ['src/**'], { restart: ['api'] })], observed: [rule('a')], actions: ['restart a'] },
+    {
+      name: 'removals before restarts before starts',
+      desired: [rule('c'), rule('a', ['lib/**']), rule('d')],
+      observed: [rule('a'), rule('b'), rule('c')],
+      actions: ['remove b', 'restart a', 'start d'],
+    },
+  ];
+  for (const c of cases) {
+    it(c.name, () => assert.deepEqual(describeActions(planRules(c.desired, c.observed)), c.actions));
   }
 });

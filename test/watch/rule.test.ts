@@ -134,3 +134,41 @@ describe('watch rules', () => {
     assert.deepEqual(h.events.of('build'), [], 'a build stopped by procs is no result');
   });
 });
+
+describe('watch rules changed by a reload', () => {
+  it('re-arms a changed rule: a run it cuts short and the changes queued behind it run with the new definition', async () => {
+    const dir = tempTree({ 'src/a.ts': '' });
+    const h = await watchRules(dir, [rule(dir, { run: sh('echo v1 started; sleep 600 & wait'), debounceMs: 50 })]);
+    write(dir, 'src/a.ts', '1');
+    await h.lines(/^v1 started$/, 1);
+    const queued = h.seen('src/b.ts');
+    write(dir, 'src/b.ts', '1');
+    await queued;
+    const old = h.session.status()[0];
+    assert.equal(old?.runner.scheduler, 'queued');
+    assert.equal(old?.runner.step, 'run');
+    assert.equal(typeof old?.runner.pid, 'number');
+    const built = h.events.next('build');
+    await h.session.add({ ...(old?.rule ?? rule(dir)), run: sh('echo v2 built') });
+    assert.equal((await built).ok, true);
+    assert.deepEqual(h.sink.lines('build'), ['v1 started', 'v2 built']);
+    assert.deepEqual(h.events.of('watch').map((w) => [...w.paths].sort()), [['src/a.ts'], ['src/a.ts', 'src/b.ts']]);
+    assert.deepEqual(h.session.rules, ['build']);
+    await h.session.close();
+    assert.deepEqual(h.session.status().map((s) => [s.state, s.runner.runs, s.runner.lastRun?.ok]), [['stopped', 1, true]]);
+  });
+
+  it('turns a rule on and off: an added rule runs on a change, a removed one is gone', async () => {
+    const dir = tempTree({ 'src/a.ts': '', 'css/a.css': '' });
+    const h = await watchRules(dir, [rule(dir, { run: sh('echo build') })]);
+    const tagged = h.session.status()[0]?.rule ?? rule(dir);
+    await h.session.add({ ...tagged, name: 'css', paths: ['css/**'], run: sh('echo css'), debounceMs: 50 });
+    assert.deepEqual(h.session.rules, ['build', 'css']);
+    const built = h.events.next('build', (e) => e.unit === 'css');
+    write(dir, 'css/a.css', 'x');
+    assert.equal((await built).ok, true);
+    await h.session.remove('build');
+    assert.deepEqual(h.session.rules, ['css']);
+    assert.deepEqual(h.session.status().map((s) => s.rule.name), ['css']);
+  });
+});
