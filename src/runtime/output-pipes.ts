@@ -2,10 +2,10 @@
 // are socketpairs whose child end procs never sees: by the time procs could look at the child's
 // fds, a quick child may have exited and passed them on to a descendant that left its session.
 // A pipe's two ends are one inode, so holding the read end, procs knows for the whole run which
-// pipe to look for in /proc/PID/fd. Node has no pipe(2), so they are FIFOs: made a batch at a
-// time by mkfifo in a private folder (on tmpfs when /dev/shm is there), each opened (read end,
-// then write end) and unlinked at once when taken. The folder goes once empty and when procs
-// exits; one left by a procs killed outright is removed by the next procs.
+// pipe to look for in /proc/PID/fd (holders.ts). Node has no pipe(2), so they are FIFOs: made a
+// batch at a time by mkfifo in a private folder (on tmpfs when /dev/shm is there), each opened
+// (read end, then write end) and unlinked at once when taken. The folder goes once empty and
+// when procs exits; one left by a procs killed outright is removed by the next procs.
 import { spawnSync } from 'node:child_process';
 import { accessSync, closeSync, constants as fsc, mkdtempSync, openSync, readdirSync, readlinkSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -9,11 +9,12 @@ import type { ExitInfo } from '../events/types.js';
 import type { OutputSink } from '../output/sink.js';
 import { type Clock, realClock } from './clock.js';
 import { guardGroup } from './guardian.js';
+import { type Channels, closeChannels, openChannels } from './holders.js';
 import { closePipes, type OutputPipe, outputPipes } from './output-pipes.js';
 import { pumpLines } from './lines.js';
 import { directCommand } from './simple-command.js';
 import { exitInfo, spawnFailure } from './signals.js';
-import { noteLeaderExit, signalUnit } from './tree.js';
+import { noteChannels, noteLeaderExit, readProc, signalUnit } from './tree.js';
 
 /** A running (or finished) unit: the leader of its own process group. */
 export interface SpawnedUnit {
@@ -50,6 +51,8 @@ export interface Launched {
   readonly pid: number | undefined;
   readonly exited: Promise<ExitInfo>;
   readonly stdio: readonly (Readable | null | undefined)[];
+  /** Its output pipes, as /proc names them, to find who else holds them. */
+  readonly channels?: Channels;
 }
 
 // The file and arguments a command runs as: argv directly, or the script through the shell.
@@ -144,6 +147,7 @@ export function launch(req: LaunchRequest): Launched {
   }
   // The child holds the write ends now: the output ends once it and its descendants close them.
   closePipes(pipes, 'write');
+  const channels = sub.pid === undefined ? undefined : openChannels(pipes.map((p) => p.link), readProc(sub.pid)?.start);
   if (sub.pid !== undefined) guardGroup(sub.pid);
   const exited = new Promise<ExitInfo>((resolve) => {
     sub.once('exit', (code, signal) => resolve(exitInfo(code, signal, clock.now() - started)));
@@ -151,7 +155,7 @@ export function launch(req: LaunchRequest): Launched {
     sub.on('error', (err: NodeJS.ErrnoException) => resolve(spawnErrorInfo(err.code, req.file, err.message, clock.now() - started)));
   });
   const stdio = [undefined, ...pipes.map(readStream)];
-  return { pid: sub.pid, exited, stdio };
+  return { pid: sub.pid, exited, stdio, ...(channels ? { channels } : {}) };
 }
 
 // What a process unit execs: a string of plain words directly (with PWD set as the shell would
@@ -173,11 +177,11 @@ export function spawnUnit(unit: ProcessUnit, sink: OutputSink, opts: SpawnOption
     pumpLines(run.stdio[1], sink, { unit: unit.name, stream: 'stdout' }),
     pumpLines(run.stdio[2], sink, { unit: unit.name, stream: 'stderr' }),
   ]).then(() => undefined);
-  return groupLeader(run.pid, run.exited, outputDone);
+  return groupLeader(run.pid, run.exited, outputDone, run.channels);
 }
 
-// Wraps a started group leader as a SpawnedUnit.
-export function groupLeader(pid: number | undefined, exited: Promise<ExitInfo>, outputDone: Promise<void>): SpawnedUnit {
+// Wraps a started group leader as a SpawnedUnit; `channels` name its output pipes.
+export function groupLeader(pid: number | undefined, exited: Promise<ExitInfo>, outputDone: Promise<void>, channels?: Channels): SpawnedUnit {
   const unit: SpawnedUnit = {
     pid,
     pgid: pid,
@@ -186,5 +190,9 @@ export function groupLeader(pid: number | undefined, exited: Promise<ExitInfo>, 
     signal: (sig) => signalUnit(unit, sig),
   };
   void exited.then(() => noteLeaderExit(unit));
+  if (channels !== undefined) {
+    noteChannels(unit, channels);
+    void outputDone.then(() => closeChannels(channels));
+  }
   return unit;
 }
