@@ -97,5 +97,6 @@ export function spawnPipeline(unit: PipelineUnit, sink: OutputSink, opts: SpawnO
     run.pid,
     exited,
     outputDone.then(() => undefined),
+    run.channels,
   );
 }

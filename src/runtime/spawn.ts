@@ -3,15 +3,18 @@
 import { statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { type ChildProcess, spawn } from 'node:child_process';
+import { Socket } from 'node:net';
 import type { Command, ProcessUnit } from '../config/spec.js';
 import type { ExitInfo } from '../events/types.js';
 import type { OutputSink } from '../output/sink.js';
 import { type Clock, realClock } from './clock.js';
 import { guardGroup } from './guardian.js';
+import { type Channels, closeChannels, openChannels } from './holders.js';
+import { closePipes, type OutputPipe, outputPipes } from './output-pipes.js';
 import { pumpLines } from './lines.js';
 import { directCommand } from './simple-command.js';
 import { exitInfo, spawnFailure } from './signals.js';
-import { noteLeaderExit, signalUnit } from './tree.js';
+import { noteChannels, noteLeaderExit, readProc, signalUnit } from './tree.js';
 
 /** A running (or finished) unit: the leader of its own process group. */
 export interface SpawnedUnit {
@@ -48,6 +51,8 @@ export interface Launched {
   readonly pid: number | undefined;
   readonly exited: Promise<ExitInfo>;
   readonly stdio: readonly (Readable | null | undefined)[];
+  /** Its output pipes, as /proc names them, to find who else holds them. */
+  readonly channels?: Channels;
 }
 
 // The file and arguments a command runs as: argv directly, or the script through the shell.
@@ -101,16 +106,21 @@ export function notStarted(exit: ExitInfo): SpawnedUnit {
   };
 }
 
-// Spawns detached (its own process group), stdin closed, stdout/stderr and extra fds piped.
-function startDetached(req: LaunchRequest): ChildProcess {
-  const extra = Array.from({ length: req.extraFds ?? 0 }, () => 'pipe' as const);
+// Spawns detached (its own process group), stdin closed, stdout/stderr and extra fds writing
+// into `pipes` (procs keeps the read ends).
+function startDetached(req: LaunchRequest, pipes: readonly OutputPipe[]): ChildProcess {
   return spawn(req.file, req.args, {
     cwd: req.cwd,
     env: req.env,
     detached: true,
-    stdio: ['ignore', 'pipe', 'pipe', ...extra],
+    stdio: ['ignore', ...pipes.map((p) => p.write)],
     ...(req.argv0 === undefined ? {} : { argv0: req.argv0 }),
   });
+}
+
+// A stream over the read end of an output pipe (non-blocking, read through the event loop).
+function readStream(pipe: OutputPipe): Readable {
+  return new Socket({ fd: pipe.read, readable: true, writable: false });
 }
 
 // Starts a child and gives its exit as a value. A synchronous throw (an option Node rejects) or
@@ -118,20 +128,34 @@ function startDetached(req: LaunchRequest): ChildProcess {
 export function launch(req: LaunchRequest): Launched {
   const clock = req.clock ?? realClock;
   const started = clock.now();
-  let sub: ChildProcess;
-  try {
-    sub = startDetached(req);
-  } catch (err) {
+  const failed = (err: unknown): Launched => {
     const exit = spawnErrorInfo((err as NodeJS.ErrnoException).code, req.file, String(err), clock.now() - started);
     return { pid: undefined, exited: Promise.resolve(exit), stdio: [] };
+  };
+  let pipes: OutputPipe[];
+  try {
+    pipes = outputPipes(2 + (req.extraFds ?? 0));
+  } catch (err) {
+    return failed(err);
   }
+  let sub: ChildProcess;
+  try {
+    sub = startDetached(req, pipes);
+  } catch (err) {
+    closePipes(pipes, 'both');
+    return failed(err);
+  }
+  // The child holds the write ends now: the output ends once it and its descendants close them.
+  closePipes(pipes, 'write');
+  const channels = sub.pid === undefined ? undefined : openChannels(pipes.map((p) => p.link), readProc(sub.pid)?.start);
   if (sub.pid !== undefined) guardGroup(sub.pid);
   const exited = new Promise<ExitInfo>((resolve) => {
     sub.once('exit', (code, signal) => resolve(exitInfo(code, signal, clock.now() - started)));
     // Without an `exit` event (the spawn itself failed) the error carries the errno.
     sub.on('error', (err: NodeJS.ErrnoException) => resolve(spawnErrorInfo(err.code, req.file, err.message, clock.now() - started)));
   });
-  return { pid: sub.pid, exited, stdio: sub.stdio as readonly (Readable | null | undefined)[] };
+  const stdio = [undefined, ...pipes.map(readStream)];
+  return { pid: sub.pid, exited, stdio, ...(channels ? { channels } : {}) };
 }
 
 // What a process unit execs: a string of plain words directly (with PWD set as the shell would
@@ -153,11 +177,11 @@ export function spawnUnit(unit: ProcessUnit, sink: OutputSink, opts: SpawnOption
     pumpLines(run.stdio[1], sink, { unit: unit.name, stream: 'stdout' }),
     pumpLines(run.stdio[2], sink, { unit: unit.name, stream: 'stderr' }),
   ]).then(() => undefined);
-  return groupLeader(run.pid, run.exited, outputDone);
+  return groupLeader(run.pid, run.exited, outputDone, run.channels);
 }
 
-// Wraps a started group leader as a SpawnedUnit.
-export function groupLeader(pid: number | undefined, exited: Promise<ExitInfo>, outputDone: Promise<void>): SpawnedUnit {
+// Wraps a started group leader as a SpawnedUnit; `channels` name its output pipes.
+export function groupLeader(pid: number | undefined, exited: Promise<ExitInfo>, outputDone: Promise<void>, channels?: Channels): SpawnedUnit {
   const unit: SpawnedUnit = {
     pid,
     pgid: pid,
@@ -166,5 +190,9 @@ export function groupLeader(pid: number | undefined, exited: Promise<ExitInfo>, 
     signal: (sig) => signalUnit(unit, sig),
   };
   void exited.then(() => noteLeaderExit(unit));
+  if (channels !== undefined) {
+    noteChannels(unit, channels);
+    void outputDone.then(() => closeChannels(channels));
+  }
   return unit;
 }

@@ -337,14 +337,16 @@ export class Supervisor {
     if (!r.spec.health.readiness) r.everReady = true;
   }
 
-  // The leader exited: unless a stop is handling it, clear the group and apply the policy.
+  // The leader exited: unless a stop is handling it, clear what is left of the tree (the group, and
+  // processes still holding its output) and only then apply the policy: a restart never overlaps.
   async #exited(r: Runtime, proc: RunningProcess, exit: ExitInfo): Promise<void> {
     if (r.proc !== proc) return;
     r.lastExit = exit;
     if (r.stopping) return;
     if (proc.pid !== undefined) await this.#opts.driver.settle(r.spec, proc);
     await this.#drained(proc);
-    if (r.proc !== proc || r.stopping) return;
+    // A stop that came meanwhile has already ended this run (and said so).
+    if (r.proc !== proc || r.stopping || TERMINAL.has(r.state)) return;
     this.#ended(r, proc, exit, 'exit');
   }
 

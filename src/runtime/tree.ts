@@ -1,9 +1,11 @@
-// Process trees read from /proc: a unit's group, the descendants that left it (setsid), and
-// stopping all of them. /proc is only polled while a stop is in progress, never otherwise.
+// Process trees read from /proc: a unit's group, the descendants that left it (setsid), the
+// processes still holding its output (holders.ts), and stopping all of them. /proc is read only
+// to stop a unit or to clear what its exited leader left, and polled only while a stop is in progress.
 import { readdirSync, readFileSync } from 'node:fs';
 import type { StopSpec } from '../config/spec.js';
 import { type Clock, realClock } from './clock.js';
 import { guardPid, releaseGroup } from './guardian.js';
+import { type Channels, channelsOpen, holdersOf } from './holders.js';
 import type { SpawnedUnit } from './spawn.js';
 
 /** One line of /proc/PID/stat, the fields procs needs. */
@@ -172,6 +174,8 @@ interface UnitTree {
   readonly tracked: TrackedPid[];
   killed: boolean;
   leaderExited: boolean;
+  /** The channels its output comes through, when procs could read them at the spawn. */
+  channels: Channels | undefined;
 }
 
 const trees = new WeakMap<SpawnedUnit, UnitTree>();
@@ -180,7 +184,7 @@ const trees = new WeakMap<SpawnedUnit, UnitTree>();
 function recordOf(unit: SpawnedUnit): UnitTree {
   let tree = trees.get(unit);
   if (tree === undefined) {
-    tree = { tracked: [], killed: false, leaderExited: false };
+    tree = { tracked: [], killed: false, leaderExited: false, channels: undefined };
     trees.set(unit, tree);
   }
   return tree;
@@ -191,6 +195,11 @@ export function noteLeaderExit(unit: SpawnedUnit): void {
   recordOf(unit).leaderExited = true;
 }
 
+// Notes the channels a unit's output comes through (spawn calls this), to find who holds them.
+export function noteChannels(unit: SpawnedUnit, channels: Channels): void {
+  recordOf(unit).channels = channels;
+}
+
 // The unit's pgid while it is still its group: after the leader exited, a live process with that
 // pid is a new leader of a new group that reused the number, and must not be signalled.
 function ownGroup(unit: SpawnedUnit, tree: UnitTree): number | undefined {
@@ -199,10 +208,28 @@ function ownGroup(unit: SpawnedUnit, tree: UnitTree): number | undefined {
   return unit.pgid;
 }
 
-// The tree record of a unit, refreshed from /proc (descendants of the group and tracked pids).
-function treeOf(unit: SpawnedUnit, pgid: number): UnitTree {
+// Adds to `tracked` the processes outside the group that hold the unit's output open; gives how
+// many were new. They are descendants whose parent chain is lost (setsid, then the parent exited).
+function trackHolders(tree: UnitTree, pgid: number, procs: readonly ProcEntry[], clock: Clock, maxAgeMs: number): number {
+  if (tree.channels === undefined) return 0;
+  const known = new Set(tree.tracked.filter(isAlive).map((t) => t.pid));
+  let added = 0;
+  for (const p of holdersOf(tree.channels, procs, clock, maxAgeMs)) {
+    if (p.pgid === pgid || known.has(p.pid)) continue;
+    tree.tracked.push({ pid: p.pid, start: p.start });
+    guardPid(p.pid);
+    added++;
+  }
+  return added;
+}
+
+// The tree record of a unit, refreshed from /proc (descendants of the group and tracked pids, and
+// the holders of its output).
+function treeOf(unit: SpawnedUnit, pgid: number, clock: Clock): UnitTree {
   const tree = recordOf(unit);
-  track(pgid, tree.tracked, recentProcs(realClock, SIGNAL_SHARE_MS));
+  const procs = recentProcs(clock, SIGNAL_SHARE_MS);
+  trackHolders(tree, pgid, procs, clock, SIGNAL_SHARE_MS);
+  track(pgid, tree.tracked, procs);
   return tree;
 }
 
@@ -210,10 +237,10 @@ function treeOf(unit: SpawnedUnit, pgid: number): UnitTree {
 const NO_GROUP = 0x7fffffff;
 
 // Signals a unit's group and its known descendants, snapshotting the tree first.
-export function signalUnit(unit: SpawnedUnit, sig: NodeJS.Signals): void {
+export function signalUnit(unit: SpawnedUnit, sig: NodeJS.Signals, clock: Clock = realClock): void {
   if (unit.pgid === undefined) return;
   const pgid = ownGroup(unit, recordOf(unit)) ?? NO_GROUP;
-  const tree = treeOf(unit, pgid);
+  const tree = treeOf(unit, pgid, clock);
   if (sig === 'SIGKILL') tree.killed = true;
   signalTree(pgid, tree.tracked, sig);
 }
@@ -238,19 +265,55 @@ async function stopTree(pgid: number, tree: UnitTree, stop: StopSpec, clock: Clo
   return { forced: true };
 }
 
+/**
+ * How long a unit's output may take to end once its tree is gone before procs looks for other
+ * processes holding it. Usually the end comes at once; a late one only costs a read of /proc.
+ */
+const OUTPUT_END_GRACE_MS = 100;
+
+// Resolves true once the unit's output has ended, false after `ms` (at once without channels to look for).
+function outputEnds(unit: SpawnedUnit, tree: UnitTree, ms: number, clock: Clock): Promise<boolean> {
+  if (tree.channels === undefined || !channelsOpen(tree.channels)) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const t = clock.setTimer(ms, () => resolve(false));
+    void unit.outputDone.then(() => {
+      t.cancel();
+      resolve(true);
+    });
+  });
+}
+
+// Stops the tree until nothing of it is left: the group, the tracked descendants and, once they
+// are gone while the output still has not ended, whatever else holds it (found afresh each round:
+// a holder may have started another before it died). `found` is false when nothing was left.
+async function clear(unit: SpawnedUnit, tree: UnitTree, pgid: number, stop: StopSpec, clock: Clock): Promise<{ forced: boolean; found: boolean }> {
+  let forced = false;
+  let found = false;
+  for (;;) {
+    if (isGone(pgid, tree.tracked, clock)) {
+      if (await outputEnds(unit, tree, OUTPUT_END_GRACE_MS, clock)) break;
+      if (trackHolders(tree, pgid, scanProcs(), clock, 0) === 0) break;
+    }
+    found = true;
+    if ((await stopTree(pgid, tree, stop, clock)).forced) forced = true;
+  }
+  return { forced, found };
+}
+
 // Stops a unit and everything it started; `forced` tells whether SIGKILL was needed.
 export async function stopUnit(unit: SpawnedUnit, stop: StopSpec, clock: Clock = realClock): Promise<{ forced: boolean }> {
   if (unit.pgid === undefined) return { forced: false };
   const pgid = ownGroup(unit, recordOf(unit)) ?? NO_GROUP;
   // Snapshot before signalling: a dying parent orphans its children and the chain is lost.
-  const result = await stopTree(pgid, treeOf(unit, pgid), stop, clock);
+  const tree = treeOf(unit, pgid, clock);
+  const { forced } = await clear(unit, tree, pgid, stop, clock);
   releaseGroup(unit.pgid);
   await unit.exited;
-  return result;
+  return { forced: forced || tree.killed };
 }
 
-// After the leader exited on its own: stops what is left of its group and known descendants.
-// `found` is false when nothing was left (no signal sent).
+// After the leader exited on its own: stops what is left of its group, its known descendants and
+// whatever still holds its output. `found` is false when nothing was left (no signal sent).
 export async function reapLeftovers(
   unit: SpawnedUnit,
   stop: StopSpec,
@@ -259,11 +322,9 @@ export async function reapLeftovers(
   if (unit.pgid === undefined) return { forced: false, found: false };
   const tree = recordOf(unit);
   const pgid = ownGroup(unit, tree) ?? NO_GROUP;
-  if (isGone(pgid, tree.tracked, clock)) {
-    releaseGroup(unit.pgid);
-    return { forced: false, found: false };
-  }
-  const result = await stopTree(pgid, tree, stop, clock);
+  // Something is left: snapshot all of it before the first signal, as a stop does.
+  if (!isGone(pgid, tree.tracked, clock)) treeOf(unit, pgid, clock);
+  const result = await clear(unit, tree, pgid, stop, clock);
   releaseGroup(unit.pgid);
-  return { ...result, found: true };
+  return result;
 }

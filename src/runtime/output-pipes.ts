@@ -1,0 +1,144 @@
+// The pipes a unit writes its output into, made by procs before the spawn. Node's own child pipes
+// are socketpairs whose child end procs never sees: by the time procs could look at the child's
+// fds, a quick child may have exited and passed them on to a descendant that left its session.
+// A pipe's two ends are one inode, so holding the read end, procs knows for the whole run which
+// pipe to look for in /proc/PID/fd (holders.ts). Node has no pipe(2), so they are FIFOs: made a
+// batch at a time by mkfifo in a private folder (on tmpfs when /dev/shm is there), each opened
+// (read end, then write end) and unlinked at once when taken. The folder goes once empty and
+// when procs exits; one left by a procs killed outright is removed by the next procs.
+import { spawnSync } from 'node:child_process';
+import { accessSync, closeSync, constants as fsc, mkdtempSync, openSync, readdirSync, readlinkSync, rmSync, unlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** One pipe for a child's output: procs reads `read`, the child gets `write`. */
+export interface OutputPipe {
+  readonly read: number;
+  readonly write: number;
+  /** The read end as /proc names it (`/…/N (deleted)`): every holder of the pipe shows the same. */
+  readonly link: string;
+}
+
+/** FIFOs made per mkfifo run (two per unit, more for pipelines). */
+const BATCH = 64;
+const PREFIX = 'procs-out-';
+
+let base: string | undefined;
+let folder: string | undefined;
+let ready: string[] = [];
+let made = 0;
+let exitHook = false;
+
+// Where the folders go: /dev/shm (tmpfs: mkfifo there is several times faster than on a disk),
+// else the temporary folder. Folders of procs processes that are gone are removed the first time.
+function baseFolder(): string {
+  if (base !== undefined) return base;
+  let dir = tmpdir();
+  try {
+    accessSync('/dev/shm', fsc.W_OK | fsc.X_OK);
+    dir = '/dev/shm';
+  } catch {
+    // no tmpfs at hand
+  }
+  base = dir;
+  removeStale(dir);
+  return dir;
+}
+
+// Removes `procs-out-PID-…` folders whose procs (PID) no longer runs. A live process with that
+// pid, even an unrelated one, keeps its folder: leaving one behind is the safe mistake.
+function removeStale(dir: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(/^procs-out-(\d+)-/.exec(name)?.[1]);
+    if (!Number.isInteger(pid) || pid === process.pid || alive(pid)) continue;
+    rmSync(join(dir, name), { recursive: true, force: true });
+  }
+}
+
+// Whether a pid names a process (EPERM: one of another user, alive).
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+// Removes the folder with the FIFOs not taken yet.
+function removeFolder(): void {
+  if (folder !== undefined) rmSync(folder, { recursive: true, force: true });
+  folder = undefined;
+  ready = [];
+}
+
+// Makes another batch of FIFOs in a fresh private folder (mode 0700, the FIFOs 0600).
+function makeBatch(): void {
+  removeFolder();
+  const dir = mkdtempSync(join(baseFolder(), `${PREFIX}${process.pid}-`));
+  folder = dir;
+  const paths = Array.from({ length: BATCH }, () => join(dir, String(made++)));
+  const path = `/usr/bin:/bin:${process.env.PATH ?? ''}`;
+  const run = spawnSync('mkfifo', ['-m', '600', ...paths], { stdio: ['ignore', 'ignore', 'pipe'], env: { PATH: path } });
+  if (run.status !== 0) {
+    removeFolder();
+    const why = run.error?.message ?? (String(run.stderr).trim() || `status ${run.status}`);
+    throw new Error(`could not make output pipes: mkfifo failed (${why})`);
+  }
+  ready = paths;
+  if (!exitHook) {
+    exitHook = true;
+    process.once('exit', removeFolder);
+  }
+}
+
+// Opens one FIFO as a pipe and unlinks it. The read end first, without blocking; the write end
+// then opens at once (a reader exists) and stays blocking, as a child's stdout should be.
+function openOne(path: string): OutputPipe {
+  const read = openSync(path, fsc.O_RDONLY | fsc.O_NONBLOCK);
+  try {
+    const write = openSync(path, fsc.O_WRONLY);
+    unlinkSync(path);
+    return { read, write, link: readlinkSync(`/proc/self/fd/${read}`) };
+  } catch (err) {
+    closeSync(read);
+    throw err;
+  }
+}
+
+/** `count` fresh pipes. Throws when they cannot be made (the caller reports a failed spawn). */
+export function outputPipes(count: number): OutputPipe[] {
+  const out: OutputPipe[] = [];
+  try {
+    while (out.length < count) {
+      if (ready.length === 0) makeBatch();
+      const path = ready.shift() as string;
+      if (ready.length === 0) {
+        // The last one: the folder goes once it is open (an open FIFO outlives its name).
+        const pipe = openOne(path);
+        removeFolder();
+        out.push(pipe);
+      } else {
+        out.push(openOne(path));
+      }
+    }
+    return out;
+  } catch (err) {
+    closePipes(out, 'both');
+    throw err;
+  }
+}
+
+/** Closes the given ends of pipes (procs closes its write ends once the child holds them). */
+export function closePipes(pipes: readonly OutputPipe[], ends: 'write' | 'both'): void {
+  for (const p of pipes) {
+    closeSync(p.write);
+    if (ends === 'both') closeSync(p.read);
+  }
+}
