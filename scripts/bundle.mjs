@@ -34,6 +34,9 @@ await build({
   target: 'node22',
   chunkNames: '[name]-[hash]',
   external: ['chokidar', 'listr2', 'cosmiconfig'],
+  // yaml's ES module build: the same code as its CommonJS one, but tree-shaken (procs never
+  // stringifies) and without a module wrapper per file.
+  alias: { yaml: './node_modules/yaml/browser/index.js' },
   define: { __PROCS_BUNDLE__: 'true', __PROCS_VERSION__: JSON.stringify(version) },
   // Bundled CommonJS code that requires a Node module needs a real `require`.
   banner: { js: "import { createRequire as __procsRequire } from 'node:module'; const require = __procsRequire(import.meta.url);" },
