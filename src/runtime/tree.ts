@@ -152,20 +152,38 @@ export function isGone(pgid: number, tracked: TrackedPid[], clock: Clock = realC
   return groupMembers(pgid, procs).length === 0 && !tracked.some(isAlive);
 }
 
-// Waits until the group and every tracked pid are gone, polling /proc every 10 ms rising to 50 ms.
+// Waits until the group and every tracked pid are gone, polling /proc every 10 ms rising to 50 ms,
+// and looking again at once when `wake` settles (the leader's exit: for most units the last of
+// the tree to go, so a stop ends as soon as it has, not at the next poll).
 // Resolves true when gone, false after `timeoutMs`. Descendants found meanwhile join `pids`.
-export function waitGone(pgid: number, pids: TrackedPid[], timeoutMs: number, clock: Clock = realClock): Promise<boolean> {
+export function waitGone(pgid: number, pids: TrackedPid[], timeoutMs: number, clock: Clock = realClock, wake?: Promise<unknown>): Promise<boolean> {
   const deadline = clock.now() + timeoutMs;
   let delay = 10;
+  let done = false;
+  let timer: { cancel(): void } | undefined;
   return new Promise((resolve) => {
+    const finish = (gone: boolean): void => {
+      done = true;
+      timer?.cancel();
+      resolve(gone);
+    };
     const check = (): void => {
-      if (isGone(pgid, pids, clock, POLL_SHARE_MS)) return resolve(true);
+      if (done) return;
+      timer?.cancel();
+      if (isGone(pgid, pids, clock, POLL_SHARE_MS)) return finish(true);
       const left = deadline - clock.now();
-      if (left <= 0) return resolve(false);
-      clock.setTimer(Math.min(delay, left), check);
+      if (left <= 0) return finish(false);
+      timer = clock.setTimer(Math.min(delay, left), check);
       delay = Math.min(delay * 2, 50);
     };
     check();
+    // A fresh read of /proc once the leader is gone: the shared one may predate its exit.
+    void wake?.then(() => {
+      if (done) return;
+      timer?.cancel();
+      if (isGone(pgid, pids, clock)) return finish(true);
+      check();
+    });
   });
 }
 
@@ -246,22 +264,22 @@ export function signalUnit(unit: SpawnedUnit, sig: NodeJS.Signals, clock: Clock 
 }
 
 // SIGKILLs what is left until nothing is, re-sending to processes found meanwhile.
-async function killAll(pgid: number, tree: UnitTree, clock: Clock): Promise<void> {
+async function killAll(pgid: number, tree: UnitTree, clock: Clock, wake?: Promise<unknown>): Promise<void> {
   tree.killed = true;
   for (;;) {
     signalTree(pgid, tree.tracked, 'SIGKILL');
-    if (await waitGone(pgid, tree.tracked, 1000, clock)) return;
+    if (await waitGone(pgid, tree.tracked, 1000, clock, wake)) return;
   }
 }
 
 // Stops a group: the stop signal to the group and every tracked descendant, SIGKILL after the
 // timeout (at once for a SIGKILL stop), resolving once all of it is gone.
-async function stopTree(pgid: number, tree: UnitTree, stop: StopSpec, clock: Clock): Promise<{ forced: boolean }> {
+async function stopTree(pgid: number, tree: UnitTree, stop: StopSpec, clock: Clock, wake?: Promise<unknown>): Promise<{ forced: boolean }> {
   if (stop.signal !== 'SIGKILL') {
     signalTree(pgid, tree.tracked, stop.signal);
-    if ((await waitGone(pgid, tree.tracked, stop.timeoutMs, clock)) && !tree.killed) return { forced: false };
+    if ((await waitGone(pgid, tree.tracked, stop.timeoutMs, clock, wake)) && !tree.killed) return { forced: false };
   }
-  await killAll(pgid, tree, clock);
+  await killAll(pgid, tree, clock, wake);
   return { forced: true };
 }
 
@@ -295,7 +313,7 @@ async function clear(unit: SpawnedUnit, tree: UnitTree, pgid: number, stop: Stop
       if (trackHolders(tree, pgid, scanProcs(), clock, 0) === 0) break;
     }
     found = true;
-    if ((await stopTree(pgid, tree, stop, clock)).forced) forced = true;
+    if ((await stopTree(pgid, tree, stop, clock, tree.leaderExited ? undefined : unit.exited)).forced) forced = true;
   }
   return { forced, found };
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { StopSpec } from '../../src/config/spec.js';
+import { ManualClock } from '../../src/runtime/clock.js';
 import { spawnUnit } from '../../src/runtime/spawn.js';
 import { spawnPipeline } from '../../src/runtime/pipeline.js';
 import { descendants, groupMembers, isAlive, readProc, reapLeftovers, stopUnit } from '../../src/runtime/tree.js';
@@ -25,6 +26,15 @@ describe('stopUnit', () => {
     assert.deepEqual(await stopUnit(unit, TERM), { forced: false });
     assert.equal((await unit.exited).signal, 'SIGTERM');
     assert.deepEqual(survivors({ pgids: [unit.pgid ?? -1] }), []);
+  });
+
+  it('ends a stop when the leader exits, not at the next poll of /proc', async () => {
+    const { unit } = await start('hang', fx('hang.js'), /ready/);
+    // A clock whose timers never fire: only the leader's exit can finish this stop.
+    const clock = new ManualClock();
+    const stopped = stopUnit(unit, TERM, clock);
+    const outcome = await Promise.race([stopped, new Promise<'still waiting'>((r) => setTimeout(() => r('still waiting'), 10_000).unref())]);
+    assert.deepEqual(outcome, { forced: false });
   });
 
   it('forces a process that ignores SIGTERM with SIGKILL after the timeout', async () => {
