@@ -75,9 +75,10 @@ processes:
 `);
     const run = procs(['up'], { cwd: dir });
     await run.waitFor(/web\s+\| listening/);
-    // The pid of the run that is listening now: the last spawn of web.
-    const spawns = readEvents(dir).filter((e) => e.type === 'spawn' && e.unit === 'web');
-    const pid = Number(spawns.at(-1)?.pid);
+    // The pid of the run that is listening now: the last spawn of web, from the terminal (the
+    // events file is written behind and may not have it yet).
+    const spawns = run.stdout.filter((l) => /web\s+\S+ (started|restarted) \(pid \d+\)/.test(l));
+    const pid = Number(/\(pid (\d+)\)/.exec(spawns.at(-1) ?? '')?.[1]);
     const before = spawns.length;
     process.kill(pid, 'SIGSTOP');
     await run.waitFor(new RegExp(`web\\s+\\S+ restarted \\(pid (?!${pid}\\))\\d+\\)`), 30_000);
