@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { accessSync, closeSync, constants as fsc, mkdtempSync, openSync, readdirSync, readlinkSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pidExists } from './tree.js';
 
 /** One pipe for a child's output: procs reads `read`, the child gets `write`. */
 export interface OutputPipe {
@@ -56,20 +57,11 @@ function removeStale(dir: string): void {
   }
   for (const name of names) {
     const pid = Number(/^procs-out-(\d+)-/.exec(name)?.[1]);
-    if (!Number.isInteger(pid) || pid === process.pid || alive(pid)) continue;
+    if (!Number.isInteger(pid) || pid === process.pid || pidExists(pid)) continue;
     rmSync(join(dir, name), { recursive: true, force: true });
   }
 }
 
-// Whether a pid names a process (EPERM: one of another user, alive).
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 // Removes the folder with the FIFOs not taken yet.
 function removeFolder(): void {

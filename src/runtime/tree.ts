@@ -109,6 +109,16 @@ export function descendants(roots: Iterable<number>, procs: readonly ProcEntry[]
   return out;
 }
 
+/** Whether a pid names a live process; one of another user (EPERM) counts as live. */
+export function pidExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 // Sends a signal, ignoring processes that are already gone (ESRCH) or not ours to signal (EPERM).
 function kill(target: number, sig: NodeJS.Signals | 0): boolean {
   try {
