@@ -1,4 +1,4 @@
-// The guardian: when procs dies without stopping its units (SIGKILL, an OOM kill, a crash), nothing
+// The guardian, for units started without the spawner (spawner.ts, which guards its own): when procs dies without stopping its units (SIGKILL, an OOM kill, a crash), nothing
 // in procs can run, so a tiny /bin/sh process does it. procs starts it once, at the first spawn,
 // in its own session (out of every unit's group and out of the terminal's reach), and keeps the
 // write end of its stdin. procs tells it each unit's process group as it spawns (`g PGID`), each
@@ -11,6 +11,7 @@
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import type { Socket } from 'node:net';
+import { spawnerGuard } from './spawner.js';
 
 /** How long the guardian waits after SIGTERM before SIGKILL, in tenths of a second. */
 const GRACE_TENTHS = 10;
@@ -125,11 +126,13 @@ export function guardGroup(pgid: number): void {
 
 /** A descendant of a unit that left its group (found while stopping): kill it too. */
 export function guardPid(pid: number): void {
+  spawnerGuard(`p ${pid}\n`);
   send(`p ${pid}\n`, false);
 }
 
 /** A unit's group is gone: nothing to do for it any more. */
 export function releaseGroup(pgid: number): void {
+  spawnerGuard(`u ${pgid}\n`);
   send(`u ${pgid}\n`, false);
 }
 

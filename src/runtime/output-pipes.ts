@@ -24,6 +24,10 @@ export interface OutputPipe {
 const BATCH = 64;
 const PREFIX = 'procs-out-';
 
+/** Makes FIFOs `dir/first` … `dir/first+count-1` (mode 0600) without a process of its own; false when it cannot. */
+export type FifoMaker = (dir: string, first: number, count: number) => boolean;
+
+let maker: FifoMaker | undefined;
 let base: string | undefined;
 let folder: string | undefined;
 let ready: string[] = [];
@@ -70,23 +74,35 @@ function removeFolder(): void {
   ready = [];
 }
 
+/** Lets `fn` make the FIFOs (the spawner does, for a fraction of a process start each batch). */
+export function useFifoMaker(fn: FifoMaker | undefined): void {
+  maker = fn;
+}
+
 // Makes another batch of FIFOs in a fresh private folder (mode 0700, the FIFOs 0600).
 function makeBatch(): void {
   removeFolder();
   const dir = mkdtempSync(join(baseFolder(), `${PREFIX}${process.pid}-`));
   folder = dir;
-  const paths = Array.from({ length: BATCH }, () => join(dir, String(made++)));
-  const path = `/usr/bin:/bin:${process.env.PATH ?? ''}`;
-  const run = spawnSync('mkfifo', ['-m', '600', ...paths], { stdio: ['ignore', 'ignore', 'pipe'], env: { PATH: path } });
-  if (run.status !== 0) {
-    removeFolder();
-    const why = run.error?.message ?? (String(run.stderr).trim() || `status ${run.status}`);
-    throw new Error(`could not make output pipes: mkfifo failed (${why})`);
+  const first = made;
+  made += BATCH;
+  const paths = Array.from({ length: BATCH }, (_, i) => join(dir, String(first + i)));
+  if (maker === undefined || !maker(dir, first, BATCH)) {
+    const path = `/usr/bin:/bin:${process.env.PATH ?? ''}`;
+    const run = spawnSync('mkfifo', ['-m', '600', ...paths], { stdio: ['ignore', 'ignore', 'pipe'], env: { PATH: path } });
+    if (run.status !== 0) {
+      removeFolder();
+      const why = run.error?.message ?? (String(run.stderr).trim() || `status ${run.status}`);
+      throw new Error(`could not make output pipes: mkfifo failed (${why})`);
+    }
   }
   ready = paths;
   if (!exitHook) {
     exitHook = true;
-    process.once('exit', removeFolder);
+    process.once('exit', () => {
+      removeFolder();
+      removeRetired();
+    });
   }
 }
 
@@ -124,6 +140,94 @@ export function outputPipes(count: number): OutputPipe[] {
   } catch (err) {
     closePipes(out, 'both');
     throw err;
+  }
+}
+
+/** A FIFO whose read end procs holds and whose write end another process opens by its path. */
+export interface NamedPipe {
+  readonly read: number;
+  readonly path: string;
+}
+
+/** Folders whose FIFOs are all taken but some still named (waiting for `unlinkPipes`). */
+let retired: string[] = [];
+
+// One FIFO path from the pool, its name kept; an emptied folder waits for `unlinkPipes`.
+function takePath(): string {
+  if (ready.length === 0) makeBatch();
+  const path = ready.shift() as string;
+  if (ready.length === 0 && folder !== undefined) {
+    retired.push(folder);
+    folder = undefined;
+  }
+  return path;
+}
+
+/**
+ * `count` FIFOs opened for reading only, still named, for a process that opens them by path (the
+ * spawner, in the child it starts). `unlinkPipes` then takes their names. Throws like `outputPipes`.
+ */
+export function namedPipes(count: number): NamedPipe[] {
+  const out: NamedPipe[] = [];
+  try {
+    while (out.length < count) {
+      const path = takePath();
+      out.push({ read: openSync(path, fsc.O_RDONLY | fsc.O_NONBLOCK), path });
+    }
+    return out;
+  } catch (err) {
+    unlinkPipes(out);
+    for (const p of out) closeSync(p.read);
+    throw err;
+  }
+}
+
+/** Takes the names of named pipes once their writer holds them; gives each as /proc names it. */
+export function unlinkPipes(pipes: readonly NamedPipe[]): string[] {
+  const links = pipes.map((p) => {
+    try {
+      unlinkSync(p.path);
+    } catch {
+      // already gone
+    }
+    return readlinkSync(`/proc/self/fd/${p.read}`);
+  });
+  removeRetired();
+  return links;
+}
+
+function removeRetired(): void {
+  for (const dir of retired) rmSync(dir, { recursive: true, force: true });
+  retired = [];
+}
+
+/** The channels to the spawner: one procs reads blocking (replies), one it writes blocking (requests). */
+export interface ChannelPipes {
+  readonly reply: { readonly procs: number; readonly child: number };
+  readonly request: { readonly procs: number; readonly child: number };
+}
+
+/** Opens the two channels to the spawner; the caller closes the child ends once it holds them. */
+export function channelPipes(): ChannelPipes {
+  const a = takePath();
+  const b = takePath();
+  try {
+    // Replies: a placeholder writer lets procs open a blocking read end at once; the child gets it.
+    const replyChild = openSync(a, fsc.O_RDWR);
+    const replyProcs = openSync(a, fsc.O_RDONLY);
+    // Requests: a non-blocking read end for the child, so that procs' blocking write end opens at once.
+    const requestChild = openSync(b, fsc.O_RDONLY | fsc.O_NONBLOCK);
+    const requestProcs = openSync(b, fsc.O_WRONLY);
+    return { reply: { procs: replyProcs, child: replyChild }, request: { procs: requestProcs, child: requestChild } };
+  } finally {
+    for (const path of [a, b]) {
+      try {
+        unlinkSync(path);
+      } catch {
+        // already gone
+      }
+    }
+    removeRetired();
   }
 }
 

@@ -1,6 +1,6 @@
 // Starting one unit as the leader of its own process group, with its output flowing line by line
 // into a sink. A run that cannot start is a value (an ExitInfo with `error`), never an exception.
-import { statSync } from 'node:fs';
+import { closeSync, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { Socket } from 'node:net';
@@ -10,7 +10,8 @@ import type { OutputSink } from '../output/sink.js';
 import { type Clock, realClock } from './clock.js';
 import { guardGroup } from './guardian.js';
 import { type Channels, closeChannels, openChannels } from './holders.js';
-import { closePipes, type OutputPipe, outputPipes } from './output-pipes.js';
+import { closePipes, namedPipes, type OutputPipe, outputPipes, unlinkPipes } from './output-pipes.js';
+import { spawnerAvailable, spawnerSpawn } from './spawner.js';
 import { pumpLines } from './lines.js';
 import { directCommand } from './simple-command.js';
 import { exitInfo, spawnFailure } from './signals.js';
@@ -119,8 +120,48 @@ function startDetached(req: LaunchRequest, pipes: readonly OutputPipe[]): ChildP
 }
 
 // A stream over the read end of an output pipe (non-blocking, read through the event loop).
-function readStream(pipe: OutputPipe): Readable {
-  return new Socket({ fd: pipe.read, readable: true, writable: false });
+function readStream(fd: number): Readable {
+  return new Socket({ fd, readable: true, writable: false });
+}
+
+// The first string of a request holding a NUL byte, named as Node's spawn would name it.
+function nulIn(req: LaunchRequest): string | undefined {
+  for (const [k, v] of Object.entries(req.env)) if (k.includes('\0') || v.includes('\0')) return `invalid value of environment variable ${k}`;
+  if (req.file.includes('\0') || (req.argv0?.includes('\0') ?? false)) return 'the file name holds a NUL byte';
+  const i = req.args.findIndex((a) => a.includes('\0'));
+  if (i >= 0) return `argument ${i + 1} holds a NUL byte`;
+  return req.cwd.includes('\0') ? 'the working directory holds a NUL byte' : undefined;
+}
+
+// Starts a child through the spawner (spawner.ts): the same contract as through Node.
+function launchViaSpawner(req: LaunchRequest, clock: Clock, started: number): Launched | undefined {
+  const failed = (errno: string | undefined, detail: string): Launched => ({
+    pid: undefined,
+    exited: Promise.resolve(spawnErrorInfo(errno, req.file, detail, clock.now() - started)),
+    stdio: [],
+  });
+  const nul = nulIn(req);
+  if (nul !== undefined) return failed(undefined, nul);
+  let pipes;
+  try {
+    pipes = namedPipes(2 + (req.extraFds ?? 0));
+  } catch (err) {
+    return failed((err as NodeJS.ErrnoException).code, String(err));
+  }
+  const result = spawnerSpawn({ file: req.file, argv0: req.argv0 ?? req.file, cwd: req.cwd, args: req.args, env: req.env, outputs: pipes.map((p) => p.path) });
+  const links = unlinkPipes(pipes);
+  if (result === undefined || 'errno' in result) {
+    for (const p of pipes) closeSync(p.read);
+    if (result === undefined) return undefined;
+    return failed(result.errno, `spawn ${req.file} ${result.errno}`);
+  }
+  const { pid } = result;
+  const channels = openChannels(links, readProc(pid)?.start);
+  const exited = result.exited.then((e) =>
+    e.errno === undefined ? exitInfo(e.code, e.signal, clock.now() - started) : spawnErrorInfo(e.errno, req.file, `spawn ${req.file} ${e.errno}`, clock.now() - started),
+  );
+  const stdio = [undefined, ...pipes.map((p) => readStream(p.read))];
+  return { pid, exited, stdio, channels };
 }
 
 // Starts a child and gives its exit as a value. A synchronous throw (an option Node rejects) or
@@ -128,6 +169,10 @@ function readStream(pipe: OutputPipe): Readable {
 export function launch(req: LaunchRequest): Launched {
   const clock = req.clock ?? realClock;
   const started = clock.now();
+  if (spawnerAvailable()) {
+    const viaSpawner = launchViaSpawner(req, clock, started);
+    if (viaSpawner !== undefined) return viaSpawner;
+  }
   const failed = (err: unknown): Launched => {
     const exit = spawnErrorInfo((err as NodeJS.ErrnoException).code, req.file, String(err), clock.now() - started);
     return { pid: undefined, exited: Promise.resolve(exit), stdio: [] };
@@ -154,7 +199,7 @@ export function launch(req: LaunchRequest): Launched {
     // Without an `exit` event (the spawn itself failed) the error carries the errno.
     sub.on('error', (err: NodeJS.ErrnoException) => resolve(spawnErrorInfo(err.code, req.file, err.message, clock.now() - started)));
   });
-  const stdio = [undefined, ...pipes.map(readStream)];
+  const stdio = [undefined, ...pipes.map((p) => readStream(p.read))];
   return { pid: sub.pid, exited, stdio, ...(channels ? { channels } : {}) };
 }
 

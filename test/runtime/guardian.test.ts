@@ -33,14 +33,15 @@ function alive(pid: number): boolean {
   }
 }
 
-// The guardian a procs process started: its child whose command line names the guardian.
-function guardianOf(procsPid: number): number | undefined {
+// The guardian a procs process started: its child whose command line names `name` (the spawner,
+// or the shell guardian when units start through Node).
+function guardianOf(procsPid: number, name: string): number | undefined {
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'latin1');
       const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === procsPid && readFileSync(`/proc/${entry}/cmdline`, 'latin1').includes('procs-guardian')) return Number(entry);
+      if (ppid === procsPid && readFileSync(`/proc/${entry}/cmdline`, 'latin1').includes(name)) return Number(entry);
     } catch {
       // gone while we looked
     }
@@ -57,35 +58,42 @@ processes:
 `;
 
 describe('guardian', () => {
-  it('kills children, grandchildren and escaped descendants of a procs killed with SIGKILL', async () => {
-    const dir = project({ 'procs.yaml': SPEC });
-    dirs.push(dir);
-    const run = procs(['up'], { cwd: dir });
-    await run.waitForCount(/\| ready$/, 3);
-    await run.waitForCount(/\| child \d+$/, 2);
-    const pid = run.child.pid ?? 0;
-    const guardian = guardianOf(pid);
-    assert.ok(guardian !== undefined, 'a guardian runs beside procs');
-    const before = taggedProcesses(run.tag);
-    assert.ok(before.length >= 7, `expected at least 7 processes, got ${before.length}`);
-    run.child.kill('SIGKILL');
-    await run.exited;
-    await until(() => taggedProcesses(run.tag).length === 0, 'every process procs started is gone');
-    await until(() => !alive(guardian), 'the guardian has exited');
-  });
+  // With the spawner (the default where it was built) and with PROCS_SPAWNER=node (the shell guardian).
+  const modes: { mode: string; env: Record<string, string>; name: string }[] = [
+    { mode: 'the spawner', env: { PROCS_SPAWNER: '' }, name: 'procs-spawner' },
+    { mode: 'child_process and the shell guardian', env: { PROCS_SPAWNER: 'node' }, name: 'procs-guardian' },
+  ];
+  for (const { mode, env, name } of modes) {
+    it(`kills children, grandchildren and escaped descendants of a procs killed with SIGKILL (${mode})`, async () => {
+      const dir = project({ 'procs.yaml': SPEC });
+      dirs.push(dir);
+      const run = procs(['up'], { cwd: dir, env });
+      await run.waitForCount(/\| ready$/, 3);
+      await run.waitForCount(/\| child \d+$/, 2);
+      const pid = run.child.pid ?? 0;
+      const guardian = guardianOf(pid, name);
+      assert.ok(guardian !== undefined, `${name} runs beside procs`);
+      const before = taggedProcesses(run.tag);
+      assert.ok(before.length >= 7, `expected at least 7 processes, got ${before.length}`);
+      run.child.kill('SIGKILL');
+      await run.exited;
+      await until(() => taggedProcesses(run.tag).length === 0, 'every process procs started is gone');
+      await until(() => !alive(guardian), 'the guardian has exited');
+    });
 
-  it('exits with procs when procs ends normally, and kills nothing that procs released', async () => {
-    const dir = project({ 'procs.yaml': `version: 1\nprocesses:\n  a: { command: [${NODE}, ${bin('hang.js')}] }\n` });
-    dirs.push(dir);
-    const run = procs(['up'], { cwd: dir });
-    await run.waitFor(/\| ready$/);
-    const guardian = guardianOf(run.child.pid ?? 0);
-    assert.ok(guardian !== undefined, 'a guardian runs beside procs');
-    run.child.kill('SIGINT');
-    assert.equal(await run.exited, 0);
-    await until(() => !alive(guardian), 'the guardian has exited');
-    assert.deepEqual(taggedProcesses(run.tag), []);
-  });
+    it(`exits with procs when procs ends normally, and kills nothing that procs released (${mode})`, async () => {
+      const dir = project({ 'procs.yaml': `version: 1\nprocesses:\n  a: { command: [${NODE}, ${bin('hang.js')}] }\n` });
+      dirs.push(dir);
+      const run = procs(['up'], { cwd: dir, env });
+      await run.waitFor(/\| ready$/);
+      const guardian = guardianOf(run.child.pid ?? 0, name);
+      assert.ok(guardian !== undefined, `${name} runs beside procs`);
+      run.child.kill('SIGINT');
+      assert.equal(await run.exited, 0);
+      await until(() => !alive(guardian), 'the guardian has exited');
+      assert.deepEqual(taggedProcesses(run.tag), []);
+    });
+  }
 
   it('kills the groups still registered when its pipe closes, and only those', async () => {
     const start = (): number => {
