@@ -143,36 +143,60 @@ export function outputPipes(count: number): OutputPipe[] {
   }
 }
 
-/** A FIFO whose read end procs holds and whose write end another process opens by its path. */
+/**
+ * A FIFO still named, for another process to open by its path (the spawner, for the child it
+ * starts). procs holds the read end, and a write end until `unlinkPipes`, so that the read end
+ * sees no end-of-file before the child has its own.
+ */
 export interface NamedPipe {
   readonly read: number;
+  readonly write: number;
   readonly path: string;
 }
 
-/** Folders whose FIFOs are all taken but some still named (waiting for `unlinkPipes`). */
-let retired: string[] = [];
+/** FIFOs taken and still named, by folder; a folder whose FIFOs are all taken goes once none is left. */
+const named = new Map<string, number>();
+/** Folders whose FIFOs are all taken, some still named. */
+let retired = new Set<string>();
 
 // One FIFO path from the pool, its name kept; an emptied folder waits for `unlinkPipes`.
 function takePath(): string {
   if (ready.length === 0) makeBatch();
   const path = ready.shift() as string;
-  if (ready.length === 0 && folder !== undefined) {
-    retired.push(folder);
+  const dir = folder as string;
+  named.set(dir, (named.get(dir) ?? 0) + 1);
+  if (ready.length === 0) {
+    retired.add(dir);
     folder = undefined;
   }
   return path;
 }
 
-/**
- * `count` FIFOs opened for reading only, still named, for a process that opens them by path (the
- * spawner, in the child it starts). `unlinkPipes` then takes their names. Throws like `outputPipes`.
- */
+// A named FIFO has been unlinked: its folder goes when it was the last.
+function unnamed(path: string): void {
+  const dir = path.slice(0, path.lastIndexOf('/'));
+  const left = (named.get(dir) ?? 1) - 1;
+  if (left > 0) {
+    named.set(dir, left);
+    return;
+  }
+  named.delete(dir);
+  if (retired.delete(dir)) rmSync(dir, { recursive: true, force: true });
+}
+
+/** `count` named FIFOs (see NamedPipe); `unlinkPipes` takes their names. Throws like `outputPipes`. */
 export function namedPipes(count: number): NamedPipe[] {
   const out: NamedPipe[] = [];
   try {
     while (out.length < count) {
       const path = takePath();
-      out.push({ read: openSync(path, fsc.O_RDONLY | fsc.O_NONBLOCK), path });
+      const read = openSync(path, fsc.O_RDONLY | fsc.O_NONBLOCK);
+      try {
+        out.push({ read, write: openSync(path, fsc.O_WRONLY | fsc.O_NONBLOCK), path });
+      } catch (err) {
+        closeSync(read);
+        throw err;
+      }
     }
     return out;
   } catch (err) {
@@ -182,7 +206,10 @@ export function namedPipes(count: number): NamedPipe[] {
   }
 }
 
-/** Takes the names of named pipes once their writer holds them; gives each as /proc names it. */
+/**
+ * Once the other process holds them (or never will): takes the pipes' names and closes procs'
+ * write ends. Gives each pipe as /proc names it.
+ */
 export function unlinkPipes(pipes: readonly NamedPipe[]): string[] {
   const links = pipes.map((p) => {
     try {
@@ -190,15 +217,18 @@ export function unlinkPipes(pipes: readonly NamedPipe[]): string[] {
     } catch {
       // already gone
     }
+    closeSync(p.write);
+    unnamed(p.path);
     return readlinkSync(`/proc/self/fd/${p.read}`);
   });
-  removeRetired();
   return links;
 }
 
+// Removes the folders of FIFOs still named (procs is exiting).
 function removeRetired(): void {
   for (const dir of retired) rmSync(dir, { recursive: true, force: true });
-  retired = [];
+  retired = new Set();
+  named.clear();
 }
 
 /** The channels to the spawner: one procs reads blocking (replies), one it writes blocking (requests). */
@@ -226,8 +256,8 @@ export function channelPipes(): ChannelPipes {
       } catch {
         // already gone
       }
+      unnamed(path);
     }
-    removeRetired();
   }
 }
 

@@ -93,10 +93,5 @@ export function spawnPipeline(unit: PipelineUnit, sink: OutputSink, opts: SpawnO
     return r;
   });
   const exited = Promise.all([run.exited, runnerText]).then(([leader, r]) => pipelineExit(unit, leader, r.report, r.other));
-  return groupLeader(
-    run.pid,
-    exited,
-    outputDone.then(() => undefined),
-    run.channels,
-  );
+  return groupLeader(run, exited, outputDone.then(() => undefined));
 }

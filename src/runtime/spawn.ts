@@ -10,7 +10,7 @@ import type { OutputSink } from '../output/sink.js';
 import { type Clock, realClock } from './clock.js';
 import { guardGroup } from './guardian.js';
 import { type Channels, closeChannels, openChannels } from './holders.js';
-import { closePipes, namedPipes, type OutputPipe, outputPipes, unlinkPipes } from './output-pipes.js';
+import { closePipes, type NamedPipe, namedPipes, type OutputPipe, outputPipes, unlinkPipes } from './output-pipes.js';
 import { spawnerAvailable, spawnerSpawn } from './spawner.js';
 import { pumpLines } from './lines.js';
 import { directCommand } from './simple-command.js';
@@ -54,6 +54,8 @@ export interface Launched {
   readonly stdio: readonly (Readable | null | undefined)[];
   /** Its output pipes, as /proc names them, to find who else holds them. */
   readonly channels?: Channels;
+  /** Calls `fn` once the pid and channels are known (at once when they are). */
+  whenStarted?(fn: (channels: Channels | undefined) => void): void;
 }
 
 // The file and arguments a command runs as: argv directly, or the script through the shell.
@@ -133,35 +135,65 @@ function nulIn(req: LaunchRequest): string | undefined {
   return req.cwd.includes('\0') ? 'the working directory holds a NUL byte' : undefined;
 }
 
-// Starts a child through the spawner (spawner.ts): the same contract as through Node.
+// Starts a child through the spawner (spawner.ts): the same contract as through Node, except that
+// the pid (and with it the channels) is read when first asked for, so that procs can go on with
+// the next unit while the spawner forks. Output can be read at once: procs holds a write end of
+// each pipe until the answer, so no reader sees an end before the child has its own.
 function launchViaSpawner(req: LaunchRequest, clock: Clock, started: number): Launched | undefined {
-  const failed = (errno: string | undefined, detail: string): Launched => ({
-    pid: undefined,
-    exited: Promise.resolve(spawnErrorInfo(errno, req.file, detail, clock.now() - started)),
-    stdio: [],
-  });
+  const failed = (errno: string | undefined, detail: string): ExitInfo => spawnErrorInfo(errno, req.file, detail, clock.now() - started);
   const nul = nulIn(req);
-  if (nul !== undefined) return failed(undefined, nul);
-  let pipes;
+  if (nul !== undefined) return { pid: undefined, exited: Promise.resolve(failed(undefined, nul)), stdio: [] };
+  let pipes: NamedPipe[];
   try {
     pipes = namedPipes(2 + (req.extraFds ?? 0));
   } catch (err) {
-    return failed((err as NodeJS.ErrnoException).code, String(err));
+    return { pid: undefined, exited: Promise.resolve(failed((err as NodeJS.ErrnoException).code, String(err))), stdio: [] };
   }
-  const result = spawnerSpawn({ file: req.file, argv0: req.argv0 ?? req.file, cwd: req.cwd, args: req.args, env: req.env, outputs: pipes.map((p) => p.path) });
-  const links = unlinkPipes(pipes);
-  if (result === undefined || 'errno' in result) {
-    for (const p of pipes) closeSync(p.read);
-    if (result === undefined) return undefined;
-    return failed(result.errno, `spawn ${req.file} ${result.errno}`);
-  }
-  const { pid } = result;
-  const channels = openChannels(links, readProc(pid)?.start);
-  const exited = result.exited.then((e) =>
-    e.errno === undefined ? exitInfo(e.code, e.signal, clock.now() - started) : spawnErrorInfo(e.errno, req.file, `spawn ${req.file} ${e.errno}`, clock.now() - started),
+  let resolveExit: (exit: ExitInfo) => void = () => undefined;
+  const exited = new Promise<ExitInfo>((resolve) => {
+    resolveExit = resolve;
+  });
+  let pid: number | undefined;
+  let channels: Channels | undefined;
+  let settled = false;
+  const listeners: ((channels: Channels | undefined) => void)[] = [];
+  const pending = spawnerSpawn(
+    { file: req.file, argv0: req.argv0 ?? req.file, cwd: req.cwd, args: req.args, env: req.env, outputs: pipes.map((p) => p.path) },
+    (result) => {
+      settled = true;
+      const links = unlinkPipes(pipes);
+      if ('errno' in result) {
+        resolveExit(failed(result.errno, `spawn ${req.file} ${result.errno}`));
+      } else {
+        pid = result.pid;
+        channels = openChannels(links, readProc(result.pid)?.start);
+        void result.exited.then((e) => resolveExit(e.errno === undefined ? exitInfo(e.code, e.signal, clock.now() - started) : failed(e.errno, `spawn ${req.file} ${e.errno}`)));
+      }
+      for (const fn of listeners.splice(0)) fn(channels);
+    },
   );
+  if (pending === undefined) {
+    unlinkPipes(pipes);
+    for (const p of pipes) closeSync(p.read);
+    return undefined;
+  }
   const stdio = [undefined, ...pipes.map((p) => readStream(p.read))];
-  return { pid, exited, stdio, channels };
+  return {
+    get pid() {
+      pending.settle();
+      return pid;
+    },
+    exited,
+    stdio,
+    get channels() {
+      pending.settle();
+      return channels;
+    },
+    whenStarted(fn) {
+      if (settled) fn(channels);
+      else listeners.push(fn);
+    },
+  };
 }
 
 // Starts a child and gives its exit as a value. A synchronous throw (an option Node rejects) or
@@ -222,22 +254,29 @@ export function spawnUnit(unit: ProcessUnit, sink: OutputSink, opts: SpawnOption
     pumpLines(run.stdio[1], sink, { unit: unit.name, stream: 'stdout' }),
     pumpLines(run.stdio[2], sink, { unit: unit.name, stream: 'stderr' }),
   ]).then(() => undefined);
-  return groupLeader(run.pid, run.exited, outputDone, run.channels);
+  return groupLeader(run, run.exited, outputDone);
 }
 
-// Wraps a started group leader as a SpawnedUnit; `channels` name its output pipes.
-export function groupLeader(pid: number | undefined, exited: Promise<ExitInfo>, outputDone: Promise<void>, channels?: Channels): SpawnedUnit {
+// Wraps a started group leader as a SpawnedUnit. Its pid is read from `run` when first asked for.
+export function groupLeader(run: Launched, exited: Promise<ExitInfo>, outputDone: Promise<void>): SpawnedUnit {
   const unit: SpawnedUnit = {
-    pid,
-    pgid: pid,
+    get pid() {
+      return run.pid;
+    },
+    get pgid() {
+      return run.pid;
+    },
     exited,
     outputDone,
     signal: (sig) => signalUnit(unit, sig),
   };
   void exited.then(() => noteLeaderExit(unit));
-  if (channels !== undefined) {
+  const watch = (channels: Channels | undefined): void => {
+    if (channels === undefined) return;
     noteChannels(unit, channels);
     void outputDone.then(() => closeChannels(channels));
-  }
+  };
+  if (run.whenStarted === undefined) watch(run.channels);
+  else run.whenStarted(watch);
   return unit;
 }

@@ -31,6 +31,34 @@ export interface SpawnerExit {
 /** What a spawn request gives: the pid and its coming exit, or the errno that stopped it. */
 export type SpawnResult = { readonly pid: number; readonly exited: Promise<SpawnerExit> } | { readonly errno: string };
 
+/**
+ * A spawn request sent, its answer read later: procs sends the requests of every unit it starts
+ * at once and goes on while the spawner forks. Answers are read in order, when one is needed
+ * (`settle`), before any exit event, and before any other request that waits for an answer.
+ */
+export class PendingSpawn {
+  #result: SpawnResult | undefined;
+  readonly #onSettled: (result: SpawnResult) => void;
+
+  constructor(onSettled: (result: SpawnResult) => void) {
+    this.#onSettled = onSettled;
+  }
+
+  /** The answer, read now if it has not been. */
+  settle(): SpawnResult {
+    while (this.#result === undefined && unanswered.length > 0) readAnswer();
+    return this.#result ?? this.answer({ errno: 'ECHILD' });
+  }
+
+  /** Takes the answer (once) and hands it on. */
+  answer(result: SpawnResult): SpawnResult {
+    if (this.#result !== undefined) return this.#result;
+    this.#result = result;
+    this.#onSettled(result);
+    return result;
+  }
+}
+
 export interface SpawnRequest {
   readonly file: string;
   readonly argv0: string;
@@ -57,8 +85,12 @@ const waiting = new Map<number, ((exit: SpawnerExit) => void)[]>();
 /** Exec failures told before their exit, by pid. */
 const execErrors = new Map<number, string>();
 let outstanding = 0;
+/** At most this many answers wait unread (a few kB in their pipe). */
+const MAX_UNANSWERED = 256;
+/** Requests sent whose answer is not read yet, oldest first. */
+const unanswered: PendingSpawn[] = [];
 let partial = '';
-const replyBuf = Buffer.alloc(256);
+const replyBuf = Buffer.alloc(4096);
 
 const errnoName = (num: number): string => errnoNames.get(num) ?? `errno ${num}`;
 
@@ -67,10 +99,18 @@ function wanted(): boolean {
   return process.env.PROCS_SPAWNER !== 'node' && process.platform === 'linux' && existsSync(SPAWNER_BINARY);
 }
 
+/** Answer text read past the last whole line. */
+let replyRest = '';
+
 // One reply line, read blocking; undefined when the spawner is gone.
 function readReply(conn: Connection): string | undefined {
-  let line = '';
   for (;;) {
+    const nl = replyRest.indexOf('\n');
+    if (nl >= 0) {
+      const line = replyRest.slice(0, nl);
+      replyRest = replyRest.slice(nl + 1);
+      return line;
+    }
     let n: number;
     try {
       n = readSync(conn.reply, replyBuf, 0, replyBuf.length, null);
@@ -80,8 +120,7 @@ function readReply(conn: Connection): string | undefined {
       return undefined;
     }
     if (n === 0) return undefined;
-    line += replyBuf.toString('latin1', 0, n);
-    if (line.endsWith('\n')) return line.slice(0, -1);
+    replyRest += replyBuf.toString('latin1', 0, n);
   }
 }
 
@@ -99,6 +138,39 @@ function send(conn: Connection, data: Buffer | string): boolean {
     }
   }
   return true;
+}
+
+// Reads the oldest unread answer.
+function readAnswer(): void {
+  const pending = unanswered.shift();
+  if (pending === undefined) return;
+  const conn = state === undefined || state === 'off' ? undefined : state;
+  const reply = conn === undefined ? undefined : readReply(conn);
+  if (conn === undefined || reply === undefined) {
+    outstanding = Math.max(0, outstanding - 1);
+    pending.answer({ errno: 'ECHILD' });
+    if (conn !== undefined) lost(conn);
+    return;
+  }
+  const [kind, value] = reply.split(' ');
+  if (kind !== 'P') {
+    outstanding -= 1;
+    holdLoop(conn);
+    pending.answer({ errno: errnoName(Number(value)) });
+    return;
+  }
+  const pid = Number(value);
+  const exited = new Promise<SpawnerExit>((resolve) => {
+    const list = waiting.get(pid);
+    if (list === undefined) waiting.set(pid, [resolve]);
+    else list.push(resolve);
+  });
+  pending.answer({ pid, exited });
+}
+
+// Reads every answer still unread.
+function drain(): void {
+  while (unanswered.length > 0) readAnswer();
 }
 
 // Keeps procs' event loop alive while a child of the spawner runs, as a child of procs would.
@@ -153,6 +225,7 @@ function lost(conn: Connection): void {
   waiting.clear();
   execErrors.clear();
   outstanding = 0;
+  for (const pending of unanswered.splice(0)) pending.answer({ errno: 'ECHILD' });
 }
 
 // Starts the spawner and waits for its hello; undefined when it cannot run here.
@@ -188,6 +261,8 @@ function connect(): Connection | undefined {
   }
   events.setEncoding('latin1');
   events.on('data', (chunk: string) => {
+    // An exit may be of a child whose pid is not read yet.
+    drain();
     const lines = (partial + chunk).split('\n');
     partial = lines.pop() ?? '';
     for (const line of lines) onEvent(conn, line);
@@ -201,7 +276,8 @@ function connect(): Connection | undefined {
   });
   holdLoop(conn);
   useFifoMaker((dir, first, count) => {
-    if (/[\s\0]/.test(dir) || !send(conn, `F ${dir} ${first} ${count}\n`)) return false;
+    drain();
+    if (state !== conn || /[\s\0]/.test(dir) || !send(conn, `F ${dir} ${first} ${count}\n`)) return false;
     return readReply(conn) === 'K';
   });
   return conn;
@@ -224,12 +300,15 @@ export function spawnerPid(): number | undefined {
 }
 
 /**
- * Starts a child through the spawner: its own session, stdin /dev/null, fd 1 onwards the given
- * FIFOs. Undefined when the spawner is not there (the caller uses child_process instead).
+ * Asks the spawner for a child: its own session, stdin /dev/null, fd 1 onwards the given FIFOs.
+ * `onSettled` gets the answer when it is read (see PendingSpawn). Undefined when the spawner is
+ * not there (the caller uses child_process instead).
  */
-export function spawnerSpawn(req: SpawnRequest): SpawnResult | undefined {
+export function spawnerSpawn(req: SpawnRequest, onSettled: (result: SpawnResult) => void): PendingSpawn | undefined {
   const conn = connection();
   if (conn === undefined) return undefined;
+  // Answers wait in a pipe of their own: read them before it could fill up.
+  if (unanswered.length >= MAX_UNANSWERED) drain();
   const env = Object.entries(req.env).map(([k, v]) => `${k}=${v}`);
   const parts = [req.file, req.argv0, req.cwd, String(req.args.length), ...req.args, String(env.length), ...env, String(req.outputs.length), ...req.outputs];
   const body = `${parts.join('\0')}\0`;
@@ -237,22 +316,13 @@ export function spawnerSpawn(req: SpawnRequest): SpawnResult | undefined {
     lost(conn);
     return undefined;
   }
-  const reply = readReply(conn);
-  if (reply === undefined) {
-    lost(conn);
-    return { errno: 'ECHILD' };
-  }
-  const [kind, value] = reply.split(' ');
-  if (kind !== 'P') return { errno: errnoName(Number(value)) };
-  const pid = Number(value);
-  const exited = new Promise<SpawnerExit>((resolve) => {
-    const list = waiting.get(pid);
-    if (list === undefined) waiting.set(pid, [resolve]);
-    else list.push(resolve);
-  });
+  const pending = new PendingSpawn(onSettled);
+  // Whatever nobody asks for by the end of this turn is read then: a failed spawn has no exit.
+  if (unanswered.length === 0) queueMicrotask(drain);
+  unanswered.push(pending);
   outstanding += 1;
   holdLoop(conn);
-  return { pid, exited };
+  return pending;
 }
 
 /** Tells the spawner a line of the guardian's protocol (`p PID`, `u PGID`); false without one. */

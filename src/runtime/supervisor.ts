@@ -302,11 +302,14 @@ export class Supervisor {
     let changed = true;
     while (changed) {
       changed = false;
+      // Every unit free to go is started before any is looked at again: the requests go out
+      // together, and their pids are read after (see spawner.ts).
+      const started: [Runtime, RunningProcess][] = [];
       for (const r of this.#units.values()) {
         if (!r.wanted || r.state !== 'pending') continue;
         const verdict = evaluateDependencies(r.spec, this.specs, this.#view);
         if (verdict.kind === 'go') {
-          this.#launch(r);
+          started.push([r, this.#start(r)]);
           changed = true;
         } else if (verdict.kind === 'skip') {
           r.state = 'skipped';
@@ -315,11 +318,17 @@ export class Supervisor {
           changed = true;
         }
       }
+      for (const [r, proc] of started) this.#started(r, proc);
     }
     this.#checkIdle();
   }
 
   #launch(r: Runtime): void {
+    this.#started(r, this.#start(r));
+  }
+
+  // Asks the driver to start a unit; `#started` then takes its pid.
+  #start(r: Runtime): RunningProcess {
     r.state = 'starting';
     r.attempts += 1;
     r.startedAt = this.#opts.clock.now();
@@ -327,6 +336,11 @@ export class Supervisor {
     const proc = this.#opts.driver.start(r.spec);
     r.proc = proc;
     void proc.exited.then((exit) => this.#exited(r, proc, exit));
+    return proc;
+  }
+
+  #started(r: Runtime, proc: RunningProcess): void {
+    if (r.proc !== proc || r.state !== 'starting') return;
     if (proc.pid === undefined) return; // could not spawn: `exited` brings the reason
     r.state = 'running';
     r.everStarted = true;

@@ -111,6 +111,25 @@ describe('the spawner', { skip: process.env.PROCS_SPAWNER === 'node' ? 'PROCS_SP
     });
   });
 
+  it('answers requests sent together in order: each unit gets its own pid, failures in between too', async () => {
+    const sink = new CollectingSink();
+    // Nothing reads a pid until every request is out: the answers wait in their pipe.
+    const units = Array.from({ length: 60 }, (_, i) =>
+      spawnUnit(processUnit(`o${i}`, i % 5 === 4 ? { kind: 'exec', file: `missing-${i}`, args: [] } : sh('echo $$')), sink),
+    );
+    for (const [i, u] of units.entries()) {
+      const exit = await u.exited;
+      await u.outputDone;
+      if (i % 5 === 4) {
+        assert.equal(u.pid, undefined);
+        assert.equal(exit.error, `command not found: missing-${i}`);
+      } else {
+        assert.equal(exit.code, 0);
+        assert.equal(sink.text(`o${i}`, 'stdout'), `${u.pid}\n`, `o${i} has its own pid`);
+      }
+    }
+  });
+
   it('when the spawner dies, ends the units it started as killed, and later units start through Node', async () => {
     const u = tracker.add(spawnUnit(processUnit('orphaned', { kind: 'exec', file: 'sleep', args: ['30'] }), new CollectingSink()));
     const pid = u.pid ?? 0;
