@@ -8,7 +8,7 @@ import { WORKLOADS } from '../lib/paths.js';
 import { type ScenarioOptions, type Section, table, verdict } from '../lib/report.js';
 import { withRun } from '../lib/run.js';
 import { ratio } from '../lib/stats.js';
-import type { Tool } from '../lib/tools.js';
+import { nodeSpawn, type Tool } from '../lib/tools.js';
 
 const CHILDREN = 100;
 const WINDOW_MS = 10_000;
@@ -66,6 +66,8 @@ async function measure(tool: Tool, children: number): Promise<Idle | undefined> 
 export async function idleCost(o: ScenarioOptions): Promise<Section> {
   const results = new Map<string, Idle | undefined>();
   results.set(bareNode.name, await measure(bareNode, 0));
+  // The least a Node supervisor holds: a loop of child_process.spawn with the same 100 children.
+  results.set(nodeSpawn.name, await measure(nodeSpawn, CHILDREN));
   for (const tool of o.tools.filter((t) => !t.lacks?.many)) {
     const r = await measure(tool, CHILDREN);
     results.set(tool.name, r);
@@ -73,11 +75,12 @@ export async function idleCost(o: ScenarioOptions): Promise<Section> {
   }
   const base = results.get(bareNode.name);
   const procs = results.get(o.tools[0]?.name ?? '');
-  const rows = [bareNode, ...o.tools.filter((t) => !t.lacks?.many)].map((t) => {
+  const floor = results.get(nodeSpawn.name);
+  const rows = [bareNode, nodeSpawn, ...o.tools.filter((t) => !t.lacks?.many)].map((t) => {
     const r = results.get(t.name);
     if (r === undefined) return [t.name, 'children not ready', '', '', '', '', ''];
     return [
-      t.baseline ? `${t.name} (baseline, no children)` : t.name,
+      t === bareNode ? `${t.name} (baseline, no children)` : t.baseline ? `${t.name} (baseline: a bare spawn loop)` : t.name,
       `${r.cpuPct.toFixed(3)} %`,
       `${r.rssMiB.toFixed(1)} MiB`,
       `${r.pssMiB.toFixed(1)} MiB`,
@@ -90,6 +93,11 @@ export async function idleCost(o: ScenarioOptions): Promise<Section> {
     ? [
         `Idle CPU under 0.1% of one core: procs ${procs.cpuPct.toFixed(3)} % — ${verdict(procs.cpuPct < 0.1)}`,
         `Idle memory within 1.2× of a bare Node process: procs RSS ${procs.rssMiB.toFixed(1)} MiB / ${base.rssMiB.toFixed(1)} MiB = ${ratio(procs.rssMiB, base.rssMiB)} (PSS ${ratio(procs.pssMiB, base.pssMiB)}) — ${verdict(procs.rssMiB <= 1.2 * base.rssMiB)}`,
+        ...(floor
+          ? [
+              `(Context, not a target: a bare loop of Node's child_process.spawn holding the same ${CHILDREN} children has RSS ${floor.rssMiB.toFixed(1)} MiB = ${ratio(floor.rssMiB, base.rssMiB)} of bare node; procs is ${ratio(procs.rssMiB, floor.rssMiB)} of it)`,
+            ]
+          : []),
         `No per-child shell wrapper: procs has ${procs.wrappers} — ${verdict(procs.wrappers === 0)}`,
       ]
     : ['Idle: procs not measured'];
@@ -97,6 +105,7 @@ export async function idleCost(o: ScenarioOptions): Promise<Section> {
     table(['tool', 'CPU over 10 s (% of one core)', 'RSS (sum)', 'PSS (sum)', 'PSS ÷ procs', 'own processes', 'shell wrappers'], rows),
     '',
     `${CHILDREN} children (\`ready.sh\`, which becomes \`sleep\`), measured 1.5 s after the last one was ready.`,
+    "The spawn-loop baseline is a Node process doing nothing but start the same children and read their output: the least a Node-based tool holds.",
     "The tool's own processes are every process of the run except the children and the shells wrapping them",
     '(counted apart: a `sh -c` parent per child). CPU comes from schedstat (nanoseconds, all threads).',
     'RSS counts the pages shared between a tool\'s processes once per process; PSS divides them fairly.',
