@@ -6,7 +6,6 @@ import { enableGuardian } from './guardian.js';
 import { spawnPipeline } from './pipeline.js';
 import { spawnUnit, type SpawnedUnit } from './spawn.js';
 import { reapLeftovers, signalUnit, stopUnit } from './tree.js';
-import { trimSoon } from './trim.js';
 
 /** The driver that touches the OS: each unit spawned as the leader of its own process group. */
 export function createRealDriver(opts: { sink: OutputSink; clock?: Clock }): ProcessDriver {
@@ -19,7 +18,6 @@ export function createRealDriver(opts: { sink: OutputSink; clock?: Clock }): Pro
     start(unit: UnitSpec): RunningProcess {
       const s = unit.kind === 'pipeline' ? spawnPipeline(unit, opts.sink, { clock }) : spawnUnit(unit, opts.sink, { clock });
       spawned.set(s, s);
-      trimSoon();
       return s;
     },
     async stop(unit, proc) {
