@@ -57,7 +57,7 @@
 #endif
 
 // A group or a pid to end when procs is gone, with its start time (a later reuse of the number
-// is a different process and is left alone).
+// is a different process and is left alone); 0 for a group whose leader is a child not reaped yet.
 struct tracked {
   pid_t id;
   unsigned long long start;
@@ -162,11 +162,26 @@ static void queue_event(const char *line, size_t len) {
   npending += len;
 }
 
+// Notes the start time of a group's leader as it dies: from then on its number may be reused.
+static void note_leader_start(pid_t pid) {
+  for (size_t i = 0; i < ngroups; i++) {
+    if (groups[i].id == pid && groups[i].start == 0) {
+      groups[i].start = start_of(pid, NULL);
+      return;
+    }
+  }
+}
+
 // Reaps every child that has exited and queues its exit for procs.
 static void reap(int report) {
   for (;;) {
+    // Looked at before it is reaped: the zombie still shows its start time.
+    siginfo_t info;
+    info.si_pid = 0;
+    if (waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) != 0 || info.si_pid == 0) break;
+    note_leader_start(info.si_pid);
     int status;
-    pid_t pid = waitpid(-1, &status, WNOHANG);
+    pid_t pid = waitpid(info.si_pid, &status, WNOHANG);
     if (pid <= 0) break;
     if (!report) continue;
     char line[64];
@@ -265,8 +280,8 @@ static char *next_string(char **cur, char *end) {
   return s;
 }
 
-// In the forked child: its own session, stdin /dev/null, fd 1… the FIFOs, the unit's cwd, default
-// signal handling, then exec. A failure after the fork is told to procs as `e PID ERRNO` on the
+// In the forked child: default signal handling, its own session, stdin /dev/null, fd 1… the
+// FIFOs, the unit's cwd, then exec. A failure after the fork is told to procs as `e PID ERRNO` on the
 // event pipe (an atomic write, before the exit the spawner reports) and ends the child with the
 // shell's status for it (127 not found, else 126).
 // Marks every fd from `low` up close-on-exec: a unit gets its stdio and nothing else, whatever
@@ -283,11 +298,19 @@ static void cloexec_from(int low) {
   closedir(d);
 }
 
-static void __attribute__((noreturn)) child(const char *path, char *const argv[], char *const env[], const char *cwd, int *src, int n) {
+static void __attribute__((noreturn)) child(const char *path, char *const argv[], char *const env[], const char *cwd, int *src, int n, int ready) {
   int err = 0;
+  // Default handling first (SIGTERM and SIGCHLD stay blocked until the exec: one sent meanwhile
+  // waits and then acts by default), then the session: from then on a signal to the unit's group
+  // reaches it, and the spawner, waiting on `ready`, may give procs the pid.
+  struct sigaction dfl;
+  memset(&dfl, 0, sizeof dfl);
+  dfl.sa_handler = SIG_DFL;
+  for (int sig = 1; sig < NSIG; sig++) sigaction(sig, &dfl, NULL);
+  if (setsid() < 0) err = errno;
+  close(ready);
   // The event pipe stays reachable for a report once fd 1 is the unit's stdout.
   int events = fcntl(EVENT_FD, F_DUPFD_CLOEXEC, n);
-  if (setsid() < 0) err = errno;
   // Sources first above every target fd, so that no dup2 overwrites a source still needed.
   for (int i = 0; err == 0 && i < n; i++) {
     int high = fcntl(src[i], F_DUPFD_CLOEXEC, n);
@@ -299,10 +322,6 @@ static void __attribute__((noreturn)) child(const char *path, char *const argv[]
   if (err == 0 && chdir(cwd) != 0) err = errno;
   if (err == 0) cloexec_from(n);
   if (err == 0) {
-    struct sigaction dfl;
-    memset(&dfl, 0, sizeof dfl);
-    dfl.sa_handler = SIG_DFL;
-    for (int sig = 1; sig < NSIG; sig++) sigaction(sig, &dfl, NULL);
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
@@ -365,15 +384,26 @@ static void do_spawn(size_t len) {
     if (src[n] < 0) err = errno;
     else n++;
   }
+  // The child closes its end of `sync` once it leads its own session.
+  int sync[2] = {-1, -1};
+  if (err == 0 && pipe2(sync, O_CLOEXEC) != 0) err = errno;
   pid_t pid = -1;
   if (err == 0) {
     pid = fork();
     if (pid < 0) err = errno;
-    else if (pid == 0) child(path, argv, env, cwd, src, n);
+    else if (pid == 0) child(path, argv, env, cwd, src, n, sync[1]);
   }
   for (int i = 0; i < n; i++) close(src[i]);
+  if (sync[1] >= 0) close(sync[1]);
+  if (sync[0] >= 0) {
+    char c;
+    while (err == 0 && read(sync[0], &c, 1) < 0 && errno == EINTR) {
+    }
+    close(sync[0]);
+  }
   if (err != 0) goto done;
-  add(&groups, &ngroups, &capgroups, pid, start_of(pid, NULL));
+  // Its start time is read when it dies: until it is reaped, the number is this child's.
+  add(&groups, &ngroups, &capgroups, pid, 0);
   reply("P %ld\n", (long)pid);
 done:
   if (err != 0) reply("E %ld\n", (long)err);
@@ -493,8 +523,9 @@ static void clean_up(void) {
   pid_t *targets = NULL;  // groups (as -pgid) and pids to signal
   size_t nt = 0, capt = 0;
   for (size_t i = 0; i < ngroups; i++) {
-    unsigned long long st = start_of(groups[i].id, NULL);
-    // The leader still runs: it must be the same process. Gone: the group may live on without it.
+    // A leader not reaped yet (start 0) is still this process's child. One reaped: a process now
+    // running under its number must have the start time it had, else the number was reused.
+    unsigned long long st = groups[i].start == 0 ? 0 : start_of(groups[i].id, NULL);
     if (st != 0 && st != groups[i].start) continue;
     targets = grow(targets, &capt, nt + 1, sizeof *targets);
     targets[nt++] = -groups[i].id;

@@ -7,7 +7,7 @@
 // (read end, then write end) and unlinked at once when taken. The folder goes once empty and
 // when procs exits; one left by a procs killed outright is removed by the next procs.
 import { spawnSync } from 'node:child_process';
-import { accessSync, closeSync, constants as fsc, mkdtempSync, openSync, readdirSync, readlinkSync, rmSync, unlinkSync } from 'node:fs';
+import { accessSync, closeSync, constants as fsc, mkdtempSync, openSync, readdirSync, readlinkSync, realpathSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pidExists } from './tree.js';
@@ -22,6 +22,8 @@ export interface OutputPipe {
 
 /** FIFOs made per mkfifo run (two per unit, more for pipelines). */
 const BATCH = 64;
+/** FIFOs made per batch by the spawner: it answers once every spawn asked before is done, so fewer, larger batches. */
+const SPAWNER_BATCH = 256;
 const PREFIX = 'procs-out-';
 
 /** Makes FIFOs `dir/first` … `dir/first+count-1` (mode 0600) without a process of its own; false when it cannot. */
@@ -69,7 +71,14 @@ function removeStale(dir: string): void {
 
 // Removes the folder with the FIFOs not taken yet.
 function removeFolder(): void {
-  if (folder !== undefined) rmSync(folder, { recursive: true, force: true });
+  if (folder !== undefined) {
+    // One with FIFOs still named goes once they are unlinked.
+    if (named.has(folder)) retired.add(folder);
+    else {
+      realFolders.delete(folder);
+      rmSync(folder, { recursive: true, force: true });
+    }
+  }
   folder = undefined;
   ready = [];
 }
@@ -84,10 +93,13 @@ function makeBatch(): void {
   removeFolder();
   const dir = mkdtempSync(join(baseFolder(), `${PREFIX}${process.pid}-`));
   folder = dir;
+  realFolders.set(dir, realpathSync(dir));
   const first = made;
-  made += BATCH;
-  const paths = Array.from({ length: BATCH }, (_, i) => join(dir, String(first + i)));
-  if (maker === undefined || !maker(dir, first, BATCH)) {
+  const spawnerMade = maker?.(dir, first, SPAWNER_BATCH) ?? false;
+  const size = spawnerMade ? SPAWNER_BATCH : BATCH;
+  made += size;
+  const paths = Array.from({ length: size }, (_, i) => join(dir, String(first + i)));
+  if (!spawnerMade) {
     const path = `/usr/bin:/bin:${process.env.PATH ?? ''}`;
     const run = spawnSync('mkfifo', ['-m', '600', ...paths], { stdio: ['ignore', 'ignore', 'pipe'], env: { PATH: path } });
     if (run.status !== 0) {
@@ -154,6 +166,8 @@ export interface NamedPipe {
   readonly path: string;
 }
 
+/** Each batch folder as /proc names it (its path with symlinks resolved), while it has FIFOs named. */
+const realFolders = new Map<string, string>();
 /** FIFOs taken and still named, by folder; a folder whose FIFOs are all taken goes once none is left. */
 const named = new Map<string, number>();
 /** Folders whose FIFOs are all taken, some still named. */
@@ -181,7 +195,10 @@ function unnamed(path: string): void {
     return;
   }
   named.delete(dir);
-  if (retired.delete(dir)) rmSync(dir, { recursive: true, force: true });
+  if (retired.delete(dir)) {
+    realFolders.delete(dir);
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** `count` named FIFOs (see NamedPipe); `unlinkPipes` takes their names. Throws like `outputPipes`. */
@@ -219,7 +236,10 @@ export function unlinkPipes(pipes: readonly NamedPipe[]): string[] {
     }
     closeSync(p.write);
     unnamed(p.path);
-    return readlinkSync(`/proc/self/fd/${p.read}`);
+    // What /proc/PID/fd shows for an open FIFO whose name is gone (the folder as /proc resolves it).
+    const slash = p.path.lastIndexOf('/');
+    const dir = p.path.slice(0, slash);
+    return `${realFolders.get(dir) ?? dir}${p.path.slice(slash)} (deleted)`;
   });
   return links;
 }

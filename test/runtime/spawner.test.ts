@@ -76,6 +76,13 @@ describe('the spawner', { skip: process.env.PROCS_SPAWNER === 'node' ? 'PROCS_SP
     assert.equal((await u.exited).signal, 'SIGINT');
   });
 
+  it('a signal sent as soon as the pid is known reaches the unit (its session exists by then)', async () => {
+    const units = Array.from({ length: 40 }, (_, i) => spawnUnit(processUnit(`s${i}`, { kind: 'exec', file: 'sleep', args: ['30'] }), new CollectingSink()));
+    for (const u of units) u.signal('SIGINT');
+    const exits = await within(Promise.all(units.map((u) => u.exited)), 20_000, 'every unit ends by SIGINT');
+    assert.deepEqual(new Set(exits.map((e) => e.signal)), new Set(['SIGINT']));
+  });
+
   it('finds a bare program on the unit\'s PATH, and tells not found (127) from not executable (126)', async () => {
     script('hello-from-path', '#!/bin/sh\necho found "$@"\n');
     script('not-executable', '#!/bin/sh\necho no\n', 0o644);
