@@ -336,10 +336,14 @@ static void __attribute__((noreturn)) child(const char *path, char *const argv[]
   _exit(err == ENOENT ? 127 : 126);
 }
 
-static void do_spawn(size_t len) {
+// One spawn request; returns 0 when procs went away in the middle of it.
+static int do_spawn(size_t len) {
   char *block = malloc(len + 1);
   if (block == NULL) _exit(70);
-  if (!take(block, len)) _exit(0);
+  if (!take(block, len)) {
+    free(block);
+    return 0;
+  }
   block[len] = 0;
   char *cur = block, *end = block + len;
   char *file = next_string(&cur, end), *argv0 = next_string(&cur, end), *cwd = next_string(&cur, end);
@@ -410,6 +414,7 @@ done:
   free(argv);
   free(env);
   free(block);
+  return 1;
 }
 
 static void do_fifos(char *args) {
@@ -448,7 +453,7 @@ static int handle(void) {
   while (*args == ' ') args++;
   switch (line[0]) {
     case 'S':
-      do_spawn((size_t)strtoull(args, NULL, 10));
+      if (!do_spawn((size_t)strtoull(args, NULL, 10))) return 0;
       break;
     case 'F':
       do_fifos(args);

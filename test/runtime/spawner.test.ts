@@ -4,12 +4,14 @@
 // and death are reported as values. The last test kills the spawner: this file's process then
 // starts units through Node, as procs does when the spawner is gone.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { spawnUnit } from '../../src/runtime/spawn.js';
-import { spawnerAvailable, spawnerPid } from '../../src/runtime/spawner.js';
+import { SPAWNER_BINARY, spawnerAvailable, spawnerPid } from '../../src/runtime/spawner.js';
 import { readProc } from '../../src/runtime/tree.js';
 import { useProcessTracker, waitFor, within } from '../helpers/processes.js';
 import { CollectingSink } from '../helpers/sink.js';
@@ -134,6 +136,32 @@ describe('the spawner', { skip: process.env.PROCS_SPAWNER === 'node' ? 'PROCS_SP
         assert.equal(exit.code, 0);
         assert.equal(sink.text(`o${i}`, 'stdout'), `${u.pid}\n`, `o${i} has its own pid`);
       }
+    }
+  });
+
+  it('on its own: ends the units it started when procs goes away in the middle of a request', async () => {
+    const sp = spawn(SPAWNER_BINARY, [], { detached: true, stdio: ['pipe', 'pipe', 'ignore', 'pipe'] });
+    const replies = sp.stdio[3] as Readable;
+    let text = '';
+    replies.setEncoding('latin1');
+    replies.on('data', (d: string) => {
+      text += d;
+    });
+    sp.stdout?.resume();
+    const exited = new Promise<number | null>((resolve) => sp.once('exit', (code) => resolve(code)));
+    await waitFor(() => text === 'R\n', 'the hello');
+    const body = ['sleep', 'sleep', dir, '1', '600', '1', `PATH=${process.env.PATH ?? '/usr/bin:/bin'}`, '2', '/dev/null', '/dev/null'].join('\0') + '\0';
+    sp.stdin?.write(`S ${Buffer.byteLength(body)}\n${body}`);
+    await waitFor(() => /^R\nP \d+\n$/.test(text), 'the pid');
+    const pid = Number(/P (\d+)/.exec(text)?.[1]);
+    assert.equal(readProc(pid)?.pgid, pid);
+    // A request cut short, then end-of-file: procs was killed while writing it.
+    sp.stdin?.end('S 1000\nsleep\0');
+    try {
+      assert.equal(await within(exited, 10_000, 'the spawner exits'), 0);
+      await waitFor(() => readProc(pid) === undefined || readProc(pid)?.state === 'Z', 'the unit is gone', 10_000);
+    } finally {
+      if (readProc(pid) !== undefined) process.kill(pid, 'SIGKILL');
     }
   });
 
