@@ -151,7 +151,7 @@ export interface Classified {
 
 /**
  * Splits the processes of a run: the token's, plus descendants of `helpers` roots that do not
- * carry it (procs' guardian runs with a minimal environment). Workload: `sleep` and the workload
+ * carry it (procs' spawner and guardian run with a minimal environment). Workload: `sleep` and the workload
  * scripts; wrappers: `sh -c …` parents; the tool: everything else.
  */
 export function classify(token: string, roots: readonly number[] = []): Classified {

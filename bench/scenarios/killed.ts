@@ -20,7 +20,7 @@ async function once(tool: Tool): Promise<Left | undefined> {
     const run = ctx.launch(tool, { children });
     if ((await ctx.markers.waitFor(children.length, 20_000)) === undefined) return undefined;
     await sleep(300);
-    // Helpers without the token (procs' guardian) are found as descendants while the tool lives.
+    // Helpers without the token (procs' spawner) are found as descendants while the tool lives.
     const helpers = classify(ctx.token, [run.child.pid ?? -1]).tool.map((p) => p.pid);
     run.child.kill('SIGKILL');
     await sleep(2000);

@@ -126,7 +126,7 @@ function readReply(conn: Connection): string | undefined {
 
 // Writes a request whole; false when the spawner is gone.
 function send(conn: Connection, data: Buffer | string): boolean {
-  const buf = typeof data === 'string' ? Buffer.from(data, 'latin1') : data;
+  const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
   let off = 0;
   while (off < buf.length) {
     try {
