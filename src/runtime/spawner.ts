@@ -7,7 +7,7 @@
 // procs asks over a pipe it writes blocking and waits for the answer on another it reads
 // blocking: a spawn gives its pid at once, as child_process.spawn does. Exits come over a third
 // pipe, read through the event loop. Without the built binary (no C compiler where procs was
-// built), with PROCS_SPAWNER=node, or once the spawner fails, units start with
+// built), with PROCS_SPAWNER=node, when it cannot run here, or once it fails, units start with
 // child_process.spawn instead.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, existsSync, readSync, writeSync } from 'node:fs';
@@ -94,9 +94,13 @@ const replyBuf = Buffer.alloc(4096);
 
 const errnoName = (num: number): string => errnoNames.get(num) ?? `errno ${num}`;
 
-// Whether the spawner is to be used at all here.
-function wanted(): boolean {
-  return process.env.PROCS_SPAWNER !== 'node' && process.platform === 'linux' && existsSync(SPAWNER_BINARY);
+// The spawner to run here, if any: PROCS_SPAWNER=node turns it off, an absolute path names
+// another build of it.
+function binary(): string | undefined {
+  const chosen = process.env.PROCS_SPAWNER;
+  if (chosen === 'node' || process.platform !== 'linux') return undefined;
+  const path = chosen !== undefined && chosen.startsWith('/') ? chosen : SPAWNER_BINARY;
+  return existsSync(path) ? path : undefined;
 }
 
 /** Answer text read past the last whole line. */
@@ -228,8 +232,9 @@ function lost(conn: Connection): void {
   for (const pending of unanswered.splice(0)) pending.answer({ errno: 'ECHILD' });
 }
 
-// Starts the spawner and waits for its hello; undefined when it cannot run here.
-function connect(): Connection | undefined {
+// Starts the spawner and waits for its hello; undefined when it cannot run here (built for
+// another machine, say: it fails to exec or exits, and the hello never comes).
+function connect(path: string): Connection | undefined {
   let pipes;
   try {
     pipes = channelPipes();
@@ -238,7 +243,7 @@ function connect(): Connection | undefined {
   }
   let child: ChildProcess;
   try {
-    child = spawn(SPAWNER_BINARY, [], {
+    child = spawn(path, [], {
       detached: true,
       stdio: [pipes.request.child, 'pipe', 'ignore', pipes.reply.child],
       env: {},
@@ -285,7 +290,10 @@ function connect(): Connection | undefined {
 
 // The running spawner, started on first use; undefined when units start through Node.
 function connection(): Connection | undefined {
-  if (state === undefined) state = (wanted() ? connect() : undefined) ?? 'off';
+  if (state === undefined) {
+    const path = binary();
+    state = (path === undefined ? undefined : connect(path)) ?? 'off';
+  }
   return state === 'off' ? undefined : state;
 }
 
