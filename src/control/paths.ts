@@ -3,7 +3,6 @@
 // path is limited to 107 bytes; a project deeper than that gets its socket in a private folder
 // of the user's (`$XDG_RUNTIME_DIR/procs/` or `/tmp/procs-<uid>/`), named by a hash of the
 // project path, and `.procs/procs.sock.path` says where it is.
-import { createHash } from 'node:crypto';
 import { chmodSync, lstatSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -40,6 +39,8 @@ export function projectPaths(root: string): ProjectPaths {
 /** Where the socket of a project is bound: its usual place, or the short fallback when too long. */
 export function socketPathFor(paths: ProjectPaths, env: NodeJS.ProcessEnv = process.env): { path: string; fallback: boolean } {
   if (Buffer.byteLength(paths.socket) <= SOCKET_PATH_MAX) return { path: paths.socket, fallback: false };
+  // node:crypto loads only here: it costs every start several milliseconds, and few paths are this long.
+  const { createHash } = process.getBuiltinModule('node:crypto');
   const name = `${createHash('sha256').update(paths.root).digest('hex').slice(0, 16)}.sock`;
   return { path: join(fallbackDir(env), name), fallback: true };
 }
