@@ -145,6 +145,7 @@ export type ControlErrorCode =
   | 'denied'
   | 'unknown-unit'
   | 'bad-request'
+  | 'too-large'
   | 'spec-error'
   | 'stopping'
   | 'internal';
@@ -154,6 +155,7 @@ const HTTP_STATUS: Readonly<Record<ControlErrorCode, number>> = {
   denied: 403,
   'unknown-unit': 404,
   'bad-request': 400,
+  'too-large': 413,
   'spec-error': 422,
   stopping: 409,
   internal: 500,
@@ -178,6 +180,6 @@ export class ControlError extends Error {
 
   /** procs' exit code: 2 for usage and spec problems (nothing changed), 1 otherwise. */
   get exitCode(): number {
-    return this.code === 'unknown-unit' || this.code === 'bad-request' || this.code === 'spec-error' ? 2 : 1;
+    return this.code === 'unknown-unit' || this.code === 'bad-request' || this.code === 'too-large' || this.code === 'spec-error' ? 2 : 1;
   }
 }

@@ -58,11 +58,29 @@ export function createControlServer(api: ControlApi): ControlServer {
     'GET /v1/logs': feedRoute((url, send) => api.logs(url.searchParams.getAll('unit'), (b) => send(b, lineCount(b.text)))),
     'GET /v1/events': feedRoute((_url, send) => api.events((e) => send(e, 1))),
   };
+  // Nothing a client sends may throw out of here: a bad request gets its answer and the project
+  // goes on (a throw would end the process that runs every unit).
   const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://procs');
+    res.on('error', () => undefined); // the client went away: nothing to tell it
+    req.on('error', () => undefined);
+    void handle(req, res).catch((err: unknown) => {
+      try {
+        sendError(res, err);
+      } catch {
+        res.destroy();
+      }
+    });
+  });
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = requestUrl(req.url);
     const route = routes[`${req.method ?? 'GET'} ${url.pathname}`];
-    const handled = route ? route(req, res, url) : Promise.reject(new ControlError('bad-request', `no such request: ${req.method} ${url.pathname}`));
-    handled.catch((err: unknown) => sendError(res, err));
+    if (!route) throw new ControlError('bad-request', `no such request: ${req.method} ${url.pathname}`);
+    await route(req, res, url);
+  };
+  // A request line or header that is not HTTP: answered 400 when the connection still takes it.
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+    else socket.destroy();
   });
   return {
     server,
@@ -87,6 +105,17 @@ async function down(api: ControlApi, req: IncomingMessage, res: ServerResponse):
   }
   // The connection closes when this process exits, which tells the client that it is gone.
   res.socket?.unref();
+}
+
+/** The request's target as a URL; one that is not a path is a bad request. */
+function requestUrl(target: string | undefined): URL {
+  const t = target ?? '/';
+  if (!t.startsWith('/') || t.startsWith('//')) throw new ControlError('bad-request', `not a request path: ${JSON.stringify(t.slice(0, 200))}`);
+  try {
+    return new URL(t, 'http://procs');
+  } catch {
+    throw new ControlError('bad-request', `not a request path: ${JSON.stringify(t.slice(0, 200))}`);
+  }
 }
 
 /** The body of a reload request, checked. */
