@@ -148,6 +148,7 @@ export type ControlErrorCode =
   | 'too-large'
   | 'spec-error'
   | 'stopping'
+  | 'no-answer'
   | 'internal';
 
 const HTTP_STATUS: Readonly<Record<ControlErrorCode, number>> = {
@@ -158,6 +159,7 @@ const HTTP_STATUS: Readonly<Record<ControlErrorCode, number>> = {
   'too-large': 413,
   'spec-error': 422,
   stopping: 409,
+  'no-answer': 504,
   internal: 500,
 };
 

@@ -12,7 +12,7 @@
 //   GET  /v1/events                 → NDJSON { subscribed }, then events
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { ControlError, type ControlApi, type Feed } from './api.js';
-import { countMap, NdjsonStream, readJson, sendError, sendJson, stringList } from './wire.js';
+import { countMap, DEADLINE_HEADER, NdjsonStream, readJson, sendError, sendJson, stringList } from './wire.js';
 
 export interface ControlServer {
   readonly server: Server;
@@ -72,6 +72,10 @@ export function createControlServer(api: ControlApi): ControlServer {
     });
   });
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    // A client that gave up waiting (a frozen project, resumed) must not find its `stop` or
+    // `down` carried out after all: past the deadline it set, a request does nothing.
+    const deadline = Number(req.headers[DEADLINE_HEADER]);
+    if (Number.isFinite(deadline) && deadline > 0 && Date.now() > deadline) throw new ControlError('no-answer', 'the request arrived after its client stopped waiting; nothing was done');
     const url = requestUrl(req.url);
     const route = routes[`${req.method ?? 'GET'} ${url.pathname}`];
     if (!route) throw new ControlError('bad-request', `no such request: ${req.method} ${url.pathname}`);

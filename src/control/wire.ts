@@ -3,6 +3,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ControlError } from './api.js';
 
+/** A request header: when (epoch ms) the client stops waiting for the request to be taken. */
+export const DEADLINE_HEADER = 'x-procs-deadline';
+
 /** The largest request body taken (1 MiB): a larger one is answered 413. */
 export const BODY_LIMIT = 1024 * 1024;
 /** Bytes a stream may have queued for a slow reader before lines are dropped. */
