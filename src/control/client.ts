@@ -3,7 +3,7 @@
 // Connection failures become ControlErrors that say which project is not running, or that it
 // belongs to someone else.
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parseDuration } from '../config/durations.js';
 import type { ProcsEvent } from '../events/types.js';
 import {
@@ -21,6 +21,7 @@ import {
   type UnitsResult,
 } from './api.js';
 import { Exchange } from './exchange.js';
+import { untrustedSocket } from './paths.js';
 
 /** How long `down` waits, after the project said it is down, for its process to be gone. */
 const EXIT_GRACE_MS = 10_000;
@@ -128,6 +129,12 @@ export class ControlClient implements ControlApi {
 
   /** A streaming request: `ready` once the server says it is subscribed. */
   #feed(path: string, onValue: (v: unknown) => void): Feed {
+    const refused = this.#refusal();
+    if (refused) {
+      const ready = Promise.reject(refused);
+      ready.catch(() => undefined);
+      return { ready, ended: Promise.resolve(), close: () => undefined };
+    }
     const x = new Exchange(this.socketPath, 'GET', path, undefined, Date.now() + this.#timeoutMs);
     const ready = (async () => {
       await this.#answered(x, path);
@@ -145,6 +152,8 @@ export class ControlClient implements ControlApi {
 
   /** Sends a request; resolves once it was answered 200, else rejects with the ControlError. */
   async #exchange(method: string, path: string, body?: unknown): Promise<Exchange> {
+    const refused = this.#refusal();
+    if (refused) throw refused;
     const x = new Exchange(this.socketPath, method, path, body, Date.now() + this.#timeoutMs);
     await this.#answered(x, path);
     return x;
@@ -202,6 +211,20 @@ export class ControlClient implements ControlApi {
     const t = this.#timeoutMs;
     const within = t % 1000 === 0 ? `${t / 1000}s` : `${t}ms`;
     return new ControlError('no-answer', `${who} did not answer within ${within} (is it stopped or overloaded? ${TIMEOUT_ENV} sets this time)`);
+  }
+
+  /**
+   * Why the socket must not be used, or undefined: a socket only this user could have put where
+   * it is leads to this user's project; any other could be someone's fake of it.
+   */
+  #refusal(): ControlError | undefined {
+    const bad = untrustedSocket(this.socketPath);
+    if (!bad) return undefined;
+    if (bad.kind === 'missing') return this.#connectionError(Object.assign(new Error('no socket'), { code: 'ENOENT' }));
+    if (dirname(this.socketPath) === join(this.root, '.procs')) {
+      return new ControlError('denied', `cannot reach the project in ${this.root}: permission denied (it is run by another user): ${bad.why}`);
+    }
+    return new ControlError('denied', `refusing the control socket ${this.socketPath} of ${this.root}: ${bad.why}; someone else may have put it there`);
   }
 
   /** A connection failure in words: not running, or not ours to reach. */
