@@ -47,6 +47,7 @@ export async function upDetached(args: ParsedArgs): Promise<number> {
       if (started.kind === 'held') reconciled = await reconcile(client, args, result);
     }
     const json = args.flags.json === true;
+    await client.started();
     (json ? printStartedJson : printStarted)(await client.status(), reconciled);
     if (args.flags.wait !== true) return EXIT.ok;
     // With --json, the events the wait sees go out as NDJSON, like `.procs/events.ndjson`.
@@ -65,6 +66,7 @@ export async function upOnRunning(args: ParsedArgs, result: LoadResult, holder: 
   try {
     const client = await afterHolder(paths, holder);
     const reconciled = await reconcile(client, args, result);
+    await client.started();
     (args.flags.json === true ? printStartedJson : printStarted)(await client.status(), reconciled);
     return EXIT.ok;
   } catch (err) {
@@ -120,16 +122,13 @@ export async function daemonMain(args: ParsedArgs): Promise<number> {
   });
   // Said before any unit or build is spawned, so none inherits the report pipe.
   report({ ok: true, pid: process.pid, socket: host.socketPath });
-  let watching: boolean;
   try {
-    watching = await project.watch.start();
-    if (!watching) project.supervisor.start(names);
+    // Rules watch (their first scans over) and `initial: true` runs build before the units start;
+    // `up -d` returns once they have started.
+    if (await project.watch.start()) await project.watch.started;
+    if (!stopping) project.supervisor.start(names);
   } finally {
     host.controller.begin();
-  }
-  if (watching) {
-    await project.watch.started; // rules with `initial: true` build before their targets start
-    if (!stopping) project.supervisor.start(names);
   }
   await stopped;
   await project.watch.close();

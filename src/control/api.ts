@@ -123,6 +123,11 @@ export interface Feed {
 
 export interface ControlApi {
   status(): Promise<ProjectStatus>;
+  /**
+   * Resolves once the project has spawned every unit its dependencies allow (after the watch
+   * rules' first scans and `initial: true` runs): what `up -d` waits for.
+   */
+  started(): Promise<void>;
   /** Starts units (and what they need); resolves once each is up or has ended. */
   start(units: readonly string[]): Promise<UnitsResult>;
   /** Stops units; resolves once each is stopped. */

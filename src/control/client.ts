@@ -64,6 +64,14 @@ export class ControlClient implements ControlApi {
     return this.#call('GET', '/v1/status');
   }
 
+  async started(): Promise<void> {
+    let seen = false;
+    const feed = this.#feed('/v1/started', (v) => (seen ||= (v as { started?: boolean }).started === true));
+    await feed.ready;
+    await feed.ended;
+    if (!seen) throw new ControlError('internal', `the project in ${this.root} went away while it was starting`);
+  }
+
   start(units: readonly string[]): Promise<UnitsResult> {
     return this.#call('POST', '/v1/start', { units });
   }

@@ -49,7 +49,7 @@ export class Controller implements ControlApi {
   readonly #held = new Set<string>();
   readonly #feedEnds = new Set<() => void>();
   #begin!: () => void;
-  /** Until the runner has started the units, `status` waits: it answers what was started. */
+  /** Resolves once the runner has started the units: `up -d` answers what was started. */
   readonly #begun = new Promise<void>((resolve) => (this.#begin = resolve));
 
   constructor(project: ControlledProject, reconciler: SpecReconciler, hooks: ControllerHooks) {
@@ -63,8 +63,11 @@ export class Controller implements ControlApi {
     this.#begin();
   }
 
+  started(): Promise<void> {
+    return this.#begun;
+  }
+
   async status(): Promise<ProjectStatus> {
-    await this.#begun;
     const spec = this.#project.spec;
     return {
       project: spec.project,

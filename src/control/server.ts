@@ -3,6 +3,7 @@
 // subscribed, so a client knows from when on it sees everything).
 //
 //   GET  /v1/status                 → ProjectStatus
+//   GET  /v1/started                → NDJSON { subscribed }, then { started: true } once the units are spawned
 //   POST /v1/start|stop|restart     { units }            → UnitsResult
 //   POST /v1/scale                  { pools: {name: n} } → ScaleResult
 //   POST /v1/reload                 ReloadRequest        → ReloadResult
@@ -48,6 +49,7 @@ export function createControlServer(api: ControlApi): ControlServer {
   };
   const routes: Record<string, Handler> = {
     'GET /v1/status': async (_req, res) => sendJson(res, 200, await api.status()),
+    'GET /v1/started': async (_req, res) => started(api, res),
     'POST /v1/start': json(async (b) => api.start(stringList(b, 'units'))),
     'POST /v1/stop': json(async (b) => api.stop(stringList(b, 'units'))),
     'POST /v1/restart': json(async (b) => api.restart(stringList(b, 'units'))),
@@ -92,6 +94,18 @@ export function createControlServer(api: ControlApi): ControlServer {
       for (const { feed } of feeds) feed.close();
     },
   };
+}
+
+/**
+ * `started`: answered at once (a stream, so a client's timeout covers only that), then one line
+ * `{ started: true }` once the project has spawned its units.
+ */
+async function started(api: ControlApi, res: ServerResponse): Promise<void> {
+  const stream = new NdjsonStream(res, () => ({}));
+  stream.write({ subscribed: true });
+  await api.started();
+  stream.write({ started: true });
+  stream.end();
 }
 
 /** `down`: streams the stop events, then `{ done: true, pid }` once every unit and file is gone. */

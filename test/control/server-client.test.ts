@@ -32,6 +32,7 @@ function feed(set: () => void, unset: () => void): Feed {
 
 const api: ControlApi = {
   status: async () => STATUS,
+  started: async () => undefined,
   start: async (units) => {
     calls.push(`start ${units.join(',')}`);
     throw new ControlError('unknown-unit', "no unit named 'x'; did you mean 'y'?");
