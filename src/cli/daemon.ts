@@ -162,12 +162,15 @@ async function afterHolder(paths: ProjectPaths, pid: number): Promise<ControlCli
   return new ControlClient(recordedSocketPath(paths), paths.root);
 }
 
-/** `up` on a running project: reconcile it to this spec and start what is not running. */
+/**
+ * `up` on a running project: reconcile it to this spec — the files this command found or was
+ * given, which may not be the ones the project runs (it then runs these, and says so) — and
+ * start what is not running.
+ */
 function reconcile(client: ControlApi, args: ParsedArgs, result: LoadResult): Promise<ReloadResult> {
   const m = args.flags.formation;
-  const f = args.flags.file;
   return client.reload({
-    ...(typeof f === 'object' ? { files: result.files } : {}),
+    files: result.files,
     ...(typeof m === 'object' ? { formation: loadSettings(args, result).formation } : {}),
     start: [...args.positionals],
   });

@@ -49,6 +49,8 @@ export interface ProjectStatus {
   readonly root: string;
   /** The pid of the process serving the socket (the daemon, or a foreground `up`). */
   readonly pid: number;
+  /** The spec files the project runs, in merge order (absolute paths). */
+  readonly files: readonly string[];
   readonly pools: readonly { readonly name: string; readonly replicas: number }[];
   readonly units: readonly UnitRow[];
 }
@@ -70,6 +72,8 @@ export interface ReloadResult {
   readonly warnings: readonly string[];
   /** Units started by `start` in the request. */
   readonly started: readonly string[];
+  /** Set when the request named other spec files than the project ran: it now runs `to`. */
+  readonly switched?: { readonly from: readonly string[]; readonly to: readonly string[] };
 }
 
 export interface ScaleResult {

@@ -20,7 +20,7 @@ const listeners = { event: undefined as ((e: ProcsEvent) => void) | undefined, b
 let closeFeeds: () => void = () => undefined;
 let downAnswered: () => void = () => undefined;
 const connections = new Set<Socket>();
-const STATUS: ProjectStatus = { project: 'p', root: dir, pid: 1, pools: [], units: [] };
+const STATUS: ProjectStatus = { project: 'p', root: dir, pid: 1, files: [join(dir, 'procs.yaml')], pools: [], units: [] };
 
 /** An in-process feed that records its subscriber until closed. */
 function feed(set: () => void, unset: () => void): Feed {
