@@ -48,11 +48,15 @@ export async function upDetached(args: ParsedArgs): Promise<number> {
     }
     const json = args.flags.json === true;
     await client.started();
-    (json ? printStartedJson : printStarted)(await client.status(), reconciled);
+    const status = await client.status();
+    (json ? printStartedJson : printStarted)(status, reconciled);
     if (args.flags.wait !== true) return EXIT.ok;
     // With --json, the events the wait sees go out as NDJSON, like `.procs/events.ndjson`.
     const onEvent = json ? (e: ProcsEvent) => void process.stdout.write(`${JSON.stringify(e)}\n`) : undefined;
-    const verdict = await waitForUnits(client, args.positionals, waitMs, oneShotSteps(result.spec), onEvent);
+    // A unit that has restarted since this command began exited while waited on: a daemon
+    // started now counts every restart, a running project those after its status above.
+    const baseline = new Map(reconciled ? status.units.map((u) => [u.name, u.restarts]) : []);
+    const verdict = await waitForUnits(client, args.positionals, waitMs, oneShotSteps(result.spec), onEvent, baseline);
     return await (json ? printVerdictJson : printVerdict)(verdict, client, paths, t0);
   } catch (err) {
     if (err instanceof ControlError) return reportError('up', err);
