@@ -47,11 +47,16 @@ export async function upDetached(args: ParsedArgs): Promise<number> {
       if (started.kind === 'held') reconciled = await reconcile(client, args, result);
     }
     const json = args.flags.json === true;
-    (json ? printStartedJson : printStarted)(await client.status(), reconciled);
+    await client.started();
+    const status = await client.status();
+    (json ? printStartedJson : printStarted)(status, reconciled);
     if (args.flags.wait !== true) return EXIT.ok;
     // With --json, the events the wait sees go out as NDJSON, like `.procs/events.ndjson`.
     const onEvent = json ? (e: ProcsEvent) => void process.stdout.write(`${JSON.stringify(e)}\n`) : undefined;
-    const verdict = await waitForUnits(client, args.positionals, waitMs, oneShotSteps(result.spec), onEvent);
+    // A unit that has restarted since this command began exited while waited on: a daemon
+    // started now counts every restart, a running project those after its status above.
+    const baseline = new Map(reconciled ? status.units.map((u) => [u.name, u.restarts]) : []);
+    const verdict = await waitForUnits(client, args.positionals, waitMs, oneShotSteps(result.spec), onEvent, baseline);
     return await (json ? printVerdictJson : printVerdict)(verdict, client, paths, t0);
   } catch (err) {
     if (err instanceof ControlError) return reportError('up', err);
@@ -65,6 +70,7 @@ export async function upOnRunning(args: ParsedArgs, result: LoadResult, holder: 
   try {
     const client = await afterHolder(paths, holder);
     const reconciled = await reconcile(client, args, result);
+    await client.started();
     (args.flags.json === true ? printStartedJson : printStarted)(await client.status(), reconciled);
     return EXIT.ok;
   } catch (err) {
@@ -120,16 +126,13 @@ export async function daemonMain(args: ParsedArgs): Promise<number> {
   });
   // Said before any unit or build is spawned, so none inherits the report pipe.
   report({ ok: true, pid: process.pid, socket: host.socketPath });
-  let watching: boolean;
   try {
-    watching = await project.watch.start();
-    if (!watching) project.supervisor.start(names);
+    // Rules watch (their first scans over) and `initial: true` runs build before the units start;
+    // `up -d` returns once they have started.
+    if (await project.watch.start()) await project.watch.started;
+    if (!stopping) project.supervisor.start(names);
   } finally {
     host.controller.begin();
-  }
-  if (watching) {
-    await project.watch.started; // rules with `initial: true` build before their targets start
-    if (!stopping) project.supervisor.start(names);
   }
   await stopped;
   await project.watch.close();
@@ -163,12 +166,15 @@ async function afterHolder(paths: ProjectPaths, pid: number): Promise<ControlCli
   return new ControlClient(recordedSocketPath(paths), paths.root);
 }
 
-/** `up` on a running project: reconcile it to this spec and start what is not running. */
+/**
+ * `up` on a running project: reconcile it to this spec — the files this command found or was
+ * given, which may not be the ones the project runs (it then runs these, and says so) — and
+ * start what is not running.
+ */
 function reconcile(client: ControlApi, args: ParsedArgs, result: LoadResult): Promise<ReloadResult> {
   const m = args.flags.formation;
-  const f = args.flags.file;
   return client.reload({
-    ...(typeof f === 'object' ? { files: result.files } : {}),
+    files: result.files,
     ...(typeof m === 'object' ? { formation: loadSettings(args, result).formation } : {}),
     start: [...args.positionals],
   });

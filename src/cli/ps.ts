@@ -9,7 +9,7 @@ export async function ps(args: ParsedArgs): Promise<number> {
   return withProject(args, async (client) => {
     const status = await client.status();
     if (args.flags.json === true) {
-      process.stdout.write(`${JSON.stringify({ project: status.project, units: status.units }, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify({ project: status.project, files: status.files, units: status.units }, null, 2)}\n`);
     } else if (status.units.length === 0) {
       process.stdout.write(`${status.project}: no units\n`);
     } else {

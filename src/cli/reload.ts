@@ -1,15 +1,20 @@
 // `procs reload`: the running project reads its spec again and reconciles to it. A spec with
 // errors changes nothing; the errors are printed and procs exits 2.
-import { withProject } from '../control/command.js';
+// With `-f FILE…`, the project runs those files from then on (and says it switched).
+import { resolve } from 'node:path';
+import { specFiles, withProject } from '../control/command.js';
+import { switchedNotice } from '../control/up-report.js';
 import type { ParsedArgs } from './args.js';
 import { EXIT } from './exit-codes.js';
 
 /** Runs `procs reload`. */
 export async function reload(args: ParsedArgs): Promise<number> {
+  const files = specFiles(args).map((f) => resolve(f));
   return withProject(args, async (client) => {
-    const { actions, warnings } = await client.reload({});
+    const { actions, warnings, switched } = await client.reload(files.length > 0 ? { files } : {});
     for (const w of warnings) process.stderr.write(`${w}\n`);
     process.stdout.write(actions.length > 0 ? `reloaded: ${actions.join(', ')}\n` : 'reloaded: nothing changed\n');
+    if (switched) process.stdout.write(`${switchedNotice(client.root, switched)}\n`);
     return EXIT.ok;
   });
 }

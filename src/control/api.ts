@@ -49,6 +49,8 @@ export interface ProjectStatus {
   readonly root: string;
   /** The pid of the process serving the socket (the daemon, or a foreground `up`). */
   readonly pid: number;
+  /** The spec files the project runs, in merge order (absolute paths). */
+  readonly files: readonly string[];
   readonly pools: readonly { readonly name: string; readonly replicas: number }[];
   readonly units: readonly UnitRow[];
 }
@@ -70,6 +72,8 @@ export interface ReloadResult {
   readonly warnings: readonly string[];
   /** Units started by `start` in the request. */
   readonly started: readonly string[];
+  /** Set when the request named other spec files than the project ran: it now runs `to`. */
+  readonly switched?: { readonly from: readonly string[]; readonly to: readonly string[] };
 }
 
 export interface ScaleResult {
@@ -123,6 +127,11 @@ export interface Feed {
 
 export interface ControlApi {
   status(): Promise<ProjectStatus>;
+  /**
+   * Resolves once the project has spawned every unit its dependencies allow (after the watch
+   * rules' first scans and `initial: true` runs): what `up -d` waits for.
+   */
+  started(): Promise<void>;
   /** Starts units (and what they need); resolves once each is up or has ended. */
   start(units: readonly string[]): Promise<UnitsResult>;
   /** Stops units; resolves once each is stopped. */
@@ -145,8 +154,10 @@ export type ControlErrorCode =
   | 'denied'
   | 'unknown-unit'
   | 'bad-request'
+  | 'too-large'
   | 'spec-error'
   | 'stopping'
+  | 'no-answer'
   | 'internal';
 
 const HTTP_STATUS: Readonly<Record<ControlErrorCode, number>> = {
@@ -154,8 +165,10 @@ const HTTP_STATUS: Readonly<Record<ControlErrorCode, number>> = {
   denied: 403,
   'unknown-unit': 404,
   'bad-request': 400,
+  'too-large': 413,
   'spec-error': 422,
   stopping: 409,
+  'no-answer': 504,
   internal: 500,
 };
 
@@ -178,6 +191,6 @@ export class ControlError extends Error {
 
   /** procs' exit code: 2 for usage and spec problems (nothing changed), 1 otherwise. */
   get exitCode(): number {
-    return this.code === 'unknown-unit' || this.code === 'bad-request' || this.code === 'spec-error' ? 2 : 1;
+    return this.code === 'unknown-unit' || this.code === 'bad-request' || this.code === 'too-large' || this.code === 'spec-error' ? 2 : 1;
   }
 }

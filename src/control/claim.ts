@@ -3,8 +3,7 @@
 // removed; one that answers means another procs serves the project, and nothing is touched.
 import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
-import { dirname } from 'node:path';
-import { ensurePrivateDir, projectPaths, recordedSocketPath, socketPathFor, type ProjectPaths } from './paths.js';
+import { ensurePrivateDir, projectPaths, recordedSocketPath, removeFallbackDir, socketPathFor, type ProjectPaths } from './paths.js';
 import { acquirePidLock, unlinkQuietly } from './pidlock.js';
 
 export type Claim =
@@ -26,14 +25,18 @@ export async function claimProject(root: string): Promise<Claim> {
   ensurePrivateDir(paths.dir);
   const lock = acquirePidLock(paths.pid);
   if (lock.kind === 'held') return { kind: 'held', paths, pid: lock.pid };
+  let made: string | undefined;
   try {
-    const { path, fallback } = socketPathFor(paths);
-    if (fallback) ensurePrivateDir(dirname(path));
+    // A socket left by a crash, in `.procs/` or in a fallback folder recorded there.
     const recorded = recordedSocketPath(paths);
-    for (const p of new Set([path, recorded, paths.socket])) await clearStaleSocket(p);
+    for (const p of new Set([recorded, paths.socket])) await clearStaleSocket(p);
+    if (recorded !== paths.socket) removeFallbackDir(recorded);
     unlinkQuietly(paths.socketPathFile);
+    const { path, fallback } = socketPathFor(paths);
+    if (fallback) made = path;
     return { kind: 'claimed', paths, socketPath: path, fallback, release: () => lock.release() };
   } catch (err) {
+    if (made) removeFallbackDir(made);
     lock.release();
     throw err;
   }

@@ -49,7 +49,7 @@ export class Controller implements ControlApi {
   readonly #held = new Set<string>();
   readonly #feedEnds = new Set<() => void>();
   #begin!: () => void;
-  /** Until the runner has started the units, `status` waits: it answers what was started. */
+  /** Resolves once the runner has started the units: `up -d` answers what was started. */
   readonly #begun = new Promise<void>((resolve) => (this.#begin = resolve));
 
   constructor(project: ControlledProject, reconciler: SpecReconciler, hooks: ControllerHooks) {
@@ -63,13 +63,17 @@ export class Controller implements ControlApi {
     this.#begin();
   }
 
+  started(): Promise<void> {
+    return this.#begun;
+  }
+
   async status(): Promise<ProjectStatus> {
-    await this.#begun;
     const spec = this.#project.spec;
     return {
       project: spec.project,
       root: spec.root,
       pid: process.pid,
+      files: this.#reconciler.specFiles,
       pools: spec.pools.map((p) => ({ name: p.name, replicas: p.replicas })),
       units: [...this.#project.supervisor.status().map(toRow), ...(this.#project.watch?.rows() ?? [])],
     };
@@ -108,13 +112,14 @@ export class Controller implements ControlApi {
 
   reload(req: ReloadRequest = {}): Promise<ReloadResult> {
     return this.#serial(async () => {
-      const { actions, warnings } = await this.#reconciler.reload(req);
-      if (req.start === undefined) return { actions, warnings, started: [] };
+      const { actions, warnings, switched } = await this.#reconciler.reload(req);
+      const done = { actions, warnings, ...(switched ? { switched } : {}) };
+      if (req.start === undefined) return { ...done, started: [] };
       const states = new Map(this.#project.supervisor.status().map((u) => [u.name, u.state]));
       const idle = this.#resolve(req.start).filter((n) => !RUNNING.has(states.get(n) ?? '') && states.get(n) !== 'completed');
       idle.forEach((n) => this.#held.delete(n));
       if (idle.length > 0) await this.#startUnits(idle, false);
-      return { actions, warnings, started: idle };
+      return { ...done, started: idle };
     });
   }
 

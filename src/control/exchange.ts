@@ -20,9 +20,11 @@ export class Exchange {
   #pending = '';
   #onText: ((text: string) => void) | undefined;
 
-  constructor(socketPath: string, method: string, path: string, body?: unknown) {
+  /** `deadline`: when (epoch ms) the client stops waiting; the server does nothing after it. */
+  constructor(socketPath: string, method: string, path: string, body?: unknown, deadline?: number) {
     const text = body === undefined ? '' : JSON.stringify(body);
     const lines = [`${method} ${path} HTTP/1.0`, 'Host: procs'];
+    if (deadline !== undefined) lines.push(`X-Procs-Deadline: ${Math.round(deadline)}`);
     if (body !== undefined) lines.push('Content-Type: application/json', `Content-Length: ${Buffer.byteLength(text)}`);
     let answered!: (n: number) => void;
     let failed!: (e: Error) => void;

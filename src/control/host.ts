@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { LoadResult } from '../config/index.js';
 import type { Claim } from './claim.js';
 import { Controller, type ControlledProject } from './controller.js';
+import { removeFallbackDir } from './paths.js';
 import { unlinkQuietly } from './pidlock.js';
 import { SpecReconciler, type LoadSettings } from './reconciler.js';
 import { createControlServer } from './server.js';
@@ -44,7 +45,10 @@ export async function serveProject(claim: Extract<Claim, { kind: 'claimed' }>, p
       server.close();
       server.closeIdleConnections();
       unlinkQuietly(claim.socketPath);
-      if (claim.fallback) unlinkQuietly(claim.paths.socketPathFile);
+      if (claim.fallback) {
+        removeFallbackDir(claim.socketPath);
+        unlinkQuietly(claim.paths.socketPathFile);
+      }
       claim.release();
     })());
   const controller = new Controller(project, reconciler, { stopAll: o.stopAll, release: close });

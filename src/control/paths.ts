@@ -1,10 +1,11 @@
 // Where a project's runtime files are: `.procs/` beside the spec (mode 0700) holding
 // `procs.pid`, `procs.sock`, `procs.log` (the daemon's own output) and `logs/`. A Unix socket
-// path is limited to 107 bytes; a project deeper than that gets its socket in a private folder
-// of the user's (`$XDG_RUNTIME_DIR/procs/` or `/tmp/procs-<uid>/`), named by a hash of the
-// project path, and `.procs/procs.sock.path` says where it is.
-import { chmodSync, lstatSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+// path is limited to 107 bytes; a project deeper than that gets its socket in a folder made for
+// it with a random name (`$XDG_RUNTIME_DIR/procs-XXXXXX/` or `/tmp/procs-XXXXXX/`, mode 0700),
+// which no one else can have taken beforehand, and `.procs/procs.sock.path` says where it is.
+// A client trusts a socket only in a folder of its own user's that no one else may enter.
+import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, type Stats } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 export interface ProjectPaths {
   readonly root: string;
@@ -36,31 +37,73 @@ export function projectPaths(root: string): ProjectPaths {
   };
 }
 
-/** Where the socket of a project is bound: its usual place, or the short fallback when too long. */
+/**
+ * Where the socket of a project is to be bound: its usual place, or, when that path is too
+ * long, `procs.sock` in a new private folder with a random name (made here).
+ */
 export function socketPathFor(paths: ProjectPaths, env: NodeJS.ProcessEnv = process.env): { path: string; fallback: boolean } {
   if (Buffer.byteLength(paths.socket) <= SOCKET_PATH_MAX) return { path: paths.socket, fallback: false };
-  // node:crypto loads only here: it costs every start several milliseconds, and few paths are this long.
-  const { createHash } = process.getBuiltinModule('node:crypto');
-  const name = `${createHash('sha256').update(paths.root).digest('hex').slice(0, 16)}.sock`;
-  return { path: join(fallbackDir(env), name), fallback: true };
+  return { path: join(mkdtempSync(join(fallbackBase(env), 'procs-')), 'procs.sock'), fallback: true };
 }
 
-/** The user's private folder for sockets that do not fit in the project. */
-export function fallbackDir(env: NodeJS.ProcessEnv = process.env): string {
+/** Where fallback folders are made: the user's runtime folder, else /tmp. */
+export function fallbackBase(env: NodeJS.ProcessEnv = process.env): string {
   const runtime = env.XDG_RUNTIME_DIR;
-  if (runtime && runtime.startsWith('/') && isOwnDir(runtime)) return join(runtime, 'procs');
-  return `/tmp/procs-${uid()}`;
+  if (runtime && runtime.startsWith('/') && isOwnDir(runtime)) return runtime;
+  return '/tmp';
 }
 
-/** The socket path a client should connect to: the recorded fallback, or where it would be bound. */
+/** Removes a fallback socket's folder once the socket is gone (only when empty). */
+export function removeFallbackDir(socketPath: string): void {
+  try {
+    rmdirSync(dirname(socketPath));
+  } catch {
+    // gone already, or not empty: not ours to clear
+  }
+}
+
+/** The socket path a client should connect to: the recorded fallback, else `.procs/procs.sock`. */
 export function recordedSocketPath(paths: ProjectPaths): string {
   try {
-    const recorded = readFileSync(paths.socketPathFile, 'utf8').trim();
-    if (recorded.startsWith('/')) return recorded;
+    // Only a regular file: a FIFO or device there must not hang or feed the reader.
+    if (lstatSync(paths.socketPathFile).isFile()) {
+      const recorded = readFileSync(paths.socketPathFile, 'utf8').trim();
+      if (recorded.startsWith('/')) return recorded;
+    }
   } catch {
     // no fallback recorded
   }
-  return socketPathFor(paths).path;
+  return paths.socket;
+}
+
+/**
+ * Why a socket path cannot be trusted to lead to this user's project, or undefined when it can:
+ * its folder must be a real folder of this user's that no one else may enter (no group or
+ * other bits), and the socket a socket of this user's, not a symlink. Missing files are
+ * `missing` (nothing runs there), not a refusal.
+ */
+export function untrustedSocket(path: string): { kind: 'missing' } | { kind: 'denied'; why: string } | undefined {
+  const me = uid();
+  const dir = dirname(path);
+  const look = (p: string): Stats | { kind: 'missing' } | { kind: 'denied'; why: string } => {
+    try {
+      return lstatSync(p);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EACCES' || code === 'EPERM') return { kind: 'denied', why: `${p} cannot be reached (permission denied)` };
+      return { kind: 'missing' };
+    }
+  };
+  const d = look(dir);
+  if ('kind' in d) return d;
+  if (!d.isDirectory()) return { kind: 'denied', why: `${dir} is not a folder (a symlink?)` };
+  if (d.uid !== me) return { kind: 'denied', why: `${dir} belongs to uid ${d.uid}, not to this user (uid ${me})` };
+  if ((d.mode & 0o077) !== 0) return { kind: 'denied', why: `${dir} is open to other users (mode ${(d.mode & 0o777).toString(8).padStart(4, '0')}, not 0700)` };
+  const s = look(path);
+  if ('kind' in s) return s;
+  if (!s.isSocket()) return { kind: 'denied', why: `${path} is not a socket${s.isSymbolicLink() ? ' (a symlink)' : ''}` };
+  if (s.uid !== me) return { kind: 'denied', why: `${path} belongs to uid ${s.uid}, not to this user (uid ${me})` };
+  return undefined;
 }
 
 /**

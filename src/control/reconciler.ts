@@ -65,8 +65,17 @@ export class SpecReconciler {
     return this.#watched;
   }
 
-  /** Reads the spec again (or other files) and reconciles the project to it. */
-  async reload(req: { files?: readonly string[]; formation?: Readonly<Record<string, number>> } = {}): Promise<{ actions: string[]; warnings: string[] }> {
+  /** The spec files the project runs, in merge order. */
+  get specFiles(): readonly string[] {
+    return this.#settings.files;
+  }
+
+  /**
+   * Reads the spec again (or other files) and reconciles the project to it; `switched` says so
+   * when the files are not the ones it ran.
+   */
+  async reload(req: { files?: readonly string[]; formation?: Readonly<Record<string, number>> } = {}): Promise<{ actions: string[]; warnings: string[]; switched?: { from: string[]; to: string[] } }> {
+    const before = [...this.#settings.files];
     const settings: LoadSettings = {
       ...this.#settings,
       ...(req.files && req.files.length > 0 ? { files: req.files } : {}),
@@ -91,7 +100,9 @@ export class SpecReconciler {
     this.#target.bus.publish({ type: 'reload', unit: 'procs', actions: said });
     await this.#apply(next, actions);
     await this.#target.watch?.apply(next, rules);
-    return { actions: said, warnings: warningsOf(result, settings.cwd) };
+    const to = [...settings.files];
+    const same = to.length === before.length && to.every((f, i) => f === before[i]);
+    return { actions: said, warnings: warningsOf(result, settings.cwd), ...(same ? {} : { switched: { from: before, to } }) };
   }
 
   /** Sets pool sizes; only those pools change, whatever else the spec file says meanwhile. */

@@ -3,6 +3,7 @@
 // subscribed, so a client knows from when on it sees everything).
 //
 //   GET  /v1/status                 → ProjectStatus
+//   GET  /v1/started                → NDJSON { subscribed }, then { started: true } once the units are spawned
 //   POST /v1/start|stop|restart     { units }            → UnitsResult
 //   POST /v1/scale                  { pools: {name: n} } → ScaleResult
 //   POST /v1/reload                 ReloadRequest        → ReloadResult
@@ -12,7 +13,7 @@
 //   GET  /v1/events                 → NDJSON { subscribed }, then events
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { ControlError, type ControlApi, type Feed } from './api.js';
-import { countMap, NdjsonStream, readJson, sendError, sendJson, stringList } from './wire.js';
+import { countMap, DEADLINE_HEADER, NdjsonStream, readJson, sendError, sendJson, stringList } from './wire.js';
 
 export interface ControlServer {
   readonly server: Server;
@@ -48,6 +49,7 @@ export function createControlServer(api: ControlApi): ControlServer {
   };
   const routes: Record<string, Handler> = {
     'GET /v1/status': async (_req, res) => sendJson(res, 200, await api.status()),
+    'GET /v1/started': async (_req, res) => started(api, res),
     'POST /v1/start': json(async (b) => api.start(stringList(b, 'units'))),
     'POST /v1/stop': json(async (b) => api.stop(stringList(b, 'units'))),
     'POST /v1/restart': json(async (b) => api.restart(stringList(b, 'units'))),
@@ -58,11 +60,33 @@ export function createControlServer(api: ControlApi): ControlServer {
     'GET /v1/logs': feedRoute((url, send) => api.logs(url.searchParams.getAll('unit'), (b) => send(b, lineCount(b.text)))),
     'GET /v1/events': feedRoute((_url, send) => api.events((e) => send(e, 1))),
   };
+  // Nothing a client sends may throw out of here: a bad request gets its answer and the project
+  // goes on (a throw would end the process that runs every unit).
   const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://procs');
+    res.on('error', () => undefined); // the client went away: nothing to tell it
+    req.on('error', () => undefined);
+    void handle(req, res).catch((err: unknown) => {
+      try {
+        sendError(res, err);
+      } catch {
+        res.destroy();
+      }
+    });
+  });
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    // A client that gave up waiting (a frozen project, resumed) must not find its `stop` or
+    // `down` carried out after all: past the deadline it set, a request does nothing.
+    const deadline = Number(req.headers[DEADLINE_HEADER]);
+    if (Number.isFinite(deadline) && deadline > 0 && Date.now() > deadline) throw new ControlError('no-answer', 'the request arrived after its client stopped waiting; nothing was done');
+    const url = requestUrl(req.url);
     const route = routes[`${req.method ?? 'GET'} ${url.pathname}`];
-    const handled = route ? route(req, res, url) : Promise.reject(new ControlError('bad-request', `no such request: ${req.method} ${url.pathname}`));
-    handled.catch((err: unknown) => sendError(res, err));
+    if (!route) throw new ControlError('bad-request', `no such request: ${req.method} ${url.pathname}`);
+    await route(req, res, url);
+  };
+  // A request line or header that is not HTTP: answered 400 when the connection still takes it.
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+    else socket.destroy();
   });
   return {
     server,
@@ -70,6 +94,18 @@ export function createControlServer(api: ControlApi): ControlServer {
       for (const { feed } of feeds) feed.close();
     },
   };
+}
+
+/**
+ * `started`: answered at once (a stream, so a client's timeout covers only that), then one line
+ * `{ started: true }` once the project has spawned its units.
+ */
+async function started(api: ControlApi, res: ServerResponse): Promise<void> {
+  const stream = new NdjsonStream(res, () => ({}));
+  stream.write({ subscribed: true });
+  await api.started();
+  stream.write({ started: true });
+  stream.end();
 }
 
 /** `down`: streams the stop events, then `{ done: true, pid }` once every unit and file is gone. */
@@ -87,6 +123,17 @@ async function down(api: ControlApi, req: IncomingMessage, res: ServerResponse):
   }
   // The connection closes when this process exits, which tells the client that it is gone.
   res.socket?.unref();
+}
+
+/** The request's target as a URL; one that is not a path is a bad request. */
+function requestUrl(target: string | undefined): URL {
+  const t = target ?? '/';
+  if (!t.startsWith('/') || t.startsWith('//')) throw new ControlError('bad-request', `not a request path: ${JSON.stringify(t.slice(0, 200))}`);
+  try {
+    return new URL(t, 'http://procs');
+  } catch {
+    throw new ControlError('bad-request', `not a request path: ${JSON.stringify(t.slice(0, 200))}`);
+  }
 }
 
 /** The body of a reload request, checked. */

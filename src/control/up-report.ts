@@ -1,6 +1,7 @@
 // What `up -d` says: the units it started (or what reconciling a running project did), and
 // with `--wait`, whether everything came up, or why not with the failing units' last lines
 // (from the project's memory, not its log files, which may not have caught up yet).
+import { relative } from 'node:path';
 import { UsageError, type ParsedArgs } from '../cli/args.js';
 import { parseDuration } from '../config/durations.js';
 import { formatDuration } from '../output/format.js';
@@ -26,6 +27,7 @@ export function printStarted(status: ProjectStatus, reconciled: ReloadResult | u
   if (reconciled) {
     const did = [...reconciled.actions, ...reconciled.started.map((u) => `start ${u}`)];
     out.push(`procs: ${status.project} is already running (pid ${status.pid}); ${did.length > 0 ? `reconciled: ${did.join(', ')}` : 'nothing to change'}`);
+    if (reconciled.switched) out.push(switchedNotice(status.root, reconciled.switched));
     for (const w of reconciled.warnings) process.stderr.write(`${w}\n`);
   } else {
     out.push(`procs: started ${status.project} in the background (pid ${status.pid})`);
@@ -34,6 +36,12 @@ export function printStarted(status: ProjectStatus, reconciled: ReloadResult | u
   }
   out.push('  procs ps · procs logs -f · procs down');
   process.stdout.write(`${out.join('\n')}\n`);
+}
+
+/** `procs: now running procs.yaml instead of Procfile` (paths relative to the project). */
+export function switchedNotice(root: string, switched: NonNullable<ReloadResult['switched']>): string {
+  const names = (files: readonly string[]): string => files.map((f) => relative(root, f) || f).join(' + ') || 'no file';
+  return `procs: now running ${names(switched.to)} instead of ${names(switched.from)}`;
 }
 
 /**
@@ -45,7 +53,8 @@ export function printStartedJson(status: ProjectStatus, reconciled: ReloadResult
   const doc = {
     project: status.project,
     pid: status.pid,
-    ...(reconciled ? { reconciled: { actions: reconciled.actions, started: reconciled.started } } : {}),
+    files: status.files,
+    ...(reconciled ? { reconciled: { actions: reconciled.actions, started: reconciled.started, ...(reconciled.switched ? { switched: reconciled.switched } : {}) } } : {}),
     units: status.units,
   };
   process.stdout.write(`${JSON.stringify(doc)}\n`);

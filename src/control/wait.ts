@@ -1,8 +1,9 @@
-// `up --wait`: watch the project until every selected unit is up (ready, or running when it has
-// no readiness probe; one-shot steps completed), or one of them fails, is skipped or stopped,
-// or the time runs out. Driven by the event feed: each event asks for a fresh status. A row
-// does not say whether a unit is a one-shot step (`restart: never`): the caller, who has read
-// the spec, names them.
+// `up --wait`: watch the project until every selected unit is up (ready, or running for a second
+// when it has no readiness probe; one-shot steps completed), or one of them fails, is skipped or stopped,
+// exits (a unit that exits while it is waited on — crash-looping or not — ends the wait, unless
+// it completed), or the time runs out. Driven by the event feed: each event asks for a fresh
+// status. A row does not say whether a unit is a one-shot step (`restart: never`): the caller,
+// who has read the spec, names them.
 import type { ProcsEvent } from '../events/types.js';
 import { formatDuration } from '../output/format.js';
 import type { ControlApi, UnitRow } from './api.js';
@@ -18,6 +19,19 @@ export function isUp(u: UnitRow, oneShot = false): boolean {
   return u.state === 'ready' || u.state === 'completed' || (u.state === 'running' && u.health.readiness === null);
 }
 
+/**
+ * How long a unit without a readiness probe must have run, without exiting, to count as up for
+ * `--wait` (supervisord's `startsecs`): a program that crashes as it starts fails the wait
+ * instead of passing it for the moment it was running.
+ */
+export const SETTLE_MS = 1000;
+
+/** When (epoch ms) a running unit without a probe will have run `SETTLE_MS`; undefined for others. */
+function settlesAt(u: UnitRow): number | undefined {
+  if (u.state !== 'running' || u.health.readiness !== null || u.started_at === null) return undefined;
+  return Date.parse(u.started_at) + SETTLE_MS;
+}
+
 /** Tells the one-shot steps among rows. */
 export type OneShot = (u: UnitRow) => boolean;
 
@@ -28,14 +42,37 @@ export function oneShotNamed(names: ReadonlySet<string>): OneShot {
   return (u) => names.has(u.name) || (u.pool !== null && names.has(u.pool));
 }
 
-/** The verdict on one status: undefined while still waiting. */
-export function judge(rows: readonly UnitRow[], oneShot: OneShot = NONE): WaitVerdict | undefined {
-  const bad = rows.filter((u) => u.state === 'failed' || u.state === 'skipped' || u.state === 'stopped');
-  if (bad.length > 0) {
-    const reason = bad.map((u) => `${u.name} ${u.state}${u.reason ? `: ${u.reason}` : ''}`).join('; ');
-    return { kind: 'failed', reason, units: bad.map((u) => u.name) };
+/** What a wait knows of units exiting beside the status: restarts before it, exits during it. */
+export interface Exits {
+  /** Each unit's restarts when the wait began (absent: 0): more since means it exited. */
+  readonly baseline?: ReadonlyMap<string, number>;
+  /** Units seen to exit and restart during the wait, with how. */
+  readonly seen?: ReadonlyMap<string, { readonly code: number | null; readonly signal: string | null }>;
+}
+
+/**
+ * The verdict on one status at `now`: undefined while still waiting. Without `now`, a running
+ * unit without a probe counts as up at once.
+ */
+export function judge(rows: readonly UnitRow[], oneShot: OneShot = NONE, exits: Exits = {}, now?: number): WaitVerdict | undefined {
+  const reasons: string[] = [];
+  const units: string[] = [];
+  for (const u of rows) {
+    if (u.state === 'failed' || u.state === 'skipped' || u.state === 'stopped') reasons.push(`${u.name} ${u.state}${u.reason ? `: ${u.reason}` : ''}`);
+    else if (u.state === 'backoff' || exits.seen?.has(u.name) || (exits.baseline && u.restarts > (exits.baseline.get(u.name) ?? 0))) {
+      reasons.push(`${u.name} exited${how(exits.seen?.get(u.name) ?? u.exit)} while it was waited on, and restarts`);
+    } else continue;
+    units.push(u.name);
   }
-  return rows.every((u) => isUp(u, oneShot(u))) ? { kind: 'ready', units: rows } : undefined;
+  if (units.length > 0) return { kind: 'failed', reason: reasons.join('; '), units };
+  const settled = (u: UnitRow): boolean => now === undefined || oneShot(u) || (settlesAt(u) ?? 0) <= now;
+  return rows.every((u) => isUp(u, oneShot(u)) && settled(u)) ? { kind: 'ready', units: rows } : undefined;
+}
+
+/** ` with code 3`, ` on SIGKILL`, or nothing when unknown. */
+function how(exit: { readonly code: number | null; readonly signal: string | null }): string {
+  if (exit.code !== null) return ` with code ${exit.code}`;
+  return exit.signal ? ` on ${exit.signal}` : '';
 }
 
 /** Waits on the project until `judge` decides for the selected units (pools mean their instances). */
@@ -45,12 +82,21 @@ export async function waitForUnits(
   timeoutMs?: number,
   oneShot: OneShot = NONE,
   onEvent?: (e: ProcsEvent) => void,
+  baseline?: ReadonlyMap<string, number>,
 ): Promise<WaitVerdict> {
+  const seen = new Map<string, { code: number | null; signal: string | null }>();
   let finish!: (v: WaitVerdict) => void;
   const verdict = new Promise<WaitVerdict>((resolve) => (finish = resolve));
   let last: readonly UnitRow[] = [];
   let asking = false;
   let again = false;
+  // Asks again once the units running without a probe have run long enough to count as up.
+  let settleTimer: NodeJS.Timeout | undefined;
+  const askWhenSettled = (): void => {
+    const at = Math.min(...last.map((u) => (oneShot(u) ? undefined : settlesAt(u)) ?? Infinity));
+    clearTimeout(settleTimer);
+    if (Number.isFinite(at)) settleTimer = setTimeout(() => void ask(), Math.max(0, at - Date.now()) + 5);
+  };
   const ask = async (): Promise<void> => {
     if (asking) return void (again = true);
     asking = true;
@@ -58,8 +104,9 @@ export async function waitForUnits(
       do {
         again = false;
         last = pick((await api.status()).units, selected);
-        const v = judge(last, oneShot);
+        const v = judge(last, oneShot, { ...(baseline ? { baseline } : {}), seen }, Date.now());
         if (v) finish(v);
+        else askWhenSettled();
       } while (again);
     } catch (err) {
       finish({ kind: 'failed', reason: err instanceof Error ? err.message : String(err), units: [] });
@@ -69,6 +116,8 @@ export async function waitForUnits(
   };
   const feed = api.events((e) => {
     onEvent?.(e);
+    // An exit the supervisor answers with a restart: the unit went down while waited on.
+    if (e.type === 'exit' && e.state === 'backoff') seen.set(e.unit, { code: e.exit.code, signal: e.exit.signal });
     void ask();
   });
   const timer = timeoutMs === undefined ? undefined : setTimeout(() => finish(timedOut(last, timeoutMs, oneShot)), timeoutMs);
@@ -81,6 +130,7 @@ export async function waitForUnits(
     return { kind: 'failed', reason: err instanceof Error ? err.message : String(err), units: [] };
   } finally {
     if (timer) clearTimeout(timer);
+    clearTimeout(settleTimer);
     feed.close();
   }
 }

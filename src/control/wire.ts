@@ -3,17 +3,23 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ControlError } from './api.js';
 
-const BODY_LIMIT = 1024 * 1024;
+/** A request header: when (epoch ms) the client stops waiting for the request to be taken. */
+export const DEADLINE_HEADER = 'x-procs-deadline';
+
+/** The largest request body taken (1 MiB): a larger one is answered 413. */
+export const BODY_LIMIT = 1024 * 1024;
 /** Bytes a stream may have queued for a slow reader before lines are dropped. */
 const STREAM_BACKLOG = 8 * 1024 * 1024;
 
 /** Reads a request's JSON body (an empty body is `{}`). */
 export async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const tooLarge = (): ControlError => new ControlError('too-large', `request body larger than ${BODY_LIMIT} bytes`);
+  if (Number(req.headers['content-length'] ?? 0) > BODY_LIMIT) throw tooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > BODY_LIMIT) throw new ControlError('bad-request', 'request body too large');
+    if (size > BODY_LIMIT) throw tooLarge();
     chunks.push(chunk);
   }
   if (size === 0) return {};
@@ -34,14 +40,21 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(text);
 }
 
-/** Answers with an error as `{ error: { code, message, details } }`. */
+/**
+ * Answers with an error as `{ error: { code, message, details } }` (on a stream already
+ * answered, as its last line). A client that has gone gets nothing, and nothing throws.
+ */
 export function sendError(res: ServerResponse, err: unknown): void {
   const e = err instanceof ControlError ? err : new ControlError('internal', err instanceof Error ? err.message : String(err));
+  if (res.writableEnded || res.destroyed) return;
+  const body = { error: { code: e.code, message: e.message, details: e.details } };
   if (res.headersSent) {
-    res.end(JSON.stringify({ error: { code: e.code, message: e.message, details: e.details } }) + '\n');
+    res.end(JSON.stringify(body) + '\n');
     return;
   }
-  sendJson(res, e.httpStatus, { error: { code: e.code, message: e.message, details: e.details } });
+  // The rest of a body too large to take is not read: the connection closes after the answer.
+  if (e.code === 'too-large') res.setHeader('connection', 'close');
+  sendJson(res, e.httpStatus, body);
 }
 
 /** An NDJSON response that drops, and later reports, what a slow reader cannot take. */

@@ -95,6 +95,33 @@ describe('reconciling a running project', () => {
     assert.equal(final.units.find((u) => u.name === 'a')?.pid, after_.get('a'), 'a is unchanged');
   });
 
+  it('runs the spec files up -d or reload name, and says so when they are not the ones it ran', async () => {
+    const p = tempProject({ 'procs.yaml': spec(unit('yaml', 'y')), Procfile: `proc: ${process.execPath} hang.js p\n`, 'hang.js': HANG });
+    projects.push(p);
+    assert.equal((await p.run(['-f', 'Procfile', 'up', '-d'])).code, 0);
+    const filesOf = async (): Promise<{ files: string[]; units: string[] }> => {
+      const r = await p.run(['ps', '--json']);
+      const v = JSON.parse(r.stdout) as { files: string[]; units: { name: string }[] };
+      return { files: v.files, units: v.units.map((u) => u.name) };
+    };
+    assert.deepEqual(await filesOf(), { files: [join(p.dir, 'Procfile')], units: ['proc'] });
+    // `up -d` finds procs.yaml: the project runs it from now on.
+    const up = await p.run(['up', '-d']);
+    assert.equal(up.code, 0, up.stderr);
+    assert.match(up.stdout, /now running procs\.yaml instead of Procfile/);
+    assert.deepEqual(await filesOf(), { files: [join(p.dir, 'procs.yaml')], units: ['yaml', 'w.0', 'w.1'] });
+    const again = await p.run(['up', '-d']);
+    assert.match(again.stdout, /nothing to change/);
+    assert.doesNotMatch(again.stdout, /now running/);
+    // A reload reads the files the project runs; with -f it switches, and says so.
+    assert.equal((await p.run(['reload'])).stdout, 'reloaded: nothing changed');
+    const back = await p.run(['reload', '-f', 'Procfile']);
+    assert.equal(back.code, 0, back.stderr);
+    assert.match(back.stdout, /now running Procfile instead of procs\.yaml/);
+    assert.deepEqual(await filesOf(), { files: [join(p.dir, 'Procfile')], units: ['proc'] });
+    assert.equal((await p.run(['down'])).code, 0);
+  });
+
   it('up -d --wait: ready, failed with its last lines, timed out', async () => {
     const ok = tempProject({
       'procs.yaml': `version: 1\nprocesses:\n  s:\n    command: [${NODE}, hang.js, s]\n    health:\n      readiness: { log: "up s" }\n  step:\n    command: "echo done"\n    restart: never\n`,

@@ -1,11 +1,14 @@
 // Where the runtime files go: the socket in `.procs/` when its path fits, else in a private
-// folder of the user's named by a hash of the project path; private folders made and checked.
+// folder made for it with a random name; private folders made and checked; sockets trusted
+// only where no one else could have put them.
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { ensurePrivateDir, projectPaths, recordedSocketPath, SOCKET_PATH_MAX, socketPathFor } from '../../src/control/paths.js';
+import { ensurePrivateDir, projectPaths, recordedSocketPath, removeFallbackDir, SOCKET_PATH_MAX, socketPathFor, untrustedSocket } from '../../src/control/paths.js';
 
 const base = mkdtempSync(join(tmpdir(), 'procs-paths-'));
 after(() => rmSync(base, { recursive: true, force: true }));
@@ -18,17 +21,41 @@ describe('control paths', () => {
     assert.deepEqual(socketPathFor(paths), { path: '/srv/app/.procs/procs.sock', fallback: false });
   });
 
-  it('falls back to /tmp/procs-<uid>/<hash>.sock, or $XDG_RUNTIME_DIR/procs/, when it does not', () => {
+  it('falls back to a new private folder with a random name under /tmp, or $XDG_RUNTIME_DIR, when it does not', () => {
     const root = `/srv/${'x'.repeat(SOCKET_PATH_MAX)}`;
     const a = socketPathFor(projectPaths(root), {});
+    const b = socketPathFor(projectPaths(root), {});
+    after(() => [a, b].forEach((s) => removeFallbackDir(s.path)));
     assert.equal(a.fallback, true);
-    assert.match(a.path, new RegExp(`^/tmp/procs-${uid}/[0-9a-f]{16}\\.sock$`));
-    assert.equal(socketPathFor(projectPaths(root), {}).path, a.path, 'the same project, the same path');
-    assert.notEqual(socketPathFor(projectPaths(`${root}y`), {}).path, a.path, 'another project, another path');
+    assert.match(a.path, /^\/tmp\/procs-[A-Za-z0-9]{6}\/procs\.sock$/);
+    assert.notEqual(b.path, a.path, 'a name nobody could have taken beforehand');
+    const st = statSync(dirname(a.path));
+    assert.equal(st.mode & 0o777, 0o700);
+    assert.equal(st.uid, uid);
     const runtime = join(base, 'run');
     mkdirSync(runtime, { mode: 0o700 });
-    assert.equal(socketPathFor(projectPaths(root), { XDG_RUNTIME_DIR: runtime }).path, join(runtime, 'procs', a.path.split('/').pop() ?? ''));
-    assert.equal(socketPathFor(projectPaths(root), { XDG_RUNTIME_DIR: 'relative' }).path, a.path, 'a relative runtime dir is ignored');
+    const r = socketPathFor(projectPaths(root), { XDG_RUNTIME_DIR: runtime });
+    assert.equal(dirname(dirname(r.path)), runtime);
+    const rel = socketPathFor(projectPaths(root), { XDG_RUNTIME_DIR: 'relative' });
+    after(() => removeFallbackDir(rel.path));
+    assert.match(rel.path, /^\/tmp\//, 'a relative runtime dir is ignored');
+  });
+
+  it('trusts a socket only in a 0700 folder of this user, itself this user\'s and no symlink', async () => {
+    const dir = mkdtempSync(join(base, 'trust-'));
+    const sock = join(dir, 's.sock');
+    assert.deepEqual(untrustedSocket(sock), { kind: 'missing' });
+    const server = createServer().listen(sock);
+    await once(server, 'listening');
+    after(() => server.close());
+    assert.equal(untrustedSocket(sock), undefined);
+    chmodSync(dir, 0o750);
+    assert.match(untrustedSocket(sock)?.kind === 'denied' ? (untrustedSocket(sock) as { why: string }).why : '', /open to other users \(mode 0750, not 0700\)/);
+    chmodSync(dir, 0o700);
+    symlinkSync(sock, join(dir, 'link.sock'));
+    assert.match((untrustedSocket(join(dir, 'link.sock')) as { why: string }).why, /is not a socket \(a symlink\)/);
+    symlinkSync(dir, join(base, 'dirlink'));
+    assert.match((untrustedSocket(join(base, 'dirlink', 's.sock')) as { why: string }).why, /is not a folder/);
   });
 
   it('reads the recorded socket path first', () => {

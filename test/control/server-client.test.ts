@@ -4,12 +4,13 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
-import type { Socket } from 'node:net';
+import { createServer as createNetServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ControlError, type ControlApi, type Feed, type LiveBatch, type ProjectStatus } from '../../src/control/api.js';
 import { ControlClient } from '../../src/control/client.js';
+import { Exchange } from '../../src/control/exchange.js';
 import { createControlServer } from '../../src/control/server.js';
 import type { ProcsEvent } from '../../src/events/types.js';
 
@@ -20,7 +21,7 @@ const listeners = { event: undefined as ((e: ProcsEvent) => void) | undefined, b
 let closeFeeds: () => void = () => undefined;
 let downAnswered: () => void = () => undefined;
 const connections = new Set<Socket>();
-const STATUS: ProjectStatus = { project: 'p', root: dir, pid: 1, pools: [], units: [] };
+const STATUS: ProjectStatus = { project: 'p', root: dir, pid: 1, files: [join(dir, 'procs.yaml')], pools: [], units: [] };
 
 /** An in-process feed that records its subscriber until closed. */
 function feed(set: () => void, unset: () => void): Feed {
@@ -32,6 +33,7 @@ function feed(set: () => void, unset: () => void): Feed {
 
 const api: ControlApi = {
   status: async () => STATUS,
+  started: async () => undefined,
   start: async (units) => {
     calls.push(`start ${units.join(',')}`);
     throw new ControlError('unknown-unit', "no unit named 'x'; did you mean 'y'?");
@@ -130,6 +132,31 @@ describe('control server and client', () => {
     await done;
     assert.deepEqual(seen, ['stop a']);
     assert.deepEqual(calls.splice(0), ['down 500']);
+  });
+
+  it('does nothing for a request that arrives after its client stopped waiting', async () => {
+    const late = new Exchange(sock, 'POST', '/v1/start', { units: ['x'] }, Date.now() - 1);
+    assert.equal(await late.status, 504);
+    assert.match(await late.text(), /arrived after its client stopped waiting; nothing was done/);
+    assert.deepEqual(calls.splice(0), [], 'start was not carried out');
+  });
+
+  it('gives up on a server that does not answer, but waits on a long request while the server answers a status', async () => {
+    const silent = createNetServer(() => undefined); // accepts, never answers: a frozen project
+    const silentSock = join(dir, 'silent.sock');
+    await new Promise<void>((resolve) => silent.listen(silentSock, resolve));
+    after(() => silent.close());
+    const frozen = new ControlClient(silentSock, '/some/project', 0, 100);
+    await assert.rejects(frozen.status(), (e: unknown) => e instanceof ControlError && e.code === 'no-answer' && /did not answer within 100ms/.test(e.message));
+    await assert.rejects(frozen.restart(['a']), (e: unknown) => e instanceof ControlError && e.code === 'no-answer');
+    await assert.rejects(frozen.events(() => undefined).ready, (e: unknown) => e instanceof ControlError && e.code === 'no-answer');
+
+    const slowSock = join(dir, 'slow.sock');
+    const slow = createControlServer({ ...api, restart: async (units) => new Promise((resolve) => setTimeout(() => resolve({ units: units.map((name) => ({ ...STATUS, name }) as never) }), 400)) }).server;
+    await new Promise<void>((resolve) => slow.listen(slowSock, resolve));
+    after(() => slow.close());
+    const patient = new ControlClient(slowSock, dir, 0, 100);
+    assert.equal((await patient.restart(['a'])).units.length, 1, 'a restart taking 4 timeouts, with the project answering meanwhile');
   });
 
   it('says a project is not running when nobody listens', async () => {

@@ -1,11 +1,12 @@
 // Who may control procs and what it gives away: another user is refused at the control socket
-// (and changes nothing), env values never show in ps, events, logs of procs or messages, an
+// (and changes nothing), cannot block the fallback socket folder or pass off a fake socket, env values never show in ps, events, logs of procs or messages, an
 // array command's shell metacharacters stay literal, and cwd / env_file resolve against the
 // spec's folder with errors that name paths but never print what a file holds.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { dirname, join } from 'node:path';
 import { after, it } from 'node:test';
 import { BIN, MAIN, procs, project, removeProject } from '../helpers/cli.js';
 import { psJson, tempProject, type Proj } from '../control/helpers.js';
@@ -65,6 +66,61 @@ faults('security', () => {
     const afterward = await psJson(p);
     assert.deepEqual(afterward.units.map((u) => [u.name, u.state, u.pid]), before.units.map((u) => [u.name, u.state, u.pid]), 'another user changed the project');
     figure(t, 'control requests from another user refused', refused);
+  });
+
+  it('is not blocked by a foreign /tmp/procs-<uid>/, and trusts no socket someone else could have placed', { skip: hasSetpriv ? false : 'needs root and setpriv' }, async (t) => {
+    const HANG_CMD = `[${NODE}, ${JSON.stringify(join(BIN, 'hang.js'))}]`;
+    const parent = project({});
+    dirs.push(parent);
+    const deep = join(parent, 'a-folder-name-long-enough-to-matter'.repeat(3));
+    mkdirSync(deep);
+    const p = tempProject({ 'procs.yaml': `version: 1\nprocesses:\n  web: { command: ${HANG_CMD} }\n` }, deep);
+    projects.push(p);
+    // Another user (nobody) took the name the fallback folder used to have.
+    const squatted = `/tmp/procs-${process.getuid?.() ?? 0}`;
+    const hadSquat = existsSync(squatted);
+    if (!hadSquat) {
+      mkdirSync(squatted, { mode: 0o777 });
+      chmodSync(squatted, 0o777);
+      chownSync(squatted, 65534, 65534);
+      after(() => rmSync(squatted, { recursive: true, force: true }));
+    }
+    const up = await p.run(['up', '-d'], { XDG_RUNTIME_DIR: '' });
+    assert.equal(up.code, 0, `a folder of another user blocked the daemon: ${up.stderr}`);
+    const recorded = readFileSync(join(deep, '.procs/procs.sock.path'), 'utf8').trim();
+    assert.ok(!recorded.startsWith(`${squatted}/`), recorded);
+    assert.equal(statSync(dirname(recorded)).uid, process.getuid?.());
+    assert.equal((await psJson(p)).units[0]?.name, 'web');
+    assert.equal((await p.run(['down'])).code, 0);
+
+    // A fake API in a folder of another user's: ps and up -d --wait must refuse it.
+    const fakeDir = mkdtempSync('/tmp/procs-fake-');
+    dirs.push(fakeDir);
+    const fakeSock = join(fakeDir, 'procs.sock');
+    const fake = createServer((_req, res) => res.end(JSON.stringify({ project: 'FAKE', root: deep, pid: 1, pools: [], units: [{ name: 'FAKE-UNIT', kind: 'process', pool: null, state: 'ready', pid: 1, restarts: 0, started_at: null, exit: { code: null, signal: null }, health: { readiness: null, liveness: null }, reason: null }] })));
+    await new Promise<void>((resolve) => fake.listen(fakeSock, resolve));
+    after(() => fake.close());
+    chmodSync(fakeDir, 0o700);
+    chownSync(fakeDir, 65534, 65534);
+    writeFileSync(join(deep, '.procs/procs.sock.path'), `${fakeSock}\n`);
+    let refused = 0;
+    const refuse = async (what: string): Promise<void> => {
+      for (const cmd of [['ps'], ['up', '-d', '--wait']]) {
+        const r = await p.run(cmd, { XDG_RUNTIME_DIR: '' });
+        assert.equal(r.code, 1, `${cmd.join(' ')} with ${what}: ${r.stdout}${r.stderr}`);
+        assert.ok(!`${r.stdout}${r.stderr}`.includes('FAKE'), `${cmd.join(' ')} believed a fake API (${what})`);
+        assert.match(r.stderr, /refusing the control socket/, `${cmd.join(' ')} with ${what}`);
+        refused++;
+      }
+    };
+    await refuse('a folder of uid 65534');
+    chownSync(fakeDir, process.getuid?.() ?? 0, 0);
+    chmodSync(fakeDir, 0o755);
+    await refuse('a folder open to others');
+    chmodSync(fakeDir, 0o700);
+    chownSync(fakeSock, 65534, 65534);
+    await refuse('a socket of uid 65534');
+    figure(t, 'fake control sockets refused', refused);
   });
 
   it('never shows an env value in ps, events, the daemon log, unit logs or messages', async (t) => {
