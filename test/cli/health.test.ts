@@ -1,12 +1,31 @@
 // Health checks end to end: real probes (http, tcp, exec, log) against real fixture servers.
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
+import { alive, psJson, tempProject, waitUntil, type Proj } from '../control/helpers.js';
 import { assertClean, BIN, freePort, procs, readEvents, specProject } from '../helpers/cli.js';
 
 const NODE = JSON.stringify(process.execPath);
 const bin = (name: string): string => JSON.stringify(join(BIN, name));
 const spec = specProject;
+
+const projects: Proj[] = [];
+const servers: Server[] = [];
+after(async () => {
+  for (const s of servers) s.closeAllConnections();
+  servers.forEach((s) => s.close());
+  for (const p of projects) assert.equal(await p.cleanup(), 0, `processes outlived the test in ${p.dir}`);
+});
+
+/** Listens on 127.0.0.1 at a free port, closed after the file's tests; gives the port. */
+async function listen(server: Server): Promise<number> {
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return (server.address() as AddressInfo).port;
+}
 
 function indexOf(events: ReturnType<typeof readEvents>, pred: (e: ReturnType<typeof readEvents>[number]) => boolean): number {
   const i = events.findIndex(pred);
@@ -106,5 +125,65 @@ processes:
     assert.equal(await run.exited, 0);
     assert.ok(!readEvents(dir).some((e) => e.type === 'ready'));
     await assertClean(run, 1000);
+  });
+
+  it('never reports ready a unit whose process has exited, even if its probe target answers', async () => {
+    // The probe reaches a server of the test's (as it would reach another copy of the unit); the
+    // server answers only once the unit's process is gone. A child that ignores SIGTERM keeps
+    // the unit's group busy for the stop timeout, so the unit has not ended when the answer comes.
+    const held: ServerResponse[] = [];
+    let dir = '';
+    const server = createServer((_req, res) => {
+      held.push(res);
+      writeFileSync(join(dir, 'asked'), ''); // the unit exits once its probe has asked
+    });
+    const port = await listen(server);
+    dir = spec(`version: 1
+processes:
+  api:
+    command: "trap '' TERM; sleep 30 & while [ ! -e asked ]; do sleep 0.02; done; exit 1"
+    restart: never
+    stop: { timeout: 3s }
+    health:
+      readiness: { http: "http://127.0.0.1:${port}/health", interval: 100ms, timeout: 10s }
+`);
+    const run = procs(['up'], { cwd: dir });
+    const pid = Number(/\(pid (\d+)\)/.exec(await run.waitFor(/api\s+\S+ started \(pid \d+\)/))?.[1]);
+    await waitUntil(() => held.length > 0 && !alive(pid), 20_000, 'a probe request and the exit of the unit');
+    for (const res of held.splice(0)) res.writeHead(200).end('ok\n');
+    await run.waitFor(/api\s+\S+ failed/);
+    run.child.kill('SIGINT');
+    await run.exited;
+    server.closeAllConnections();
+    const ev = readEvents(dir);
+    assert.ok(!ev.some((e) => e.type === 'ready'), `an exited unit was reported ready:\n${run.text()}`);
+    assert.ok(ev.some((e) => e.type === 'exit' && e.unit === 'api' && e.state === 'failed'));
+    await assertClean(run);
+  });
+
+  it('shows no health in ps for a unit that was stopped', async () => {
+    const port = await freePort();
+    const always = await listen(createServer((_req, res) => res.end()));
+    const p = tempProject({
+      'procs.yaml': `version: 1
+processes:
+  api:
+    command: [${NODE}, ${bin('http-server.js')}, "${port}"]
+    health:
+      readiness: { tcp: "127.0.0.1:${port}", interval: 100ms }
+      liveness: { tcp: "127.0.0.1:${always}", interval: 100ms }
+`,
+    });
+    projects.push(p);
+    assert.equal((await p.run(['up', '-d'])).code, 0);
+    await waitUntil(() => p.events().some((e) => e.type === 'ready' && e.unit === 'api'), 20_000, 'api to be ready');
+    assert.deepEqual((await psJson(p)).units[0]?.health, { readiness: 'ok', liveness: 'ok' });
+    assert.equal((await p.run(['stop', 'api'])).code, 0);
+    const after = (await psJson(p)).units[0];
+    assert.equal(after?.state, 'stopped');
+    assert.deepEqual(after?.health, { readiness: null, liveness: null });
+    const table = (await p.run(['ps'])).stdout;
+    assert.match(table, /^api\s+stopped\b.*\s-$/m);
+    assert.doesNotMatch(table, /ready|live/);
   });
 });
