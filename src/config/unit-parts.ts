@@ -2,12 +2,13 @@
 import { interp, toCommand, type Context } from './context.js';
 import { normalizeSignal, parseDuration, parseSize } from './durations.js';
 import type { Lookup } from './interpolate.js';
+import { logPatternProblem } from './log-pattern.js';
 import { masked, withoutCredentials } from './redact.js';
 import type {
   DependsOn, Health, LivenessProbe, Log, ReadinessProbe, Restart, RestartOptions, Stop,
 } from './spec-types.generated.js';
 import type { Dependency, HealthSpec, LogSpec, ProbeCheck, ProbeSpec, RestartSpec, StopSpec } from './spec.js';
-import { describePath, valuePos, type PathSeg } from './tree.js';
+import { describePath, locate, posInText, valuePos, type PathSeg } from './tree.js';
 
 export const DEFAULTS = {
   restart: { policy: 'on-failure', maxRestarts: 5, initialMs: 250, factor: 2, maxMs: 30_000, resetAfterMs: 30_000 },
@@ -98,11 +99,13 @@ function probeCheck(ctx: Context, raw: ReadinessProbe | LivenessProbe, where: re
   }
   const written = 'log' in raw && raw.log !== undefined ? raw.log : '';
   const pattern = interp(ctx, [...where, 'log'], written, lookup);
-  try {
-    new RegExp(pattern);
-  } catch (err) {
-    const why = err instanceof Error ? (err.message.split(': ').at(-1) ?? '') : '';
-    fail('log', `is not a valid regular expression (${why})`);
+  const problem = logPatternProblem(pattern);
+  if (problem) {
+    // Point at the construct when it is written in the spec (not brought in by a variable).
+    const at = problem.fragment ? written.indexOf(problem.fragment) : -1;
+    const path = [...where, 'log'];
+    const pos = at < 0 ? valuePos(ctx.tree, path) : posInText(locate(ctx.tree, path).node, at, valuePos(ctx.tree, path));
+    ctx.diags.error(pos, `${describePath(path)} ${problem.message}${at < 0 ? '' : ` at \`${problem.fragment}\``}`);
   }
   return { kind: 'log', pattern, display: masked(written, lookup) };
 }

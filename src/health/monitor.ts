@@ -1,4 +1,5 @@
 import type { UnitSpec } from '../config/spec.js';
+import { logMatcher, type LogMatcher } from '../config/log-pattern.js';
 import type { OutputBatch } from '../events/types.js';
 import type { OutputSink } from '../output/sink.js';
 import type { Clock } from '../runtime/clock.js';
@@ -17,7 +18,7 @@ interface Probes {
   readiness?: ProbeRunner;
   liveness?: ProbeRunner;
   /** A `log:` readiness probe waiting for its line. */
-  logPattern?: RegExp;
+  logPattern?: LogMatcher;
 }
 
 /**
@@ -28,6 +29,8 @@ interface Probes {
  */
 export class HealthMonitor {
   readonly #probes = new Map<string, Probes>();
+  // Log patterns compile once per text (RE2 loads with the first).
+  readonly #patterns = new Map<string, LogMatcher>();
 
   constructor(
     private readonly clock: Clock,
@@ -41,7 +44,7 @@ export class HealthMonitor {
     const { readiness, liveness } = unit.health;
     if (readiness) {
       const check = checkFor(unit, readiness.check);
-      if (readiness.check.kind === 'log') probes.logPattern = new RegExp(readiness.check.pattern);
+      if (readiness.check.kind === 'log') probes.logPattern = this.#pattern(readiness.check.pattern);
       else if (check) {
         probes.readiness = new ProbeRunner({
           spec: readiness,
@@ -93,7 +96,24 @@ export class HealthMonitor {
     this.#probes.delete(name);
   }
 
-  /** An output sink that passes `log:` readiness probes when a line of the unit matches. */
+  #pattern(text: string): LogMatcher {
+    let m = this.#patterns.get(text);
+    if (!m) {
+      try {
+        m = logMatcher(text);
+      } catch {
+        // Validation rejects such a pattern; should one get here, it never matches.
+        m = { test: () => false };
+      }
+      this.#patterns.set(text, m);
+    }
+    return m;
+  }
+
+  /**
+   * An output sink that passes `log:` readiness probes when a line of the unit matches. Matching
+   * is linear-time and looks at the first 16 KiB of a line at most (see log-pattern.ts).
+   */
   logSink(): OutputSink {
     return {
       write: (batch: OutputBatch) => {

@@ -1,6 +1,6 @@
 // Health checks end to end: real probes (http, tcp, exec, log) against real fixture servers.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -159,6 +159,44 @@ processes:
     assert.ok(!ev.some((e) => e.type === 'ready'), `an exited unit was reported ready:\n${run.text()}`);
     assert.ok(ev.some((e) => e.type === 'exit' && e.unit === 'api' && e.state === 'failed'));
     await assertClean(run);
+  });
+
+  it('matches a log probe in linear time: a catastrophic pattern neither freezes procs nor passes early', async () => {
+    const script = "process.stdout.write('a'.repeat(50000) + 'b\\n'); setTimeout(() => process.stdout.write('aaaa\\n'), 50); setInterval(() => {}, 1e9)";
+    const dir = spec(`version: 1
+processes:
+  logged:
+    command: [${NODE}, "-e", ${JSON.stringify(script)}]
+    health: { readiness: { log: "^(a+)+$" } }
+  after:
+    command: "echo logged is ready"
+    depends_on: { logged: healthy }
+    restart: never
+`);
+    const run = procs(['up'], { cwd: dir });
+    await run.waitFor(/after\s+\| logged is ready/, 20_000);
+    run.child.kill('SIGINT');
+    assert.equal(await run.exited, 0);
+    const lines = run.stdout.filter((l) => /logged\s+\| /.test(l));
+    const ready = run.stdout.findIndex((l) => /logged\s+\S+ ready/.test(l));
+    assert.ok(ready > run.stdout.findIndex((l) => /logged\s+\| aaaa$/.test(l)), `ready before the matching line:\n${run.text().slice(-2000)}`);
+    assert.equal(lines.length, 2);
+    await assertClean(run);
+  });
+
+  it('rejects a log pattern RE2 cannot run, naming the construct where it is written', async () => {
+    const dir = spec(`version: 1
+processes:
+  logged:
+    command: "true"
+    health: { readiness: { log: "^listening (?=on)" } }
+`);
+    const run = procs(['validate'], { cwd: dir });
+    assert.notEqual(await run.exited, 0);
+    assert.match(run.text(), /procs\.yaml:5:\d+/);
+    assert.match(run.text(), /processes\.logged\.health\.readiness\.log .*RE2.* at `\(\?=`/);
+    const col = Number(/procs\.yaml:5:(\d+)/.exec(run.text())?.[1]);
+    assert.equal(readFileSync(join(dir, 'procs.yaml'), 'utf8').split('\n')[4]?.slice(col - 1, col + 2), '(?=');
   });
 
   it('shows no health in ps for a unit that was stopped', async () => {
