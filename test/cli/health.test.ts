@@ -1,6 +1,6 @@
 // Health checks end to end: real probes (http, tcp, exec, log) against real fixture servers.
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -109,18 +109,21 @@ processes:
     await assertClean(run);
   });
 
-  it('kills an exec probe that outlives its timeout, leaving nothing behind', async () => {
+  it('kills an exec probe that outlives its timeout', async () => {
+    // Each probe writes its pid, then becomes a `sleep 30`. The second starts 100ms after the
+    // first timed out (200ms): by then the first must be gone (given a second, not its 30).
     const dir = spec(`version: 1
 processes:
   slow:
     command: [${NODE}, ${bin('hang.js')}]
     health:
-      readiness: { exec: "sleep 30", interval: 100ms, timeout: 200ms }
+      readiness: { exec: "echo $$$$ >> probes.pid; exec sleep 30", interval: 100ms, timeout: 200ms }
 `);
     const run = procs(['up'], { cwd: dir });
-    await run.waitFor(/slow\s+\| ready/);
-    // Two probe rounds: each `sleep 30` must have been killed at its timeout.
-    await new Promise((r) => setTimeout(r, 700));
+    const pids = (): number[] => (existsSync(join(dir, 'probes.pid')) ? readFileSync(join(dir, 'probes.pid'), 'utf8').trim().split('\n').map(Number) : []);
+    await waitUntil(() => pids().length >= 2, 20_000, 'a second probe');
+    const [first = 0] = pids();
+    await waitUntil(() => !alive(first), 1000, `the first probe (pid ${first}) to be gone`);
     run.child.kill('SIGINT');
     assert.equal(await run.exited, 0);
     assert.ok(!readEvents(dir).some((e) => e.type === 'ready'));
