@@ -14,11 +14,17 @@ export interface LogMatcher {
   test(line: string): boolean;
 }
 
-/** Why a pattern cannot be used, and the part of it concerned when known. */
+/** Why a pattern cannot be used: not a regular expression at all, or beyond RE2; never holds the pattern. */
 export interface PatternProblem {
-  readonly message: string;
+  readonly kind: 'invalid' | 'unsupported';
+  /** What is wrong, in the engine's words (`Unterminated group`, `invalid escape sequence`). */
+  readonly detail: string;
+  /** The part of the pattern concerned, when known (`(?=`, `\1`). */
   readonly fragment: string | undefined;
 }
+
+// A named backreference, which translation would otherwise turn into the literal `k<name>`.
+const NAMED_BACKREFERENCE = /(?<!\\)(?:\\\\)*(\\k<[^>]*>)/;
 
 let re2: typeof Re2 | undefined;
 function load(): typeof Re2 {
@@ -46,18 +52,17 @@ export function logPatternProblem(pattern: string): PatternProblem | undefined {
     new RegExp(pattern);
   } catch (err) {
     const why = err instanceof Error ? (err.message.split(': ').at(-1) ?? '') : '';
-    return { message: `is not a valid regular expression (${why})`, fragment: undefined };
+    return { kind: 'invalid', detail: why, fragment: undefined };
   }
+  const named = NAMED_BACKREFERENCE.exec(pattern)?.[1];
+  if (named !== undefined) return { kind: 'unsupported', detail: 'a backreference', fragment: named };
   try {
     compileRe2(pattern);
     return undefined;
   } catch (err) {
-    const e = err as { getDescription?: () => string; getPattern?: () => string | null; message?: string };
-    const what = e.getDescription?.() ?? e.message ?? String(err);
-    const fragment = e.getPattern?.() ?? undefined;
-    return {
-      message: `uses what log patterns cannot do (${what}): they run on RE2, in linear time, without lookahead or backreferences`,
-      fragment: fragment ?? undefined,
-    };
+    const e = err as { getDescription?: () => string; getPattern?: () => string | null };
+    const detail = typeof e.getDescription === 'function' ? e.getDescription() : err instanceof Error ? err.message : String(err);
+    const fragment = typeof e.getPattern === 'function' ? (e.getPattern() ?? undefined) : undefined;
+    return { kind: 'unsupported', detail, fragment };
   }
 }

@@ -100,12 +100,14 @@ function probeCheck(ctx: Context, raw: ReadinessProbe | LivenessProbe, where: re
   const written = 'log' in raw && raw.log !== undefined ? raw.log : '';
   const pattern = interp(ctx, [...where, 'log'], written, lookup);
   const problem = logPatternProblem(pattern);
-  if (problem) {
+  if (problem?.kind === 'invalid') fail('log', `is not a valid regular expression (${problem.detail})`);
+  else if (problem) {
     // Point at the construct when it is written in the spec (not brought in by a variable).
     const at = problem.fragment ? written.indexOf(problem.fragment) : -1;
     const path = [...where, 'log'];
     const pos = at < 0 ? valuePos(ctx.tree, path) : posInText(locate(ctx.tree, path).node, at, valuePos(ctx.tree, path));
-    ctx.diags.error(pos, `${describePath(path)} ${problem.message}${at < 0 ? '' : ` at \`${problem.fragment}\``}`);
+    const what = at < 0 ? 'part of this pattern' : `\`${problem.fragment}\``;
+    ctx.diags.error(pos, `${describePath(path)}: log patterns cannot use ${what} (${problem.detail}): they run on RE2, in linear time, so without lookahead or backreferences`);
   }
   return { kind: 'log', pattern, display: masked(written, lookup) };
 }
