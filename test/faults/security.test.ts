@@ -160,6 +160,21 @@ processes:
     figure(t, 'characters of procs output and files searched for 3 probe secrets', all.length);
   });
 
+  it('names a probe in export notes without its secrets', async () => {
+    const secret = 'tok-EXPORT-7c7c7c';
+    const dir = project({
+      'procs.yaml': `version: 1\nenv: { TOKEN: "${secret}" }\nprocesses:\n  web:\n    command: "true"\n    health: { readiness: { log: "ready \${TOKEN}" } }\n`,
+    });
+    dirs.push(dir);
+    for (const target of ['compose', 'kubernetes']) {
+      const run = procs(['export', target, '-o', join(dir, 'out', target)], { cwd: dir });
+      assert.equal(await run.exited, 0, run.text());
+      const said = run.text();
+      assert.match(said, /watches the output for \/ready \*\*\*\//, said);
+      assert.ok(!said.includes(secret), `export ${target} said the value:\n${said}`);
+    }
+  });
+
   it('runs an array command with shell metacharacters literally', async () => {
     const payload = '$(touch pwned1); `touch pwned2`; touch pwned3 | cat > pwned4 && echo $HOME * ~ > pwned5 \\ \' " ${PATH}';
     const dir = project({ 'procs.yaml': `version: 1\nprocesses:\n  lit:\n    command: ["printf", "[%s]\\\\n", ${JSON.stringify(payload.split('$').join('$$'))}]\n    restart: never\n` });
