@@ -32,9 +32,17 @@ function load(): typeof Re2 {
   return re2;
 }
 
+// Compiled once per text: validation compiles a pattern, and each run of the unit uses it again.
+const compiled = new Map<string, Re2.RE2JS>();
+
 function compileRe2(pattern: string): Re2.RE2JS {
-  const { RE2JS } = load();
-  return RE2JS.compile(RE2JS.translateRegExp(pattern), RE2JS.LOOKBEHINDS);
+  let re = compiled.get(pattern);
+  if (!re) {
+    const { RE2JS } = load();
+    re = RE2JS.compile(RE2JS.translateRegExp(pattern), RE2JS.LOOKBEHINDS);
+    compiled.set(pattern, re);
+  }
+  return re;
 }
 
 /**

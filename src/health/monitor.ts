@@ -29,8 +29,6 @@ interface Probes {
  */
 export class HealthMonitor {
   readonly #probes = new Map<string, Probes>();
-  // Log patterns compile once per text (RE2 loads with the first).
-  readonly #patterns = new Map<string, LogMatcher>();
 
   constructor(
     private readonly clock: Clock,
@@ -97,17 +95,12 @@ export class HealthMonitor {
   }
 
   #pattern(text: string): LogMatcher {
-    let m = this.#patterns.get(text);
-    if (!m) {
-      try {
-        m = logMatcher(text);
-      } catch {
-        // Validation rejects such a pattern; should one get here, it never matches.
-        m = { test: () => false };
-      }
-      this.#patterns.set(text, m);
+    try {
+      return logMatcher(text);
+    } catch {
+      // Validation rejects such a pattern; should one get here, it never matches.
+      return { test: () => false };
     }
-    return m;
   }
 
   /**
