@@ -98,10 +98,10 @@ export function createProject(o: ProjectOptions): Project {
     write: (batch) => (muted ? true : shown.write(batch)),
     onceDrain: (fn) => shown.onceDrain(fn),
   };
-  const target = { markReady: (_n: string) => {}, markUnhealthy: (_n: string, _r: string) => {} };
+  const target = { markReady: (_n: string, _run: number) => {}, markUnhealthy: (_n: string, _r: string, _run: number) => {} };
   const health = new HealthMonitor(clock, {
-    markReady: (name) => target.markReady(name),
-    markUnhealthy: (name, reason) => target.markUnhealthy(name, reason),
+    markReady: (name, run) => target.markReady(name, run),
+    markUnhealthy: (name, reason, run) => target.markUnhealthy(name, reason, run),
   });
   const live = new LiveOutput();
   const sink = new FanOut([terminalSink, unitLog, tail, health.logSink(), live]);
@@ -110,8 +110,8 @@ export function createProject(o: ProjectOptions): Project {
     driver: createRealDriver({ sink, clock }),
     clock,
     publish: (e) => bus.publish(e),
-    onRunning: (u) => health.unitRunning(u),
-    onEnded: (u) => health.unitEnded(u),
+    onRunning: (u, run) => health.unitRunning(u, run),
+    onEnded: (u, run) => health.unitEnded(u, run),
   });
   const watch = new WatchManager(
     o.spec,
@@ -124,8 +124,8 @@ export function createProject(o: ProjectOptions): Project {
     },
     o.watch,
   );
-  target.markReady = (name) => supervisor.markReady(name);
-  target.markUnhealthy = (name, reason) => supervisor.markUnhealthy(name, reason);
+  target.markReady = (name, run) => supervisor.markReady(name, run);
+  target.markUnhealthy = (name, reason, run) => supervisor.markUnhealthy(name, reason, run);
   bus.subscribe(eventLog.append);
   bus.subscribe((e: ProcsEvent) => (startup ? startup.event(e, view.event) : view.event(e)));
   return {

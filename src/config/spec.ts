@@ -37,11 +37,16 @@ export interface StopSpec {
   readonly timeoutMs: number;
 }
 
-export type ProbeCheck =
+/**
+ * What a probe checks. `display` is the target as procs shows it (events, terminal, errors):
+ * interpolated values and URL credentials are `***` there, so no secret travels with it.
+ */
+export type ProbeCheck = (
   | { readonly kind: 'exec'; readonly command: Command }
   | { readonly kind: 'http'; readonly url: string }
   | { readonly kind: 'tcp'; readonly host: string; readonly port: number }
-  | { readonly kind: 'log'; readonly pattern: string };
+  | { readonly kind: 'log'; readonly pattern: string }
+) & { readonly display: string };
 
 export interface ProbeSpec {
   readonly check: ProbeCheck;

@@ -2,11 +2,13 @@
 import { interp, toCommand, type Context } from './context.js';
 import { normalizeSignal, parseDuration, parseSize } from './durations.js';
 import type { Lookup } from './interpolate.js';
+import { logPatternProblem } from './log-pattern.js';
+import { masked, withoutCredentials } from './redact.js';
 import type {
   DependsOn, Health, LivenessProbe, Log, ReadinessProbe, Restart, RestartOptions, Stop,
 } from './spec-types.generated.js';
 import type { Dependency, HealthSpec, LogSpec, ProbeCheck, ProbeSpec, RestartSpec, StopSpec } from './spec.js';
-import { describePath, valuePos, type PathSeg } from './tree.js';
+import { describePath, locate, posInText, valuePos, type PathSeg } from './tree.js';
 
 export const DEFAULTS = {
   restart: { policy: 'on-failure', maxRestarts: 5, initialMs: 250, factor: 2, maxMs: 30_000, resetAfterMs: 30_000 },
@@ -81,25 +83,33 @@ function probe(ctx: Context, raw: ReadinessProbe | LivenessProbe, where: readonl
 /** The check of a probe; targets are checked once interpolated (values never quoted in errors). */
 function probeCheck(ctx: Context, raw: ReadinessProbe | LivenessProbe, where: readonly PathSeg[], lookup: Lookup, shell: string): ProbeCheck {
   const fail = (key: string, why: string): void => ctx.diags.error(valuePos(ctx.tree, [...where, key]), `${describePath([...where, key])} ${why}`);
-  if (raw.exec !== undefined) return { kind: 'exec', command: toCommand(ctx, [...where, 'exec'], raw.exec, lookup, shell) };
+  if (raw.exec !== undefined) {
+    const shown = typeof raw.exec === 'string' ? masked(raw.exec, lookup) : raw.exec.map((a) => masked(a, lookup)).join(' ');
+    return { kind: 'exec', command: toCommand(ctx, [...where, 'exec'], raw.exec, lookup, shell), display: shown };
+  }
   if (raw.http !== undefined) {
     const url = interp(ctx, [...where, 'http'], raw.http, lookup);
     if (!/^https?:$/.test(URL.parse(url)?.protocol ?? '')) fail('http', 'is not an http:// or https:// URL');
-    return { kind: 'http', url };
+    return { kind: 'http', url, display: withoutCredentials(masked(raw.http, lookup)) };
   }
   if (raw.tcp !== undefined) {
     const target = parseHostPort(interp(ctx, [...where, 'tcp'], String(raw.tcp), lookup));
     if (!target) fail('tcp', 'must be HOST:PORT (like 127.0.0.1:6379), with a port from 1 to 65535');
-    return { kind: 'tcp', host: target?.host ?? '', port: target?.port ?? 0 };
+    return { kind: 'tcp', host: target?.host ?? '', port: target?.port ?? 0, display: masked(String(raw.tcp), lookup) };
   }
-  const pattern = 'log' in raw && raw.log !== undefined ? interp(ctx, [...where, 'log'], raw.log, lookup) : '';
-  try {
-    new RegExp(pattern);
-  } catch (err) {
-    const why = err instanceof Error ? (err.message.split(': ').at(-1) ?? '') : '';
-    fail('log', `is not a valid regular expression (${why})`);
+  const written = 'log' in raw && raw.log !== undefined ? raw.log : '';
+  const pattern = interp(ctx, [...where, 'log'], written, lookup);
+  const problem = logPatternProblem(pattern);
+  if (problem?.kind === 'invalid') fail('log', `is not a valid regular expression (${problem.detail})`);
+  else if (problem) {
+    // Point at the construct when it is written in the spec (not brought in by a variable).
+    const at = problem.fragment ? written.indexOf(problem.fragment) : -1;
+    const path = [...where, 'log'];
+    const pos = at < 0 ? valuePos(ctx.tree, path) : posInText(locate(ctx.tree, path).node, at, valuePos(ctx.tree, path));
+    const what = at < 0 ? 'part of this pattern' : `\`${problem.fragment}\``;
+    ctx.diags.error(pos, `${describePath(path)}: log patterns cannot use ${what} (${problem.detail}): they run on RE2, in linear time, so without lookahead or backreferences`);
   }
-  return { kind: 'log', pattern };
+  return { kind: 'log', pattern, display: masked(written, lookup) };
 }
 
 /** `HOST:PORT`, `[::1]:PORT` or a bare port (meaning 127.0.0.1); undefined when malformed. */

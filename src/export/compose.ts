@@ -99,7 +99,7 @@ function healthcheckOf(probe: ProbeSpec, name: string, notes: Notes): Healthchec
   const check = probe.check;
   let test: string[];
   if (check.kind === 'log') {
-    notes.add(`${name}: the readiness probe watches the output for /${check.pattern}/; compose has no such check, left out`);
+    notes.add(`${name}: the readiness probe watches the output for /${check.display}/; compose has no such check, left out`);
     return undefined;
   } else if (check.kind === 'exec') {
     const cmd = check.command;

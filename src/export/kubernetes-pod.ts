@@ -106,7 +106,7 @@ function actionOf(probe: ProbeSpec, which: string, unit: string, notes: Notes): 
     case 'http': {
       const url = parseUrl(check.url);
       if (!url) {
-        notes.add(`${unit}: the ${which} probe's URL ${check.url} cannot be parsed; probe left out`);
+        notes.add(`${unit}: the ${which} probe's URL ${check.display} cannot be parsed; probe left out`);
         return undefined;
       }
       const scheme = url.protocol === 'https:' ? 'HTTPS' : 'HTTP';
@@ -114,7 +114,7 @@ function actionOf(probe: ProbeSpec, which: string, unit: string, notes: Notes): 
       return { httpGet: { path: `${url.pathname}${url.search}`, port: urlPort(url), scheme, ...host } };
     }
     case 'log':
-      notes.add(`${unit}: the ${which} probe watches the output for /${check.pattern}/; Kubernetes has no such probe, left out`);
+      notes.add(`${unit}: the ${which} probe watches the output for /${check.display}/; Kubernetes has no such probe, left out`);
       return undefined;
   }
 }

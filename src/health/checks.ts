@@ -2,10 +2,11 @@ import { connect } from 'node:net';
 import { request } from 'node:http';
 import type { ProbeCheck, UnitSpec } from '../config/spec.js';
 import { runCheckCommand } from '../runtime/check-command.js';
+import { errorText } from './error-text.js';
 import type { Check, CheckResult } from './probe-runner.js';
 
-/** A TCP connect: healthy once the port accepts a connection. */
-export function tcpCheck(host: string, port: number): Check {
+/** A TCP connect: healthy once the port accepts a connection. `shown` is the target as shown. */
+export function tcpCheck(host: string, port: number, shown = `${host}:${port}`): Check {
   return (signal) =>
     new Promise<CheckResult>((resolve) => {
       const socket = connect({ host, port });
@@ -14,22 +15,25 @@ export function tcpCheck(host: string, port: number): Check {
         signal.removeEventListener('abort', onAbort);
         resolve(r);
       };
-      const onAbort = (): void => done({ ok: false, detail: `tcp ${host}:${port}: no answer` });
+      const onAbort = (): void => done({ ok: false, detail: `tcp ${shown}: no answer` });
       signal.addEventListener('abort', onAbort, { once: true });
-      socket.once('connect', () => done({ ok: true, detail: `tcp ${host}:${port} accepts connections` }));
-      socket.once('error', (err) => done({ ok: false, detail: `tcp ${host}:${port}: ${err.message}` }));
+      socket.once('connect', () => done({ ok: true, detail: `tcp ${shown} accepts connections` }));
+      socket.once('error', (err) => done({ ok: false, detail: `tcp ${shown}: ${errorText(err)}` }));
     });
 }
 
-/** An HTTP GET: healthy on a 2xx or 3xx answer (redirects are not followed). */
-export function httpCheck(url: string): Check {
+/**
+ * An HTTP GET: healthy on a 2xx or 3xx answer (redirects are not followed). `shown` is the URL
+ * as shown, without its secrets.
+ */
+export function httpCheck(url: string, shown = url): Check {
   return (signal) =>
     new Promise<CheckResult>((resolve) => {
       let target: URL;
       try {
         target = new URL(url);
       } catch {
-        resolve({ ok: false, detail: `not a URL: ${url}` });
+        resolve({ ok: false, detail: `not a URL: ${shown}` });
         return;
       }
       // node:https (with tls and crypto) loads only for an https check: it costs every start ~10 ms.
@@ -37,9 +41,9 @@ export function httpCheck(url: string): Check {
       const req = send(target, { method: 'GET', signal, headers: { 'user-agent': 'procs-probe' } }, (res) => {
         res.resume();
         const code = res.statusCode ?? 0;
-        resolve({ ok: code >= 200 && code < 400, detail: `GET ${url} → ${code}` });
+        resolve({ ok: code >= 200 && code < 400, detail: `GET ${shown} → ${code}` });
       });
-      req.once('error', (err) => resolve({ ok: false, detail: `GET ${url}: ${err.message}` }));
+      req.once('error', (err) => resolve({ ok: false, detail: `GET ${shown}: ${errorText(err)}` }));
       req.end();
     });
 }
@@ -56,9 +60,9 @@ export function execCheck(unit: UnitSpec, command: Extract<ProbeCheck, { kind: '
 export function checkFor(unit: UnitSpec, check: ProbeCheck): Check | undefined {
   switch (check.kind) {
     case 'tcp':
-      return tcpCheck(check.host, check.port);
+      return tcpCheck(check.host, check.port, check.display);
     case 'http':
-      return httpCheck(check.url);
+      return httpCheck(check.url, check.display);
     case 'exec':
       return execCheck(unit, check.command);
     case 'log':

@@ -1,5 +1,6 @@
 import type { ProbeSpec } from '../config/spec.js';
 import type { Clock, TimerHandle } from '../runtime/clock.js';
+import { errorText } from './error-text.js';
 
 /** One attempt's answer: healthy or not, and what was seen (for messages). */
 export interface CheckResult {
@@ -81,7 +82,7 @@ export class ProbeRunner {
         },
         (err: unknown) => {
           timeout.cancel();
-          resolve({ ok: false, detail: err instanceof Error ? err.message : String(err) });
+          resolve({ ok: false, detail: `check failed: ${errorText(err)}` });
         },
       );
     });

@@ -11,10 +11,20 @@ export interface Clock {
   setTimer(ms: number, fn: () => void): TimerHandle;
 }
 
+/** The longest delay Node's timers take; a longer one fires after 1 ms instead. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export const realClock: Clock = {
   now: () => performance.now(),
   setTimer(ms, fn) {
-    const t = setTimeout(fn, Math.max(0, ms));
+    // Past MAX_TIMER_MS the wait is chained, one timer after another; an infinite one never fires.
+    let t: NodeJS.Timeout | undefined;
+    const arm = (left: number): void => {
+      if (left > MAX_TIMER_MS) t = setTimeout(() => arm(left - MAX_TIMER_MS), MAX_TIMER_MS);
+      else t = setTimeout(fn, left);
+    };
+    const delay = Number.isNaN(ms) ? 0 : Math.max(0, ms);
+    if (delay !== Infinity) arm(delay);
     return { cancel: () => clearTimeout(t) };
   },
 };

@@ -22,4 +22,9 @@ export interface ProcessDriver {
   kill(unit: UnitSpec, proc: RunningProcess): void;
   /** After the leader exited on its own: clears what is left of its group; resolves once empty. */
   settle(unit: UnitSpec, proc: RunningProcess): Promise<void>;
+  /**
+   * Whether the leader is still alive right now (not exited, not a zombie), asked before a probe
+   * result counts: its exit may not have been reported yet. Drivers that cannot tell leave it out.
+   */
+  alive?(proc: RunningProcess): boolean;
 }

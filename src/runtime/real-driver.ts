@@ -5,7 +5,7 @@ import type { ProcessDriver, RunningProcess } from './driver.js';
 import { enableGuardian } from './guardian.js';
 import { spawnPipeline } from './pipeline.js';
 import { spawnUnit, type SpawnedUnit } from './spawn.js';
-import { reapLeftovers, signalUnit, stopUnit } from './tree.js';
+import { readProc, reapLeftovers, signalUnit, stopUnit } from './tree.js';
 
 /** The driver that touches the OS: each unit spawned as the leader of its own process group. */
 export function createRealDriver(opts: { sink: OutputSink; clock?: Clock }): ProcessDriver {
@@ -32,5 +32,25 @@ export function createRealDriver(opts: { sink: OutputSink; clock?: Clock }): Pro
       const s = of(proc);
       if (s) await reapLeftovers(s, unit.stop, clock);
     },
+    alive(proc) {
+      return proc.pid !== undefined && isAlive(proc.pid);
+    },
   };
+}
+
+let procReadable: boolean | undefined;
+
+// Alive and not a zombie by /proc; where there is no /proc, whether the pid still exists.
+function isAlive(pid: number): boolean {
+  procReadable ??= readProc(process.pid) !== undefined;
+  if (!procReadable) {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  const state = readProc(pid)?.state;
+  return state !== undefined && state !== 'Z' && state !== 'X';
 }

@@ -38,9 +38,12 @@ export interface SupervisorOptions {
   readonly publish: (e: EventInput) => void;
   /** Wall-clock time for `started_at`; injected so tests stay deterministic. */
   readonly wallClock?: () => Date;
-  /** Called when a unit's process is up, so probes can start; and when it ends. */
-  readonly onRunning?: (unit: UnitSpec) => void;
-  readonly onEnded?: (unit: UnitSpec) => void;
+  /**
+   * Called when a unit's process is up, so probes can start, with the number of this run (probe
+   * results name it); and as soon as that process has exited or is being stopped.
+   */
+  readonly onRunning?: (unit: UnitSpec, run: number) => void;
+  readonly onEnded?: (unit: UnitSpec, run: number) => void;
 }
 
 interface Runtime {
@@ -62,6 +65,9 @@ interface Runtime {
   /** Wall-clock ms when the current stop began. */
   stopSince: number;
   readiness: 'pending' | 'ok' | null;
+  /** The current run (unique within this supervisor) and whether its leader may still be alive. */
+  run: number;
+  alive: boolean;
 }
 
 const TERMINAL: ReadonlySet<UnitState> = new Set(['stopped', 'completed', 'failed', 'skipped']);
@@ -79,6 +85,7 @@ export class Supervisor {
   #killing = false;
   #idleWaiters: (() => void)[] = [];
   #stateWaiters: { done: () => boolean; resolve: () => void }[] = [];
+  #runs = 0;
 
   constructor(opts: SupervisorOptions) {
     this.#opts = opts;
@@ -104,6 +111,8 @@ export class Supervisor {
       forced: false,
       stopSince: 0,
       readiness: spec.health.readiness ? 'pending' : null,
+      run: 0,
+      alive: false,
     };
   }
 
@@ -125,10 +134,13 @@ export class Supervisor {
     this.#schedule();
   }
 
-  /** Marks a unit ready (its readiness probe passed). */
-  markReady(name: string): void {
+  /**
+   * Marks a unit ready (its readiness probe passed for `run`, the current run when not given).
+   * A result for an earlier run, or for a process that has exited, does not count.
+   */
+  markReady(name: string, run?: number): void {
     const r = this.#units.get(name);
-    if (!r || !ACTIVE.has(r.state)) return;
+    if (!r || !ACTIVE.has(r.state) || !this.#current(r, run)) return;
     const first = !r.everReady;
     r.everReady = true;
     r.readiness = 'ok';
@@ -140,9 +152,9 @@ export class Supervisor {
   }
 
   /** A liveness probe gave up on a unit: restart it under its policy, counting a failure. */
-  markUnhealthy(name: string, reason: string): void {
+  markUnhealthy(name: string, reason: string, run?: number): void {
     const r = this.#units.get(name);
-    if (!r?.proc || !ACTIVE.has(r.state) || r.stopping) return;
+    if (!r?.proc || !ACTIVE.has(r.state) || r.stopping || !this.#current(r, run)) return;
     r.state = 'unhealthy';
     this.#emit({ type: 'unhealthy', unit: name, reason, state: 'unhealthy' });
     const proc = r.proc;
@@ -151,6 +163,23 @@ export class Supervisor {
       r.stopping = undefined;
       this.#ended(r, proc, exit, 'liveness');
     });
+  }
+
+  // Whether a probe result for `run` is about the live process of the unit's current run.
+  #current(r: Runtime, run: number | undefined): boolean {
+    if ((run !== undefined && run !== r.run) || !r.alive || !r.proc) return false;
+    if (this.#opts.driver.alive?.(r.proc) === false) {
+      this.#leaderGone(r);
+      return false;
+    }
+    return true;
+  }
+
+  // The leader of the current run has exited: its probes stop and no result of theirs counts.
+  #leaderGone(r: Runtime): void {
+    if (!r.alive) return;
+    r.alive = false;
+    this.#opts.onEnded?.(r.spec, r.run);
   }
 
   /** Stops every unit, dependents before their dependencies; resolves once all are gone. */
@@ -251,7 +280,10 @@ export class Supervisor {
       restarts: r.restarts,
       started_at: r.startedAtWall,
       exit: r.lastExit ? { code: r.lastExit.code, signal: r.lastExit.signal } : null,
-      health: { readiness: r.readiness, liveness: r.spec.health.liveness ? (r.state === 'unhealthy' ? 'failing' : 'ok') : null },
+      // Health is about the running process: none is shown once it stopped, exited or waits to restart.
+      health: ACTIVE.has(r.state)
+        ? { readiness: r.readiness, liveness: r.spec.health.liveness ? (r.state === 'unhealthy' ? 'failing' : 'ok') : null }
+        : { readiness: null, liveness: null },
       reason: r.reason,
     }));
   }
@@ -333,6 +365,8 @@ export class Supervisor {
     r.attempts += 1;
     r.startedAt = this.#opts.clock.now();
     r.startedAtWall = (this.#opts.wallClock?.() ?? new Date()).toISOString();
+    r.run = ++this.#runs;
+    r.alive = true;
     const proc = this.#opts.driver.start(r.spec);
     r.proc = proc;
     void proc.exited.then((exit) => this.#exited(r, proc, exit));
@@ -346,7 +380,7 @@ export class Supervisor {
     r.everStarted = true;
     r.readiness = r.spec.health.readiness ? 'pending' : null;
     this.#emit({ type: 'spawn', unit: r.spec.name, pid: proc.pid, attempt: r.attempts, state: 'running' });
-    this.#opts.onRunning?.(r.spec);
+    this.#opts.onRunning?.(r.spec, r.run);
     // Without a readiness probe a unit is ready once started; the scheduling loop picks that up.
     if (!r.spec.health.readiness) r.everReady = true;
   }
@@ -355,6 +389,7 @@ export class Supervisor {
   // processes still holding its output) and only then apply the policy: a restart never overlaps.
   async #exited(r: Runtime, proc: RunningProcess, exit: ExitInfo): Promise<void> {
     if (r.proc !== proc) return;
+    this.#leaderGone(r);
     r.lastExit = exit;
     if (r.stopping) return;
     if (proc.pid !== undefined) await this.#opts.driver.settle(r.spec, proc);
@@ -377,7 +412,8 @@ export class Supervisor {
 
   #ended(r: Runtime, proc: RunningProcess, exit: ExitInfo, cause: EndCause): void {
     if (r.proc !== proc) return;
-    this.#opts.onEnded?.(r.spec);
+    this.#leaderGone(r);
+    r.readiness = r.spec.health.readiness ? 'pending' : null;
     r.lastExit = exit;
     const name = r.spec.name;
     if (this.#shuttingDown || !r.wanted) {
@@ -479,7 +515,8 @@ export class Supervisor {
       r.lastExit = exit;
       r.stopping = undefined;
       if (r.proc !== proc) return;
-      this.#opts.onEnded?.(r.spec);
+      this.#leaderGone(r);
+      r.readiness = r.spec.health.readiness ? 'pending' : null;
       r.state = 'stopped';
       this.#emit({ type: 'exit', unit: r.spec.name, exit, state: 'stopped' });
       this.#emit({ type: 'stop', unit: r.spec.name, reason, state: 'stopped', forced: r.forced });

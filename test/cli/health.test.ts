@@ -1,12 +1,31 @@
 // Health checks end to end: real probes (http, tcp, exec, log) against real fixture servers.
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
+import { alive, psJson, tempProject, waitUntil, type Proj } from '../control/helpers.js';
 import { assertClean, BIN, freePort, procs, readEvents, specProject } from '../helpers/cli.js';
 
 const NODE = JSON.stringify(process.execPath);
 const bin = (name: string): string => JSON.stringify(join(BIN, name));
 const spec = specProject;
+
+const projects: Proj[] = [];
+const servers: Server[] = [];
+after(async () => {
+  for (const s of servers) s.closeAllConnections();
+  servers.forEach((s) => s.close());
+  for (const p of projects) assert.equal(await p.cleanup(), 0, `processes outlived the test in ${p.dir}`);
+});
+
+/** Listens on 127.0.0.1 at a free port, closed after the file's tests; gives the port. */
+async function listen(server: Server): Promise<number> {
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return (server.address() as AddressInfo).port;
+}
 
 function indexOf(events: ReturnType<typeof readEvents>, pred: (e: ReturnType<typeof readEvents>[number]) => boolean): number {
   const i = events.findIndex(pred);
@@ -90,21 +109,122 @@ processes:
     await assertClean(run);
   });
 
-  it('kills an exec probe that outlives its timeout, leaving nothing behind', async () => {
+  it('kills an exec probe that outlives its timeout', async () => {
+    // Each probe writes its pid, then becomes a `sleep 30`. The second starts 100ms after the
+    // first timed out (200ms): by then the first must be gone (given a second, not its 30).
     const dir = spec(`version: 1
 processes:
   slow:
     command: [${NODE}, ${bin('hang.js')}]
     health:
-      readiness: { exec: "sleep 30", interval: 100ms, timeout: 200ms }
+      readiness: { exec: "echo $$$$ >> probes.pid; exec sleep 30", interval: 100ms, timeout: 200ms }
 `);
     const run = procs(['up'], { cwd: dir });
-    await run.waitFor(/slow\s+\| ready/);
-    // Two probe rounds: each `sleep 30` must have been killed at its timeout.
-    await new Promise((r) => setTimeout(r, 700));
+    const pids = (): number[] => (existsSync(join(dir, 'probes.pid')) ? readFileSync(join(dir, 'probes.pid'), 'utf8').trim().split('\n').map(Number) : []);
+    await waitUntil(() => pids().length >= 2, 20_000, 'a second probe');
+    const [first = 0] = pids();
+    await waitUntil(() => !alive(first), 1000, `the first probe (pid ${first}) to be gone`);
     run.child.kill('SIGINT');
     assert.equal(await run.exited, 0);
     assert.ok(!readEvents(dir).some((e) => e.type === 'ready'));
     await assertClean(run, 1000);
+  });
+
+  it('never reports ready a unit whose process has exited, even if its probe target answers', async () => {
+    // The probe reaches a server of the test's (as it would reach another copy of the unit); the
+    // server answers only once the unit's process is gone. A child that ignores SIGTERM keeps
+    // the unit's group busy for the stop timeout, so the unit has not ended when the answer comes.
+    const held: ServerResponse[] = [];
+    let dir = '';
+    const server = createServer((_req, res) => {
+      held.push(res);
+      writeFileSync(join(dir, 'asked'), ''); // the unit exits once its probe has asked
+    });
+    const port = await listen(server);
+    dir = spec(`version: 1
+processes:
+  api:
+    command: "trap '' TERM; sleep 30 & while [ ! -e asked ]; do sleep 0.02; done; exit 1"
+    restart: never
+    stop: { timeout: 3s }
+    health:
+      readiness: { http: "http://127.0.0.1:${port}/health", interval: 100ms, timeout: 10s }
+`);
+    const run = procs(['up'], { cwd: dir });
+    const pid = Number(/\(pid (\d+)\)/.exec(await run.waitFor(/api\s+\S+ started \(pid \d+\)/))?.[1]);
+    await waitUntil(() => held.length > 0 && !alive(pid), 20_000, 'a probe request and the exit of the unit');
+    for (const res of held.splice(0)) res.writeHead(200).end('ok\n');
+    await run.waitFor(/api\s+\S+ failed/);
+    run.child.kill('SIGINT');
+    await run.exited;
+    server.closeAllConnections();
+    const ev = readEvents(dir);
+    assert.ok(!ev.some((e) => e.type === 'ready'), `an exited unit was reported ready:\n${run.text()}`);
+    assert.ok(ev.some((e) => e.type === 'exit' && e.unit === 'api' && e.state === 'failed'));
+    await assertClean(run);
+  });
+
+  it('matches a log probe in linear time: a catastrophic pattern neither freezes procs nor passes early', async () => {
+    const script = "process.stdout.write('a'.repeat(50000) + 'b\\n'); setTimeout(() => process.stdout.write('aaaa\\n'), 50); setInterval(() => {}, 1e9)";
+    const dir = spec(`version: 1
+processes:
+  logged:
+    command: [${NODE}, "-e", ${JSON.stringify(script)}]
+    health: { readiness: { log: "^(a+)+$" } }
+  after:
+    command: "echo logged is ready"
+    depends_on: { logged: healthy }
+    restart: never
+`);
+    const run = procs(['up'], { cwd: dir });
+    await run.waitFor(/after\s+\| logged is ready/, 20_000);
+    run.child.kill('SIGINT');
+    assert.equal(await run.exited, 0);
+    const lines = run.stdout.filter((l) => /logged\s+\| /.test(l));
+    const ready = run.stdout.findIndex((l) => /logged\s+\S+ ready/.test(l));
+    assert.ok(ready > run.stdout.findIndex((l) => /logged\s+\| aaaa$/.test(l)), `ready before the matching line:\n${run.text().slice(-2000)}`);
+    assert.equal(lines.length, 2);
+    await assertClean(run);
+  });
+
+  it('rejects a log pattern RE2 cannot run, naming the construct where it is written', async () => {
+    const dir = spec(`version: 1
+processes:
+  logged:
+    command: "true"
+    health: { readiness: { log: "^listening (?=on)" } }
+`);
+    const run = procs(['validate'], { cwd: dir });
+    assert.notEqual(await run.exited, 0);
+    assert.match(run.text(), /procs\.yaml:5:\d+/);
+    assert.match(run.text(), /processes\.logged\.health\.readiness\.log: log patterns cannot use `\(\?=` .*RE2/);
+    const col = Number(/procs\.yaml:5:(\d+)/.exec(run.text())?.[1]);
+    assert.equal(readFileSync(join(dir, 'procs.yaml'), 'utf8').split('\n')[4]?.slice(col - 1, col + 2), '(?=');
+  });
+
+  it('shows no health in ps for a unit that was stopped', async () => {
+    const port = await freePort();
+    const always = await listen(createServer((_req, res) => res.end()));
+    const p = tempProject({
+      'procs.yaml': `version: 1
+processes:
+  api:
+    command: [${NODE}, ${bin('http-server.js')}, "${port}"]
+    health:
+      readiness: { tcp: "127.0.0.1:${port}", interval: 100ms }
+      liveness: { tcp: "127.0.0.1:${always}", interval: 100ms }
+`,
+    });
+    projects.push(p);
+    assert.equal((await p.run(['up', '-d'])).code, 0);
+    await waitUntil(() => p.events().some((e) => e.type === 'ready' && e.unit === 'api'), 20_000, 'api to be ready');
+    assert.deepEqual((await psJson(p)).units[0]?.health, { readiness: 'ok', liveness: 'ok' });
+    assert.equal((await p.run(['stop', 'api'])).code, 0);
+    const after = (await psJson(p)).units[0];
+    assert.equal(after?.state, 'stopped');
+    assert.deepEqual(after?.health, { readiness: null, liveness: null });
+    const table = (await p.run(['ps'])).stdout;
+    assert.match(table, /^api\s+stopped\b.*\s-$/m);
+    assert.doesNotMatch(table, /ready|live/);
   });
 });

@@ -26,7 +26,9 @@ describe('startup view', () => {
       'procs.yaml': `version: 1
 processes:
   db:
-    command: "sleep 0.3; echo db listening; sleep 0.5"
+    # Alive well after its ready line: a line read only once db has exited no longer makes it
+    # ready, and a loaded machine can hold output back for half a second while the view starts.
+    command: "sleep 0.3; echo db listening; sleep 2"
     health: { readiness: { log: "listening" } }
     restart: never
   migrate:

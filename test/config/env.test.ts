@@ -104,8 +104,8 @@ watch:
   const a = proc(spec, 'a');
   assert.deepEqual(a.command, { kind: 'exec', file: 'node', args: ['services/a.js', '$HOME'] });
   assert.equal(a.cwd, '/project/services/a');
-  assert.deepEqual(a.health.readiness?.check, { kind: 'tcp', host: '127.0.0.1', port: 6390 });
-  assert.deepEqual(a.health.liveness?.check, { kind: 'exec', command: { kind: 'shell', shell: '/bin/sh', script: 'check 6390' } });
+  assert.deepEqual(a.health.readiness?.check, { kind: 'tcp', host: '127.0.0.1', port: 6390, display: '127.0.0.1:***' });
+  assert.deepEqual(a.health.liveness?.check, { kind: 'exec', command: { kind: 'shell', shell: '/bin/sh', script: 'check 6390' }, display: 'check ***' });
   const logs = unit(spec, 'logs');
   assert.ok(logs.kind === 'pipeline');
   assert.deepEqual(logs.steps, [{ kind: 'shell', shell: '/bin/sh', script: 'tail services/log' }, { kind: 'exec', file: 'grep', args: ['6390'] }]);

@@ -32,7 +32,7 @@ test('defaults are filled in: restart, stop, log, probes, shell, cwd', async () 
   assert.deepEqual(db.stop, { signal: 'SIGTERM', timeoutMs: 10_000 });
   assert.deepEqual(db.log, { maxSizeBytes: 10 * 1024 * 1024, keep: 3 });
   assert.deepEqual(db.health.readiness, {
-    check: { kind: 'tcp', host: '127.0.0.1', port: 6391 }, intervalMs: 200, timeoutMs: 1000, initialDelayMs: 0, failureThreshold: 3, successThreshold: 1,
+    check: { kind: 'tcp', host: '127.0.0.1', port: 6391, display: '127.0.0.1:***' }, intervalMs: 200, timeoutMs: 1000, initialDelayMs: 0, failureThreshold: 3, successThreshold: 1,
   });
   assert.deepEqual(db.command, { kind: 'shell', shell: '/bin/sh', script: 'redis-server --port 6391' }, 'REDIS_PORT from env_file .env');
   assert.equal(db.cwd, CONTRACT);
@@ -45,9 +45,9 @@ test('api: exec command, cwd resolved, map dependencies, both probes, full resta
   assert.deepEqual(api.command, { kind: 'exec', file: 'node', args: ['server.js'] });
   assert.equal(api.cwd, path.join(CONTRACT, 'services/api'));
   assert.deepEqual(api.dependsOn, [{ name: 'db', condition: 'healthy' }, { name: 'migrate', condition: 'completed' }]);
-  assert.deepEqual(api.health.readiness?.check, { kind: 'http', url: 'http://127.0.0.1:3000/health' });
+  assert.deepEqual(api.health.readiness?.check, { kind: 'http', url: 'http://127.0.0.1:3000/health', display: 'http://127.0.0.1:3000/health' });
   assert.equal(api.health.liveness?.intervalMs, 5000);
-  assert.deepEqual(api.health.liveness?.check, { kind: 'exec', command: { kind: 'shell', shell: '/bin/sh', script: 'curl -fsS 127.0.0.1:3000/health' } });
+  assert.deepEqual(api.health.liveness?.check, { kind: 'exec', command: { kind: 'shell', shell: '/bin/sh', script: 'curl -fsS 127.0.0.1:3000/health' }, display: 'curl -fsS 127.0.0.1:3000/health' });
   assert.equal(api.env.PORT, '3000');
   assert.equal(api.env.NODE_ENV, 'development');
   assert.equal(api.env.FROM_DOTENV, 'yes');

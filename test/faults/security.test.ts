@@ -172,6 +172,65 @@ processes:
     figure(t, 'characters of procs output and files searched for 4 env values', all.length);
   });
 
+  it('never shows a secret of a probe target: interpolated values and URL credentials', async (t) => {
+    const secrets = ['pass-PROBE-5e6f7a', 'tok-PROBE-1a2b3c', 'literal-PROBE-9d8c'];
+    const [pass, token, literal] = secrets;
+    const yaml = `version: 1
+env: { ADMIN_PASS: "${pass}", HEALTH_TOKEN: "${token}" }
+processes:
+  api:
+    command: [${NODE}, ${JSON.stringify(join(BIN, 'hang.js'))}]
+    health:
+      readiness: { http: "http://admin:\${ADMIN_PASS}@127.0.0.1:1/?t=\${HEALTH_TOKEN}", interval: 100ms }
+      liveness: { http: "http://admin:\${ADMIN_PASS}@127.0.0.1:1/?t=\${HEALTH_TOKEN}", interval: 100ms, failure_threshold: 2 }
+    restart: { policy: always, backoff: { initial: 50ms } }
+  db:
+    command: [${NODE}, ${JSON.stringify(join(BIN, 'hang.js'))}]
+    health:
+      liveness: { http: "http://root:${literal}@127.0.0.1:1/", interval: 100ms, failure_threshold: 2 }
+      readiness: { exec: "test \${HEALTH_TOKEN} = nope", interval: 100ms }
+    restart: { policy: always, backoff: { initial: 50ms } }
+`;
+    const p = tempProject({ 'procs.yaml': yaml });
+    projects.push(p);
+    const outputs: string[] = [];
+    const say = (r: { stdout: string; stderr: string }): void => void outputs.push(r.stdout, r.stderr);
+    // In the foreground: what the terminal shows.
+    const fg = procs(['up'], { cwd: p.dir, env: { PROCS_TEST_TAG: p.tag } });
+    await fg.waitFor(/api\s+\S+ unhealthy: /);
+    await fg.waitFor(/db\s+\S+ unhealthy: /);
+    fg.child.kill('SIGINT');
+    await fg.exited;
+    outputs.push(fg.text());
+    // In the background: events, the daemon's log, ps.
+    say(await p.run(['up', '-d']));
+    await until(() => p.events().filter((e) => e.type === 'unhealthy').length >= 4, 'the probes to fail again');
+    say(await p.run(['ps', '--json']));
+    say(await p.run(['ps']));
+    say(await p.run(['logs', '-n', '50']));
+    say(await p.run(['down']));
+    const all = everythingSaid(p.dir, outputs);
+    for (const s of secrets) assert.ok(!all.includes(s), `the value ${s} was shown:\n${all.split('\n').filter((l) => l.includes(s)).slice(0, 5).join('\n')}`);
+    assert.match(all, /unhealthy: liveness probe failed 2 times: GET http:\/\/\*\*\*@127\.0\.0\.1:1\/\?t=\*\*\*: connect ECONNREFUSED/, 'the probe is named, without its secrets');
+    assert.match(all, /GET http:\/\/\*\*\*@127\.0\.0\.1:1\/: connect ECONNREFUSED/);
+    figure(t, 'characters of procs output and files searched for 3 probe secrets', all.length);
+  });
+
+  it('names a probe in export notes without its secrets', async () => {
+    const secret = 'tok-EXPORT-7c7c7c';
+    const dir = project({
+      'procs.yaml': `version: 1\nenv: { TOKEN: "${secret}" }\nprocesses:\n  web:\n    command: "true"\n    health: { readiness: { log: "ready \${TOKEN}" } }\n`,
+    });
+    dirs.push(dir);
+    for (const target of ['compose', 'kubernetes']) {
+      const run = procs(['export', target, '-o', join(dir, 'out', target)], { cwd: dir });
+      assert.equal(await run.exited, 0, run.text());
+      const said = run.text();
+      assert.match(said, /watches the output for \/ready \*\*\*\//, said);
+      assert.ok(!said.includes(secret), `export ${target} said the value:\n${said}`);
+    }
+  });
+
   it('runs an array command with shell metacharacters literally', async () => {
     const payload = '$(touch pwned1); `touch pwned2`; touch pwned3 | cat > pwned4 && echo $HOME * ~ > pwned5 \\ \' " ${PATH}';
     const dir = project({ 'procs.yaml': `version: 1\nprocesses:\n  lit:\n    command: ["printf", "[%s]\\\\n", ${JSON.stringify(payload.split('$').join('$$'))}]\n    restart: never\n` });

@@ -6,7 +6,7 @@ import { ProbeRunner, type CheckResult, type ProbeVerdict } from '../../src/heal
 import { ManualClock } from '../../src/runtime/clock.js';
 
 const SPEC: ProbeSpec = {
-  check: { kind: 'tcp', host: '127.0.0.1', port: 1 },
+  check: { kind: 'tcp', host: '127.0.0.1', port: 1, display: '127.0.0.1:1' },
   intervalMs: 1000,
   timeoutMs: 500,
   initialDelayMs: 2000,

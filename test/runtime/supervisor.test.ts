@@ -27,7 +27,7 @@ function unit(name: string, opts: { deps?: Dependency[]; restart?: Partial<Resta
     dependsOn: opts.deps ?? [],
     restart: { ...RESTART, ...opts.restart },
     stop: { signal: 'SIGTERM', timeoutMs: 10_000 },
-    health: opts.readiness ? { readiness: { check: { kind: 'log', pattern: 'ready' }, intervalMs: 1000, timeoutMs: 1000, initialDelayMs: 0, failureThreshold: 3, successThreshold: 1 } } : {},
+    health: opts.readiness ? { readiness: { check: { kind: 'log', pattern: 'ready', display: 'ready' }, intervalMs: 1000, timeoutMs: 1000, initialDelayMs: 0, failureThreshold: 3, successThreshold: 1 } } : {},
     log: { maxSizeBytes: 1 << 20, keep: 1 },
     hash: name,
     command: { kind: 'exec', file: 'true', args: [] },

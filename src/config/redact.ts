@@ -1,0 +1,19 @@
+// What a probe target looks like wherever procs shows it (events, terminal, logs, errors):
+// every value that came from `${…}` interpolation is `***`, and so are a URL's credentials.
+// The real target is only ever used to run the probe.
+import { interpolate, type Lookup } from './interpolate.js';
+
+export const MASK = '***';
+
+/** `text` interpolated with every variable's value shown as `***` (an empty value stays empty). */
+export function masked(text: string, lookup: Lookup): string {
+  return interpolate(text, (name) => {
+    const value = lookup(name);
+    return value === undefined || value === '' ? value : MASK;
+  }).value;
+}
+
+/** A URL with its `user:password@` replaced by `***@`; other text unchanged. */
+export function withoutCredentials(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, `$1${MASK}@`);
+}
