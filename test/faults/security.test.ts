@@ -3,17 +3,16 @@
 // array command's shell metacharacters stay literal, and cwd / env_file resolve against the
 // spec's folder with errors that name paths but never print what a file holds.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, it } from 'node:test';
-import { BIN, MAIN, procs, project, removeProject } from '../helpers/cli.js';
+import { BIN, procs, project, removeProject } from '../helpers/cli.js';
+import { asNobody, canSwitchUser } from '../helpers/other-user.js';
 import { psJson, tempProject, type Proj } from '../control/helpers.js';
 import { faults, figure, until } from './support.js';
 
 const NODE = JSON.stringify(process.execPath);
 const SECRETS = ['tok-GLOBAL-4f1c9e', 'key-UNIT-77aa01', 'dotenv-FILE-0b3d5c', 'envfile-UNIT-9e8f7d'];
-const hasSetpriv = spawnSync('setpriv', ['--version']).status === 0 && process.getuid?.() === 0;
 
 /** Every text procs wrote about the project: its files under .procs/ and what the commands said. */
 function everythingSaid(dir: string, outputs: readonly string[]): string {
@@ -37,19 +36,17 @@ faults('security', () => {
     dirs.forEach(removeProject);
   });
 
-  it('refuses another user at the control socket, and nothing changes', { skip: hasSetpriv ? false : 'needs root and setpriv' }, async (t) => {
+  it('refuses another user at the control socket, and nothing changes', { skip: canSwitchUser ? false : 'needs root and setpriv' }, async (t) => {
     const p = tempProject({ 'procs.yaml': `version: 1\nprocesses:\n  web: { command: [${NODE}, ${JSON.stringify(join(BIN, 'hang.js'))}] }\npools:\n  w: { command: [${NODE}, ${JSON.stringify(join(BIN, 'hang.js'))}], replicas: 2 }\n` });
     projects.push(p);
     chmodSync(p.dir, 0o755);
     assert.equal((await p.run(['up', '-d'])).code, 0);
     const before = await psJson(p);
-    const asNobody = (args: string[]): { status: number | null; out: string } => {
-      const r = spawnSync('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath, ...args], { cwd: p.dir, encoding: 'utf8', env: { PATH: process.env.PATH, PROCS_TEST_TAG: p.tag } });
-      return { status: r.status, out: `${r.stdout}${r.stderr}` };
-    };
+    const nobody = asNobody();
+    const env = { PROCS_TEST_TAG: p.tag };
     let refused = 0;
     for (const cmd of [['ps'], ['stop', 'web'], ['restart', 'web'], ['scale', 'w=5'], ['reload'], ['down'], ['logs']]) {
-      const r = asNobody([MAIN, ...cmd]);
+      const r = nobody(['procs', ...cmd], { cwd: p.dir, env });
       assert.notEqual(r.status, 0, `${cmd.join(' ')} as nobody: ${r.out}`);
       assert.match(r.out, /permission denied|another user/i, cmd.join(' '));
       refused++;
@@ -58,7 +55,7 @@ faults('security', () => {
     chmodSync(join(p.dir, '.procs'), 0o711);
     const sock = join(p.dir, '.procs/procs.sock');
     const request = `const s = require('net').connect(${JSON.stringify(sock)}); s.on('connect', () => { s.write('POST /v1/down HTTP/1.0\\r\\ncontent-length: 2\\r\\n\\r\\n{}'); s.on('data', (d) => { console.log('ANSWERED ' + d); process.exit(0); }); }); s.on('error', (e) => { console.log(e.code); process.exit(1); });`;
-    const direct = asNobody(['-e', request]);
+    const direct = nobody(['-e', request], { cwd: p.dir, env });
     chmodSync(join(p.dir, '.procs'), 0o700);
     assert.equal(direct.out.trim(), 'EACCES');
     refused++;
