@@ -56,9 +56,11 @@ export function spawnFailure(error: string, status: number, durationMs: number):
   return { code: null, signal: null, status, durationMs, error };
 }
 
-// One phrase for how a run ended: `exited with code 1`, `killed by SIGKILL`, or the spawn error.
+// One phrase for how a run ended: `exited with code 1`, `exited with signal SIGKILL (137)`, or
+// the spawn error; the words output/format.ts uses for an exit, so that a reason built on it
+// (`…; gave up after 5 restarts`) is shown without saying how the run ended twice.
 export function describeExit(exit: ExitInfo): string {
   if (exit.error !== undefined) return exit.error;
-  if (exit.signal !== null) return `killed by ${exit.signal} (status ${exit.status})`;
+  if (exit.signal !== null) return `exited with signal ${exit.signal} (${exit.status})`;
   return `exited with code ${exit.code ?? exit.status}`;
 }

@@ -7,6 +7,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { MAIN, project, removeProject, taggedProcesses } from '../helpers/cli.js';
+import { asNobody, canSwitchUser } from '../helpers/other-user.js';
 import { alive, NODE, psJson, tempProject, waitUntil, type Proj } from '../control/helpers.js';
 
 const HANG = "console.log('up'); setInterval(() => {}, 1 << 30);\n";
@@ -91,24 +92,22 @@ describe('the daemon lifecycle', () => {
     assert.equal((await p.run(['down'])).code, 0);
   });
 
-  it('refuses another user: the folder is 0700, the socket 0600', async () => {
+  it('refuses another user: the folder is 0700, the socket 0600', { skip: canSwitchUser ? false : 'needs root and setpriv' }, async () => {
     const p = make();
     chmodSync(p.dir, 0o755); // only .procs/ and the socket stand in the way now
     assert.equal((await p.run(['up', '-d'])).code, 0);
     const sock = join(p.dir, '.procs/procs.sock');
     assert.equal(statSync(join(p.dir, '.procs')).mode & 0o777, 0o700);
     assert.equal(statSync(sock).mode & 0o777, 0o600);
-    const asNobody = (args: string[]): { status: number | null; out: string } => {
-      const r = spawnSync('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath, ...args], { cwd: p.dir, encoding: 'utf8', env: { PATH: process.env.PATH, PROCS_TEST_TAG: p.tag } });
-      return { status: r.status, out: `${r.stdout}${r.stderr}` };
-    };
-    const ps = asNobody([MAIN, 'ps']);
+    const nobody = asNobody();
+    const env = { PROCS_TEST_TAG: p.tag };
+    const ps = nobody(['procs', 'ps'], { cwd: p.dir, env });
     assert.equal(ps.status, 1, ps.out);
     assert.match(ps.out, /permission denied \(it is run by another user\)/);
     // Even with the folder opened up, the socket itself refuses.
     chmodSync(join(p.dir, '.procs'), 0o711);
     const connect = `require('net').connect(${JSON.stringify(sock)}).on('connect', () => process.exit(0)).on('error', (e) => { console.log(e.code); process.exit(1); })`;
-    const direct = asNobody(['-e', connect]);
+    const direct = nobody(['-e', connect], { cwd: p.dir, env });
     chmodSync(join(p.dir, '.procs'), 0o700);
     assert.equal(direct.status, 1);
     assert.equal(direct.out.trim(), 'EACCES');

@@ -3,18 +3,17 @@
 // array command's shell metacharacters stay literal, and cwd / env_file resolve against the
 // spec's folder with errors that name paths but never print what a file holds.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { dirname, join } from 'node:path';
 import { after, it } from 'node:test';
-import { BIN, MAIN, procs, project, removeProject } from '../helpers/cli.js';
+import { BIN, procs, project, removeProject } from '../helpers/cli.js';
+import { asNobody, canSwitchUser } from '../helpers/other-user.js';
 import { psJson, tempProject, type Proj } from '../control/helpers.js';
 import { faults, figure, until } from './support.js';
 
 const NODE = JSON.stringify(process.execPath);
 const SECRETS = ['tok-GLOBAL-4f1c9e', 'key-UNIT-77aa01', 'dotenv-FILE-0b3d5c', 'envfile-UNIT-9e8f7d'];
-const hasSetpriv = spawnSync('setpriv', ['--version']).status === 0 && process.getuid?.() === 0;
 
 /** Every text procs wrote about the project: its files under .procs/ and what the commands said. */
 function everythingSaid(dir: string, outputs: readonly string[]): string {
@@ -38,19 +37,17 @@ faults('security', () => {
     dirs.forEach(removeProject);
   });
 
-  it('refuses another user at the control socket, and nothing changes', { skip: hasSetpriv ? false : 'needs root and setpriv' }, async (t) => {
+  it('refuses another user at the control socket, and nothing changes', { skip: canSwitchUser ? false : 'needs root and setpriv' }, async (t) => {
     const p = tempProject({ 'procs.yaml': `version: 1\nprocesses:\n  web: { command: [${NODE}, ${JSON.stringify(join(BIN, 'hang.js'))}] }\npools:\n  w: { command: [${NODE}, ${JSON.stringify(join(BIN, 'hang.js'))}], replicas: 2 }\n` });
     projects.push(p);
     chmodSync(p.dir, 0o755);
     assert.equal((await p.run(['up', '-d'])).code, 0);
     const before = await psJson(p);
-    const asNobody = (args: string[]): { status: number | null; out: string } => {
-      const r = spawnSync('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath, ...args], { cwd: p.dir, encoding: 'utf8', env: { PATH: process.env.PATH, PROCS_TEST_TAG: p.tag } });
-      return { status: r.status, out: `${r.stdout}${r.stderr}` };
-    };
+    const nobody = asNobody();
+    const env = { PROCS_TEST_TAG: p.tag };
     let refused = 0;
     for (const cmd of [['ps'], ['stop', 'web'], ['restart', 'web'], ['scale', 'w=5'], ['reload'], ['down'], ['logs']]) {
-      const r = asNobody([MAIN, ...cmd]);
+      const r = nobody(['procs', ...cmd], { cwd: p.dir, env });
       assert.notEqual(r.status, 0, `${cmd.join(' ')} as nobody: ${r.out}`);
       assert.match(r.out, /permission denied|another user/i, cmd.join(' '));
       refused++;
@@ -59,7 +56,7 @@ faults('security', () => {
     chmodSync(join(p.dir, '.procs'), 0o711);
     const sock = join(p.dir, '.procs/procs.sock');
     const request = `const s = require('net').connect(${JSON.stringify(sock)}); s.on('connect', () => { s.write('POST /v1/down HTTP/1.0\\r\\ncontent-length: 2\\r\\n\\r\\n{}'); s.on('data', (d) => { console.log('ANSWERED ' + d); process.exit(0); }); }); s.on('error', (e) => { console.log(e.code); process.exit(1); });`;
-    const direct = asNobody(['-e', request]);
+    const direct = nobody(['-e', request], { cwd: p.dir, env });
     chmodSync(join(p.dir, '.procs'), 0o700);
     assert.equal(direct.out.trim(), 'EACCES');
     refused++;
@@ -68,7 +65,7 @@ faults('security', () => {
     figure(t, 'control requests from another user refused', refused);
   });
 
-  it('is not blocked by a foreign /tmp/procs-<uid>/, and trusts no socket someone else could have placed', { skip: hasSetpriv ? false : 'needs root and setpriv' }, async (t) => {
+  it('is not blocked by a foreign /tmp/procs-<uid>/, and trusts no socket someone else could have placed', { skip: canSwitchUser ? false : 'needs root and setpriv' }, async (t) => {
     const HANG_CMD = `[${NODE}, ${JSON.stringify(join(BIN, 'hang.js'))}]`;
     const parent = project({});
     dirs.push(parent);

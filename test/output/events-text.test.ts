@@ -1,7 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { EventInput } from '../../src/events/bus.js';
+import type { RestartSpec } from '../../src/config/spec.js';
 import type { ExitInfo } from '../../src/events/types.js';
+import { decideAfterExit, type EndCause } from '../../src/runtime/restart-policy.js';
+import { exitInfo, spawnFailure } from '../../src/runtime/signals.js';
+import { DEFAULT_RESTART } from '../helpers/units.js';
 import { EventTextRenderer } from '../../src/output/events-text.js';
 import { PrefixRenderer } from '../../src/output/prefix.js';
 import { UnitLayout } from '../../src/output/layout.js';
@@ -55,20 +59,39 @@ void test('an exit and its backoff share one line; the restart after it says not
   );
 });
 
-void test('signals, spawn errors and failures', () => {
+/** The `failed` reason the runtime gives for this end of a run (restart-policy.ts decides it). */
+function reasonFor(end: ExitInfo, opts: { cause?: EndCause; policy?: RestartSpec['policy']; restarts?: number } = {}): string {
+  const restarts = opts.restarts ?? 5;
+  const restart = { ...DEFAULT_RESTART, policy: opts.policy ?? DEFAULT_RESTART.policy, maxRestarts: restarts };
+  const decision = decideAfterExit({ restart, restarts, startedAt: 0, now: 0, exit: end, cause: opts.cause ?? 'exit' });
+  assert.equal(decision.kind, 'failed');
+  return decision.kind === 'failed' ? decision.reason : '';
+}
+
+void test('signals, spawn errors and failures, with the reasons the runtime gives', () => {
+  const killed = exitInfo(null, 'SIGKILL', 3200);
+  const notFound = spawnFailure('command not found: foo', 127, 0);
+  const two = exitInfo(2, null, 3200);
+  const probed = exitInfo(null, 'SIGTERM', 3200);
   assert.deepEqual(
     render([
-      { type: 'exit', unit: 'api', exit: exit({ code: null, signal: 'SIGKILL', status: 137 }), state: 'failed' },
-      { type: 'failed', unit: 'api', reason: 'exited with signal SIGKILL (137) after 5 restarts', state: 'failed' },
-      { type: 'exit', unit: 'worker.0', exit: exit({ code: null, status: 127, error: 'command not found: foo' }), state: 'failed' },
-      { type: 'failed', unit: 'worker.0', reason: 'command not found: foo', state: 'failed' },
-      { type: 'exit', unit: 'api', exit: exit({ code: 2, status: 2 }), state: 'failed' },
-      { type: 'failed', unit: 'api', reason: 'restart limit reached', state: 'failed' },
+      { type: 'exit', unit: 'api', exit: killed, state: 'failed' },
+      { type: 'failed', unit: 'api', reason: reasonFor(killed), state: 'failed' },
+      { type: 'exit', unit: 'worker.0', exit: notFound, state: 'failed' },
+      { type: 'failed', unit: 'worker.0', reason: reasonFor(notFound), state: 'failed' },
+      { type: 'exit', unit: 'api', exit: two, state: 'failed' },
+      { type: 'failed', unit: 'api', reason: reasonFor(two, { policy: 'never', restarts: 0 }), state: 'failed' },
+      { type: 'exit', unit: 'api', exit: two, state: 'failed' },
+      { type: 'failed', unit: 'api', reason: reasonFor(two, { restarts: 1 }), state: 'failed' },
+      { type: 'exit', unit: 'worker.0', exit: probed, state: 'failed' },
+      { type: 'failed', unit: 'worker.0', reason: reasonFor(probed, { cause: 'liveness' }), state: 'failed' },
     ]),
     [
-      '10:04:31 api      x failed: exited with signal SIGKILL (137) after 5 restarts',
+      '10:04:31 api      x failed: exited with signal SIGKILL (137); gave up after 5 restarts',
       '10:04:31 worker.0 x failed: command not found: foo',
-      '10:04:31 api      x failed: exited with code 2 — restart limit reached',
+      '10:04:31 api      x failed: exited with code 2',
+      '10:04:31 api      x failed: exited with code 2; gave up after 1 restart',
+      '10:04:31 worker.0 x failed: exited with signal SIGTERM (143) — liveness probe failed; gave up after 5 restarts',
     ],
   );
 });

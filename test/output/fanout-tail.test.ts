@@ -76,9 +76,17 @@ void test('the tail handles empty lines and huge batches cheaply', () => {
   tail.write({ unit: 'a', stream: 'stdout', text: '\n\nz\n' });
   assert.deepEqual(tail.lines('a').map((l) => l.text), ['', '', 'z']);
   const text = Array.from({ length: 200_000 }, (_, i) => `${i}\n`).join('');
-  const t0 = performance.now();
+  // The best of five writes, each into a fresh tail: one write may lose the CPU for a while on
+  // a loaded machine, five in a row do not.
+  let best = Infinity;
+  for (let i = 0; i < 5; i++) {
+    const fresh = new TailBuffer();
+    const t0 = performance.now();
+    fresh.write({ unit: 'a', stream: 'stdout', text });
+    best = Math.min(best, performance.now() - t0);
+  }
+  assert.ok(best < 25, `only the last lines are looked at (best of five writes: ${best.toFixed(1)} ms)`);
   tail.write({ unit: 'a', stream: 'stdout', text });
-  assert.ok(performance.now() - t0 < 25, 'only the last lines are looked at');
   assert.deepEqual(tail.lines('a').map((l) => l.text), Array.from({ length: 20 }, (_, k) => String(199_980 + k)));
 });
 

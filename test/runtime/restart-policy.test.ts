@@ -37,7 +37,7 @@ const cases: Case[] = [
     name: 'past max_restarts after a signal',
     restarts: 5,
     exit: killed,
-    expect: { kind: 'failed', reason: 'killed by SIGKILL (status 137); gave up after 5 restarts' },
+    expect: { kind: 'failed', reason: 'exited with signal SIGKILL (137); gave up after 5 restarts' },
   },
   { name: 'a long run resets the count', restarts: 5, upMs: 30_000, exit: code(1), expect: { kind: 'restart', delayMs: 250, attempt: 1 } },
   { name: 'a run just short of reset_after does not', restarts: 5, upMs: 29_999, exit: code(1), expect: { kind: 'failed', reason: 'exited with code 1; gave up after 5 restarts' } },

@@ -41,7 +41,7 @@ describe('signals', () => {
     assert.deepEqual(exitInfo(3, null, 5), { code: 3, signal: null, status: 3, durationMs: 5 });
     const killed = exitInfo(null, 'SIGKILL', 1);
     assert.deepEqual(killed, { code: null, signal: 'SIGKILL', status: 137, durationMs: 1 });
-    assert.equal(describeExit(killed), 'killed by SIGKILL (status 137)');
+    assert.equal(describeExit(killed), 'exited with signal SIGKILL (137)');
     assert.equal(describeExit(exitInfo(1, null, 0)), 'exited with code 1');
   });
 });
