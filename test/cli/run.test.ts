@@ -1,11 +1,13 @@
 // `procs run [UNIT…] -- CMD…`: the CI entry point, end to end with real processes.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { psJson, tempProject, type Proj } from '../control/helpers.js';
-import { assertClean, BIN, freePort, procs, project, readEvents, removeProject } from '../helpers/cli.js';
-import { within } from '../helpers/processes.js';
+import { alive, psJson, tempProject, type Proj } from '../control/helpers.js';
+import { assertClean, BIN, freePort, MAIN, procs, project, readEvents, removeProject, taggedProcesses } from '../helpers/cli.js';
+import { waitFor, within } from '../helpers/processes.js';
 
 const NODE = JSON.stringify(process.execPath);
 const bin = (name: string): string => JSON.stringify(join(BIN, name));
@@ -15,6 +17,51 @@ const projects: Proj[] = [];
 after(async () => {
   for (const p of projects) assert.equal(await p.cleanup(), 0, `processes outlived the test in ${p.dir}`);
 });
+
+/** Single-quoted for the shell. */
+const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/** `procs ARGS` on a terminal (a pseudo-terminal of util-linux `script`), its output and what it typed. */
+function onTerminal(args: string[], cwd: string, o: { env?: Record<string, string>; shellStays?: boolean } = {}): { tag: string; out: () => string; type(text: string): void; exited: Promise<number | null> } {
+  const tag = randomUUID();
+  const procsLine = [process.execPath, MAIN, ...args].map(quote).join(' ');
+  // With `shellStays`, the shell that started procs outlives it, as an interactive one does:
+  // the terminal stays open, so no SIGHUP ends what procs leaves behind.
+  const line = o.shellStays ? `${procsLine}; echo procs ended; exec sleep 60` : procsLine;
+  const env = o.env ?? {};
+  const child = spawn('script', ['-qfec', line, '/dev/null'], { cwd, env: { ...process.env, ...env, PROCS_TEST_TAG: tag, NO_COLOR: '1' }, stdio: ['pipe', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (d: string) => (out += d));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  after(() => {
+    child.kill('SIGKILL');
+    for (const pid of taggedProcesses(tag)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // gone meanwhile
+      }
+    }
+  });
+  return { tag, out: () => out, type: (text) => child.stdin.write(text), exited };
+}
+
+/** The `procs` process among a tag's processes. */
+function procsOf(tag: string): number | undefined {
+  return taggedProcesses(tag).find((pid) => cmdline(pid).includes(`${MAIN}\0run`));
+}
+
+const HAS_SCRIPT = existsSync('/usr/bin/script');
+
+/** The command line of a process, '' once it is gone. */
+function cmdline(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return '';
+  }
+}
 
 /** A spec whose `web` is ready once it answers on `port`, with an env value from the spec. */
 function webSpec(port: number): string {
@@ -210,5 +257,38 @@ describe('procs run', () => {
     assert.match(run.stderr.join('\n'), /no procs project is running in .*; nothing was started/);
     assert.ok(!existsSync(join(dir, '.procs/events.ndjson')), 'no unit was started');
     await assertClean(run);
+  });
+
+  describe('on a terminal, CMD in the foreground with procs', { skip: HAS_SCRIPT ? false : 'needs script (util-linux)' }, () => {
+    it('Ctrl-C reaches CMD; a second Ctrl-C kills it when it ignores the first: exit 130', async () => {
+      const { dir } = await services();
+      const script = "process.on('SIGINT', () => console.log('ignoring SIGINT')); console.log('CMD STARTED', process.stdin.isTTY); setInterval(() => {}, 1 << 30)";
+      const t = onTerminal(['run', '--', process.execPath, '-e', script], dir);
+      await waitFor(() => /CMD STARTED true/.test(t.out()), 'CMD on the terminal', 30_000);
+      t.type('\x03');
+      await waitFor(() => /ignoring SIGINT/.test(t.out()), 'CMD to ignore Ctrl-C', 10_000);
+      t.type('\x03');
+      assert.equal(await within(t.exited, 20_000, 'procs run after a second Ctrl-C'), 130, t.out());
+      await waitFor(() => taggedProcesses(t.tag).length === 0, 'nothing left', 5000);
+    });
+
+    for (const [mode, env] of [
+      ['the spawner', {}],
+      ['PROCS_SPAWNER=node', { PROCS_SPAWNER: 'node' }],
+    ] as const) {
+      it(`killed with SIGKILL, leaves nothing of CMD behind (${mode})`, async () => {
+        const { dir } = await services();
+        const t = onTerminal(['run', '--', process.execPath, join(BIN, 'grandchild.js')], dir, { env, shellStays: true });
+        await waitFor(() => /child \d+/.test(t.out()), 'CMD and its child', 30_000);
+        const cmd = [/parent (\d+)/, /child (\d+)/].map((re) => Number(re.exec(t.out())?.[1]));
+        const pid = procsOf(t.tag);
+        assert.ok(pid !== undefined, 'procs runs');
+        process.kill(pid, 'SIGKILL');
+        await waitFor(() => /procs ended/.test(t.out()), 'the shell to go on', 10_000);
+        await waitFor(() => !cmd.some(alive), 'CMD and its child to end', 10_000);
+        // Left: only `script` and the shell's sleep.
+        await waitFor(() => taggedProcesses(t.tag).every((p) => /^(script|sleep|)(\0|$)/.test(cmdline(p))), 'no unit left', 10_000);
+      });
+    }
   });
 });
