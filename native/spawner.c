@@ -24,7 +24,7 @@
 //           Reply `P PID` or `E ERRNO` (the program not found or not executable); a failure
 //           after the fork comes as the event `e PID ERRNO` before the child's exit.
 //   F DIR FIRST COUNT   mkfifo DIR/FIRST … DIR/FIRST+COUNT-1, mode 0600. Reply `K` or `E ERRNO`.
-//   p PID   a descendant of a unit that left its group, or a command procs runs itself in its
+//   p PID   a descendant of a unit that left its group, or a command procs runs itself in procs'
 //           own group (`procs run`'s CMD on a terminal): end it, and its descendants, if procs dies.
 //   g PGID  a group procs started itself (`procs run`'s CMD): end it too if procs dies.
 //   u PGID  a unit's group is gone: nothing to do for it any more.
