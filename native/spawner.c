@@ -24,7 +24,9 @@
 //           Reply `P PID` or `E ERRNO` (the program not found or not executable); a failure
 //           after the fork comes as the event `e PID ERRNO` before the child's exit.
 //   F DIR FIRST COUNT   mkfifo DIR/FIRST … DIR/FIRST+COUNT-1, mode 0600. Reply `K` or `E ERRNO`.
-//   p PID   a descendant of a unit that left its group: end it too if procs dies.
+//   p PID   a descendant of a unit that left its group, or a command procs runs itself in procs'
+//           own group (`procs run`'s CMD on a terminal): end it, and its descendants, if procs dies.
+//   g PGID  a group procs started itself (`procs run`'s CMD): end it too if procs dies.
 //   u PGID  a unit's group is gone: nothing to do for it any more.
 // On start it replies `R`.
 #define _GNU_SOURCE
@@ -462,6 +464,13 @@ static int handle(void) {
       pid_t pid = (pid_t)strtol(args, NULL, 10);
       unsigned long long st = start_of(pid, NULL);
       if (pid > 1 && st != 0) add(&pids, &npids, &cappids, pid, st);
+      break;
+    }
+    case 'g': {
+      // Not this process's child: its leader's start time tells a later reuse of the number.
+      pid_t pgid = (pid_t)strtol(args, NULL, 10);
+      unsigned long long st = start_of(pgid, NULL);
+      if (pgid > 1 && st != 0) add(&groups, &ngroups, &capgroups, pgid, st);
       break;
     }
     case 'u':

@@ -66,7 +66,18 @@ export const COMMANDS: readonly CommandDef[] = [
   { name: 'restart', args: 'UNIT…', help: 'restart units of the running project', flags: [] },
   { name: 'scale', args: 'POOL=N…', help: 'change pool sizes at run time', flags: [] },
   { name: 'reload', args: '', help: 'read the spec again and apply the changes', flags: [] },
-  { name: 'run', args: '[UNIT…] -- CMD…', help: 'bring units up, run CMD when ready, tear down; exit with its status', flags: [WAIT_TIMEOUT, FORMATION, NO_WATCH, JSON_FLAG] },
+  {
+    name: 'run',
+    args: '[UNIT…] -- CMD…',
+    help: 'bring units up, run CMD when ready, tear down; exit with its status',
+    flags: [
+      { name: 'attach', kind: 'bool', help: 'run CMD against the project already running (wait for its units, leave it running)' },
+      WAIT_TIMEOUT,
+      FORMATION,
+      NO_WATCH,
+      JSON_FLAG,
+    ],
+  },
   { name: 'validate', args: '', help: 'check the spec and print every problem', flags: [] },
   { name: 'schema', args: '', help: 'print the JSON Schema of the spec', flags: [] },
   { name: 'export', args: 'systemd|compose|kubernetes', help: 'write the spec as units of another engine', flags: [{ name: 'output', short: 'o', kind: 'string', value: 'DIR', help: 'output folder' }, { name: 'image', kind: 'string', value: 'IMAGE', help: 'container image for compose and kubernetes (default node:24-alpine)' }, FORMATION] },
@@ -200,6 +211,10 @@ export function checkFlagsFor(parsed: ParsedArgs): void {
     for (const name of ['abort-on-failure', 'exit-code-from']) {
       if (parsed.flags[name] !== undefined) throw new UsageError(`--${name} cannot be combined with ${mode}: it needs procs up in the foreground`);
     }
+  }
+  // The running project keeps the instance counts it was started with.
+  if (cmd.name === 'run' && parsed.flags.attach === true && parsed.flags.formation !== undefined) {
+    throw new UsageError('--formation cannot be combined with --attach: the running project keeps its counts (procs scale changes them)');
   }
 }
 

@@ -1,22 +1,29 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { constants } from 'node:os';
 import { parseDuration } from '../config/durations.js';
+import type { Spec } from '../config/spec.js';
+import { claimForeground, serveForeground, type ForegroundControl } from '../control/foreground.js';
 import { closure } from '../runtime/deps.js';
 import type { ParsedArgs } from './args.js';
 import { UsageError } from './args.js';
 import { EXIT } from './exit-codes.js';
 import { loadFromArgs, printDiagnostics } from './load.js';
 import { createProjectFor, type Project } from './project.js';
+import { commandEnv, Interrupts } from './run-command.js';
 import { selectUnits } from './select.js';
 import { describeWaitFailure, waitForUp } from './wait.js';
 
-/** A single argument with shell syntax (`procs run -- "npm test && npm run e2e"`) goes through the shell. */
-const SHELL_SYNTAX = /[\s;&|<>()$`*?[\]{}~'"\\]/;
+/** What `procs run` was asked: CMD, the units, how long to wait for them. */
+export interface RunRequest {
+  readonly cmd: readonly string[];
+  readonly names: readonly string[];
+  readonly timeoutMs: number | undefined;
+}
 
 /**
  * `procs run [UNIT…] -- CMD…`: bring the units up, wait until they are ready, run CMD attached
  * with the project's environment, tear everything down, and exit with CMD's status. If a unit
- * fails first, CMD never runs and procs exits 1 with the unit's reason and last lines.
+ * fails first, CMD never runs and procs exits 1 with the unit's reason and last lines. The run
+ * holds the project as `up` does (its pid lock and control socket): beside a project already
+ * running it refuses (exit 2), unless `--attach` asks to run CMD against that one.
  */
 export async function run(args: ParsedArgs): Promise<number> {
   const cmd = args.rest ?? [];
@@ -28,82 +35,73 @@ export async function run(args: ParsedArgs): Promise<number> {
   printDiagnostics(result.diagnostics);
   if (!result.spec) return EXIT.usage;
   const spec = result.spec;
-  const names = selectUnits(spec, args.positionals);
+  const request = { cmd, names: selectUnits(spec, args.positionals), timeoutMs };
+  if (args.flags.attach === true) return (await import('./run-attach.js')).runAttached(spec, args.positionals, request);
+  // The project's lock, as `up` takes it: a procs already running the project keeps it.
+  const claim = await claimForeground(spec.root);
+  if (claim?.kind === 'held') {
+    process.stderr.write(
+      `procs run: the project in ${spec.root} is already running (procs pid ${claim.pid}); nothing was started\n` +
+        `  procs run --attach … -- CMD runs CMD against it (and leaves it running), or procs down stops it first\n`,
+    );
+    return EXIT.usage;
+  }
   const project = createProjectFor(spec, args);
+  // `ps`, `logs -f`, `down`… from another terminal reach the run; closing the socket gives the lock back.
+  const control = await serveForeground(claim, project, result, args, { watchSpec: false });
+  try {
+    return await runProject(project, spec, request, control);
+  } finally {
+    await control?.close();
+  }
+}
 
-  let interrupted: NodeJS.Signals | undefined;
-  let child: ChildProcess | undefined;
-  let signals = 0;
-  let onInterrupt = (): void => undefined;
-  const interruption = new Promise<void>((resolve) => (onInterrupt = resolve));
-  const onSignal = (sig: NodeJS.Signals): void => {
-    signals += 1;
-    interrupted ??= sig;
-    onInterrupt();
-    if (child?.pid !== undefined && child.exitCode === null) forward(child, sig);
-    else if (signals > 1) project.supervisor.killAll();
-  };
-  const handlers = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((s) => [s, () => onSignal(s)] as const);
-  for (const [s, h] of handlers) process.on(s, h);
+/** Runs the project around CMD: up, wait, CMD, down. `procs down` from elsewhere ends it as SIGTERM would. */
+async function runProject(project: Project, spec: Spec, r: RunRequest, control: ForegroundControl | undefined): Promise<number> {
+  const interrupts = new Interrupts((sig, command) => {
+    const what = command === '' ? 'every unit' : `${command} and every unit`;
+    project.bus.publish({ type: 'stop', unit: 'procs', reason: `${sig} again: killing ${what} now`, state: 'stopping' });
+    project.supervisor.killAll();
+  });
+  let markDone!: () => void;
+  const done = new Promise<void>((resolve) => (markDone = resolve));
+  control?.bindStop(() => {
+    interrupts.requestStop('SIGTERM');
+    return done;
+  });
+  try {
+    const code = await upAndRun(project, spec, r, interrupts);
+    await teardown(project);
+    return code;
+  } finally {
+    interrupts.off();
+    markDone();
+  }
+}
 
-  const wanted = closure(names, spec.units);
-  project.supervisor.start(names);
+// Starts the units, waits for them, and runs CMD once they are up; gives the exit status.
+async function upAndRun(project: Project, spec: Spec, r: RunRequest, interrupts: Interrupts): Promise<number> {
+  const wanted = closure(r.names, spec.units);
+  project.supervisor.start(r.names);
   void project.startup?.run(wanted);
   const waited = await Promise.race([
-    waitForUp(project, wanted, timeoutMs),
-    interruption.then(() => ({ ok: false as const, unit: undefined, reason: `${interrupted} received while starting`, timedOut: false })),
+    waitForUp(project, wanted, r.timeoutMs),
+    interrupts.received.then((sig) => ({ ok: false as const, unit: undefined, reason: `${sig} received while starting`, timedOut: false })),
   ]);
   project.startup?.end();
   await project.startup?.ended;
-
-  let code: number;
+  // Interrupted before CMD ran: the run was cut short, which is not a success.
+  if (interrupts.first !== undefined) return interrupts.status;
   if (!waited.ok) {
     process.stderr.write(describeWaitFailure(project, waited));
-    code = interrupted ? EXIT.ok : EXIT.failed;
-  } else {
-    project.muteOutput(true);
-    child = startCommand(cmd, project);
-    code = await exitStatus(child);
-    // What CMD left running in its own group goes with it.
-    if (child.pid !== undefined && !process.stdin.isTTY) forward(child, 'SIGTERM');
+    return EXIT.failed;
+  }
+  project.muteOutput(true);
+  try {
+    return await interrupts.runCommand(r.cmd, commandEnv(project.spec));
+  } finally {
     project.muteOutput(false);
   }
-  await teardown(project);
-  for (const [s, h] of handlers) process.off(s, h);
-  return code;
-}
-
-// CMD with the terminal's stdin, stdout and stderr and the project's environment. On a terminal
-// it stays in procs' process group (Ctrl-C reaches it, and it may read the terminal); otherwise
-// it leads its own group so that a signal to procs reaches all of CMD's processes.
-function startCommand(cmd: readonly string[], project: Project): ChildProcess {
-  const [file = '', ...rest] = cmd;
-  const viaShell = cmd.length === 1 && SHELL_SYNTAX.test(file);
-  const env = { ...project.spec.env, PROCS_PROJECT: project.spec.project };
-  const options = { stdio: 'inherit' as const, env, detached: !process.stdin.isTTY };
-  return viaShell ? spawn('/bin/sh', ['-c', file], options) : spawn(file, rest, options);
-}
-
-// Passes a signal on to CMD: to its whole group when it leads one.
-function forward(child: ChildProcess, sig: NodeJS.Signals): void {
-  if (child.pid === undefined) return;
-  try {
-    if (!process.stdin.isTTY) process.kill(-child.pid, sig);
-    else if (sig !== 'SIGINT') child.kill(sig);
-  } catch {
-    // already gone
-  }
-}
-
-// CMD's status as a shell reports it: its code, 128+N for signal N, 127 when it could not start.
-function exitStatus(child: ChildProcess): Promise<number> {
-  return new Promise((resolve) => {
-    child.once('error', (err: NodeJS.ErrnoException) => {
-      process.stderr.write(`procs: cannot run ${child.spawnfile}: ${err.code === 'ENOENT' ? 'command not found' : err.message}\n`);
-      resolve(err.code === 'ENOENT' ? 127 : 126);
-    });
-    child.once('exit', (code, signal) => resolve(code ?? 128 + (signal ? constants.signals[signal] : 0)));
-  });
 }
 
 // Stops every unit (dependents first) and closes the logs.

@@ -38,13 +38,22 @@ export async function claimForeground(root: string): Promise<Claim | undefined> 
   }
 }
 
-/** Serves the claimed project's socket for a foreground run (undefined without one). */
-export async function serveForeground(claim: Extract<Claim, { kind: 'claimed' }> | undefined, project: Project, result: LoadResult, args: ParsedArgs): Promise<ForegroundControl | undefined> {
+/**
+ * Serves the claimed project's socket for a foreground run (undefined without one). `watchSpec`
+ * (on unless false) reloads the project when its spec or env files change.
+ */
+export async function serveForeground(
+  claim: Extract<Claim, { kind: 'claimed' }> | undefined,
+  project: Project,
+  result: LoadResult,
+  args: ParsedArgs,
+  o: { readonly watchSpec?: boolean } = {},
+): Promise<ForegroundControl | undefined> {
   if (!claim) return undefined;
   let stopAll = async (_reason: string): Promise<void> => project.supervisor.stopAll();
   let host: Host;
   try {
-    host = await serveProject(claim, project, { settings: loadSettings(args, result), initial: result, stopAll: (reason) => stopAll(reason), watchSpec: true });
+    host = await serveProject(claim, project, { settings: loadSettings(args, result), initial: result, stopAll: (reason) => stopAll(reason), watchSpec: o.watchSpec !== false });
   } catch (err) {
     withoutSocket(err);
     return undefined;

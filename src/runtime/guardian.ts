@@ -11,7 +11,7 @@
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import type { Socket } from 'node:net';
-import { spawnerGuard } from './spawner.js';
+import { spawnerAvailable, spawnerGuard } from './spawner.js';
 
 /** How long the guardian waits after SIGTERM before SIGKILL, in tenths of a second. */
 const GRACE_TENTHS = 10;
@@ -134,6 +134,19 @@ export function guardPid(pid: number): void {
 export function releaseGroup(pgid: number): void {
   spawnerGuard(`u ${pgid}\n`);
   send(`u ${pgid}\n`, false);
+}
+
+/**
+ * A command procs runs itself outside the units (`procs run`'s CMD): the group it leads, or, when
+ * it shares procs' group (on a terminal), the process and its descendants, ended like a unit's if
+ * procs dies. The spawner guards it when there is one (it is started for that if need be), else
+ * the guardian, started now if it is not running yet.
+ */
+export function guardCommand(pid: number, leadsGroup: boolean): void {
+  const line = leadsGroup ? `g ${pid}\n` : `p ${pid}\n`;
+  if (spawnerAvailable() && spawnerGuard(line)) return;
+  enabled = true;
+  send(line, true);
 }
 
 /** The guardian's pid, when it runs (tests and benchmarks look for it). */

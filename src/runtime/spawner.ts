@@ -333,7 +333,7 @@ export function spawnerSpawn(req: SpawnRequest, onSettled: (result: SpawnResult)
   return pending;
 }
 
-/** Tells the spawner a line of the guardian's protocol (`p PID`, `u PGID`); false without one. */
+/** Tells the spawner a line of the guardian's protocol (`g PGID`, `p PID`, `u PGID`); false without one. */
 export function spawnerGuard(line: string): boolean {
   if (state === undefined || state === 'off') return false;
   if (!send(state, line)) lost(state);

@@ -1,6 +1,7 @@
-// procs itself killed with SIGKILL, in the foreground and as a daemon: no unit survives it (the
-// guardian ends them, escaped descendants and SIGTERM-ignoring ones too), and the next `up`
-// finds the stale pid file and socket, clears them and runs the project again.
+// procs itself killed with SIGKILL, in the foreground, as a daemon and as `procs run`: no unit
+// survives it (the guardian ends them, escaped descendants and SIGTERM-ignoring ones too), nor
+// does `procs run`'s command, and the next `up` or `run` finds the stale pid file and socket,
+// clears them and runs the project again.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -73,5 +74,26 @@ faults('procs killed with SIGKILL', () => {
     assert.equal(ps.code, 1, 'a dead daemon is not a running project');
     figure(t, 'processes ended by the guardian (daemon)', before - 1);
     await upAgain(p);
+  });
+
+  it('a procs run: its command, its descendants and every unit end, and the next run takes the project', async (t) => {
+    const p = tempProject({ 'procs.yaml': SPEC });
+    projects.push(p);
+    const hang = `${process.execPath} ${join(BIN, 'ignore-term.js')}`;
+    const cmd = `${hang} & exec ${process.execPath} ${join(BIN, 'grandchild.js')} escape`;
+    const run = procs(['run', '--', cmd], { cwd: p.dir, env: { PROCS_TEST_TAG: p.tag } });
+    await run.waitFor(/^child \d+$/);
+    await run.waitFor(/^ready$/);
+    // Units, then CMD's three: the SIGTERM-ignoring one, grandchild.js and its escaped child.
+    await until(() => taggedProcesses(p.tag).length >= EXPECTED + 1 + 3, 'every unit and command process');
+    const before = taggedProcesses(p.tag).length;
+    run.child.kill('SIGKILL');
+    await run.exited;
+    await until(() => taggedProcesses(p.tag).length === 0, 'every process of the killed procs run to end', 15_000);
+    figure(t, 'processes ended by the guardian (procs run)', before - 1);
+    assert.ok(existsSync(join(p.dir, '.procs/procs.pid')), 'the pid file was left behind');
+    const again = await p.run(['run', 'plain', '--', 'true']);
+    assert.equal(again.code, 0, again.stderr);
+    assert.ok(!existsSync(join(p.dir, '.procs/procs.pid')), 'the run gave the lock back');
   });
 });
