@@ -1,4 +1,6 @@
 import type { UnitSpec } from '../config/spec.js';
+import { toRow } from '../control/controller.js';
+import { judge, SETTLE_MS } from '../control/wait.js';
 import type { Project } from './project.js';
 
 export type WaitResult =
@@ -13,36 +15,47 @@ function isUp(unit: UnitSpec, state: string): boolean {
 }
 
 /**
- * Resolves once every named unit is up (ready, running without a readiness probe, or a
- * completed one-shot), or with the first unit that failed or was skipped, or on the timeout.
- * Re-checked on every event: no polling.
+ * Resolves once every named unit is up (ready, running for `SETTLE_MS` without a readiness probe,
+ * or a completed one-shot), or with the first unit that failed, was skipped, or exited while it
+ * was waited on (restarting or not), or on the timeout. The same judgement as `up --wait`
+ * (`judge`), re-checked on every event and once a unit without a probe has run long enough.
  */
 export function waitForUp(project: Project, names: ReadonlySet<string>, timeoutMs?: number): Promise<WaitResult> {
   const specs = new Map(project.spec.units.map((u) => [u.name, u]));
+  const oneShot = (u: { readonly name: string }): boolean => specs.get(u.name)?.restart.policy === 'never';
+  const seen = new Map<string, { code: number | null; signal: string | null }>();
   return new Promise((resolve) => {
     let timer: NodeJS.Timeout | undefined;
+    let settleTimer: NodeJS.Timeout | undefined;
     let unsubscribe = (): void => undefined;
     let done = false;
     const finish = (r: WaitResult): void => {
       if (done) return;
       done = true;
-      if (timer) clearTimeout(timer);
+      clearTimeout(timer);
+      clearTimeout(settleTimer);
       unsubscribe();
       resolve(r);
     };
     const check = (): void => {
       const status = project.supervisor.status().filter((s) => names.has(s.name));
-      const bad = status.find((s) => s.state === 'failed' || s.state === 'skipped' || s.state === 'stopped');
-      if (bad) {
-        const reason = bad.state === 'stopped' ? 'stopped before it was ready' : (bad.reason ?? bad.state);
-        finish({ ok: false, unit: bad.name, reason: `${bad.state === 'skipped' ? 'skipped' : 'failed'}: ${reason}`, timedOut: false });
-        return;
+      const stopped = status.find((s) => s.state === 'stopped');
+      if (stopped) return finish({ ok: false, unit: stopped.name, reason: 'stopped before it was ready', timedOut: false });
+      const gone = status.find((s) => s.state === 'failed' || s.state === 'skipped');
+      if (gone) return finish({ ok: false, unit: gone.name, reason: `${gone.state}: ${gone.reason ?? gone.state}`, timedOut: false });
+      const now = Date.now();
+      const verdict = judge(status.map(toRow), oneShot, { seen }, now);
+      if (verdict?.kind === 'ready') return finish({ ok: true });
+      if (verdict) {
+        const unit = verdict.units[0];
+        const reason = verdict.reason.startsWith(`${unit} `) ? verdict.reason.slice(`${unit} `.length) : verdict.reason;
+        return finish({ ok: false, unit, reason, timedOut: false });
       }
-      const waiting = status.filter((s) => {
-        const spec = specs.get(s.name);
-        return spec !== undefined && !isUp(spec, s.state);
-      });
-      if (waiting.length === 0) finish({ ok: true });
+      // Ask again once the units running without a probe have run long enough to count as up.
+      const settles = status.filter((s) => s.state === 'running' && !oneShot(s) && !specs.get(s.name)?.health.readiness && s.started_at !== null);
+      const at = Math.min(...settles.map((s) => Date.parse(s.started_at ?? '') + SETTLE_MS));
+      clearTimeout(settleTimer);
+      if (Number.isFinite(at)) settleTimer = setTimeout(check, Math.max(0, at - now) + 5);
     };
     if (timeoutMs !== undefined) {
       timer = setTimeout(() => {
@@ -54,10 +67,14 @@ export function waitForUp(project: Project, names: ReadonlySet<string>, timeoutM
             return spec !== undefined && !isUp(spec, s.state);
           })
           .map((s) => `${s.name} (${s.state})`);
-        finish({ ok: false, unit: undefined, reason: `timed out after ${timeoutMs}ms waiting for ${waiting.join(', ')}`, timedOut: true });
+        finish({ ok: false, unit: undefined, reason: `timed out after ${timeoutMs}ms waiting for ${waiting.join(', ') || 'units that had not run for a second yet'}`, timedOut: true });
       }, timeoutMs);
     }
-    unsubscribe = project.bus.subscribe(check);
+    unsubscribe = project.bus.subscribe((e) => {
+      // An exit the supervisor answers with a restart: the unit went down while waited on.
+      if (e.type === 'exit' && e.state === 'backoff' && names.has(e.unit)) seen.set(e.unit, { code: e.exit.code, signal: e.exit.signal });
+      check();
+    });
     check();
   });
 }

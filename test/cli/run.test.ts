@@ -134,6 +134,20 @@ describe('procs run', () => {
     await assertClean(run);
   });
 
+  it('never runs CMD when a unit without a probe exits while it is waited on, even though it restarts', async () => {
+    const dir = project({
+      'procs.yaml': `version: 1\nprocesses:\n  flaky:\n    command: "echo flaky starting; exit 3"\n    restart: { policy: always, backoff: { initial: 2s } }\n`,
+    });
+    dirs.push(dir);
+    const run = procs(['run', '--', 'sh', '-c', 'echo CMD RAN'], { cwd: dir });
+    assert.equal(await run.exited, 1);
+    assert.ok(!run.stdout.includes('CMD RAN'));
+    const err = run.stderr.join('\n');
+    assert.match(err, /flaky exited with code 3 while it was waited on, and restarts/);
+    assert.match(err, /flaky starting/);
+    await assertClean(run);
+  });
+
   it('gives up after --wait-timeout with the units still waiting', async () => {
     const dir = project({
       'procs.yaml': `version: 1\nprocesses:\n  never:\n    command: [${NODE}, ${bin('hang.js')}]\n    health: { readiness: { log: "will never print this" } }\n`,
