@@ -3,8 +3,9 @@
 // path is limited to 107 bytes; a project deeper than that gets its socket in a private folder
 // of the user's (`$XDG_RUNTIME_DIR/procs/` or `/tmp/procs-<uid>/`), named by a hash of the
 // project path, and `.procs/procs.sock.path` says where it is.
-import { chmodSync, lstatSync, mkdirSync, readFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { readRegularSync } from '../events/regular-file.js';
 
 export interface ProjectPaths {
   readonly root: string;
@@ -55,8 +56,9 @@ export function fallbackDir(env: NodeJS.ProcessEnv = process.env): string {
 /** The socket path a client should connect to: the recorded fallback, or where it would be bound. */
 export function recordedSocketPath(paths: ProjectPaths): string {
   try {
-    const recorded = readFileSync(paths.socketPathFile, 'utf8').trim();
-    if (recorded.startsWith('/')) return recorded;
+    // Never through a planted link, never blocking on a FIFO (a non-regular file reads as none).
+    const recorded = readRegularSync(paths.socketPathFile, 4096)?.trim();
+    if (recorded?.startsWith('/')) return recorded;
   } catch {
     // no fallback recorded
   }
