@@ -2,6 +2,8 @@
 // every open adds O_NOFOLLOW (a symlink as the last part of the path fails with ELOOP) and
 // O_NONBLOCK (a FIFO opens at once, or fails with ENXIO for writing with no reader), and fstat
 // then refuses whatever is not a regular file. The error names the path and what is there.
+// A character device is written like a file (only root can make one, and /dev/full stands in for
+// a full disk in tests), never read.
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, renameSync, unlinkSync, writeSync, type Stats } from 'node:fs';
 import { lstat, open, unlink, type FileHandle } from 'node:fs/promises';
 
@@ -49,6 +51,11 @@ function oddEntry(path: string, err: unknown): NotRegularFile | undefined {
   return new NotRegularFile(path, describeEntry(st));
 }
 
+/** A regular file; or, for writing only, a character device. */
+function acceptable(st: Stats, flags: number): boolean {
+  return st.isFile() || ((flags & (O_WRONLY | O_RDWR)) !== 0 && st.isCharacterDevice());
+}
+
 /** Opens a regular file (never a link, never blocking); throws NotRegularFile for anything else. */
 export async function openRegular(path: string, flags: number, mode = 0o600): Promise<FileHandle> {
   let file: FileHandle;
@@ -61,7 +68,7 @@ export async function openRegular(path: string, flags: number, mode = 0o600): Pr
     await file.close().catch(() => undefined);
     throw err;
   });
-  if (st.isFile()) return file;
+  if (acceptable(st, flags)) return file;
   await file.close().catch(() => undefined);
   throw new NotRegularFile(path, describeEntry(st));
 }
@@ -81,7 +88,7 @@ export function openRegularSync(path: string, flags: number, mode = 0o600): numb
     closeSync(fd);
     throw err;
   }
-  if (st.isFile()) return fd;
+  if (acceptable(st, flags)) return fd;
   closeSync(fd);
   throw new NotRegularFile(path, describeEntry(st));
 }

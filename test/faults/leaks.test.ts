@@ -2,7 +2,7 @@
 // a 1 ms backoff keeps its open file descriptors and its memory flat (and stays alive under a
 // small heap cap).
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, it } from 'node:test';
 import { taggedProcesses } from '../helpers/cli.js';
@@ -77,5 +77,40 @@ processes:
     const down = await p.run(['down']);
     assert.equal(down.code, 0, down.stderr);
     assert.deepEqual(taggedProcesses(p.tag), []);
+  });
+
+  it('keeps events.ndjson and procs.log bounded while a unit crash-loops (rotated like unit logs)', async (t) => {
+    const LIMIT = 20_000;
+    const p = tempProject({
+      'procs.yaml': `version: 1
+processes:
+  crash:
+    command: ["/bin/sh", "-c", "echo boom; exit 3"]
+    restart: { policy: always, max_restarts: 1000000, backoff: { initial: 1ms, max: 1ms } }
+`,
+    });
+    projects.push(p);
+    const up = await p.run(['up', '-d'], { PROCS_OWN_LOG_BYTES: String(LIMIT) });
+    assert.equal(up.code, 0, up.stderr);
+    // Each restart writes a few events and a few lines of text: 600 restarts pass 4 × LIMIT in both.
+    const deadline = Date.now() + 90_000;
+    for (let seen = 0; seen < 600; ) {
+      if (Date.now() > deadline) throw new Error(`only ${seen} restarts`);
+      await new Promise((r) => setTimeout(r, 250));
+      seen = (await psJson(p)).units.find((u) => u.name === 'crash')?.restarts ?? 0;
+    }
+    const sizes: string[] = [];
+    for (const name of ['events.ndjson', 'procs.log']) {
+      const files = readdirSync(join(p.dir, '.procs')).filter((f) => f === name || f.startsWith(`${name}.`));
+      assert.deepEqual(files.sort(), [name, `${name}.1`, `${name}.2`, `${name}.3`], `${name} rotated, 3 kept`);
+      for (const f of files) {
+        const size = statSync(join(p.dir, '.procs', f)).size;
+        sizes.push(`${f} ${size}`);
+        assert.ok(size <= LIMIT + 1024, `${f} is ${size} bytes, over the ${LIMIT} limit`);
+      }
+    }
+    figure(t, `file sizes with a ${LIMIT}-byte limit`, sizes.join(', '));
+    const down = await p.run(['down']);
+    assert.equal(down.code, 0, down.stderr);
   });
 });
