@@ -120,7 +120,7 @@ export async function daemonMain(args: ParsedArgs): Promise<number> {
     void host.close().finally(() => process.exit(EXIT.internal));
   });
   // Said before any unit or build is spawned, so none inherits the report pipe.
-  report({ ok: true, pid: process.pid, socket: host.socketPath });
+  report({ ok: true, pid: process.pid, socket: host.socketPath, ...(claim.orphans.length > 0 ? { orphans: claim.orphans } : {}) });
   let watching: boolean;
   try {
     watching = await project.watch.start();

@@ -1,6 +1,8 @@
 // `procs down [--timeout D]`: stop every unit and the project's procs; returns once every unit
 // is gone and the socket and pid files are removed.
+import { ControlError } from '../control/api.js';
 import { withProject } from '../control/command.js';
+import { describeOrphans, endOrphansOf } from '../control/orphans.js';
 import { parseDuration } from '../config/durations.js';
 import type { ProcsEvent } from '../events/types.js';
 import { formatDuration } from '../output/format.js';
@@ -19,7 +21,7 @@ function timeoutOf(args: ParsedArgs): number | undefined {
 /** Runs `procs down`. */
 export async function down(args: ParsedArgs): Promise<number> {
   const timeoutMs = timeoutOf(args);
-  return withProject(args, async (client) => {
+  return withProject(args, async (client, paths) => {
     const started = Date.now();
     let stopped = 0;
     const onEvent = (e: ProcsEvent): void => {
@@ -27,7 +29,15 @@ export async function down(args: ParsedArgs): Promise<number> {
       stopped += 1;
       if (e.forced) process.stdout.write(`${e.unit}: killed with SIGKILL after its stop timeout\n`);
     };
-    await client.down(timeoutMs === undefined ? {} : { timeoutMs }, onEvent);
+    try {
+      await client.down(timeoutMs === undefined ? {} : { timeoutMs }, onEvent);
+    } catch (err) {
+      // Nothing answers: units a killed procs left behind are still ended.
+      const ended = err instanceof ControlError && err.code === 'not-running' ? await endOrphansOf(paths) : undefined;
+      if (!ended?.length) throw err;
+      process.stdout.write(`down: ${client.root}: ${describeOrphans(ended)}\n`);
+      return EXIT.ok;
+    }
     const units = `${stopped} ${stopped === 1 ? 'unit' : 'units'}`;
     process.stdout.write(`down: ${client.root} (${units} stopped in ${formatDuration(Date.now() - started)})\n`);
     return EXIT.ok;

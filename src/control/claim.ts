@@ -1,10 +1,14 @@
 // Claiming a project before running it: the private `.procs/` folder, the pid lock, and a
 // socket path free of leftovers. A socket file nobody answers on was left by a crash and is
 // removed; one that answers means another procs serves the project, and nothing is touched.
+// Units left running by a procs killed with its guard are ended first (orphans.ts), and the
+// groups this process will start are recorded from then on.
 import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
 import { dirname } from 'node:path';
 import { ensurePrivateDir, projectPaths, recordedSocketPath, socketPathFor, type ProjectPaths } from './paths.js';
+import { recordGroupsIn } from '../runtime/group-record.js';
+import { endOrphans, groupsFile } from './orphans.js';
 import { acquirePidLock, unlinkQuietly } from './pidlock.js';
 
 export type Claim =
@@ -15,6 +19,8 @@ export type Claim =
       readonly socketPath: string;
       /** The socket is outside the project (its path would be too long there). */
       readonly fallback: boolean;
+      /** Process groups left by a killed procs that were ended (their leaders' pids). */
+      readonly orphans: readonly number[];
       /** Gives the pid lock back. */
       release(): void;
     }
@@ -32,7 +38,9 @@ export async function claimProject(root: string): Promise<Claim> {
     const recorded = recordedSocketPath(paths);
     for (const p of new Set([path, recorded, paths.socket])) await clearStaleSocket(p);
     unlinkQuietly(paths.socketPathFile);
-    return { kind: 'claimed', paths, socketPath: path, fallback, release: () => lock.release() };
+    const orphans = await endOrphans(paths.dir);
+    recordGroupsIn(groupsFile(paths.dir));
+    return { kind: 'claimed', paths, socketPath: path, fallback, orphans, release: () => lock.release() };
   } catch (err) {
     lock.release();
     throw err;

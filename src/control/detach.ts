@@ -13,6 +13,7 @@ import { Writable, type Readable } from 'node:stream';
 import { AppendFile, ownLogRotation } from '../events/append-file.js';
 import { APPEND, NotRegularFile, openRegularSync, READ, removeOddSync } from '../events/regular-file.js';
 import { MAIN_SCRIPT } from '../self.js';
+import { describeOrphans } from './orphans.js';
 import { ensurePrivateDir, type ProjectPaths } from './paths.js';
 
 /** The hidden first argument that makes main.js run as the daemon. */
@@ -24,7 +25,7 @@ const MAIN = MAIN_SCRIPT;
 
 /** What the daemon says on its report pipe. */
 export type DaemonReport =
-  | { readonly ok: true; readonly pid: number; readonly socket: string }
+  | { readonly ok: true; readonly pid: number; readonly socket: string; readonly orphans?: readonly number[] }
   | { readonly held: number }
   | { readonly error: string; readonly code: number };
 
@@ -63,7 +64,10 @@ export async function spawnDaemon(paths: ProjectPaths, argv: readonly string[], 
   child.unref();
   if (report === undefined) return { kind: 'failed', code: 1, message: `the daemon exited before it was up; its log says:\n${logSince(paths.log, logStart)}` };
   const parsed = JSON.parse(report) as DaemonReport;
-  if ('ok' in parsed) return { kind: 'started', pid: parsed.pid, socket: parsed.socket };
+  if ('ok' in parsed) {
+    if (parsed.orphans?.length) process.stderr.write(`procs up: ${describeOrphans(parsed.orphans)}\n`);
+    return { kind: 'started', pid: parsed.pid, socket: parsed.socket };
+  }
   if ('held' in parsed) return { kind: 'held', pid: parsed.held };
   const log = logSince(paths.log, logStart);
   return { kind: 'failed', code: parsed.code, message: log ? `${parsed.error}\n${log}` : parsed.error };

@@ -7,6 +7,7 @@ import { parseFormation } from '../cli/load.js';
 import type { Project } from '../cli/project.js';
 import type { LoadResult } from '../config/index.js';
 import { claimProject, type Claim } from './claim.js';
+import { describeOrphans } from './orphans.js';
 import { serveProject, type Host } from './host.js';
 import type { LoadSettings } from './reconciler.js';
 
@@ -31,7 +32,9 @@ export function loadSettings(args: ParsedArgs, result: LoadResult): LoadSettings
  */
 export async function claimForeground(root: string): Promise<Claim | undefined> {
   try {
-    return await claimProject(root);
+    const claim = await claimProject(root);
+    if (claim.kind === 'claimed' && claim.orphans.length > 0) process.stderr.write(`procs: ${describeOrphans(claim.orphans)}\n`);
+    return claim;
   } catch (err) {
     withoutSocket(err);
     return undefined;
