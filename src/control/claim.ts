@@ -2,14 +2,16 @@
 // socket path free of leftovers. A socket file nobody answers on was left by a crash and is
 // removed; one that answers means another procs serves the project, and nothing is touched.
 // Units left running by a procs killed with its guard are ended first (orphans.ts), and the
-// groups this process will start are recorded from then on.
+// groups this process will start are recorded from then on. When `.procs/procs.pid` cannot be
+// written the claim fails with LockUnwritable (a foreground run then takes the spare lock).
 import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
 import { dirname } from 'node:path';
 import { ensurePrivateDir, projectPaths, recordedSocketPath, socketPathFor, type ProjectPaths } from './paths.js';
 import { recordGroupsIn } from '../runtime/group-record.js';
 import { endOrphans, groupsFile } from './orphans.js';
-import { acquirePidLock, unlinkQuietly } from './pidlock.js';
+import { acquirePidLock, unlinkQuietly, type LockResult } from './pidlock.js';
+import { LockUnwritable, spareHolder } from './spare-lock.js';
 
 export type Claim =
   | {
@@ -29,10 +31,17 @@ export type Claim =
 /** Takes the project in `root` for this process, or says which live procs holds it. */
 export async function claimProject(root: string): Promise<Claim> {
   const paths = projectPaths(root);
-  ensurePrivateDir(paths.dir);
-  const lock = acquirePidLock(paths.pid);
+  let lock: LockResult;
+  try {
+    ensurePrivateDir(paths.dir);
+    lock = acquirePidLock(paths.pid);
+  } catch (err) {
+    throw new LockUnwritable(paths.pid, err);
+  }
   if (lock.kind === 'held') return { kind: 'held', paths, pid: lock.pid };
   try {
+    const spare = spareHolder(root);
+    if (spare !== undefined) throw new Error(`another procs (pid ${spare}) runs this project without a control socket (it could not write ${paths.dir}); not starting a second one`);
     const { path, fallback } = socketPathFor(paths);
     if (fallback) ensurePrivateDir(dirname(path));
     const recorded = recordedSocketPath(paths);
