@@ -10,7 +10,7 @@ import { ControlError, type ControlApi, type ReloadResult } from '../control/api
 import { claimProject } from '../control/claim.js';
 import { ControlClient } from '../control/client.js';
 import { reportError } from '../control/command.js';
-import { parentReporter, spawnDaemon } from '../control/detach.js';
+import { daemonLog, parentReporter, spawnDaemon } from '../control/detach.js';
 import { loadSettings } from '../control/foreground.js';
 import { serveProject } from '../control/host.js';
 import { whenServing } from '../control/locate.js';
@@ -98,8 +98,9 @@ export async function daemonMain(args: ParsedArgs): Promise<number> {
     report({ held: claim.pid });
     return EXIT.ok;
   }
-  const project = createProject({ spec, out: discard(), err: process.stderr, json: false, color: false, watch: watchSettings(args, names) });
-  project.bus.subscribe(new EventTextRenderer(process.stdout, { names: spec.units.map((u) => u.name) }).event);
+  const log = daemonLog(claim.paths);
+  const project = createProject({ spec, out: discard(), err: log.stream, json: false, color: false, watch: watchSettings(args, names) });
+  project.bus.subscribe(new EventTextRenderer(log.stream, { names: spec.units.map((u) => u.name) }).event);
   let stopping: Promise<void> | undefined;
   let markStopped!: () => void;
   const stopped = new Promise<void>((resolve) => (markStopped = resolve));
@@ -125,7 +126,7 @@ export async function daemonMain(args: ParsedArgs): Promise<number> {
     void host.close().finally(() => process.exit(EXIT.internal));
   });
   // Said before any unit or build is spawned, so none inherits the report pipe.
-  report({ ok: true, pid: process.pid, socket: host.socketPath });
+  report({ ok: true, pid: process.pid, socket: host.socketPath, ...(claim.orphans.length > 0 ? { orphans: claim.orphans } : {}) });
   try {
     // Rules watch (their first scans over) and `initial: true` runs build before the units start;
     // `up -d` returns once they have started.
@@ -139,6 +140,7 @@ export async function daemonMain(args: ParsedArgs): Promise<number> {
   await host.controller.settled(); // a `down` request is answered before the daemon goes
   await host.close();
   await project.close();
+  await log.close();
   setTimeout(() => process.exit(EXIT.ok), 3000).unref(); // nothing should keep it, but never linger
   return EXIT.ok;
 }

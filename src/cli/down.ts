@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { ControlError } from '../control/api.js';
 import { answerTimeout, ControlClient } from '../control/client.js';
 import { withProject } from '../control/command.js';
+import { describeOrphans, endOrphansOf } from '../control/orphans.js';
 import { whenServing } from '../control/locate.js';
 import { recordedSocketPath, type ProjectPaths } from '../control/paths.js';
 import { livePid, unlinkQuietly } from '../control/pidlock.js';
@@ -41,7 +42,13 @@ export async function down(args: ParsedArgs): Promise<number> {
       if (!(err instanceof ControlError) || err.code !== 'not-running') throw err;
       // No socket yet, but a procs holds the project: it is starting. Stop it once it answers.
       const holder = livePid(paths.pid);
-      if (holder === undefined) throw err;
+      if (holder === undefined) {
+        // Nothing answers and nothing holds the project: units a killed procs left behind are still ended.
+        const ended = await endOrphansOf(paths);
+        if (!ended?.length) throw err;
+        process.stdout.write(`down: ${client.root}: ${describeOrphans(ended)}\n`);
+        return EXIT.ok;
+      }
       const starting = await whenStarting(paths, holder);
       if (starting === 'gone') throw err;
       if (starting === 'killed') {

@@ -44,7 +44,8 @@ export async function logs(args: ParsedArgs): Promise<number> {
     const feed = status ? client.logs(follow ? args.positionals : [], (b) => (held ? held.push(b) : out.batch(b))) : undefined;
     await feed?.ready;
     if (!follow) feed?.close();
-    const shown = mergeByTime(new Map(await Promise.all(names.map(async (u) => [u, await readLogTail(paths.logs, u, n)] as const))));
+    const skip = (e: Error): void => void process.stderr.write(`procs logs: ${e.message}\n`);
+    const shown = mergeByTime(new Map(await Promise.all(names.map(async (u) => [u, await readLogTail(paths.logs, u, n, skip)] as const))));
     out.lines(shown);
     if (!follow) return EXIT.ok;
     if (!feed) {

@@ -46,6 +46,10 @@ export async function run(args: ParsedArgs): Promise<number> {
     );
     return EXIT.usage;
   }
+  if (claim?.kind === 'refused') {
+    process.stderr.write(`procs run: ${claim.message}\n`);
+    return EXIT.failed;
+  }
   const project = createProjectFor(spec, args);
   // `ps`, `logs -f`, `down`… from another terminal reach the run; closing the socket gives the lock back.
   const control = await serveForeground(claim, project, result, args, { watchSpec: false });

@@ -22,6 +22,10 @@ export async function up(args: ParsedArgs): Promise<number> {
   // The control socket: a procs already running this project is reconciled instead.
   const claim = await claimForeground(spec.root);
   if (claim?.kind === 'held') return (await import('./daemon.js')).upOnRunning(args, result, claim.pid);
+  if (claim?.kind === 'refused') {
+    process.stderr.write(`procs up: ${claim.message}\n`);
+    return EXIT.failed;
+  }
   const project = createProjectFor(spec, args, names);
   const control = await serveForeground(claim, project, result, args);
   await project.watch.start();

@@ -1,10 +1,16 @@
 // Claiming a project before running it: the private `.procs/` folder, the pid lock, and a
 // socket path free of leftovers. A socket file nobody answers on was left by a crash and is
 // removed; one that answers means another procs serves the project, and nothing is touched.
+// Units left running by a procs killed with its guard are ended first (orphans.ts), and the
+// groups this process will start are recorded from then on. When `.procs/procs.pid` cannot be
+// written the claim fails with LockUnwritable (a foreground run then takes the spare lock).
 import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
 import { ensurePrivateDir, projectPaths, recordedSocketPath, removeFallbackDir, socketPathFor, type ProjectPaths } from './paths.js';
-import { acquirePidLock, unlinkQuietly } from './pidlock.js';
+import { recordGroupsIn } from '../runtime/group-record.js';
+import { endOrphans, groupsFile } from './orphans.js';
+import { acquirePidLock, unlinkQuietly, type LockResult } from './pidlock.js';
+import { LockUnwritable, spareHolder } from './spare-lock.js';
 
 export type Claim =
   | {
@@ -14,6 +20,8 @@ export type Claim =
       readonly socketPath: string;
       /** The socket is outside the project (its path would be too long there). */
       readonly fallback: boolean;
+      /** Process groups left by a killed procs that were ended (their leaders' pids). */
+      readonly orphans: readonly number[];
       /** Gives the pid lock back. */
       release(): void;
     }
@@ -22,19 +30,28 @@ export type Claim =
 /** Takes the project in `root` for this process, or says which live procs holds it. */
 export async function claimProject(root: string): Promise<Claim> {
   const paths = projectPaths(root);
-  ensurePrivateDir(paths.dir);
-  const lock = acquirePidLock(paths.pid);
+  let lock: LockResult;
+  try {
+    ensurePrivateDir(paths.dir);
+    lock = acquirePidLock(paths.pid);
+  } catch (err) {
+    throw new LockUnwritable(paths.pid, err);
+  }
   if (lock.kind === 'held') return { kind: 'held', paths, pid: lock.pid };
   let made: string | undefined;
   try {
+    const spare = spareHolder(root);
+    if (spare !== undefined) throw new Error(`another procs (pid ${spare}) runs this project without a control socket (it could not write ${paths.dir}); not starting a second one`);
     // A socket left by a crash, in `.procs/` or in a fallback folder recorded there.
     const recorded = recordedSocketPath(paths);
     for (const p of new Set([recorded, paths.socket])) await clearStaleSocket(p);
     if (recorded !== paths.socket) removeFallbackDir(recorded);
     unlinkQuietly(paths.socketPathFile);
+    const orphans = await endOrphans(paths.dir);
+    recordGroupsIn(groupsFile(paths.dir));
     const { path, fallback } = socketPathFor(paths);
     if (fallback) made = path;
-    return { kind: 'claimed', paths, socketPath: path, fallback, release: () => lock.release() };
+    return { kind: 'claimed', paths, socketPath: path, fallback, orphans, release: () => lock.release() };
   } catch (err) {
     if (made) removeFallbackDir(made);
     lock.release();

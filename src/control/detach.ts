@@ -2,10 +2,18 @@
 // /dev/null, stdout and stderr appended to `.procs/procs.log`. It tells us on a pipe (fd 3) once
 // it answers on its socket, or why it could not, and closes that pipe before it spawns any unit
 // so no unit inherits it. A daemon that dies before saying anything is explained by its log.
+//
+// The daemon's own lines (its events as text, its warnings) go through `daemonLog`, which
+// rotates procs.log in place (copied to procs.log.1 … .3, then emptied) so a crash loop cannot
+// grow it without bound, while fd 1 and 2 stay on procs.log for what Node itself writes there (a
+// fatal error's stack trace). A symlink or FIFO in procs.log's place is replaced, never followed.
 import { spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
-import type { Readable } from 'node:stream';
+import { closeSync, fstatSync, readSync, writeSync } from 'node:fs';
+import { Writable, type Readable } from 'node:stream';
+import { AppendFile, ownLogRotation } from '../events/append-file.js';
+import { APPEND, NotRegularFile, openRegularSync, READ, removeOddSync } from '../events/regular-file.js';
 import { MAIN_SCRIPT } from '../self.js';
+import { describeOrphans } from './orphans.js';
 import { ensurePrivateDir, type ProjectPaths } from './paths.js';
 
 /** The hidden first argument that makes main.js run as the daemon. */
@@ -14,11 +22,10 @@ export const DAEMON_ARG = '__daemon';
 export const REPORT_FD_ENV = 'PROCS_DAEMON_REPORT_FD';
 
 const MAIN = MAIN_SCRIPT;
-const LOG_ROTATE_BYTES = 1024 * 1024;
 
 /** What the daemon says on its report pipe. */
 export type DaemonReport =
-  | { readonly ok: true; readonly pid: number; readonly socket: string }
+  | { readonly ok: true; readonly pid: number; readonly socket: string; readonly orphans?: readonly number[] }
   | { readonly held: number }
   | { readonly error: string; readonly code: number };
 
@@ -34,9 +41,13 @@ export async function spawnDaemon(paths: ProjectPaths, argv: readonly string[], 
   } catch (err) {
     return { kind: 'failed', code: 1, message: `cannot use ${paths.dir}: ${err instanceof Error ? err.message : String(err)}` };
   }
-  rotateLog(paths.log);
-  const logFd = openSync(paths.log, 'a', 0o600);
-  const logStart = statSync(paths.log).size;
+  let logFd: number;
+  try {
+    logFd = openLog(paths.log);
+  } catch (err) {
+    return { kind: 'failed', code: 1, message: `cannot write ${paths.log}: ${err instanceof Error ? err.message : String(err)}` };
+  }
+  const logStart = fstatSync(logFd).size;
   let child;
   try {
     child = spawn(process.execPath, [MAIN, DAEMON_ARG, ...argv], {
@@ -53,7 +64,10 @@ export async function spawnDaemon(paths: ProjectPaths, argv: readonly string[], 
   child.unref();
   if (report === undefined) return { kind: 'failed', code: 1, message: `the daemon exited before it was up; its log says:\n${logSince(paths.log, logStart)}` };
   const parsed = JSON.parse(report) as DaemonReport;
-  if ('ok' in parsed) return { kind: 'started', pid: parsed.pid, socket: parsed.socket };
+  if ('ok' in parsed) {
+    if (parsed.orphans?.length) process.stderr.write(`procs up: ${describeOrphans(parsed.orphans)}\n`);
+    return { kind: 'started', pid: parsed.pid, socket: parsed.socket };
+  }
   if ('held' in parsed) return { kind: 'held', pid: parsed.held };
   const log = logSince(paths.log, logStart);
   return { kind: 'failed', code: parsed.code, message: log ? `${parsed.error}\n${log}` : parsed.error };
@@ -74,23 +88,64 @@ function firstLine(stream: Readable): Promise<string | undefined> {
   });
 }
 
-/** What the daemon wrote to its log since `offset`, last 40 lines. */
-function logSince(log: string, offset: number): string {
+/** Opens procs.log for the daemon's fd 1 and 2; a link or FIFO in its place is replaced (and said). */
+function openLog(log: string): number {
   try {
-    const text = readFileSync(log).subarray(offset).toString('utf8').trimEnd();
-    return text.split('\n').slice(-40).join('\n');
-  } catch {
-    return '';
+    return openRegularSync(log, APPEND);
+  } catch (err) {
+    if (!(err instanceof NotRegularFile)) throw err;
+    removeOddSync(log);
+    process.stderr.write(`procs up: ${err.message}: replaced it with a new file\n`);
+    return openRegularSync(log, APPEND);
   }
 }
 
-/** Keeps the daemon's log small: past 1 MB it becomes `procs.log.1`. */
-function rotateLog(log: string): void {
+/** What the daemon wrote to its log since `offset`, last 40 lines (at most 64 KB read). */
+function logSince(log: string, offset: number): string {
+  let fd: number | undefined;
   try {
-    if (statSync(log).size > LOG_ROTATE_BYTES) renameSync(log, `${log}.1`);
+    fd = openRegularSync(log, READ);
+    const size = fstatSync(fd).size;
+    const from = Math.max(offset > size ? 0 : offset, size - 64 * 1024);
+    const buf = Buffer.alloc(size - from);
+    const n = readSync(fd, buf, 0, buf.length, from);
+    return buf.toString('utf8', 0, n).trimEnd().split('\n').slice(-40).join('\n');
   } catch {
-    // no log yet
+    return '';
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
+}
+
+/**
+ * The daemon's own output: a stream appending whole lines to procs.log, rotated in place by size
+ * (`ownLogRotation`). Its first failure is written to fd 2 (procs.log too, as far as it can).
+ */
+export function daemonLog(paths: ProjectPaths, env: NodeJS.ProcessEnv = process.env): { stream: Writable; close(): Promise<void> } {
+  const file = new AppendFile(paths.log, {
+    rotation: { ...ownLogRotation(env), inPlace: true },
+    replaceOdd: true,
+    onError: (e) => void process.stderr.write(`procs: cannot write ${paths.log} (${e.message})\n`),
+  });
+  let partial = '';
+  const stream = new Writable({
+    write(chunk: Buffer | string, _enc, done) {
+      const text = partial + (typeof chunk === 'string' ? chunk : chunk.toString('utf8'));
+      const nl = text.lastIndexOf('\n');
+      partial = text.slice(nl + 1);
+      // The file bounds what waits for the disk (dropping beyond it): never hold the writer up.
+      if (nl >= 0) file.append(text.slice(0, nl + 1));
+      done();
+    },
+  });
+  return {
+    stream,
+    async close() {
+      if (partial) file.append(`${partial}\n`);
+      partial = '';
+      await file.close();
+    },
+  };
 }
 
 /** The daemon's end of the report pipe: says one thing once, then closes it. */

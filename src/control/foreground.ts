@@ -7,6 +7,8 @@ import { parseFormation } from '../cli/load.js';
 import type { Project } from '../cli/project.js';
 import type { LoadResult } from '../config/index.js';
 import { claimProject, type Claim } from './claim.js';
+import { describeOrphans } from './orphans.js';
+import { claimSpareLock } from './spare-lock.js';
 import { serveProject, type Host } from './host.js';
 import type { LoadSettings } from './reconciler.js';
 
@@ -25,17 +27,37 @@ export function loadSettings(args: ParsedArgs, result: LoadResult): LoadSettings
   return { cwd: process.cwd(), files: result.files, env: { ...process.env }, formation: parseFormation(typeof m === 'object' ? m : []) };
 }
 
+/** A foreground claim: the project's, none (no socket, but the spare lock held), or a refusal to run. */
+export type ForegroundClaim = Claim | { readonly kind: 'refused'; readonly message: string } | undefined;
+
 /**
- * Claims the project for a foreground run. When `.procs/` cannot be used (a read-only folder,
- * another owner) the run goes on without a control socket, and says so: undefined then.
+ * Claims the project for a foreground run. When `.procs/` cannot be written (a read-only or full
+ * folder, another owner) the run goes on without a control socket, and says so, holding the
+ * spare lock instead (spare-lock.ts): undefined then. When that lock is held too, or cannot be
+ * taken either, the run is refused: two runs of one project never both go on.
  */
-export async function claimForeground(root: string): Promise<Claim | undefined> {
+export async function claimForeground(root: string): Promise<ForegroundClaim> {
   try {
-    return await claimProject(root);
+    const claim = await claimProject(root);
+    if (claim.kind === 'claimed' && claim.orphans.length > 0) process.stderr.write(`procs: ${describeOrphans(claim.orphans)}\n`);
+    return claim;
   } catch (err) {
-    withoutSocket(err);
-    return undefined;
+    return claimSpare(root, err instanceof Error ? err : new Error(String(err)));
   }
+}
+
+/** Takes the spare lock for a run that could not claim `.procs/`, or refuses the run. */
+function claimSpare(root: string, why: Error): ForegroundClaim {
+  let lock;
+  try {
+    lock = claimSpareLock(root);
+  } catch (err) {
+    return { kind: 'refused', message: `${why.message}; and no lock elsewhere either: ${err instanceof Error ? err.message : String(err)}` };
+  }
+  if (lock.kind === 'held') return { kind: 'refused', message: `another procs (pid ${lock.pid}) runs this project without a control socket; not starting a second one` };
+  process.once('exit', () => lock.release());
+  withoutSocket(why);
+  return undefined;
 }
 
 /**

@@ -2,10 +2,11 @@
 // project, the HTTP server on the socket (mode 0600, in the 0700 `.procs/`), the fallback path
 // recorded when the socket lives elsewhere, and, for a foreground `up`, the spec files watched.
 // Closing stops serving and removes the socket, its recorded path and the pid file, in that order.
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import type { LoadResult } from '../config/index.js';
+import { writeRegularSync } from '../events/regular-file.js';
 import type { Claim } from './claim.js';
 import { Controller, type ControlledProject } from './controller.js';
 import { removeFallbackDir } from './paths.js';
@@ -57,7 +58,7 @@ export async function serveProject(claim: Extract<Claim, { kind: 'claimed' }>, p
   try {
     await listen(server, claim.socketPath);
     chmodSync(claim.socketPath, 0o600);
-    if (claim.fallback) writeFileSync(claim.paths.socketPathFile, `${claim.socketPath}\n`, { mode: 0o600 });
+    if (claim.fallback) writeRegularSync(claim.paths.socketPathFile, `${claim.socketPath}\n`);
   } catch (err) {
     await close();
     throw err;

@@ -4,8 +4,9 @@
 // it with a random name (`$XDG_RUNTIME_DIR/procs-XXXXXX/` or `/tmp/procs-XXXXXX/`, mode 0700),
 // which no one else can have taken beforehand, and `.procs/procs.sock.path` says where it is.
 // A client trusts a socket only in a folder of its own user's that no one else may enter.
-import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, type Stats } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, mkdtempSync, rmdirSync, type Stats } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { readRegularSync } from '../events/regular-file.js';
 
 export interface ProjectPaths {
   readonly root: string;
@@ -53,6 +54,18 @@ export function fallbackBase(env: NodeJS.ProcessEnv = process.env): string {
   return '/tmp';
 }
 
+/**
+ * The user's own folder for what must be found again by name (the spare lock of a project whose
+ * `.procs/` cannot be written): `$XDG_RUNTIME_DIR/procs/`, else `/tmp/procs-<uid>/`. Its name can
+ * be guessed, so whoever uses it checks it with `ensurePrivateDir` (ours, 0700) and refuses
+ * anything else: a folder another user made first only stops that use, and is never trusted.
+ */
+export function privateDir(env: NodeJS.ProcessEnv = process.env): string {
+  const runtime = env.XDG_RUNTIME_DIR;
+  if (runtime && runtime.startsWith('/') && isOwnDir(runtime)) return join(runtime, 'procs');
+  return `/tmp/procs-${uid()}`;
+}
+
 /** Removes a fallback socket's folder once the socket is gone (only when empty). */
 export function removeFallbackDir(socketPath: string): void {
   try {
@@ -65,11 +78,9 @@ export function removeFallbackDir(socketPath: string): void {
 /** The socket path a client should connect to: the recorded fallback, else `.procs/procs.sock`. */
 export function recordedSocketPath(paths: ProjectPaths): string {
   try {
-    // Only a regular file: a FIFO or device there must not hang or feed the reader.
-    if (lstatSync(paths.socketPathFile).isFile()) {
-      const recorded = readFileSync(paths.socketPathFile, 'utf8').trim();
-      if (recorded.startsWith('/')) return recorded;
-    }
+    // Never through a planted link, never blocking on a FIFO (a non-regular file reads as none).
+    const recorded = readRegularSync(paths.socketPathFile, 4096)?.trim();
+    if (recorded?.startsWith('/')) return recorded;
   } catch {
     // no fallback recorded
   }
@@ -119,7 +130,7 @@ export function ensurePrivateDir(dir: string): void {
 }
 
 /** True for an existing folder owned by this user. */
-function isOwnDir(dir: string): boolean {
+export function isOwnDir(dir: string): boolean {
   try {
     const st = lstatSync(dir);
     return st.isDirectory() && st.uid === uid();

@@ -2,7 +2,10 @@
 // whole (written to a temporary file, then hard-linked into place, which fails when it exists),
 // so nobody ever reads a half-written one. A pid file whose process is gone, is not procs, or
 // started after the file was written (a reused pid) is stale: it is removed, never trusted.
-import { linkSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+// A pid file that is not a regular file (a planted symlink or FIFO) is refused, naming it: it is
+// never followed, read through or waited on.
+import { closeSync, fstatSync, linkSync, readFileSync, readSync, unlinkSync, writeSync } from 'node:fs';
+import { CREATE_NEW, NotRegularFile, openRegularSync, READ } from '../events/regular-file.js';
 
 export type LockResult =
   | { readonly kind: 'acquired'; release(): void }
@@ -12,7 +15,7 @@ export type LockResult =
 export function acquirePidLock(file: string, pid = process.pid): LockResult {
   for (let attempt = 0; attempt < 5; attempt++) {
     const tmp = `${file}.${pid}.${attempt}.tmp`;
-    writeFileSync(tmp, `${pid}\n`, { mode: 0o644 });
+    writeNew(tmp, `${pid}\n`);
     try {
       linkSync(tmp, file);
       return { kind: 'acquired', release: () => releasePidLock(file, pid) };
@@ -45,14 +48,45 @@ interface Holder {
   readonly ino: number;
 }
 
-/** The pid file's pid, time and inode (a pid of 0 when it holds no number); undefined when absent. */
+/**
+ * The pid file's pid, time and inode (a pid of 0 when it holds no number); undefined when absent.
+ * Throws NotRegularFile for a symlink, FIFO or folder in its place.
+ */
 function readLock(file: string): Holder | undefined {
+  let fd: number;
   try {
-    const st = statSync(file);
-    const pid = Number.parseInt(readFileSync(file, 'utf8').trim(), 10);
+    fd = openRegularSync(file, READ);
+  } catch (err) {
+    if (err instanceof NotRegularFile) throw err;
+    return undefined;
+  }
+  try {
+    const st = fstatSync(fd);
+    const buf = Buffer.alloc(32);
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    const pid = Number.parseInt(buf.toString('utf8', 0, n).trim(), 10);
     return { pid: Number.isInteger(pid) && pid > 0 ? pid : 0, mtimeMs: st.mtimeMs, ino: st.ino };
   } catch {
     return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Creates `path` with `text`, failing if anything (a file, a planted link) is already there. */
+function writeNew(path: string, text: string): void {
+  let fd: number;
+  try {
+    fd = openRegularSync(path, CREATE_NEW, 0o644);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    unlinkQuietly(path); // a leftover of a crash (or a planted link): removing it follows nothing
+    fd = openRegularSync(path, CREATE_NEW, 0o644);
+  }
+  try {
+    writeSync(fd, text);
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -8,8 +8,21 @@ export const DEADLINE_HEADER = 'x-procs-deadline';
 
 /** The largest request body taken (1 MiB): a larger one is answered 413. */
 export const BODY_LIMIT = 1024 * 1024;
-/** Bytes a stream may have queued for a slow reader before lines are dropped. */
-const STREAM_BACKLOG = 8 * 1024 * 1024;
+/**
+ * Bytes a stream may have queued for a slow reader before its lines are dropped: 256 KiB, less
+ * when many streams are open so that together they keep at most 16 MiB. Each queued line is its
+ * own chunk with its own bookkeeping, and the heap it grew is not given back soon: 40 readers that
+ * never read once held 550 MB at a bound of 8 MiB each.
+ */
+const STREAM_BACKLOG = 256 * 1024;
+const ALL_STREAMS_BACKLOG = 16 * 1024 * 1024;
+const MIN_BACKLOG = 16 * 1024;
+let openStreams = 0;
+
+/** What one stream may queue now. */
+function backlogLimit(): number {
+  return Math.max(MIN_BACKLOG, Math.min(STREAM_BACKLOG, Math.floor(ALL_STREAMS_BACKLOG / Math.max(1, openStreams))));
+}
 
 /** Reads a request's JSON body (an empty body is `{}`). */
 export async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
@@ -57,6 +70,17 @@ export function sendError(res: ServerResponse, err: unknown): void {
   sendJson(res, e.httpStatus, body);
 }
 
+/** Lines already made, by value: a batch going to many followers is turned into text once. */
+const lines = new WeakMap<object, string>();
+
+/** A value as one NDJSON line. */
+function lineOf(value: unknown): string {
+  if (typeof value !== 'object' || value === null) return JSON.stringify(value) + '\n';
+  let line = lines.get(value);
+  if (line === undefined) lines.set(value, (line = JSON.stringify(value) + '\n'));
+  return line;
+}
+
 /** An NDJSON response that drops, and later reports, what a slow reader cannot take. */
 export class NdjsonStream {
   readonly #res: ServerResponse;
@@ -70,17 +94,19 @@ export class NdjsonStream {
     res.writeHead(200, { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store' });
     res.flushHeaders();
     res.on('drain', () => this.#reportDropped());
+    openStreams += 1;
+    res.once('close', () => (openStreams -= 1));
   }
 
   /** Sends one value as a line, unless the reader is too far behind. */
   write(value: unknown, lines = 1): void {
     if (this.#res.writableEnded || this.#res.destroyed) return;
-    if (this.#res.writableLength > STREAM_BACKLOG) {
+    if (this.#res.writableLength > backlogLimit()) {
       this.#dropped += lines;
       return;
     }
     this.#reportDropped();
-    this.#res.write(JSON.stringify(value) + '\n');
+    this.#res.write(lineOf(value));
   }
 
   /** Ends the response. */
@@ -90,7 +116,7 @@ export class NdjsonStream {
 
   /** Tells the reader how many lines it missed, once it has room again. */
   #reportDropped(): void {
-    if (this.#dropped === 0 || this.#res.writableLength > STREAM_BACKLOG) return;
+    if (this.#dropped === 0 || this.#res.writableLength > backlogLimit()) return;
     const n = this.#dropped;
     this.#dropped = 0;
     this.#res.write(JSON.stringify(this.#notice(n)) + '\n');

@@ -2,16 +2,30 @@
 // and written in order by one async loop, many lines per write call; a write that fails half
 // way is cut back to its last whole line, so a reader never sees a broken line. Failures are
 // reported once and never thrown: the file keeps trying on later appends, dropping meanwhile.
+// The file is opened without following a link and without blocking on a FIFO (regular-file.ts);
+// rotation shifts only regular files, and drops anything else found in their place.
 
-import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { lstat, mkdir, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { DrainWaiters } from '../output/drain.js';
+import { APPEND, APPEND_READ, CREATE_NEW, NotRegularFile, openRegular, removeOdd } from './regular-file.js';
 
 export interface Rotation {
   /** Size at which the file is rotated; 0 or less disables rotation. */
   readonly maxBytes: number;
   /** Rotated files kept: `f.1` (newest) … `f.N`. */
   readonly keep: number;
+  /**
+   * Rotate by copying the file to `f.1` and emptying it in place, instead of renaming it: other
+   * descriptors open on it (a daemon's own stdout and stderr) then keep writing to `f`.
+   */
+  readonly inPlace?: boolean;
+}
+
+/** The size and count of procs' own files (events.ndjson, procs.log): PROCS_OWN_LOG_BYTES sets the size. */
+export function ownLogRotation(env: NodeJS.ProcessEnv = process.env): Rotation {
+  const bytes = Number(env.PROCS_OWN_LOG_BYTES);
+  return { maxBytes: Number.isInteger(bytes) && bytes > 0 ? bytes : 10 * 1024 * 1024, keep: 3 };
 }
 
 export interface AppendFileOptions {
@@ -24,6 +38,11 @@ export interface AppendFileOptions {
   readonly rotation?: Rotation;
   readonly dirMode?: number;
   readonly fileMode?: number;
+  /**
+   * When the path holds a symlink or a FIFO instead of a regular file, remove it and start a new
+   * file (told to `onError` once); otherwise such a path is a failure like any other.
+   */
+  readonly replaceOdd?: boolean;
 }
 
 export class AppendFile {
@@ -125,6 +144,8 @@ export class AppendFile {
   async #writeRotating(data: Buffer): Promise<void> {
     const max = this.#opts.rotation?.maxBytes ?? 0;
     let start = 0;
+    // Others may write to a file rotated in place (a daemon's stderr): its size is asked, not counted.
+    if (this.#opts.rotation?.inPlace === true && this.#file) this.#size = (await this.#file.stat()).size;
     while (start < data.length) {
       const file = this.#file ?? (await this.#open());
       let end = data.length;
@@ -165,10 +186,21 @@ export class AppendFile {
     }
   }
 
-  /** Opens the file for appending, creating its folder on demand. */
+  /** Opens the file for appending, creating its folder on demand; replaces a planted link or FIFO when told to. */
   async #open(): Promise<FileHandle> {
     await mkdir(dirname(this.path), { recursive: true, mode: this.#opts.dirMode ?? 0o700 });
-    const file = await open(this.path, 'a', this.#opts.fileMode ?? 0o600);
+    const mode = this.#opts.fileMode ?? 0o600;
+    // Rotating in place copies the file out, so it is opened for reading too.
+    const flags = this.#opts.rotation?.inPlace === true ? APPEND_READ : APPEND;
+    let file: FileHandle;
+    try {
+      file = await openRegular(this.path, flags, mode);
+    } catch (err) {
+      if (!(err instanceof NotRegularFile) || !this.#opts.replaceOdd) throw err;
+      await removeOdd(this.path);
+      file = await openRegular(this.path, flags, mode);
+      this.#report(new Error(`${err.message}: replaced it with a new file`));
+    }
     this.#size = (await file.stat()).size;
     this.#file = file;
     return file;
@@ -177,14 +209,23 @@ export class AppendFile {
   /** Shifts `f` → `f.1` → … → `f.keep`, dropping the oldest, and starts an empty file. */
   async #rotate(): Promise<void> {
     const keep = Math.max(0, this.#opts.rotation?.keep ?? 0);
-    await this.#file?.close();
-    this.#file = undefined;
+    const inPlace = this.#opts.rotation?.inPlace === true && this.#file !== undefined;
+    if (!inPlace) await this.#closeFile();
     this.#size = 0;
-    await rm(keep > 0 ? `${this.path}.${keep}` : this.path, { force: true });
-    for (let i = keep - 1; i >= 1; i--) {
-      await rename(`${this.path}.${i}`, `${this.path}.${i + 1}`).catch(ignoreMissing);
-    }
-    if (keep > 0) await rename(this.path, `${this.path}.1`).catch(ignoreMissing);
+    await dropEntry(keep > 0 ? `${this.path}.${keep}` : this.path);
+    for (let i = keep - 1; i >= 1; i--) await shiftEntry(`${this.path}.${i}`, `${this.path}.${i + 1}`);
+    if (keep === 0) return;
+    if (!inPlace) return shiftEntry(this.path, `${this.path}.1`);
+    const file = this.#file;
+    if (file === undefined) return;
+    await copyOut(file, `${this.path}.1`, this.#opts.fileMode ?? 0o600);
+    await file.truncate(0);
+  }
+
+  async #closeFile(): Promise<void> {
+    const file = this.#file;
+    this.#file = undefined;
+    await file?.close();
   }
 
   /** Passes the first failure to `onError`; the rest are dropped quietly. */
@@ -201,4 +242,37 @@ const RETRY_MS = 1000;
 /** Rotation renames tolerate files that do not exist yet. */
 function ignoreMissing(error: unknown): void {
   if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+}
+
+/** Removes a rotated file (or a link or FIFO in its place); a folder there is an error naming it. */
+async function dropEntry(path: string): Promise<void> {
+  const st = await lstat(path).catch(() => undefined);
+  if (st === undefined) return;
+  if (st.isDirectory()) throw new NotRegularFile(path, 'a folder');
+  await unlink(path).catch(ignoreMissing);
+}
+
+/** Renames a rotated file one step on; anything but a regular file there is dropped instead. */
+async function shiftEntry(from: string, to: string): Promise<void> {
+  const st = await lstat(from).catch(() => undefined);
+  if (st === undefined) return;
+  if (!st.isFile()) return dropEntry(from);
+  await dropEntry(to);
+  await rename(from, to).catch(ignoreMissing);
+}
+
+/** Copies an open file's whole content into a new file at `to` (which must not exist). */
+async function copyOut(file: FileHandle, to: string, mode: number): Promise<void> {
+  const out = await openRegular(to, CREATE_NEW, mode);
+  try {
+    const buf = Buffer.alloc(64 * 1024);
+    for (let pos = 0; ; ) {
+      const { bytesRead } = await file.read(buf, 0, buf.length, pos);
+      if (bytesRead === 0) break;
+      for (let done = 0; done < bytesRead; ) done += (await out.write(buf, done, bytesRead - done)).bytesWritten;
+      pos += bytesRead;
+    }
+  } finally {
+    await out.close();
+  }
 }

@@ -1,10 +1,12 @@
 // The project's event history: `.procs/events.ndjson`, one whole JSON object per line, in
 // publish order. Writing never throws into the runtime and never blocks it: lines are queued
 // and written off the event loop; a disk problem is reported once and lines are dropped
-// (never cut) until the file can be written again.
+// (never cut) until the file can be written again. It rotates by size like the unit logs
+// (`events.ndjson.1` … `.3`, 10 MB each), so a crash loop cannot fill the disk; a symlink or FIFO
+// planted in its place is replaced, never followed.
 
 import { join } from 'node:path';
-import { AppendFile } from './append-file.js';
+import { AppendFile, ownLogRotation, type Rotation } from './append-file.js';
 import type { ProcsEvent } from './types.js';
 
 export const EVENTS_FILE = 'events.ndjson';
@@ -14,6 +16,8 @@ export interface EventLogOptions {
   readonly onError?: (error: Error) => void;
   /** Characters queued at most while the disk is slow; beyond, events are dropped. */
   readonly maxPending?: number;
+  /** Size and count of its rotations (default: `ownLogRotation()`). */
+  readonly rotation?: Rotation;
 }
 
 export class EventLog {
@@ -26,6 +30,8 @@ export class EventLog {
     this.#file = new AppendFile(this.path, {
       dirMode: 0o700,
       fileMode: 0o600,
+      rotation: options.rotation ?? ownLogRotation(),
+      replaceOdd: true,
       ...(options.onError ? { onError: options.onError } : {}),
       ...(options.maxPending ? { maxPending: options.maxPending } : {}),
     });

@@ -1,9 +1,10 @@
 // Reading unit logs back (the format is described in unit-log.ts): the last lines of a unit
 // across its rotated files, newest file first, each file read backwards from its end so a
-// large log costs only what is shown.
+// large log costs only what is shown. A log path holding a symlink, a FIFO or anything else but
+// a regular file is skipped (and named to `onSkip`): never followed, never waited on.
 
-import { open } from 'node:fs/promises';
 import { join } from 'node:path';
+import { NotRegularFile, openRegular, READ } from '../events/regular-file.js';
 
 export interface LogLine {
   /** ISO-8601 UTC time; empty when the line is not in the log format. */
@@ -35,12 +36,15 @@ export function parseLogLine(line: string): LogLine {
   return { ts: '', stream: 'stdout', text: line };
 }
 
-/** The last `n` lines of a unit's log, oldest first, across `<unit>.log` and its rotations. */
-export async function readLogTail(dir: string, unit: string, n: number): Promise<LogLine[]> {
+/**
+ * The last `n` lines of a unit's log, oldest first, across `<unit>.log` and its rotations.
+ * `onSkip` hears of each path that is not a regular file (it is read as if absent).
+ */
+export async function readLogTail(dir: string, unit: string, n: number, onSkip?: (error: NotRegularFile) => void): Promise<LogLine[]> {
   const base = unitLogPath(dir, unit);
   const newestFirst: string[] = [];
   for (let i = 0; newestFirst.length < n; i++) {
-    const lines = await lastLines(i === 0 ? base : `${base}.${i}`, n - newestFirst.length);
+    const lines = await lastLines(i === 0 ? base : `${base}.${i}`, n - newestFirst.length, onSkip);
     if (lines === undefined) {
       if (i === 0) continue;
       break;
@@ -51,9 +55,12 @@ export async function readLogTail(dir: string, unit: string, n: number): Promise
 }
 
 /** The last `n` lines of one file (undefined when it does not exist), reading from the end. */
-async function lastLines(path: string, n: number): Promise<string[] | undefined> {
+async function lastLines(path: string, n: number, onSkip?: (error: NotRegularFile) => void): Promise<string[] | undefined> {
   if (n <= 0) return [];
-  const file = await open(path, 'r').catch(() => undefined);
+  const file = await openRegular(path, READ).catch((err: unknown) => {
+    if (err instanceof NotRegularFile) onSkip?.(err);
+    return undefined;
+  });
   if (!file) return undefined;
   try {
     let pos = (await file.stat()).size;

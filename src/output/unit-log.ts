@@ -8,7 +8,8 @@
 // UTC time with milliseconds (so `procs logs` can merge units in order and show local time),
 // the stream (`out`, `err`, or `err:N` for pipeline step N counted from 1), one space, the
 // text as the unit wrote it. Files are created on a unit's first line; a disk problem is
-// reported once and never reaches the terminal path.
+// reported once and never reaches the terminal path. A symlink or FIFO found in a log's place is
+// replaced by a new file (and reported once), never followed or blocked on.
 
 import type { LogSpec } from '../config/spec.js';
 import { AppendFile } from '../events/append-file.js';
@@ -88,6 +89,7 @@ export class UnitLogSink implements OutputSink {
       onError: (error) => this.#report(error, unit),
       dirMode: 0o700,
       fileMode: 0o600,
+      replaceOdd: true,
     });
     this.#files.set(unit, file);
     return file;

@@ -11,6 +11,7 @@
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import type { Socket } from 'node:net';
+import { forgetGroup, noteGroup } from './group-record.js';
 import { spawnerAvailable, spawnerGuard } from './spawner.js';
 
 /** How long the guardian waits after SIGTERM before SIGKILL, in tenths of a second. */
@@ -121,6 +122,7 @@ function send(line: string, startIfNeeded: boolean): void {
 
 /** A unit's process group has just been created (its leader `pgid` spawned). */
 export function guardGroup(pgid: number): void {
+  noteGroup(pgid);
   send(`g ${pgid}\n`, true);
 }
 
@@ -132,6 +134,7 @@ export function guardPid(pid: number): void {
 
 /** A unit's group is gone: nothing to do for it any more. */
 export function releaseGroup(pgid: number): void {
+  forgetGroup(pgid);
   spawnerGuard(`u ${pgid}\n`);
   send(`u ${pgid}\n`, false);
 }

@@ -8,6 +8,7 @@ import type { Command, ProcessUnit } from '../config/spec.js';
 import type { ExitInfo } from '../events/types.js';
 import type { OutputSink } from '../output/sink.js';
 import { type Clock, realClock } from './clock.js';
+import { forgetGroup } from './group-record.js';
 import { guardGroup } from './guardian.js';
 import { type Channels, closeChannels, openChannels } from './holders.js';
 import { closePipes, type NamedPipe, namedPipes, type OutputPipe, outputPipes, unlinkPipes } from './output-pipes.js';
@@ -227,7 +228,10 @@ export function launch(req: LaunchRequest): Launched {
   const channels = sub.pid === undefined ? undefined : openChannels(pipes.map((p) => p.link), readProc(sub.pid)?.start);
   if (sub.pid !== undefined) guardGroup(sub.pid);
   const exited = new Promise<ExitInfo>((resolve) => {
-    sub.once('exit', (code, signal) => resolve(exitInfo(code, signal, clock.now() - started)));
+    sub.once('exit', (code, signal) => {
+      if (sub.pid !== undefined) forgetGroup(sub.pid);
+      resolve(exitInfo(code, signal, clock.now() - started));
+    });
     // Without an `exit` event (the spawn itself failed) the error carries the errno.
     sub.on('error', (err: NodeJS.ErrnoException) => resolve(spawnErrorInfo(err.code, req.file, err.message, clock.now() - started)));
   });

@@ -14,6 +14,7 @@ import { closeSync, existsSync, readSync, writeSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { constants } from 'node:os';
 import { packageFile } from '../self.js';
+import { forgetGroup, noteGroup } from './group-record.js';
 import { channelPipes, useFifoMaker } from './output-pipes.js';
 import { signalName } from './signals.js';
 
@@ -164,6 +165,7 @@ function readAnswer(): void {
     return;
   }
   const pid = Number(value);
+  noteGroup(pid);
   const exited = new Promise<SpawnerExit>((resolve) => {
     const list = waiting.get(pid);
     if (list === undefined) waiting.set(pid, [resolve]);
@@ -192,6 +194,7 @@ function onEvent(conn: Connection, line: string): void {
     return;
   }
   if (kind !== 'x') return;
+  forgetGroup(pid);
   const errno = execErrors.get(pid);
   execErrors.delete(pid);
   const list = waiting.get(pid);

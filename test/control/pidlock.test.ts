@@ -1,8 +1,8 @@
 // The pid file as a lock: taken whole, given back only by its owner, and a stale one (a dead pid,
 // a live process that is not procs, a pid reused after the file was written) broken.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync, existsSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -61,5 +61,22 @@ describe('pid lock', () => {
     utimesSync(file, hourAgo, hourAgo);
     assert.equal(livePid(file), undefined);
     assert.equal(acquirePidLock(file, 778).kind, 'acquired');
+  });
+
+  it('refuses a pid file that is a FIFO or a symlink, naming it, and never writes through a planted link', () => {
+    const dir = join(base, 'odd');
+    mkdirSync(dir);
+    const victim = join(dir, 'victim');
+    writeFileSync(victim, 'mine\n');
+    execFileSync('mkfifo', [join(dir, 'fifo.pid')]);
+    symlinkSync(victim, join(dir, 'link.pid'));
+    assert.throws(() => acquirePidLock(join(dir, 'fifo.pid'), 779), /fifo\.pid is a FIFO/);
+    assert.throws(() => acquirePidLock(join(dir, 'link.pid'), 779), /link\.pid is a symbolic link/);
+    // The temporary file's name is predictable: a link planted there is replaced, not followed.
+    symlinkSync(victim, join(dir, 'ok.pid.780.0.tmp'));
+    const lock = acquirePidLock(join(dir, 'ok.pid'), 780);
+    assert.equal(lock.kind, 'acquired');
+    assert.equal(readFileSync(victim, 'utf8'), 'mine\n');
+    assert.equal(readFileSync(join(dir, 'ok.pid'), 'utf8'), '780\n');
   });
 });

@@ -110,3 +110,14 @@ void test('flushed() resolves after a write that failed, which is reported', asy
   assert.deepEqual(errors, ['ENOSPC']);
   await file.close();
 });
+
+void test('the event log rotates by size, keeping three older files', async () => {
+  const dir = join(await mkdtemp(join(tmpdir(), 'procs-log-')), '.procs');
+  const log = new EventLog(dir, { rotation: { maxBytes: 2000, keep: 3 } });
+  for (let i = 0; i < 200; i++) log.append(ev(i, 20));
+  await log.close();
+  for (const suffix of ['', '.1', '.2', '.3']) assert.ok((await stat(log.path + suffix)).size <= 2000, `events.ndjson${suffix} is bounded`);
+  await assert.rejects(stat(`${log.path}.4`));
+  const last = (await readFile(log.path, 'utf8')).trimEnd().split('\n').pop() ?? '';
+  assert.equal((JSON.parse(last) as ProcsEvent).unit, 'u199');
+});

@@ -3,7 +3,8 @@
 // reaches the terminal. Mounts need root; without it those cases are skipped.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, it } from 'node:test';
 import { assertClean, MAIN, procs, project, removeProject, taggedProcesses, type Run } from '../helpers/cli.js';
@@ -121,5 +122,36 @@ faults('disk trouble', () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       for (const pid of taggedProcesses(tag)) process.kill(pid, 'SIGKILL');
     }
+  });
+
+  it('a .procs that cannot be written: the lock is taken elsewhere, and a second up is refused', async (t) => {
+    // `.procs` is a file: nothing can be written in it, even by root (chmod would not stop root).
+    const dir = project({ 'procs.yaml': `version: 1\nprocesses:\n  api: { command: ["/bin/sh", "-c", "echo serving; exec sleep 100000"] }\n`, '.procs': 'not a folder\n' });
+    dirs.push(dir);
+    const runtime = mkdtempSync(join(tmpdir(), 'procs-runtime-'));
+    chmodSync(runtime, 0o700);
+    dirs.push(runtime);
+    const env = { XDG_RUNTIME_DIR: runtime };
+    const first = procs(['up'], { cwd: dir, env });
+    await first.waitFor(/api\s+\| serving/);
+    const second = procs(['up'], { cwd: dir, env });
+    // A second run that goes on is killed after 20 s and fails the test.
+    const timer = setTimeout(() => second.child.kill('SIGKILL'), 20_000);
+    const code = await second.exited;
+    clearTimeout(timer);
+    assert.equal(code, 1, `the second up ran:\n${second.text()}`);
+    assert.match(second.stderr.join('\n'), /another procs \(pid \d+\) runs this project/);
+    assert.equal(first.child.exitCode, null, 'the first run goes on');
+    first.child.kill('SIGINT');
+    assert.equal(await first.exited, 0, first.text());
+    await assertClean(first);
+    await assertClean(second);
+    // Once the first is gone, the lock is free again.
+    const third = procs(['up'], { cwd: dir, env });
+    await third.waitFor(/api\s+\| serving/);
+    third.child.kill('SIGINT');
+    assert.equal(await third.exited, 0, third.text());
+    await assertClean(third);
+    t.diagnostic(`figure: refusal: ${second.stderr.find((l) => /another procs/.test(l)) ?? ''}`);
   });
 });

@@ -5,7 +5,8 @@
 // fits a line through the last half of the samples; its slope must stay under
 // PROCS_FAULTS_RSS_SLOPE_KB (KB per 1,000 restarts).
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { after, it } from 'node:test';
 import { taggedProcesses } from '../helpers/cli.js';
@@ -115,5 +116,99 @@ processes:
     const down = await p.run(['down']);
     assert.equal(down.code, 0, down.stderr);
     assert.deepEqual(taggedProcesses(p.tag), []);
+  });
+
+  it('keeps events.ndjson and procs.log bounded while a unit crash-loops (rotated like unit logs)', async (t) => {
+    const LIMIT = 20_000;
+    const p = tempProject({
+      'procs.yaml': `version: 1
+processes:
+  crash:
+    command: ["/bin/sh", "-c", "echo boom; exit 3"]
+    restart: { policy: always, max_restarts: 1000000, backoff: { initial: 1ms, max: 1ms } }
+`,
+    });
+    projects.push(p);
+    const up = await p.run(['up', '-d'], { PROCS_OWN_LOG_BYTES: String(LIMIT) });
+    assert.equal(up.code, 0, up.stderr);
+    // Each restart writes a few events and a few lines of text: 600 restarts pass 4 × LIMIT in both.
+    const deadline = Date.now() + 90_000;
+    for (let seen = 0; seen < 600; ) {
+      if (Date.now() > deadline) throw new Error(`only ${seen} restarts`);
+      await new Promise((r) => setTimeout(r, 250));
+      seen = (await psJson(p)).units.find((u) => u.name === 'crash')?.restarts ?? 0;
+    }
+    const sizes: string[] = [];
+    for (const name of ['events.ndjson', 'procs.log']) {
+      const files = readdirSync(join(p.dir, '.procs')).filter((f) => f === name || f.startsWith(`${name}.`));
+      assert.deepEqual(files.sort(), [name, `${name}.1`, `${name}.2`, `${name}.3`], `${name} rotated, 3 kept`);
+      for (const f of files) {
+        const size = statSync(join(p.dir, '.procs', f)).size;
+        sizes.push(`${f} ${size}`);
+        assert.ok(size <= LIMIT + 1024, `${f} is ${size} bytes, over the ${LIMIT} limit`);
+      }
+    }
+    figure(t, `file sizes with a ${LIMIT}-byte limit`, sizes.join(', '));
+    const down = await p.run(['down']);
+    assert.equal(down.code, 0, down.stderr);
+  });
+
+  it('keeps the daemon bounded with 40 log followers that never read', async (t) => {
+    const FOLLOWERS = tunable('PROCS_FAULTS_FOLLOWERS', 40);
+    const p = tempProject({
+      'procs.yaml': `version: 1
+processes:
+  chatty:
+    command: ["perl", "-e", "$|=0; my $l = ('y' x 200) . \\"\\\\n\\"; for (my $i = 0; ; $i++) { print \\"n $i $l\\" }"]
+`,
+    });
+    projects.push(p);
+    // A capped old space makes V8 collect often, so RSS shows what is live (see the test above);
+    // what the followers hold is live, and past the cap it would end the daemon.
+    const up = await p.run(['up', '-d'], { NODE_OPTIONS: '--max-old-space-size=96' });
+    assert.equal(up.code, 0, up.stderr);
+    const daemon = Number(readFileSync(join(p.dir, '.procs/procs.pid'), 'utf8'));
+    const rssKb = (): number => Number(/^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${daemon}/status`, 'utf8'))?.[1] ?? NaN);
+    // Bytes the unit has written so far: its last numbered line, read from the end of its log.
+    const logSize = (): number => {
+      try {
+        const fd = openSync(join(p.dir, '.procs/logs/chatty.log'), 'r');
+        const buf = Buffer.alloc(4096);
+        const n = readSync(fd, buf, 0, buf.length, Math.max(0, fstatSync(fd).size - buf.length));
+        closeSync(fd);
+        const text = buf.toString('latin1', 0, n);
+        return Number([...text.matchAll(/ out n (\d+) /g)].pop()?.[1] ?? 0) * 210;
+      } catch {
+        return 0;
+      }
+    };
+    const before = rssKb();
+    // Followers that ask for the feed and then never read a byte.
+    const sockets: Socket[] = [];
+    for (let i = 0; i < FOLLOWERS; i++) {
+      const s = connect(join(p.dir, '.procs/procs.sock'));
+      s.on('error', () => undefined);
+      s.write('GET /v1/logs HTTP/1.0\r\nHost: procs\r\n\r\n');
+      s.pause();
+      sockets.push(s);
+    }
+    try {
+      // 60 MB of output through the daemon: each follower had far more than any bound to keep.
+      const start = logSize();
+      let peak = before;
+      const deadline = Date.now() + 60_000;
+      while (logSize() - start < 60 * 1024 * 1024 && Date.now() < deadline) {
+        peak = Math.max(peak, rssKb());
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      peak = Math.max(peak, rssKb());
+      figure(t, 'output through the daemon with 40 non-reading followers', `${((logSize() - start) / 1048576).toFixed(0)} MB`);
+      figure(t, 'daemon RSS before → peak', `${(before / 1024).toFixed(0)} MB → ${(peak / 1024).toFixed(0)} MB`);
+      assert.ok(peak - before < 100 * 1024, `the daemon grew by ${((peak - before) / 1024).toFixed(0)} MB`);
+    } finally {
+      for (const s of sockets) s.destroy();
+    }
+    const down = await p.run(['down']);
+    assert.equal(down.code, 0, down.stderr);
   });
 });

@@ -3,7 +3,7 @@
 // does `procs run`'s command, and the next `up` or `run` finds the stale pid file and socket,
 // clears them and runs the project again.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, it } from 'node:test';
 import { BIN, procs, taggedProcesses } from '../helpers/cli.js';
@@ -95,5 +95,83 @@ faults('procs killed with SIGKILL', () => {
     const again = await p.run(['run', 'plain', '--', 'true']);
     assert.equal(again.code, 0, again.stderr);
     assert.ok(!existsSync(join(p.dir, '.procs/procs.pid')), 'the run gave the lock back');
+  });
+
+  /** The daemon's guard: the spawner or the shell guardian (children of the daemon, not units). */
+  function guardsOf(daemon: number): number[] {
+    return readdirSync('/proc').filter((e) => /^\d+$/.test(e)).map(Number).filter((pid) => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        return ppid === daemon && /procs-spawner|procs-guardian/.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
+      } catch {
+        return false;
+      }
+    });
+  }
+
+  /** Kills the daemon and its guard together (the guard stopped first, so it cannot act): the units are orphaned. */
+  async function killDaemonAndGuard(p: Proj, env: Record<string, string>): Promise<number> {
+    const up = await p.run(['up', '-d'], env);
+    assert.equal(up.code, 0, up.stderr);
+    const daemon = Number(readFileSync(join(p.dir, '.procs/procs.pid'), 'utf8'));
+    await until(() => taggedProcesses(p.tag).length >= ORPHANS + 1, 'every unit process');
+    // The record is written once per turn of procs' event loop: wait for the turn after the last spawn.
+    const recorded = (): number => (existsSync(join(p.dir, '.procs/groups.json')) ? (JSON.parse(readFileSync(join(p.dir, '.procs/groups.json'), 'utf8')) as unknown[]).length : 0);
+    await until(() => recorded() === GROUPS, 'every group in the record');
+    // Every unit has written its line: one killed before that would die of EPIPE, not be orphaned.
+    const readyLines = (): number => !existsSync(join(p.dir, '.procs/logs')) ? 0 : readdirSync(join(p.dir, '.procs/logs')).reduce((n, f) => n + (readFileSync(join(p.dir, '.procs/logs', f), 'utf8').match(/ out ready$/gm)?.length ?? 0), 0);
+    await until(() => readyLines() === ORPHANS, 'every unit to say ready');
+    const guards = guardsOf(daemon);
+    assert.equal(guards.length, 1, 'one guard runs');
+    for (const g of guards) process.kill(g, 'SIGSTOP');
+    const stateOf = (pid: number): string => {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    };
+    await until(() => guards.every((g) => stateOf(g) === 'T'), 'the guard to stop');
+    process.kill(daemon, 'SIGKILL');
+    for (const g of guards) process.kill(g, 'SIGKILL');
+    await until(() => !taggedProcesses(p.tag).includes(daemon), 'the daemon to go');
+    const left = taggedProcesses(p.tag).length;
+    assert.equal(left, ORPHANS, 'the units outlive procs and its guard');
+    return left;
+  }
+
+  const ORPHAN_SPEC = `version: 1
+processes:
+  plain: { command: [${NODE}, ${bin('hang.js')}] }
+  shell: { command: "${process.execPath} ${join(BIN, 'hang.js')} & exec ${process.execPath} ${join(BIN, 'hang.js')}" }
+pools:
+  w: { command: [${NODE}, ${bin('hang.js')}], replicas: 2 }
+`;
+  /** Processes ORPHAN_SPEC starts: plain, shell's two, two pool instances; in four groups. */
+  const ORPHANS = 5;
+  const GROUPS = 4;
+
+  it('procs and its spawner both killed: down ends the orphaned units', async (t) => {
+    const p = tempProject({ 'procs.yaml': ORPHAN_SPEC });
+    projects.push(p);
+    const left = await killDaemonAndGuard(p, {});
+    const down = await p.run(['down']);
+    assert.equal(down.code, 0, down.stderr);
+    assert.match(down.stdout, /ended 4 process groups .* left running by a procs that was killed/);
+    await until(() => taggedProcesses(p.tag).length === 0, 'the orphans to be ended', 15_000);
+    figure(t, 'orphaned processes ended by down', left);
+  });
+
+  it('procs and its shell guardian both killed: the next up -d ends the orphans before starting', async (t) => {
+    const p = tempProject({ 'procs.yaml': ORPHAN_SPEC });
+    projects.push(p);
+    const left = await killDaemonAndGuard(p, { PROCS_SPAWNER: 'node' });
+    const up = await p.run(['up', '-d'], { PROCS_SPAWNER: 'node' });
+    assert.equal(up.code, 0, up.stderr);
+    assert.match(up.stderr, /ended 4 process groups .* left running by a procs that was killed/);
+    await until(() => taggedProcesses(p.tag).length >= ORPHANS + 1, 'the project running again');
+    assert.equal(taggedProcesses(p.tag).length, ORPHANS + 1, 'one copy of the project runs');
+    const down = await p.run(['down']);
+    assert.equal(down.code, 0, down.stderr);
+    await until(() => taggedProcesses(p.tag).length === 0, 'nothing left after down', 10_000);
+    figure(t, 'orphaned processes ended by up -d', left);
   });
 });

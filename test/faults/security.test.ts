@@ -3,7 +3,8 @@
 // array command's shell metacharacters stay literal, and cwd / env_file resolve against the
 // spec's folder with errors that name paths but never print what a file holds.
 import assert from 'node:assert/strict';
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { dirname, join } from 'node:path';
 import { after, it } from 'node:test';
@@ -226,6 +227,37 @@ processes:
       assert.match(said, /watches the output for \/ready \*\*\*\//, said);
       assert.ok(!said.includes(secret), `export ${target} said the value:\n${said}`);
     }
+  });
+
+  it('never follows a symlink nor hangs on a FIFO planted in .procs/: up -d, logs and down go through', async (t) => {
+    const p = tempProject({ 'procs.yaml': `version: 1\nprocesses:\n  api: { command: ["/bin/sh", "-c", "echo hello; exec sleep 100000"] }\n` });
+    projects.push(p);
+    const victim = join(p.dir, 'victim.txt');
+    writeFileSync(victim, 'mine\n');
+    mkdirSync(join(p.dir, '.procs/logs'), { recursive: true, mode: 0o700 });
+    chmodSync(join(p.dir, '.procs'), 0o700);
+    symlinkSync(victim, join(p.dir, '.procs/events.ndjson'));
+    for (const f of ['.procs/logs/api.log', '.procs/procs.log', '.procs/procs.sock.path']) spawnSync('mkfifo', [join(p.dir, f)]);
+    // Each command gets 20 s; one that hangs is killed and fails the test.
+    const bounded = async (args: string[]): Promise<{ code: number; text: string }> => {
+      const run = procs(args, { cwd: p.dir, env: { PROCS_TEST_TAG: p.tag } });
+      const timer = setTimeout(() => run.child.kill('SIGKILL'), 20_000);
+      const code = await run.exited;
+      clearTimeout(timer);
+      assert.notEqual(run.child.signalCode, 'SIGKILL', `procs ${args.join(' ')} hung:\n${run.text()}`);
+      return { code, text: run.text() };
+    };
+    const up = await bounded(['up', '-d', '--wait']);
+    assert.equal(up.code, 0, up.text);
+    const logs = await bounded(['logs']);
+    assert.equal(logs.code, 0, logs.text);
+    assert.match(logs.text, /api\s+\| hello/);
+    const down = await bounded(['down']);
+    assert.equal(down.code, 0, down.text);
+    assert.equal(readFileSync(victim, 'utf8'), 'mine\n', 'the symlink was followed');
+    for (const f of ['events.ndjson', 'logs/api.log', 'procs.log']) assert.ok(lstatSync(join(p.dir, '.procs', f)).isFile(), `${f} replaced by a regular file`);
+    assert.match(readFileSync(join(p.dir, '.procs/procs.log'), 'utf8'), /events\.ndjson is a symbolic link/);
+    figure(t, 'planted entries met without following or hanging', 4);
   });
 
   it('runs an array command with shell metacharacters literally', async () => {

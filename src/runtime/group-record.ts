@@ -1,0 +1,66 @@
+// The running units' process groups on disk (`.procs/groups.json`): each group's leader pid with
+// its start time (field 22 of /proc/PID/stat). When procs and its guard (the spawner, or the
+// shell guardian) are both killed, nothing is left to stop the units: the next `procs up` or
+// `procs down` reads this record and ends the groups whose leader still runs with the same start
+// time, so a reused pid is never signalled. The file is written whole (a new file renamed over
+// it) at most once per turn of the event loop, and only by the procs holding the project's lock.
+import { readFileSync, unlinkSync } from 'node:fs';
+import { writeRegularSync } from '../events/regular-file.js';
+
+/** One group as recorded: its leader's pid (= pgid) and start time in clock ticks since boot. */
+export interface RecordedGroup {
+  readonly pgid: number;
+  readonly start: string;
+}
+
+let file: string | undefined;
+const groups = new Map<number, string>();
+let scheduled = false;
+
+/** Keeps the record in `path` from now on (undefined stops writing it). */
+export function recordGroupsIn(path: string | undefined): void {
+  file = path;
+  schedule();
+}
+
+/** A group was created: its leader `pgid` was just spawned. */
+export function noteGroup(pgid: number): void {
+  const start = startOf(pgid);
+  if (start === undefined) return;
+  groups.set(pgid, start);
+  schedule();
+}
+
+/** A group's leader has exited (or the group is gone): it is no longer recorded. */
+export function forgetGroup(pgid: number): void {
+  if (groups.delete(pgid)) schedule();
+}
+
+/** Writes the record once this turn is over. */
+function schedule(): void {
+  if (file === undefined || scheduled) return;
+  scheduled = true;
+  setImmediate(flush).unref();
+}
+
+/** Writes the record (removes it when no group runs); a failure only costs the record. */
+function flush(): void {
+  scheduled = false;
+  if (file === undefined) return;
+  try {
+    if (groups.size === 0) unlinkSync(file);
+    else writeRegularSync(file, `${JSON.stringify([...groups].map(([pgid, start]) => ({ pgid, start })))}\n`);
+  } catch {
+    // a read-only or full .procs: the record is lost, the units are not
+  }
+}
+
+/** A process's start time (field 22 of /proc/PID/stat), or undefined when it is gone. */
+function startOf(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
