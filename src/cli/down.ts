@@ -1,7 +1,8 @@
 // `procs down [--timeout D]`: stop every unit and the project's procs; returns once every unit
 // is gone and the socket and pid files are removed.
 import { withProject } from '../control/command.js';
-import { parseDuration } from '../config/durations.js';
+import { MAX_DURATION_TEXT, parseDurationArg } from '../config/durations.js';
+import { printable } from '../config/printable.js';
 import type { ProcsEvent } from '../events/types.js';
 import { formatDuration } from '../output/format.js';
 import { UsageError, type ParsedArgs } from './args.js';
@@ -11,8 +12,8 @@ import { EXIT } from './exit-codes.js';
 function timeoutOf(args: ParsedArgs): number | undefined {
   const v = args.flags.timeout;
   if (typeof v !== 'string') return undefined;
-  const ms = parseDuration(/^\d+(\.\d+)?$/.test(v) ? Number(v) : v);
-  if (ms === undefined) throw new UsageError(`--timeout expects a duration such as 10s or 500ms, got '${v}'`);
+  const ms = parseDurationArg(v);
+  if (ms === undefined) throw new UsageError(`--timeout expects a duration such as 10s or 500ms, at most ${MAX_DURATION_TEXT}, got '${v}'`);
   return ms;
 }
 
@@ -29,7 +30,7 @@ export async function down(args: ParsedArgs): Promise<number> {
     };
     await client.down(timeoutMs === undefined ? {} : { timeoutMs }, onEvent);
     const units = `${stopped} ${stopped === 1 ? 'unit' : 'units'}`;
-    process.stdout.write(`down: ${client.root} (${units} stopped in ${formatDuration(Date.now() - started)})\n`);
+    process.stdout.write(`down: ${printable(client.root)} (${units} stopped in ${formatDuration(Date.now() - started)})\n`);
     return EXIT.ok;
   });
 }

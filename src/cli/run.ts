@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
-import { parseDuration } from '../config/durations.js';
+import { MAX_DURATION_TEXT, parseDurationArg } from '../config/durations.js';
 import { closure } from '../runtime/deps.js';
 import type { ParsedArgs } from './args.js';
 import { UsageError } from './args.js';
@@ -22,8 +22,8 @@ export async function run(args: ParsedArgs): Promise<number> {
   const cmd = args.rest ?? [];
   if (cmd.length === 0) throw new UsageError('needs a command after --, e.g. procs run -- npm test');
   const timeoutFlag = args.flags['wait-timeout'];
-  const timeoutMs = typeof timeoutFlag === 'string' ? parseDuration(timeoutFlag) : undefined;
-  if (typeof timeoutFlag === 'string' && timeoutMs === undefined) throw new UsageError(`--wait-timeout expects a duration such as 60s, got '${timeoutFlag}'`);
+  const timeoutMs = typeof timeoutFlag === 'string' ? parseDurationArg(timeoutFlag) : undefined;
+  if (typeof timeoutFlag === 'string' && timeoutMs === undefined) throw new UsageError(`--wait-timeout expects a duration such as 60s, at most ${MAX_DURATION_TEXT}, got '${timeoutFlag}'`);
   const result = await loadFromArgs(args);
   printDiagnostics(result.diagnostics);
   if (!result.spec) return EXIT.usage;

@@ -1,6 +1,7 @@
 // Reading files from disk for the loader: text, or a short reason it could not be read.
 import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import type { ReadResult } from './context.js';
+import { MAX_SPEC_BYTES, sizeText } from './limits.js';
 
 const REASONS: Readonly<Record<string, string>> = {
   ENOENT: 'no such file',
@@ -22,6 +23,8 @@ export function readFromDisk(file: string): ReadResult {
     const st = fstatSync(fd);
     if (st.isDirectory()) return { ok: false, missing: false, reason: REASONS.EISDIR ?? 'it is a directory' };
     if (!st.isFile()) return { ok: false, missing: false, reason: 'not a regular file' };
+    // No file procs reads may be larger than a spec (env files are held to less).
+    if (st.size > MAX_SPEC_BYTES) return { ok: false, missing: false, reason: `it is larger than ${sizeText(MAX_SPEC_BYTES)}` };
     return { ok: true, text: readFileSync(fd, 'utf8') };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? '';
