@@ -40,8 +40,9 @@ const TOO_LARGE = new Error('the value outgrew its limit');
 export function interpolate(text: string, lookup: Lookup, limits?: ExpansionLimits): Interpolated {
   if (!text.includes('$')) return { value: text, problems: [] };
   const budget = limits?.budget;
-  // Once the load's budget is spent (and reported), nothing more is expanded.
-  if (budget?.spent) return { value: '', problems: [] };
+  // Once the load's budget is spent (and reported), nothing more is expanded. The text stands for
+  // the value (never used: the spec has an error), so that no check reports it empty.
+  if (budget?.spent) return { value: text, problems: [] };
   const problems: InterpolationProblem[] = [];
   const max = Math.min(limits?.maxChars ?? Infinity, budget?.left ?? Infinity);
   let value: string;
@@ -54,7 +55,7 @@ export function interpolate(text: string, lookup: Lookup, limits?: ExpansionLimi
     const message = overBudget
       ? `with this value, the spec's values add up to more than ${sizeText(MAX_EXPANDED_BYTES)} once interpolated`
       : `expands to more than ${sizeText(limits?.maxChars ?? 0)} once interpolated`;
-    return { value: '', problems: [{ kind: 'size', name: '', index: 0, message }] };
+    return { value: text, problems: [{ kind: 'size', name: '', index: 0, message }] };
   }
   if (budget) budget.left -= value.length;
   return { value, problems };
