@@ -11,8 +11,11 @@ import { describePath, locate, posInText, valuePos, type LNode, type PathSeg } f
 /** The result of reading a file: its text, or why it could not be read. */
 export type ReadResult = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly reason: string; readonly missing: boolean };
 
-/** Reads a file by absolute path. Injected, so that the core needs no filesystem in tests. */
-export type ReadFile = (absPath: string) => ReadResult;
+/**
+ * Reads a file by absolute path, refusing one larger than `maxBytes` (a spec's bound when not
+ * given). Injected, so that the core needs no filesystem in tests.
+ */
+export type ReadFile = (absPath: string, maxBytes?: number) => ReadResult;
 
 export interface Context {
   /** Absolute folder of the first spec file. */

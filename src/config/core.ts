@@ -100,10 +100,10 @@ function readTree(
 /** Reads each file once, however many units name it. */
 function memoize(readFile: ReadFile): ReadFile {
   const cache = new Map<string, ReadResult>();
-  return (file) => {
+  return (file, maxBytes) => {
     let r = cache.get(file);
     if (!r) {
-      r = readFile(file);
+      r = readFile(file, maxBytes);
       cache.set(file, r);
     }
     return r;

@@ -19,7 +19,7 @@ export function globalLayers(ctx: Context, doc: ProcsSpec): EnvLayer[] {
 /** `.env` in the spec's folder, when it is there (a missing default is not an error). */
 function defaultDotenv(ctx: Context): EnvLayer {
   const file = path.join(ctx.root, '.env');
-  const read = ctx.readFile(file);
+  const read = ctx.readFile(file, MAX_ENV_FILE_BYTES);
   if (read.ok) {
     ctx.envFiles.add(file);
     return literalLayer(envFileVars(ctx, file, read.text, nowhere(file)));
@@ -36,7 +36,7 @@ export function envFileLayer(ctx: Context, raw: EnvFile | undefined, where: read
   list.forEach((name, i) => {
     const at = typeof raw === 'string' ? where : [...where, i];
     const file = path.resolve(ctx.root, name);
-    const read = ctx.readFile(file);
+    const read = ctx.readFile(file, MAX_ENV_FILE_BYTES);
     if (!read.ok) {
       const why = read.missing ? 'not found' : `cannot be read: ${read.reason}`;
       ctx.diags.error(valuePos(ctx.tree, at), `env file \`${name}\` ${why} (${describePath(at)})`);

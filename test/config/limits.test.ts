@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { formatDiagnostic } from '../../src/config/index.js';
+import { formatDiagnostic, loadSpec } from '../../src/config/index.js';
 import { MAX_DURATION_MS, parseDurationArg } from '../../src/config/durations.js';
 import { MAX_ENV_FILE_BYTES, MAX_NAME_LENGTH, MAX_SPEC_BYTES, UNIT_DURATIONS, WATCH_DURATIONS } from '../../src/config/limits.js';
 import { printable } from '../../src/config/printable.js';
@@ -58,7 +58,7 @@ test('names are bounded so that every file derived from them fits a file name', 
   assert.match(lines(long), /^procs\.yaml:3:3 {2}name `a{37}\.\.\.` in processes is too long: names are at most 63 characters\nprocs\.yaml:5:3 {2}name `w{37}\.\.\.` in watch is too long/);
 });
 
-test('a spec file or env file too large is refused, positioned, without being parsed', () => {
+test('a spec file or env file too large is refused, positioned, without being parsed', async () => {
   const big = `version: 1\nprocesses: { a: { command: x } }\n# ${'x'.repeat(MAX_SPEC_BYTES)}\n`;
   assert.equal(lines(build({ 'procs.yaml': big })), 'procs.yaml:1:1  the spec file is larger than 4 MiB: refusing to read it');
   const env = `A=${'v'.repeat(MAX_ENV_FILE_BYTES)}\n`;
@@ -70,6 +70,11 @@ test('a spec file or env file too large is refused, positioned, without being pa
   try {
     writeFileSync(path.join(dir, 'huge.yaml'), Buffer.alloc(MAX_SPEC_BYTES + 1, 0x20));
     assert.deepEqual(readFromDisk(path.join(dir, 'huge.yaml')), { ok: false, missing: false, reason: 'it is larger than 4 MiB' });
+    // An env file is held to its own bound, whatever its size (a 54 MB .env took 28 s and 1.5 GB).
+    writeFileSync(path.join(dir, 'procs.yaml'), 'version: 1\nprocesses:\n  a: { command: x }\n');
+    writeFileSync(path.join(dir, '.env'), `A=${'v'.repeat(MAX_ENV_FILE_BYTES)}\n`);
+    const r = await loadSpec({ cwd: dir, env: {} });
+    assert.deepEqual(r.diagnostics.map((d) => formatDiagnostic(d, dir)), ['.env  cannot read the env file: it is larger than 1 MiB']);
   } finally {
     remove();
   }
