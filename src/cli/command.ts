@@ -1,5 +1,6 @@
 // The procs command line: parse arguments, then load only the module of the command asked for.
 import { checkFlagsFor, helpText, parseArgs, UsageError, type ParsedArgs } from './args.js';
+import { printable } from '../config/printable.js';
 import { EXIT } from './exit-codes.js';
 
 export { EXIT };
@@ -37,7 +38,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     checkFlagsFor(args);
   } catch (err) {
     if (err instanceof UsageError) {
-      process.stderr.write(`procs: ${err.message}\n`);
+      process.stderr.write(`procs: ${printable(err.message)}\n`);
       return EXIT.usage;
     }
     throw err;
@@ -52,7 +53,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   const load = loaders[args.command];
   if (!load) {
-    process.stderr.write(`procs ${args.command}: not available in this version yet\n`);
+    process.stderr.write(`procs ${printable(args.command)}: not available in this version yet\n`);
     return EXIT.usage;
   }
   const command = await load();
@@ -60,7 +61,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return await command(args);
   } catch (err) {
     if (err instanceof UsageError) {
-      process.stderr.write(`procs ${args.command}: ${err.message}\n`);
+      process.stderr.write(`procs ${args.command}: ${printable(err.message)}\n`);
       return EXIT.usage;
     }
     throw err;

@@ -9,7 +9,8 @@ import { describeOrphans, endOrphansOf } from '../control/orphans.js';
 import { whenServing } from '../control/locate.js';
 import { recordedSocketPath, type ProjectPaths } from '../control/paths.js';
 import { livePid, unlinkQuietly } from '../control/pidlock.js';
-import { parseDuration } from '../config/durations.js';
+import { MAX_DURATION_TEXT, parseDurationArg } from '../config/durations.js';
+import { printable } from '../config/printable.js';
 import type { ProcsEvent } from '../events/types.js';
 import { formatDuration } from '../output/format.js';
 import { UsageError, type ParsedArgs } from './args.js';
@@ -19,8 +20,8 @@ import { EXIT } from './exit-codes.js';
 function timeoutOf(args: ParsedArgs): number | undefined {
   const v = args.flags.timeout;
   if (typeof v !== 'string') return undefined;
-  const ms = parseDuration(/^\d+(\.\d+)?$/.test(v) ? Number(v) : v);
-  if (ms === undefined) throw new UsageError(`--timeout expects a duration such as 10s or 500ms, got '${v}'`);
+  const ms = parseDurationArg(v);
+  if (ms === undefined) throw new UsageError(`--timeout expects a duration such as 10s or 500ms, at most ${MAX_DURATION_TEXT}, got '${v}'`);
   return ms;
 }
 
@@ -58,7 +59,7 @@ export async function down(args: ParsedArgs): Promise<number> {
       await new ControlClient(recordedSocketPath(paths), client.root).down(req, onEvent);
     }
     const units = `${stopped} ${stopped === 1 ? 'unit' : 'units'}`;
-    process.stdout.write(`down: ${client.root} (${units} stopped in ${formatDuration(Date.now() - started)})\n`);
+    process.stdout.write(`down: ${printable(client.root)} (${units} stopped in ${formatDuration(Date.now() - started)})\n`);
     return EXIT.ok;
   });
 }

@@ -2,6 +2,7 @@
 import { psTable } from '../control/ps-format.js';
 import { withProject } from '../control/command.js';
 import type { ParsedArgs } from './args.js';
+import { printable } from '../config/printable.js';
 import { EXIT } from './exit-codes.js';
 
 /** Prints the units of the running project. */
@@ -11,7 +12,7 @@ export async function ps(args: ParsedArgs): Promise<number> {
     if (args.flags.json === true) {
       process.stdout.write(`${JSON.stringify({ project: status.project, files: status.files, units: status.units }, null, 2)}\n`);
     } else if (status.units.length === 0) {
-      process.stdout.write(`${status.project}: no units\n`);
+      process.stdout.write(`${printable(status.project)}: no units\n`);
     } else {
       process.stdout.write(`${psTable(status.units, Date.now())}\n`);
     }

@@ -1,4 +1,4 @@
-import { parseDuration } from '../config/durations.js';
+import { MAX_DURATION_TEXT, parseDurationArg } from '../config/durations.js';
 import type { Spec } from '../config/spec.js';
 import { claimForeground, serveForeground, type ForegroundControl } from '../control/foreground.js';
 import { closure } from '../runtime/deps.js';
@@ -29,8 +29,8 @@ export async function run(args: ParsedArgs): Promise<number> {
   const cmd = args.rest ?? [];
   if (cmd.length === 0) throw new UsageError('needs a command after --, e.g. procs run -- npm test');
   const timeoutFlag = args.flags['wait-timeout'];
-  const timeoutMs = typeof timeoutFlag === 'string' ? parseDuration(timeoutFlag) : undefined;
-  if (typeof timeoutFlag === 'string' && timeoutMs === undefined) throw new UsageError(`--wait-timeout expects a duration such as 60s, got '${timeoutFlag}'`);
+  const timeoutMs = typeof timeoutFlag === 'string' ? parseDurationArg(timeoutFlag) : undefined;
+  if (typeof timeoutFlag === 'string' && timeoutMs === undefined) throw new UsageError(`--wait-timeout expects a duration such as 60s, at most ${MAX_DURATION_TEXT}, got '${timeoutFlag}'`);
   const result = await loadFromArgs(args);
   printDiagnostics(result.diagnostics);
   if (!result.spec) return EXIT.usage;

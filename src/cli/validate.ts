@@ -1,4 +1,5 @@
 import type { ParsedArgs } from './args.js';
+import { printable } from '../config/printable.js';
 import { EXIT } from './exit-codes.js';
 import { loadFromArgs, printDiagnostics } from './load.js';
 import { printQuick } from './print.js';
@@ -9,6 +10,6 @@ export async function validate(args: ParsedArgs): Promise<number> {
   printDiagnostics(result.diagnostics);
   if (!result.spec) return EXIT.usage;
   const n = result.spec.units.length;
-  const files = result.files.join(', ');
+  const files = printable(result.files.join(', '));
   return printQuick(`${files}: ok (${n} unit${n === 1 ? '' : 's'})\n`) ? EXIT.ok : EXIT.failed;
 }

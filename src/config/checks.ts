@@ -88,7 +88,11 @@ export function checkReferences(root: LNode, diags: Diagnostics): void {
       }
     }
   }
-  if (units.length === 0 && !diags.hasErrors()) diags.warn(root.pos, 'the spec defines no processes, pools or pipelines');
+  // Nothing to run would leave `up` waiting for ever; a watch rule that runs or syncs is work of its own.
+  const rulesWithWork = all.some((d) => d.section === 'watch' && d.node.kind === 'map' && (d.node.entries.has('run') || d.node.entries.has('sync')));
+  if (units.length === 0 && !rulesWithWork && !diags.hasErrors()) {
+    diags.error(root.pos, 'nothing to run: no processes, pools or pipelines are defined (nor a watch rule with `run` or `sync`)');
+  }
 }
 
 /** Checks `-m NAME=N` against what can be scaled; `all` sets every count. */
@@ -112,9 +116,12 @@ export function checkFormation(
   }
 }
 
-/** The count `-m` gives a pool or Procfile entry, if any: its own, else `all`. */
+/**
+ * The count `-m` gives a pool or Procfile entry, if any: its own, else `all`. A count out of range
+ * gives none (`checkFormation` reports it), so that `-m web=100000` never builds an instance.
+ */
 export function formationCount(formation: Readonly<Record<string, number>> | undefined, name: string): number | undefined {
   if (!formation) return undefined;
-  if (Object.hasOwn(formation, name)) return formation[name];
-  return Object.hasOwn(formation, 'all') ? formation.all : undefined;
+  const n = Object.hasOwn(formation, name) ? formation[name] : Object.hasOwn(formation, 'all') ? formation.all : undefined;
+  return n !== undefined && Number.isInteger(n) && n >= 0 && n <= MAX_REPLICAS ? n : undefined;
 }

@@ -2,7 +2,8 @@
 // inherited environment, a way to read env files, and the diagnostics being collected.
 import path from 'node:path';
 import type { Diagnostics } from './diagnostics.js';
-import { interpolate, type InterpolationProblem, type Lookup } from './interpolate.js';
+import { interpolate, type ExpansionLimits, type InterpolationProblem, type Lookup } from './interpolate.js';
+import { MAX_VALUE_BYTES, type ExpansionBudget } from './limits.js';
 import type { Command as RawCommand } from './spec-types.generated.js';
 import type { Command } from './spec.js';
 import { describePath, locate, posInText, valuePos, type LNode, type PathSeg } from './tree.js';
@@ -10,8 +11,11 @@ import { describePath, locate, posInText, valuePos, type LNode, type PathSeg } f
 /** The result of reading a file: its text, or why it could not be read. */
 export type ReadResult = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly reason: string; readonly missing: boolean };
 
-/** Reads a file by absolute path. Injected, so that the core needs no filesystem in tests. */
-export type ReadFile = (absPath: string) => ReadResult;
+/**
+ * Reads a file by absolute path, refusing one larger than `maxBytes` (a spec's bound when not
+ * given). Injected, so that the core needs no filesystem in tests.
+ */
+export type ReadFile = (absPath: string, maxBytes?: number) => ReadResult;
 
 export interface Context {
   /** Absolute folder of the first spec file. */
@@ -23,6 +27,8 @@ export interface Context {
   readonly readFile: ReadFile;
   /** Env files read so far (absolute paths), for callers that watch them. */
   readonly envFiles: Set<string>;
+  /** What interpolation may still produce in this load. */
+  readonly budget: ExpansionBudget;
 }
 
 /** Reports an interpolation problem at the character where its `${` is written. */
@@ -33,9 +39,14 @@ export function reportProblem(ctx: Context, where: readonly PathSeg[], node: LNo
   else ctx.diags.error(pos, message);
 }
 
+/** The bounds interpolation keeps to in this load. */
+export function limitsOf(ctx: Context): ExpansionLimits {
+  return { maxChars: MAX_VALUE_BYTES, budget: ctx.budget };
+}
+
 /** Interpolates the string written at `where` against a unit's environment. */
 export function interp(ctx: Context, where: readonly PathSeg[], text: string, lookup: Lookup): string {
-  const r = interpolate(text, lookup);
+  const r = interpolate(text, lookup, limitsOf(ctx));
   if (r.problems.length > 0) {
     const node = locate(ctx.tree, where).node;
     for (const p of r.problems) reportProblem(ctx, where, node, p);

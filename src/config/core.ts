@@ -5,6 +5,7 @@ import { checkReferences } from './checks.js';
 import type { Context, ReadFile, ReadResult } from './context.js';
 import { Diagnostics, nowhere } from './diagnostics.js';
 import { deepFreeze } from './hash.js';
+import { checkDurations, expansionBudget, MAX_SPEC_BYTES, sizeText, tooLarge } from './limits.js';
 import { normalize } from './normalize.js';
 import { isProcfile, procfileTree } from './procfile.js';
 import type { ProcsSpec } from './spec-types.generated.js';
@@ -47,6 +48,7 @@ export function buildSpec(input: CoreInput): CoreResult {
   const data = toPlain(tree);
   const usable = validateSchema(tree, data, diags);
   checkReferences(tree, diags);
+  checkDurations(tree, diags);
   if (usable === undefined) return done();
   const ctx: Context = {
     root: path.dirname(files[0]!),
@@ -56,6 +58,7 @@ export function buildSpec(input: CoreInput): CoreResult {
     formation: files.some(isProcfile) ? undefined : input.formation,
     readFile,
     envFiles,
+    budget: expansionBudget(),
   };
   // What failed the schema has been set aside: the rest conforms to it.
   return done(normalize(ctx, usable as ProcsSpec, files));
@@ -72,6 +75,10 @@ function readTree(
   const read = readFile(file);
   if (!read.ok) {
     diags.error(nowhere(file), `cannot read the spec: ${read.reason}`);
+    return undefined;
+  }
+  if (tooLarge(read.text, MAX_SPEC_BYTES)) {
+    diags.error({ file, line: 1, col: 1 }, `the spec file is larger than ${sizeText(MAX_SPEC_BYTES)}: refusing to read it`);
     return undefined;
   }
   const text = read.text.replace(/^\uFEFF/, '');
@@ -93,10 +100,10 @@ function readTree(
 /** Reads each file once, however many units name it. */
 function memoize(readFile: ReadFile): ReadFile {
   const cache = new Map<string, ReadResult>();
-  return (file) => {
+  return (file, maxBytes) => {
     let r = cache.get(file);
     if (!r) {
-      r = readFile(file);
+      r = readFile(file, maxBytes);
       cache.set(file, r);
     }
     return r;

@@ -1,6 +1,7 @@
 // Collecting and printing spec problems. Every check reports into one `Diagnostics` so that all
 // problems come out at once, deduplicated and in file order.
 import path from 'node:path';
+import { printable } from './printable.js';
 import type { SourcePos, SpecDiagnostic } from './spec.js';
 
 /** A position for problems that belong to no line of a file (a missing file, a `-m` flag). */
@@ -58,11 +59,12 @@ export class Diagnostics {
 /**
  * One diagnostic as a line: `FILE:LINE:COL  message`, FILE relative to `cwd` when under it,
  * `warning: ` before the message of a warning. Problems without a line print `FILE  message`.
+ * Messages echo what the user wrote (keys, values, file names): control characters are escaped.
  */
 export function formatDiagnostic(d: SpecDiagnostic, cwd: string): string {
-  const text = d.severity === 'warning' ? `warning: ${d.message}` : d.message;
+  const text = printable(d.severity === 'warning' ? `warning: ${d.message}` : d.message);
   if (d.file === '') return text;
-  const where = displayPath(d.file, cwd);
+  const where = printable(displayPath(d.file, cwd));
   return d.line > 0 ? `${where}:${d.line}:${d.col}  ${text}` : `${where}  ${text}`;
 }
 

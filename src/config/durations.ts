@@ -4,6 +4,13 @@ const DURATION_PART = /([0-9]+(?:\.[0-9]+)?)(ms|s|m|h)/g;
 const DURATION = /^(?:[0-9]+(?:\.[0-9]+)?(?:ms|s|m|h))+$/;
 const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
+/**
+ * The longest duration procs takes: 24 days. Node's timers hold at most 2^31-1 ms (24.8 days); a
+ * longer delay fires after 1 ms, so a probe interval of `1000h` would probe without pause.
+ */
+export const MAX_DURATION_MS = 24 * 24 * 3_600_000;
+export const MAX_DURATION_TEXT = '24 days (576h)';
+
 /** Milliseconds of `150ms`, `2s`, `1m30s`, `1h`, or a number of seconds; undefined when malformed. */
 export function parseDuration(v: string | number): number | undefined {
   if (typeof v === 'number') return Number.isFinite(v) && v >= 0 ? Math.round(v * 1000) : undefined;
@@ -11,6 +18,15 @@ export function parseDuration(v: string | number): number | undefined {
   let ms = 0;
   for (const m of v.matchAll(DURATION_PART)) ms += Number(m[1]) * (UNIT_MS[m[2]!] ?? 0);
   return Math.round(ms);
+}
+
+/**
+ * A duration given on the command line (`10s`, `1m30s`, or a number of seconds) in milliseconds;
+ * undefined when malformed or longer than MAX_DURATION_MS.
+ */
+export function parseDurationArg(v: string): number | undefined {
+  const ms = parseDuration(/^\d+(\.\d+)?$/.test(v) ? Number(v) : v);
+  return ms !== undefined && ms <= MAX_DURATION_MS ? ms : undefined;
 }
 
 const SIZE = /^([0-9]+(?:\.[0-9]+)?)(B|KB|MB|GB)$/;

@@ -1,5 +1,6 @@
 // A Procfile read as a spec, with foreman's conventions: each `name: command` line is a process run
-// through the shell exactly as written; `-m` sets instance counts (an entry with a count other than
+// through the shell exactly as written, and any other line is skipped (foreman and honcho skip it
+// silently; procs warns, positioned); `-m` sets instance counts (an entry with a count other than
 // 1 becomes a pool, 0 means not run); PORT = 5000 + 100 × entry index + instance index.
 import { checkFormation, formationCount } from './checks.js';
 import type { Diagnostics } from './diagnostics.js';
@@ -14,7 +15,7 @@ export function isProcfile(file: string): boolean {
   return /(^|[\\/])Procfile(\.[^\\/]*)?$/.test(file);
 }
 
-/** The spec tree a Procfile stands for, or undefined when a line cannot be read. */
+/** The spec tree a Procfile stands for, or undefined when it has errors (a duplicate name, an empty command). */
 export function procfileTree(
   file: string,
   text: string,
@@ -32,7 +33,7 @@ export function procfileTree(
     if (line === '' || line.startsWith('#')) return;
     const m = LINE.exec(line);
     if (!m) {
-      diags.error(at(i + 1, indent + 1), 'a Procfile line is `name: command`');
+      diags.warn(at(i + 1, indent + 1), 'line skipped: a Procfile line is `name: command`, the name of letters, digits, - and _');
       return;
     }
     const [, name = '', command = ''] = m;

@@ -3,6 +3,7 @@
 // size from a signal, and lists the keys a mistyped one could have meant. Values are quoted only
 // where they cannot be environment values (durations, sizes, signals, names, policies).
 import type { SourcePos } from './spec.js';
+import { MAX_NAME_LENGTH } from './limits.js';
 import { didYouMean } from './suggest.js';
 import { describePath, keyPos, locate, valuePos, type LNode, type PathSeg } from './tree.js';
 
@@ -88,7 +89,7 @@ export function translate(root: LNode, errors: readonly SchemaError[]): Issue[] 
   items.forEach(({ e, path }, i) => {
     const node = locate(root, path).node;
     // A property name failing its pattern reports at the map; the propertyNames error says it better.
-    if (e.keyword === 'pattern' && node?.kind === 'map') dropped.add(i);
+    if ((e.keyword === 'pattern' || e.keyword === 'maxLength') && node?.kind === 'map') dropped.add(i);
     if (e.keyword === 'anyOf') pruneUnion(items, i, dropped);
     if (e.keyword === 'not' && path.at(-1) === 'liveness' && node?.kind === 'map' && node.entries.has('log')) dropped.add(i);
     if (e.keyword === 'required' && isTypoOf(items, e, String(e.params.missingProperty))) dropped.add(i);
@@ -143,7 +144,7 @@ function describe(root: LNode, e: SchemaError, path: PathSeg[]): Issue {
       return at(`unknown key \`${key}\`${where === '' ? '' : ` in ${where}`}${didYouMean(key, known)}`, pos, [...path, key]);
     }
     case 'required':
-      return at(`missing key \`${String(e.params.missingProperty)}\` in ${where === '' ? 'the spec' : where}`, keyPos(root, path));
+      return at(`missing key \`${String(e.params.missingProperty)}\` in ${where === '' ? 'the spec' : where}`, keyPos(root, path), [...path, String(e.params.missingProperty)]);
     case 'propertyNames':
       return nameIssue(root, path, String(e.params.propertyName), ps);
     case 'pattern':
@@ -153,6 +154,8 @@ function describe(root: LNode, e: SchemaError, path: PathSeg[]): Issue {
     case 'minLength':
     case 'minItems':
       return at(`${where} is empty`);
+    case 'maxLength':
+      return at(`${quote(e.data)} in ${where} is too long: names are at most ${String(e.params.limit)} characters`);
     case 'enum': {
       const allowed = ((ps?.enum as unknown[] | undefined) ?? []).map(String);
       // Only a string written by the user gets a suggestion (a map's own `toString` may be anything).
@@ -182,7 +185,9 @@ function nameIssue(root: LNode, path: PathSeg[], name: string, ps: SchemaNode | 
   const where = describePath(path);
   const message = ref.endsWith('/envName')
     ? `bad variable name \`${name}\` in ${where}: use letters, digits and _, not starting with a digit`
-    : `bad name \`${name}\` in ${where}: names use lowercase letters, digits, - and _, and start with a letter or digit`;
+    : /^[a-z0-9][a-z0-9_-]*$/.test(name) && name.length > MAX_NAME_LENGTH
+      ? `name ${quote(name)} in ${where} is too long: names are at most ${MAX_NAME_LENGTH} characters`
+      : `bad name \`${name}\` in ${where}: names use lowercase letters, digits, - and _, and start with a letter or digit`;
   return { drop: [...path, name], pos: keyPos(root, [...path, name]), message };
 }
 
@@ -194,6 +199,7 @@ function valueMessage(e: SchemaError, where: string, ps: SchemaNode | undefined)
   if (pattern.startsWith('^[a-z0-9]')) return `bad name ${quote(e.data)} in ${where}: names use lowercase letters, digits, - and _, and start with a letter or digit`;
   if (pattern.startsWith('^[A-Za-z_]')) return `bad variable name ${quote(e.data)} in ${where}: use letters, digits and _, not starting with a digit`;
   if (pattern === '\\S') return `${where} is empty`;
+  if (pattern.startsWith('^[^\\u0000')) return `${where} cannot hold control characters`;
   const min = typeof ps?.minimum === 'number' ? ps.minimum : undefined;
   const max = typeof ps?.maximum === 'number' ? ps.maximum : undefined;
   const got = typeof e.data === 'number' ? String(e.data) : describeValue(e.data);

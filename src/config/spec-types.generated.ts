@@ -29,7 +29,7 @@ export type DependsOn =
       [k: string]: DependencyCondition | undefined;
     };
 /**
- * A unit name: lowercase letters, digits, `-` and `_`, starting with a letter or digit.
+ * A unit name: lowercase letters, digits, `-` and `_`, starting with a letter or digit; at most 63 characters.
  */
 export type Name = string;
 /**
@@ -60,7 +60,7 @@ export interface ProcsSpec {
    */
   version?: 1;
   /**
-   * Project name, seen as PROCS_PROJECT. Default: the base name of the spec's folder.
+   * Project name, seen as PROCS_PROJECT. Default: the base name of the spec's folder. No control characters.
    */
   name?: string;
   env?: Env;

@@ -1,10 +1,12 @@
 // The environment layers of the spec: the inherited environment, env files, `env:` maps, and the
 // variables procs sets; and a unit's final environment from them.
 import path from 'node:path';
-import { reportProblem, type Context } from './context.js';
+import { limitsOf, reportProblem, type Context } from './context.js';
 import { nowhere } from './diagnostics.js';
 import { describeLoop, inheritedLayer, literalLayer, parseDotenv, resolveEnv, type EnvEntry, type EnvLayer } from './env.js';
+import { MAX_ENV_FILE_BYTES, sizeText, tooLarge } from './limits.js';
 import type { Env, EnvFile, ProcsSpec } from './spec-types.generated.js';
+import type { SourcePos } from './spec.js';
 import { describePath, locate, valuePos, type PathSeg } from './tree.js';
 
 /** The three layers every unit starts from: inherited, global env_file, global env. */
@@ -17,10 +19,10 @@ export function globalLayers(ctx: Context, doc: ProcsSpec): EnvLayer[] {
 /** `.env` in the spec's folder, when it is there (a missing default is not an error). */
 function defaultDotenv(ctx: Context): EnvLayer {
   const file = path.join(ctx.root, '.env');
-  const read = ctx.readFile(file);
+  const read = ctx.readFile(file, MAX_ENV_FILE_BYTES);
   if (read.ok) {
     ctx.envFiles.add(file);
-    return literalLayer(parseDotenv(read.text));
+    return literalLayer(envFileVars(ctx, file, read.text, nowhere(file)));
   }
   if (!read.missing) ctx.diags.error(nowhere(file), `cannot read the env file: ${read.reason}`);
   return new Map();
@@ -34,16 +36,35 @@ export function envFileLayer(ctx: Context, raw: EnvFile | undefined, where: read
   list.forEach((name, i) => {
     const at = typeof raw === 'string' ? where : [...where, i];
     const file = path.resolve(ctx.root, name);
-    const read = ctx.readFile(file);
+    const read = ctx.readFile(file, MAX_ENV_FILE_BYTES);
     if (!read.ok) {
       const why = read.missing ? 'not found' : `cannot be read: ${read.reason}`;
       ctx.diags.error(valuePos(ctx.tree, at), `env file \`${name}\` ${why} (${describePath(at)})`);
       return;
     }
     ctx.envFiles.add(file);
-    Object.assign(vars, parseDotenv(read.text));
+    Object.assign(vars, envFileVars(ctx, file, read.text, valuePos(ctx.tree, at)));
   });
   return literalLayer(vars);
+}
+
+/**
+ * The variables of an env file's text; none, with an error at `pos`, when it is too large to be an
+ * env file, and none, with an error at the character, when it holds a NUL (no environment can).
+ */
+function envFileVars(ctx: Context, file: string, text: string, pos: SourcePos): Record<string, string> {
+  if (tooLarge(text, MAX_ENV_FILE_BYTES)) {
+    ctx.diags.error(pos, `env file \`${path.basename(file)}\` is larger than ${sizeText(MAX_ENV_FILE_BYTES)}: refusing to read it`);
+    return {};
+  }
+  const nul = text.indexOf('\0');
+  if (nul !== -1) {
+    const before = text.slice(0, nul);
+    const line = before.split('\n').length;
+    ctx.diags.error({ file, line, col: nul - before.lastIndexOf('\n') }, 'a NUL character in an env file: no program\'s environment can hold one');
+    return {};
+  }
+  return parseDotenv(text);
 }
 
 /** The variables of an `env:` map written in the spec: interpolated when resolved. */
@@ -67,5 +88,5 @@ export function unitEnv(ctx: Context, layers: readonly EnvLayer[]): Record<strin
     loop(entry, names) {
       ctx.diags.error(entry.node?.pos ?? ctx.tree.pos, describeLoop(names));
     },
-  });
+  }, limitsOf(ctx));
 }

@@ -1,7 +1,8 @@
 // Validation against schema/procs.schema.json, through the validator precompiled from it
 // (`npm run gen:types`), so that no schema is compiled when procs starts. After reporting, the
 // parts of the document that failed are set aside, so that the rest can still be normalized and
-// checked: one run reports every problem.
+// checked: one run reports every problem. A unit whose required key failed keeps the rest of its
+// definition, with a stand-in for that key, so that its other problems are found too.
 import { SECTIONS } from './checks.js';
 import type { Diagnostics } from './diagnostics.js';
 import { type SchemaError, translate } from './schema-errors.js';
@@ -17,6 +18,8 @@ const validator = generated as unknown as Validator;
 
 /** The key a unit of each section cannot do without. */
 const REQUIRED: Readonly<Record<string, string>> = { processes: 'command', pools: 'command', pipelines: 'steps', watch: 'paths' };
+/** What stands in for a required key that failed: valid, and never used (the spec has errors). */
+const STAND_IN: Readonly<Record<string, unknown>> = { command: 'true', steps: ['true'], paths: ['.'] };
 
 /**
  * Validates the plain document and reports every schema error, positioned. Returns the document
@@ -33,31 +36,32 @@ export function validateSchema(root: LNode, data: unknown, diags: Diagnostics): 
     if (target === undefined) return undefined;
     remove(doc, target);
   }
-  dropIncomplete(doc);
+  standIn(doc);
   return doc;
 }
 
-/** Removes units left without their required key (its error may have been reported as a typo). */
-function dropIncomplete(doc: unknown): void {
+/**
+ * Gives units left without their required key (missing, mistyped, or set aside) a stand-in for
+ * it, so that the rest of each is still checked; removes what is not a unit at all.
+ */
+function standIn(doc: unknown): void {
   for (const section of SECTIONS) {
     const units = (doc as Record<string, unknown>)[section];
     if (units === null || typeof units !== 'object') continue;
+    const key = REQUIRED[section]!;
     for (const [name, unit] of Object.entries(units as Record<string, unknown>)) {
-      if (unit === null || typeof unit !== 'object' || !Object.hasOwn(unit, REQUIRED[section]!)) remove(doc, [section, name]);
+      if (unit === null || typeof unit !== 'object' || Array.isArray(unit)) remove(doc, [section, name]);
+      else if (!Object.hasOwn(unit, key)) Object.defineProperty(unit, key, { value: structuredClone(STAND_IN[key]), enumerable: true, writable: true, configurable: true });
     }
   }
 }
 
-/** What to remove for a problem at `drop`: the nearest key (not list item), or the whole unit. */
+/** What to remove for a problem at `drop`: the nearest key (not list item); a unit that is not a map, whole. */
 function setAside(drop: readonly PathSeg[]): PathSeg[] | undefined {
   let end = drop.length;
   while (end > 0 && typeof drop[end - 1] !== 'string') end--;
   const target = drop.slice(0, end);
-  if (target.length === 0) return undefined;
-  const [section, name, field] = target;
-  const isSection = SECTIONS.some((s) => s === section);
-  if (isSection && name !== undefined && (field === undefined || field === REQUIRED[String(section)])) return [section!, name];
-  return target;
+  return target.length === 0 ? undefined : target;
 }
 
 /** Deletes the value at a path, if it is there. Walks own keys only: `__proto__` must never lead to Object.prototype. */

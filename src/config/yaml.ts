@@ -1,5 +1,6 @@
 // Reading YAML (and package.json, which YAML reads too) into a positioned tree. Syntax errors,
-// duplicate keys, unknown anchors and alias bombs become diagnostics, never exceptions.
+// duplicate keys, unknown anchors, alias bombs, binary values and NUL characters become
+// diagnostics, never exceptions.
 import {
   LineCounter, parseDocument, isAlias, isMap, isScalar, isSeq,
   type Document, type Node as YamlNode, type Scalar,
@@ -16,7 +17,9 @@ type At = (offset: number) => SourcePos;
 /** Parses one YAML text into a tree, or reports why it cannot (and returns undefined). */
 export function parseYaml(file: string, text: string, diags: Diagnostics): LNode | undefined {
   const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true, merge: true });
+  // Duplicate keys are found while converting: the parser's own check compares each key with every
+  // earlier one of its map, which takes minutes for a map of 100,000 keys.
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: false, merge: true });
   const at: At = (offset) => ({ file, ...lc.linePos(offset) });
   if (doc.errors.length > 0) {
     const lines = new Set<number>();
@@ -24,8 +27,7 @@ export function parseYaml(file: string, text: string, diags: Diagnostics): LNode
       const pos = at(err.pos[0]);
       if (lines.has(pos.line)) continue; // one error per line: the rest are usually its echoes
       lines.add(pos.line);
-      if (err.code === 'DUPLICATE_KEY') diags.error(pos, `duplicate key \`${keyTextAt(text, err.pos[0])}\``);
-      else if (err.code === 'MISSING_CHAR' && /quote/.test(err.message)) diags.error(at(openingQuote(text, err)), 'YAML syntax error: this quoted string is never closed');
+      if (err.code === 'MISSING_CHAR' && /quote/.test(err.message)) diags.error(at(openingQuote(text, err)), 'YAML syntax error: this quoted string is never closed');
       else if (/call stack/i.test(err.message)) diags.error(pos, 'the YAML nests too deeply here to be read');
       else diags.error(pos, `YAML syntax error: ${err.message}`);
     }
@@ -52,12 +54,6 @@ function isAliasBomb(doc: Document): boolean {
     // Other failures (an unknown anchor) are reported, positioned, by the converter.
     return err instanceof Error && /alias count/i.test(err.message);
   }
-}
-
-/** The key written at `offset` (for the duplicate-key message). */
-function keyTextAt(text: string, offset: number): string {
-  const m = /^(?:"([^"\n]*)"|'([^'\n]*)'|([^:\n]*?))\s*:/.exec(text.slice(offset));
-  return (m?.[1] ?? m?.[2] ?? m?.[3] ?? '').trim();
 }
 
 /** Where an unclosed quoted string starts: the last such quote before the error. */
@@ -142,6 +138,7 @@ class Converter {
         continue;
       }
       const name = key ? scalarText(key.value) : '';
+      if (out.has(name)) this.diags.error(keyPos, `duplicate key \`${name}\``);
       out.set(name, { keyPos, value: this.child(pair.value, keyPos) });
     }
     for (const m of merged) {
@@ -157,10 +154,18 @@ class Converter {
   /** Converts a scalar, remembering where its text starts when the value is written verbatim. */
   private scalar(n: Scalar, pos: SourcePos): LNode {
     const raw: unknown = n.value;
+    if (raw instanceof Uint8Array) {
+      this.diags.error(pos, 'a binary value (`!!binary`) is not text: write it as a plain string');
+      return { kind: 'scalar', pos, value: null };
+    }
     const value: ScalarValue =
       raw === null || typeof raw === 'string' || typeof raw === 'number' || typeof raw === 'boolean'
         ? raw
         : typeof raw === 'bigint' ? Number(raw) : scalarText(raw);
+    if (typeof value === 'string' && value.includes('\0')) {
+      this.diags.error(pos, 'a NUL character (\\0) here: no command, argument or environment value can hold one');
+      return { kind: 'scalar', pos, value: null };
+    }
     if (typeof value !== 'string' || !n.range) return { kind: 'scalar', pos, value };
     const [start, end] = n.range;
     const src = this.text.slice(start, end);

@@ -3,6 +3,7 @@
 // (ask the running project, then say where each unit ended up: start and restart succeed when
 // every unit is up again, stop when every one has stopped).
 import { UsageError, type ParsedArgs } from '../cli/args.js';
+import { printable } from '../config/printable.js';
 import { ControlError, type UnitRow } from './api.js';
 import type { ControlClient } from './client.js';
 import { clientFor } from './locate.js';
@@ -29,7 +30,7 @@ export async function withProject(args: ParsedArgs, fn: (client: ControlClient, 
 /** Prints a ControlError (`procs CMD: message`, then its details indented) and returns its exit code. */
 export function reportError(command: string, err: ControlError): number {
   const details = err.details.map((d) => `  ${d}\n`).join('');
-  process.stderr.write(`procs ${command}: ${err.message}\n${details}`);
+  process.stderr.write(`procs ${command}: ${printable(err.message)}\n${details}`);
   return err.exitCode;
 }
 

@@ -3,7 +3,8 @@
 // (from the project's memory, not its log files, which may not have caught up yet).
 import { relative } from 'node:path';
 import { UsageError, type ParsedArgs } from '../cli/args.js';
-import { parseDuration } from '../config/durations.js';
+import { MAX_DURATION_TEXT, parseDurationArg } from '../config/durations.js';
+import { printable } from '../config/printable.js';
 import { formatDuration } from '../output/format.js';
 import { readLogTail } from '../output/log-read.js';
 import { ControlError, type ControlApi, type ProjectStatus, type ReloadResult } from './api.js';
@@ -16,8 +17,8 @@ const LAST_LINES = 10;
 export function waitTimeoutOf(args: ParsedArgs): number | undefined {
   const v = args.flags['wait-timeout'];
   if (typeof v !== 'string') return undefined;
-  const ms = parseDuration(/^\d+(\.\d+)?$/.test(v) ? Number(v) : v);
-  if (ms === undefined) throw new UsageError(`--wait-timeout expects a duration such as 60s, got '${v}'`);
+  const ms = parseDurationArg(v);
+  if (ms === undefined) throw new UsageError(`--wait-timeout expects a duration such as 60s, at most ${MAX_DURATION_TEXT}, got '${v}'`);
   return ms;
 }
 
@@ -26,11 +27,11 @@ export function printStarted(status: ProjectStatus, reconciled: ReloadResult | u
   const out: string[] = [];
   if (reconciled) {
     const did = [...reconciled.actions, ...reconciled.started.map((u) => `start ${u}`)];
-    out.push(`procs: ${status.project} is already running (pid ${status.pid}); ${did.length > 0 ? `reconciled: ${did.join(', ')}` : 'nothing to change'}`);
+    out.push(`procs: ${printable(status.project)} is already running (pid ${status.pid}); ${did.length > 0 ? `reconciled: ${did.join(', ')}` : 'nothing to change'}`);
     if (reconciled.switched) out.push(switchedNotice(status.root, reconciled.switched));
     for (const w of reconciled.warnings) process.stderr.write(`${w}\n`);
   } else {
-    out.push(`procs: started ${status.project} in the background (pid ${status.pid})`);
+    out.push(`procs: started ${printable(status.project)} in the background (pid ${status.pid})`);
     const width = Math.max(4, ...status.units.map((u) => u.name.length));
     for (const u of status.units) out.push(`  ${u.name.padEnd(width)}  ${u.state.padEnd(8)}  ${u.pid === null ? '' : `pid ${u.pid}`}`.trimEnd());
   }

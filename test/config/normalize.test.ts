@@ -167,8 +167,15 @@ processes:
   assert.equal(proc(spec, 'b').env.SHARED, '1');
 });
 
-test('an empty spec warns that it runs nothing', () => {
-  const r = build({ 'procs.yaml': 'version: 1\n' });
-  assert.ok(r.spec);
-  assert.equal(lines(r), 'procs.yaml:1:1  warning: the spec defines no processes, pools or pipelines');
+test('a spec with nothing to run is refused: `up` would wait for ever', () => {
+  const nothing = 'procs.yaml:1:1  nothing to run: no processes, pools or pipelines are defined (nor a watch rule with `run` or `sync`)';
+  for (const text of ['version: 1\n', '', '# only a comment\n', 'version: 1\nprocesses: {}\n', 'version: 1\nwatch:\n  w: { paths: [src] }\n']) {
+    const r = build({ 'procs.yaml': text });
+    assert.equal(r.spec, undefined, JSON.stringify(text));
+    assert.equal(lines(r), nothing, JSON.stringify(text));
+  }
+  // A watch rule that runs a build step on change is work of its own; a pool scaled to 0 is still a pool.
+  assert.ok(build({ 'procs.yaml': 'version: 1\nwatch:\n  build: { paths: [src], run: tsc }\n' }).spec);
+  assert.ok(build({ 'procs.yaml': 'version: 1\nwatch:\n  copy: { paths: [src], sync: out }\n' }).spec);
+  assert.equal(specOf(build({ 'procs.yaml': 'version: 1\npools:\n  w: { command: x, replicas: 0 }\n' })).units.length, 0);
 });

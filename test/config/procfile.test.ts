@@ -49,3 +49,12 @@ test('Procfile.dev is a Procfile too; it cannot be merged with other files', () 
 test('names must still be valid unit names', () => {
   assert.equal(lines(build({ Procfile: 'Web: x\n' })), 'Procfile:1:1  bad name `Web` in processes: names use lowercase letters, digits, - and _, and start with a letter or digit');
 });
+
+test('a line that is not `name: command` is skipped with a positioned warning, as foreman and honcho do', () => {
+  const r = build({ Procfile: 'web: serve\n  +foo: bar\nnot an entry\n# comment\n\nworker: node w.js\n' });
+  assert.deepEqual(specOf(r).units.map((u) => [u.name, u.env.PORT]), [['web', '5000'], ['worker', '5100']]);
+  assert.equal(lines(r), [
+    'Procfile:2:3  warning: line skipped: a Procfile line is `name: command`, the name of letters, digits, - and _',
+    'Procfile:3:1  warning: line skipped: a Procfile line is `name: command`, the name of letters, digits, - and _',
+  ].join('\n'));
+});

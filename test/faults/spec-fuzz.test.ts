@@ -10,7 +10,7 @@ import { after, it } from 'node:test';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { buildSpec, type CoreResult } from '../../src/config/core.js';
-import { loadSpec } from '../../src/config/index.js';
+import { formatDiagnostic, loadSpec } from '../../src/config/index.js';
 import { FIXTURES, MAIN, project, removeProject, ROOT } from '../helpers/cli.js';
 import { faults, figure } from './support.js';
 
@@ -18,6 +18,8 @@ const SPEC = '/project/procs.yaml';
 const RUNS = Number(process.env.PROCS_FAULTS_FUZZ_RUNS ?? '1500');
 /** Milliseconds one ordinary input may take (a shared, noisy machine: generous). */
 const BOUND_MS = 3000;
+// eslint-disable-next-line no-control-regex -- what must never reach a terminal raw
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 const protoBefore = Object.getOwnPropertyNames(Object.prototype).sort().join(',');
 let inputs = 0;
 
@@ -61,7 +63,8 @@ const KEYS = ['version', 'processes', 'pools', 'pipelines', 'watch', 'env', 'env
   'steps', 'paths', 'ignore', 'debounce', 'run', 'sync', 'rolling', 'poll', 'max_size', 'keep', 'success_codes',
   'api', 'web', 'worker', 'db', 'a-b', 'x_1', '__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'PATH', 'PORT', ''];
 const SCALARS = fc.oneof(
-  fc.constantFrom('node server.js', '${PORT}', '${PORT:-3000}', '${X:?need X}', '$$', '${', '1s', '250ms', '-1s', '10MB', 'SIGTERM', 'SIGNOPE',
+  fc.constantFrom('node server.js', '${PORT}', '${PORT:-3000}', '${X:?need X}', '$$', '${', '1s', '250ms', '-1s', '1000h', '576h1ms', '10MB', 'SIGTERM', 'SIGNOPE',
+    '${J:-{"j":{}}}', '${J:-{}', 'x\0y', '\u001b[2J', 'a'.repeat(64),
     'always', 'never', 'on-failure', 'healthy', 'completed', 'started', 'http://127.0.0.1:1/x', '127.0.0.1:99999', 'api', 'web', 'constructor', '__proto__'),
   fc.string({ maxLength: 20 }),
   fc.integer({ min: -2, max: 70000 }),
@@ -169,6 +172,45 @@ faults('spec fuzzing', () => {
     // Wide but shallow: 99 aliases of one anchor holding 20,000 items expands to 2 million nodes at most.
     const items = Array.from({ length: 20_000 }, (_, i) => `"x${i}"`).join(', ');
     check(`x: &a [${items}]\nversion: 1\nprocesses:\n  api:\n    command: [${Array<string>(99).fill('*a').join(', ')}]\n`, 15_000);
+  });
+
+  it('refuses what would exhaust time, memory, timers or file names, positioned and quickly', (t) => {
+    // Self-doubling variables, in one unit and in a global env seen by 1024 instances.
+    const doubling = (n: number, indent: string): string => [`${indent}A0: x`, ...Array.from({ length: n }, (_, i) => `${indent}A${i + 1}: "\${A${i}}\${A${i}}"`)].join('\n');
+    for (const n of [21, 25, 40]) {
+      assert.equal(check(`version: 1\nprocesses:\n  a:\n    command: x\n    env:\n${doubling(n, '      ')}\n`, 5000).spec, undefined, `${n} doublings`);
+      assert.equal(check(`version: 1\nenv:\n${doubling(n, '  ')}\npools:\n  w: { command: "echo \${A${n}}", replicas: 1024 }\n`, 15_000).spec, undefined);
+    }
+    // Durations a timer cannot hold, names no file name can hold, a binary command, NUL characters, escapes.
+    for (const bad of [
+      'version: 1\nprocesses:\n  a: { command: x, health: { readiness: { tcp: 1, interval: 1000h } } }\n',
+      'version: 1\nprocesses:\n  a: { command: x, restart: { backoff: { max: 2073601 } } }\n',
+      'version: 1\nprocesses:\n  a: { command: x }\nwatch:\n  w: { paths: [x], debounce: 577h, restart: [a] }\n',
+      `version: 1\nprocesses:\n  ${'a'.repeat(64)}: { command: x }\n`,
+      `version: 1\npools:\n  ${'p'.repeat(5000)}: { command: x }\n`,
+      'version: 1\nprocesses:\n  a: { command: !!binary bm9kZQ== }\n',
+      'version: 1\nprocesses:\n  a: { command: "node\\0x" }\n',
+      'version: 1\nprocesses:\n  a: { command: [node, "\0"] }\n',
+      'version: 1\nprocesses:\n  a: { command: x, env: { A: "b\\0" } }\n',
+      'version: 1\nname: "x\\e[2J"\nprocesses:\n  a: { command: x }\n',
+      'version: 1\n',
+      '',
+    ]) {
+      assert.equal(check(bad).spec, undefined, bad);
+    }
+    // A spec too large to read, and `-m` far out of range, answer at once.
+    const big = check(`version: 1\nprocesses: { a: { command: x } }\n# ${'x'.repeat(5 * 1024 * 1024)}\n`, 2000);
+    assert.match(big.diagnostics[0]?.message ?? '', /larger than 4 MiB/);
+    const t0 = performance.now();
+    const huge = buildSpec({ files: [SPEC], readFile: () => ({ ok: true, text: 'version: 1\npools:\n  w: { command: x }\n' }), env: {}, formation: { w: 100_000_000 } });
+    assert.equal(huge.spec, undefined);
+    assert.ok(performance.now() - t0 < 1000);
+    // Every message echoing what the input wrote is printable once formatted.
+    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 80 }), (key) => {
+      const r = load(`version: 1\nprocesses:\n  a:\n    command: x\n    ${JSON.stringify(key)}: 1\n`).r;
+      for (const d of r.diagnostics) assert.doesNotMatch(formatDiagnostic(d, '/project'), CONTROL, JSON.stringify(d.message));
+    }), { numRuns: RUNS });
+    figure(t, 'loader inputs so far', inputs);
   });
 
   it('answers deep nesting of every kind without a stack overflow', () => {
