@@ -55,7 +55,11 @@ export async function generateValidator(schema = readSchema()) {
       runtime.set(id, `${mod}.js`);
       return id;
     });
-  const imports = [...runtime].map(([id, mod]) => `import ${id} from '${mod}';`).join('\n');
+  // uniqueItems compares with our own equality (schema-equal.ts): ajv's calls a value's own
+  // toString/valueOf, which a spec can set to a string. The code reads `runtime_equal.default`.
+  const imports = [...runtime]
+    .map(([id, mod]) => (id === 'runtime_equal' ? `import * as ${id} from './schema-equal.js';` : `import ${id} from '${mod}';`))
+    .join('\n');
   return [
     '// Generated from schema/procs.schema.json by `npm run gen:types` (ajv standalone). Do not edit.',
     '/* eslint-disable */',

@@ -12,6 +12,13 @@ import type { Entry, LNode, ScalarValue } from './tree.js';
 /** Alias expansions allowed in one file before it is refused as a resource-exhaustion attack. */
 export const MAX_ALIAS_COUNT = 100;
 
+/**
+ * Nodes that aliases may copy in one file, all aliases together. The library's own guard above
+ * cannot count a document whose expansion fails (an unknown anchor under nested aliases), so the
+ * converter counts too: past this, the file is refused instead of expanded.
+ */
+export const MAX_ALIASED_NODES = 1_000_000;
+
 type At = (offset: number) => SourcePos;
 
 /** Parses one YAML text into a tree, or reports why it cannot (and returns undefined). */
@@ -80,6 +87,14 @@ function scalarText(v: unknown): string {
 /** Turns YAML nodes into tree nodes, resolving aliases and `<<` merge keys. */
 class Converter {
   private readonly active = new Set<YamlNode>();
+  /** Aliases being expanded around the node converted now, and nodes they copied so far. */
+  private aliasDepth = 0;
+  private aliased = 0;
+  private exhausted = false;
+  /** Unknown anchors already reported: an alias copied many times is reported once. */
+  private readonly unknown = new Set<YamlNode>();
+  /** Each alias's anchor, looked up once: the library walks the whole document for every lookup. */
+  private readonly targets = new Map<YamlNode, YamlNode | undefined>();
 
   constructor(
     private readonly doc: Document,
@@ -91,17 +106,31 @@ class Converter {
   /** Converts one node (an alias becomes a copy of its anchor's node). */
   node(n: YamlNode, aliasPos?: SourcePos): LNode {
     const pos = aliasPos ?? this.at(n.range?.[0] ?? 0);
+    if (this.exhausted) return { kind: 'scalar', pos, value: null };
+    // Every alias and every node copied through one counts against the bound.
+    if ((this.aliasDepth > 0 || isAlias(n)) && ++this.aliased > MAX_ALIASED_NODES) {
+      this.exhausted = true;
+      this.diags.error(pos, `too many alias expansions (aliases copy more than ${MAX_ALIASED_NODES.toLocaleString('en')} nodes): refusing a file that could exhaust memory`);
+      return { kind: 'scalar', pos, value: null };
+    }
     if (isAlias(n)) {
-      const target = n.resolve(this.doc);
+      let target = this.targets.get(n);
+      if (!this.targets.has(n)) this.targets.set(n, (target = n.resolve(this.doc)));
       if (!target) {
-        this.diags.error(pos, `unknown anchor \`*${n.source}\``);
+        if (!this.unknown.has(n)) this.diags.error(this.at(n.range?.[0] ?? 0), `unknown anchor \`*${n.source}\``);
+        this.unknown.add(n);
         return { kind: 'scalar', pos, value: null };
       }
       if (this.active.has(target)) {
         this.diags.error(pos, `alias \`*${n.source}\` refers to a node that contains it`);
         return { kind: 'scalar', pos, value: null };
       }
-      return this.node(target);
+      this.aliasDepth++;
+      try {
+        return this.node(target);
+      } finally {
+        this.aliasDepth--;
+      }
     }
     this.active.add(n);
     try {

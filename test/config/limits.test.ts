@@ -116,3 +116,24 @@ test('control characters are shown escaped, never raw', () => {
   assert.equal(line, 'procs.yaml:5:5  unknown key `k\\x1b[2J` in processes.a');
   assert.equal(formatDiagnostic({ file: '/project/a\x1b]0;x\x07.yaml', line: 1, col: 1, message: 'm', severity: 'warning' }, '/project'), 'a\\x1b]0;x\\x07.yaml:1:1  warning: m');
 });
+
+test('aliases under an unknown anchor are refused without being copied: one error per alias, a bound on copies', () => {
+  // The anchor is commented out, so the library's own alias guard cannot count the expansion.
+  const levels = ['version: 1', '#x-a: &a ["lol", "lol", "lol"]'];
+  for (const [i, n] of [...'bcdefghi'].entries()) levels.push(`x-${n}: &${n} [${Array<string>(9).fill(`*${i === 0 ? 'a' : 'bcdefghi'[i - 1]!}`).join(', ')}]`);
+  const started = performance.now();
+  const r = build({ 'procs.yaml': `${levels.join('\n')}\nprocesses:\n  a: { command: x }\n` });
+  assert.ok(performance.now() - started < 5000, 'took too long');
+  assert.equal(r.spec, undefined);
+  const text = lines(r);
+  assert.equal(text.match(/unknown anchor `\*a`/g)?.length, 9, text.slice(0, 500));
+  assert.match(text, /too many alias expansions/);
+});
+
+test('a list item with a `toString` or `valueOf` key is compared as data, not called', () => {
+  for (const key of ['toString', 'valueOf']) {
+    const r = build({ 'procs.yaml': `version: 1\nprocesses:\n  a:\n    command: x\n    depends_on: [{}, { ${key}: node server.js }]\n` });
+    assert.equal(r.spec, undefined);
+    assert.match(lines(r), /depends_on/);
+  }
+});
