@@ -212,6 +212,15 @@ export function checkFlagsFor(parsed: ParsedArgs): void {
       if (parsed.flags[name] !== undefined) throw new UsageError(`--${name} cannot be combined with ${mode}: it needs procs up in the foreground`);
     }
   }
+  // `up` without --wait has no wait to bound: the value would be silently ignored.
+  if (cmd.name === 'up' && parsed.flags['wait-timeout'] !== undefined && parsed.flags.wait !== true) {
+    throw new UsageError('--wait-timeout bounds the wait of procs up --wait; without --wait there is nothing to bound');
+  }
+  // Only `procs run` takes a command after `--`; elsewhere the words would be silently dropped.
+  if (parsed.rest !== undefined && cmd.name !== 'run') {
+    const words = parsed.rest.length > 0 ? ` ('${parsed.rest.join(' ')}')` : '';
+    throw new UsageError(`'procs ${cmd.name}' takes no command after --${words}; procs run -- CMD runs one`);
+  }
   // The running project keeps the instance counts it was started with.
   if (cmd.name === 'run' && parsed.flags.attach === true && parsed.flags.formation !== undefined) {
     throw new UsageError('--formation cannot be combined with --attach: the running project keeps its counts (procs scale changes them)');

@@ -127,8 +127,7 @@ const PARSES: readonly (readonly [argv: string, meaning: Meaning])[] = [
   ['export compose -o out --image node:24', { command: 'export', positionals: ['compose'], flags: { output: 'out', image: 'node:24' } }],
   ['export kubernetes --output=k8s -m web=3', { command: 'export', positionals: ['kubernetes'], flags: { output: 'k8s', formation: ['web=3'] } }],
 
-  // `--` after another command's words: kept in `rest`, which only `run` reads.
-  ['up -- web', { command: 'up', rest: ['web'] }],
+  // `--` before any command: kept in `rest`; only `run` takes words after it.
   ['--', { rest: [] }],
 ];
 
@@ -158,6 +157,14 @@ const REFUSED: readonly (readonly [argv: string, message: string])[] = [
   ['--follow ps', "option --follow does not apply to 'procs ps'"],
   ['-d ps', "option --detach does not apply to 'procs ps'"],
   ['-o out up', "option --output does not apply to 'procs up'"],
+
+  // Words after `--` for a command that runs none, and a wait timeout without a wait: refused,
+  // not silently dropped.
+  ['up -- web', "'procs up' takes no command after -- ('web'); procs run -- CMD runs one"],
+  ['validate -- anything', "'procs validate' takes no command after -- ('anything'); procs run -- CMD runs one"],
+  ['ps --', "'procs ps' takes no command after --; procs run -- CMD runs one"],
+  ['up --wait-timeout 5s', '--wait-timeout bounds the wait of procs up --wait; without --wait there is nothing to bound'],
+  ['up -d --wait-timeout 5s', '--wait-timeout bounds the wait of procs up --wait; without --wait there is nothing to bound'],
 
   // Missing values.
   ['up -f', '--file needs a value (FILE)'],
