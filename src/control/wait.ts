@@ -4,6 +4,7 @@
 // it completed), or the time runs out. Driven by the event feed: each event asks for a fresh
 // status. A row does not say whether a unit is a one-shot step (`restart: never`): the caller,
 // who has read the spec, names them.
+import { describeExitBriefly } from '../events/exit.js';
 import type { ProcsEvent } from '../events/types.js';
 import { formatDuration } from '../output/format.js';
 import type { ControlApi, UnitRow } from './api.js';
@@ -60,19 +61,13 @@ export function judge(rows: readonly UnitRow[], oneShot: OneShot = NONE, exits: 
   for (const u of rows) {
     if (u.state === 'failed' || u.state === 'skipped' || u.state === 'stopped') reasons.push(`${u.name} ${u.state}${u.reason ? `: ${u.reason}` : ''}`);
     else if (u.state === 'backoff' || exits.seen?.has(u.name) || (exits.baseline && u.restarts > (exits.baseline.get(u.name) ?? 0))) {
-      reasons.push(`${u.name} exited${how(exits.seen?.get(u.name) ?? u.exit)} while it was waited on, and restarts`);
+      reasons.push(`${u.name} ${describeExitBriefly(exits.seen?.get(u.name) ?? u.exit)} while it was waited on, and restarts`);
     } else continue;
     units.push(u.name);
   }
   if (units.length > 0) return { kind: 'failed', reason: reasons.join('; '), units };
   const settled = (u: UnitRow): boolean => now === undefined || oneShot(u) || (settlesAt(u) ?? 0) <= now;
   return rows.every((u) => isUp(u, oneShot(u)) && settled(u)) ? { kind: 'ready', units: rows } : undefined;
-}
-
-/** ` with code 3`, ` on SIGKILL`, or nothing when unknown. */
-function how(exit: { readonly code: number | null; readonly signal: string | null }): string {
-  if (exit.code !== null) return ` with code ${exit.code}`;
-  return exit.signal ? ` on ${exit.signal}` : '';
 }
 
 /** Waits on the project until `judge` decides for the selected units (pools mean their instances). */
