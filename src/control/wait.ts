@@ -5,7 +5,7 @@
 // status. A row does not say whether a unit is a one-shot step (`restart: never`): the caller,
 // who has read the spec, names them.
 import { describeExitBriefly } from '../events/exit.js';
-import type { ProcsEvent } from '../events/types.js';
+import { isUpState, type ProcsEvent } from '../events/types.js';
 import { formatDuration } from '../output/format.js';
 import type { ControlApi, UnitRow } from './api.js';
 
@@ -17,7 +17,7 @@ export type WaitVerdict =
 /** Whether a unit counts as up for `--wait`: a one-shot step only once it has completed. */
 export function isUp(u: UnitRow, oneShot = false): boolean {
   if (oneShot) return u.state === 'completed';
-  return u.state === 'ready' || u.state === 'completed' || (u.state === 'running' && u.health.readiness === null);
+  return u.state === 'completed' || isUpState(u.state, u.health.readiness !== null);
 }
 
 /**
@@ -37,6 +37,11 @@ function settlesAt(u: UnitRow): number | undefined {
 export type OneShot = (u: UnitRow) => boolean;
 
 const NONE: OneShot = () => false;
+
+/** The earliest time (epoch ms) one of `rows` will have run `SETTLE_MS` without a probe; Infinity when none will. */
+export function nextSettle(rows: readonly UnitRow[], oneShot: OneShot = NONE): number {
+  return Math.min(...rows.map((u) => (oneShot(u) ? undefined : settlesAt(u)) ?? Infinity));
+}
 
 /** One-shot steps by name: units, or pools meaning each of their instances. */
 export function oneShotNamed(names: ReadonlySet<string>): OneShot {
@@ -88,7 +93,7 @@ export async function waitForUnits(
   // Asks again once the units running without a probe have run long enough to count as up.
   let settleTimer: NodeJS.Timeout | undefined;
   const askWhenSettled = (): void => {
-    const at = Math.min(...last.map((u) => (oneShot(u) ? undefined : settlesAt(u)) ?? Infinity));
+    const at = nextSettle(last, oneShot);
     clearTimeout(settleTimer);
     if (Number.isFinite(at)) settleTimer = setTimeout(() => void ask(), Math.max(0, at - Date.now()) + 5);
   };

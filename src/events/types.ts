@@ -15,6 +15,14 @@ export type UnitState =
   | 'failed'
   | 'skipped';
 
+/**
+ * Whether a unit in `state` is up: ready, or running when it has no readiness probe to pass.
+ * Waits (`up --wait`, `procs run`) also count a completed unit, and only that for a one-shot step.
+ */
+export function isUpState(state: UnitState, hasReadinessProbe: boolean): boolean {
+  return state === 'ready' || (state === 'running' && !hasReadinessProbe);
+}
+
 /** How a run of a unit ended: one value whether it succeeded or not. */
 export interface ExitInfo {
   /** Exit code, or null when killed by a signal or never spawned. */

@@ -1,6 +1,6 @@
 import type { UnitSpec } from '../config/spec.js';
 import type { DistributiveOmit } from '../events/bus.js';
-import type { ExitInfo, ProcsEvent, UnitState } from '../events/types.js';
+import { isUpState, type ExitInfo, type ProcsEvent, type UnitState } from '../events/types.js';
 import type { Clock, TimerHandle } from './clock.js';
 import { closure, dependents, evaluateDependencies, type DepView } from './deps.js';
 import type { ProcessDriver, RunningProcess } from './driver.js';
@@ -319,7 +319,7 @@ export class Supervisor {
   whenUp(name: string): Promise<void> {
     return this.#until(() => {
       const r = this.#units.get(name);
-      return !r || TERMINAL.has(r.state) || r.state === 'ready' || (r.state === 'running' && !r.spec.health.readiness);
+      return !r || TERMINAL.has(r.state) || isUpState(r.state, Boolean(r.spec.health.readiness));
     });
   }
 
