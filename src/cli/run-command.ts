@@ -2,7 +2,7 @@
 // a second one kills CMD and everything it started), CMD's environment, and running CMD to its end.
 import type { Spec } from '../config/spec.js';
 import { type AttachedCommand, startAttached } from '../runtime/attached.js';
-import { signalStatus } from '../runtime/signals.js';
+import { signalStatus } from '../events/exit.js';
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 

@@ -1,18 +1,10 @@
-import type { UnitSpec } from '../config/spec.js';
 import { toRow } from '../control/controller.js';
-import { judge, SETTLE_MS } from '../control/wait.js';
+import { isUp, judge, nextSettle } from '../control/wait.js';
 import type { Project } from './project.js';
 
 export type WaitResult =
   | { readonly ok: true }
   | { readonly ok: false; readonly unit: string | undefined; readonly reason: string; readonly timedOut: boolean };
-
-/** Whether a unit counts as up for `--wait` and `procs run`: one-shot steps must have completed. */
-function isUp(unit: UnitSpec, state: string): boolean {
-  if (unit.restart.policy === 'never') return state === 'completed';
-  if (state === 'completed') return true;
-  return state === 'ready' || (state === 'running' && !unit.health.readiness);
-}
 
 /**
  * Resolves once every named unit is up (ready, running for `SETTLE_MS` without a readiness probe,
@@ -44,7 +36,8 @@ export function waitForUp(project: Project, names: ReadonlySet<string>, timeoutM
       const gone = status.find((s) => s.state === 'failed' || s.state === 'skipped');
       if (gone) return finish({ ok: false, unit: gone.name, reason: `${gone.state}: ${gone.reason ?? gone.state}`, timedOut: false });
       const now = Date.now();
-      const verdict = judge(status.map(toRow), oneShot, { seen }, now);
+      const rows = status.map(toRow);
+      const verdict = judge(rows, oneShot, { seen }, now);
       if (verdict?.kind === 'ready') return finish({ ok: true });
       if (verdict) {
         const unit = verdict.units[0];
@@ -52,8 +45,7 @@ export function waitForUp(project: Project, names: ReadonlySet<string>, timeoutM
         return finish({ ok: false, unit, reason, timedOut: false });
       }
       // Ask again once the units running without a probe have run long enough to count as up.
-      const settles = status.filter((s) => s.state === 'running' && !oneShot(s) && !specs.get(s.name)?.health.readiness && s.started_at !== null);
-      const at = Math.min(...settles.map((s) => Date.parse(s.started_at ?? '') + SETTLE_MS));
+      const at = nextSettle(rows, oneShot);
       clearTimeout(settleTimer);
       if (Number.isFinite(at)) settleTimer = setTimeout(check, Math.max(0, at - now) + 5);
     };
@@ -62,10 +54,7 @@ export function waitForUp(project: Project, names: ReadonlySet<string>, timeoutM
         const waiting = project.supervisor
           .status()
           .filter((s) => names.has(s.name))
-          .filter((s) => {
-            const spec = specs.get(s.name);
-            return spec !== undefined && !isUp(spec, s.state);
-          })
+          .filter((s) => specs.has(s.name) && !isUp(toRow(s), oneShot(s)))
           .map((s) => `${s.name} (${s.state})`);
         finish({ ok: false, unit: undefined, reason: `timed out after ${timeoutMs}ms waiting for ${waiting.join(', ') || 'units that had not run for a second yet'}`, timedOut: true });
       }, timeoutMs);

@@ -4,6 +4,7 @@
 // every unit is up again, stop when every one has stopped).
 import { UsageError, type ParsedArgs } from '../cli/args.js';
 import { printable } from '../config/printable.js';
+import { ENDED_STATES } from '../events/types.js';
 import { ControlError, type UnitRow } from './api.js';
 import type { ControlClient } from './client.js';
 import { clientFor } from './locate.js';
@@ -36,14 +37,12 @@ export function reportError(command: string, err: ControlError): number {
 
 export type UnitVerb = 'start' | 'stop' | 'restart';
 
-const DONE_STOPPING: ReadonlySet<string> = new Set(['stopped', 'completed', 'failed', 'skipped']);
-
 /** Runs one of the unit commands; returns procs' exit code. */
 export async function unitCommand(verb: UnitVerb, args: ParsedArgs): Promise<number> {
   if (args.positionals.length === 0) throw new UsageError(`name the units to ${verb}: procs ${verb} UNIT…`);
   return withProject(args, async (client) => {
     const { units } = await client[verb](args.positionals);
-    const bad = units.filter((u) => (verb === 'stop' ? !DONE_STOPPING.has(u.state) : !isUp(u)));
+    const bad = units.filter((u) => (verb === 'stop' ? !ENDED_STATES.has(u.state) : !isUp(u)));
     for (const u of units) process.stdout.write(`${describeRow(u)}\n`);
     if (units.length === 0) process.stdout.write(`no units to ${verb} (a pool scaled to 0?)\n`);
     return bad.length > 0 ? 1 : 0;

@@ -1,6 +1,6 @@
 // The `ps` table: NAME STATE PID RESTARTS UPTIME EXIT HEALTH, one row per unit (and per watch
 // rule), columns padded. Pure: rows and "now" in, text out.
-import { constants } from 'node:os';
+import { signalWithStatus } from '../events/exit.js';
 import { formatDuration } from '../output/format.js';
 import type { UnitRow, WatchInfo } from './api.js';
 
@@ -64,10 +64,7 @@ function uptime(u: UnitRow, now: number): string {
 
 /** The last exit: its code, or the signal's name with the status a shell reports (128+N). */
 export function exitText(exit: UnitRow['exit']): string {
-  if (exit.signal !== null) {
-    const n = (constants.signals as Record<string, number | undefined>)[exit.signal];
-    return n === undefined ? exit.signal : `${exit.signal} (${128 + n})`;
-  }
+  if (exit.signal !== null) return signalWithStatus(exit.signal);
   return exit.code === null ? '-' : String(exit.code);
 }
 

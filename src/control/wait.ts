@@ -4,7 +4,8 @@
 // it completed), or the time runs out. Driven by the event feed: each event asks for a fresh
 // status. A row does not say whether a unit is a one-shot step (`restart: never`): the caller,
 // who has read the spec, names them.
-import type { ProcsEvent } from '../events/types.js';
+import { describeExitBriefly } from '../events/exit.js';
+import { isUpState, type ProcsEvent } from '../events/types.js';
 import { formatDuration } from '../output/format.js';
 import type { ControlApi, UnitRow } from './api.js';
 
@@ -16,7 +17,7 @@ export type WaitVerdict =
 /** Whether a unit counts as up for `--wait`: a one-shot step only once it has completed. */
 export function isUp(u: UnitRow, oneShot = false): boolean {
   if (oneShot) return u.state === 'completed';
-  return u.state === 'ready' || u.state === 'completed' || (u.state === 'running' && u.health.readiness === null);
+  return u.state === 'completed' || isUpState(u.state, u.health.readiness !== null);
 }
 
 /**
@@ -36,6 +37,11 @@ function settlesAt(u: UnitRow): number | undefined {
 export type OneShot = (u: UnitRow) => boolean;
 
 const NONE: OneShot = () => false;
+
+/** The earliest time (epoch ms) one of `rows` will have run `SETTLE_MS` without a probe; Infinity when none will. */
+export function nextSettle(rows: readonly UnitRow[], oneShot: OneShot = NONE): number {
+  return Math.min(...rows.map((u) => (oneShot(u) ? undefined : settlesAt(u)) ?? Infinity));
+}
 
 /** One-shot steps by name: units, or pools meaning each of their instances. */
 export function oneShotNamed(names: ReadonlySet<string>): OneShot {
@@ -60,19 +66,13 @@ export function judge(rows: readonly UnitRow[], oneShot: OneShot = NONE, exits: 
   for (const u of rows) {
     if (u.state === 'failed' || u.state === 'skipped' || u.state === 'stopped') reasons.push(`${u.name} ${u.state}${u.reason ? `: ${u.reason}` : ''}`);
     else if (u.state === 'backoff' || exits.seen?.has(u.name) || (exits.baseline && u.restarts > (exits.baseline.get(u.name) ?? 0))) {
-      reasons.push(`${u.name} exited${how(exits.seen?.get(u.name) ?? u.exit)} while it was waited on, and restarts`);
+      reasons.push(`${u.name} ${describeExitBriefly(exits.seen?.get(u.name) ?? u.exit)} while it was waited on, and restarts`);
     } else continue;
     units.push(u.name);
   }
   if (units.length > 0) return { kind: 'failed', reason: reasons.join('; '), units };
   const settled = (u: UnitRow): boolean => now === undefined || oneShot(u) || (settlesAt(u) ?? 0) <= now;
   return rows.every((u) => isUp(u, oneShot(u)) && settled(u)) ? { kind: 'ready', units: rows } : undefined;
-}
-
-/** ` with code 3`, ` on SIGKILL`, or nothing when unknown. */
-function how(exit: { readonly code: number | null; readonly signal: string | null }): string {
-  if (exit.code !== null) return ` with code ${exit.code}`;
-  return exit.signal ? ` on ${exit.signal}` : '';
 }
 
 /** Waits on the project until `judge` decides for the selected units (pools mean their instances). */
@@ -93,7 +93,7 @@ export async function waitForUnits(
   // Asks again once the units running without a probe have run long enough to count as up.
   let settleTimer: NodeJS.Timeout | undefined;
   const askWhenSettled = (): void => {
-    const at = Math.min(...last.map((u) => (oneShot(u) ? undefined : settlesAt(u)) ?? Infinity));
+    const at = nextSettle(last, oneShot);
     clearTimeout(settleTimer);
     if (Number.isFinite(at)) settleTimer = setTimeout(() => void ask(), Math.max(0, at - Date.now()) + 5);
   };

@@ -15,6 +15,23 @@ export type UnitState =
   | 'failed'
   | 'skipped';
 
+/** States a unit stays in until it is started again: its run, or its start, is over. */
+export const ENDED_STATES: ReadonlySet<UnitState> = new Set<UnitState>(['stopped', 'completed', 'failed', 'skipped']);
+
+/** Every state but the ended ones: the unit is wanted, starting, running, waiting to restart or stopping. */
+export const NOT_ENDED_STATES: ReadonlySet<UnitState> = new Set<UnitState>(['pending', 'starting', 'running', 'ready', 'unhealthy', 'backoff', 'stopping']);
+
+/** States in which the unit's current run is alive and not being stopped: its pid and health are shown. */
+export const LIVE_STATES: ReadonlySet<UnitState> = new Set<UnitState>(['starting', 'running', 'ready', 'unhealthy']);
+
+/**
+ * Whether a unit in `state` is up: ready, or running when it has no readiness probe to pass.
+ * Waits (`up --wait`, `procs run`) also count a completed unit, and only that for a one-shot step.
+ */
+export function isUpState(state: UnitState, hasReadinessProbe: boolean): boolean {
+  return state === 'ready' || (state === 'running' && !hasReadinessProbe);
+}
+
 /** How a run of a unit ended: one value whether it succeeded or not. */
 export interface ExitInfo {
   /** Exit code, or null when killed by a signal or never spawned. */

@@ -1,6 +1,4 @@
-// Small formatting pieces shared by the renderers: local clock time, durations, exits.
-
-import type { ExitInfo } from '../events/types.js';
+// Small formatting pieces shared by the renderers: local clock time, durations, name lists.
 
 /** Local `HH:MM:SS` of a time. */
 export function clockTime(date: Date): string {
@@ -48,17 +46,6 @@ export function formatDuration(ms: number): string {
   if (s < 3600) return s % 60 === 0 ? `${s / 60}m` : `${Math.floor(s / 60)}m ${s % 60}s`;
   const m = Math.round(s / 60);
   return m % 60 === 0 ? `${m / 60}h` : `${Math.floor(m / 60)}h ${m % 60}m`;
-}
-
-/**
- * How a run ended, in words: `exited with code 1`, `exited with signal SIGKILL (137)`, or
- * the spawn error itself (`command not found: foo`). Pipelines name the step reported.
- */
-export function describeExit(exit: ExitInfo): string {
-  if (exit.error !== undefined) return exit.error;
-  const step = exit.step === undefined ? '' : ` (step ${exit.step + 1})`;
-  if (exit.signal !== null) return `exited with signal ${exit.signal} (${exit.status})${step}`;
-  return `exited with code ${exit.code ?? exit.status}${step}`;
 }
 
 /** A list of names for a sentence, shortened after `max`: `a, b, c and 4 more`. */

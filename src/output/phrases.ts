@@ -3,7 +3,8 @@
 // `phraseExit` folds such a pair into one line.
 
 import type { ExitInfo, ProcsEvent } from '../events/types.js';
-import { clockTimeOf, describeExit, formatDuration, nameList } from './format.js';
+import { describeExit } from '../events/exit.js';
+import { clockTimeOf, formatDuration, nameList } from './format.js';
 import { PROJECT_UNIT } from './layout.js';
 
 /** The kind of a state line, which picks its marker and colour. */

@@ -8,7 +8,8 @@
 
 import type { ExitInfo, UnitState } from '../events/types.js';
 import { sgr } from './colors.js';
-import { describeExit, formatDuration } from './format.js';
+import { describeExit } from '../events/exit.js';
+import { formatDuration } from './format.js';
 import type { FactsOf } from './phrases.js';
 
 /** How a unit ended, as the supervisor reports it at the end. */

@@ -3,7 +3,7 @@
 // carry the actions out.
 import { unitHash } from '../config/hash.js';
 import type { UnitSpec, WatchRule } from '../config/spec.js';
-import type { UnitState } from '../events/types.js';
+import { NOT_ENDED_STATES, type UnitState } from '../events/types.js';
 
 export interface ObservedUnit {
   readonly name: string;
@@ -22,8 +22,6 @@ export interface Action {
   readonly kind: ActionKind;
   readonly unit: string;
 }
-
-const ACTIVE: ReadonlySet<UnitState> = new Set(['pending', 'starting', 'running', 'ready', 'unhealthy', 'backoff', 'stopping']);
 
 /** Index of a pool instance (`worker.3` → 3), for stopping the highest first when scaling down. */
 function instanceIndex(name: string): number {
@@ -46,7 +44,7 @@ export function plan(desired: readonly UnitSpec[], observed: readonly ObservedUn
   for (const u of desired) {
     const o = have.get(u.name);
     if (!o) starts.push({ kind: 'start', unit: u.name });
-    else if (o.hash !== u.hash && ACTIVE.has(o.state)) restarts.push({ kind: 'restart', unit: u.name });
+    else if (o.hash !== u.hash && NOT_ENDED_STATES.has(o.state)) restarts.push({ kind: 'restart', unit: u.name });
     else if (o.hash !== u.hash) updates.push({ kind: 'update', unit: u.name });
   }
   return [...removes, ...restarts, ...updates, ...starts];

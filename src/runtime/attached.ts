@@ -7,7 +7,7 @@
 // processes through procs.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { guardCommand } from './guardian.js';
-import { signalStatus } from './signals.js';
+import { exitStatus } from '../events/exit.js';
 import { descendants, groupMembers, pidExists, scanProcs } from './tree.js';
 
 /** A single argument with shell syntax (`procs run -- "npm test && npm run e2e"`) goes through the shell. */
@@ -83,6 +83,6 @@ function endOf(child: ChildProcess): Promise<CommandEnd> {
       const why = err.code === 'ENOENT' ? 'command not found' : err.code === 'EACCES' ? 'permission denied' : (err.code ?? 'cannot start');
       resolve({ status: err.code === 'ENOENT' ? 127 : 126, error: `cannot run ${child.spawnfile}: ${why}` });
     });
-    child.once('exit', (code, sig) => resolve({ status: code ?? (sig ? signalStatus(sig) : 128) }));
+    child.once('exit', (code, sig) => resolve({ status: exitStatus(code, sig) }));
   });
 }

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
-import { constants } from 'node:os';
 import type { Command } from '../config/spec.js';
+import { exitStatus } from '../events/exit.js';
 
 /**
  * Runs a probe command in its own process group and returns its exit status; when `signal`
@@ -38,7 +38,7 @@ export function runCheckCommand(
           // group empty
         }
       }
-      resolve(aborted ? null : (code ?? 128 + (sig ? constants.signals[sig] : 0)));
+      resolve(aborted ? null : exitStatus(code, sig));
     });
   });
 }

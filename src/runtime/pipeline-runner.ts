@@ -9,15 +9,16 @@
 //   fd 3+i   pipe to procs: step i's stderr
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, constants as fsc, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
-import { constants, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { signalStatus } from '../events/exit.js';
 import { NODE_OPTIONS_VAR, type RunnerReport, type StepEnd } from './pipeline-protocol.js';
 
 
 // The end of a step from its exit event.
 function ended(code: number | null, signal: NodeJS.Signals | null): StepEnd {
-  if (signal !== null) return { code: null, signal, status: 128 + (constants.signals[signal] ?? 0) };
+  if (signal !== null) return { code: null, signal, status: signalStatus(signal) };
   return { code, signal: null, status: code ?? 0 };
 }
 

@@ -2,7 +2,7 @@
 // restart spec, the unit's bookkeeping, the exit, a time value and why the run ended.
 import type { RestartSpec } from '../config/spec.js';
 import type { ExitInfo } from '../events/types.js';
-import { describeExit } from './signals.js';
+import { describeExit } from '../events/exit.js';
 
 /** Everything a restart decision depends on: data and a time value, nothing else. */
 export interface RestartInput {
@@ -39,7 +39,7 @@ export function backoffDelay(spec: RestartSpec, attempt: number): number {
 
 // How the run ended, in words, for reasons.
 function endReason(exit: ExitInfo, cause: EndCause): string {
-  return cause === 'liveness' ? 'liveness probe failed' : describeExit(exit);
+  return cause === 'liveness' ? 'liveness probe failed' : describeExit(exit, false);
 }
 
 // Decides what follows the end of a run.

@@ -1,6 +1,6 @@
 import type { UnitSpec } from '../config/spec.js';
 import type { DistributiveOmit } from '../events/bus.js';
-import type { ExitInfo, ProcsEvent, UnitState } from '../events/types.js';
+import { ENDED_STATES, isUpState, LIVE_STATES, type ExitInfo, type ProcsEvent, type UnitState } from '../events/types.js';
 import type { Clock, TimerHandle } from './clock.js';
 import { closure, dependents, evaluateDependencies, type DepView } from './deps.js';
 import type { ProcessDriver, RunningProcess } from './driver.js';
@@ -70,8 +70,6 @@ interface Runtime {
   alive: boolean;
 }
 
-const TERMINAL: ReadonlySet<UnitState> = new Set(['stopped', 'completed', 'failed', 'skipped']);
-const ACTIVE: ReadonlySet<UnitState> = new Set(['starting', 'running', 'ready', 'unhealthy']);
 
 /**
  * Keeps units in the state the spec asks for: starts them as their dependencies allow, restarts
@@ -126,8 +124,8 @@ export class Supervisor {
     for (const name of closure(names, this.specs)) {
       const r = this.#units.get(name);
       // Running or on its way: leave it. Ended (failed, stopped, completed…): start it afresh.
-      if (!r || (r.wanted && !TERMINAL.has(r.state))) continue;
-      if (TERMINAL.has(r.state) || r.state === 'pending') {
+      if (!r || (r.wanted && !ENDED_STATES.has(r.state))) continue;
+      if (ENDED_STATES.has(r.state) || r.state === 'pending') {
         Object.assign(r, this.#fresh(r.spec), { wanted: true, attempts: r.attempts });
       }
     }
@@ -140,7 +138,7 @@ export class Supervisor {
    */
   markReady(name: string, run?: number): void {
     const r = this.#units.get(name);
-    if (!r || !ACTIVE.has(r.state) || !this.#current(r, run)) return;
+    if (!r || !LIVE_STATES.has(r.state) || !this.#current(r, run)) return;
     const first = !r.everReady;
     r.everReady = true;
     r.readiness = 'ok';
@@ -154,7 +152,7 @@ export class Supervisor {
   /** A liveness probe gave up on a unit: restart it under its policy, counting a failure. */
   markUnhealthy(name: string, reason: string, run?: number): void {
     const r = this.#units.get(name);
-    if (!r?.proc || !ACTIVE.has(r.state) || r.stopping || !this.#current(r, run)) return;
+    if (!r?.proc || !LIVE_STATES.has(r.state) || r.stopping || !this.#current(r, run)) return;
     r.state = 'unhealthy';
     this.#emit({ type: 'unhealthy', unit: name, reason, state: 'unhealthy' });
     const proc = r.proc;
@@ -250,7 +248,7 @@ export class Supervisor {
     for (const r of this.#units.values()) {
       r.wanted = false;
       r.timer?.cancel();
-      if (r.proc && !TERMINAL.has(r.state)) {
+      if (r.proc && !ENDED_STATES.has(r.state)) {
         this.#opts.driver.kill(r.spec, r.proc);
         if (!r.stopping) void this.#stopOne(r, 'killed');
       }
@@ -276,12 +274,12 @@ export class Supervisor {
       kind: r.spec.kind,
       pool: r.spec.kind === 'instance' ? (r.spec.pool ?? null) : null,
       state: r.state,
-      pid: r.proc && ACTIVE.has(r.state) ? (r.proc.pid ?? null) : r.state === 'stopping' ? (r.proc?.pid ?? null) : null,
+      pid: r.proc && LIVE_STATES.has(r.state) ? (r.proc.pid ?? null) : r.state === 'stopping' ? (r.proc?.pid ?? null) : null,
       restarts: r.restarts,
       started_at: r.startedAtWall,
       exit: r.lastExit ? { code: r.lastExit.code, signal: r.lastExit.signal } : null,
       // Health is about the running process: none is shown once it stopped, exited or waits to restart.
-      health: ACTIVE.has(r.state)
+      health: LIVE_STATES.has(r.state)
         ? { readiness: r.readiness, liveness: r.spec.health.liveness ? (r.state === 'unhealthy' ? 'failing' : 'ok') : null }
         : { readiness: null, liveness: null },
       reason: r.reason,
@@ -319,7 +317,7 @@ export class Supervisor {
   whenUp(name: string): Promise<void> {
     return this.#until(() => {
       const r = this.#units.get(name);
-      return !r || TERMINAL.has(r.state) || r.state === 'ready' || (r.state === 'running' && !r.spec.health.readiness);
+      return !r || ENDED_STATES.has(r.state) || isUpState(r.state, Boolean(r.spec.health.readiness));
     });
   }
 
@@ -395,7 +393,7 @@ export class Supervisor {
     if (proc.pid !== undefined) await this.#opts.driver.settle(r.spec, proc);
     await this.#drained(proc);
     // A stop that came meanwhile has already ended this run (and said so).
-    if (r.proc !== proc || r.stopping || TERMINAL.has(r.state)) return;
+    if (r.proc !== proc || r.stopping || ENDED_STATES.has(r.state)) return;
     this.#ended(r, proc, exit, 'exit');
   }
 
@@ -502,7 +500,7 @@ export class Supervisor {
       return;
     }
     const proc = r.proc;
-    if (!proc || TERMINAL.has(r.state)) return;
+    if (!proc || ENDED_STATES.has(r.state)) return;
     r.state = 'stopping';
     r.stopSince = (this.#opts.wallClock?.() ?? new Date()).getTime();
     this.#emit({ type: 'stop', unit: r.spec.name, reason, state: 'stopping', signal: r.spec.stop.signal, timeoutMs: r.spec.stop.timeoutMs });
@@ -527,7 +525,7 @@ export class Supervisor {
 
   #isIdle(): boolean {
     for (const r of this.#units.values()) {
-      if (r.wanted && !TERMINAL.has(r.state)) return false;
+      if (r.wanted && !ENDED_STATES.has(r.state)) return false;
       if (r.stopping) return false;
     }
     return true;

@@ -5,7 +5,7 @@
 // changes it had not handled yet, for the rule that replaces it on a reload.
 import type { WatchRule } from '../config/spec.js';
 import type { ExitInfo } from '../events/types.js';
-import { describeExit } from '../output/format.js';
+import { describeExit } from '../events/exit.js';
 import type { OutputSink } from '../output/sink.js';
 import type { Clock } from '../runtime/clock.js';
 import type { EventInput } from '../runtime/supervisor.js';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { describeExit, exitInfo, parseSignal, signalName, signalNumber, signalStatus } from '../../src/runtime/signals.js';
+import { describeExit, signalNumber, signalStatus } from '../../src/events/exit.js';
+import { exitInfo, parseSignal, signalName } from '../../src/runtime/signals.js';
 
 describe('signals', () => {
   it('maps names and numbers both ways', () => {
