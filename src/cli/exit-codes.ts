@@ -5,8 +5,3 @@ export const EXIT = {
   usage: 2,
   internal: 70,
 } as const;
-
-/** The status a shell reports for a process: its code, or 128+N for signal N. */
-export function statusOf(exit: { readonly status: number }): number {
-  return exit.status;
-}

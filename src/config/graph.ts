@@ -73,11 +73,6 @@ class MinHeap {
   }
 }
 
-/** Dependents before their dependencies: the order to stop things in. */
-export function reverseTopoOrder(nodes: readonly string[], depsOf: DepsOf): string[] {
-  return topoOrder(nodes, depsOf).reverse();
-}
-
 /** One cycle per strongly connected component that has one, each as `[a, b, …, a]`. */
 export function findCycles(nodes: readonly string[], depsOf: DepsOf): string[][] {
   const known = new Set(nodes);
@@ -190,22 +185,6 @@ export function unitDepsOf(units: readonly UnitSpec[]): DepsOf {
 /** Unit names in the order to start them. */
 export function startOrder(units: readonly UnitSpec[]): string[] {
   return topoOrder(units.map((u) => u.name), unitDepsOf(units));
-}
-
-/** Unit names in the order to stop them: every unit before what it depends on. */
-export function stopOrder(units: readonly UnitSpec[]): string[] {
-  return reverseTopoOrder(units.map((u) => u.name), unitDepsOf(units));
-}
-
-/** The units that depend on `name` (a unit or a pool), directly or not, in start order. */
-export function dependentsOf(units: readonly UnitSpec[], name: string): string[] {
-  const depsOf = unitDepsOf(units);
-  const hit = new Set(units.filter((u) => u.name === name || (u.kind === 'instance' && u.pool === name)).map((u) => u.name));
-  const found = new Set<string>();
-  for (const n of startOrder(units)) {
-    if (!hit.has(n) && depsOf(n).some((d) => hit.has(d) || found.has(d))) found.add(n);
-  }
-  return [...found];
 }
 
 /** The named units (or pools) and everything they depend on, directly or not, in start order. */

@@ -30,21 +30,6 @@ export function signalStatus(signal: string): number {
   return 128 + (signalNumber(signal) ?? 0);
 }
 
-export type SignalParse = { readonly ok: true; readonly signal: NodeJS.Signals } | { readonly ok: false; readonly message: string };
-
-// Accepts `SIGTERM`, `TERM`, `sigterm` or a number and gives the canonical name, or a message.
-export function parseSignal(value: unknown): SignalParse {
-  if (typeof value === 'number' && Number.isInteger(value)) {
-    const name = signalName(value);
-    if (name !== undefined) return { ok: true, signal: name };
-  } else if (typeof value === 'string') {
-    const upper = value.trim().toUpperCase();
-    const name = upper.startsWith('SIG') ? upper : `SIG${upper}`;
-    if (isSignalName(name)) return { ok: true, signal: name };
-  }
-  return { ok: false, message: `expected a signal name such as SIGTERM, got \`${String(value)}\`` };
-}
-
 // The ExitInfo of a process that ran and ended with `code` or died of `signal`.
 export function exitInfo(code: number | null, signal: string | null, durationMs: number): ExitInfo {
   if (signal !== null) return { code: null, signal, status: signalStatus(signal), durationMs };

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { dependentsOf, findCycles, startOrder, stopOrder, topoOrder, withDependencies } from '../../src/config/graph.js';
+import { findCycles, startOrder, topoOrder, withDependencies } from '../../src/config/graph.js';
 import { build, specOf } from './helpers.js';
 
 const graph: Record<string, string[]> = { web: ['api'], api: ['db', 'cache'], db: [], cache: [], tool: [] };
@@ -35,15 +35,8 @@ pools:
 `,
 }));
 
-test('start and stop orders over units expand pools into their instances', () => {
+test('the start order over units expands pools into their instances', () => {
   assert.deepEqual(startOrder(spec.units), ['db', 'api', 'worker.0', 'worker.1', 'web']);
-  assert.deepEqual(stopOrder(spec.units), ['web', 'worker.1', 'worker.0', 'api', 'db']);
-});
-
-test('dependents of a unit or a pool, transitively', () => {
-  assert.deepEqual(dependentsOf(spec.units, 'db'), ['api', 'worker.0', 'worker.1', 'web']);
-  assert.deepEqual(dependentsOf(spec.units, 'worker'), ['web']);
-  assert.deepEqual(dependentsOf(spec.units, 'web'), []);
 });
 
 test('a selection with everything it needs, in start order', () => {
