@@ -1,5 +1,6 @@
-// The dependency graph, pure: start order, stop order, cycles, and what depends on what.
-// Used by the loader (order of `Spec.units`, cycle errors) and by the runtime (stop order, skips).
+// The dependency graph, pure: start order, cycles, and what a selection of units needs.
+// Used by the loader (order of `Spec.units`, cycle errors), by the runtime (what a dependency
+// name stands for) and by every command that starts a selection with what it depends on.
 import type { UnitSpec } from './spec.js';
 
 /** The names a node depends on (names that are not nodes are ignored). */
@@ -187,15 +188,21 @@ export function startOrder(units: readonly UnitSpec[]): string[] {
   return topoOrder(units.map((u) => u.name), unitDepsOf(units));
 }
 
-/** The named units (or pools) and everything they depend on, directly or not, in start order. */
-export function withDependencies(units: readonly UnitSpec[], names: readonly string[]): string[] {
-  const depsOf = unitDepsOf(units);
-  const want = new Set<string>();
-  const add = (n: string): void => {
-    if (want.has(n)) return;
-    want.add(n);
-    for (const d of depsOf(n)) add(d);
-  };
-  for (const u of units) if (names.includes(u.name) || (u.kind === 'instance' && names.includes(u.pool ?? ''))) add(u.name);
-  return startOrder(units).filter((n) => want.has(n));
+/** The units a dependency name stands for: the unit itself, or every instance of a pool. */
+export function resolveDependency(name: string, units: readonly UnitSpec[]): UnitSpec[] {
+  return units.filter((u) => u.name === name || (u.kind === 'instance' && u.pool === name));
+}
+
+/** Every unit `names` need, dependencies followed transitively; all units when `names` is empty. */
+export function closure(names: readonly string[], units: readonly UnitSpec[]): Set<string> {
+  if (names.length === 0) return new Set(units.map((u) => u.name));
+  const out = new Set<string>();
+  const stack = names.flatMap((n) => resolveDependency(n, units));
+  while (stack.length > 0) {
+    const u = stack.pop();
+    if (!u || out.has(u.name)) continue;
+    out.add(u.name);
+    for (const dep of u.dependsOn) stack.push(...resolveDependency(dep.name, units));
+  }
+  return out;
 }

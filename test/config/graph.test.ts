@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { findCycles, startOrder, topoOrder, withDependencies } from '../../src/config/graph.js';
+import { closure, findCycles, startOrder, topoOrder } from '../../src/config/graph.js';
 import { build, specOf } from './helpers.js';
 
 const graph: Record<string, string[]> = { web: ['api'], api: ['db', 'cache'], db: [], cache: [], tool: [] };
@@ -40,6 +40,8 @@ test('the start order over units expands pools into their instances', () => {
 });
 
 test('a selection with everything it needs, in start order', () => {
-  assert.deepEqual(withDependencies(spec.units, ['web']), ['db', 'api', 'worker.0', 'worker.1', 'web']);
-  assert.deepEqual(withDependencies(spec.units, ['worker']), ['db', 'worker.0', 'worker.1']);
+  const needed = (names: string[]): string[] => startOrder(spec.units).filter((n) => closure(names, spec.units).has(n));
+  assert.deepEqual(needed(['web']), ['db', 'api', 'worker.0', 'worker.1', 'web']);
+  assert.deepEqual(needed(['worker']), ['db', 'worker.0', 'worker.1']);
+  assert.deepEqual(needed([]), startOrder(spec.units), 'none named means every unit');
 });
