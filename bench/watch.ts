@@ -13,7 +13,7 @@ import type { Spec, WatchRule } from '../src/config/spec.js';
 import { EventBus } from '../src/events/bus.js';
 import type { ProcsEvent } from '../src/events/types.js';
 import type { OutputSink } from '../src/output/sink.js';
-import { startWatching } from '../src/watch/index.js';
+import { createWatchSession } from '../src/watch/index.js';
 
 /** Command-line flags of the benchmark. */
 function flags(): { debounceMs: number; files: number; poll: boolean } {
@@ -79,8 +79,8 @@ async function main(): Promise<void> {
     let lineAt = 0;
     const before = memory();
     const t0 = performance.now();
-    const session = startWatching({ spec, sink: lineClock(() => (lineAt ||= performance.now())), publish: (e) => bus.publish(e), restart: async () => undefined });
-    if (!session) throw new Error('no watch session');
+    const session = createWatchSession({ spec, sink: lineClock(() => (lineAt ||= performance.now())), publish: (e) => bus.publish(e), restart: async () => undefined });
+    if (session.rules.length === 0) throw new Error('no watch session');
     await session.started;
     const readyMs = performance.now() - t0;
     const after = memory();

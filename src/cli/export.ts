@@ -2,7 +2,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { exportSpec, isTarget, loadForExport, TARGETS } from '../export/index.js';
-import { suggest, UsageError, type ParsedArgs } from './args.js';
+import { suggest } from '../config/suggest.js';
+import { UsageError, type ParsedArgs } from './args.js';
 import { EXIT } from './exit-codes.js';
 import { parseFormation, printDiagnostics } from './load.js';
 

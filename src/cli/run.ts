@@ -1,7 +1,7 @@
 import { MAX_DURATION_TEXT, parseDurationArg } from '../config/durations.js';
 import type { Spec } from '../config/spec.js';
 import { claimForeground, serveForeground, type ForegroundControl } from '../control/foreground.js';
-import { closure } from '../runtime/deps.js';
+import { closure } from '../config/graph.js';
 import type { ParsedArgs } from './args.js';
 import { UsageError } from './args.js';
 import { EXIT } from './exit-codes.js';

@@ -1,5 +1,6 @@
 import type { Spec } from '../config/spec.js';
-import { suggest, UsageError } from './args.js';
+import { suggest } from '../config/suggest.js';
+import { UsageError } from './args.js';
 
 /**
  * The unit names a command line asks for: units, pools (every instance) or pipelines; all

@@ -6,7 +6,7 @@ import { EXIT } from './exit-codes.js';
 import { loadFromArgs, printDiagnostics } from './load.js';
 import { createProjectFor, type Project } from './project.js';
 import { selectUnits } from './select.js';
-import { closure } from '../runtime/deps.js';
+import { closure } from '../config/graph.js';
 import { claimForeground, serveForeground, type ForegroundControl } from '../control/foreground.js';
 
 /** `procs up` in the foreground: start, stream output, stop cleanly on Ctrl-C. */

@@ -4,7 +4,6 @@
 import type * as Dotenv from 'dotenv';
 import { createRequire } from 'node:module';
 import { interpolate, type ExpansionLimits, type InterpolationProblem } from './interpolate.js';
-import type { SourcePos } from './spec.js';
 import type { LNode, PathSeg } from './tree.js';
 
 export interface EnvEntry {
@@ -95,9 +94,4 @@ export function resolveEnv(layers: readonly EnvLayer[], report: EnvReporter, lim
 /** The message for a loop between variables: names only, never values. */
 export function describeLoop(names: readonly string[]): string {
   return `environment variables refer to each other in a loop: ${names.join(' → ')}`;
-}
-
-/** A position for an env entry (its scalar), or the fallback. */
-export function entryPos(entry: EnvEntry, fallback: SourcePos): SourcePos {
-  return entry.node?.pos ?? fallback;
 }

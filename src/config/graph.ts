@@ -1,5 +1,6 @@
-// The dependency graph, pure: start order, stop order, cycles, and what depends on what.
-// Used by the loader (order of `Spec.units`, cycle errors) and by the runtime (stop order, skips).
+// The dependency graph, pure: start order, cycles, and what a selection of units needs.
+// Used by the loader (order of `Spec.units`, cycle errors), by the runtime (what a dependency
+// name stands for) and by every command that starts a selection with what it depends on.
 import type { UnitSpec } from './spec.js';
 
 /** The names a node depends on (names that are not nodes are ignored). */
@@ -71,11 +72,6 @@ class MinHeap {
     }
     return top;
   }
-}
-
-/** Dependents before their dependencies: the order to stop things in. */
-export function reverseTopoOrder(nodes: readonly string[], depsOf: DepsOf): string[] {
-  return topoOrder(nodes, depsOf).reverse();
 }
 
 /** One cycle per strongly connected component that has one, each as `[a, b, …, a]`. */
@@ -192,31 +188,21 @@ export function startOrder(units: readonly UnitSpec[]): string[] {
   return topoOrder(units.map((u) => u.name), unitDepsOf(units));
 }
 
-/** Unit names in the order to stop them: every unit before what it depends on. */
-export function stopOrder(units: readonly UnitSpec[]): string[] {
-  return reverseTopoOrder(units.map((u) => u.name), unitDepsOf(units));
+/** The units a dependency name stands for: the unit itself, or every instance of a pool. */
+export function resolveDependency(name: string, units: readonly UnitSpec[]): UnitSpec[] {
+  return units.filter((u) => u.name === name || (u.kind === 'instance' && u.pool === name));
 }
 
-/** The units that depend on `name` (a unit or a pool), directly or not, in start order. */
-export function dependentsOf(units: readonly UnitSpec[], name: string): string[] {
-  const depsOf = unitDepsOf(units);
-  const hit = new Set(units.filter((u) => u.name === name || (u.kind === 'instance' && u.pool === name)).map((u) => u.name));
-  const found = new Set<string>();
-  for (const n of startOrder(units)) {
-    if (!hit.has(n) && depsOf(n).some((d) => hit.has(d) || found.has(d))) found.add(n);
+/** Every unit `names` need, dependencies followed transitively; all units when `names` is empty. */
+export function closure(names: readonly string[], units: readonly UnitSpec[]): Set<string> {
+  if (names.length === 0) return new Set(units.map((u) => u.name));
+  const out = new Set<string>();
+  const stack = names.flatMap((n) => resolveDependency(n, units));
+  while (stack.length > 0) {
+    const u = stack.pop();
+    if (!u || out.has(u.name)) continue;
+    out.add(u.name);
+    for (const dep of u.dependsOn) stack.push(...resolveDependency(dep.name, units));
   }
-  return [...found];
-}
-
-/** The named units (or pools) and everything they depend on, directly or not, in start order. */
-export function withDependencies(units: readonly UnitSpec[], names: readonly string[]): string[] {
-  const depsOf = unitDepsOf(units);
-  const want = new Set<string>();
-  const add = (n: string): void => {
-    if (want.has(n)) return;
-    want.add(n);
-    for (const d of depsOf(n)) add(d);
-  };
-  for (const u of units) if (names.includes(u.name) || (u.kind === 'instance' && names.includes(u.pool ?? ''))) add(u.name);
-  return startOrder(units).filter((n) => want.has(n));
+  return out;
 }

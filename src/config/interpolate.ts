@@ -61,11 +61,6 @@ export function interpolate(text: string, lookup: Lookup, limits?: ExpansionLimi
   return { value, problems };
 }
 
-/** True when the text holds something to interpolate (so a value can be skipped cheaply). */
-export function hasInterpolation(text: string): boolean {
-  return text.includes('$');
-}
-
 /** Expands `text`; `base` is its index in the outermost string, for problem positions. */
 function expand(text: string, base: number, lookup: Lookup, problems: InterpolationProblem[], max: number): string {
   let out = '';

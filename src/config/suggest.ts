@@ -1,5 +1,6 @@
-// "Did you mean …?" for mistyped keys, names, signals and policies. The distance function loads
-// on first use: a valid spec never needs it.
+// "Did you mean …?" for mistyped keys, names, signals and policies in a spec, and for commands,
+// options, targets and unit names on the command line or the socket: one way to find the likely
+// word everywhere. The distance function loads on first use: valid input never needs it.
 import { createRequire } from 'node:module';
 
 type Distance = (a: string, b: string) => number;
@@ -12,7 +13,7 @@ function distance(a: string, b: string): number {
 }
 
 /** The candidate closest to `word`, when it is close enough to be a likely typo. */
-export function closest(word: string, candidates: Iterable<string>): string | undefined {
+export function suggest(word: string, candidates: Iterable<string>): string | undefined {
   const lower = word.toLowerCase();
   let best: string | undefined;
   let bestDist = Infinity;
@@ -32,7 +33,7 @@ export function closest(word: string, candidates: Iterable<string>): string | un
 
 /** `; did you mean `x`?` when there is a likely candidate, else the empty string. */
 export function didYouMean(word: string, candidates: Iterable<string>): string {
-  const best = closest(word, candidates);
+  const best = suggest(word, candidates);
   return best === undefined ? '' : `; did you mean \`${best}\`?`;
 }
 

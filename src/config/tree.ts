@@ -116,8 +116,3 @@ export function describePath(path: readonly PathSeg[]): string {
   for (const seg of path) out += typeof seg === 'number' ? `[${seg}]` : out === '' ? seg : `.${seg}`;
   return out;
 }
-
-/** The names of a map node's keys, in order (none for other nodes). */
-export function keysOf(node: LNode | undefined): string[] {
-  return node?.kind === 'map' ? [...node.entries.keys()] : [];
-}

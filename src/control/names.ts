@@ -1,6 +1,6 @@
 // Unit names as commands give them: a unit, or a pool meaning each of its instances. An unknown
 // name is an error that suggests the closest known one.
-import { suggest } from '../cli/args.js';
+import { suggest } from '../config/suggest.js';
 import { ControlError } from './api.js';
 
 interface Named {

@@ -65,9 +65,3 @@ export function summaryLines(units: readonly UnitOutcome[], options: SummaryOpti
     return `${sgr.bold}${padded}${sgr.reset}  ${color}${text}${sgr.reset}`;
   });
 }
-
-/** The whole summary as text ending in a newline, or '' when every unit ended cleanly. */
-export function formatSummary(units: readonly UnitOutcome[], options: SummaryOptions = {}): string {
-  const lines = summaryLines(units, options);
-  return lines.length === 0 ? '' : lines.join('\n') + '\n';
-}

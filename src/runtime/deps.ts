@@ -1,3 +1,4 @@
+import { resolveDependency } from '../config/graph.js';
 import type { Dependency, UnitSpec } from '../config/spec.js';
 import type { UnitState } from '../events/types.js';
 
@@ -16,11 +17,6 @@ export type DepVerdict =
   | { readonly kind: 'skip'; readonly reason: string };
 
 const GONE: ReadonlySet<UnitState> = new Set(['failed', 'skipped']);
-
-/** The units a dependency name stands for: the unit itself, or every instance of a pool. */
-export function resolveDependency(name: string, units: readonly UnitSpec[]): UnitSpec[] {
-  return units.filter((u) => u.name === name || (u.kind === 'instance' && u.pool === name));
-}
 
 /** Whether one unit's dependency condition holds for a dependency in the given view. */
 function conditionHolds(dep: Dependency, view: DepView): boolean | 'never' {
@@ -66,20 +62,6 @@ export function evaluateDependencies(
     }
   }
   return waiting.length === 0 ? { kind: 'go' } : { kind: 'wait', on: waiting };
-}
-
-/** Every unit `names` need, dependencies followed transitively; all units when `names` is empty. */
-export function closure(names: readonly string[], units: readonly UnitSpec[]): Set<string> {
-  if (names.length === 0) return new Set(units.map((u) => u.name));
-  const out = new Set<string>();
-  const stack = names.flatMap((n) => resolveDependency(n, units));
-  while (stack.length > 0) {
-    const u = stack.pop();
-    if (!u || out.has(u.name)) continue;
-    out.add(u.name);
-    for (const dep of u.dependsOn) stack.push(...resolveDependency(dep.name, units));
-  }
-  return out;
 }
 
 /** For each unit, the units that depend on it (a pool dependency counts for every instance). */

@@ -151,8 +151,3 @@ export function guardCommand(pid: number, leadsGroup: boolean): void {
   enabled = true;
   send(line, true);
 }
-
-/** The guardian's pid, when it runs (tests and benchmarks look for it). */
-export function guardianPid(): number | undefined {
-  return broken ? undefined : guardian?.pid;
-}

@@ -11,29 +11,9 @@ for (const [name, num] of Object.entries(byName)) {
   if (!byNumber.has(num)) byNumber.set(num, name as NodeJS.Signals);
 }
 
-// Whether `name` is a signal this platform knows, such as `SIGTERM`.
-export function isSignalName(name: string): name is NodeJS.Signals {
-  return Object.hasOwn(byName, name);
-}
-
 // The name of a signal number, or undefined for an unknown number.
 export function signalName(num: number): NodeJS.Signals | undefined {
   return byNumber.get(num);
-}
-
-export type SignalParse = { readonly ok: true; readonly signal: NodeJS.Signals } | { readonly ok: false; readonly message: string };
-
-// Accepts `SIGTERM`, `TERM`, `sigterm` or a number and gives the canonical name, or a message.
-export function parseSignal(value: unknown): SignalParse {
-  if (typeof value === 'number' && Number.isInteger(value)) {
-    const name = signalName(value);
-    if (name !== undefined) return { ok: true, signal: name };
-  } else if (typeof value === 'string') {
-    const upper = value.trim().toUpperCase();
-    const name = upper.startsWith('SIG') ? upper : `SIG${upper}`;
-    if (isSignalName(name)) return { ok: true, signal: name };
-  }
-  return { ok: false, message: `expected a signal name such as SIGTERM, got \`${String(value)}\`` };
 }
 
 // The ExitInfo of a process that ran and ended with `code` or died of `signal`.

@@ -84,12 +84,6 @@ interface Entry {
   shutting: Promise<string[]> | undefined;
 }
 
-/** Starts watching the rules that are on; undefined when none is (chokidar is then never loaded). */
-export function startWatching(opts: WatchOptions): WatchSession | undefined {
-  const session = createWatchSession(opts);
-  return session.rules.length === 0 ? undefined : session;
-}
-
 /** Starts watching the rules that are on, even none: a reload may turn some on later. */
 export function createWatchSession(opts: WatchOptions): WatchSession {
   let spec = opts.spec;

@@ -1,7 +1,7 @@
 // Which watch rules are on and which units a rule restarts. Pure, and kept apart from the
 // watchers so that `ps` and `reload` can tell which rules are on without loading them.
 import type { Spec, UnitSpec, WatchRule } from '../config/spec.js';
-import { closure } from '../runtime/deps.js';
+import { closure } from '../config/graph.js';
 
 /** The rules `up` turns on: those without targets, and those with a target among the units it starts. */
 export function activeRules(spec: Spec, selected?: readonly string[]): WatchRule[] {

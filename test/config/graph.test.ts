@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { dependentsOf, findCycles, startOrder, stopOrder, topoOrder, withDependencies } from '../../src/config/graph.js';
+import { closure, findCycles, startOrder, topoOrder } from '../../src/config/graph.js';
 import { build, specOf } from './helpers.js';
 
 const graph: Record<string, string[]> = { web: ['api'], api: ['db', 'cache'], db: [], cache: [], tool: [] };
@@ -35,18 +35,13 @@ pools:
 `,
 }));
 
-test('start and stop orders over units expand pools into their instances', () => {
+test('the start order over units expands pools into their instances', () => {
   assert.deepEqual(startOrder(spec.units), ['db', 'api', 'worker.0', 'worker.1', 'web']);
-  assert.deepEqual(stopOrder(spec.units), ['web', 'worker.1', 'worker.0', 'api', 'db']);
-});
-
-test('dependents of a unit or a pool, transitively', () => {
-  assert.deepEqual(dependentsOf(spec.units, 'db'), ['api', 'worker.0', 'worker.1', 'web']);
-  assert.deepEqual(dependentsOf(spec.units, 'worker'), ['web']);
-  assert.deepEqual(dependentsOf(spec.units, 'web'), []);
 });
 
 test('a selection with everything it needs, in start order', () => {
-  assert.deepEqual(withDependencies(spec.units, ['web']), ['db', 'api', 'worker.0', 'worker.1', 'web']);
-  assert.deepEqual(withDependencies(spec.units, ['worker']), ['db', 'worker.0', 'worker.1']);
+  const needed = (names: string[]): string[] => startOrder(spec.units).filter((n) => closure(names, spec.units).has(n));
+  assert.deepEqual(needed(['web']), ['db', 'api', 'worker.0', 'worker.1', 'web']);
+  assert.deepEqual(needed(['worker']), ['db', 'worker.0', 'worker.1']);
+  assert.deepEqual(needed([]), startOrder(spec.units), 'none named means every unit');
 });

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseScaleArgs } from '../../src/cli/scale.js';
-import { UsageError } from '../../src/cli/args.js';
+import { parseArgs, UsageError } from '../../src/cli/args.js';
 import { ControlError } from '../../src/control/api.js';
 import { scalable, scaledSpec } from '../../src/control/merge.js';
 import { resolveUnits } from '../../src/control/names.js';
@@ -29,6 +29,21 @@ describe('command-line names and sizes', () => {
     assert.deepEqual(resolveUnits([], units), ['api', 'worker.0', 'worker.1']);
     assert.deepEqual(resolveUnits(['empty'], units, ['empty']), [], 'a pool scaled to 0 is known');
     assert.throws(() => resolveUnits(['wroker'], units), (e: unknown) => e instanceof ControlError && e.message === "no unit named 'wroker'; did you mean 'worker'?");
+  });
+
+  it('hints on the command line rank candidates as the spec\'s do: a swapped pair and case count', () => {
+    const hint = (argv: string[]): string => {
+      try {
+        parseArgs(argv);
+      } catch (e) {
+        if (e instanceof UsageError) return e.message;
+      }
+      return '';
+    };
+    assert.equal(hint(['urn']), "unknown command 'urn'; did you mean 'run'? (see procs --help)");
+    assert.equal(hint(['Donw']), "unknown command 'Donw'; did you mean 'down'? (see procs --help)");
+    const units = [{ name: 'web', kind: 'process', pool: null }];
+    assert.throws(() => resolveUnits(['WEB'], units), (e: unknown) => e instanceof ControlError && e.message === "no unit named 'WEB'; did you mean 'web'?");
   });
 
   it('a scale takes only the scaled pool from the fresh load', () => {

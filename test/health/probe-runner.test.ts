@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ProbeSpec } from '../../src/config/spec.js';
 import { ProbeRunner, type CheckResult, type ProbeVerdict } from '../../src/health/probe-runner.js';
-import { ManualClock } from '../../src/runtime/clock.js';
+import { ManualClock } from '../helpers/manual-clock.js';
 
 const SPEC: ProbeSpec = {
   check: { kind: 'tcp', host: '127.0.0.1', port: 1, display: '127.0.0.1:1' },

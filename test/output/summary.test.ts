@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { endedCleanly, formatSummary, summaryLines } from '../../src/output/summary.js';
+import { endedCleanly, summaryLines } from '../../src/output/summary.js';
 import { stripAnsi } from './support.js';
 
 const exit1 = { code: 1, signal: null, status: 1, durationMs: 10 };
@@ -28,9 +28,9 @@ void test('one line per unit that did not end cleanly, names padded', () => {
 });
 
 void test('nothing to say when everything ended cleanly; colour only when asked', () => {
-  assert.equal(formatSummary([{ name: 'a', state: 'completed' }, { name: 'b', state: 'stopped' }]), '');
+  assert.deepEqual(summaryLines([{ name: 'a', state: 'completed' }, { name: 'b', state: 'stopped' }]), []);
   assert.equal(endedCleanly({ name: 'a', state: 'failed' }), false);
-  const coloured = formatSummary([{ name: 'a', state: 'failed', reason: 'liveness probe failed' }], { color: true });
+  const coloured = summaryLines([{ name: 'a', state: 'failed', reason: 'liveness probe failed' }], { color: true }).join('\n');
   assert.ok(coloured.includes('\x1b['));
-  assert.equal(stripAnsi(coloured), 'a  failed: liveness probe failed\n');
+  assert.equal(stripAnsi(coloured), 'a  failed: liveness probe failed');
 });

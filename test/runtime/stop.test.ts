@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { StopSpec } from '../../src/config/spec.js';
-import { ManualClock } from '../../src/runtime/clock.js';
+import { ManualClock } from '../helpers/manual-clock.js';
 import { spawnUnit } from '../../src/runtime/spawn.js';
 import { spawnPipeline } from '../../src/runtime/pipeline.js';
 import { descendants, groupMembers, isAlive, readProc, reapLeftovers, stopUnit } from '../../src/runtime/tree.js';

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ProbeSpec, ProcessUnit, UnitSpec } from '../../src/config/spec.js';
 import type { ExitInfo } from '../../src/events/types.js';
-import { ManualClock } from '../../src/runtime/clock.js';
+import { ManualClock } from '../helpers/manual-clock.js';
 import type { ProcessDriver, RunningProcess } from '../../src/runtime/driver.js';
 import { Supervisor, type EventInput } from '../../src/runtime/supervisor.js';
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Dependency, ProcessUnit, RestartSpec, UnitSpec } from '../../src/config/spec.js';
 import type { ExitInfo } from '../../src/events/types.js';
-import { ManualClock } from '../../src/runtime/clock.js';
+import { ManualClock } from '../helpers/manual-clock.js';
 import type { ProcessDriver, RunningProcess } from '../../src/runtime/driver.js';
 import { Supervisor, type EventInput } from '../../src/runtime/supervisor.js';
 import { plan } from '../../src/reconcile/plan.js';

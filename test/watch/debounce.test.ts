@@ -2,7 +2,7 @@
 // No files, no processes, no real timers: every figure is exact.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ManualClock } from '../../src/runtime/clock.js';
+import { ManualClock } from '../helpers/manual-clock.js';
 import { RuleScheduler, type RunRequest } from '../../src/watch/debounce.js';
 
 // A scheduler whose runs are recorded with the time they started.

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach } from 'node:test';
 import type { ProcessUnit, Spec, WatchRule } from '../../src/config/spec.js';
-import { startWatching, type RestartRequest, type WatchSession } from '../../src/watch/index.js';
+import { createWatchSession, type RestartRequest, type WatchSession } from '../../src/watch/index.js';
 import { taggedProcesses } from '../helpers/cli.js';
 import { CollectingSink } from '../helpers/sink.js';
 import { processUnit, sh } from '../helpers/units.js';
@@ -54,7 +54,7 @@ export async function watchRules(root: string, rules: WatchRule[], opts: { ignor
   const events = new EventRecorder();
   const restarts: Harness['restarts'] = [];
   let seenWaiters: { rel: string; resolve: () => void }[] = [];
-  const session = startWatching({
+  const session = createWatchSession({
     spec,
     ignore: opts.ignore,
     sink,
@@ -65,7 +65,7 @@ export async function watchRules(root: string, rules: WatchRule[], opts: { ignor
     },
     onChange: (_rule, rel) => (seenWaiters = seenWaiters.filter((w) => !(w.rel === rel && (w.resolve(), true)))),
   });
-  if (session === undefined) throw new Error('no rule is on');
+  if (session.rules.length === 0) throw new Error('no rule is on');
   sessions.push(session);
   await session.started;
   const count = (re: RegExp, unit?: string): number => sink.lines(unit).filter((l) => re.test(l)).length;
