@@ -2,6 +2,7 @@
 // through the small HTTP/1.0 exchange of exchange.ts so that `procs ps` and friends start fast.
 // Connection failures become ControlErrors that say which project is not running, or that it
 // belongs to someone else.
+import { readProc } from '../runtime/tree.js';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseDuration } from '../config/durations.js';
@@ -268,12 +269,8 @@ function readText(file: string): string {
 
 /** Whether a process still runs (a zombie has finished running). */
 function running(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return !/^[ZX]$/.test(stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3));
-  } catch {
-    return false;
-  }
+  const state = readProc(pid)?.state;
+  return state !== undefined && state !== 'Z' && state !== 'X';
 }
 
 interface WireError {

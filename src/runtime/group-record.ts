@@ -4,8 +4,9 @@
 // `procs down` reads this record and ends the groups whose leader still runs with the same start
 // time, so a reused pid is never signalled. The file is written whole (a new file renamed over
 // it) at most once per turn of the event loop, and only by the procs holding the project's lock.
-import { readFileSync, unlinkSync } from 'node:fs';
+import { unlinkSync } from 'node:fs';
 import { writeRegularSync } from '../events/regular-file.js';
+import { readProc } from './tree.js';
 
 /** One group as recorded: its leader's pid (= pgid) and start time in clock ticks since boot. */
 export interface RecordedGroup {
@@ -25,7 +26,7 @@ export function recordGroupsIn(path: string | undefined): void {
 
 /** A group was created: its leader `pgid` was just spawned. */
 export function noteGroup(pgid: number): void {
-  const start = startOf(pgid);
+  const start = readProc(pgid)?.start;
   if (start === undefined) return;
   groups.set(pgid, start);
   schedule();
@@ -52,15 +53,5 @@ function flush(): void {
     else writeRegularSync(file, `${JSON.stringify([...groups].map(([pgid, start]) => ({ pgid, start })))}\n`);
   } catch {
     // a read-only or full .procs: the record is lost, the units are not
-  }
-}
-
-/** A process's start time (field 22 of /proc/PID/stat), or undefined when it is gone. */
-function startOf(pid: number): string | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
-  } catch {
-    return undefined;
   }
 }
