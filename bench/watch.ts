@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { Spec, WatchRule } from '../src/config/spec.js';
 import { EventBus } from '../src/events/bus.js';
 import type { ProcsEvent } from '../src/events/types.js';
-import type { OutputSink } from '../src/output/sink.js';
+import type { OutputSink } from '../src/base/sink.js';
 import { createWatchSession } from '../src/watch/index.js';
 
 /** Command-line flags of the benchmark. */

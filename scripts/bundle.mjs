@@ -25,7 +25,7 @@ const builtinsWithoutFacades = {
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 rmSync(outdir, { recursive: true, force: true });
 await build({
-  entryPoints: { procs: 'dist/src/cli/main.js', 'pipeline-runner': 'dist/src/runtime/pipeline-runner.js' },
+  entryPoints: { procs: 'dist/src/cli/main.js', 'pipeline-runner': 'dist/src/proc/pipeline-runner.js' },
   outdir,
   bundle: true,
   splitting: true,

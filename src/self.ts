@@ -19,4 +19,4 @@ export const packageFile = (path: string): string => join(PACKAGE_ROOT, path);
 export const MAIN_SCRIPT = packageFile(BUNDLED ? 'dist/bin/procs.js' : 'dist/src/cli/main.js');
 
 /** The script of the pipeline runner. */
-export const PIPELINE_RUNNER_SCRIPT = packageFile(BUNDLED ? 'dist/bin/pipeline-runner.js' : 'dist/src/runtime/pipeline-runner.js');
+export const PIPELINE_RUNNER_SCRIPT = packageFile(BUNDLED ? 'dist/bin/pipeline-runner.js' : 'dist/src/proc/pipeline-runner.js');

@@ -1,6 +1,6 @@
 // Command-line parsing: a table of commands and their flags, flags allowed before or after the
 // command, `--` ending the flags (everything after it is the command for `procs run`).
-import { suggest } from '../config/suggest.js';
+import { suggest } from '../base/suggest.js';
 
 export type FlagKind = 'bool' | 'string' | 'list';
 

@@ -1,6 +1,6 @@
 // The procs command line: parse arguments, then load only the module of the command asked for.
 import { checkFlagsFor, helpText, parseArgs, UsageError, type ParsedArgs } from './args.js';
-import { printable } from '../config/printable.js';
+import { printable } from '../base/printable.js';
 import { EXIT } from './exit-codes.js';
 
 export { EXIT };

@@ -2,10 +2,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { exportSpec, isTarget, loadForExport, TARGETS } from '../export/index.js';
-import { suggest } from '../config/suggest.js';
+import { suggest } from '../base/suggest.js';
 import { UsageError, type ParsedArgs } from './args.js';
 import { EXIT } from './exit-codes.js';
-import { parseFormation, printDiagnostics } from './load.js';
+import { parseFormation, printDiagnostics } from '../app/load.js';
 
 /** A string flag's value, or undefined. */
 function stringFlag(args: ParsedArgs, name: string): string | undefined {

@@ -7,11 +7,11 @@
 import { readdirSync } from 'node:fs';
 import { ControlError, type LiveBatch } from '../control/api.js';
 import { ControlClient } from '../control/client.js';
-import { reportError, specFiles } from '../control/command.js';
-import { locateRoot } from '../control/locate.js';
-import { mergeByTime, withoutShown, type UnitLine } from '../control/log-merge.js';
-import { resolveUnits } from '../control/names.js';
-import { projectPaths, recordedSocketPath } from '../control/paths.js';
+import { reportError, specFiles } from '../app/command.js';
+import { locateRoot } from '../app/locate.js';
+import { mergeByTime, withoutShown, type UnitLine } from '../app/log-merge.js';
+import { resolveUnits } from '../app/names.js';
+import { projectPaths, recordedSocketPath } from '../rundir/paths.js';
 import { colorEnabled } from '../output/colors.js';
 import { readLogTail } from '../output/log-read.js';
 import { PrefixRenderer } from '../output/prefix.js';

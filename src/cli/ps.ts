@@ -1,8 +1,8 @@
 // `procs ps [--json]`: every unit of the running project, as a table or as JSON.
-import { psTable } from '../control/ps-format.js';
-import { withProject } from '../control/command.js';
+import { psTable } from '../app/ps-format.js';
+import { withProject } from '../app/command.js';
 import type { ParsedArgs } from './args.js';
-import { printable } from '../config/printable.js';
+import { printable } from '../base/printable.js';
 import { EXIT } from './exit-codes.js';
 
 /** Prints the units of the running project. */

@@ -2,8 +2,8 @@
 // errors changes nothing; the errors are printed and procs exits 2.
 // With `-f FILE…`, the project runs those files from then on (and says it switched).
 import { resolve } from 'node:path';
-import { specFiles, withProject } from '../control/command.js';
-import { switchedNotice } from '../control/up-report.js';
+import { specFiles, withProject } from '../app/command.js';
+import { switchedNotice } from '../app/up-report.js';
 import type { ParsedArgs } from './args.js';
 import { EXIT } from './exit-codes.js';
 

@@ -1,5 +1,5 @@
 // `procs restart UNIT…`: restart units of the running project; returns once each runs again (ready, with a readiness probe).
-import { unitCommand } from '../control/command.js';
+import { unitCommand } from '../app/command.js';
 import type { ParsedArgs } from './args.js';
 
 /** Runs `procs restart`. */

@@ -1,7 +1,7 @@
 // What both ways of `procs run` share: the signals that interrupt it (the first asks CMD to end,
 // a second one kills CMD and everything it started), CMD's environment, and running CMD to its end.
 import type { Spec } from '../config/spec.js';
-import { type AttachedCommand, startAttached } from '../runtime/attached.js';
+import { type AttachedCommand, startAttached } from '../proc/attached.js';
 import { signalStatus } from '../events/exit.js';
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;

@@ -1,12 +1,12 @@
 import { MAX_DURATION_TEXT, parseDurationArg } from '../config/durations.js';
 import type { Spec } from '../config/spec.js';
-import { claimForeground, serveForeground, type ForegroundControl } from '../control/foreground.js';
+import { claimForeground, serveForeground, type ForegroundControl } from '../app/foreground.js';
 import { closure } from '../config/graph.js';
 import type { ParsedArgs } from './args.js';
 import { UsageError } from './args.js';
 import { EXIT } from './exit-codes.js';
-import { loadFromArgs, printDiagnostics } from './load.js';
-import { createProjectFor, type Project } from './project.js';
+import { loadFromArgs, printDiagnostics } from '../app/load.js';
+import { createProjectFor, type Project } from '../app/project.js';
 import { commandEnv, Interrupts } from './run-command.js';
 import { selectUnits } from './select.js';
 import { describeWaitFailure, waitForUp } from './wait.js';

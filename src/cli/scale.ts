@@ -1,6 +1,6 @@
 // `procs scale POOL=N…`: change pool sizes of the running project. Every argument is checked
 // before anything is asked: a malformed one changes nothing.
-import { withProject } from '../control/command.js';
+import { withProject } from '../app/command.js';
 import { UsageError, type ParsedArgs } from './args.js';
 import { EXIT } from './exit-codes.js';
 

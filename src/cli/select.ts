@@ -1,5 +1,5 @@
 import type { Spec } from '../config/spec.js';
-import { suggest } from '../config/suggest.js';
+import { suggest } from '../base/suggest.js';
 import { UsageError } from './args.js';
 
 /**

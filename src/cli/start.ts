@@ -1,5 +1,5 @@
 // `procs start UNIT…`: start units of the running project (and what they need); returns once each is up.
-import { unitCommand } from '../control/command.js';
+import { unitCommand } from '../app/command.js';
 import type { ParsedArgs } from './args.js';
 
 /** Runs `procs start`. */

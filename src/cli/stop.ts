@@ -1,5 +1,5 @@
 // `procs stop UNIT…`: stop units of the running project; returns once each has stopped.
-import { unitCommand } from '../control/command.js';
+import { unitCommand } from '../app/command.js';
 import type { ParsedArgs } from './args.js';
 
 /** Runs `procs stop`. */

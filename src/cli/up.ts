@@ -3,11 +3,11 @@ import type { ProcsEvent } from '../events/types.js';
 import { summaryLines } from '../output/summary.js';
 import type { ParsedArgs } from './args.js';
 import { EXIT } from './exit-codes.js';
-import { loadFromArgs, printDiagnostics } from './load.js';
-import { createProjectFor, type Project } from './project.js';
+import { loadFromArgs, printDiagnostics } from '../app/load.js';
+import { createProjectFor, type Project } from '../app/project.js';
 import { selectUnits } from './select.js';
 import { closure } from '../config/graph.js';
-import { claimForeground, serveForeground, type ForegroundControl } from '../control/foreground.js';
+import { claimForeground, serveForeground, type ForegroundControl } from '../app/foreground.js';
 
 /** `procs up` in the foreground: start, stream output, stop cleanly on Ctrl-C. */
 export async function up(args: ParsedArgs): Promise<number> {

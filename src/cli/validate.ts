@@ -1,7 +1,7 @@
 import type { ParsedArgs } from './args.js';
-import { printable } from '../config/printable.js';
+import { printable } from '../base/printable.js';
 import { EXIT } from './exit-codes.js';
-import { loadFromArgs, printDiagnostics } from './load.js';
+import { loadFromArgs, printDiagnostics } from '../app/load.js';
 import { printQuick } from './print.js';
 
 /** `procs validate`: every problem of the spec, positioned; exit 2 when there are errors. */

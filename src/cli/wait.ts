@@ -1,6 +1,6 @@
-import { toRow } from '../control/controller.js';
-import { isUp, judge, nextSettle } from '../control/wait.js';
-import type { Project } from './project.js';
+import { toRow } from '../app/controller.js';
+import { isUp, judge, nextSettle } from '../app/wait.js';
+import type { Project } from '../app/project.js';
 
 export type WaitResult =
   | { readonly ok: true }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { nowhere, type Diagnostics } from './diagnostics.js';
 import { findCycles } from './graph.js';
 import type { SourcePos } from './spec.js';
-import { didYouMean } from './suggest.js';
+import { didYouMean } from '../base/suggest.js';
 import { locate, type LNode } from './tree.js';
 
 export const SECTIONS = ['processes', 'pools', 'pipelines', 'watch'] as const;

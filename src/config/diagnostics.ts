@@ -1,7 +1,7 @@
 // Collecting and printing spec problems. Every check reports into one `Diagnostics` so that all
 // problems come out at once, deduplicated and in file order.
 import path from 'node:path';
-import { printable } from './printable.js';
+import { printable } from '../base/printable.js';
 import type { SourcePos, SpecDiagnostic } from './spec.js';
 
 /** A position for problems that belong to no line of a file (a missing file, a `-m` flag). */

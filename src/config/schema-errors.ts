@@ -4,7 +4,7 @@
 // where they cannot be environment values (durations, sizes, signals, names, policies).
 import type { SourcePos } from './spec.js';
 import { MAX_NAME_LENGTH } from './limits.js';
-import { didYouMean } from './suggest.js';
+import { didYouMean } from '../base/suggest.js';
 import { describePath, keyPos, locate, valuePos, type LNode, type PathSeg } from './tree.js';
 
 type SchemaNode = Readonly<Record<string, unknown>>;

@@ -2,7 +2,7 @@
 // through the small HTTP/1.0 exchange of exchange.ts so that `procs ps` and friends start fast.
 // Connection failures become ControlErrors that say which project is not running, or that it
 // belongs to someone else.
-import { readProc } from '../runtime/tree.js';
+import { readProc } from '../proc/tree.js';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseDuration } from '../config/durations.js';
@@ -22,7 +22,7 @@ import {
   type UnitsResult,
 } from './api.js';
 import { Exchange } from './exchange.js';
-import { untrustedSocket } from './paths.js';
+import { untrustedSocket } from '../rundir/paths.js';
 
 /** How long `down` waits, after the project said it is down, for its process to be gone. */
 const EXIT_GRACE_MS = 10_000;

@@ -7,7 +7,7 @@
 
 import { lstat, mkdir, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { DrainWaiters } from '../output/drain.js';
+import { DrainWaiters } from '../base/drain.js';
 import { APPEND, APPEND_READ, CREATE_NEW, NotRegularFile, openRegular, removeOdd } from './regular-file.js';
 
 export interface Rotation {

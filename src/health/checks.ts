@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import { request } from 'node:http';
 import type { ProbeCheck, UnitSpec } from '../config/spec.js';
-import { runCheckCommand } from '../runtime/check-command.js';
+import { runCheckCommand } from '../proc/check-command.js';
 import { errorText } from './error-text.js';
 import type { Check, CheckResult } from './probe-runner.js';
 

@@ -1,8 +1,8 @@
 import type { UnitSpec } from '../config/spec.js';
 import { logMatcher, type LogMatcher } from '../config/log-pattern.js';
 import type { OutputBatch } from '../events/types.js';
-import type { OutputSink } from '../output/sink.js';
-import type { Clock } from '../runtime/clock.js';
+import type { OutputSink } from '../base/sink.js';
+import type { Clock } from '../base/clock.js';
 import { checkFor } from './checks.js';
 import { ProbeRunner, type CheckResult } from './probe-runner.js';
 

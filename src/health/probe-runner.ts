@@ -1,5 +1,5 @@
 import type { ProbeSpec } from '../config/spec.js';
-import type { Clock, TimerHandle } from '../runtime/clock.js';
+import type { Clock, TimerHandle } from '../base/clock.js';
 import { errorText } from './error-text.js';
 
 /** One attempt's answer: healthy or not, and what was seen (for messages). */

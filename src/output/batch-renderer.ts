@@ -2,8 +2,8 @@
 // on the Writable, with backpressure from it and quiet after the stream has failed (EPIPE).
 import type { Writable } from 'node:stream';
 import type { OutputBatch } from '../events/types.js';
-import { StreamDrain } from './drain.js';
-import type { OutputSink } from './sink.js';
+import { StreamDrain } from '../base/drain.js';
+import type { OutputSink } from '../base/sink.js';
 
 export abstract class BatchRenderer implements OutputSink {
   protected readonly out: Writable;

@@ -10,7 +10,7 @@
 import type { Writable } from 'node:stream';
 import type { ProcsEvent } from '../events/types.js';
 import { sgr } from './colors.js';
-import { StreamDrain } from './drain.js';
+import { StreamDrain } from '../base/drain.js';
 import { clockTimeOf } from './format.js';
 import { UnitLayout } from './layout.js';
 import { foldsIntoExit, phrase, phraseExit, type FactsOf, type Mark, type Phrase } from './phrases.js';

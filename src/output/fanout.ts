@@ -2,8 +2,8 @@
 // goes to every sink; the producer pauses while any of them is saturated.
 
 import type { OutputBatch } from '../events/types.js';
-import type { OutputSink } from './sink.js';
-import { DrainGroup } from './drain.js';
+import type { OutputSink } from '../base/sink.js';
+import { DrainGroup } from '../base/drain.js';
 
 export class FanOut implements OutputSink {
   readonly #sinks: readonly OutputSink[];

@@ -14,8 +14,8 @@
 import type { LogSpec } from '../config/spec.js';
 import { AppendFile } from '../events/append-file.js';
 import type { OutputBatch } from '../events/types.js';
-import type { OutputSink } from './sink.js';
-import { DrainGroup } from './drain.js';
+import type { OutputSink } from '../base/sink.js';
+import { DrainGroup } from '../base/drain.js';
 
 import { unitLogPath } from './log-read.js';
 

@@ -1,7 +1,7 @@
 import type { UnitSpec } from '../config/spec.js';
 import type { DistributiveOmit } from '../events/bus.js';
 import { ENDED_STATES, isUpState, LIVE_STATES, type ExitInfo, type ProcsEvent, type UnitState } from '../events/types.js';
-import type { Clock, TimerHandle } from './clock.js';
+import type { Clock, TimerHandle } from '../base/clock.js';
 import { closure } from '../config/graph.js';
 import { dependents, evaluateDependencies, type DepView } from './deps.js';
 import type { ProcessDriver, RunningProcess } from './driver.js';

@@ -2,10 +2,10 @@
 // the same sink as every unit's (`api-build | …`), ended as a value, stoppable on shutdown.
 import type { Command, ProcessUnit, WatchRule } from '../config/spec.js';
 import type { ExitInfo } from '../events/types.js';
-import type { OutputSink } from '../output/sink.js';
-import type { Clock } from '../runtime/clock.js';
-import { spawnUnit } from '../runtime/spawn.js';
-import { reapLeftovers, stopUnit } from '../runtime/tree.js';
+import type { OutputSink } from '../base/sink.js';
+import type { Clock } from '../base/clock.js';
+import { spawnUnit } from '../proc/spawn.js';
+import { reapLeftovers, stopUnit } from '../proc/tree.js';
 
 /** How a build is stopped when procs stops: the usual signal, then SIGKILL. */
 const BUILD_STOP = { signal: 'SIGTERM', timeoutMs: 5000 } as const;

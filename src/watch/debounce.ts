@@ -2,7 +2,7 @@
 // of each other give one run, on the trailing edge; a change during a run queues exactly one
 // more run after it; two runs of one rule never overlap. No files and no processes here: the
 // owner says what changed (`change`) and when a run is over (`finished`).
-import type { Clock, TimerHandle } from '../runtime/clock.js';
+import type { Clock, TimerHandle } from '../base/clock.js';
 
 /** What a run is asked to handle. */
 export interface RunRequest {

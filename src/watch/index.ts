@@ -3,8 +3,8 @@
 // starts this before the supervisor, so that `initial: true` runs finish before their targets
 // first start and no change is missed.
 import type { Spec, UnitSpec, WatchRule } from '../config/spec.js';
-import type { OutputSink } from '../output/sink.js';
-import { realClock, type Clock } from '../runtime/clock.js';
+import type { OutputSink } from '../base/sink.js';
+import { realClock, type Clock } from '../base/clock.js';
 import type { EventInput } from '../runtime/supervisor.js';
 import { compileMatcher } from './match.js';
 import { RuleRunner, type RuleDeps, type RunnerSnapshot } from './rule.js';

@@ -6,8 +6,8 @@
 import type { WatchRule } from '../config/spec.js';
 import type { ExitInfo } from '../events/types.js';
 import { describeExit } from '../events/exit.js';
-import type { OutputSink } from '../output/sink.js';
-import type { Clock } from '../runtime/clock.js';
+import type { OutputSink } from '../base/sink.js';
+import type { Clock } from '../base/clock.js';
 import type { EventInput } from '../runtime/supervisor.js';
 import { startBuild, type BuildRun } from './build.js';
 import { RuleScheduler, type RunRequest, type SchedulerState } from './debounce.js';

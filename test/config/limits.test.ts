@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { formatDiagnostic, loadSpec } from '../../src/config/index.js';
 import { MAX_DURATION_MS, parseDurationArg } from '../../src/config/durations.js';
 import { MAX_ENV_FILE_BYTES, MAX_NAME_LENGTH, MAX_SPEC_BYTES, UNIT_DURATIONS, WATCH_DURATIONS } from '../../src/config/limits.js';
-import { printable } from '../../src/config/printable.js';
+import { printable } from '../../src/base/printable.js';
 import { readFromDisk } from '../../src/config/read.js';
 import { build, lines, tempTree } from './helpers.js';
 

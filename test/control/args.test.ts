@@ -5,8 +5,8 @@ import { describe, it } from 'node:test';
 import { parseScaleArgs } from '../../src/cli/scale.js';
 import { parseArgs, UsageError } from '../../src/cli/args.js';
 import { ControlError } from '../../src/control/api.js';
-import { scalable, scaledSpec } from '../../src/control/merge.js';
-import { resolveUnits } from '../../src/control/names.js';
+import { scalable, scaledSpec } from '../../src/app/merge.js';
+import { resolveUnits } from '../../src/app/names.js';
 import { buildSpec } from './fakes.js';
 
 describe('command-line names and sizes', () => {

@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ControlError, type LiveBatch } from '../../src/control/api.js';
-import { Controller } from '../../src/control/controller.js';
-import { SpecReconciler } from '../../src/control/reconciler.js';
+import { Controller } from '../../src/app/controller.js';
+import { SpecReconciler } from '../../src/app/reconciler.js';
 import { buildSpec, fakeLoader, fakeProject, type SpecText } from './fakes.js';
 
 /** A controller on a project started from `text`; the test edits `text` as a user edits the file. */

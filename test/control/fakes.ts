@@ -3,12 +3,12 @@
 // project wired from a real Supervisor, EventBus and LiveOutput around them.
 import type { LoadOptions, LoadResult } from '../../src/config/index.js';
 import type { RestartSpec, Spec, UnitSpec } from '../../src/config/spec.js';
-import type { ControlledProject } from '../../src/control/controller.js';
-import { LiveOutput } from '../../src/control/live.js';
+import type { ControlledProject } from '../../src/app/controller.js';
+import { LiveOutput } from '../../src/app/live.js';
 import { TailBuffer } from '../../src/output/tail.js';
 import { EventBus } from '../../src/events/bus.js';
 import type { ExitInfo, ProcsEvent } from '../../src/events/types.js';
-import { realClock } from '../../src/runtime/clock.js';
+import { realClock } from '../../src/base/clock.js';
 import type { ProcessDriver, RunningProcess } from '../../src/runtime/driver.js';
 import { Supervisor } from '../../src/runtime/supervisor.js';
 import { DEFAULT_RESTART, processUnit, sh } from '../helpers/units.js';

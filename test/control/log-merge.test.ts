@@ -1,7 +1,7 @@
 // Merging unit tails in time order, and dropping live lines the tails already showed.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { mergeByTime, withoutShown } from '../../src/control/log-merge.js';
+import { mergeByTime, withoutShown } from '../../src/app/log-merge.js';
 import type { LogLine } from '../../src/output/log-read.js';
 
 const at = (s: number): string => new Date(Date.UTC(2025, 0, 1, 10, 0, s)).toISOString();

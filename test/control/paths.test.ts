@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { ensurePrivateDir, projectPaths, recordedSocketPath, removeFallbackDir, SOCKET_PATH_MAX, socketPathFor, untrustedSocket } from '../../src/control/paths.js';
+import { ensurePrivateDir, projectPaths, recordedSocketPath, removeFallbackDir, SOCKET_PATH_MAX, socketPathFor, untrustedSocket } from '../../src/rundir/paths.js';
 
 const base = mkdtempSync(join(tmpdir(), 'procs-paths-'));
 after(() => rmSync(base, { recursive: true, force: true }));

@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { acquirePidLock, isLiveProcs, livePid } from '../../src/control/pidlock.js';
+import { acquirePidLock, isLiveProcs, livePid } from '../../src/rundir/pidlock.js';
 
 const base = mkdtempSync(join(tmpdir(), 'procs-lock-'));
 const children: ChildProcess[] = [];

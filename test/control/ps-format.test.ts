@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { UnitRow } from '../../src/control/api.js';
-import { exitText, psTable } from '../../src/control/ps-format.js';
+import { exitText, psTable } from '../../src/app/ps-format.js';
 
 const row = (over: Partial<UnitRow>): UnitRow => ({
   name: 'api',

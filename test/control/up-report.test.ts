@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it, mock } from 'node:test';
 import { ControlError, type ControlApi, type TailResult } from '../../src/control/api.js';
-import { projectPaths } from '../../src/control/paths.js';
-import { printVerdict } from '../../src/control/up-report.js';
+import { projectPaths } from '../../src/rundir/paths.js';
+import { printVerdict } from '../../src/app/up-report.js';
 
 const root = mkdtempSync(join(tmpdir(), 'procs-report-'));
 const paths = projectPaths(root);

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ControlApi, Feed, UnitRow } from '../../src/control/api.js';
-import { judge, oneShotNamed, SETTLE_MS, waitForUnits, type WaitVerdict } from '../../src/control/wait.js';
+import { judge, oneShotNamed, SETTLE_MS, waitForUnits, type WaitVerdict } from '../../src/app/wait.js';
 import type { ProcsEvent } from '../../src/events/types.js';
 
 const row = (name: string, state: UnitRow['state'], probe = false, reason: string | null = null): UnitRow => ({

@@ -1,5 +1,5 @@
 // A clock for tests: it moves only when told to, so timing is tested without real timers.
-import type { Clock, TimerHandle } from '../../src/runtime/clock.js';
+import type { Clock, TimerHandle } from '../../src/base/clock.js';
 
 /** A clock that moves only when told to; timers fire in time order during `advance`. */
 export class ManualClock implements Clock {

@@ -2,7 +2,7 @@
 // fail on anything still alive (checked per process group through /proc). Waiting helpers that
 // wait on conditions, never on fixed sleeps.
 import { afterEach } from 'node:test';
-import type { SpawnedUnit } from '../../src/runtime/spawn.js';
+import type { SpawnedUnit } from '../../src/proc/spawn.js';
 import {
   descendants,
   groupMembers,
@@ -12,7 +12,7 @@ import {
   signalTree,
   type TrackedPid,
   waitGone,
-} from '../../src/runtime/tree.js';
+} from '../../src/proc/tree.js';
 
 /** Process groups and single pids to check. */
 export interface ProcessSet {

@@ -4,7 +4,7 @@ import type { EventInput } from '../../src/events/bus.js';
 import type { RestartSpec } from '../../src/config/spec.js';
 import type { ExitInfo } from '../../src/events/types.js';
 import { decideAfterExit, type EndCause } from '../../src/runtime/restart-policy.js';
-import { exitInfo, spawnFailure } from '../../src/runtime/signals.js';
+import { exitInfo, spawnFailure } from '../../src/events/signals.js';
 import { DEFAULT_RESTART } from '../helpers/units.js';
 import { EventTextRenderer } from '../../src/output/events-text.js';
 import { PrefixRenderer } from '../../src/output/prefix.js';

@@ -2,7 +2,7 @@
 // 1 ms), and an infinite one.
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { realClock } from '../../src/runtime/clock.js';
+import { realClock } from '../../src/base/clock.js';
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
 

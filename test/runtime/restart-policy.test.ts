@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { RestartSpec } from '../../src/config/spec.js';
 import type { ExitInfo } from '../../src/events/types.js';
 import { backoffDelay, decideAfterExit, type EndCause, type RestartDecision } from '../../src/runtime/restart-policy.js';
-import { exitInfo, spawnFailure } from '../../src/runtime/signals.js';
+import { exitInfo, spawnFailure } from '../../src/events/signals.js';
 import { DEFAULT_RESTART } from '../helpers/units.js';
 
 const code = (c: number): ExitInfo => exitInfo(c, null, 10);

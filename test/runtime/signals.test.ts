@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { describeExit, signalNumber, signalStatus } from '../../src/events/exit.js';
-import { exitInfo, signalName } from '../../src/runtime/signals.js';
+import { exitInfo, signalName } from '../../src/events/signals.js';
 
 describe('signals', () => {
   it('maps names and numbers both ways', () => {

@@ -1,0 +1,240 @@
+// The ControlApi on a running project: the socket server calls this, and so could a dashboard.
+// It only asks the supervisor and the reconciler; requests that change the project run one at a
+// time, except `down`, which goes ahead at once.
+import type { ProcsEvent } from '../events/types.js';
+import type { TailLine } from '../output/tail.js';
+import type { UnitStatus } from '../runtime/supervisor.js';
+import {
+  ControlError,
+  type ControlApi,
+  type DownRequest,
+  type Feed,
+  type LiveBatch,
+  type ProjectStatus,
+  type ReloadRequest,
+  type ReloadResult,
+  type ScaleResult,
+  type TailResult,
+  type UnitRow,
+  type UnitsResult,
+} from '../control/api.js';
+import { unitFilter, type LiveOutput } from './live.js';
+import { resolveUnits } from './names.js';
+import type { ReconcileTarget, SpecReconciler } from './reconciler.js';
+
+export interface ControlledProject extends ReconcileTarget {
+  readonly live: LiveOutput;
+  /** Each unit's last lines, kept in memory as they are read (the project's TailBuffer). */
+  readonly tail: { lines(unit: string): readonly TailLine[] };
+  /** Resolves once the unit log files hold every line read so far. */
+  logsWritten(): Promise<void>;
+}
+
+export interface ControllerHooks {
+  /** Stops every unit the way the runner stops the project; resolves once all are gone. */
+  stopAll(reason: string): Promise<void>;
+  /** Stops serving and removes the socket and pid files. */
+  release(): Promise<void>;
+}
+
+const RUNNING: ReadonlySet<string> = new Set(['starting', 'running', 'ready', 'unhealthy', 'backoff', 'stopping']);
+
+export class Controller implements ControlApi {
+  readonly #project: ControlledProject;
+  readonly #reconciler: SpecReconciler;
+  readonly #hooks: ControllerHooks;
+  #queue: Promise<unknown> = Promise.resolve();
+  #down: Promise<void> | undefined;
+  /** Units stopped on request and not started since. */
+  readonly #held = new Set<string>();
+  readonly #feedEnds = new Set<() => void>();
+  #begin!: () => void;
+  /** Resolves once the runner has started the units: `up -d` answers what was started. */
+  readonly #begun = new Promise<void>((resolve) => (this.#begin = resolve));
+
+  constructor(project: ControlledProject, reconciler: SpecReconciler, hooks: ControllerHooks) {
+    this.#project = project;
+    this.#reconciler = reconciler;
+    this.#hooks = hooks;
+  }
+
+  /** The runner has started the units (or, with watch rules, their first builds). */
+  begin(): void {
+    this.#begin();
+  }
+
+  started(): Promise<void> {
+    return this.#begun;
+  }
+
+  async status(): Promise<ProjectStatus> {
+    const spec = this.#project.spec;
+    return {
+      project: spec.project,
+      root: spec.root,
+      pid: process.pid,
+      files: this.#reconciler.specFiles,
+      pools: spec.pools.map((p) => ({ name: p.name, replicas: p.replicas })),
+      units: [...this.#project.supervisor.status().map(toRow), ...(this.#project.watch?.rows() ?? [])],
+    };
+  }
+
+  start(units: readonly string[]): Promise<UnitsResult> {
+    return this.#serial(async () => {
+      const names = this.#resolve(units);
+      names.forEach((n) => this.#held.delete(n));
+      await this.#startUnits(names);
+      return { units: this.#rows(names) };
+    });
+  }
+
+  stop(units: readonly string[]): Promise<UnitsResult> {
+    return this.#serial(async () => {
+      const names = this.#resolve(units);
+      names.forEach((n) => this.#held.add(n));
+      await this.#project.supervisor.stopUnits(names, 'stopped on request');
+      return { units: this.#rows(names) };
+    });
+  }
+
+  restart(units: readonly string[]): Promise<UnitsResult> {
+    return this.#serial(async () => {
+      const names = this.#resolve(units);
+      names.forEach((n) => this.#held.delete(n));
+      await this.#project.supervisor.restartUnits(names, { reason: 'restart requested' });
+      return { units: this.#rows(names) };
+    });
+  }
+
+  scale(pools: Readonly<Record<string, number>>): Promise<ScaleResult> {
+    return this.#serial(() => this.#reconciler.scale(pools));
+  }
+
+  reload(req: ReloadRequest = {}): Promise<ReloadResult> {
+    return this.#serial(async () => {
+      const { actions, warnings, switched } = await this.#reconciler.reload(req);
+      const done = { actions, warnings, ...(switched ? { switched } : {}) };
+      if (req.start === undefined) return { ...done, started: [] };
+      const states = new Map(this.#project.supervisor.status().map((u) => [u.name, u.state]));
+      const idle = this.#resolve(req.start).filter((n) => !RUNNING.has(states.get(n) ?? '') && states.get(n) !== 'completed');
+      idle.forEach((n) => this.#held.delete(n));
+      if (idle.length > 0) await this.#startUnits(idle, false);
+      return { ...done, started: idle };
+    });
+  }
+
+  down(req: DownRequest = {}, onEvent?: (e: ProcsEvent) => void): Promise<void> {
+    const unsubscribe = onEvent ? this.#project.bus.subscribe((e) => (e.type === 'stop' || e.type === 'exit') && onEvent(e)) : () => undefined;
+    this.#down ??= this.#shutdown(req);
+    return this.#down.finally(unsubscribe);
+  }
+
+  /**
+   * Ready once subscribed and once the log files hold every line from before: a reader of the
+   * files that then follows the feed misses nothing.
+   */
+  logs(units: readonly string[], onBatch: (b: LiveBatch) => void): Feed {
+    if (units.length > 0) this.#resolve(units, true);
+    const wanted = unitFilter(units);
+    return this.#feed(this.#project.live.subscribe((b) => wanted(b.unit) && onBatch(b)), this.#project.logsWritten());
+  }
+
+  async tail(units: readonly string[], lines?: number): Promise<TailResult> {
+    const last = (kept: readonly TailLine[]): readonly TailLine[] => (lines === undefined ? kept : kept.slice(Math.max(0, kept.length - lines)));
+    return { units: this.#resolve(units, true).map((unit) => ({ unit, lines: last(this.#project.tail.lines(unit)) })) };
+  }
+
+  events(onEvent: (e: ProcsEvent) => void): Feed {
+    return this.#feed(this.#project.bus.subscribe(onEvent));
+  }
+
+  /** Whether units were stopped on request (or scaled away): a foreground `up` then stays. */
+  holdsOpen(): boolean {
+    const names = new Set(this.#project.spec.units.map((u) => u.name));
+    return names.size === 0 || [...this.#held].some((n) => names.has(n));
+  }
+
+  /** Resolves once a `down` in progress, if any, is done (its answer sent). */
+  async settled(): Promise<void> {
+    if (!this.#down) return;
+    await this.#down.catch(() => undefined);
+    await new Promise((resolve) => setImmediate(resolve)); // lets the server write its answer first
+  }
+
+  /** Ends every feed: the project is going away. */
+  endFeeds(): void {
+    for (const end of [...this.#feedEnds]) end();
+  }
+
+  async #shutdown(req: DownRequest): Promise<void> {
+    const sup = this.#project.supervisor;
+    const timeoutMs = req.timeoutMs;
+    if (timeoutMs !== undefined) await sup.apply(sup.specs.map((s) => ({ ...s, stop: { ...s.stop, timeoutMs } })), []);
+    await this.#hooks.stopAll('down requested');
+    this.endFeeds();
+    await this.#hooks.release();
+  }
+
+  /** Starts units and what they need; failed or skipped ones get a fresh run. */
+  async #startUnits(names: readonly string[], wait = true): Promise<void> {
+    const sup = this.#project.supervisor;
+    const states = new Map(sup.status().map((u) => [u.name, u.state]));
+    const retry = names.filter((n) => states.get(n) === 'failed' || states.get(n) === 'skipped');
+    const fresh = names.filter((n) => !retry.includes(n));
+    if (fresh.length > 0) sup.start(fresh);
+    const retried = retry.length > 0 ? sup.restartUnits(retry, { reason: 'start requested' }) : Promise.resolve();
+    if (wait) await Promise.all([retried, ...names.map((n) => sup.whenUp(n))]);
+  }
+
+  /** Unit names as a command gives them; `withRules`: watch rules too (their output is a unit's). */
+  #resolve(units: readonly string[], withRules = false): string[] {
+    const spec = this.#project.spec;
+    const rules = withRules ? spec.watch.map((r) => ({ name: r.name, kind: 'watch' })) : [];
+    return resolveUnits(units, [...spec.units, ...rules], spec.pools.map((p) => p.name));
+  }
+
+  #rows(names: readonly string[]): UnitRow[] {
+    const set = new Set(names);
+    return this.#project.supervisor.status().filter((u) => set.has(u.name)).map(toRow);
+  }
+
+  /** Runs requests that change the project one after another; refuses them once going down. */
+  #serial<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.#down) return Promise.reject(new ControlError('stopping', 'the project is going down'));
+    const run = this.#queue.then(() => {
+      if (this.#down) throw new ControlError('stopping', 'the project is going down');
+      return fn();
+    });
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** An in-process feed around a subscription, ready once `ready` resolves. */
+  #feed(unsubscribe: () => void, ready: Promise<void> = Promise.resolve()): Feed {
+    let end!: () => void;
+    const ended = new Promise<void>((resolve) => (end = resolve));
+    const close = (): void => {
+      unsubscribe();
+      this.#feedEnds.delete(close);
+      end();
+    };
+    this.#feedEnds.add(close);
+    return { ready, ended, close };
+  }
+}
+
+/** A supervisor status as `ps --json` shows it: `exit` always an object. */
+export function toRow(u: UnitStatus): UnitRow {
+  return {
+    name: u.name,
+    kind: u.kind,
+    pool: u.pool,
+    state: u.state,
+    pid: u.pid,
+    restarts: u.restarts,
+    started_at: u.started_at,
+    exit: { code: u.exit?.code ?? null, signal: u.exit?.signal ?? null },
+    health: { readiness: u.health.readiness, liveness: u.health.liveness },
+    reason: u.reason,
+  };
+}

@@ -1,0 +1,112 @@
+// The control socket of a foreground `up`: the same API as the daemon's, so `ps`, `logs`,
+// `stop`, `restart`, `scale`, `reload` and `down` work from another terminal, plus a reload
+// whenever the spec or env files change. A foreground run also stays while units are stopped
+// on request, so `procs stop web` followed by `procs start web` does not end it.
+import type { ParsedArgs } from '../cli/args.js';
+import { parseFormation } from './load.js';
+import type { Project } from './project.js';
+import type { LoadResult } from '../config/index.js';
+import { claimProject, type Claim } from '../rundir/claim.js';
+import { describeOrphans } from '../rundir/orphans.js';
+import { claimSpareLock } from '../rundir/spare-lock.js';
+import { serveProject, type Host } from './host.js';
+import type { LoadSettings } from './reconciler.js';
+
+export interface ForegroundControl {
+  /** Gives the runner's way of stopping everything (as Ctrl-C does), which `down` uses. */
+  bindStop(stop: (reason: string) => Promise<void>): void;
+  /** Resolves when the run may end: the supervisor is idle and no unit is held stopped on request. */
+  idle(stopping: () => boolean): Promise<void>;
+  /** Stops serving and removes the socket and pid files. */
+  close(): Promise<void>;
+}
+
+/** How a command line reads the spec, kept for reloads. */
+export function loadSettings(args: ParsedArgs, result: LoadResult): LoadSettings {
+  const m = args.flags.formation;
+  return { cwd: process.cwd(), files: result.files, env: { ...process.env }, formation: parseFormation(typeof m === 'object' ? m : []) };
+}
+
+/** A foreground claim: the project's, none (no socket, but the spare lock held), or a refusal to run. */
+export type ForegroundClaim = Claim | { readonly kind: 'refused'; readonly message: string } | undefined;
+
+/**
+ * Claims the project for a foreground run. When `.procs/` cannot be written (a read-only or full
+ * folder, another owner) the run goes on without a control socket, and says so, holding the
+ * spare lock instead (spare-lock.ts): undefined then. When that lock is held too, or cannot be
+ * taken either, the run is refused: two runs of one project never both go on.
+ */
+export async function claimForeground(root: string): Promise<ForegroundClaim> {
+  try {
+    const claim = await claimProject(root);
+    if (claim.kind === 'claimed' && claim.orphans.length > 0) process.stderr.write(`procs: ${describeOrphans(claim.orphans)}\n`);
+    return claim;
+  } catch (err) {
+    return claimSpare(root, err instanceof Error ? err : new Error(String(err)));
+  }
+}
+
+/** Takes the spare lock for a run that could not claim `.procs/`, or refuses the run. */
+function claimSpare(root: string, why: Error): ForegroundClaim {
+  let lock;
+  try {
+    lock = claimSpareLock(root);
+  } catch (err) {
+    return { kind: 'refused', message: `${why.message}; and no lock elsewhere either: ${err instanceof Error ? err.message : String(err)}` };
+  }
+  if (lock.kind === 'held') return { kind: 'refused', message: `another procs (pid ${lock.pid}) runs this project without a control socket; not starting a second one` };
+  process.once('exit', () => lock.release());
+  withoutSocket(why);
+  return undefined;
+}
+
+/**
+ * Serves the claimed project's socket for a foreground run (undefined without one). `watchSpec`
+ * (on unless false) reloads the project when its spec or env files change.
+ */
+export async function serveForeground(
+  claim: Extract<Claim, { kind: 'claimed' }> | undefined,
+  project: Project,
+  result: LoadResult,
+  args: ParsedArgs,
+  o: { readonly watchSpec?: boolean } = {},
+): Promise<ForegroundControl | undefined> {
+  if (!claim) return undefined;
+  let stopAll = async (_reason: string): Promise<void> => project.supervisor.stopAll();
+  let host: Host;
+  try {
+    host = await serveProject(claim, project, { settings: loadSettings(args, result), initial: result, stopAll: (reason) => stopAll(reason), watchSpec: o.watchSpec !== false });
+  } catch (err) {
+    withoutSocket(err);
+    return undefined;
+  }
+  return {
+    bindStop(stop) {
+      stopAll = stop;
+    },
+    async idle(stopping) {
+      for (;;) {
+        await project.supervisor.idle();
+        if (stopping() || !host.controller.holdsOpen()) return;
+        await nextEvent(project);
+      }
+    },
+    close: () => host.close(),
+  };
+}
+
+/** Says that this run has no control socket, and why. */
+function withoutSocket(err: unknown): void {
+  const why = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`procs: no control socket for this run (${why}); ps, logs -f, stop, down… from another terminal will not reach it\n`);
+}
+
+/** Resolves on the project's next event. */
+function nextEvent(project: Project): Promise<void> {
+  return new Promise((resolve) => {
+    const off = project.bus.subscribe(() => {
+      off();
+      resolve();
+    });
+  });
+}

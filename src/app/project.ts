@@ -1,0 +1,195 @@
+// The composition root of a running project: one event bus, the event log, the view, per-unit
+// log files, the last-lines ring, health probes and the supervisor, wired once for `up` and `run`.
+import { join } from 'node:path';
+import type { Writable } from 'node:stream';
+import type { Spec } from '../config/spec.js';
+import type { ParsedArgs } from '../cli/args.js';
+import { EventBus } from '../events/bus.js';
+import { EventLog } from '../events/log.js';
+import type { ProcsEvent } from '../events/types.js';
+import { HealthMonitor } from '../health/monitor.js';
+import { colorEnabled } from '../output/colors.js';
+import { FanOut } from '../output/fanout.js';
+import type { OutputSink } from '../base/sink.js';
+import { TailBuffer } from '../output/tail.js';
+import { UnitLogSink } from '../output/unit-log.js';
+import { CiGroupsView } from '../output/ci-groups.js';
+import type { StartupPhase } from '../output/startup-steps.js';
+import { StartupView } from '../output/startup-view.js';
+import { createView, factsFromSpec, type View } from '../output/view.js';
+import { realClock, type Clock } from '../base/clock.js';
+import { createRealDriver } from '../proc/real-driver.js';
+import { Supervisor } from '../runtime/supervisor.js';
+import { LiveOutput } from './live.js';
+import { WatchManager, type WatchSettings } from '../watch/manager.js';
+
+export interface ProjectOptions {
+  readonly spec: Spec;
+  readonly out: Writable;
+  readonly err: Writable;
+  readonly json: boolean;
+  readonly color: boolean;
+  readonly clock?: Clock;
+  /** How the startup phase shows: a task list on a terminal, GitHub Actions groups in CI, or plain lines. */
+  readonly startupView?: 'tasks' | 'ci-groups';
+  /** `--no-watch`, `--ignore` and the units `up` was asked for, for the watch rules. */
+  readonly watch?: WatchSettings;
+}
+
+export interface Project {
+  readonly spec: Spec;
+  readonly bus: EventBus;
+  readonly supervisor: Supervisor;
+  readonly view: View;
+  readonly tail: TailBuffer;
+  readonly procsDir: string;
+  /** Where output goes (view, log files, last lines, log probes): watch rules' `run` steps write here too. */
+  readonly sink: OutputSink;
+  /** The startup phase view, when there is one; `run(names)` shows it. */
+  readonly startup: StartupPhase | undefined;
+  /** Unit output for followers of the control socket (`procs logs -f`). */
+  readonly live: LiveOutput;
+  /** The watch rules: nothing watches until `watch.start()`. */
+  readonly watch: WatchManager;
+  /** Resolves once the unit log files hold every line read so far (they are written behind). */
+  logsWritten(): Promise<void>;
+  /** Takes the spec a reload or scale arrived at: new names in the view, their log limits and facts. */
+  adopt(spec: Spec): void;
+  /** Stops (or resumes) showing unit output on the terminal; state lines are still shown. */
+  muteOutput(on: boolean): void;
+  /** Flushes the view and closes the log files. */
+  close(): Promise<void>;
+}
+
+/** Wires a project's runtime; nothing starts until `supervisor.start()`. */
+export function createProject(o: ProjectOptions): Project {
+  const clock = o.clock ?? realClock;
+  const procsDir = join(o.spec.root, '.procs');
+  const warned = new Set<string>();
+  const warnOnce = (key: string, text: string): void => {
+    if (warned.has(key)) return;
+    warned.add(key);
+    o.err.write(`procs: ${text}\n`);
+  };
+  const bus = new EventBus({ onError: (e) => warnOnce('bus', `an event consumer failed: ${String(e)}`) });
+  const eventLog = new EventLog(procsDir, {
+    onError: (e) => warnOnce('events', `cannot write ${join(procsDir, 'events.ndjson')} (${e.message}); units keep running, output still shown`),
+  });
+  const names = o.spec.units.map((u) => u.name);
+  let current = o.spec;
+  let facts = factsFromSpec(o.spec.units);
+  const view = createView({ out: o.out, json: o.json, color: o.color, names, facts: (unit) => facts(unit) });
+  let byName = new Map(o.spec.units.map((u) => [u.name, u]));
+  const unitLog = new UnitLogSink(join(procsDir, 'logs'), {
+    limits: (name) => byName.get(name)?.log,
+    onError: (e, unit) => warnOnce('logs', `cannot write the log of ${unit} (${e.message}); units keep running, output still shown`),
+  });
+  const tail = new TailBuffer(20);
+  const startup: StartupPhase | undefined =
+    o.startupView === 'tasks'
+      ? new StartupView({ out: o.out as NodeJS.WriteStream, units: o.spec.units, tail, color: o.color })
+      : o.startupView === 'ci-groups'
+        ? new CiGroupsView(o.out, o.spec.units, () => view.flush())
+        : undefined;
+  let muted = false;
+  const shown = startup ? startup.gate(view.sink) : view.sink;
+  // While muted (`procs run` during CMD) unit output still reaches the log files and the tail.
+  const terminalSink: OutputSink = {
+    write: (batch) => (muted ? true : shown.write(batch)),
+    onceDrain: (fn) => shown.onceDrain(fn),
+  };
+  const target = { markReady: (_n: string, _run: number) => {}, markUnhealthy: (_n: string, _r: string, _run: number) => {} };
+  const health = new HealthMonitor(clock, {
+    markReady: (name, run) => target.markReady(name, run),
+    markUnhealthy: (name, reason, run) => target.markUnhealthy(name, reason, run),
+  });
+  const live = new LiveOutput();
+  const sink = new FanOut([terminalSink, unitLog, tail, health.logSink(), live]);
+  const supervisor = new Supervisor({
+    units: o.spec.units,
+    driver: createRealDriver({ sink, clock }),
+    clock,
+    publish: (e) => bus.publish(e),
+    onRunning: (u, run) => health.unitRunning(u, run),
+    onEnded: (u, run) => health.unitEnded(u, run),
+  });
+  const watch = new WatchManager(
+    o.spec,
+    {
+      sink,
+      publish: (e) => bus.publish(e),
+      restart: (units, request) => supervisor.restartUnits(units, request),
+      units: () => supervisor.specs,
+      onRules: (rules) => view.addNames(rules),
+    },
+    o.watch,
+  );
+  target.markReady = (name, run) => supervisor.markReady(name, run);
+  target.markUnhealthy = (name, reason, run) => supervisor.markUnhealthy(name, reason, run);
+  bus.subscribe(eventLog.append);
+  bus.subscribe((e: ProcsEvent) => (startup ? startup.event(e, view.event) : view.event(e)));
+  return {
+    get spec() {
+      return current;
+    },
+    bus,
+    supervisor,
+    view,
+    tail,
+    procsDir,
+    sink,
+    startup,
+    live,
+    watch,
+    logsWritten: () => unitLog.flushed(),
+    adopt(spec) {
+      byName = new Map(spec.units.map((u) => [u.name, u]));
+      const kept = new Set([...byName.keys(), ...spec.watch.map((r) => r.name)]);
+      for (const name of [...current.units.map((u) => u.name), ...current.watch.map((r) => r.name)]) if (!kept.has(name)) tail.forget(name);
+      current = spec;
+      facts = factsFromSpec(spec.units);
+      view.addNames(spec.units.map((u) => u.name));
+    },
+    muteOutput(on) {
+      muted = on;
+    },
+    async close() {
+      startup?.end();
+      await startup?.ended;
+      health.stopAll();
+      view.flush();
+      await Promise.all([eventLog.close(), unitLog.close()]);
+    },
+  };
+}
+
+/** How the startup phase shows: a task list on a terminal, groups on GitHub Actions, else plain lines. */
+export function startupViewFor(json: boolean): 'tasks' | 'ci-groups' | undefined {
+  if (json) return undefined;
+  if (process.stdout.isTTY && (process.stdout.columns ?? 0) > 0) return 'tasks';
+  return process.env.GITHUB_ACTIONS === 'true' ? 'ci-groups' : undefined;
+}
+
+/** The project as `up` and `run` wire it for this terminal: colours, `--json`, the startup view and watch settings from the flags. */
+export function createProjectFor(spec: Spec, args: ParsedArgs, names?: readonly string[]): Project {
+  const json = args.flags.json === true;
+  return createProject({
+    spec,
+    out: process.stdout,
+    err: process.stderr,
+    json,
+    color: colorEnabled({ stream: process.stdout, noColorFlag: args.flags['no-color'] === true }),
+    startupView: startupViewFor(json),
+    watch: watchSettings(args, names),
+  });
+}
+
+/** The watch settings of a command line: `--no-watch`, `--ignore`, and the units it names (`names`, as selected). */
+export function watchSettings(args: ParsedArgs, names?: readonly string[]): WatchSettings {
+  const ignore = args.flags.ignore;
+  return {
+    off: args.flags['no-watch'] === true,
+    ignore: typeof ignore === 'object' ? ignore : [],
+    ...(args.positionals.length > 0 && names ? { selected: names } : {}),
+  };
+}

@@ -1,0 +1,77 @@
+// The `ps` table: NAME STATE PID RESTARTS UPTIME EXIT HEALTH, one row per unit (and per watch
+// rule), columns padded. Pure: rows and "now" in, text out.
+import { signalWithStatus } from '../events/exit.js';
+import { formatDuration } from '../output/format.js';
+import type { UnitRow, WatchInfo } from '../control/api.js';
+
+const HEADER = ['NAME', 'STATE', 'PID', 'RESTARTS', 'UPTIME', 'EXIT', 'HEALTH'] as const;
+
+/** The table as lines of text (no trailing newline); a pool's row before its instances sums them up. */
+export function psTable(units: readonly UnitRow[], now: number): string {
+  const rows: (readonly string[])[] = [HEADER];
+  const seenPools = new Set<string>();
+  for (const u of units) {
+    if (u.pool !== null && !seenPools.has(u.pool)) {
+      seenPools.add(u.pool);
+      rows.push(poolCells(u.pool, units.filter((i) => i.pool === u.pool)));
+    }
+    rows.push(u.pool !== null ? ['  ' + u.name, ...psCells(u, now).slice(1)] : psCells(u, now));
+  }
+  const widths = HEADER.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd()).join('\n');
+}
+
+/** One unit's cells. */
+export function psCells(u: UnitRow, now: number): string[] {
+  if (u.watch !== undefined) return watchCells(u, u.watch, now);
+  return [u.name, u.state, u.pid === null ? '-' : String(u.pid), String(u.restarts), uptime(u, now), exitText(u.exit), healthText(u.health)];
+}
+
+const ACTIVITY: Readonly<Record<WatchInfo['activity'], string>> = { idle: '', waiting: 'changes seen', sync: 'syncing', run: 'building', restart: 'restarting targets' };
+
+/**
+ * A watch rule's cells: its state with what it is doing (`running (building, 1 queued)`), the
+ * pid of its `run`, the runs changes started, how long it has watched, the last `run`'s exit,
+ * and how the last run went in place of health.
+ */
+export function watchCells(u: UnitRow, w: WatchInfo, now: number): string[] {
+  const doing = [ACTIVITY[w.activity], w.queued ? '1 queued' : ''].filter((t) => t !== '');
+  const state = doing.length > 0 ? `${u.state} (${doing.join(', ')})` : u.state;
+  const watching = u.state === 'running' || u.state === 'starting';
+  const since = u.started_at === null ? NaN : Date.parse(u.started_at);
+  const up = watching && !Number.isNaN(since) ? formatDuration(Math.max(0, now - since)) : '-';
+  const last = w.last_run?.ok === true ? 'last run ok' : w.last_run?.ok === false ? 'last run failed' : '-';
+  return [u.name, state, u.pid === null ? '-' : String(u.pid), String(u.restarts), up, exitText(u.exit), last];
+}
+
+/** A pool's summary row: `worker  running 3/4` (how many instances are up, and the other states). */
+export function poolCells(pool: string, instances: readonly UnitRow[]): string[] {
+  const up = instances.filter((i) => i.state === 'running' || i.state === 'ready').length;
+  const others = new Map<string, number>();
+  for (const i of instances) if (i.state !== 'running' && i.state !== 'ready') others.set(i.state, (others.get(i.state) ?? 0) + 1);
+  const rest = [...others].map(([state, n]) => `${n} ${state}`);
+  const state = `${up}/${instances.length} up${rest.length > 0 ? ` (${rest.join(', ')})` : ''}`;
+  const restarts = instances.reduce((n, i) => n + i.restarts, 0);
+  return [pool, state, '-', String(restarts), '-', '-', '-'];
+}
+
+/** How long the current run has been up; `-` when nothing runs. */
+function uptime(u: UnitRow, now: number): string {
+  if (u.pid === null || u.started_at === null) return '-';
+  const since = Date.parse(u.started_at);
+  return Number.isNaN(since) ? '-' : formatDuration(Math.max(0, now - since));
+}
+
+/** The last exit: its code, or the signal's name with the status a shell reports (128+N). */
+export function exitText(exit: UnitRow['exit']): string {
+  if (exit.signal !== null) return signalWithStatus(exit.signal);
+  return exit.code === null ? '-' : String(exit.code);
+}
+
+/** Readiness and liveness in words: `ready`, `not ready`, `live`, `failing`. */
+function healthText(h: UnitRow['health']): string {
+  const parts: string[] = [];
+  if (h.readiness !== null) parts.push(h.readiness === 'ok' ? 'ready' : 'not ready');
+  if (h.liveness !== null) parts.push(h.liveness === 'ok' ? 'live' : h.liveness);
+  return parts.length > 0 ? parts.join(', ') : '-';
+}

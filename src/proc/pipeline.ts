@@ -1,0 +1,97 @@
+// Pipelines: every step in one process group, stdout of each step feeding stdin of the next
+// through OS pipes that procs never reads. A small runner (pipeline-runner.ts) leads the group and
+// starts the steps, since Node cannot place a child into an existing group.
+import type { Readable } from 'node:stream';
+import type { PipelineUnit } from '../config/spec.js';
+import type { ExitInfo } from '../events/types.js';
+import type { OutputSink } from '../base/sink.js';
+import { realClock } from '../base/clock.js';
+import { pumpLines } from './lines.js';
+import { NODE_OPTIONS_VAR, type RunnerReport } from './pipeline-protocol.js';
+import { exitInfo, spawnFailure } from '../events/signals.js';
+import {
+  checkCwd,
+  commandLine,
+  groupLeader,
+  launch,
+  notStarted,
+  spawnErrorInfo,
+  type SpawnedUnit,
+  type SpawnOptions,
+} from './spawn.js';
+import { PIPELINE_RUNNER_SCRIPT } from '../self.js';
+
+const RUNNER = PIPELINE_RUNNER_SCRIPT;
+const REPORT_PREFIX = '{"procsPipeline":';
+/** The runner's own fd 2 holds a status line and, rarely, an error: more than this is dropped. */
+const RUNNER_TEXT_LIMIT = 64 * 1024;
+
+// The runner's environment: the unit's, with NODE_OPTIONS moved aside so only the steps see it.
+function runnerEnv(env: Readonly<Record<string, string>>): Record<string, string> {
+  const out = { ...env };
+  const nodeOptions = out.NODE_OPTIONS;
+  delete out.NODE_OPTIONS;
+  if (nodeOptions !== undefined) out[NODE_OPTIONS_VAR] = nodeOptions;
+  return out;
+}
+
+// Reads the runner's fd 2 to its end: the report line, and any other text it wrote.
+function readRunnerText(stream: Readable | null | undefined): Promise<{ report?: RunnerReport; other: string }> {
+  return new Promise((resolve) => {
+    let text = '';
+    const finish = (): void => {
+      const lines = text.split('\n');
+      const idx = lines.findLastIndex((l) => l.startsWith(REPORT_PREFIX));
+      const report = idx < 0 ? undefined : (JSON.parse(lines[idx] ?? '') as RunnerReport);
+      if (idx >= 0) lines.splice(idx, 1);
+      resolve({ report, other: lines.join('\n').trim() });
+    };
+    if (stream === null || stream === undefined) return finish();
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk: string) => {
+      if (text.length < RUNNER_TEXT_LIMIT) text += chunk;
+    });
+    stream.once('end', finish);
+    stream.once('error', finish);
+  });
+}
+
+// The pipeline's ExitInfo: the runner's report when it gave one, else how the runner itself ended.
+function pipelineExit(unit: PipelineUnit, leader: ExitInfo, report: RunnerReport | undefined, other: string): ExitInfo {
+  if (report === undefined) {
+    if (leader.error !== undefined || leader.signal !== null) return leader;
+    const why = other === '' ? `pipeline runner exited with code ${leader.status}` : other;
+    return spawnFailure(why, leader.status === 0 ? 1 : leader.status, leader.durationMs);
+  }
+  const { step, end } = report.procsPipeline;
+  if (step === undefined) return exitInfo(0, null, leader.durationMs);
+  const cmd = unit.steps[step];
+  const failed =
+    end.errno !== undefined && cmd !== undefined
+      ? spawnErrorInfo(end.errno, commandLine(cmd)[0], end.message ?? end.errno, leader.durationMs)
+      : exitInfo(end.code, end.signal, leader.durationMs);
+  return { ...failed, step };
+}
+
+// Spawns a pipeline: the runner leads the group, the steps are its children.
+export function spawnPipeline(unit: PipelineUnit, sink: OutputSink, opts: SpawnOptions = {}): SpawnedUnit {
+  const badCwd = checkCwd(unit.cwd);
+  if (badCwd !== undefined) return notStarted(badCwd);
+  const steps = unit.steps.map(commandLine);
+  const run = launch({
+    file: process.execPath,
+    args: [RUNNER, JSON.stringify(steps)],
+    cwd: unit.cwd,
+    env: runnerEnv(unit.env),
+    extraFds: steps.length,
+    clock: opts.clock ?? realClock,
+  });
+  const stderrs = steps.map((_, i) => pumpLines(run.stdio[3 + i], sink, { unit: unit.name, stream: 'stderr', step: i }));
+  const outputDone = Promise.all([pumpLines(run.stdio[1], sink, { unit: unit.name, stream: 'stdout' }), ...stderrs]);
+  const runnerText = readRunnerText(run.stdio[2]).then((r) => {
+    if (r.other !== '') sink.write({ unit: unit.name, stream: 'stderr', text: `${r.other}\n` });
+    return r;
+  });
+  const exited = Promise.all([run.exited, runnerText]).then(([leader, r]) => pipelineExit(unit, leader, r.report, r.other));
+  return groupLeader(run, exited, outputDone.then(() => undefined));
+}

@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, readSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { closePipes, outputPipes } from '../../src/proc/output-pipes.js';
+import { within } from '../helpers/processes.js';
+
+const MODULE = fileURLToPath(new URL('../../src/proc/output-pipes.js', import.meta.url));
+
+// The folder a pipe's FIFO was made in, from its link (`/…/procs-out-PID-xxxx/N (deleted)`).
+function folderOf(link: string): string {
+  return dirname(link.replace(/ \(deleted\)$/, ''));
+}
+
+// Runs node with a script importing output-pipes.js; gives the child, its first stdout line and
+// a promise of its end (stdout closed too).
+async function child(script: string): Promise<{ proc: ReturnType<typeof spawn>; line: string; closed: Promise<unknown> }> {
+  const proc = spawn(process.execPath, ['--input-type=module', '-e', `import { outputPipes } from ${JSON.stringify(MODULE)};\n${script}`], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const closed = once(proc, 'close');
+  proc.stdout?.setEncoding('utf8');
+  let text = '';
+  const line = await within(
+    new Promise<string>((resolve, reject) => {
+      proc.stdout?.on('data', (chunk: string) => {
+        text += chunk;
+        if (text.includes('\n')) resolve(text.split('\n')[0] ?? '');
+      });
+      void closed.then(() => reject(new Error(`ended before a line: ${text}`)));
+    }),
+    20_000,
+    'the child to answer',
+  );
+  return { proc, line, closed };
+}
+
+describe('outputPipes', () => {
+  it('gives real pipes, unlinked at once: both ends are one file that nobody else can open', () => {
+    const pipes = outputPipes(3);
+    try {
+      assert.equal(new Set(pipes.map((p) => p.link)).size, 3);
+      for (const p of pipes) {
+        assert.match(p.link, /\/procs-out-\d+-[^/]+\/\d+ \(deleted\)$/);
+        writeSync(p.write, 'hi\n');
+        const buf = Buffer.alloc(8);
+        assert.equal(buf.toString('utf8', 0, readSync(p.read, buf)), 'hi\n');
+      }
+    } finally {
+      closePipes(pipes, 'both');
+    }
+  });
+
+  it('leaves no folder behind when procs exits, and removes one left by a procs killed outright', async () => {
+    const done = await child(`const [p] = outputPipes(1); console.log(p.link);`);
+    await done.closed;
+    assert.equal(existsSync(folderOf(done.line)), false, 'removed at exit');
+
+    const killed = await child(`const [p] = outputPipes(1); console.log(p.link); setInterval(() => {}, 1 << 30);`);
+    const stale = folderOf(killed.line);
+    killed.proc.kill('SIGKILL');
+    await killed.closed;
+    assert.equal(existsSync(stale), true, 'a SIGKILL leaves the folder');
+    const next = await child(`const [p] = outputPipes(1); console.log(p.link);`);
+    await next.closed;
+    assert.equal(existsSync(stale), false, 'the next procs removed it');
+  });
+});
