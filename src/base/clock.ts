@@ -9,6 +9,8 @@ export interface TimerHandle {
 export interface Clock {
   /** Milliseconds, monotonic within a run. */
   now(): number;
+  /** Wall-clock milliseconds since the epoch, for times people read (`started_at`, "killing at"). */
+  wallNow(): number;
   setTimer(ms: number, fn: () => void): TimerHandle;
 }
 
@@ -17,6 +19,7 @@ export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export const realClock: Clock = {
   now: () => performance.now(),
+  wallNow: () => Date.now(),
   setTimer(ms, fn) {
     // Past MAX_TIMER_MS the wait is chained, one timer after another; an infinite one never fires.
     let t: NodeJS.Timeout | undefined;
@@ -29,3 +32,8 @@ export const realClock: Clock = {
     return { cancel: () => clearTimeout(t) };
   },
 };
+
+/** A wall-clock time (`Clock.wallNow`) as ISO-8601, the form events and `ps` rows carry. */
+export function isoTime(epochMs: number): string {
+  return new Date(epochMs).toISOString();
+}

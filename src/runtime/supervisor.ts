@@ -1,44 +1,25 @@
 import type { UnitSpec } from '../config/spec.js';
-import type { DistributiveOmit } from '../events/bus.js';
-import { ENDED_STATES, isUpState, LIVE_STATES, type ExitInfo, type ProcsEvent, type UnitState } from '../events/types.js';
-import type { Clock, TimerHandle } from '../base/clock.js';
+import { isUpState } from '../events/types.js';
+import type { Clock } from '../base/clock.js';
 import { closure } from '../config/graph.js';
-import { dependents, evaluateDependencies, type DepView } from './deps.js';
+import { evaluateDependencies, type DepView } from './deps.js';
 import type { ProcessDriver, RunningProcess } from './driver.js';
-import { decideAfterExit, type EndCause } from './restart-policy.js';
 import type { Action } from '../reconcile/plan.js';
+import { endingOf, freshRecord, isEnded, runOf, skipped, type UnitRecord } from './lifecycle.js';
+import { rollingBatches, stopInOrder } from './stop-order.js';
+import { UnitRuns, type EventInput, type RunsHost } from './unit-runs.js';
+import { depView, outcomeRow, statusRow, type UnitOutcome, type UnitStatus } from './unit-view.js';
+import { Waiters } from './waiters.js';
 
-/** Restart batches for a rolling restart: each pool instance alone, other units together first. */
-function rollingBatches(names: readonly string[], specs: readonly UnitSpec[]): string[][] {
-  const byName = new Map(specs.map((s) => [s.name, s]));
-  const plain = names.filter((n) => byName.get(n)?.kind !== 'instance');
-  const instances = names.filter((n) => byName.get(n)?.kind === 'instance');
-  return [...(plain.length > 0 ? [plain] : []), ...instances.map((n) => [n])];
-}
-
-export type EventInput = DistributiveOmit<ProcsEvent, 'ts'>;
-
-/** What `ps` shows of one unit. */
-export interface UnitStatus {
-  readonly name: string;
-  readonly kind: UnitSpec['kind'];
-  readonly pool: string | null;
-  readonly state: UnitState;
-  readonly pid: number | null;
-  readonly restarts: number;
-  readonly started_at: string | null;
-  readonly exit: { readonly code: number | null; readonly signal: string | null } | null;
-  readonly health: { readonly readiness: string | null; readonly liveness: string | null };
-  readonly reason: string | null;
-}
+export type { UnitStatus, UnitOutcome } from './unit-view.js';
+export type { EventInput } from './unit-runs.js';
 
 export interface SupervisorOptions {
   readonly units: readonly UnitSpec[];
   readonly driver: ProcessDriver;
+  /** All time the supervisor reads: timers, durations, and wall-clock times (`started_at`). */
   readonly clock: Clock;
   readonly publish: (e: EventInput) => void;
-  /** Wall-clock time for `started_at`; injected so tests stay deterministic. */
-  readonly wallClock?: () => Date;
   /**
    * Called when a unit's process is up, so probes can start, with the number of this run (probe
    * results name it); and as soon as that process has exited or is being stopped.
@@ -47,72 +28,35 @@ export interface SupervisorOptions {
   readonly onEnded?: (unit: UnitSpec, run: number) => void;
 }
 
-interface Runtime {
-  spec: UnitSpec;
-  state: UnitState;
-  wanted: boolean;
-  proc: RunningProcess | undefined;
-  restarts: number;
-  attempts: number;
-  startedAt: number;
-  startedAtWall: string | null;
-  lastExit: ExitInfo | null;
-  timer: TimerHandle | undefined;
-  everStarted: boolean;
-  everReady: boolean;
-  reason: string | null;
-  stopping: Promise<void> | undefined;
-  forced: boolean;
-  /** Wall-clock ms when the current stop began. */
-  stopSince: number;
-  readiness: 'pending' | 'ok' | null;
-  /** The current run (unique within this supervisor) and whether its leader may still be alive. */
-  run: number;
-  alive: boolean;
-}
-
-
 /**
  * Keeps units in the state the spec asks for: starts them as their dependencies allow, restarts
  * them under their policy, and stops them in reverse dependency order. All OS work goes through
- * the driver and all time through the clock, so the state machine runs the same in tests.
+ * the driver and all time through the clock, so the state machine runs the same in tests. Each
+ * unit's state and its moves are in lifecycle.ts.
  */
 export class Supervisor {
-  readonly #units = new Map<string, Runtime>();
+  readonly #units = new Map<string, UnitRecord>();
   readonly #opts: SupervisorOptions;
+  readonly #waiters = new Waiters();
+  readonly #runs: UnitRuns;
   #shuttingDown = false;
   #killing = false;
-  #idleWaiters: (() => void)[] = [];
-  #stateWaiters: { done: () => boolean; resolve: () => void }[] = [];
-  #runs = 0;
 
   constructor(opts: SupervisorOptions) {
     this.#opts = opts;
-    for (const spec of opts.units) this.#units.set(spec.name, this.#fresh(spec));
-  }
-
-  #fresh(spec: UnitSpec): Runtime {
-    return {
-      spec,
-      state: 'pending',
-      wanted: false,
-      proc: undefined,
-      restarts: 0,
-      attempts: 0,
-      startedAt: 0,
-      startedAtWall: null,
-      lastExit: null,
-      timer: undefined,
-      everStarted: false,
-      everReady: false,
-      reason: null,
-      stopping: undefined,
-      forced: false,
-      stopSince: 0,
-      readiness: spec.health.readiness ? 'pending' : null,
-      run: 0,
-      alive: false,
+    const host: RunsHost = {
+      driver: opts.driver,
+      clock: opts.clock,
+      ...(opts.onRunning ? { onRunning: opts.onRunning } : {}),
+      ...(opts.onEnded ? { onEnded: opts.onEnded } : {}),
+      emit: (e) => this.#emit(e),
+      schedule: () => this.#schedule(),
+      checkIdle: () => this.#checkIdle(),
+      shuttingDown: () => this.#shuttingDown,
+      killing: () => this.#killing,
     };
+    this.#runs = new UnitRuns(host);
+    for (const spec of opts.units) this.#units.set(spec.name, freshRecord(spec));
   }
 
   get specs(): readonly UnitSpec[] {
@@ -125,10 +69,8 @@ export class Supervisor {
     for (const name of closure(names, this.specs)) {
       const r = this.#units.get(name);
       // Running or on its way: leave it. Ended (failed, stopped, completed…): start it afresh.
-      if (!r || (r.wanted && !ENDED_STATES.has(r.state))) continue;
-      if (ENDED_STATES.has(r.state) || r.state === 'pending') {
-        Object.assign(r, this.#fresh(r.spec), { wanted: true, attempts: r.attempts });
-      }
+      if (!r || (r.wanted && !isEnded(r.phase))) continue;
+      if (isEnded(r.phase) || r.phase.kind === 'pending') Object.assign(r, freshRecord(r.spec, { wanted: true, attempts: r.attempts }));
     }
     this.#schedule();
   }
@@ -139,46 +81,13 @@ export class Supervisor {
    */
   markReady(name: string, run?: number): void {
     const r = this.#units.get(name);
-    if (!r || !LIVE_STATES.has(r.state) || !this.#current(r, run)) return;
-    const first = !r.everReady;
-    r.everReady = true;
-    r.readiness = 'ok';
-    if (r.state !== 'ready') {
-      r.state = 'ready';
-      this.#emit({ type: 'ready', unit: name, afterMs: Math.round(this.#opts.clock.now() - r.startedAt), state: 'ready' });
-    }
-    if (first) this.#schedule();
+    if (r) this.#runs.markReady(r, run);
   }
 
   /** A liveness probe gave up on a unit: restart it under its policy, counting a failure. */
   markUnhealthy(name: string, reason: string, run?: number): void {
     const r = this.#units.get(name);
-    if (!r?.proc || !LIVE_STATES.has(r.state) || r.stopping || !this.#current(r, run)) return;
-    r.state = 'unhealthy';
-    this.#emit({ type: 'unhealthy', unit: name, reason, state: 'unhealthy' });
-    const proc = r.proc;
-    r.stopping = this.#opts.driver.stop(r.spec, proc).then(async () => {
-      const exit = await proc.exited;
-      r.stopping = undefined;
-      this.#ended(r, proc, exit, 'liveness');
-    });
-  }
-
-  // Whether a probe result for `run` is about the live process of the unit's current run.
-  #current(r: Runtime, run: number | undefined): boolean {
-    if ((run !== undefined && run !== r.run) || !r.alive || !r.proc) return false;
-    if (this.#opts.driver.alive?.(r.proc) === false) {
-      this.#leaderGone(r);
-      return false;
-    }
-    return true;
-  }
-
-  // The leader of the current run has exited: its probes stop and no result of theirs counts.
-  #leaderGone(r: Runtime): void {
-    if (!r.alive) return;
-    r.alive = false;
-    this.#opts.onEnded?.(r.spec, r.run);
+    if (r) this.#runs.markUnhealthy(r, reason, run);
   }
 
   /** Stops every unit, dependents before their dependencies; resolves once all are gone. */
@@ -208,7 +117,7 @@ export class Supervisor {
       for (const name of batch) {
         const r = this.#units.get(name);
         // The attempt count goes on, so the next spawn reads as a restart.
-        if (r) Object.assign(r, this.#fresh(r.spec), { wanted: true, restarts: 0, attempts: r.attempts });
+        if (r) Object.assign(r, freshRecord(r.spec, { wanted: true, attempts: r.attempts }));
       }
       this.#schedule();
       await Promise.all(batch.map((n) => this.whenUp(n)));
@@ -227,11 +136,11 @@ export class Supervisor {
     const restarted = of('restart');
     await this.#stopSet([...removed, ...restarted], 'spec changed');
     const old = this.#units;
-    const rebuilt = new Map<string, Runtime>();
+    const rebuilt = new Map<string, UnitRecord>();
     for (const spec of units) {
       const r = old.get(spec.name);
-      if (!r) rebuilt.set(spec.name, { ...this.#fresh(spec), wanted: true });
-      else if (restarted.includes(spec.name)) rebuilt.set(spec.name, { ...this.#fresh(spec), wanted: true, attempts: r.attempts });
+      if (!r) rebuilt.set(spec.name, freshRecord(spec, { wanted: true }));
+      else if (restarted.includes(spec.name)) rebuilt.set(spec.name, freshRecord(spec, { wanted: true, attempts: r.attempts }));
       else {
         r.spec = next.get(spec.name) ?? r.spec;
         rebuilt.set(spec.name, r);
@@ -248,83 +157,55 @@ export class Supervisor {
     this.#shuttingDown = true;
     for (const r of this.#units.values()) {
       r.wanted = false;
-      r.timer?.cancel();
-      if (r.proc && !ENDED_STATES.has(r.state)) {
-        this.#opts.driver.kill(r.spec, r.proc);
-        if (!r.stopping) void this.#stopOne(r, 'killed');
+      const p = r.phase;
+      if (p.kind === 'backoff') p.timer.cancel();
+      const proc = runOf(p)?.proc ?? (p.kind === 'backoff' ? p.after : undefined);
+      if (proc) {
+        this.#opts.driver.kill(r.spec, proc);
+        if (!endingOf(p)) void this.#runs.stop(r, 'killed');
       }
     }
   }
 
   /** Units still being stopped and when (wall-clock ms) they will be killed, for "still waiting for …". */
   stillStopping(): { name: string; killAt: number }[] {
-    return [...this.#units.values()]
-      .filter((r) => r.state === 'stopping')
-      .map((r) => ({ name: r.spec.name, killAt: r.stopSince + r.spec.stop.timeoutMs }));
+    const out: { name: string; killAt: number }[] = [];
+    for (const r of this.#units.values()) {
+      if (r.phase.kind === 'stopping') out.push({ name: r.spec.name, killAt: r.phase.since + r.spec.stop.timeoutMs });
+    }
+    return out;
   }
 
   /** Resolves once no wanted unit can change state by itself any more. */
   idle(): Promise<void> {
-    if (this.#isIdle()) return Promise.resolve();
-    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+    return this.#waiters.idle(this.#isIdle());
   }
 
   status(): UnitStatus[] {
-    return [...this.#units.values()].map((r) => ({
-      name: r.spec.name,
-      kind: r.spec.kind,
-      pool: r.spec.kind === 'instance' ? (r.spec.pool ?? null) : null,
-      state: r.state,
-      pid: r.proc && LIVE_STATES.has(r.state) ? (r.proc.pid ?? null) : r.state === 'stopping' ? (r.proc?.pid ?? null) : null,
-      restarts: r.restarts,
-      started_at: r.startedAtWall,
-      exit: r.lastExit ? { code: r.lastExit.code, signal: r.lastExit.signal } : null,
-      // Health is about the running process: none is shown once it stopped, exited or waits to restart.
-      health: LIVE_STATES.has(r.state)
-        ? { readiness: r.readiness, liveness: r.spec.health.liveness ? (r.state === 'unhealthy' ? 'failing' : 'ok') : null }
-        : { readiness: null, liveness: null },
-      reason: r.reason,
-    }));
+    return [...this.#units.values()].map(statusRow);
   }
 
   /** Final facts per unit, for the exit summary. */
-  outcome(): { name: string; state: UnitState; exit: ExitInfo | null; reason: string | null; forced: boolean; restarts: number }[] {
-    return [...this.#units.values()].map((r) => ({
-      name: r.spec.name,
-      state: r.state,
-      exit: r.lastExit,
-      reason: r.reason,
-      forced: r.forced,
-      restarts: r.restarts,
-    }));
+  outcome(): UnitOutcome[] {
+    return [...this.#units.values()].map(outcomeRow);
   }
 
   #emit(e: EventInput): void {
     this.#opts.publish(e);
-    if (this.#stateWaiters.length === 0) return;
-    const still = this.#stateWaiters.filter((w) => !w.done());
-    const settled = this.#stateWaiters.filter((w) => !still.includes(w));
-    this.#stateWaiters = still;
-    settled.forEach((w) => w.resolve());
-  }
-
-  /** Resolves once `done()` holds; checked after every event. */
-  #until(done: () => boolean): Promise<void> {
-    if (done()) return Promise.resolve();
-    return new Promise((resolve) => this.#stateWaiters.push({ done, resolve }));
+    this.#waiters.changed();
   }
 
   /** Resolves once the unit is up (ready, or running without a readiness probe) or has ended. */
   whenUp(name: string): Promise<void> {
-    return this.#until(() => {
+    return this.#waiters.until(() => {
       const r = this.#units.get(name);
-      return !r || ENDED_STATES.has(r.state) || isUpState(r.state, Boolean(r.spec.health.readiness));
+      return !r || isEnded(r.phase) || isUpState(r.phase.kind, Boolean(r.spec.health.readiness));
     });
   }
 
   #view = (name: string): DepView | undefined => {
     const r = this.#units.get(name);
-    return r && { state: r.state, everStarted: r.everStarted, everReady: r.everReady };
+    return r && depView(r);
   };
 
   // Starts every pending wanted unit whose dependencies hold; skips those that never can.
@@ -335,207 +216,51 @@ export class Supervisor {
       changed = false;
       // Every unit free to go is started before any is looked at again: the requests go out
       // together, and their pids are read after (see spawner.ts).
-      const started: [Runtime, RunningProcess][] = [];
+      const started: [UnitRecord, RunningProcess][] = [];
       for (const r of this.#units.values()) {
-        if (!r.wanted || r.state !== 'pending') continue;
+        const p = r.phase;
+        if (!r.wanted || p.kind !== 'pending') continue;
         const verdict = evaluateDependencies(r.spec, this.specs, this.#view);
         if (verdict.kind === 'go') {
-          started.push([r, this.#start(r)]);
+          started.push([r, this.#runs.start(r, p)]);
           changed = true;
         } else if (verdict.kind === 'skip') {
-          r.state = 'skipped';
-          r.reason = verdict.reason;
+          r.phase = skipped(p, verdict.reason);
           this.#emit({ type: 'stop', unit: r.spec.name, reason: verdict.reason, state: 'skipped' });
           changed = true;
         }
       }
-      for (const [r, proc] of started) this.#started(r, proc);
+      for (const [r, proc] of started) this.#runs.started(r, proc);
     }
     this.#checkIdle();
   }
 
-  #launch(r: Runtime): void {
-    this.#started(r, this.#start(r));
-  }
-
-  // Asks the driver to start a unit; `#started` then takes its pid.
-  #start(r: Runtime): RunningProcess {
-    r.state = 'starting';
-    r.attempts += 1;
-    r.startedAt = this.#opts.clock.now();
-    r.startedAtWall = (this.#opts.wallClock?.() ?? new Date()).toISOString();
-    r.run = ++this.#runs;
-    r.alive = true;
-    const proc = this.#opts.driver.start(r.spec);
-    r.proc = proc;
-    void proc.exited.then((exit) => this.#exited(r, proc, exit));
-    return proc;
-  }
-
-  #started(r: Runtime, proc: RunningProcess): void {
-    if (r.proc !== proc || r.state !== 'starting') return;
-    if (proc.pid === undefined) return; // could not spawn: `exited` brings the reason
-    r.state = 'running';
-    r.everStarted = true;
-    r.readiness = r.spec.health.readiness ? 'pending' : null;
-    this.#emit({ type: 'spawn', unit: r.spec.name, pid: proc.pid, attempt: r.attempts, state: 'running' });
-    this.#opts.onRunning?.(r.spec, r.run);
-    // Without a readiness probe a unit is ready once started; the scheduling loop picks that up.
-    if (!r.spec.health.readiness) r.everReady = true;
-  }
-
-  // The leader exited: unless a stop is handling it, clear what is left of the tree (the group, and
-  // processes still holding its output) and only then apply the policy: a restart never overlaps.
-  async #exited(r: Runtime, proc: RunningProcess, exit: ExitInfo): Promise<void> {
-    if (r.proc !== proc) return;
-    this.#leaderGone(r);
-    r.lastExit = exit;
-    if (r.stopping) return;
-    if (proc.pid !== undefined) await this.#opts.driver.settle(r.spec, proc);
-    await this.#drained(proc);
-    // A stop that came meanwhile has already ended this run (and said so).
-    if (r.proc !== proc || r.stopping || ENDED_STATES.has(r.state)) return;
-    this.#ended(r, proc, exit, 'exit');
-  }
-
-  // Waits for the last output lines, but never long: an escaped grandchild may hold the pipe.
-  #drained(proc: RunningProcess): Promise<void> {
-    return new Promise((resolve) => {
-      const t = this.#opts.clock.setTimer(1000, resolve);
-      void proc.outputDone.then(() => {
-        t.cancel();
-        resolve();
-      });
-    });
-  }
-
-  #ended(r: Runtime, proc: RunningProcess, exit: ExitInfo, cause: EndCause): void {
-    if (r.proc !== proc) return;
-    this.#leaderGone(r);
-    r.readiness = r.spec.health.readiness ? 'pending' : null;
-    r.lastExit = exit;
-    const name = r.spec.name;
-    if (this.#shuttingDown || !r.wanted) {
-      r.state = 'stopped';
-      this.#emit({ type: 'exit', unit: name, exit, state: 'stopped' });
-      this.#checkIdle();
-      return;
-    }
-    const decision = exit.error
-      ? ({ kind: 'failed', reason: exit.error } as const)
-      : decideAfterExit({
-          restart: r.spec.restart,
-          restarts: r.restarts,
-          startedAt: r.startedAt,
-          now: this.#opts.clock.now(),
-          exit,
-          cause,
-        });
-    switch (decision.kind) {
-      case 'restart': {
-        r.state = 'backoff';
-        r.restarts = decision.attempt;
-        this.#emit({ type: 'exit', unit: name, exit, state: 'backoff' });
-        this.#emit({ type: 'backoff', unit: name, delayMs: decision.delayMs, attempt: decision.attempt, state: 'backoff' });
-        r.timer = this.#opts.clock.setTimer(decision.delayMs, () => {
-          r.timer = undefined;
-          if (r.state !== 'backoff' || this.#shuttingDown) return;
-          this.#emit({ type: 'restart', unit: name, reason: cause === 'liveness' ? 'liveness probe failed' : 'exited', attempt: decision.attempt, state: 'starting' });
-          this.#launch(r);
-        });
-        return;
-      }
-      case 'completed':
-        r.state = 'completed';
-        this.#emit({ type: 'exit', unit: name, exit, state: 'completed' });
-        this.#schedule();
-        return;
-      case 'stopped':
-        r.state = 'stopped';
-        this.#emit({ type: 'exit', unit: name, exit, state: 'stopped' });
-        this.#checkIdle();
-        return;
-      case 'failed':
-        r.state = 'failed';
-        r.reason = decision.reason;
-        this.#emit({ type: 'exit', unit: name, exit, state: 'failed' });
-        this.#emit({ type: 'failed', unit: name, reason: decision.reason, state: 'failed' });
-        this.#schedule();
-        return;
-    }
-  }
-
   // Stops a set of units so that none stops before the units in the set that depend on it.
-  async #stopSet(names: string[], reason: string): Promise<void> {
-    const inSet = new Set(names);
-    const deps = dependents(this.specs);
-    const done = new Map<string, Promise<void>>();
-    const stopOf = (name: string): Promise<void> => {
-      let p = done.get(name);
-      if (p) return p;
+  async #stopSet(names: readonly string[], reason: string): Promise<void> {
+    // Every unit in the set is unwanted at once; one never asked to start has nothing to stop and says nothing.
+    const toStop = new Map<string, UnitRecord | undefined>();
+    for (const name of names) {
       const r = this.#units.get(name);
-      // A unit that was never asked to start has nothing to stop and says nothing.
-      const asked = r !== undefined && (r.wanted || r.state !== 'pending');
+      if (toStop.has(name)) continue;
+      toStop.set(name, r && (r.wanted || r.phase.kind !== 'pending') ? r : undefined);
       if (r) r.wanted = false;
-      const before = (deps.get(name) ?? []).filter((d) => inSet.has(d) && d !== name);
-      p = Promise.resolve().then(async () => {
-        if (!this.#killing) await Promise.all(before.map(stopOf));
-        if (r && asked) await this.#stopOne(r, reason);
-      });
-      done.set(name, p);
-      return p;
-    };
-    // A cycle cannot reach here: the loader rejects cyclic specs.
-    await Promise.all(names.map(stopOf));
-  }
-
-  async #stopOne(r: Runtime, reason: string): Promise<void> {
-    r.wanted = false;
-    r.timer?.cancel();
-    r.timer = undefined;
-    if (r.stopping) return r.stopping;
-    if (r.state === 'pending' || r.state === 'backoff') {
-      r.state = 'stopped';
-      this.#emit({ type: 'stop', unit: r.spec.name, reason, state: 'stopped' });
-      this.#checkIdle();
-      return;
     }
-    const proc = r.proc;
-    if (!proc || ENDED_STATES.has(r.state)) return;
-    r.state = 'stopping';
-    r.stopSince = (this.#opts.wallClock?.() ?? new Date()).getTime();
-    this.#emit({ type: 'stop', unit: r.spec.name, reason, state: 'stopping', signal: r.spec.stop.signal, timeoutMs: r.spec.stop.timeoutMs });
-    r.stopping = (async () => {
-      if (this.#killing) this.#opts.driver.kill(r.spec, proc);
-      const { forced } = await this.#opts.driver.stop(r.spec, proc);
-      const exit = await proc.exited;
-      await this.#drained(proc);
-      r.forced = forced || this.#killing;
-      r.lastExit = exit;
-      r.stopping = undefined;
-      if (r.proc !== proc) return;
-      this.#leaderGone(r);
-      r.readiness = r.spec.health.readiness ? 'pending' : null;
-      r.state = 'stopped';
-      this.#emit({ type: 'exit', unit: r.spec.name, exit, state: 'stopped' });
-      this.#emit({ type: 'stop', unit: r.spec.name, reason, state: 'stopped', forced: r.forced });
-      this.#checkIdle();
-    })();
-    return r.stopping;
+    const stop = async (name: string): Promise<void> => {
+      const r = toStop.get(name);
+      if (r) await this.#runs.stop(r, reason);
+    };
+    await stopInOrder(names, this.specs, stop, () => !this.#killing);
   }
 
   #isIdle(): boolean {
     for (const r of this.#units.values()) {
-      if (r.wanted && !ENDED_STATES.has(r.state)) return false;
-      if (r.stopping) return false;
+      if (r.wanted && !isEnded(r.phase)) return false;
+      if (endingOf(r.phase)) return false;
     }
     return true;
   }
 
   #checkIdle(): void {
-    if (!this.#isIdle()) return;
-    const waiters = this.#idleWaiters;
-    this.#idleWaiters = [];
-    waiters.forEach((w) => w());
+    if (this.#isIdle()) this.#waiters.idleNow();
   }
 }

@@ -1,14 +1,26 @@
 // A clock for tests: it moves only when told to, so timing is tested without real timers.
 import type { Clock, TimerHandle } from '../../src/base/clock.js';
 
-/** A clock that moves only when told to; timers fire in time order during `advance`. */
+/**
+ * A clock that moves only when told to; timers fire in time order during `advance`. Its wall
+ * clock starts at `wallStart` (epoch ms, the epoch itself by default) and moves with it.
+ */
 export class ManualClock implements Clock {
   #now = 0;
+  readonly #wallStart: number;
   #seq = 0;
   #timers = new Map<number, { at: number; fn: () => void }>();
 
+  constructor(wallStart = 0) {
+    this.#wallStart = wallStart;
+  }
+
   now(): number {
     return this.#now;
+  }
+
+  wallNow(): number {
+    return this.#wallStart + this.#now;
   }
 
   setTimer(ms: number, fn: () => void): TimerHandle {

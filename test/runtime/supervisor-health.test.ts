@@ -77,7 +77,7 @@ function setup(u: UnitSpec) {
   const runs: number[] = [];
   const ended: number[] = [];
   const sup = new Supervisor({
-    units: [u], driver, clock, publish: (e) => events.push(e), wallClock: () => new Date(0),
+    units: [u], driver, clock, publish: (e) => events.push(e),
     onRunning: (_u, run) => runs.push(run),
     onEnded: (_u, run) => ended.push(run),
   });

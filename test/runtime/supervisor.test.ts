@@ -80,7 +80,7 @@ function setup(units: UnitSpec[]) {
   const clock = new ManualClock();
   const driver = new FakeDriver();
   const events: EventInput[] = [];
-  const sup = new Supervisor({ units, driver, clock, publish: (e) => events.push(e), wallClock: () => new Date(0) });
+  const sup = new Supervisor({ units, driver, clock, publish: (e) => events.push(e) });
   return { clock, driver, events, sup };
 }
 

@@ -1,0 +1,253 @@
+// The runs of units: starting one, taking its pid, seeing its leader exit, ending it under the
+// restart policy, and stopping it. Each move of a unit's lifecycle (lifecycle.ts) with the work
+// around it: the driver, the clock, the events. The supervisor decides which units move when.
+import type { UnitSpec } from '../config/spec.js';
+import type { DistributiveOmit } from '../events/bus.js';
+import type { ExitInfo, ProcsEvent } from '../events/types.js';
+import { isoTime, type Clock } from '../base/clock.js';
+import type { ProcessDriver, RunningProcess } from './driver.js';
+import { decideAfterExit, type EndCause } from './restart-policy.js';
+import {
+  backingOff,
+  completed,
+  endingOf,
+  failed,
+  failedLiveness,
+  isLive,
+  isSteady,
+  launched,
+  leaderExited,
+  readied,
+  runOf,
+  spawned,
+  stopped,
+  stopRequested,
+  type UnitRecord,
+  type Waiting,
+} from './lifecycle.js';
+
+export type EventInput = DistributiveOmit<ProcsEvent, 'ts'>;
+
+/** What the runs need from the supervisor around them. */
+export interface RunsHost {
+  readonly driver: ProcessDriver;
+  readonly clock: Clock;
+  readonly onRunning?: (unit: UnitSpec, run: number) => void;
+  readonly onEnded?: (unit: UnitSpec, run: number) => void;
+  emit(e: EventInput): void;
+  /** Starts what may start now (a unit completed, failed or became ready). */
+  schedule(): void;
+  /** A unit settled: idle waiters may go. */
+  checkIdle(): void;
+  /** Everything is being stopped: an ended run is not restarted. */
+  shuttingDown(): boolean;
+  /** Everything is being killed at once. */
+  killing(): boolean;
+}
+
+export class UnitRuns {
+  readonly #host: RunsHost;
+  #runs = 0;
+
+  constructor(host: RunsHost) {
+    this.#host = host;
+  }
+
+  /** Asks the driver to start a unit; `started` then takes its pid. */
+  start(r: UnitRecord, from: Waiting): RunningProcess {
+    const { clock, driver } = this.#host;
+    r.attempts += 1;
+    const startedAt = clock.now();
+    r.startedAt = isoTime(clock.wallNow());
+    const id = ++this.#runs;
+    const proc = driver.start(r.spec);
+    r.phase = launched(from, { id, proc, startedAt, alive: true });
+    void proc.exited.then((exit) => this.#exited(r, proc, exit));
+    return proc;
+  }
+
+  started(r: UnitRecord, proc: RunningProcess): void {
+    const p = r.phase;
+    if (p.kind !== 'starting' || p.run.proc !== proc) return;
+    if (proc.pid === undefined) return; // could not spawn: `exited` brings the reason
+    r.phase = spawned(p);
+    r.everStarted = true;
+    this.#host.emit({ type: 'spawn', unit: r.spec.name, pid: proc.pid, attempt: r.attempts, state: 'running' });
+    this.#host.onRunning?.(r.spec, p.run.id);
+    // Without a readiness probe a unit is ready once started; the scheduling loop picks that up.
+    if (!r.spec.health.readiness) r.everReady = true;
+  }
+
+  /** Its readiness probe passed for `run` (the current run when not given). */
+  markReady(r: UnitRecord, run?: number): void {
+    if (!isLive(r.phase) || !this.#current(r, run)) return;
+    const first = !r.everReady;
+    r.everReady = true;
+    const p = r.phase;
+    if (isLive(p) && p.kind !== 'ready') {
+      r.phase = readied(p);
+      this.#host.emit({ type: 'ready', unit: r.spec.name, afterMs: Math.round(this.#host.clock.now() - p.run.startedAt), state: 'ready' });
+    }
+    if (first) this.#host.schedule();
+  }
+
+  /** Its liveness probe gave up for `run`: the run is stopped, then the policy decides. */
+  markUnhealthy(r: UnitRecord, reason: string, run?: number): void {
+    if (!isSteady(r.phase) || !this.#current(r, run)) return;
+    const p = r.phase;
+    if (!isSteady(p)) return;
+    const proc = p.run.proc;
+    const ending = deferred();
+    r.phase = failedLiveness(p, ending.promise);
+    this.#host.emit({ type: 'unhealthy', unit: r.spec.name, reason, state: 'unhealthy' });
+    this.#host.driver
+      .stop(r.spec, proc)
+      .then(async () => this.#ended(r, proc, await proc.exited, 'liveness'))
+      .then(ending.resolve, ending.reject);
+  }
+
+  // Whether a probe result for `run` is about the live process of the unit's current run.
+  #current(r: UnitRecord, run: number | undefined): boolean {
+    const live = runOf(r.phase);
+    if (!live || (run !== undefined && run !== live.id) || !live.alive) return false;
+    if (this.#host.driver.alive?.(live.proc) === false) {
+      this.#leaderGone(r);
+      return false;
+    }
+    return true;
+  }
+
+  // The leader of the current run has exited: its probes stop and no result of theirs counts.
+  #leaderGone(r: UnitRecord): void {
+    const p = r.phase;
+    if (!(isLive(p) || p.kind === 'stopping') || !p.run.alive) return;
+    r.phase = leaderExited(p);
+    this.#host.onEnded?.(r.spec, p.run.id);
+  }
+
+  // The leader exited: unless a stop is handling it, clear what is left of the tree (the group, and
+  // processes still holding its output) and only then apply the policy: a restart never overlaps.
+  async #exited(r: UnitRecord, proc: RunningProcess, exit: ExitInfo): Promise<void> {
+    if (runOf(r.phase)?.proc !== proc) return;
+    this.#leaderGone(r);
+    r.lastExit = exit;
+    if (endingOf(r.phase)) return;
+    if (proc.pid !== undefined) await this.#host.driver.settle(r.spec, proc);
+    await this.#drained(proc);
+    // A stop that came meanwhile has already ended this run (and said so).
+    const p = r.phase;
+    if (!isLive(p) || p.run.proc !== proc || endingOf(p)) return;
+    this.#ended(r, proc, exit, 'exit');
+  }
+
+  // Waits for the last output lines, but never long: an escaped grandchild may hold the pipe.
+  #drained(proc: RunningProcess): Promise<void> {
+    return new Promise((resolve) => {
+      const t = this.#host.clock.setTimer(1000, resolve);
+      void proc.outputDone.then(() => {
+        t.cancel();
+        resolve();
+      });
+    });
+  }
+
+  #ended(r: UnitRecord, proc: RunningProcess, exit: ExitInfo, cause: EndCause): void {
+    if (runOf(r.phase)?.proc !== proc) return;
+    this.#leaderGone(r);
+    const p = r.phase;
+    if (!isLive(p)) return;
+    r.lastExit = exit;
+    const name = r.spec.name;
+    const host = this.#host;
+    if (host.shuttingDown() || !r.wanted) {
+      r.phase = stopped(p);
+      host.emit({ type: 'exit', unit: name, exit, state: 'stopped' });
+      host.checkIdle();
+      return;
+    }
+    const decision = exit.error
+      ? ({ kind: 'failed', reason: exit.error } as const)
+      : decideAfterExit({ restart: r.spec.restart, restarts: r.restarts, startedAt: p.run.startedAt, now: host.clock.now(), exit, cause });
+    switch (decision.kind) {
+      case 'restart': {
+        const { delayMs, attempt } = decision;
+        const timer = host.clock.setTimer(delayMs, () => {
+          const q = r.phase;
+          if (q.kind !== 'backoff' || host.shuttingDown()) return;
+          host.emit({ type: 'restart', unit: name, reason: cause === 'liveness' ? 'liveness probe failed' : 'exited', attempt, state: 'starting' });
+          this.started(r, this.start(r, q));
+        });
+        r.phase = backingOff(p, host.clock.now() + delayMs, attempt, timer);
+        r.restarts = attempt;
+        host.emit({ type: 'exit', unit: name, exit, state: 'backoff' });
+        host.emit({ type: 'backoff', unit: name, delayMs, attempt, state: 'backoff' });
+        return;
+      }
+      case 'completed':
+        r.phase = completed(p);
+        host.emit({ type: 'exit', unit: name, exit, state: 'completed' });
+        host.schedule();
+        return;
+      case 'stopped':
+        r.phase = stopped(p);
+        host.emit({ type: 'exit', unit: name, exit, state: 'stopped' });
+        host.checkIdle();
+        return;
+      case 'failed':
+        r.phase = failed(p, decision.reason);
+        host.emit({ type: 'exit', unit: name, exit, state: 'failed' });
+        host.emit({ type: 'failed', unit: name, reason: decision.reason, state: 'failed' });
+        host.schedule();
+        return;
+    }
+  }
+
+  /** Stops a unit (or waits for the stop under way); resolves once it is stopped. */
+  async stop(r: UnitRecord, reason: string): Promise<void> {
+    r.wanted = false;
+    const p = r.phase;
+    if (p.kind === 'backoff') p.timer.cancel();
+    const ending = endingOf(p);
+    if (ending) return ending;
+    const host = this.#host;
+    if (p.kind === 'pending' || p.kind === 'backoff') {
+      r.phase = stopped(p);
+      host.emit({ type: 'stop', unit: r.spec.name, reason, state: 'stopped' });
+      host.checkIdle();
+      return;
+    }
+    if (!isSteady(p)) return;
+    const proc = p.run.proc;
+    const done = deferred();
+    r.phase = stopRequested(p, host.clock.wallNow(), done.promise);
+    host.emit({ type: 'stop', unit: r.spec.name, reason, state: 'stopping', signal: r.spec.stop.signal, timeoutMs: r.spec.stop.timeoutMs });
+    const stopping = async (): Promise<void> => {
+      if (host.killing()) host.driver.kill(r.spec, proc);
+      const result = await host.driver.stop(r.spec, proc);
+      const exit = await proc.exited;
+      await this.#drained(proc);
+      const forced = result.forced || host.killing();
+      r.lastExit = exit;
+      const q = r.phase;
+      if (q.kind !== 'stopping' || q.run.proc !== proc) return;
+      this.#leaderGone(r);
+      r.phase = stopped(q, forced);
+      host.emit({ type: 'exit', unit: r.spec.name, exit, state: 'stopped' });
+      host.emit({ type: 'stop', unit: r.spec.name, reason, state: 'stopped', forced });
+      host.checkIdle();
+    };
+    stopping().then(done.resolve, done.reject);
+    return done.promise;
+  }
+}
+
+// A promise settled from outside: a stop's end, known to the unit's state before the stop begins.
+function deferred(): { promise: Promise<void>; resolve: () => void; reject: (e: unknown) => void } {
+  let resolve!: () => void;
+  let reject!: (e: unknown) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}

@@ -1,0 +1,73 @@
+// What others see of a unit record: the `ps` row, the exit summary's facts, and what the
+// dependency check reads. Pure projections of the record and its lifecycle state.
+import type { UnitSpec } from '../config/spec.js';
+import type { ExitInfo, UnitState } from '../events/types.js';
+import type { DepView } from './deps.js';
+import { isLive, readinessOf, runOf, type UnitRecord } from './lifecycle.js';
+
+/** What `ps` shows of one unit. */
+export interface UnitStatus {
+  readonly name: string;
+  readonly kind: UnitSpec['kind'];
+  readonly pool: string | null;
+  readonly state: UnitState;
+  readonly pid: number | null;
+  readonly restarts: number;
+  readonly started_at: string | null;
+  readonly exit: { readonly code: number | null; readonly signal: string | null } | null;
+  readonly health: { readonly readiness: string | null; readonly liveness: string | null };
+  readonly reason: string | null;
+}
+
+/** Final facts about a unit, for the exit summary. */
+export interface UnitOutcome {
+  readonly name: string;
+  readonly state: UnitState;
+  readonly exit: ExitInfo | null;
+  readonly reason: string | null;
+  readonly forced: boolean;
+  readonly restarts: number;
+}
+
+// Why a unit failed or was skipped; nothing in any other state.
+function reasonOf(r: UnitRecord): string | null {
+  return r.phase.kind === 'failed' || r.phase.kind === 'skipped' ? r.phase.reason : null;
+}
+
+export function statusRow(r: UnitRecord): UnitStatus {
+  const { spec, phase } = r;
+  return {
+    name: spec.name,
+    kind: spec.kind,
+    pool: spec.kind === 'instance' ? (spec.pool ?? null) : null,
+    state: phase.kind,
+    // The pid of the current run, while it is alive or being stopped.
+    pid: runOf(phase)?.proc.pid ?? null,
+    restarts: r.restarts,
+    started_at: r.startedAt,
+    exit: r.lastExit ? { code: r.lastExit.code, signal: r.lastExit.signal } : null,
+    // Health is about the running process: none is shown once it stopped, exited or waits to restart.
+    health: isLive(phase)
+      ? {
+          readiness: readinessOf(phase, Boolean(spec.health.readiness)),
+          liveness: spec.health.liveness ? (phase.kind === 'unhealthy' ? 'failing' : 'ok') : null,
+        }
+      : { readiness: null, liveness: null },
+    reason: reasonOf(r),
+  };
+}
+
+export function outcomeRow(r: UnitRecord): UnitOutcome {
+  return {
+    name: r.spec.name,
+    state: r.phase.kind,
+    exit: r.lastExit,
+    reason: reasonOf(r),
+    forced: r.phase.kind === 'stopped' && r.phase.forced,
+    restarts: r.restarts,
+  };
+}
+
+export function depView(r: UnitRecord): DepView {
+  return { state: r.phase.kind, everStarted: r.everStarted, everReady: r.everReady };
+}
