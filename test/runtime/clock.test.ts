@@ -1,5 +1,5 @@
 // The real clock with delays Node's timers cannot take: 2^31 ms and more (they would fire after
-// 1 ms), and an infinite one.
+// 1 ms), and an infinite one; its wall clock.
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { realClock } from '../../src/base/clock.js';
@@ -21,4 +21,10 @@ it('does not fire a timer of 2^31 ms or more early, nor an infinite one', async 
 
 it('still fires short timers, and a negative or NaN delay at once', async () => {
   assert.deepEqual((await firedWithin50ms([0, 5, -1, NaN])).sort(), [-1, 0, 5, NaN].sort());
+});
+
+it('reads wall-clock time as epoch milliseconds', () => {
+  const before = Date.now();
+  const wall = realClock.wallNow();
+  assert.ok(wall >= before && wall <= Date.now(), `${wall} is not between ${before} and now`);
 });
