@@ -13,6 +13,7 @@ import { Writable, type Readable } from 'node:stream';
 import { AppendFile, ownLogRotation } from '../events/append-file.js';
 import { APPEND, NotRegularFile, openRegularSync, READ, removeOddSync } from '../events/regular-file.js';
 import { MAIN_SCRIPT } from '../self.js';
+import { EXIT } from './exit-codes.js';
 import { describeOrphans } from '../rundir/orphans.js';
 import { ensurePrivateDir, type ProjectPaths } from '../rundir/paths.js';
 
@@ -39,13 +40,13 @@ export async function spawnDaemon(paths: ProjectPaths, argv: readonly string[], 
   try {
     ensurePrivateDir(paths.dir);
   } catch (err) {
-    return { kind: 'failed', code: 1, message: `cannot use ${paths.dir}: ${err instanceof Error ? err.message : String(err)}` };
+    return { kind: 'failed', code: EXIT.failed, message: `cannot use ${paths.dir}: ${err instanceof Error ? err.message : String(err)}` };
   }
   let logFd: number;
   try {
     logFd = openLog(paths.log, stderr);
   } catch (err) {
-    return { kind: 'failed', code: 1, message: `cannot write ${paths.log}: ${err instanceof Error ? err.message : String(err)}` };
+    return { kind: 'failed', code: EXIT.failed, message: `cannot write ${paths.log}: ${err instanceof Error ? err.message : String(err)}` };
   }
   const logStart = fstatSync(logFd).size;
   let child;
@@ -62,7 +63,7 @@ export async function spawnDaemon(paths: ProjectPaths, argv: readonly string[], 
   const report = await firstLine(pipe);
   pipe.destroy();
   child.unref();
-  if (report === undefined) return { kind: 'failed', code: 1, message: `the daemon exited before it was up; its log says:\n${logSince(paths.log, logStart)}` };
+  if (report === undefined) return { kind: 'failed', code: EXIT.failed, message: `the daemon exited before it was up; its log says:\n${logSince(paths.log, logStart)}` };
   const parsed = JSON.parse(report) as DaemonReport;
   if ('ok' in parsed) {
     if (parsed.orphans?.length) stderr.write(`procs up: ${describeOrphans(parsed.orphans)}\n`);

@@ -7,6 +7,7 @@ import { formatDuration } from '../output/format.js';
 import { readLogTail } from '../output/log-read.js';
 import { ControlError, type ControlApi, type ProjectStatus, type ReloadResult } from '../control/api.js';
 import type { ProjectPaths } from '../rundir/paths.js';
+import { EXIT } from './exit-codes.js';
 import type { Terminal } from './options.js';
 import type { WaitVerdict } from './wait.js';
 
@@ -58,20 +59,20 @@ export function printStartedJson(status: ProjectStatus, reconciled: ReloadResult
 export async function printVerdictJson(v: WaitVerdict, api: ControlApi, paths: ProjectPaths, t: Terminal, startedAt = Date.now()): Promise<number> {
   if (v.kind === 'ready') {
     t.out.write(`${JSON.stringify({ ready: true, units: v.units.map((u) => u.name), durationMs: Date.now() - startedAt })}\n`);
-    return 0;
+    return EXIT.ok;
   }
   const units = v.units.slice(0, 5);
   const tails = await lastLines(api, paths, units);
   const lastLinesOf = Object.fromEntries(units.map((u) => [u, (tails.get(u) ?? []).map((l) => l.text)]));
   t.out.write(`${JSON.stringify({ ready: false, reason: v.reason, units: v.units, lastLines: lastLinesOf })}\n`);
-  return 1;
+  return EXIT.failed;
 }
 
 /** Says how a `--wait` ended; returns the exit code (1 unless everything came up). */
 export async function printVerdict(v: WaitVerdict, api: ControlApi, paths: ProjectPaths, t: Terminal, startedAt = Date.now()): Promise<number> {
   if (v.kind === 'ready') {
     t.out.write(`procs: ${v.units.length} ${v.units.length === 1 ? 'unit' : 'units'} up (${formatDuration(Date.now() - startedAt)})\n`);
-    return 0;
+    return EXIT.ok;
   }
   const lines = [`procs up: ${v.reason}`];
   const units = v.units.slice(0, 5);
@@ -82,7 +83,7 @@ export async function printVerdict(v: WaitVerdict, api: ControlApi, paths: Proje
     lines.push(`last lines of ${unit}:`, ...tail.map((l) => `  ${unit} | ${l.text}`));
   }
   t.err.write(`${lines.join('\n')}\n`);
-  return 1;
+  return EXIT.failed;
 }
 
 /**
