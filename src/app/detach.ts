@@ -13,6 +13,7 @@ import { Writable, type Readable } from 'node:stream';
 import { AppendFile, ownLogRotation } from '../events/append-file.js';
 import { APPEND, NotRegularFile, openRegularSync, READ, removeOddSync } from '../events/regular-file.js';
 import { MAIN_SCRIPT } from '../self.js';
+import { EXIT } from './exit-codes.js';
 import { describeOrphans } from '../rundir/orphans.js';
 import { ensurePrivateDir, type ProjectPaths } from '../rundir/paths.js';
 
@@ -34,18 +35,18 @@ export type DaemonStart =
   | { readonly kind: 'held'; readonly pid: number }
   | { readonly kind: 'failed'; readonly code: number; readonly message: string };
 
-/** Spawns the daemon with `argv` (a command line of `up`) and waits for its first word. */
-export async function spawnDaemon(paths: ProjectPaths, argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<DaemonStart> {
+/** Spawns the daemon with `argv` (a command line of `up`) and waits for its first word; `stderr` hears what it had to say on the way. */
+export async function spawnDaemon(paths: ProjectPaths, argv: readonly string[], stderr: Writable, env: NodeJS.ProcessEnv = process.env): Promise<DaemonStart> {
   try {
     ensurePrivateDir(paths.dir);
   } catch (err) {
-    return { kind: 'failed', code: 1, message: `cannot use ${paths.dir}: ${err instanceof Error ? err.message : String(err)}` };
+    return { kind: 'failed', code: EXIT.failed, message: `cannot use ${paths.dir}: ${err instanceof Error ? err.message : String(err)}` };
   }
   let logFd: number;
   try {
-    logFd = openLog(paths.log);
+    logFd = openLog(paths.log, stderr);
   } catch (err) {
-    return { kind: 'failed', code: 1, message: `cannot write ${paths.log}: ${err instanceof Error ? err.message : String(err)}` };
+    return { kind: 'failed', code: EXIT.failed, message: `cannot write ${paths.log}: ${err instanceof Error ? err.message : String(err)}` };
   }
   const logStart = fstatSync(logFd).size;
   let child;
@@ -62,10 +63,10 @@ export async function spawnDaemon(paths: ProjectPaths, argv: readonly string[], 
   const report = await firstLine(pipe);
   pipe.destroy();
   child.unref();
-  if (report === undefined) return { kind: 'failed', code: 1, message: `the daemon exited before it was up; its log says:\n${logSince(paths.log, logStart)}` };
+  if (report === undefined) return { kind: 'failed', code: EXIT.failed, message: `the daemon exited before it was up; its log says:\n${logSince(paths.log, logStart)}` };
   const parsed = JSON.parse(report) as DaemonReport;
   if ('ok' in parsed) {
-    if (parsed.orphans?.length) process.stderr.write(`procs up: ${describeOrphans(parsed.orphans)}\n`);
+    if (parsed.orphans?.length) stderr.write(`procs up: ${describeOrphans(parsed.orphans)}\n`);
     return { kind: 'started', pid: parsed.pid, socket: parsed.socket };
   }
   if ('held' in parsed) return { kind: 'held', pid: parsed.held };
@@ -89,13 +90,13 @@ function firstLine(stream: Readable): Promise<string | undefined> {
 }
 
 /** Opens procs.log for the daemon's fd 1 and 2; a link or FIFO in its place is replaced (and said). */
-function openLog(log: string): number {
+function openLog(log: string, out: Writable): number {
   try {
     return openRegularSync(log, APPEND);
   } catch (err) {
     if (!(err instanceof NotRegularFile)) throw err;
     removeOddSync(log);
-    process.stderr.write(`procs up: ${err.message}: replaced it with a new file\n`);
+    out.write(`procs up: ${err.message}: replaced it with a new file\n`);
     return openRegularSync(log, APPEND);
   }
 }
@@ -119,13 +120,14 @@ function logSince(log: string, offset: number): string {
 
 /**
  * The daemon's own output: a stream appending whole lines to procs.log, rotated in place by size
- * (`ownLogRotation`). Its first failure is written to fd 2 (procs.log too, as far as it can).
+ * (`ownLogRotation`). Its first failure is written to `fd2`, the daemon's stderr (procs.log too,
+ * as far as it can).
  */
-export function daemonLog(paths: ProjectPaths, env: NodeJS.ProcessEnv = process.env): { stream: Writable; close(): Promise<void> } {
+export function daemonLog(paths: ProjectPaths, fd2: Writable, env: NodeJS.ProcessEnv = process.env): { stream: Writable; close(): Promise<void> } {
   const file = new AppendFile(paths.log, {
     rotation: { ...ownLogRotation(env), inPlace: true },
     replaceOdd: true,
-    onError: (e) => void process.stderr.write(`procs: cannot write ${paths.log} (${e.message})\n`),
+    onError: (e) => void fd2.write(`procs: cannot write ${paths.log} (${e.message})\n`),
   });
   let partial = '';
   const stream = new Writable({

@@ -2,8 +2,7 @@
 // `stop`, `restart`, `scale`, `reload` and `down` work from another terminal, plus a reload
 // whenever the spec or env files change. A foreground run also stays while units are stopped
 // on request, so `procs stop web` followed by `procs start web` does not end it.
-import type { ParsedArgs } from '../cli/args.js';
-import { parseFormation } from './load.js';
+import type { Writable } from 'node:stream';
 import type { Project } from './project.js';
 import type { LoadResult } from '../config/index.js';
 import { claimProject, type Claim } from '../rundir/claim.js';
@@ -21,10 +20,9 @@ export interface ForegroundControl {
   close(): Promise<void>;
 }
 
-/** How a command line reads the spec, kept for reloads. */
-export function loadSettings(args: ParsedArgs, result: LoadResult): LoadSettings {
-  const m = args.flags.formation;
-  return { cwd: process.cwd(), files: result.files, env: { ...process.env }, formation: parseFormation(typeof m === 'object' ? m : []) };
+/** How a command line reads the spec (its `-m` counts, `formation`), kept for reloads. */
+export function loadSettings(formation: Readonly<Record<string, number>> | undefined, result: LoadResult): LoadSettings {
+  return { cwd: process.cwd(), files: result.files, env: { ...process.env }, formation: { ...formation } };
 }
 
 /** A foreground claim: the project's, none (no socket, but the spare lock held), or a refusal to run. */
@@ -36,18 +34,18 @@ export type ForegroundClaim = Claim | { readonly kind: 'refused'; readonly messa
  * spare lock instead (spare-lock.ts): undefined then. When that lock is held too, or cannot be
  * taken either, the run is refused: two runs of one project never both go on.
  */
-export async function claimForeground(root: string): Promise<ForegroundClaim> {
+export async function claimForeground(root: string, out: Writable): Promise<ForegroundClaim> {
   try {
     const claim = await claimProject(root);
-    if (claim.kind === 'claimed' && claim.orphans.length > 0) process.stderr.write(`procs: ${describeOrphans(claim.orphans)}\n`);
+    if (claim.kind === 'claimed' && claim.orphans.length > 0) out.write(`procs: ${describeOrphans(claim.orphans)}\n`);
     return claim;
   } catch (err) {
-    return claimSpare(root, err instanceof Error ? err : new Error(String(err)));
+    return claimSpare(root, err instanceof Error ? err : new Error(String(err)), out);
   }
 }
 
 /** Takes the spare lock for a run that could not claim `.procs/`, or refuses the run. */
-function claimSpare(root: string, why: Error): ForegroundClaim {
+function claimSpare(root: string, why: Error, out: Writable): ForegroundClaim {
   let lock;
   try {
     lock = claimSpareLock(root);
@@ -56,28 +54,30 @@ function claimSpare(root: string, why: Error): ForegroundClaim {
   }
   if (lock.kind === 'held') return { kind: 'refused', message: `another procs (pid ${lock.pid}) runs this project without a control socket; not starting a second one` };
   process.once('exit', () => lock.release());
-  withoutSocket(why);
+  withoutSocket(why, out);
   return undefined;
 }
 
 /**
  * Serves the claimed project's socket for a foreground run (undefined without one). `watchSpec`
- * (on unless false) reloads the project when its spec or env files change.
+ * (on unless false) reloads the project when its spec or env files change; `formation` is the
+ * command line's `-m` counts, and `out` is told when the run goes on without a socket.
  */
 export async function serveForeground(
   claim: Extract<Claim, { kind: 'claimed' }> | undefined,
   project: Project,
   result: LoadResult,
-  args: ParsedArgs,
+  formation: Readonly<Record<string, number>> | undefined,
+  out: Writable,
   o: { readonly watchSpec?: boolean } = {},
 ): Promise<ForegroundControl | undefined> {
   if (!claim) return undefined;
   let stopAll = async (_reason: string): Promise<void> => project.supervisor.stopAll();
   let host: Host;
   try {
-    host = await serveProject(claim, project, { settings: loadSettings(args, result), initial: result, stopAll: (reason) => stopAll(reason), watchSpec: o.watchSpec !== false });
+    host = await serveProject(claim, project, { settings: loadSettings(formation, result), initial: result, stopAll: (reason) => stopAll(reason), watchSpec: o.watchSpec !== false });
   } catch (err) {
-    withoutSocket(err);
+    withoutSocket(err, out);
     return undefined;
   }
   return {
@@ -96,9 +96,9 @@ export async function serveForeground(
 }
 
 /** Says that this run has no control socket, and why. */
-function withoutSocket(err: unknown): void {
+function withoutSocket(err: unknown, out: Writable): void {
   const why = err instanceof Error ? err.message : String(err);
-  process.stderr.write(`procs: no control socket for this run (${why}); ps, logs -f, stop, down… from another terminal will not reach it\n`);
+  out.write(`procs: no control socket for this run (${why}); ps, logs -f, stop, down… from another terminal will not reach it\n`);
 }
 
 /** Resolves on the project's next event. */

@@ -3,12 +3,10 @@
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { Spec } from '../config/spec.js';
-import type { ParsedArgs } from '../cli/args.js';
 import { EventBus } from '../events/bus.js';
 import { EventLog } from '../events/log.js';
 import type { ProcsEvent } from '../events/types.js';
 import { HealthMonitor } from '../health/monitor.js';
-import { colorEnabled } from '../output/colors.js';
 import { FanOut } from '../output/fanout.js';
 import type { OutputSink } from '../base/sink.js';
 import { TailBuffer } from '../output/tail.js';
@@ -21,6 +19,7 @@ import { realClock, type Clock } from '../base/clock.js';
 import { createRealDriver } from '../proc/real-driver.js';
 import { Supervisor } from '../runtime/supervisor.js';
 import { LiveOutput } from './live.js';
+import type { Display, WatchFlags } from './options.js';
 import { WatchManager, type WatchSettings } from '../watch/manager.js';
 
 export interface ProjectOptions {
@@ -163,33 +162,12 @@ export function createProject(o: ProjectOptions): Project {
   };
 }
 
-/** How the startup phase shows: a task list on a terminal, groups on GitHub Actions, else plain lines. */
-export function startupViewFor(json: boolean): 'tasks' | 'ci-groups' | undefined {
-  if (json) return undefined;
-  if (process.stdout.isTTY && (process.stdout.columns ?? 0) > 0) return 'tasks';
-  return process.env.GITHUB_ACTIONS === 'true' ? 'ci-groups' : undefined;
+/** The project as `up` and `run` wire it for the terminal `d`, with the watch settings `watch`. */
+export function createProjectFor(spec: Spec, d: Display, watch: WatchSettings): Project {
+  return createProject({ spec, out: d.out, err: d.err, json: d.json, color: d.color, startupView: d.startupView, watch });
 }
 
-/** The project as `up` and `run` wire it for this terminal: colours, `--json`, the startup view and watch settings from the flags. */
-export function createProjectFor(spec: Spec, args: ParsedArgs, names?: readonly string[]): Project {
-  const json = args.flags.json === true;
-  return createProject({
-    spec,
-    out: process.stdout,
-    err: process.stderr,
-    json,
-    color: colorEnabled({ stream: process.stdout, noColorFlag: args.flags['no-color'] === true }),
-    startupView: startupViewFor(json),
-    watch: watchSettings(args, names),
-  });
-}
-
-/** The watch settings of a command line: `--no-watch`, `--ignore`, and the units it names (`names`, as selected). */
-export function watchSettings(args: ParsedArgs, names?: readonly string[]): WatchSettings {
-  const ignore = args.flags.ignore;
-  return {
-    off: args.flags['no-watch'] === true,
-    ignore: typeof ignore === 'object' ? ignore : [],
-    ...(args.positionals.length > 0 && names ? { selected: names } : {}),
-  };
+/** The watch settings of a command: `--no-watch`, `--ignore`, and the units it names (`names`, as selected, when it names any). */
+export function watchSettings(flags: WatchFlags, named: readonly string[], names?: readonly string[]): WatchSettings {
+  return { off: flags.off, ignore: flags.ignore, ...(named.length > 0 && names ? { selected: names } : {}) };
 }

@@ -2,41 +2,32 @@
 // with `--wait`, whether everything came up, or why not with the failing units' last lines
 // (from the project's memory, not its log files, which may not have caught up yet).
 import { relative } from 'node:path';
-import { UsageError, type ParsedArgs } from '../cli/args.js';
-import { MAX_DURATION_TEXT, parseDurationArg } from '../config/durations.js';
 import { printable } from '../base/printable.js';
 import { formatDuration } from '../output/format.js';
 import { readLogTail } from '../output/log-read.js';
 import { ControlError, type ControlApi, type ProjectStatus, type ReloadResult } from '../control/api.js';
 import type { ProjectPaths } from '../rundir/paths.js';
+import { EXIT } from './exit-codes.js';
+import type { Terminal } from './options.js';
 import type { WaitVerdict } from './wait.js';
 
 const LAST_LINES = 10;
 
-/** `--wait-timeout D` in milliseconds; undefined waits as long as it takes. */
-export function waitTimeoutOf(args: ParsedArgs): number | undefined {
-  const v = args.flags['wait-timeout'];
-  if (typeof v !== 'string') return undefined;
-  const ms = parseDurationArg(v);
-  if (ms === undefined) throw new UsageError(`--wait-timeout expects a duration such as 60s, at most ${MAX_DURATION_TEXT}, got '${v}'`);
-  return ms;
-}
-
 /** The project's units after `up -d`, or what a reconcile of a running project changed. */
-export function printStarted(status: ProjectStatus, reconciled: ReloadResult | undefined): void {
+export function printStarted(status: ProjectStatus, reconciled: ReloadResult | undefined, t: Terminal): void {
   const out: string[] = [];
   if (reconciled) {
     const did = [...reconciled.actions, ...reconciled.started.map((u) => `start ${u}`)];
     out.push(`procs: ${printable(status.project)} is already running (pid ${status.pid}); ${did.length > 0 ? `reconciled: ${did.join(', ')}` : 'nothing to change'}`);
     if (reconciled.switched) out.push(switchedNotice(status.root, reconciled.switched));
-    for (const w of reconciled.warnings) process.stderr.write(`${w}\n`);
+    for (const w of reconciled.warnings) t.err.write(`${w}\n`);
   } else {
     out.push(`procs: started ${printable(status.project)} in the background (pid ${status.pid})`);
     const width = Math.max(4, ...status.units.map((u) => u.name.length));
     for (const u of status.units) out.push(`  ${u.name.padEnd(width)}  ${u.state.padEnd(8)}  ${u.pid === null ? '' : `pid ${u.pid}`}`.trimEnd());
   }
   out.push('  procs ps · procs logs -f · procs down');
-  process.stdout.write(`${out.join('\n')}\n`);
+  t.out.write(`${out.join('\n')}\n`);
 }
 
 /** `procs: now running procs.yaml instead of Procfile` (paths relative to the project). */
@@ -49,8 +40,8 @@ export function switchedNotice(root: string, switched: NonNullable<ReloadResult[
  * `up -d --json`: the project as one JSON line, in the shape of `procs ps --json` plus the
  * daemon's pid (and, for a running project, what reconciling it did).
  */
-export function printStartedJson(status: ProjectStatus, reconciled: ReloadResult | undefined): void {
-  for (const w of reconciled?.warnings ?? []) process.stderr.write(`${w}\n`);
+export function printStartedJson(status: ProjectStatus, reconciled: ReloadResult | undefined, t: Terminal): void {
+  for (const w of reconciled?.warnings ?? []) t.err.write(`${w}\n`);
   const doc = {
     project: status.project,
     pid: status.pid,
@@ -58,30 +49,30 @@ export function printStartedJson(status: ProjectStatus, reconciled: ReloadResult
     ...(reconciled ? { reconciled: { actions: reconciled.actions, started: reconciled.started, ...(reconciled.switched ? { switched: reconciled.switched } : {}) } } : {}),
     units: status.units,
   };
-  process.stdout.write(`${JSON.stringify(doc)}\n`);
+  t.out.write(`${JSON.stringify(doc)}\n`);
 }
 
 /**
  * `up -d --wait --json`: after the events (printed as they came), one last line with the
  * verdict — `ready`, the reason when not, and the last lines of the units that failed.
  */
-export async function printVerdictJson(v: WaitVerdict, api: ControlApi, paths: ProjectPaths, startedAt = Date.now()): Promise<number> {
+export async function printVerdictJson(v: WaitVerdict, api: ControlApi, paths: ProjectPaths, t: Terminal, startedAt = Date.now()): Promise<number> {
   if (v.kind === 'ready') {
-    process.stdout.write(`${JSON.stringify({ ready: true, units: v.units.map((u) => u.name), durationMs: Date.now() - startedAt })}\n`);
-    return 0;
+    t.out.write(`${JSON.stringify({ ready: true, units: v.units.map((u) => u.name), durationMs: Date.now() - startedAt })}\n`);
+    return EXIT.ok;
   }
   const units = v.units.slice(0, 5);
   const tails = await lastLines(api, paths, units);
   const lastLinesOf = Object.fromEntries(units.map((u) => [u, (tails.get(u) ?? []).map((l) => l.text)]));
-  process.stdout.write(`${JSON.stringify({ ready: false, reason: v.reason, units: v.units, lastLines: lastLinesOf })}\n`);
-  return 1;
+  t.out.write(`${JSON.stringify({ ready: false, reason: v.reason, units: v.units, lastLines: lastLinesOf })}\n`);
+  return EXIT.failed;
 }
 
 /** Says how a `--wait` ended; returns the exit code (1 unless everything came up). */
-export async function printVerdict(v: WaitVerdict, api: ControlApi, paths: ProjectPaths, startedAt = Date.now()): Promise<number> {
+export async function printVerdict(v: WaitVerdict, api: ControlApi, paths: ProjectPaths, t: Terminal, startedAt = Date.now()): Promise<number> {
   if (v.kind === 'ready') {
-    process.stdout.write(`procs: ${v.units.length} ${v.units.length === 1 ? 'unit' : 'units'} up (${formatDuration(Date.now() - startedAt)})\n`);
-    return 0;
+    t.out.write(`procs: ${v.units.length} ${v.units.length === 1 ? 'unit' : 'units'} up (${formatDuration(Date.now() - startedAt)})\n`);
+    return EXIT.ok;
   }
   const lines = [`procs up: ${v.reason}`];
   const units = v.units.slice(0, 5);
@@ -91,8 +82,8 @@ export async function printVerdict(v: WaitVerdict, api: ControlApi, paths: Proje
     if (tail.length === 0) continue;
     lines.push(`last lines of ${unit}:`, ...tail.map((l) => `  ${unit} | ${l.text}`));
   }
-  process.stderr.write(`${lines.join('\n')}\n`);
-  return 1;
+  t.err.write(`${lines.join('\n')}\n`);
+  return EXIT.failed;
 }
 
 /**

@@ -4,6 +4,7 @@
 // it completed), or the time runs out. Driven by the event feed: each event asks for a fresh
 // status. A row does not say whether a unit is a one-shot step (`restart: never`): the caller,
 // who has read the spec, names them.
+import type { Spec } from '../config/spec.js';
 import { describeExitBriefly } from '../events/exit.js';
 import { isUpState, type ProcsEvent } from '../events/types.js';
 import { formatDuration } from '../output/format.js';
@@ -46,6 +47,12 @@ export function nextSettle(rows: readonly UnitRow[], oneShot: OneShot = NONE): n
 /** One-shot steps by name: units, or pools meaning each of their instances. */
 export function oneShotNamed(names: ReadonlySet<string>): OneShot {
   return (u) => names.has(u.name) || (u.pool !== null && names.has(u.pool));
+}
+
+/** The spec's one-shot steps (`restart: never`), which `--wait` waits on until they have completed. */
+export function oneShotSteps(spec: Spec): OneShot {
+  const steps = spec.units.filter((u) => u.restart.policy === 'never');
+  return oneShotNamed(new Set(steps.flatMap((u) => (u.kind === 'instance' && u.pool !== undefined ? [u.name, u.pool] : [u.name]))));
 }
 
 /** What a wait knows of units exiting beside the status: restarts before it, exits during it. */

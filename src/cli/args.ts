@@ -1,6 +1,9 @@
 // Command-line parsing: a table of commands and their flags, flags allowed before or after the
 // command, `--` ending the flags (everything after it is the command for `procs run`).
+import { UsageError } from '../app/usage-error.js';
 import { suggest } from '../base/suggest.js';
+
+export { UsageError };
 
 export type FlagKind = 'bool' | 'string' | 'list';
 
@@ -91,8 +94,6 @@ export interface ParsedArgs {
   readonly rest: readonly string[] | undefined;
   readonly flags: Readonly<Record<string, string | boolean | readonly string[]>>;
 }
-
-export class UsageError extends Error {}
 
 export function findCommand(name: string): CommandDef | undefined {
   return COMMANDS.find((c) => c.name === name);

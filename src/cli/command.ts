@@ -1,12 +1,13 @@
 // The procs command line: parse arguments, then load only the module of the command asked for.
-import { checkFlagsFor, helpText, parseArgs, UsageError, type ParsedArgs } from './args.js';
+// A command's failure is said here, once, and mapped to its exit code (app/exit-codes.ts).
+import { ControlError } from '../control/api.js';
+import { checkFlagsFor, helpText, parseArgs, type ParsedArgs } from './args.js';
 import { printable } from '../base/printable.js';
-import { EXIT } from './exit-codes.js';
+import { EXIT, exitCodeOf } from '../app/exit-codes.js';
 
 export { EXIT };
 import { printQuick } from './print.js';
 import { version } from './version.js';
-
 
 type CommandMain = (args: ParsedArgs) => Promise<number>;
 
@@ -31,17 +32,13 @@ const DAEMON_ARG = '__daemon';
 
 /** Runs the command line `argv` (without node and the script); gives the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
-  if (argv[0] === DAEMON_ARG) return (await import('./daemon.js')).daemonMain(parseArgs(argv.slice(1)));
+  if (argv[0] === DAEMON_ARG) return (await import('./daemon.js')).daemon(parseArgs(argv.slice(1)));
   let args: ParsedArgs;
   try {
     args = parseArgs(argv);
     checkFlagsFor(args);
   } catch (err) {
-    if (err instanceof UsageError) {
-      process.stderr.write(`procs: ${printable(err.message)}\n`);
-      return EXIT.usage;
-    }
-    throw err;
+    return failed('procs', err);
   }
   if (args.flags.version) {
     printQuick(`${version()}\n`);
@@ -60,10 +57,18 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     return await command(args);
   } catch (err) {
-    if (err instanceof UsageError) {
-      process.stderr.write(`procs ${args.command}: ${printable(err.message)}\n`);
-      return EXIT.usage;
-    }
-    throw err;
+    return failed(`procs ${args.command}`, err);
   }
+}
+
+/**
+ * Says a failure on stderr (`WHO: message`, then a control error's details indented) and gives
+ * its exit code; a failure with no exit code is an internal error, thrown on.
+ */
+function failed(who: string, err: unknown): number {
+  const code = exitCodeOf(err);
+  if (code === undefined || !(err instanceof Error)) throw err;
+  const details = err instanceof ControlError ? err.details.map((d) => `  ${d}\n`).join('') : '';
+  process.stderr.write(`${who}: ${printable(err.message)}\n${details}`);
+  return code;
 }

@@ -1,25 +1,14 @@
-// `procs down [--timeout D]`: stop every unit and the project's procs; returns once every unit
-// is gone and the socket and pid files are removed. A procs that holds the project but does not
-// answer yet (an `up -d` starting) is waited for, then stopped.
-import { readFileSync } from 'node:fs';
-import { ControlError } from '../control/api.js';
-import { answerTimeout, ControlClient } from '../control/client.js';
-import { withProject } from '../app/command.js';
-import { describeOrphans, endOrphansOf } from '../rundir/orphans.js';
-import { whenServing } from '../app/locate.js';
-import { recordedSocketPath, type ProjectPaths } from '../rundir/paths.js';
-import { livePid, unlinkQuietly } from '../rundir/pidlock.js';
+// `procs down [--timeout D]`: see app/down.ts.
+import { downProject } from '../app/down.js';
+import { UsageError } from '../app/usage-error.js';
 import { MAX_DURATION_TEXT, parseDurationArg } from '../config/durations.js';
-import { printable } from '../base/printable.js';
-import type { ProcsEvent } from '../events/types.js';
-import { formatDuration } from '../output/format.js';
-import { UsageError, type ParsedArgs } from './args.js';
-import { EXIT } from './exit-codes.js';
+import type { ParsedArgs } from './args.js';
+import { listFlag, stringFlag } from './options.js';
 
 /** The `--timeout` value in milliseconds, if given. */
 function timeoutOf(args: ParsedArgs): number | undefined {
-  const v = args.flags.timeout;
-  if (typeof v !== 'string') return undefined;
+  const v = stringFlag(args, 'timeout');
+  if (v === undefined) return undefined;
   const ms = parseDurationArg(v);
   if (ms === undefined) throw new UsageError(`--timeout expects a duration such as 10s or 500ms, at most ${MAX_DURATION_TEXT}, got '${v}'`);
   return ms;
@@ -27,71 +16,5 @@ function timeoutOf(args: ParsedArgs): number | undefined {
 
 /** Runs `procs down`. */
 export async function down(args: ParsedArgs): Promise<number> {
-  const timeoutMs = timeoutOf(args);
-  return withProject(args, async (client, paths) => {
-    const started = Date.now();
-    let stopped = 0;
-    const onEvent = (e: ProcsEvent): void => {
-      if (e.type !== 'stop' || e.state !== 'stopped' || e.unit === 'procs') return;
-      stopped += 1;
-      if (e.forced) process.stdout.write(`${e.unit}: killed with SIGKILL after its stop timeout\n`);
-    };
-    const req = timeoutMs === undefined ? {} : { timeoutMs };
-    try {
-      await client.down(req, onEvent);
-    } catch (err) {
-      if (!(err instanceof ControlError) || err.code !== 'not-running') throw err;
-      // No socket yet, but a procs holds the project: it is starting. Stop it once it answers.
-      const holder = livePid(paths.pid);
-      if (holder === undefined) {
-        // Nothing answers and nothing holds the project: units a killed procs left behind are still ended.
-        const ended = await endOrphansOf(paths);
-        if (!ended?.length) throw err;
-        process.stdout.write(`down: ${client.root}: ${describeOrphans(ended)}\n`);
-        return EXIT.ok;
-      }
-      const starting = await whenStarting(paths, holder);
-      if (starting === 'gone') throw err;
-      if (starting === 'killed') {
-        process.stdout.write(`down: ${client.root} (the procs that was starting, pid ${holder}, did not answer; stopped it with SIGTERM)\n`);
-        return EXIT.ok;
-      }
-      await new ControlClient(recordedSocketPath(paths), client.root).down(req, onEvent);
-    }
-    const units = `${stopped} ${stopped === 1 ? 'unit' : 'units'}`;
-    process.stdout.write(`down: ${printable(client.root)} (${units} stopped in ${formatDuration(Date.now() - started)})\n`);
-    return EXIT.ok;
-  });
-}
-
-/**
- * Waits, bounded by the client timeout, for the procs `pid` that holds the project but has no
- * socket yet: `serving` once it answers, `gone` if it exits first; one that does not answer in
- * time gets SIGTERM (it has not started a unit: that comes after its socket), then `killed`.
- */
-async function whenStarting(paths: ProjectPaths, pid: number): Promise<'serving' | 'gone' | 'killed'> {
-  const bound = answerTimeout();
-  process.stdout.write(`down: waiting for the procs that is starting (pid ${pid})…\n`);
-  if (await whenServing(paths, pid, bound)) return 'serving';
-  if (livePid(paths.pid) !== pid) return 'gone';
-  try {
-    process.kill(pid, 'SIGTERM');
-  } catch {
-    return 'gone';
-  }
-  const deadline = Date.now() + bound;
-  while (livePid(paths.pid) === pid && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-  if (livePid(paths.pid) === pid) throw new ControlError('no-answer', `the procs starting in ${paths.root} (pid ${pid}) neither answered nor stopped on SIGTERM`);
-  // It ended before it could remove its pid file: that file is stale now.
-  if (readPid(paths.pid) === pid) unlinkQuietly(paths.pid);
-  return 'killed';
-}
-
-/** The number in a pid file, or undefined. */
-function readPid(file: string): number | undefined {
-  try {
-    return Number.parseInt(readFileSync(file, 'utf8'), 10);
-  } catch {
-    return undefined;
-  }
+  return downProject(listFlag(args, 'file'), timeoutOf(args), process.stdout);
 }

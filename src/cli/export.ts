@@ -3,21 +3,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { exportSpec, isTarget, loadForExport, TARGETS } from '../export/index.js';
 import { suggest } from '../base/suggest.js';
-import { UsageError, type ParsedArgs } from './args.js';
-import { EXIT } from './exit-codes.js';
-import { parseFormation, printDiagnostics } from '../app/load.js';
-
-/** A string flag's value, or undefined. */
-function stringFlag(args: ParsedArgs, name: string): string | undefined {
-  const v = args.flags[name];
-  return typeof v === 'string' ? v : undefined;
-}
-
-/** A list flag's values. */
-function listFlag(args: ParsedArgs, name: string): readonly string[] {
-  const v = args.flags[name];
-  return typeof v === 'object' ? v : [];
-}
+import { EXIT } from '../app/exit-codes.js';
+import { printDiagnostics } from '../app/load.js';
+import { UsageError } from '../app/usage-error.js';
+import type { ParsedArgs } from './args.js';
+import { listFlag, parseFormation, stringFlag } from './options.js';
 
 /** The target named on the command line; a UsageError with a suggestion otherwise. */
 function targetOf(args: ParsedArgs): (typeof TARGETS)[number] {
@@ -39,7 +29,7 @@ export async function exportCommand(args: ParsedArgs): Promise<number> {
   if (output === undefined || output === '') throw new UsageError('-o DIR is required: the folder to write the files to');
   const image = stringFlag(args, 'image');
   const loaded = await loadForExport({ cwd: process.cwd(), files: listFlag(args, 'file'), formation: parseFormation(listFlag(args, 'formation')) });
-  printDiagnostics(loaded.diagnostics);
+  printDiagnostics(loaded.diagnostics, process.stderr);
   if (!loaded.spec) return EXIT.usage;
   const dir = path.resolve(output);
   const result = exportSpec(target, loaded.spec, { ...(image ? { image } : {}), envFiles: loaded.envFiles, outputDir: dir });

@@ -1,66 +1,19 @@
-// `procs logs [UNIT…] [-f] [-n N]`: the last N lines of each unit from `.procs/logs/` (so it works
-// when nothing runs), merged in time order and prefixed like live output; `-f` then follows new
-// output through the control socket. While the project runs, the files are read only once the
-// control socket has subscribed, which it answers once the files hold every line from before
-// (they are written behind): no line falls between the files and the feed, and without `-f`
-// the files are up to date. The few lines that arrive both ways are shown once.
-import { readdirSync } from 'node:fs';
-import { ControlError, type LiveBatch } from '../control/api.js';
-import { ControlClient } from '../control/client.js';
-import { reportError, specFiles } from '../app/command.js';
-import { locateRoot } from '../app/locate.js';
-import { mergeByTime, withoutShown, type UnitLine } from '../app/log-merge.js';
-import { resolveUnits } from '../app/names.js';
-import { projectPaths, recordedSocketPath } from '../rundir/paths.js';
+// `procs logs [UNIT…] [-f] [-n N]`: see app/logs.ts.
+import { EXIT } from '../app/exit-codes.js';
+import { showLogs } from '../app/logs.js';
+import { UsageError } from '../app/usage-error.js';
 import { colorEnabled } from '../output/colors.js';
-import { readLogTail } from '../output/log-read.js';
-import { PrefixRenderer } from '../output/prefix.js';
-import { UsageError, type ParsedArgs } from './args.js';
-import { EXIT } from './exit-codes.js';
+import type { ParsedArgs } from './args.js';
+import { listFlag } from './options.js';
 
 const DEFAULT_LINES = 100;
-const LOG_FILE = /^([a-z0-9][a-z0-9_-]*)(\.\d+)?\.log$/;
 
 /** Runs `procs logs`. */
 export async function logs(args: ParsedArgs): Promise<number> {
-  const n = linesOf(args);
-  const follow = args.flags.follow === true;
-  const root = locateRoot(specFiles(args));
-  if (root === undefined) return reportError('logs', new ControlError('not-running', `no procs project in ${process.cwd()} or any folder above it`));
-  const paths = projectPaths(root);
-  const client = new ControlClient(recordedSocketPath(paths), root);
-  try {
-    const status = await client.status().catch((err: unknown) => {
-      if (err instanceof ControlError && err.code === 'not-running') return undefined;
-      throw err;
-    });
-    const known = [...(status?.units ?? []), ...unitsFromFiles(paths.logs).filter((u) => !status?.units.some((s) => s.name === u.name))];
-    const names = resolveUnits(args.positionals, known, status?.pools.map((p) => p.name));
-    const out = printer(names, args);
-    process.stdout.on('error', () => process.exit(EXIT.ok)); // the reader went away (`| head`)
-    let held: LiveBatch[] | undefined = [];
-    // Without -f the feed is only for its promise about the files, so it names no unit: a unit
-    // only the files know (removed since) is fine to read.
-    const feed = status ? client.logs(follow ? args.positionals : [], (b) => (held ? held.push(b) : out.batch(b))) : undefined;
-    await feed?.ready;
-    if (!follow) feed?.close();
-    const skip = (e: Error): void => void process.stderr.write(`procs logs: ${e.message}\n`);
-    const shown = mergeByTime(new Map(await Promise.all(names.map(async (u) => [u, await readLogTail(paths.logs, u, n, skip)] as const))));
-    out.lines(shown);
-    if (!follow) return EXIT.ok;
-    if (!feed) {
-      process.stderr.write(`procs logs: not following: no procs project is running in ${root}\n`);
-      return EXIT.ok;
-    }
-    withoutShown(held, shown).forEach((b) => out.batch(b));
-    held = undefined;
-    await feed.ended;
-    process.stderr.write('procs logs: the project stopped\n');
-    return EXIT.ok;
-  } catch (err) {
-    if (err instanceof ControlError) return reportError('logs', err);
-    throw err;
-  }
+  const lines = linesOf(args);
+  process.stdout.on('error', () => process.exit(EXIT.ok)); // the reader went away (`| head`)
+  const color = colorEnabled({ stream: process.stdout, noColorFlag: args.flags['no-color'] === true });
+  return showLogs({ files: listFlag(args, 'file'), units: args.positionals, lines, follow: args.flags.follow === true }, { out: process.stdout, err: process.stderr, color });
 }
 
 /** `-n N`: how many lines per unit. */
@@ -69,41 +22,4 @@ function linesOf(args: ParsedArgs): number {
   if (typeof v !== 'string') return DEFAULT_LINES;
   if (!/^\d+$/.test(v)) throw new UsageError(`-n expects a whole number of lines, got '${v}'`);
   return Number(v);
-}
-
-/** Units that have log files (instances as `pool.N`), for when nothing runs. */
-function unitsFromFiles(dir: string): { name: string; kind: string; pool: string | null }[] {
-  let files: string[];
-  try {
-    files = readdirSync(dir);
-  } catch {
-    return [];
-  }
-  return files
-    .map((f) => LOG_FILE.exec(f))
-    .filter((m): m is RegExpExecArray => m !== null)
-    .map((m) => ({ name: `${m[1]}${m[2] ?? ''}`, kind: m[2] ? 'instance' : 'process', pool: m[2] ? (m[1] ?? null) : null }))
-    .sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }));
-}
-
-/** Writes lines from files and live batches with the live output's prefix, at their own time. */
-function printer(names: readonly string[], args: ParsedArgs): { lines(l: readonly UnitLine[]): void; batch(b: LiveBatch): void } {
-  let at = Date.now();
-  const color = colorEnabled({ stream: process.stdout, noColorFlag: args.flags['no-color'] === true });
-  const prefix = new PrefixRenderer(process.stdout, { names, color, now: () => at });
-  const render = (unit: string, stream: 'stdout' | 'stderr', step: number | undefined, text: string, ts: string): string => {
-    const t = Date.parse(ts);
-    at = Number.isNaN(t) ? Date.now() : t;
-    return prefix.render({ unit, stream, text, ...(step === undefined ? {} : { step }) });
-  };
-  return {
-    lines(lines) {
-      const text = lines.map((l) => render(l.unit, l.stream, l.step, `${l.text}\n`, l.ts)).join('');
-      if (text) process.stdout.write(text);
-    },
-    batch(b) {
-      if (b.dropped !== undefined) process.stderr.write(`procs logs: ${b.dropped} lines were dropped (reading too slowly)\n`);
-      else process.stdout.write(render(b.unit, b.stream, b.step, b.text, b.ts));
-    },
-  };
 }

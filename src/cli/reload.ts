@@ -2,19 +2,18 @@
 // errors changes nothing; the errors are printed and procs exits 2.
 // With `-f FILE…`, the project runs those files from then on (and says it switched).
 import { resolve } from 'node:path';
-import { specFiles, withProject } from '../app/command.js';
+import { reloadProject } from '../app/command.js';
+import { EXIT } from '../app/exit-codes.js';
 import { switchedNotice } from '../app/up-report.js';
 import type { ParsedArgs } from './args.js';
-import { EXIT } from './exit-codes.js';
+import { listFlag } from './options.js';
 
 /** Runs `procs reload`. */
 export async function reload(args: ParsedArgs): Promise<number> {
-  const files = specFiles(args).map((f) => resolve(f));
-  return withProject(args, async (client) => {
-    const { actions, warnings, switched } = await client.reload(files.length > 0 ? { files } : {});
-    for (const w of warnings) process.stderr.write(`${w}\n`);
-    process.stdout.write(actions.length > 0 ? `reloaded: ${actions.join(', ')}\n` : 'reloaded: nothing changed\n');
-    if (switched) process.stdout.write(`${switchedNotice(client.root, switched)}\n`);
-    return EXIT.ok;
-  });
+  const files = listFlag(args, 'file');
+  const { actions, warnings, switched, root } = await reloadProject(files, files.map((f) => resolve(f)));
+  for (const w of warnings) process.stderr.write(`${w}\n`);
+  process.stdout.write(actions.length > 0 ? `reloaded: ${actions.join(', ')}\n` : 'reloaded: nothing changed\n');
+  if (switched) process.stdout.write(`${switchedNotice(root, switched)}\n`);
+  return EXIT.ok;
 }

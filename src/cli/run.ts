@@ -1,116 +1,14 @@
-import { MAX_DURATION_TEXT, parseDurationArg } from '../config/durations.js';
-import type { Spec } from '../config/spec.js';
-import { claimForeground, serveForeground, type ForegroundControl } from '../app/foreground.js';
-import { closure } from '../config/graph.js';
+// `procs run [UNIT…] [--attach] -- CMD…`: see app/run.ts.
+import { UsageError } from '../app/usage-error.js';
 import type { ParsedArgs } from './args.js';
-import { UsageError } from './args.js';
-import { EXIT } from './exit-codes.js';
-import { loadFromArgs, printDiagnostics } from '../app/load.js';
-import { createProjectFor, type Project } from '../app/project.js';
-import { commandEnv, Interrupts } from './run-command.js';
-import { selectUnits } from './select.js';
-import { describeWaitFailure, waitForUp } from './wait.js';
+import { specRequest, waitTimeoutOf, watchFlags } from './options.js';
+import { display } from './terminal.js';
 
-/** What `procs run` was asked: CMD, the units, how long to wait for them. */
-export interface RunRequest {
-  readonly cmd: readonly string[];
-  readonly names: readonly string[];
-  readonly timeoutMs: number | undefined;
-}
-
-/**
- * `procs run [UNIT…] -- CMD…`: bring the units up, wait until they are ready, run CMD attached
- * with the project's environment, tear everything down, and exit with CMD's status. If a unit
- * fails first, CMD never runs and procs exits 1 with the unit's reason and last lines. The run
- * holds the project as `up` does (its pid lock and control socket): beside a project already
- * running it refuses (exit 2), unless `--attach` asks to run CMD against that one.
- */
+/** Runs `procs run`; exits with CMD's status. */
 export async function run(args: ParsedArgs): Promise<number> {
   const cmd = args.rest ?? [];
   if (cmd.length === 0) throw new UsageError('needs a command after --, e.g. procs run -- npm test');
-  const timeoutFlag = args.flags['wait-timeout'];
-  const timeoutMs = typeof timeoutFlag === 'string' ? parseDurationArg(timeoutFlag) : undefined;
-  if (typeof timeoutFlag === 'string' && timeoutMs === undefined) throw new UsageError(`--wait-timeout expects a duration such as 60s, at most ${MAX_DURATION_TEXT}, got '${timeoutFlag}'`);
-  const result = await loadFromArgs(args);
-  printDiagnostics(result.diagnostics);
-  if (!result.spec) return EXIT.usage;
-  const spec = result.spec;
-  const request = { cmd, names: selectUnits(spec, args.positionals), timeoutMs };
-  if (args.flags.attach === true) return (await import('./run-attach.js')).runAttached(spec, args.positionals, request);
-  // The project's lock, as `up` takes it: a procs already running the project keeps it.
-  const claim = await claimForeground(spec.root);
-  if (claim?.kind === 'held') {
-    process.stderr.write(
-      `procs run: the project in ${spec.root} is already running (procs pid ${claim.pid}); nothing was started\n` +
-        `  procs run --attach … -- CMD runs CMD against it (and leaves it running), or procs down stops it first\n`,
-    );
-    return EXIT.usage;
-  }
-  if (claim?.kind === 'refused') {
-    process.stderr.write(`procs run: ${claim.message}\n`);
-    return EXIT.failed;
-  }
-  const project = createProjectFor(spec, args);
-  // `ps`, `logs -f`, `down`… from another terminal reach the run; closing the socket gives the lock back.
-  const control = await serveForeground(claim, project, result, args, { watchSpec: false });
-  try {
-    return await runProject(project, spec, request, control);
-  } finally {
-    await control?.close();
-  }
-}
-
-/** Runs the project around CMD: up, wait, CMD, down. `procs down` from elsewhere ends it as SIGTERM would. */
-async function runProject(project: Project, spec: Spec, r: RunRequest, control: ForegroundControl | undefined): Promise<number> {
-  const interrupts = new Interrupts((sig, command) => {
-    const what = command === '' ? 'every unit' : `${command} and every unit`;
-    project.bus.publish({ type: 'stop', unit: 'procs', reason: `${sig} again: killing ${what} now`, state: 'stopping' });
-    project.supervisor.killAll();
-  });
-  let markDone!: () => void;
-  const done = new Promise<void>((resolve) => (markDone = resolve));
-  control?.bindStop(() => {
-    interrupts.requestStop('SIGTERM');
-    return done;
-  });
-  try {
-    const code = await upAndRun(project, spec, r, interrupts);
-    await teardown(project);
-    return code;
-  } finally {
-    interrupts.off();
-    markDone();
-  }
-}
-
-// Starts the units, waits for them, and runs CMD once they are up; gives the exit status.
-async function upAndRun(project: Project, spec: Spec, r: RunRequest, interrupts: Interrupts): Promise<number> {
-  const wanted = closure(r.names, spec.units);
-  project.supervisor.start(r.names);
-  void project.startup?.run(wanted);
-  const waited = await Promise.race([
-    waitForUp(project, wanted, r.timeoutMs),
-    interrupts.received.then((sig) => ({ ok: false as const, unit: undefined, reason: `${sig} received while starting`, timedOut: false })),
-  ]);
-  project.startup?.end();
-  await project.startup?.ended;
-  // Interrupted before CMD ran: the run was cut short, which is not a success.
-  if (interrupts.first !== undefined) return interrupts.status;
-  if (!waited.ok) {
-    process.stderr.write(describeWaitFailure(project, waited));
-    return EXIT.failed;
-  }
-  project.muteOutput(true);
-  try {
-    return await interrupts.runCommand(r.cmd, commandEnv(project.spec));
-  } finally {
-    project.muteOutput(false);
-  }
-}
-
-// Stops every unit (dependents first) and closes the logs.
-async function teardown(project: Project): Promise<void> {
-  project.bus.publish({ type: 'stop', unit: 'procs', reason: 'run finished', state: 'stopping' });
-  await project.supervisor.stopAll();
-  await project.close();
+  const timeoutMs = waitTimeoutOf(args);
+  const o = { spec: specRequest(args), units: args.positionals, cmd, watch: watchFlags(args), attach: args.flags.attach === true, timeoutMs };
+  return (await import('../app/run.js')).runWithUnits(o, display(args));
 }

@@ -1,10 +1,11 @@
 // `procs scale POOL=N…`: change pool sizes of the running project. Every argument is checked
 // before anything is asked: a malformed one changes nothing.
-import { withProject } from '../app/command.js';
-import { UsageError, type ParsedArgs } from './args.js';
-import { EXIT } from './exit-codes.js';
-
-export const MAX_REPLICAS = 1024;
+import { scalePools } from '../app/command.js';
+import { EXIT } from '../app/exit-codes.js';
+import { UsageError } from '../app/usage-error.js';
+import { MAX_REPLICAS } from '../config/checks.js';
+import type { ParsedArgs } from './args.js';
+import { listFlag } from './options.js';
 
 /** `worker=4 web=2` → { worker: 4, web: 2 }; throws UsageError on anything else. */
 export function parseScaleArgs(words: readonly string[]): Record<string, number> {
@@ -24,10 +25,8 @@ export function parseScaleArgs(words: readonly string[]): Record<string, number>
 /** Runs `procs scale`. */
 export async function scale(args: ParsedArgs): Promise<number> {
   const pools = parseScaleArgs(args.positionals);
-  return withProject(args, async (client) => {
-    const { actions } = await client.scale(pools);
-    const sizes = Object.entries(pools).map(([name, n]) => `${name}=${n}`).join(' ');
-    process.stdout.write(`scaled ${sizes}: ${actions.length > 0 ? actions.join(', ') : 'nothing to change'}\n`);
-    return EXIT.ok;
-  });
+  const actions = await scalePools(listFlag(args, 'file'), pools);
+  const sizes = Object.entries(pools).map(([name, n]) => `${name}=${n}`).join(' ');
+  process.stdout.write(`scaled ${sizes}: ${actions.length > 0 ? actions.join(', ') : 'nothing to change'}\n`);
+  return EXIT.ok;
 }

@@ -1,6 +1,6 @@
 import { schemaText } from '../config/index.js';
 import type { ParsedArgs } from './args.js';
-import { EXIT } from './exit-codes.js';
+import { EXIT } from '../app/exit-codes.js';
 
 /** `procs schema`: the JSON Schema of the spec, for editors and other tools. */
 export async function schema(_args: ParsedArgs): Promise<number> {

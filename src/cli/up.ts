@@ -1,128 +1,27 @@
-import type { Spec } from '../config/spec.js';
-import type { ProcsEvent } from '../events/types.js';
-import { summaryLines } from '../output/summary.js';
+// `procs up [UNIT…]`: in the foreground, or `-d` / `--wait` in the background.
+import type { UpOptions } from '../app/options.js';
 import type { ParsedArgs } from './args.js';
-import { EXIT } from './exit-codes.js';
-import { loadFromArgs, printDiagnostics } from '../app/load.js';
-import { createProjectFor, type Project } from '../app/project.js';
-import { selectUnits } from './select.js';
-import { closure } from '../config/graph.js';
-import { claimForeground, serveForeground, type ForegroundControl } from '../app/foreground.js';
+import { specRequest, stringFlag, waitTimeoutOf, watchFlags } from './options.js';
+import { display } from './terminal.js';
 
-/** `procs up` in the foreground: start, stream output, stop cleanly on Ctrl-C. */
+/** The options of `procs up` (and of the daemon it starts). */
+export function upOptions(args: ParsedArgs, waitTimeoutMs: number | undefined): UpOptions {
+  return {
+    spec: specRequest(args),
+    units: args.positionals,
+    watch: watchFlags(args),
+    abortOnFailure: args.flags['abort-on-failure'] === true,
+    exitFrom: stringFlag(args, 'exit-code-from'),
+    wait: args.flags.wait === true,
+    waitTimeoutMs,
+  };
+}
+
+/** Runs `procs up`. */
 export async function up(args: ParsedArgs): Promise<number> {
-  if (args.flags.detach || args.flags.wait) return (await import('./daemon.js')).upDetached(args);
-  const result = await loadFromArgs(args);
-  printDiagnostics(result.diagnostics);
-  if (!result.spec) return EXIT.usage;
-  const spec = result.spec;
-  const names = selectUnits(spec, args.positionals);
-  const exitFrom = typeof args.flags['exit-code-from'] === 'string' ? args.flags['exit-code-from'] : undefined;
-  if (exitFrom !== undefined) selectUnits(spec, [exitFrom]);
-  // The control socket: a procs already running this project is reconciled instead.
-  const claim = await claimForeground(spec.root);
-  if (claim?.kind === 'held') return (await import('./daemon.js')).upOnRunning(args, result, claim.pid);
-  if (claim?.kind === 'refused') {
-    process.stderr.write(`procs up: ${claim.message}\n`);
-    return EXIT.failed;
+  if (args.flags.detach || args.flags.wait) {
+    const waitMs = waitTimeoutOf(args);
+    return (await import('../app/up-detached.js')).upDetached(upOptions(args, waitMs), display(args));
   }
-  const project = createProjectFor(spec, args, names);
-  const control = await serveForeground(claim, project, result, args);
-  await project.watch.start();
-  return runForeground(project, spec, names, { abortOnFailure: args.flags['abort-on-failure'] === true, exitFrom, control });
-}
-
-interface ForegroundOptions {
-  readonly abortOnFailure: boolean;
-  readonly exitFrom: string | undefined;
-  /** The control socket this run serves (`ps`, `stop`, `down`… from another terminal). */
-  readonly control?: ForegroundControl;
-}
-
-/**
- * Runs the project until it ends by itself (every unit done, none to restart), until a signal
- * asks it to stop (a second one kills at once), or until --abort-on-failure / --exit-code-from
- * end it. Returns procs' exit code.
- */
-async function runForeground(project: Project, spec: Spec, names: readonly string[], o: ForegroundOptions): Promise<number> {
-  const { supervisor, bus } = project;
-  let stopping: Promise<void> | undefined;
-  let code: number | undefined;
-  let signals = 0;
-
-  const stopAll = (reason: string, exitCode: number): void => {
-    code ??= exitCode;
-    if (stopping) return;
-    bus.publish({ type: 'stop', unit: 'procs', reason, state: 'stopping' });
-    stopping = supervisor.stopAll();
-    void project.watch.close();
-    watchStopping(project);
-  };
-  const onSignal = (sig: NodeJS.Signals): void => {
-    signals += 1;
-    if (signals === 1) stopAll(`${sig} received`, EXIT.ok);
-    else {
-      bus.publish({ type: 'stop', unit: 'procs', reason: `${sig} again: killing every unit now`, state: 'stopping' });
-      supervisor.killAll();
-    }
-  };
-  const handlers: [NodeJS.Signals, () => void][] = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((s) => [s, () => onSignal(s)]);
-  for (const [s, h] of handlers) process.on(s, h);
-  o.control?.bindStop((reason) => {
-    stopAll(reason, EXIT.ok);
-    return stopping ?? Promise.resolve();
-  });
-
-  const unsubscribe = bus.subscribe((e: ProcsEvent) => {
-    if (e.unit === 'procs') return;
-    if (o.abortOnFailure && e.type === 'failed') stopAll(`${e.unit} failed`, EXIT.failed);
-    if (o.exitFrom !== undefined && e.type === 'exit' && unitMatches(e.unit, o.exitFrom) && e.state !== 'backoff' && !stopping) {
-      stopAll(`${e.unit} exited`, e.exit.status);
-    }
-    if (o.exitFrom !== undefined && e.type === 'stop' && e.state === 'skipped' && unitMatches(e.unit, o.exitFrom)) {
-      stopAll(`${e.unit} was skipped`, EXIT.failed);
-    }
-  });
-
-  // Watch rules with `initial: true` run before their targets first start.
-  await project.watch.started;
-  if (!stopping) supervisor.start(names);
-  void project.startup?.run(closure(names, spec.units));
-  // While a watch rule is on (a reload may turn rules on or off), `up` keeps running.
-  for (;;) {
-    await (o.control ? o.control.idle(() => stopping !== undefined) : supervisor.idle());
-    if (stopping || !project.watch.watching) break;
-    await project.watch.unwatched();
-  }
-  await project.watch.close();
-  if (stopping) await stopping;
-  unsubscribe();
-  for (const [s, h] of handlers) process.off(s, h);
-  await o.control?.close();
-
-  const outcome = supervisor.outcome().filter((u) => u.state !== 'pending');
-  const allGood = outcome.every((u) => u.state === 'completed' || u.state === 'stopped');
-  const exitCode = code ?? (allGood ? EXIT.ok : EXIT.failed);
-  const lines = summaryLines(outcome);
-  await project.close();
-  if (lines.length > 0) process.stderr.write(lines.join('\n') + '\n');
-  return exitCode;
-}
-
-function unitMatches(unit: string, name: string): boolean {
-  return unit === name || unit.startsWith(`${name}.`);
-}
-
-// While units stop, says every few seconds which ones are still running and when they will be killed.
-function watchStopping(project: Project): void {
-  const tick = (): void => {
-    const waiting = project.supervisor.stillStopping();
-    if (waiting.length === 0) return;
-    const killAt = Math.max(...waiting.map((w) => w.killAt));
-    const names = waiting.map((w) => w.name);
-    project.bus.publish({ type: 'stop', unit: 'procs', reason: 'waiting', waiting: names, killAt: new Date(killAt).toISOString() });
-    timer.refresh();
-  };
-  const timer = setTimeout(tick, 3000);
-  timer.unref();
+  return (await import('../app/up.js')).upForeground(upOptions(args, undefined), display(args));
 }

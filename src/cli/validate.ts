@@ -1,13 +1,14 @@
-import type { ParsedArgs } from './args.js';
+import { EXIT } from '../app/exit-codes.js';
+import { loadProjectSpec, printDiagnostics } from '../app/load.js';
 import { printable } from '../base/printable.js';
-import { EXIT } from './exit-codes.js';
-import { loadFromArgs, printDiagnostics } from '../app/load.js';
+import type { ParsedArgs } from './args.js';
+import { specRequest } from './options.js';
 import { printQuick } from './print.js';
 
 /** `procs validate`: every problem of the spec, positioned; exit 2 when there are errors. */
 export async function validate(args: ParsedArgs): Promise<number> {
-  const result = await loadFromArgs(args);
-  printDiagnostics(result.diagnostics);
+  const result = await loadProjectSpec(specRequest(args));
+  printDiagnostics(result.diagnostics, process.stderr);
   if (!result.spec) return EXIT.usage;
   const n = result.spec.units.length;
   const files = printable(result.files.join(', '));

@@ -2,46 +2,11 @@
 // `scale`, `reload`, `down` and `up --wait` ask of it. The daemon (or a foreground `up`) implements it on its
 // supervisor; the CLI's client implements it over HTTP on the project's Unix socket; a web
 // dashboard can use either. Types only, plus the one error type every side shares.
-import type { ProcsEvent, UnitState } from '../events/types.js';
+import type { ProcsEvent } from '../events/types.js';
+import type { UnitRow } from '../events/unit-row.js';
 import type { TailLine } from '../output/tail.js';
 
-/** One unit as `ps --json` shows it. Fields may be added, never renamed. */
-export interface UnitRow {
-  readonly name: string;
-  readonly kind: 'process' | 'instance' | 'pipeline' | 'watch';
-  readonly pool: string | null;
-  readonly state: UnitState;
-  readonly pid: number | null;
-  readonly restarts: number;
-  readonly started_at: string | null;
-  readonly exit: { readonly code: number | null; readonly signal: string | null };
-  readonly health: { readonly readiness: string | null; readonly liveness: string | null };
-  /** Why a unit failed, was skipped or stopped, when known; for a watch rule, why it is off or why its last run failed. */
-  readonly reason: string | null;
-  /** Only on watch rules (`kind: "watch"`): what the rule watches and where it is. */
-  readonly watch?: WatchInfo;
-}
-
-/**
- * A watch rule in `ps --json`, beside the fields every unit has: `state` is `running` while it
- * watches (`starting` until its first scan and initial run are over, `stopped` when it is off,
- * `failed` when it cannot watch), `pid` is the `run` command in progress, `restarts` counts the
- * runs changes started, `started_at` is when it began watching, `exit` is how the last `run` ended.
- */
-export interface WatchInfo {
-  /** The `paths` globs, as written. */
-  readonly paths: readonly string[];
-  /** The `restart:` targets, as written. */
-  readonly targets: readonly string[];
-  /** `idle`, `waiting` (changes seen, within `debounce`), or the step of the run in progress: `sync`, `run`, `restart`. */
-  readonly activity: 'idle' | 'waiting' | 'sync' | 'run' | 'restart';
-  /** Changes arrived during the run in progress: one more run follows it. */
-  readonly queued: boolean;
-  /** Runs started, the initial one included. */
-  readonly runs: number;
-  /** The latest run: when it started, and whether every step went through (null while it is in progress). */
-  readonly last_run: { readonly started_at: string; readonly ok: boolean | null } | null;
-}
+export type { UnitRow, WatchInfo } from '../events/unit-row.js';
 
 export interface ProjectStatus {
   readonly project: string;
@@ -187,10 +152,5 @@ export class ControlError extends Error {
   /** The HTTP status the server answers with. */
   get httpStatus(): number {
     return HTTP_STATUS[this.code];
-  }
-
-  /** procs' exit code: 2 for usage and spec problems (nothing changed), 1 otherwise. */
-  get exitCode(): number {
-    return this.code === 'unknown-unit' || this.code === 'bad-request' || this.code === 'too-large' || this.code === 'spec-error' ? 2 : 1;
   }
 }

@@ -13,7 +13,7 @@
 //   GET  /v1/events                 → NDJSON { subscribed }, then events
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { ControlError, type ControlApi, type Feed } from './api.js';
-import { countMap, DEADLINE_HEADER, NdjsonStream, readJson, sendError, sendJson, stringList } from './wire.js';
+import { countMap, DEADLINE_HEADER, NdjsonStream, readJson, sendError, sendJson, Streams, stringList } from './wire.js';
 
 export interface ControlServer {
   readonly server: Server;
@@ -27,6 +27,7 @@ type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<
 /** An HTTP server answering the control API of `api`. */
 export function createControlServer(api: ControlApi): ControlServer {
   const feeds = new Set<{ feed: Feed; stream: NdjsonStream }>();
+  const streams = new Streams();
   const json = (fn: (body: Record<string, unknown>) => Promise<unknown>): Handler => async (req, res) => {
     sendJson(res, 200, await fn(await readJson(req)));
   };
@@ -34,7 +35,7 @@ export function createControlServer(api: ControlApi): ControlServer {
     const out: { stream?: NdjsonStream } = {};
     // Opening may refuse (an unknown unit) before anything is sent: then the answer is an error.
     const feed = open(url, (value, lines) => out.stream?.write(value, lines));
-    const stream = (out.stream = new NdjsonStream(res, (dropped) => ({ ts: new Date().toISOString(), unit: 'procs', stream: 'stderr', text: '', dropped })));
+    const stream = (out.stream = new NdjsonStream(res, (dropped) => ({ ts: new Date().toISOString(), unit: 'procs', stream: 'stderr', text: '', dropped }), streams));
     const entry = { feed, stream };
     feeds.add(entry);
     res.on('close', () => {
@@ -49,13 +50,13 @@ export function createControlServer(api: ControlApi): ControlServer {
   };
   const routes: Record<string, Handler> = {
     'GET /v1/status': async (_req, res) => sendJson(res, 200, await api.status()),
-    'GET /v1/started': async (_req, res) => started(api, res),
+    'GET /v1/started': async (_req, res) => started(api, res, streams),
     'POST /v1/start': json(async (b) => api.start(stringList(b, 'units'))),
     'POST /v1/stop': json(async (b) => api.stop(stringList(b, 'units'))),
     'POST /v1/restart': json(async (b) => api.restart(stringList(b, 'units'))),
     'POST /v1/scale': json(async (b) => api.scale(countMap(b, 'pools') ?? {})),
     'POST /v1/reload': json(async (b) => api.reload(reloadRequest(b))),
-    'POST /v1/down': async (req, res) => down(api, req, res),
+    'POST /v1/down': async (req, res) => down(api, req, res, streams),
     'GET /v1/tail': async (_req, res, url) => sendJson(res, 200, await api.tail(url.searchParams.getAll('unit'), linesParam(url))),
     'GET /v1/logs': feedRoute((url, send) => api.logs(url.searchParams.getAll('unit'), (b) => send(b, lineCount(b.text)))),
     'GET /v1/events': feedRoute((_url, send) => api.events((e) => send(e, 1))),
@@ -100,8 +101,8 @@ export function createControlServer(api: ControlApi): ControlServer {
  * `started`: answered at once (a stream, so a client's timeout covers only that), then one line
  * `{ started: true }` once the project has spawned its units.
  */
-async function started(api: ControlApi, res: ServerResponse): Promise<void> {
-  const stream = new NdjsonStream(res, () => ({}));
+async function started(api: ControlApi, res: ServerResponse, streams: Streams): Promise<void> {
+  const stream = new NdjsonStream(res, () => ({}), streams);
   stream.write({ subscribed: true });
   await api.started();
   stream.write({ started: true });
@@ -109,11 +110,11 @@ async function started(api: ControlApi, res: ServerResponse): Promise<void> {
 }
 
 /** `down`: streams the stop events, then `{ done: true, pid }` once every unit and file is gone. */
-async function down(api: ControlApi, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function down(api: ControlApi, req: IncomingMessage, res: ServerResponse, streams: Streams): Promise<void> {
   const body = await readJson(req);
   const t = body.timeoutMs;
   if (t !== undefined && (typeof t !== 'number' || !Number.isFinite(t) || t < 0)) throw new ControlError('bad-request', 'timeoutMs must be a number of milliseconds');
-  const stream = new NdjsonStream(res, () => ({}));
+  const stream = new NdjsonStream(res, () => ({}), streams);
   try {
     await api.down(typeof t === 'number' ? { timeoutMs: t } : {}, (e) => stream.write(e));
     stream.write({ done: true, pid: process.pid });

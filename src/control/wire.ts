@@ -17,11 +17,33 @@ export const BODY_LIMIT = 1024 * 1024;
 const STREAM_BACKLOG = 256 * 1024;
 const ALL_STREAMS_BACKLOG = 16 * 1024 * 1024;
 const MIN_BACKLOG = 16 * 1024;
-let openStreams = 0;
 
-/** What one stream may queue now. */
-function backlogLimit(): number {
-  return Math.max(MIN_BACKLOG, Math.min(STREAM_BACKLOG, Math.floor(ALL_STREAMS_BACKLOG / Math.max(1, openStreams))));
+/**
+ * What the streams of one server share: how many are open (each may queue less when many are)
+ * and the lines already made, by value: a batch going to many followers is turned into text once.
+ */
+export class Streams {
+  #open = 0;
+  readonly #lines = new WeakMap<object, string>();
+
+  /** Counts `res` as open until it closes. */
+  opened(res: ServerResponse): void {
+    this.#open += 1;
+    res.once('close', () => (this.#open -= 1));
+  }
+
+  /** What one stream may queue now. */
+  backlogLimit(): number {
+    return Math.max(MIN_BACKLOG, Math.min(STREAM_BACKLOG, Math.floor(ALL_STREAMS_BACKLOG / Math.max(1, this.#open))));
+  }
+
+  /** A value as one NDJSON line. */
+  lineOf(value: unknown): string {
+    if (typeof value !== 'object' || value === null) return JSON.stringify(value) + '\n';
+    let line = this.#lines.get(value);
+    if (line === undefined) this.#lines.set(value, (line = JSON.stringify(value) + '\n'));
+    return line;
+  }
 }
 
 /** Reads a request's JSON body (an empty body is `{}`). */
@@ -70,43 +92,33 @@ export function sendError(res: ServerResponse, err: unknown): void {
   sendJson(res, e.httpStatus, body);
 }
 
-/** Lines already made, by value: a batch going to many followers is turned into text once. */
-const lines = new WeakMap<object, string>();
-
-/** A value as one NDJSON line. */
-function lineOf(value: unknown): string {
-  if (typeof value !== 'object' || value === null) return JSON.stringify(value) + '\n';
-  let line = lines.get(value);
-  if (line === undefined) lines.set(value, (line = JSON.stringify(value) + '\n'));
-  return line;
-}
-
 /** An NDJSON response that drops, and later reports, what a slow reader cannot take. */
 export class NdjsonStream {
   readonly #res: ServerResponse;
   readonly #notice: (dropped: number) => unknown;
+  readonly #streams: Streams;
   #dropped = 0;
 
-  /** `notice` makes the line that tells the reader how many lines it missed. */
-  constructor(res: ServerResponse, notice: (dropped: number) => unknown) {
+  /** `notice` makes the line that tells the reader how many lines it missed; `streams` are the server's. */
+  constructor(res: ServerResponse, notice: (dropped: number) => unknown, streams: Streams) {
     this.#res = res;
     this.#notice = notice;
+    this.#streams = streams;
     res.writeHead(200, { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store' });
     res.flushHeaders();
     res.on('drain', () => this.#reportDropped());
-    openStreams += 1;
-    res.once('close', () => (openStreams -= 1));
+    streams.opened(res);
   }
 
   /** Sends one value as a line, unless the reader is too far behind. */
   write(value: unknown, lines = 1): void {
     if (this.#res.writableEnded || this.#res.destroyed) return;
-    if (this.#res.writableLength > backlogLimit()) {
+    if (this.#res.writableLength > this.#streams.backlogLimit()) {
       this.#dropped += lines;
       return;
     }
     this.#reportDropped();
-    this.#res.write(lineOf(value));
+    this.#res.write(this.#streams.lineOf(value));
   }
 
   /** Ends the response. */
@@ -116,7 +128,7 @@ export class NdjsonStream {
 
   /** Tells the reader how many lines it missed, once it has room again. */
   #reportDropped(): void {
-    if (this.#dropped === 0 || this.#res.writableLength > backlogLimit()) return;
+    if (this.#dropped === 0 || this.#res.writableLength > this.#streams.backlogLimit()) return;
     const n = this.#dropped;
     this.#dropped = 0;
     this.#res.write(JSON.stringify(this.#notice(n)) + '\n');

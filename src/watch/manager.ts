@@ -2,7 +2,7 @@
 // ones that are off too), and what a reload changes. The watchers themselves, and chokidar,
 // load only once a rule is on.
 import type { Spec, UnitSpec, WatchRule } from '../config/spec.js';
-import type { UnitRow, WatchInfo } from '../control/api.js';
+import type { UnitRow, WatchInfo } from '../events/unit-row.js';
 import type { OutputSink } from '../base/sink.js';
 import { planRules, type Action } from '../reconcile/plan.js';
 import type { EventInput } from '../runtime/supervisor.js';

@@ -15,8 +15,8 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { checkFlagsFor, parseArgs, UsageError, type ParsedArgs } from '../../src/cli/args.js';
-import { EXIT } from '../../src/cli/exit-codes.js';
-import { parseFormation } from '../../src/app/load.js';
+import { EXIT } from '../../src/app/exit-codes.js';
+import { parseFormation } from '../../src/cli/options.js';
 import { procs, project, removeProject } from '../helpers/cli.js';
 
 const words = (argv: string): string[] => argv.split(' ').filter((w) => w !== '');

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ControlError, type LiveBatch } from '../../src/control/api.js';
+import { exitCodeOf } from '../../src/app/exit-codes.js';
 import { Controller } from '../../src/app/controller.js';
 import { SpecReconciler } from '../../src/app/reconciler.js';
 import { buildSpec, fakeLoader, fakeProject, type SpecText } from './fakes.js';
@@ -55,7 +56,7 @@ describe('Controller and SpecReconciler', () => {
     const { c, p } = setup(text);
     const before = await c.status();
     text.broken = true;
-    await assert.rejects(c.reload(), (e: unknown) => e instanceof ControlError && e.code === 'spec-error' && e.exitCode === 2 && e.details[0] === 'procs.yaml:3:5  expected a map');
+    await assert.rejects(c.reload(), (e: unknown) => e instanceof ControlError && e.code === 'spec-error' && exitCodeOf(e) === 2 && e.details[0] === 'procs.yaml:3:5  expected a map');
     assert.deepEqual((await c.status()).units, before.units);
     const ce = p.events.find((e) => e.type === 'config-error');
     assert.deepEqual(ce?.type === 'config-error' && ce.errors, ['procs.yaml:3:5  expected a map']);

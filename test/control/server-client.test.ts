@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ControlError, type ControlApi, type Feed, type LiveBatch, type ProjectStatus } from '../../src/control/api.js';
+import { exitCodeOf } from '../../src/app/exit-codes.js';
 import { ControlClient } from '../../src/control/client.js';
 import { Exchange } from '../../src/control/exchange.js';
 import { createControlServer } from '../../src/control/server.js';
@@ -83,8 +84,8 @@ describe('control server and client', () => {
   it('answers with JSON and passes errors through in one shape', async () => {
     assert.deepEqual(await client.status(), STATUS);
     assert.deepEqual(await client.scale({ w: 3 }), { actions: ['w'] });
-    await assert.rejects(client.start(['x']), (e: unknown) => e instanceof ControlError && e.code === 'unknown-unit' && e.exitCode === 2 && /did you mean 'y'/.test(e.message));
-    await assert.rejects(client.stop(['a']), (e: unknown) => e instanceof ControlError && e.code === 'internal' && e.message === 'boom' && e.exitCode === 1);
+    await assert.rejects(client.start(['x']), (e: unknown) => e instanceof ControlError && e.code === 'unknown-unit' && exitCodeOf(e) === 2 && /did you mean 'y'/.test(e.message));
+    await assert.rejects(client.stop(['a']), (e: unknown) => e instanceof ControlError && e.code === 'internal' && e.message === 'boom' && exitCodeOf(e) === 1);
     await assert.rejects(client.reload(), (e: unknown) => e instanceof ControlError && e.code === 'spec-error' && e.details[0] === 'procs.yaml:1:1  bad');
     await assert.rejects(client.scale({ w: -1 }), (e: unknown) => e instanceof ControlError && e.code === 'bad-request' && /from 0 to 1024/.test(e.message));
     assert.deepEqual(calls.splice(0), ['start x']);

@@ -25,7 +25,7 @@ async function report(api: ControlApi): Promise<{ code: number; text: string }> 
   let text = '';
   const write = mock.method(process.stderr, 'write', (chunk: string) => ((text += chunk), true));
   try {
-    const code = await printVerdict({ kind: 'failed', reason: 'db failed: exited with code 3', units: ['db'] }, api, paths);
+    const code = await printVerdict({ kind: 'failed', reason: 'db failed: exited with code 3', units: ['db'] }, api, paths, { out: process.stdout, err: process.stderr });
     return { code, text };
   } finally {
     write.mock.restore();

@@ -1,6 +1,8 @@
-import { toRow } from '../app/controller.js';
-import { isUp, judge, nextSettle } from '../app/wait.js';
-import type { Project } from '../app/project.js';
+// `procs run`'s wait on the project it runs itself: the same judgement as `up --wait` (`judge`
+// in wait.ts) on the supervisor's status, re-checked on every event.
+import { toRow } from './controller.js';
+import { isUp, judge, nextSettle } from './wait.js';
+import type { Project } from './project.js';
 
 export type WaitResult =
   | { readonly ok: true }

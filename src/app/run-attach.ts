@@ -5,37 +5,34 @@ import type { Spec } from '../config/spec.js';
 import { ControlError, type ControlApi, type Feed } from '../control/api.js';
 import type { ProcsEvent } from '../events/types.js';
 import { ControlClient } from '../control/client.js';
-import { reportError } from '../app/command.js';
-import { whenServing } from '../app/locate.js';
 import { projectPaths, recordedSocketPath } from '../rundir/paths.js';
 import { livePid } from '../rundir/pidlock.js';
-import { oneShotNamed, waitForUnits, type WaitVerdict } from '../app/wait.js';
 import { EXIT } from './exit-codes.js';
+import { whenServing } from './locate.js';
+import type { Terminal } from './options.js';
 import { commandEnv, Interrupts } from './run-command.js';
 import type { RunRequest } from './run.js';
+import { oneShotSteps, waitForUnits, type WaitVerdict } from './wait.js';
 
 const LAST_LINES = 10;
 
 /** Runs CMD against the running project; exit 2 when none runs (nothing was started). */
-export async function runAttached(spec: Spec, selected: readonly string[], r: RunRequest): Promise<number> {
+export async function runAttached(spec: Spec, selected: readonly string[], r: RunRequest, t: Terminal): Promise<number> {
   const interrupts = new Interrupts((sig, command) => {
-    if (command !== '') process.stderr.write(`procs: ${sig} again: killing ${command} now (the project keeps running)\n`);
-  });
+    if (command !== '') t.err.write(`procs: ${sig} again: killing ${command} now (the project keeps running)\n`);
+  }, t.err);
   let client: FeedsClient | undefined;
   try {
     client = await runningProject(spec);
     if (client === undefined) {
-      process.stderr.write(`procs run: no procs project is running in ${spec.root}; nothing was started\n  without --attach, procs run starts the units itself\n`);
+      t.err.write(`procs run: no procs project is running in ${spec.root}; nothing was started\n  without --attach, procs run starts the units itself\n`);
       return EXIT.usage;
     }
     const verdict = await Promise.race([waitForUnits(client, selected, r.timeoutMs, oneShotSteps(spec)), interrupts.received]);
     // Interrupted while waiting: the run was cut short, which is not a success.
     if (typeof verdict === 'string' || interrupts.first !== undefined) return interrupts.status;
-    if (verdict.kind !== 'ready') return await reportNotReady(verdict, client);
+    if (verdict.kind !== 'ready') return await reportNotReady(verdict, client, t);
     return await interrupts.runCommand(r.cmd, commandEnv(spec));
-  } catch (err) {
-    if (err instanceof ControlError) return reportError('run', err);
-    throw err;
   } finally {
     interrupts.off();
     client?.closeFeeds();
@@ -76,14 +73,8 @@ async function runningProject(spec: Spec): Promise<FeedsClient | undefined> {
   return client;
 }
 
-/** The spec's one-shot steps (`restart: never`): they are up once completed. */
-function oneShotSteps(spec: Spec): ReturnType<typeof oneShotNamed> {
-  const steps = spec.units.filter((u) => u.restart.policy === 'never');
-  return oneShotNamed(new Set(steps.flatMap((u) => (u.kind === 'instance' && u.pool !== undefined ? [u.name, u.pool] : [u.name]))));
-}
-
 /** Says why the wait failed, with the last lines of the units concerned; exit 1. */
-async function reportNotReady(v: Exclude<WaitVerdict, { kind: 'ready' }>, api: ControlApi): Promise<number> {
+async function reportNotReady(v: Exclude<WaitVerdict, { kind: 'ready' }>, api: ControlApi, t: Terminal): Promise<number> {
   const lines = [`procs run: ${v.reason}; the command did not run`];
   const units = v.units.slice(0, 5);
   const tails = units.length === 0 ? [] : (await api.tail(units, LAST_LINES).catch(() => ({ units: [] }))).units;
@@ -91,6 +82,6 @@ async function reportNotReady(v: Exclude<WaitVerdict, { kind: 'ready' }>, api: C
     if (t.lines.length === 0) continue;
     lines.push(`last lines of ${t.unit}:`, ...t.lines.map((l) => `  ${t.unit} | ${l.text}`));
   }
-  process.stderr.write(`${lines.join('\n')}\n`);
+  t.err.write(`${lines.join('\n')}\n`);
   return EXIT.failed;
 }

@@ -1,10 +1,10 @@
 // What both ways of `procs run` share: the signals that interrupt it (the first asks CMD to end,
 // a second one kills CMD and everything it started), CMD's environment, and running CMD to its end.
+import type { Writable } from 'node:stream';
 import type { Spec } from '../config/spec.js';
 import { type AttachedCommand, startAttached } from '../proc/attached.js';
 import { signalStatus } from '../events/exit.js';
-
-const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+import { onShutdownSignals, type ShutdownSignals } from './signals.js';
 
 /**
  * The signals `procs run` gets while it runs. The first is passed on to CMD when it runs (on a
@@ -19,16 +19,20 @@ export class Interrupts {
   /** Resolves with the first signal. */
   readonly received: Promise<NodeJS.Signals>;
   #command: AttachedCommand | undefined;
-  #count = 0;
   #resolve!: (sig: NodeJS.Signals) => void;
   readonly #onKill: (sig: NodeJS.Signals, what: string) => void;
-  readonly #handlers = SIGNALS.map((s) => [s, () => this.#signal(s)] as const);
+  readonly #err: Writable;
+  readonly #signals: ShutdownSignals;
 
-  /** `onKill` gets the signal and what is being killed (`the command`, or nothing when CMD is not running). */
-  constructor(onKill: (sig: NodeJS.Signals, what: string) => void) {
+  /**
+   * `onKill` gets the signal and what is being killed (`the command`, or nothing when CMD is not
+   * running); `err` gets the line saying why CMD could not run.
+   */
+  constructor(onKill: (sig: NodeJS.Signals, what: string) => void, err: Writable) {
     this.#onKill = onKill;
+    this.#err = err;
     this.received = new Promise((resolve) => (this.#resolve = resolve));
-    for (const [s, h] of this.#handlers) process.on(s, h);
+    this.#signals = onShutdownSignals({ graceful: (sig) => this.#first(sig), force: (sig) => this.#again(sig) });
   }
 
   /** The status `procs run` exits with once interrupted: 128+N for the first signal N. */
@@ -38,7 +42,7 @@ export class Interrupts {
 
   /** Asks for a graceful end, as a first signal does; nothing when one came already. */
   requestStop(sig: NodeJS.Signals): void {
-    if (this.#count === 0) this.#signal(sig);
+    this.#signals.request(sig);
   }
 
   /** Runs CMD to its end, passing signals on; gives the status `procs run` exits with. */
@@ -47,7 +51,7 @@ export class Interrupts {
     this.#command = command;
     const end = await command.ended;
     this.#command = undefined;
-    if (end.error !== undefined) process.stderr.write(`procs: ${end.error}\n`);
+    if (end.error !== undefined) this.#err.write(`procs: ${end.error}\n`);
     // What CMD left running in its own group goes with it.
     command.endLeftovers();
     // Killed on a second signal: the run was cut short, CMD's SIGKILL is not its own status.
@@ -56,17 +60,16 @@ export class Interrupts {
 
   /** Stops listening for signals. */
   off(): void {
-    for (const [s, h] of this.#handlers) process.off(s, h);
+    this.#signals.off();
   }
 
-  #signal(sig: NodeJS.Signals): void {
-    this.#count += 1;
-    if (this.#count === 1) {
-      this.first = sig;
-      this.#resolve(sig);
-      if (this.#command?.running()) this.#command.forward(sig);
-      return;
-    }
+  #first(sig: NodeJS.Signals): void {
+    this.first = sig;
+    this.#resolve(sig);
+    if (this.#command?.running()) this.#command.forward(sig);
+  }
+
+  #again(sig: NodeJS.Signals): void {
     this.killed = true;
     const command = this.#command?.running() ? 'the command' : '';
     this.#command?.kill();

@@ -1,6 +1,6 @@
 import type { Spec } from '../config/spec.js';
 import { suggest } from '../base/suggest.js';
-import { UsageError } from './args.js';
+import { UsageError } from './usage-error.js';
 
 /**
  * The unit names a command line asks for: units, pools (every instance) or pipelines; all

@@ -1,0 +1,56 @@
+// What the command line gives the application: typed options, already parsed and checked, and
+// the streams to write to. Nothing here knows about argv.
+import type { Writable } from 'node:stream';
+
+/** Where a command's words go: the command line's stdout and stderr. */
+export interface Terminal {
+  readonly out: Writable;
+  readonly err: Writable;
+}
+
+/** How a running project shows on the terminal. */
+export interface Display extends Terminal {
+  /** NDJSON instead of text (`--json`). */
+  readonly json: boolean;
+  readonly color: boolean;
+  /** How the startup phase shows: a task list on a terminal, GitHub Actions groups in CI, or plain lines. */
+  readonly startupView: 'tasks' | 'ci-groups' | undefined;
+}
+
+/** Which spec: `-f` files (none: discovered from the current folder) and `-m` counts (undefined without `-m`). */
+export interface SpecRequest {
+  readonly files: readonly string[];
+  readonly formation: Readonly<Record<string, number>> | undefined;
+}
+
+/** The watch flags: `--no-watch` and `--ignore GLOB…`. */
+export interface WatchFlags {
+  readonly off: boolean;
+  readonly ignore: readonly string[];
+}
+
+/** `procs up` (and the daemon it starts): which spec, which units, and how. */
+export interface UpOptions {
+  readonly spec: SpecRequest;
+  /** The units named (none: every unit). */
+  readonly units: readonly string[];
+  readonly watch: WatchFlags;
+  readonly abortOnFailure: boolean;
+  /** `--exit-code-from UNIT`. */
+  readonly exitFrom: string | undefined;
+  /** `--wait`: return once every unit is up. */
+  readonly wait: boolean;
+  /** `--wait-timeout` in milliseconds. */
+  readonly waitTimeoutMs: number | undefined;
+}
+
+/** `procs run [UNIT…] -- CMD…`. */
+export interface RunOptions {
+  readonly spec: SpecRequest;
+  readonly units: readonly string[];
+  readonly cmd: readonly string[];
+  readonly watch: WatchFlags;
+  /** `--attach`: against the project already running. */
+  readonly attach: boolean;
+  readonly timeoutMs: number | undefined;
+}

@@ -1,0 +1,127 @@
+// `procs up` in the foreground: start, stream output, stop cleanly on Ctrl-C. A procs already
+// running the project is reconciled instead (up-detached.ts).
+import type { Spec } from '../config/spec.js';
+import type { ProcsEvent } from '../events/types.js';
+import { summaryLines } from '../output/summary.js';
+import { closure } from '../config/graph.js';
+import { EXIT } from './exit-codes.js';
+import { claimForeground, serveForeground, type ForegroundControl } from './foreground.js';
+import { loadProjectSpec, printDiagnostics } from './load.js';
+import type { Display, UpOptions } from './options.js';
+import { createProjectFor, watchSettings, type Project } from './project.js';
+import { selectUnits } from './select.js';
+import { onShutdownSignals } from './signals.js';
+
+/** Runs the project in the foreground until it ends; returns procs' exit code. */
+export async function upForeground(o: UpOptions, d: Display): Promise<number> {
+  const result = await loadProjectSpec(o.spec);
+  printDiagnostics(result.diagnostics, d.err);
+  if (!result.spec) return EXIT.usage;
+  const spec = result.spec;
+  const names = selectUnits(spec, o.units);
+  if (o.exitFrom !== undefined) selectUnits(spec, [o.exitFrom]);
+  // The control socket: a procs already running the project is reconciled instead.
+  const claim = await claimForeground(spec.root, d.err);
+  if (claim?.kind === 'held') return (await import('./up-detached.js')).upOnRunning(o, result, claim.pid, d);
+  if (claim?.kind === 'refused') {
+    d.err.write(`procs up: ${claim.message}\n`);
+    return EXIT.failed;
+  }
+  const project = createProjectFor(spec, d, watchSettings(o.watch, o.units, names));
+  const control = await serveForeground(claim, project, result, o.spec.formation, d.err);
+  await project.watch.start();
+  return runForeground(project, spec, names, { abortOnFailure: o.abortOnFailure, exitFrom: o.exitFrom, control, err: d.err });
+}
+
+interface ForegroundOptions {
+  readonly abortOnFailure: boolean;
+  readonly exitFrom: string | undefined;
+  /** The control socket this run serves (`ps`, `stop`, `down`… from another terminal). */
+  readonly control?: ForegroundControl | undefined;
+  /** Where the summary goes. */
+  readonly err: Display['err'];
+}
+
+/**
+ * Runs the project until it ends by itself (every unit done, none to restart), until a signal
+ * asks it to stop (a second one kills at once), or until --abort-on-failure / --exit-code-from
+ * end it. Returns procs' exit code.
+ */
+async function runForeground(project: Project, spec: Spec, names: readonly string[], o: ForegroundOptions): Promise<number> {
+  const { supervisor, bus } = project;
+  let stopping: Promise<void> | undefined;
+  let code: number | undefined;
+
+  const stopAll = (reason: string, exitCode: number): void => {
+    code ??= exitCode;
+    if (stopping) return;
+    bus.publish({ type: 'stop', unit: 'procs', reason, state: 'stopping' });
+    stopping = supervisor.stopAll();
+    void project.watch.close();
+    watchStopping(project);
+  };
+  const signals = onShutdownSignals({
+    graceful: (sig) => stopAll(`${sig} received`, EXIT.ok),
+    force: (sig) => {
+      bus.publish({ type: 'stop', unit: 'procs', reason: `${sig} again: killing every unit now`, state: 'stopping' });
+      supervisor.killAll();
+    },
+  });
+  o.control?.bindStop((reason) => {
+    stopAll(reason, EXIT.ok);
+    return stopping ?? Promise.resolve();
+  });
+
+  const unsubscribe = bus.subscribe((e: ProcsEvent) => {
+    if (e.unit === 'procs') return;
+    if (o.abortOnFailure && e.type === 'failed') stopAll(`${e.unit} failed`, EXIT.failed);
+    if (o.exitFrom !== undefined && e.type === 'exit' && unitMatches(e.unit, o.exitFrom) && e.state !== 'backoff' && !stopping) {
+      stopAll(`${e.unit} exited`, e.exit.status);
+    }
+    if (o.exitFrom !== undefined && e.type === 'stop' && e.state === 'skipped' && unitMatches(e.unit, o.exitFrom)) {
+      stopAll(`${e.unit} was skipped`, EXIT.failed);
+    }
+  });
+
+  // Watch rules with `initial: true` run before their targets first start.
+  await project.watch.started;
+  if (!stopping) supervisor.start(names);
+  void project.startup?.run(closure(names, spec.units));
+  // While a watch rule is on (a reload may turn rules on or off), `up` keeps running.
+  for (;;) {
+    await (o.control ? o.control.idle(() => stopping !== undefined) : supervisor.idle());
+    if (stopping || !project.watch.watching) break;
+    await project.watch.unwatched();
+  }
+  await project.watch.close();
+  if (stopping) await stopping;
+  unsubscribe();
+  signals.off();
+  await o.control?.close();
+
+  const outcome = supervisor.outcome().filter((u) => u.state !== 'pending');
+  const allGood = outcome.every((u) => u.state === 'completed' || u.state === 'stopped');
+  const exitCode = code ?? (allGood ? EXIT.ok : EXIT.failed);
+  const lines = summaryLines(outcome);
+  await project.close();
+  if (lines.length > 0) o.err.write(lines.join('\n') + '\n');
+  return exitCode;
+}
+
+function unitMatches(unit: string, name: string): boolean {
+  return unit === name || unit.startsWith(`${name}.`);
+}
+
+// While units stop, says every few seconds which ones are still running and when they will be killed.
+function watchStopping(project: Project): void {
+  const tick = (): void => {
+    const waiting = project.supervisor.stillStopping();
+    if (waiting.length === 0) return;
+    const killAt = Math.max(...waiting.map((w) => w.killAt));
+    const names = waiting.map((w) => w.name);
+    project.bus.publish({ type: 'stop', unit: 'procs', reason: 'waiting', waiting: names, killAt: new Date(killAt).toISOString() });
+    timer.refresh();
+  };
+  const timer = setTimeout(tick, 3000);
+  timer.unref();
+}

@@ -1,0 +1,41 @@
+// A unit as `procs ps --json` shows it, and as the control API answers it: the supervisor's units
+// and the watch rules (which make their own rows) alike.
+import type { UnitState } from './types.js';
+
+/** One unit as `ps --json` shows it. Fields may be added, never renamed. */
+export interface UnitRow {
+  readonly name: string;
+  readonly kind: 'process' | 'instance' | 'pipeline' | 'watch';
+  readonly pool: string | null;
+  readonly state: UnitState;
+  readonly pid: number | null;
+  readonly restarts: number;
+  readonly started_at: string | null;
+  readonly exit: { readonly code: number | null; readonly signal: string | null };
+  readonly health: { readonly readiness: string | null; readonly liveness: string | null };
+  /** Why a unit failed, was skipped or stopped, when known; for a watch rule, why it is off or why its last run failed. */
+  readonly reason: string | null;
+  /** Only on watch rules (`kind: "watch"`): what the rule watches and where it is. */
+  readonly watch?: WatchInfo;
+}
+
+/**
+ * A watch rule in `ps --json`, beside the fields every unit has: `state` is `running` while it
+ * watches (`starting` until its first scan and initial run are over, `stopped` when it is off,
+ * `failed` when it cannot watch), `pid` is the `run` command in progress, `restarts` counts the
+ * runs changes started, `started_at` is when it began watching, `exit` is how the last `run` ended.
+ */
+export interface WatchInfo {
+  /** The `paths` globs, as written. */
+  readonly paths: readonly string[];
+  /** The `restart:` targets, as written. */
+  readonly targets: readonly string[];
+  /** `idle`, `waiting` (changes seen, within `debounce`), or the step of the run in progress: `sync`, `run`, `restart`. */
+  readonly activity: 'idle' | 'waiting' | 'sync' | 'run' | 'restart';
+  /** Changes arrived during the run in progress: one more run follows it. */
+  readonly queued: boolean;
+  /** Runs started, the initial one included. */
+  readonly runs: number;
+  /** The latest run: when it started, and whether every step went through (null while it is in progress). */
+  readonly last_run: { readonly started_at: string; readonly ok: boolean | null } | null;
+}
