@@ -43,11 +43,6 @@ export class SpawnerHost extends HostBase {
     return this.#spawner.pid();
   }
 
-  /** Whether units start through the spawner now (starting it if that is still to be tried). */
-  spawnerRuns(): boolean {
-    return this.#spawner.available();
-  }
-
   // The spawner guards the command when there is one (it is started for that if need be), else the shell guardian.
   guardCommand(pid: number, leadsGroup: boolean): void {
     const line = leadsGroup ? `g ${pid}\n` : `p ${pid}\n`;
