@@ -13,6 +13,8 @@ import type { Spec, WatchRule } from '../src/config/spec.js';
 import { EventBus } from '../src/events/bus.js';
 import type { ProcsEvent } from '../src/events/types.js';
 import type { OutputSink } from '../src/base/sink.js';
+import { createHost } from '../src/proc/create-host.js';
+import { createRealDriver } from '../src/proc/real-driver.js';
 import { createWatchSession } from '../src/watch/index.js';
 
 /** Command-line flags of the benchmark. */
@@ -79,7 +81,8 @@ async function main(): Promise<void> {
     let lineAt = 0;
     const before = memory();
     const t0 = performance.now();
-    const session = createWatchSession({ spec, sink: lineClock(() => (lineAt ||= performance.now())), publish: (e) => bus.publish(e), restart: async () => undefined });
+    const sink = lineClock(() => (lineAt ||= performance.now()));
+    const session = createWatchSession({ spec, sink, processes: createRealDriver({ sink, host: createHost() }), publish: (e) => bus.publish(e), restart: async () => undefined });
     if (session.rules.length === 0) throw new Error('no watch session');
     await session.started;
     const readyMs = performance.now() - t0;

@@ -1,5 +1,5 @@
 // Compiles the spawner (native/spawner.c) into dist/bin/procs-spawner, the program procs starts
-// its units through (src/runtime/spawner.ts). Without a C compiler procs still works, starting
+// its units through (src/proc/spawner.ts). Without a C compiler procs still works, starting
 // units through Node's child_process (slower with many units); the build says so and goes on.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';

@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import type { LoadResult } from '../config/index.js';
 import { writeRegularSync } from '../events/regular-file.js';
 import type { Claim } from '../rundir/claim.js';
+import { groupsFile } from '../rundir/orphans.js';
+import type { ProcessHost } from '../proc/host.js';
 import { Controller, type ControlledProject } from './controller.js';
 import { removeFallbackDir } from '../rundir/paths.js';
 import { unlinkQuietly } from '../rundir/pidlock.js';
@@ -35,7 +37,13 @@ export interface Host {
 }
 
 /** Serves the project on the claimed socket. */
-export async function serveProject(claim: Extract<Claim, { kind: 'claimed' }>, project: ControlledProject, o: HostOptions): Promise<Host> {
+export async function serveProject(
+  claim: Extract<Claim, { kind: 'claimed' }>,
+  project: ControlledProject & { readonly processes: Pick<ProcessHost, 'recordGroupsIn'> },
+  o: HostOptions,
+): Promise<Host> {
+  // The project's lock is ours: its running groups are recorded for the next procs.
+  project.processes.recordGroupsIn(groupsFile(claim.paths.dir));
   const reconciler = new SpecReconciler(project, o.settings, o.initial);
   let stopWatching = (): void => undefined;
   let closing: Promise<void> | undefined;

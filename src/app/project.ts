@@ -16,6 +16,8 @@ import type { StartupPhase } from '../output/startup-steps.js';
 import { StartupView } from '../output/startup-view.js';
 import { createView, factsFromSpec, type View } from '../output/view.js';
 import { realClock, type Clock } from '../base/clock.js';
+import { createHost } from '../proc/create-host.js';
+import type { ProcessHost } from '../proc/host.js';
 import { createRealDriver } from '../proc/real-driver.js';
 import { Supervisor } from '../runtime/supervisor.js';
 import { LiveOutput } from './live.js';
@@ -50,6 +52,8 @@ export interface Project {
   readonly live: LiveOutput;
   /** The watch rules: nothing watches until `watch.start()`. */
   readonly watch: WatchManager;
+  /** Every OS process of the project: units, watch builds, their guard and the record of their groups. */
+  readonly processes: ProcessHost;
   /** Resolves once the unit log files hold every line read so far (they are written behind). */
   logsWritten(): Promise<void>;
   /** Takes the spec a reload or scale arrived at: new names in the view, their log limits and facts. */
@@ -104,9 +108,11 @@ export function createProject(o: ProjectOptions): Project {
   });
   const live = new LiveOutput();
   const sink = new FanOut([terminalSink, unitLog, tail, health.logSink(), live]);
+  // Units outlive a procs killed with SIGKILL unless the guardian (started at the first spawn) ends them.
+  const processes = createHost({ guardian: true });
   const supervisor = new Supervisor({
     units: o.spec.units,
-    driver: createRealDriver({ sink, clock }),
+    driver: createRealDriver({ sink, clock, host: processes }),
     clock,
     publish: (e) => bus.publish(e),
     onRunning: (u, run) => health.unitRunning(u, run),
@@ -116,6 +122,7 @@ export function createProject(o: ProjectOptions): Project {
     o.spec,
     {
       sink,
+      processes: createRealDriver({ sink, host: processes }),
       publish: (e) => bus.publish(e),
       restart: (units, request) => supervisor.restartUnits(units, request),
       units: () => supervisor.specs,
@@ -137,6 +144,7 @@ export function createProject(o: ProjectOptions): Project {
     tail,
     procsDir,
     sink,
+    processes,
     startup,
     live,
     watch,

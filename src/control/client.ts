@@ -2,7 +2,7 @@
 // through the small HTTP/1.0 exchange of exchange.ts so that `procs ps` and friends start fast.
 // Connection failures become ControlErrors that say which project is not running, or that it
 // belongs to someone else.
-import { readProc } from '../proc/tree.js';
+import { readProc } from '../proc/procfs.js';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseDuration } from '../config/durations.js';

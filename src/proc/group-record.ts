@@ -6,7 +6,7 @@
 // it) at most once per turn of the event loop, and only by the procs holding the project's lock.
 import { unlinkSync } from 'node:fs';
 import { writeRegularSync } from '../events/regular-file.js';
-import { readProc } from './tree.js';
+import { readProc } from './procfs.js';
 
 /** One group as recorded: its leader's pid (= pgid) and start time in clock ticks since boot. */
 export interface RecordedGroup {
@@ -14,44 +14,48 @@ export interface RecordedGroup {
   readonly start: string;
 }
 
-let file: string | undefined;
-const groups = new Map<number, string>();
-let scheduled = false;
+/** The groups one process host has running, written to a file once it is given one. */
+export class GroupRecord {
+  #file: string | undefined;
+  readonly #groups = new Map<number, string>();
+  #scheduled = false;
 
-/** Keeps the record in `path` from now on (undefined stops writing it). */
-export function recordGroupsIn(path: string | undefined): void {
-  file = path;
-  schedule();
-}
+  /** Keeps the record in `path` from now on (undefined stops writing it). */
+  recordIn(path: string | undefined): void {
+    this.#file = path;
+    this.#schedule();
+  }
 
-/** A group was created: its leader `pgid` was just spawned. */
-export function noteGroup(pgid: number): void {
-  const start = readProc(pgid)?.start;
-  if (start === undefined) return;
-  groups.set(pgid, start);
-  schedule();
-}
+  /** A group was created: its leader `pgid` was just spawned. */
+  note(pgid: number): void {
+    const start = readProc(pgid)?.start;
+    if (start === undefined) return;
+    this.#groups.set(pgid, start);
+    this.#schedule();
+  }
 
-/** A group's leader has exited (or the group is gone): it is no longer recorded. */
-export function forgetGroup(pgid: number): void {
-  if (groups.delete(pgid)) schedule();
-}
+  /** A group's leader has exited (or the group is gone): it is no longer recorded. */
+  forget(pgid: number): void {
+    if (this.#groups.delete(pgid)) this.#schedule();
+  }
 
-/** Writes the record once this turn is over. */
-function schedule(): void {
-  if (file === undefined || scheduled) return;
-  scheduled = true;
-  setImmediate(flush).unref();
-}
+  /** Writes the record once this turn is over. */
+  #schedule(): void {
+    if (this.#file === undefined || this.#scheduled) return;
+    this.#scheduled = true;
+    setImmediate(() => this.#flush()).unref();
+  }
 
-/** Writes the record (removes it when no group runs); a failure only costs the record. */
-function flush(): void {
-  scheduled = false;
-  if (file === undefined) return;
-  try {
-    if (groups.size === 0) unlinkSync(file);
-    else writeRegularSync(file, `${JSON.stringify([...groups].map(([pgid, start]) => ({ pgid, start })))}\n`);
-  } catch {
-    // a read-only or full .procs: the record is lost, the units are not
+  /** Writes the record (removes it when no group runs); a failure only costs the record. */
+  #flush(): void {
+    this.#scheduled = false;
+    const file = this.#file;
+    if (file === undefined) return;
+    try {
+      if (this.#groups.size === 0) unlinkSync(file);
+      else writeRegularSync(file, `${JSON.stringify([...this.#groups].map(([pgid, start]) => ({ pgid, start })))}\n`);
+    } catch {
+      // a read-only or full .procs: the record is lost, the units are not
+    }
   }
 }

@@ -11,7 +11,7 @@
 // procs waits a moment for the output to end, then moves on.
 import { readdirSync, readlinkSync } from 'node:fs';
 import type { Clock } from '../base/clock.js';
-import type { ProcEntry } from './tree.js';
+import type { ProcEntry } from './procfs.js';
 
 /** The channels procs gave one unit, as /proc names them, and when the unit's leader started. */
 export interface Channels {
@@ -20,29 +20,6 @@ export interface Channels {
   /** The leader's start time in clock ticks since boot: no holder started earlier. */
   readonly since: number;
 }
-
-/** Channels that may still be held: their output has not ended yet. */
-const open = new Set<Channels>();
-
-/** Starts looking out for a unit's channels (`links`, as /proc names them) until they are closed. */
-export function openChannels(links: Iterable<string>, start: string | undefined): Channels {
-  const channels = { links: new Set(links), since: start === undefined ? 0 : Number(start) };
-  open.add(channels);
-  return channels;
-}
-
-/** The unit's output has ended: nothing holds its channels any more. */
-export function closeChannels(channels: Channels): void {
-  open.delete(channels);
-}
-
-/** Whether the unit's output may still be held by some process. */
-export function channelsOpen(channels: Channels): boolean {
-  return open.has(channels);
-}
-
-/** The last index of channel → holders, with the channels it covers. */
-let last: { readonly index: Map<string, ProcEntry[]>; readonly covers: ReadonlySet<Channels>; readonly clock: Clock; readonly at: number } | undefined;
 
 // The processes (other than procs) started at or after `since` that hold one of `wanted`, by
 // channel. A process that exits meanwhile, or whose fds are not ours to read (EACCES), is skipped.
@@ -72,33 +49,59 @@ function buildIndex(procs: readonly ProcEntry[], since: number, wanted: Readonly
   return index;
 }
 
-// An index covering `channels`, reusing one at most `maxAgeMs` old by `clock`: stopping many
-// units at once reads the fds of the machine once. A fresh index covers every open channel.
-function indexFor(channels: Channels, procs: readonly ProcEntry[], clock: Clock, maxAgeMs: number): Map<string, ProcEntry[]> {
-  const now = clock.now();
-  if (last !== undefined && last.clock === clock && now >= last.at && now - last.at <= maxAgeMs && last.covers.has(channels)) {
-    return last.index;
-  }
-  let oldest = channels.since;
-  const wanted = new Set<string>();
-  for (const c of open) {
-    oldest = Math.min(oldest, c.since);
-    for (const link of c.links) wanted.add(link);
-  }
-  const index = buildIndex(procs, oldest, wanted);
-  last = { index, covers: new Set(open), clock, at: clock.now() };
-  return index;
-}
+/** The channels of a host's units whose output has not ended, and who holds them. */
+export class ChannelWatch {
+  /** Channels that may still be held: their output has not ended yet. */
+  readonly #open = new Set<Channels>();
+  /** The last index of channel → holders, with the channels it covers. */
+  #last: { readonly index: Map<string, ProcEntry[]>; readonly covers: ReadonlySet<Channels>; readonly clock: Clock; readonly at: number } | undefined;
 
-/**
- * The live processes, among `procs` and other than procs itself, that hold one of the unit's
- * channels open. Empty once its output has ended. `maxAgeMs` lets a read of the fds taken that
- * recently (by `clock`) serve again.
- */
-export function holdersOf(channels: Channels, procs: readonly ProcEntry[], clock: Clock, maxAgeMs = 0): ProcEntry[] {
-  if (!open.has(channels)) return [];
-  const index = indexFor(channels, procs, clock, maxAgeMs);
-  const out = new Map<number, ProcEntry>();
-  for (const link of channels.links) for (const p of index.get(link) ?? []) out.set(p.pid, p);
-  return [...out.values()];
+  /** Starts looking out for a unit's channels (`links`, as /proc names them) until they are closed. */
+  open(links: Iterable<string>, start: string | undefined): Channels {
+    const channels = { links: new Set(links), since: start === undefined ? 0 : Number(start) };
+    this.#open.add(channels);
+    return channels;
+  }
+
+  /** The unit's output has ended: nothing holds its channels any more. */
+  close(channels: Channels): void {
+    this.#open.delete(channels);
+  }
+
+  /** Whether the unit's output may still be held by some process. */
+  isOpen(channels: Channels): boolean {
+    return this.#open.has(channels);
+  }
+
+  /**
+   * The live processes, among `procs` and other than procs itself, that hold one of the unit's
+   * channels open. Empty once its output has ended. `maxAgeMs` lets a read of the fds taken that
+   * recently (by `clock`) serve again.
+   */
+  holdersOf(channels: Channels, procs: readonly ProcEntry[], clock: Clock, maxAgeMs = 0): ProcEntry[] {
+    if (!this.#open.has(channels)) return [];
+    const index = this.#indexFor(channels, procs, clock, maxAgeMs);
+    const out = new Map<number, ProcEntry>();
+    for (const link of channels.links) for (const p of index.get(link) ?? []) out.set(p.pid, p);
+    return [...out.values()];
+  }
+
+  // An index covering `channels`, reusing one at most `maxAgeMs` old by `clock`: stopping many
+  // units at once reads the fds of the machine once. A fresh index covers every open channel.
+  #indexFor(channels: Channels, procs: readonly ProcEntry[], clock: Clock, maxAgeMs: number): Map<string, ProcEntry[]> {
+    const now = clock.now();
+    const last = this.#last;
+    if (last !== undefined && last.clock === clock && now >= last.at && now - last.at <= maxAgeMs && last.covers.has(channels)) {
+      return last.index;
+    }
+    let oldest = channels.since;
+    const wanted = new Set<string>();
+    for (const c of this.#open) {
+      oldest = Math.min(oldest, c.since);
+      for (const link of c.links) wanted.add(link);
+    }
+    const index = buildIndex(procs, oldest, wanted);
+    this.#last = { index, covers: new Set(this.#open), clock, at: clock.now() };
+    return index;
+  }
 }

@@ -6,11 +6,11 @@
 // batch at a time by mkfifo in a private folder (on tmpfs when /dev/shm is there), each opened
 // (read end, then write end) and unlinked at once when taken. The folder goes once empty and
 // when procs exits; one left by a procs killed outright is removed by the next procs.
-import { spawnSync } from 'node:child_process';
 import { accessSync, closeSync, constants as fsc, mkdtempSync, openSync, readdirSync, readlinkSync, realpathSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pidExists } from './tree.js';
+import { makeFifos } from './fifo.js';
+import { pidExists } from './procfs.js';
 
 /** One pipe for a child's output: procs reads `read`, the child gets `write`. */
 export interface OutputPipe {
@@ -20,36 +20,44 @@ export interface OutputPipe {
   readonly link: string;
 }
 
+/**
+ * A FIFO still named, for another process to open by its path (the spawner, for the child it
+ * starts). procs holds the read end, and a write end until `unlinkPipes`, so that the read end
+ * sees no end-of-file before the child has its own.
+ */
+export interface NamedPipe {
+  readonly read: number;
+  readonly write: number;
+  readonly path: string;
+}
+
+/** The channels to the spawner: one procs reads blocking (replies), one it writes blocking (requests). */
+export interface ChannelPipes {
+  readonly reply: { readonly procs: number; readonly child: number };
+  readonly request: { readonly procs: number; readonly child: number };
+}
+
+/** Makes FIFOs `dir/first` … `dir/first+count-1` (mode 0600) without a process of its own (the spawner does). */
+export interface FifoMaker {
+  /** False when it cannot (the FIFOs are then made by mkfifo). */
+  makeFifos(dir: string, first: number, count: number): boolean;
+}
+
 /** FIFOs made per mkfifo run (two per unit, more for pipelines). */
 const BATCH = 64;
 /** FIFOs made per batch by the spawner: it answers once every spawn asked before is done, so fewer, larger batches. */
 const SPAWNER_BATCH = 256;
 const PREFIX = 'procs-out-';
 
-/** Makes FIFOs `dir/first` … `dir/first+count-1` (mode 0600) without a process of its own; false when it cannot. */
-export type FifoMaker = (dir: string, first: number, count: number) => boolean;
-
-let maker: FifoMaker | undefined;
-let base: string | undefined;
-let folder: string | undefined;
-let ready: string[] = [];
-let made = 0;
-let exitHook = false;
-
 // Where the folders go: /dev/shm (tmpfs: mkfifo there is several times faster than on a disk),
-// else the temporary folder. Folders of procs processes that are gone are removed the first time.
+// else the temporary folder.
 function baseFolder(): string {
-  if (base !== undefined) return base;
-  let dir = tmpdir();
   try {
     accessSync('/dev/shm', fsc.W_OK | fsc.X_OK);
-    dir = '/dev/shm';
+    return '/dev/shm';
   } catch {
-    // no tmpfs at hand
+    return tmpdir();
   }
-  base = dir;
-  removeStale(dir);
-  return dir;
 }
 
 // Removes `procs-out-PID-…` folders whose procs (PID) no longer runs. A live process with that
@@ -68,56 +76,6 @@ function removeStale(dir: string): void {
   }
 }
 
-
-// Removes the folder with the FIFOs not taken yet.
-function removeFolder(): void {
-  if (folder !== undefined) {
-    // One with FIFOs still named goes once they are unlinked.
-    if (named.has(folder)) retired.add(folder);
-    else {
-      realFolders.delete(folder);
-      rmSync(folder, { recursive: true, force: true });
-    }
-  }
-  folder = undefined;
-  ready = [];
-}
-
-/** Lets `fn` make the FIFOs (the spawner does, for a fraction of a process start each batch). */
-export function useFifoMaker(fn: FifoMaker | undefined): void {
-  maker = fn;
-}
-
-// Makes another batch of FIFOs in a fresh private folder (mode 0700, the FIFOs 0600).
-function makeBatch(): void {
-  removeFolder();
-  const dir = mkdtempSync(join(baseFolder(), `${PREFIX}${process.pid}-`));
-  folder = dir;
-  realFolders.set(dir, realpathSync(dir));
-  const first = made;
-  const spawnerMade = maker?.(dir, first, SPAWNER_BATCH) ?? false;
-  const size = spawnerMade ? SPAWNER_BATCH : BATCH;
-  made += size;
-  const paths = Array.from({ length: size }, (_, i) => join(dir, String(first + i)));
-  if (!spawnerMade) {
-    const path = `/usr/bin:/bin:${process.env.PATH ?? ''}`;
-    const run = spawnSync('mkfifo', ['-m', '600', ...paths], { stdio: ['ignore', 'ignore', 'pipe'], env: { PATH: path } });
-    if (run.status !== 0) {
-      removeFolder();
-      const why = run.error?.message ?? (String(run.stderr).trim() || `status ${run.status}`);
-      throw new Error(`could not make output pipes: mkfifo failed (${why})`);
-    }
-  }
-  ready = paths;
-  if (!exitHook) {
-    exitHook = true;
-    process.once('exit', () => {
-      removeFolder();
-      removeRetired();
-    });
-  }
-}
-
 // Opens one FIFO as a pipe and unlinks it. The read end first, without blocking; the write end
 // then opens at once (a reader exists) and stays blocking, as a child's stdout should be.
 function openOne(path: string): OutputPipe {
@@ -132,152 +90,203 @@ function openOne(path: string): OutputPipe {
   }
 }
 
-/** `count` fresh pipes. Throws when they cannot be made (the caller reports a failed spawn). */
-export function outputPipes(count: number): OutputPipe[] {
-  const out: OutputPipe[] = [];
-  try {
-    while (out.length < count) {
-      if (ready.length === 0) makeBatch();
-      const path = ready.shift() as string;
-      if (ready.length === 0) {
-        // The last one: the folder goes once it is open (an open FIFO outlives its name).
-        const pipe = openOne(path);
-        removeFolder();
-        out.push(pipe);
-      } else {
-        out.push(openOne(path));
-      }
-    }
-    return out;
-  } catch (err) {
-    closePipes(out, 'both');
-    throw err;
-  }
-}
-
 /**
- * A FIFO still named, for another process to open by its path (the spawner, for the child it
- * starts). procs holds the read end, and a write end until `unlinkPipes`, so that the read end
- * sees no end-of-file before the child has its own.
+ * One host's supply of FIFOs: batches made in private folders (mode 0700, the FIFOs 0600), by
+ * `maker` when it can, else by mkfifo. Folders of procs processes that are gone are removed the
+ * first time; this pool's own go once empty and when procs exits.
  */
-export interface NamedPipe {
-  readonly read: number;
-  readonly write: number;
-  readonly path: string;
-}
+export class FifoPool {
+  readonly #maker: FifoMaker | undefined;
+  #base: string | undefined;
+  #folder: string | undefined;
+  #ready: string[] = [];
+  #made = 0;
+  #exitHook = false;
+  /** Each batch folder as /proc names it (its path with symlinks resolved), while it has FIFOs named. */
+  readonly #realFolders = new Map<string, string>();
+  /** FIFOs taken and still named, by folder; a folder whose FIFOs are all taken goes once none is left. */
+  readonly #named = new Map<string, number>();
+  /** Folders whose FIFOs are all taken, some still named. */
+  #retired = new Set<string>();
 
-/** Each batch folder as /proc names it (its path with symlinks resolved), while it has FIFOs named. */
-const realFolders = new Map<string, string>();
-/** FIFOs taken and still named, by folder; a folder whose FIFOs are all taken goes once none is left. */
-const named = new Map<string, number>();
-/** Folders whose FIFOs are all taken, some still named. */
-let retired = new Set<string>();
-
-// One FIFO path from the pool, its name kept; an emptied folder waits for `unlinkPipes`.
-function takePath(): string {
-  if (ready.length === 0) makeBatch();
-  const path = ready.shift() as string;
-  const dir = folder as string;
-  named.set(dir, (named.get(dir) ?? 0) + 1);
-  if (ready.length === 0) {
-    retired.add(dir);
-    folder = undefined;
+  constructor(maker?: FifoMaker) {
+    this.#maker = maker;
   }
-  return path;
-}
 
-// A named FIFO has been unlinked: its folder goes when it was the last.
-function unnamed(path: string): void {
-  const dir = path.slice(0, path.lastIndexOf('/'));
-  const left = (named.get(dir) ?? 1) - 1;
-  if (left > 0) {
-    named.set(dir, left);
-    return;
-  }
-  named.delete(dir);
-  if (retired.delete(dir)) {
-    realFolders.delete(dir);
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-/** `count` named FIFOs (see NamedPipe); `unlinkPipes` takes their names. Throws like `outputPipes`. */
-export function namedPipes(count: number): NamedPipe[] {
-  const out: NamedPipe[] = [];
-  try {
-    while (out.length < count) {
-      const path = takePath();
-      const read = openSync(path, fsc.O_RDONLY | fsc.O_NONBLOCK);
-      try {
-        out.push({ read, write: openSync(path, fsc.O_WRONLY | fsc.O_NONBLOCK), path });
-      } catch (err) {
-        closeSync(read);
-        throw err;
-      }
-    }
-    return out;
-  } catch (err) {
-    unlinkPipes(out);
-    for (const p of out) closeSync(p.read);
-    throw err;
-  }
-}
-
-/**
- * Once the other process holds them (or never will): takes the pipes' names and closes procs'
- * write ends. Gives each pipe as /proc names it.
- */
-export function unlinkPipes(pipes: readonly NamedPipe[]): string[] {
-  const links = pipes.map((p) => {
+  /** `count` fresh pipes. Throws when they cannot be made (the caller reports a failed spawn). */
+  outputPipes(count: number): OutputPipe[] {
+    const out: OutputPipe[] = [];
     try {
-      unlinkSync(p.path);
-    } catch {
-      // already gone
+      while (out.length < count) {
+        if (this.#ready.length === 0) this.#makeBatch();
+        const path = this.#ready.shift() as string;
+        if (this.#ready.length === 0) {
+          // The last one: the folder goes once it is open (an open FIFO outlives its name).
+          const pipe = openOne(path);
+          this.#removeFolder();
+          out.push(pipe);
+        } else {
+          out.push(openOne(path));
+        }
+      }
+      return out;
+    } catch (err) {
+      closePipes(out, 'both');
+      throw err;
     }
-    closeSync(p.write);
-    unnamed(p.path);
-    // What /proc/PID/fd shows for an open FIFO whose name is gone (the folder as /proc resolves it).
-    const slash = p.path.lastIndexOf('/');
-    const dir = p.path.slice(0, slash);
-    return `${realFolders.get(dir) ?? dir}${p.path.slice(slash)} (deleted)`;
-  });
-  return links;
-}
+  }
 
-// Removes the folders of FIFOs still named (procs is exiting).
-function removeRetired(): void {
-  for (const dir of retired) rmSync(dir, { recursive: true, force: true });
-  retired = new Set();
-  named.clear();
-}
+  /** `count` named FIFOs (see NamedPipe); `unlinkPipes` takes their names. Throws like `outputPipes`. */
+  namedPipes(count: number): NamedPipe[] {
+    const out: NamedPipe[] = [];
+    try {
+      while (out.length < count) {
+        const path = this.#takePath();
+        const read = openSync(path, fsc.O_RDONLY | fsc.O_NONBLOCK);
+        try {
+          out.push({ read, write: openSync(path, fsc.O_WRONLY | fsc.O_NONBLOCK), path });
+        } catch (err) {
+          closeSync(read);
+          throw err;
+        }
+      }
+      return out;
+    } catch (err) {
+      this.unlinkPipes(out);
+      for (const p of out) closeSync(p.read);
+      throw err;
+    }
+  }
 
-/** The channels to the spawner: one procs reads blocking (replies), one it writes blocking (requests). */
-export interface ChannelPipes {
-  readonly reply: { readonly procs: number; readonly child: number };
-  readonly request: { readonly procs: number; readonly child: number };
-}
-
-/** Opens the two channels to the spawner; the caller closes the child ends once it holds them. */
-export function channelPipes(): ChannelPipes {
-  const a = takePath();
-  const b = takePath();
-  try {
-    // Replies: a placeholder writer lets procs open a blocking read end at once; the child gets it.
-    const replyChild = openSync(a, fsc.O_RDWR);
-    const replyProcs = openSync(a, fsc.O_RDONLY);
-    // Requests: a non-blocking read end for the child, so that procs' blocking write end opens at once.
-    const requestChild = openSync(b, fsc.O_RDONLY | fsc.O_NONBLOCK);
-    const requestProcs = openSync(b, fsc.O_WRONLY);
-    return { reply: { procs: replyProcs, child: replyChild }, request: { procs: requestProcs, child: requestChild } };
-  } finally {
-    for (const path of [a, b]) {
+  /**
+   * Once the other process holds them (or never will): takes the pipes' names and closes procs'
+   * write ends. Gives each pipe as /proc names it.
+   */
+  unlinkPipes(pipes: readonly NamedPipe[]): string[] {
+    return pipes.map((p) => {
       try {
-        unlinkSync(path);
+        unlinkSync(p.path);
       } catch {
         // already gone
       }
-      unnamed(path);
+      closeSync(p.write);
+      this.#unnamed(p.path);
+      // What /proc/PID/fd shows for an open FIFO whose name is gone (the folder as /proc resolves it).
+      const slash = p.path.lastIndexOf('/');
+      const dir = p.path.slice(0, slash);
+      return `${this.#realFolders.get(dir) ?? dir}${p.path.slice(slash)} (deleted)`;
+    });
+  }
+
+  /** Opens the two channels to the spawner; the caller closes the child ends once it holds them. */
+  channelPipes(): ChannelPipes {
+    const a = this.#takePath();
+    const b = this.#takePath();
+    try {
+      // Replies: a placeholder writer lets procs open a blocking read end at once; the child gets it.
+      const replyChild = openSync(a, fsc.O_RDWR);
+      const replyProcs = openSync(a, fsc.O_RDONLY);
+      // Requests: a non-blocking read end for the child, so that procs' blocking write end opens at once.
+      const requestChild = openSync(b, fsc.O_RDONLY | fsc.O_NONBLOCK);
+      const requestProcs = openSync(b, fsc.O_WRONLY);
+      return { reply: { procs: replyProcs, child: replyChild }, request: { procs: requestProcs, child: requestChild } };
+    } finally {
+      for (const path of [a, b]) {
+        try {
+          unlinkSync(path);
+        } catch {
+          // already gone
+        }
+        this.#unnamed(path);
+      }
     }
+  }
+
+  // The folders' base, found (and cleared of stale folders) on first use.
+  #baseFolder(): string {
+    if (this.#base !== undefined) return this.#base;
+    const dir = baseFolder();
+    this.#base = dir;
+    removeStale(dir);
+    return dir;
+  }
+
+  // Removes the folder with the FIFOs not taken yet.
+  #removeFolder(): void {
+    const folder = this.#folder;
+    if (folder !== undefined) {
+      // One with FIFOs still named goes once they are unlinked.
+      if (this.#named.has(folder)) this.#retired.add(folder);
+      else {
+        this.#realFolders.delete(folder);
+        rmSync(folder, { recursive: true, force: true });
+      }
+    }
+    this.#folder = undefined;
+    this.#ready = [];
+  }
+
+  // Makes another batch of FIFOs in a fresh private folder (mode 0700, the FIFOs 0600).
+  #makeBatch(): void {
+    this.#removeFolder();
+    const dir = mkdtempSync(join(this.#baseFolder(), `${PREFIX}${process.pid}-`));
+    this.#folder = dir;
+    this.#realFolders.set(dir, realpathSync(dir));
+    const first = this.#made;
+    const spawnerMade = this.#maker?.makeFifos(dir, first, SPAWNER_BATCH) ?? false;
+    const size = spawnerMade ? SPAWNER_BATCH : BATCH;
+    this.#made += size;
+    const paths = Array.from({ length: size }, (_, i) => join(dir, String(first + i)));
+    if (!spawnerMade) {
+      const failed = makeFifos(paths, 'pipe');
+      if (failed !== undefined) {
+        this.#removeFolder();
+        throw new Error(`could not make output pipes: mkfifo failed (${failed})`);
+      }
+    }
+    this.#ready = paths;
+    if (!this.#exitHook) {
+      this.#exitHook = true;
+      process.once('exit', () => {
+        this.#removeFolder();
+        this.#removeRetired();
+      });
+    }
+  }
+
+  // One FIFO path from the pool, its name kept; an emptied folder waits for `unlinkPipes`.
+  #takePath(): string {
+    if (this.#ready.length === 0) this.#makeBatch();
+    const path = this.#ready.shift() as string;
+    const dir = this.#folder as string;
+    this.#named.set(dir, (this.#named.get(dir) ?? 0) + 1);
+    if (this.#ready.length === 0) {
+      this.#retired.add(dir);
+      this.#folder = undefined;
+    }
+    return path;
+  }
+
+  // A named FIFO has been unlinked: its folder goes when it was the last.
+  #unnamed(path: string): void {
+    const dir = path.slice(0, path.lastIndexOf('/'));
+    const left = (this.#named.get(dir) ?? 1) - 1;
+    if (left > 0) {
+      this.#named.set(dir, left);
+      return;
+    }
+    this.#named.delete(dir);
+    if (this.#retired.delete(dir)) {
+      this.#realFolders.delete(dir);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  // Removes the folders of FIFOs still named (procs is exiting).
+  #removeRetired(): void {
+    for (const dir of this.#retired) rmSync(dir, { recursive: true, force: true });
+    this.#retired = new Set();
+    this.#named.clear();
   }
 }
 

@@ -7,14 +7,14 @@
 //   fd 1     pipe to procs: becomes the last step's stdout
 //   fd 2     pipe to procs: one JSON status line at the end (and any error of the runner itself)
 //   fd 3+i   pipe to procs: step i's stderr
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { closeSync, constants as fsc, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { signalStatus } from '../events/exit.js';
+import { makeFifos } from './fifo.js';
 import { NODE_OPTIONS_VAR, type RunnerReport, type StepEnd } from './pipeline-protocol.js';
-
 
 // The end of a step from its exit event.
 function ended(code: number | null, signal: NodeJS.Signals | null): StepEnd {
@@ -44,9 +44,8 @@ function makePipes(count: number): [number, number][] {
   const dir = mkdtempSync(join(tmpdir(), 'procs-pipe-'));
   try {
     const paths = Array.from({ length: count }, (_, i) => join(dir, String(i)));
-    const path = `/usr/bin:/bin:${process.env.PATH ?? ''}`;
-    const made = spawnSync('mkfifo', ['-m', '600', ...paths], { stdio: ['ignore', 'ignore', 'inherit'], env: { PATH: path } });
-    if (made.status !== 0) throw new Error(`mkfifo failed (${made.error?.message ?? `status ${made.status}`})`);
+    const failed = makeFifos(paths, 'inherit');
+    if (failed !== undefined) throw new Error(`mkfifo failed (${failed})`);
     // Non-blocking opens so neither end waits for the other; each step gets them as blocking stdio.
     return paths.map((p) => {
       const read = openSync(p, fsc.O_RDONLY | fsc.O_NONBLOCK);

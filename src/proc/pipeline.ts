@@ -13,7 +13,7 @@ import {
   checkCwd,
   commandLine,
   groupLeader,
-  launch,
+  type Launcher,
   notStarted,
   spawnErrorInfo,
   type SpawnedUnit,
@@ -74,11 +74,11 @@ function pipelineExit(unit: PipelineUnit, leader: ExitInfo, report: RunnerReport
 }
 
 // Spawns a pipeline: the runner leads the group, the steps are its children.
-export function spawnPipeline(unit: PipelineUnit, sink: OutputSink, opts: SpawnOptions = {}): SpawnedUnit {
+export function spawnPipeline(host: Launcher, unit: PipelineUnit, sink: OutputSink, opts: SpawnOptions = {}): SpawnedUnit {
   const badCwd = checkCwd(unit.cwd);
   if (badCwd !== undefined) return notStarted(badCwd);
   const steps = unit.steps.map(commandLine);
-  const run = launch({
+  const run = host.launch({
     file: process.execPath,
     args: [RUNNER, JSON.stringify(steps)],
     cwd: unit.cwd,
@@ -93,5 +93,5 @@ export function spawnPipeline(unit: PipelineUnit, sink: OutputSink, opts: SpawnO
     return r;
   });
   const exited = Promise.all([run.exited, runnerText]).then(([leader, r]) => pipelineExit(unit, leader, r.report, r.other));
-  return groupLeader(run, exited, outputDone.then(() => undefined));
+  return groupLeader(host.trees, run, exited, outputDone.then(() => undefined));
 }

@@ -54,30 +54,33 @@ function directlyExecutable(path: string): boolean {
   }
 }
 
-/** Resolved programs, by PATH, cwd and name; re-checked with one access() before each use. */
-const found = new Map<string, string>();
+/** Programs found on PATH, remembered by one process host and re-checked with one access() before each use. */
+export class ProgramFinder {
+  /** Resolved programs, by PATH, cwd and name. */
+  readonly #found = new Map<string, string>();
 
-// The file the shell would run for `name`, searched like the shell does, or undefined.
-export function findProgram(name: string, path: string | undefined, cwd: string): string | undefined {
-  const key = `${path ?? ''}\0${cwd}\0${name}`;
-  const known = found.get(key);
-  if (known !== undefined) {
-    try {
-      accessSync(known, constants.X_OK);
-      return known;
-    } catch {
-      found.delete(key);
+  /** The file the shell would run for `name`, searched like the shell does, or undefined. */
+  find(name: string, path: string | undefined, cwd: string): string | undefined {
+    const key = `${path ?? ''}\0${cwd}\0${name}`;
+    const known = this.#found.get(key);
+    if (known !== undefined) {
+      try {
+        accessSync(known, constants.X_OK);
+        return known;
+      } catch {
+        this.#found.delete(key);
+      }
     }
+    const candidates = name.includes('/')
+      ? [isAbsolute(name) ? name : resolve(cwd, name)]
+      : (path ?? DEFAULT_PATH).split(':').map((dir) => (dir === '' ? join(cwd, name) : resolve(cwd, dir, name)));
+    for (const file of candidates) {
+      if (!directlyExecutable(file)) continue;
+      this.#found.set(key, file);
+      return file;
+    }
+    return undefined;
   }
-  const candidates = name.includes('/')
-    ? [isAbsolute(name) ? name : resolve(cwd, name)]
-    : (path ?? DEFAULT_PATH).split(':').map((dir) => (dir === '' ? join(cwd, name) : resolve(cwd, dir, name)));
-  for (const file of candidates) {
-    if (!directlyExecutable(file)) continue;
-    found.set(key, file);
-    return file;
-  }
-  return undefined;
 }
 
 /** What to exec instead of `shell -c script`: the program, its argv[0] and arguments. */
@@ -87,11 +90,18 @@ export interface DirectCommand {
   readonly args: string[];
 }
 
-// The direct form of a string command, or undefined when it needs the shell.
-export function directCommand(script: string, shell: string, env: Readonly<Record<string, string>>, cwd: string): DirectCommand | undefined {
+// The direct form of a string command, or undefined when it needs the shell; `programs` finds
+// (and remembers) the program.
+export function directCommand(
+  script: string,
+  shell: string,
+  env: Readonly<Record<string, string>>,
+  cwd: string,
+  programs: ProgramFinder = new ProgramFinder(),
+): DirectCommand | undefined {
   const words = plainWords(script, shell);
   const first = words?.[0];
   if (words === undefined || first === undefined) return undefined;
-  const file = findProgram(first, env.PATH, cwd);
+  const file = programs.find(first, env.PATH, cwd);
   return file === undefined ? undefined : { file, argv0: first, args: words.slice(1) };
 }

@@ -1,22 +1,17 @@
 // Starting one unit as the leader of its own process group, with its output flowing line by line
 // into a sink. A run that cannot start is a value (an ExitInfo with `error`), never an exception.
-import { closeSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { Socket } from 'node:net';
 import type { Command, ProcessUnit } from '../config/spec.js';
 import type { ExitInfo } from '../events/types.js';
 import type { OutputSink } from '../base/sink.js';
 import { type Clock, realClock } from '../base/clock.js';
-import { forgetGroup } from './group-record.js';
-import { guardGroup } from './guardian.js';
-import { type Channels, closeChannels, openChannels } from './holders.js';
-import { closePipes, type NamedPipe, namedPipes, type OutputPipe, outputPipes, unlinkPipes } from './output-pipes.js';
-import { spawnerAvailable, spawnerSpawn } from './spawner.js';
+import type { Channels } from './holders.js';
 import { pumpLines } from './lines.js';
-import { directCommand } from './simple-command.js';
-import { exitInfo, spawnFailure } from '../events/signals.js';
-import { noteChannels, noteLeaderExit, readProc, signalUnit } from './tree.js';
+import { directCommand, type ProgramFinder } from './simple-command.js';
+import { spawnFailure } from '../events/signals.js';
+import { signalUnit, type TreeContext, UnitTree } from './tree.js';
 
 /** A running (or finished) unit: the leader of its own process group. */
 export interface SpawnedUnit {
@@ -28,6 +23,18 @@ export interface SpawnedUnit {
   readonly outputDone: Promise<void>;
   /** Sends `sig` to the whole process group and to known descendants that left it. */
   signal(sig: NodeJS.Signals): void;
+  /** What procs knows of its tree: descendants that left the group, whether it was killed… */
+  readonly tree: UnitTree;
+}
+
+/** What starts units: a process host (host.ts). */
+export interface Launcher {
+  /** Starts a child as the leader of a new process group, its output into fresh pipes. */
+  launch(req: LaunchRequest): Launched;
+  /** How the host stops and signals its units' trees. */
+  readonly trees: TreeContext;
+  /** Finds the programs of plain-word commands. */
+  readonly programs: ProgramFinder;
 }
 
 export interface SpawnOptions {
@@ -107,162 +114,41 @@ export function notStarted(exit: ExitInfo): SpawnedUnit {
     exited: Promise.resolve(exit),
     outputDone: Promise.resolve(),
     signal: () => undefined,
+    tree: new UnitTree(),
   };
-}
-
-// Spawns detached (its own process group), stdin closed, stdout/stderr and extra fds writing
-// into `pipes` (procs keeps the read ends).
-function startDetached(req: LaunchRequest, pipes: readonly OutputPipe[]): ChildProcess {
-  return spawn(req.file, req.args, {
-    cwd: req.cwd,
-    env: req.env,
-    detached: true,
-    stdio: ['ignore', ...pipes.map((p) => p.write)],
-    ...(req.argv0 === undefined ? {} : { argv0: req.argv0 }),
-  });
 }
 
 // A stream over the read end of an output pipe (non-blocking, read through the event loop).
-function readStream(fd: number): Readable {
+export function readStream(fd: number): Readable {
   return new Socket({ fd, readable: true, writable: false });
-}
-
-// The first string of a request holding a NUL byte, named as Node's spawn would name it.
-function nulIn(req: LaunchRequest): string | undefined {
-  for (const [k, v] of Object.entries(req.env)) if (k.includes('\0') || v.includes('\0')) return `invalid value of environment variable ${k}`;
-  if (req.file.includes('\0') || (req.argv0?.includes('\0') ?? false)) return 'the file name holds a NUL byte';
-  const i = req.args.findIndex((a) => a.includes('\0'));
-  if (i >= 0) return `argument ${i + 1} holds a NUL byte`;
-  return req.cwd.includes('\0') ? 'the working directory holds a NUL byte' : undefined;
-}
-
-// Starts a child through the spawner (spawner.ts): the same contract as through Node, except that
-// the pid (and with it the channels) is read when first asked for, so that procs can go on with
-// the next unit while the spawner forks. Output can be read at once: procs holds a write end of
-// each pipe until the answer, so no reader sees an end before the child has its own.
-function launchViaSpawner(req: LaunchRequest, clock: Clock, started: number): Launched | undefined {
-  const failed = (errno: string | undefined, detail: string): ExitInfo => spawnErrorInfo(errno, req.file, detail, clock.now() - started);
-  const nul = nulIn(req);
-  if (nul !== undefined) return { pid: undefined, exited: Promise.resolve(failed(undefined, nul)), stdio: [] };
-  let pipes: NamedPipe[];
-  try {
-    pipes = namedPipes(2 + (req.extraFds ?? 0));
-  } catch (err) {
-    return { pid: undefined, exited: Promise.resolve(failed((err as NodeJS.ErrnoException).code, String(err))), stdio: [] };
-  }
-  let resolveExit: (exit: ExitInfo) => void = () => undefined;
-  const exited = new Promise<ExitInfo>((resolve) => {
-    resolveExit = resolve;
-  });
-  let pid: number | undefined;
-  let channels: Channels | undefined;
-  let settled = false;
-  const listeners: ((channels: Channels | undefined) => void)[] = [];
-  const pending = spawnerSpawn(
-    { file: req.file, argv0: req.argv0 ?? req.file, cwd: req.cwd, args: req.args, env: req.env, outputs: pipes.map((p) => p.path) },
-    (result) => {
-      settled = true;
-      const links = unlinkPipes(pipes);
-      if ('errno' in result) {
-        resolveExit(failed(result.errno, `spawn ${req.file} ${result.errno}`));
-      } else {
-        pid = result.pid;
-        channels = openChannels(links, readProc(result.pid)?.start);
-        void result.exited.then((e) => resolveExit(e.errno === undefined ? exitInfo(e.code, e.signal, clock.now() - started) : failed(e.errno, `spawn ${req.file} ${e.errno}`)));
-      }
-      for (const fn of listeners.splice(0)) fn(channels);
-    },
-  );
-  if (pending === undefined) {
-    unlinkPipes(pipes);
-    for (const p of pipes) closeSync(p.read);
-    return undefined;
-  }
-  const stdio = [undefined, ...pipes.map((p) => readStream(p.read))];
-  return {
-    get pid() {
-      pending.settle();
-      return pid;
-    },
-    exited,
-    stdio,
-    get channels() {
-      pending.settle();
-      return channels;
-    },
-    whenStarted(fn) {
-      if (settled) fn(channels);
-      else listeners.push(fn);
-    },
-  };
-}
-
-// Starts a child and gives its exit as a value. A synchronous throw (an option Node rejects) or
-// an asynchronous spawn error (ENOENT, EACCES…) becomes a failed run like any other.
-export function launch(req: LaunchRequest): Launched {
-  const clock = req.clock ?? realClock;
-  const started = clock.now();
-  if (spawnerAvailable()) {
-    const viaSpawner = launchViaSpawner(req, clock, started);
-    if (viaSpawner !== undefined) return viaSpawner;
-  }
-  const failed = (err: unknown): Launched => {
-    const exit = spawnErrorInfo((err as NodeJS.ErrnoException).code, req.file, String(err), clock.now() - started);
-    return { pid: undefined, exited: Promise.resolve(exit), stdio: [] };
-  };
-  let pipes: OutputPipe[];
-  try {
-    pipes = outputPipes(2 + (req.extraFds ?? 0));
-  } catch (err) {
-    return failed(err);
-  }
-  let sub: ChildProcess;
-  try {
-    sub = startDetached(req, pipes);
-  } catch (err) {
-    closePipes(pipes, 'both');
-    return failed(err);
-  }
-  // The child holds the write ends now: the output ends once it and its descendants close them.
-  closePipes(pipes, 'write');
-  const channels = sub.pid === undefined ? undefined : openChannels(pipes.map((p) => p.link), readProc(sub.pid)?.start);
-  if (sub.pid !== undefined) guardGroup(sub.pid);
-  const exited = new Promise<ExitInfo>((resolve) => {
-    sub.once('exit', (code, signal) => {
-      if (sub.pid !== undefined) forgetGroup(sub.pid);
-      resolve(exitInfo(code, signal, clock.now() - started));
-    });
-    // Without an `exit` event (the spawn itself failed) the error carries the errno.
-    sub.on('error', (err: NodeJS.ErrnoException) => resolve(spawnErrorInfo(err.code, req.file, err.message, clock.now() - started)));
-  });
-  const stdio = [undefined, ...pipes.map((p) => readStream(p.read))];
-  return { pid: sub.pid, exited, stdio, ...(channels ? { channels } : {}) };
 }
 
 // What a process unit execs: a string of plain words directly (with PWD set as the shell would
 // export it), anything else as written.
-function unitLine(unit: ProcessUnit): Pick<LaunchRequest, 'file' | 'args' | 'argv0' | 'env'> {
+function unitLine(unit: ProcessUnit, programs: ProgramFinder): Pick<LaunchRequest, 'file' | 'args' | 'argv0' | 'env'> {
   const c = unit.command;
-  const direct = c.kind === 'shell' ? directCommand(c.script, c.shell, unit.env, unit.cwd) : undefined;
+  const direct = c.kind === 'shell' ? directCommand(c.script, c.shell, unit.env, unit.cwd, programs) : undefined;
   if (direct !== undefined) return { file: direct.file, args: direct.args, argv0: direct.argv0, env: { ...unit.env, PWD: unit.cwd } };
   const [file, args] = commandLine(c);
   return { file, args, env: unit.env };
 }
 
 // Spawns a process unit as the leader of its own process group, its output going to `sink`.
-export function spawnUnit(unit: ProcessUnit, sink: OutputSink, opts: SpawnOptions = {}): SpawnedUnit {
+export function spawnUnit(host: Launcher, unit: ProcessUnit, sink: OutputSink, opts: SpawnOptions = {}): SpawnedUnit {
   const badCwd = checkCwd(unit.cwd);
   if (badCwd !== undefined) return notStarted(badCwd);
-  const run = launch({ ...unitLine(unit), cwd: unit.cwd, clock: opts.clock ?? realClock });
+  const run = host.launch({ ...unitLine(unit, host.programs), cwd: unit.cwd, clock: opts.clock ?? realClock });
   const outputDone = Promise.all([
     pumpLines(run.stdio[1], sink, { unit: unit.name, stream: 'stdout' }),
     pumpLines(run.stdio[2], sink, { unit: unit.name, stream: 'stderr' }),
   ]).then(() => undefined);
-  return groupLeader(run, run.exited, outputDone);
+  return groupLeader(host.trees, run, run.exited, outputDone);
 }
 
-// Wraps a started group leader as a SpawnedUnit. Its pid is read from `run` when first asked for.
-export function groupLeader(run: Launched, exited: Promise<ExitInfo>, outputDone: Promise<void>): SpawnedUnit {
+// Wraps a started group leader as a SpawnedUnit, its tree stopped and signalled through `trees`.
+// Its pid is read from `run` when first asked for.
+export function groupLeader(trees: TreeContext, run: Launched, exited: Promise<ExitInfo>, outputDone: Promise<void>): SpawnedUnit {
+  const tree = new UnitTree();
   const unit: SpawnedUnit = {
     get pid() {
       return run.pid;
@@ -272,13 +158,16 @@ export function groupLeader(run: Launched, exited: Promise<ExitInfo>, outputDone
     },
     exited,
     outputDone,
-    signal: (sig) => signalUnit(unit, sig),
+    signal: (sig) => signalUnit(trees, unit, sig),
+    tree,
   };
-  void exited.then(() => noteLeaderExit(unit));
+  void exited.then(() => {
+    tree.leaderExited = true;
+  });
   const watch = (channels: Channels | undefined): void => {
     if (channels === undefined) return;
-    noteChannels(unit, channels);
-    void outputDone.then(() => closeChannels(channels));
+    tree.channels = channels;
+    void outputDone.then(() => trees.channels.close(channels));
   };
   if (run.whenStarted === undefined) watch(run.channels);
   else run.whenStarted(watch);

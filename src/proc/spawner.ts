@@ -2,7 +2,7 @@
 // own Node process copies its page tables on every spawn and grows slower as procs grows; the
 // spawner's posix_spawn does not. It is the parent of every unit it starts, reaps them and
 // reports each exit; and when procs is gone, however it ended, it stops them (the guardian's job,
-// which guardian.ts does with a shell script when there is no spawner).
+// which shell-guardian.ts does with a shell script when there is no spawner).
 //
 // procs asks over a pipe it writes blocking and waits for the answer on another it reads
 // blocking: a spawn gives its pid at once, as child_process.spawn does. Exits come over a third
@@ -10,27 +10,29 @@
 // built), with PROCS_SPAWNER=node, when it cannot run here, or once it fails, units start with
 // child_process.spawn instead.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, existsSync, readSync, writeSync } from 'node:fs';
+import { closeSync, existsSync } from 'node:fs';
 import type { Socket } from 'node:net';
-import { constants } from 'node:os';
 import { packageFile } from '../self.js';
-import { forgetGroup, noteGroup } from './group-record.js';
-import { channelPipes, useFifoMaker } from './output-pipes.js';
+import type { GroupRecord } from './group-record.js';
+import { FifoPool, type FifoMaker } from './output-pipes.js';
+import { errnoName, ReplyReader, sendAll, spawnRequest, type SpawnerExit, type SpawnRequest, type SpawnResult } from './spawner-wire.js';
 import { signalName } from '../events/signals.js';
+
+export type { SpawnerExit, SpawnRequest, SpawnResult } from './spawner-wire.js';
 
 /** Where the build puts the spawner. */
 export const SPAWNER_BINARY = packageFile('dist/bin/procs-spawner');
 
-/** How a child started by the spawner ended. */
-export interface SpawnerExit {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-  /** Set when the child could not exec (it then exited 127 or 126): the errno, like `ENOENT`. */
-  readonly errno?: string;
-}
+/** At most this many answers wait unread (a few kB in their pipe). */
+const MAX_UNANSWERED = 256;
 
-/** What a spawn request gives: the pid and its coming exit, or the errno that stopped it. */
-export type SpawnResult = { readonly pid: number; readonly exited: Promise<SpawnerExit> } | { readonly errno: string };
+/** The spawner to run here, if any: PROCS_SPAWNER=node turns it off, an absolute path names another build of it. */
+export function spawnerBinary(): string | undefined {
+  const chosen = process.env.PROCS_SPAWNER;
+  if (chosen === 'node' || process.platform !== 'linux') return undefined;
+  const path = chosen !== undefined && chosen.startsWith('/') ? chosen : SPAWNER_BINARY;
+  return existsSync(path) ? path : undefined;
+}
 
 /**
  * A spawn request sent, its answer read later: procs sends the requests of every unit it starts
@@ -40,14 +42,17 @@ export type SpawnResult = { readonly pid: number; readonly exited: Promise<Spawn
 export class PendingSpawn {
   #result: SpawnResult | undefined;
   readonly #onSettled: (result: SpawnResult) => void;
+  readonly #readOne: () => boolean;
 
-  constructor(onSettled: (result: SpawnResult) => void) {
+  /** `readOne` reads the oldest unread answer of its spawner; false when none is left to read. */
+  constructor(onSettled: (result: SpawnResult) => void, readOne: () => boolean) {
     this.#onSettled = onSettled;
+    this.#readOne = readOne;
   }
 
   /** The answer, read now if it has not been. */
   settle(): SpawnResult {
-    while (this.#result === undefined && unanswered.length > 0) readAnswer();
+    while (this.#result === undefined && this.#readOne());
     return this.#result ?? this.answer({ errno: 'ECHILD' });
   }
 
@@ -60,285 +65,233 @@ export class PendingSpawn {
   }
 }
 
-export interface SpawnRequest {
-  readonly file: string;
-  readonly argv0: string;
-  readonly cwd: string;
-  readonly args: readonly string[];
-  readonly env: Readonly<Record<string, string>>;
-  /** Paths of the FIFOs the child's fd 1, 2, 3… open for writing (procs holds their read ends). */
-  readonly outputs: readonly string[];
-}
-
 interface Connection {
   readonly child: ChildProcess;
   readonly request: number;
-  readonly reply: number;
+  readonly reply: ReplyReader;
+  readonly replyFd: number;
   readonly events: Socket;
 }
 
-const errnoNames = new Map<number, string>();
-for (const [name, num] of Object.entries(constants.errno)) if (!errnoNames.has(num)) errnoNames.set(num, name);
+/**
+ * One spawner process and the conversation with it, started on first use. Its FIFOs come from
+ * its own pool, which the spawner fills once it runs. Groups it starts go into `record`.
+ */
+export class SpawnerClient implements FifoMaker {
+  /** The FIFOs of the units this spawner starts (and of the channels to it). */
+  readonly pool: FifoPool = new FifoPool(this);
+  readonly #path: string;
+  readonly #record: GroupRecord;
+  #state: Connection | 'off' | undefined;
+  /** Exit waiters by pid, oldest first: a pid reused before its exit was read keeps its order. */
+  readonly #waiting = new Map<number, ((exit: SpawnerExit) => void)[]>();
+  /** Exec failures told before their exit, by pid. */
+  readonly #execErrors = new Map<number, string>();
+  #outstanding = 0;
+  /** Requests sent whose answer is not read yet, oldest first. */
+  #unanswered: PendingSpawn[] = [];
+  /** Event text read past the last whole line. */
+  #partial = '';
 
-let state: Connection | 'off' | undefined;
-/** Exit waiters by pid, oldest first: a pid reused before its exit was read keeps its order. */
-const waiting = new Map<number, ((exit: SpawnerExit) => void)[]>();
-/** Exec failures told before their exit, by pid. */
-const execErrors = new Map<number, string>();
-let outstanding = 0;
-/** At most this many answers wait unread (a few kB in their pipe). */
-const MAX_UNANSWERED = 256;
-/** Requests sent whose answer is not read yet, oldest first. */
-const unanswered: PendingSpawn[] = [];
-let partial = '';
-const replyBuf = Buffer.alloc(4096);
+  constructor(path: string, record: GroupRecord) {
+    this.#path = path;
+    this.#record = record;
+  }
 
-const errnoName = (num: number): string => errnoNames.get(num) ?? `errno ${num}`;
+  /** Whether spawns go through the spawner (starting it if that is still to be tried). */
+  available(): boolean {
+    return this.#connection() !== undefined;
+  }
 
-// The spawner to run here, if any: PROCS_SPAWNER=node turns it off, an absolute path names
-// another build of it.
-function binary(): string | undefined {
-  const chosen = process.env.PROCS_SPAWNER;
-  if (chosen === 'node' || process.platform !== 'linux') return undefined;
-  const path = chosen !== undefined && chosen.startsWith('/') ? chosen : SPAWNER_BINARY;
-  return existsSync(path) ? path : undefined;
-}
+  /** The spawner's pid, when it runs. */
+  pid(): number | undefined {
+    return this.#state === undefined || this.#state === 'off' ? undefined : this.#state.child.pid;
+  }
 
-/** Answer text read past the last whole line. */
-let replyRest = '';
-
-// One reply line, read blocking; undefined when the spawner is gone.
-function readReply(conn: Connection): string | undefined {
-  for (;;) {
-    const nl = replyRest.indexOf('\n');
-    if (nl >= 0) {
-      const line = replyRest.slice(0, nl);
-      replyRest = replyRest.slice(nl + 1);
-      return line;
-    }
-    let n: number;
-    try {
-      n = readSync(conn.reply, replyBuf, 0, replyBuf.length, null);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'EINTR' || code === 'EAGAIN') continue;
+  /**
+   * Asks the spawner for a child: its own session, stdin /dev/null, fd 1 onwards the given FIFOs.
+   * `onSettled` gets the answer when it is read (see PendingSpawn). Undefined when the spawner is
+   * not there (the caller uses child_process instead).
+   */
+  spawn(req: SpawnRequest, onSettled: (result: SpawnResult) => void): PendingSpawn | undefined {
+    const conn = this.#connection();
+    if (conn === undefined) return undefined;
+    // Answers wait in a pipe of their own: read them before it could fill up.
+    if (this.#unanswered.length >= MAX_UNANSWERED) this.#drain();
+    if (!sendAll(conn.request, spawnRequest(req))) {
+      this.#lost(conn);
       return undefined;
     }
-    if (n === 0) return undefined;
-    replyRest += replyBuf.toString('latin1', 0, n);
+    const pending = new PendingSpawn(onSettled, () => this.#readAnswer());
+    // Whatever nobody asks for by the end of this turn is read then: a failed spawn has no exit.
+    if (this.#unanswered.length === 0) queueMicrotask(() => this.#drain());
+    this.#unanswered.push(pending);
+    this.#outstanding += 1;
+    this.#holdLoop(conn);
+    return pending;
   }
-}
 
-// Writes a request whole; false when the spawner is gone.
-function send(conn: Connection, data: Buffer | string): boolean {
-  const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-  let off = 0;
-  while (off < buf.length) {
-    try {
-      off += writeSync(conn.request, buf, off, buf.length - off);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'EINTR' || code === 'EAGAIN') continue;
-      return false;
+  /** Tells the spawner a line of the guardian's protocol (`g PGID`, `p PID`, `u PGID`); false without one. */
+  guard(line: string): boolean {
+    const conn = this.#state;
+    if (conn === undefined || conn === 'off') return false;
+    if (!sendAll(conn.request, line)) this.#lost(conn);
+    return true;
+  }
+
+  /** Has the running spawner make a batch of FIFOs (FifoMaker); false when it does not run. */
+  makeFifos(dir: string, first: number, count: number): boolean {
+    if (this.#state === undefined || this.#state === 'off') return false;
+    const conn = this.#state;
+    this.#drain();
+    if (this.#state !== conn || /[\s\0]/.test(dir) || !sendAll(conn.request, `F ${dir} ${first} ${count}\n`)) return false;
+    return conn.reply.line() === 'K';
+  }
+
+  // The running spawner, started on first use; undefined when units start through Node.
+  #connection(): Connection | undefined {
+    this.#state ??= this.#connect() ?? 'off';
+    return this.#state === 'off' ? undefined : this.#state;
+  }
+
+  // Reads the oldest unread answer; false when there was none.
+  #readAnswer(): boolean {
+    const pending = this.#unanswered.shift();
+    if (pending === undefined) return false;
+    const conn = this.#state === undefined || this.#state === 'off' ? undefined : this.#state;
+    const reply = conn === undefined ? undefined : conn.reply.line();
+    if (conn === undefined || reply === undefined) {
+      this.#outstanding = Math.max(0, this.#outstanding - 1);
+      pending.answer({ errno: 'ECHILD' });
+      if (conn !== undefined) this.#lost(conn);
+      return true;
     }
-  }
-  return true;
-}
-
-// Reads the oldest unread answer.
-function readAnswer(): void {
-  const pending = unanswered.shift();
-  if (pending === undefined) return;
-  const conn = state === undefined || state === 'off' ? undefined : state;
-  const reply = conn === undefined ? undefined : readReply(conn);
-  if (conn === undefined || reply === undefined) {
-    outstanding = Math.max(0, outstanding - 1);
-    pending.answer({ errno: 'ECHILD' });
-    if (conn !== undefined) lost(conn);
-    return;
-  }
-  const [kind, value] = reply.split(' ');
-  if (kind !== 'P') {
-    outstanding -= 1;
-    holdLoop(conn);
-    pending.answer({ errno: errnoName(Number(value)) });
-    return;
-  }
-  const pid = Number(value);
-  noteGroup(pid);
-  const exited = new Promise<SpawnerExit>((resolve) => {
-    const list = waiting.get(pid);
-    if (list === undefined) waiting.set(pid, [resolve]);
-    else list.push(resolve);
-  });
-  pending.answer({ pid, exited });
-}
-
-// Reads every answer still unread.
-function drain(): void {
-  while (unanswered.length > 0) readAnswer();
-}
-
-// Keeps procs' event loop alive while a child of the spawner runs, as a child of procs would.
-function holdLoop(conn: Connection): void {
-  if (outstanding > 0) conn.events.ref();
-  else conn.events.unref();
-}
-
-// One event line: `x PID CODE SIGNAL` (an exit) or `e PID ERRNO` (an exec that failed).
-function onEvent(conn: Connection, line: string): void {
-  const [kind, pidText, codeText, sigText] = line.split(' ');
-  const pid = Number(pidText);
-  if (kind === 'e') {
-    execErrors.set(pid, errnoName(Number(codeText)));
-    return;
-  }
-  if (kind !== 'x') return;
-  forgetGroup(pid);
-  const errno = execErrors.get(pid);
-  execErrors.delete(pid);
-  const list = waiting.get(pid);
-  const resolve = list?.shift();
-  if (list !== undefined && list.length === 0) waiting.delete(pid);
-  if (resolve === undefined) return;
-  outstanding -= 1;
-  holdLoop(conn);
-  const code = Number(codeText);
-  resolve({ code: code >= 0 ? code : null, signal: code >= 0 ? null : (signalName(Number(sigText)) ?? 'SIGKILL'), ...(errno === undefined ? {} : { errno }) });
-}
-
-// The spawner is gone: units it started can no longer be followed, so they are ended (their
-// groups killed) and reported as killed; new units start through Node.
-function lost(conn: Connection): void {
-  if (state !== conn) return;
-  state = 'off';
-  useFifoMaker(undefined);
-  for (const fd of [conn.request, conn.reply]) {
-    try {
-      closeSync(fd);
-    } catch {
-      // closed already
+    const [kind, value] = reply.split(' ');
+    if (kind !== 'P') {
+      this.#outstanding -= 1;
+      this.#holdLoop(conn);
+      pending.answer({ errno: errnoName(Number(value)) });
+      return true;
     }
-  }
-  conn.events.destroy();
-  for (const [pid, list] of waiting) {
-    try {
-      process.kill(-pid, 'SIGKILL');
-    } catch {
-      // gone already
-    }
-    for (const resolve of list) resolve({ code: null, signal: 'SIGKILL' });
-  }
-  waiting.clear();
-  execErrors.clear();
-  outstanding = 0;
-  for (const pending of unanswered.splice(0)) pending.answer({ errno: 'ECHILD' });
-}
-
-// Starts the spawner and waits for its hello; undefined when it cannot run here (built for
-// another machine, say: it fails to exec or exits, and the hello never comes).
-function connect(path: string): Connection | undefined {
-  let pipes;
-  try {
-    pipes = channelPipes();
-  } catch {
-    return undefined;
-  }
-  let child: ChildProcess;
-  try {
-    child = spawn(path, [], {
-      detached: true,
-      stdio: [pipes.request.child, 'pipe', 'ignore', pipes.reply.child],
-      env: {},
+    const pid = Number(value);
+    this.#record.note(pid);
+    const exited = new Promise<SpawnerExit>((resolve) => {
+      const list = this.#waiting.get(pid);
+      if (list === undefined) this.#waiting.set(pid, [resolve]);
+      else list.push(resolve);
     });
-  } catch {
-    for (const fd of [pipes.request.child, pipes.reply.child, pipes.request.procs, pipes.reply.procs]) closeSync(fd);
-    return undefined;
+    pending.answer({ pid, exited });
+    return true;
   }
-  closeSync(pipes.request.child);
-  closeSync(pipes.reply.child);
-  child.on('error', () => undefined);
-  child.unref();
-  const events = child.stdout as Socket;
-  const conn: Connection = { child, request: pipes.request.procs, reply: pipes.reply.procs, events };
-  if (readReply(conn) !== 'R') {
-    closeSync(conn.request);
-    closeSync(conn.reply);
-    events.destroy();
-    return undefined;
+
+  // Reads every answer still unread.
+  #drain(): void {
+    while (this.#readAnswer());
   }
-  events.setEncoding('latin1');
-  events.on('data', (chunk: string) => {
-    // An exit may be of a child whose pid is not read yet.
-    drain();
-    const lines = (partial + chunk).split('\n');
-    partial = lines.pop() ?? '';
-    for (const line of lines) onEvent(conn, line);
-  });
-  events.on('error', () => undefined);
-  events.on('close', () => lost(conn));
-  child.once('exit', () => {
-    // Exits already written come before the end of the event pipe: let them through first.
-    if (!events.destroyed) events.once('close', () => lost(conn));
-    else lost(conn);
-  });
-  holdLoop(conn);
-  useFifoMaker((dir, first, count) => {
-    drain();
-    if (state !== conn || /[\s\0]/.test(dir) || !send(conn, `F ${dir} ${first} ${count}\n`)) return false;
-    return readReply(conn) === 'K';
-  });
-  return conn;
-}
 
-// The running spawner, started on first use; undefined when units start through Node.
-function connection(): Connection | undefined {
-  if (state === undefined) {
-    const path = binary();
-    state = (path === undefined ? undefined : connect(path)) ?? 'off';
+  // Keeps procs' event loop alive while a child of the spawner runs, as a child of procs would.
+  #holdLoop(conn: Connection): void {
+    if (this.#outstanding > 0) conn.events.ref();
+    else conn.events.unref();
   }
-  return state === 'off' ? undefined : state;
-}
 
-/** Whether spawns go through the spawner (starting it if that is still to be tried). */
-export function spawnerAvailable(): boolean {
-  return connection() !== undefined;
-}
-
-/** The spawner's pid, when it runs (tests and benchmarks look for it). */
-export function spawnerPid(): number | undefined {
-  return state === undefined || state === 'off' ? undefined : state.child.pid;
-}
-
-/**
- * Asks the spawner for a child: its own session, stdin /dev/null, fd 1 onwards the given FIFOs.
- * `onSettled` gets the answer when it is read (see PendingSpawn). Undefined when the spawner is
- * not there (the caller uses child_process instead).
- */
-export function spawnerSpawn(req: SpawnRequest, onSettled: (result: SpawnResult) => void): PendingSpawn | undefined {
-  const conn = connection();
-  if (conn === undefined) return undefined;
-  // Answers wait in a pipe of their own: read them before it could fill up.
-  if (unanswered.length >= MAX_UNANSWERED) drain();
-  const env = Object.entries(req.env).map(([k, v]) => `${k}=${v}`);
-  const parts = [req.file, req.argv0, req.cwd, String(req.args.length), ...req.args, String(env.length), ...env, String(req.outputs.length), ...req.outputs];
-  const body = `${parts.join('\0')}\0`;
-  if (!send(conn, Buffer.from(`S ${Buffer.byteLength(body)}\n${body}`, 'utf8'))) {
-    lost(conn);
-    return undefined;
+  // One event line: `x PID CODE SIGNAL` (an exit) or `e PID ERRNO` (an exec that failed).
+  #onEvent(conn: Connection, line: string): void {
+    const [kind, pidText, codeText, sigText] = line.split(' ');
+    const pid = Number(pidText);
+    if (kind === 'e') {
+      this.#execErrors.set(pid, errnoName(Number(codeText)));
+      return;
+    }
+    if (kind !== 'x') return;
+    this.#record.forget(pid);
+    const errno = this.#execErrors.get(pid);
+    this.#execErrors.delete(pid);
+    const list = this.#waiting.get(pid);
+    const resolve = list?.shift();
+    if (list !== undefined && list.length === 0) this.#waiting.delete(pid);
+    if (resolve === undefined) return;
+    this.#outstanding -= 1;
+    this.#holdLoop(conn);
+    const code = Number(codeText);
+    resolve({ code: code >= 0 ? code : null, signal: code >= 0 ? null : (signalName(Number(sigText)) ?? 'SIGKILL'), ...(errno === undefined ? {} : { errno }) });
   }
-  const pending = new PendingSpawn(onSettled);
-  // Whatever nobody asks for by the end of this turn is read then: a failed spawn has no exit.
-  if (unanswered.length === 0) queueMicrotask(drain);
-  unanswered.push(pending);
-  outstanding += 1;
-  holdLoop(conn);
-  return pending;
-}
 
-/** Tells the spawner a line of the guardian's protocol (`g PGID`, `p PID`, `u PGID`); false without one. */
-export function spawnerGuard(line: string): boolean {
-  if (state === undefined || state === 'off') return false;
-  if (!send(state, line)) lost(state);
-  return true;
+  // The spawner is gone: units it started can no longer be followed, so they are ended (their
+  // groups killed) and reported as killed; new units start through Node.
+  #lost(conn: Connection): void {
+    if (this.#state !== conn) return;
+    this.#state = 'off';
+    for (const fd of [conn.request, conn.replyFd]) {
+      try {
+        closeSync(fd);
+      } catch {
+        // closed already
+      }
+    }
+    conn.events.destroy();
+    for (const [pid, list] of this.#waiting) {
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        // gone already
+      }
+      for (const resolve of list) resolve({ code: null, signal: 'SIGKILL' });
+    }
+    this.#waiting.clear();
+    this.#execErrors.clear();
+    this.#outstanding = 0;
+    for (const pending of this.#unanswered.splice(0)) pending.answer({ errno: 'ECHILD' });
+  }
+
+  // Starts the spawner and waits for its hello; undefined when it cannot run here (built for
+  // another machine, say: it fails to exec or exits, and the hello never comes).
+  #connect(): Connection | undefined {
+    let pipes;
+    try {
+      pipes = this.pool.channelPipes();
+    } catch {
+      return undefined;
+    }
+    let child: ChildProcess;
+    try {
+      child = spawn(this.#path, [], {
+        detached: true,
+        stdio: [pipes.request.child, 'pipe', 'ignore', pipes.reply.child],
+        env: {},
+      });
+    } catch {
+      for (const fd of [pipes.request.child, pipes.reply.child, pipes.request.procs, pipes.reply.procs]) closeSync(fd);
+      return undefined;
+    }
+    closeSync(pipes.request.child);
+    closeSync(pipes.reply.child);
+    child.on('error', () => undefined);
+    child.unref();
+    const events = child.stdout as Socket;
+    const conn: Connection = { child, request: pipes.request.procs, reply: new ReplyReader(pipes.reply.procs), replyFd: pipes.reply.procs, events };
+    if (conn.reply.line() !== 'R') {
+      closeSync(conn.request);
+      closeSync(conn.replyFd);
+      events.destroy();
+      return undefined;
+    }
+    events.setEncoding('latin1');
+    events.on('data', (chunk: string) => {
+      // An exit may be of a child whose pid is not read yet.
+      this.#drain();
+      const lines = (this.#partial + chunk).split('\n');
+      this.#partial = lines.pop() ?? '';
+      for (const line of lines) this.#onEvent(conn, line);
+    });
+    events.on('error', () => undefined);
+    events.on('close', () => this.#lost(conn));
+    child.once('exit', () => {
+      // Exits already written come before the end of the event pipe: let them through first.
+      if (!events.destroyed) events.once('close', () => this.#lost(conn));
+      else this.#lost(conn);
+    });
+    this.#holdLoop(conn);
+    return conn;
+  }
 }

@@ -1,14 +1,14 @@
 // Claiming a project before running it: the private `.procs/` folder, the pid lock, and a
 // socket path free of leftovers. A socket file nobody answers on was left by a crash and is
 // removed; one that answers means another procs serves the project, and nothing is touched.
-// Units left running by a procs killed with its guard are ended first (orphans.ts), and the
-// groups this process will start are recorded from then on. When `.procs/procs.pid` cannot be
-// written the claim fails with LockUnwritable (a foreground run then takes the spare lock).
+// Units left running by a procs killed with its guard are ended first (orphans.ts); the groups
+// this process starts are recorded once it serves the project (app/host.ts). When
+// `.procs/procs.pid` cannot be written the claim fails with LockUnwritable (a foreground run then
+// takes the spare lock).
 import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
 import { ensurePrivateDir, projectPaths, recordedSocketPath, removeFallbackDir, socketPathFor, type ProjectPaths } from './paths.js';
-import { recordGroupsIn } from '../proc/group-record.js';
-import { endOrphans, groupsFile } from './orphans.js';
+import { endOrphans } from './orphans.js';
 import { acquirePidLock, unlinkQuietly, type LockResult } from './pidlock.js';
 import { LockUnwritable, spareHolder } from './spare-lock.js';
 
@@ -48,7 +48,6 @@ export async function claimProject(root: string): Promise<Claim> {
     if (recorded !== paths.socket) removeFallbackDir(recorded);
     unlinkQuietly(paths.socketPathFile);
     const orphans = await endOrphans(paths.dir);
-    recordGroupsIn(groupsFile(paths.dir));
     const { path, fallback } = socketPathFor(paths);
     if (fallback) made = path;
     return { kind: 'claimed', paths, socketPath: path, fallback, orphans, release: () => lock.release() };

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { readRegularSync } from '../events/regular-file.js';
 import type { RecordedGroup } from '../proc/group-record.js';
-import { groupMembers, readProc, scanProcs } from '../proc/tree.js';
+import { groupMembers, readProc, scanProcs } from '../proc/procfs.js';
 import type { ProjectPaths } from './paths.js';
 import { acquirePidLock, unlinkQuietly } from './pidlock.js';
 

@@ -2,10 +2,8 @@
 // the same sink as every unit's (`api-build | …`), ended as a value, stoppable on shutdown.
 import type { Command, ProcessUnit, WatchRule } from '../config/spec.js';
 import type { ExitInfo } from '../events/types.js';
-import type { OutputSink } from '../base/sink.js';
 import type { Clock } from '../base/clock.js';
-import { spawnUnit } from '../proc/spawn.js';
-import { reapLeftovers, stopUnit } from '../proc/tree.js';
+import type { ProcessDriver } from '../runtime/driver.js';
 
 /** How a build is stopped when procs stops: the usual signal, then SIGKILL. */
 const BUILD_STOP = { signal: 'SIGTERM', timeoutMs: 5000 } as const;
@@ -33,7 +31,7 @@ function atMost(p: Promise<void>, ms: number, clock: Clock): Promise<void> {
   });
 }
 
-// The `run` step as a one-shot process unit named after the rule, for `spawnUnit`.
+// The `run` step as a one-shot process unit named after the rule, for the driver to start.
 function buildUnit(rule: WatchRule, command: Command): ProcessUnit {
   return {
     name: rule.name, kind: 'process', cwd: rule.cwd, env: rule.env, dependsOn: [], command, health: {}, hash: rule.name,
@@ -42,23 +40,27 @@ function buildUnit(rule: WatchRule, command: Command): ProcessUnit {
   };
 }
 
-/** Runs a rule's `run` command once. */
-export function startBuild(rule: WatchRule, sink: OutputSink, clock: Clock): BuildRun {
+/**
+ * Runs a rule's `run` command once, through `driver` (the project's processes: its output goes
+ * into the same sink as every unit's).
+ */
+export function startBuild(rule: WatchRule, driver: ProcessDriver, clock: Clock): BuildRun {
   const command = rule.run;
   if (command === undefined) throw new Error(`watch rule ${rule.name} has no run command`);
-  const unit = spawnUnit(buildUnit(rule, command), sink, { clock });
+  const unit = buildUnit(rule, command);
+  const run = driver.start(unit);
   let stopping: Promise<void> | undefined;
-  const done = unit.exited.then(async (exit) => {
+  const done = run.exited.then(async (exit) => {
     // Whatever the build left running in its group is not wanted: a build is a one-shot step.
-    if (stopping === undefined && unit.pid !== undefined) await reapLeftovers(unit, BUILD_STOP, clock);
-    await atMost(unit.outputDone, DRAIN_MS, clock);
+    if (stopping === undefined && run.pid !== undefined) await driver.settle(unit, run);
+    await atMost(run.outputDone, DRAIN_MS, clock);
     return exit;
   });
   return {
-    pid: unit.pid,
+    pid: run.pid,
     done,
     stop: async () => {
-      stopping ??= stopUnit(unit, BUILD_STOP, clock).then(() => undefined);
+      stopping ??= driver.stop(unit, run).then(() => undefined);
       await stopping;
       await done;
     },

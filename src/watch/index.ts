@@ -23,6 +23,8 @@ export interface WatchOptions {
   /** `--ignore GLOB`, repeatable: exclusions added to every rule (relative to its cwd). */
   readonly ignore?: readonly string[];
   readonly sink: OutputSink;
+  /** Starts and stops the rules' `run` commands (through the project's process host). */
+  readonly processes: RuleDeps['processes'];
   readonly publish: (e: EventInput) => void;
   readonly restart: RuleDeps['restart'];
   /** The units as they are now (after a scale); the spec's units when not given. */
@@ -89,7 +91,7 @@ export function createWatchSession(opts: WatchOptions): WatchSession {
   let spec = opts.spec;
   const current = opts.units ?? (() => spec.units);
   const restart: RuleDeps['restart'] = (names, request) => opts.restart(expandTargets(current(), names, spec.units, opts.selected), request);
-  const deps: RuleDeps = { clock: opts.clock ?? realClock, sink: opts.sink, publish: opts.publish, restart };
+  const deps: RuleDeps = { clock: opts.clock ?? realClock, sink: opts.sink, processes: opts.processes, publish: opts.publish, restart };
   const say = (rule: WatchRule, text: string): void => void opts.sink.write({ unit: rule.name, stream: 'stderr', text: `${text}\n` });
   const entries = new Map<string, Entry>();
   let closed = false;

@@ -4,6 +4,7 @@
 import type { Spec, UnitSpec, WatchRule } from '../config/spec.js';
 import type { UnitRow, WatchInfo } from '../events/unit-row.js';
 import type { OutputSink } from '../base/sink.js';
+import type { ProcessDriver } from '../runtime/driver.js';
 import { planRules, type Action } from '../reconcile/plan.js';
 import type { EventInput } from '../runtime/supervisor.js';
 import type { RestartRequest, RuleStatus, WatchSession } from './index.js';
@@ -20,6 +21,8 @@ export interface WatchSettings {
 
 export interface WatchDeps {
   readonly sink: OutputSink;
+  /** Starts and stops the rules' `run` commands (the project's processes; their output goes into `sink`). */
+  readonly processes: ProcessDriver;
   readonly publish: (e: EventInput) => void;
   /** Restarts units gracefully, in dependency order; resolves once they are up. */
   readonly restart: (names: readonly string[], request: RestartRequest) => Promise<void>;
@@ -146,6 +149,7 @@ export class WatchManager {
       ...(this.#settings.selected ? { selected: this.#settings.selected } : {}),
       ignore: this.#settings.ignore ?? [],
       sink: d.sink,
+      processes: d.processes,
       publish: d.publish,
       restart: d.restart,
       units: d.units,

@@ -8,6 +8,7 @@ import type { ExitInfo } from '../events/types.js';
 import { describeExit } from '../events/exit.js';
 import type { OutputSink } from '../base/sink.js';
 import type { Clock } from '../base/clock.js';
+import type { ProcessDriver } from '../runtime/driver.js';
 import type { EventInput } from '../runtime/supervisor.js';
 import { startBuild, type BuildRun } from './build.js';
 import { RuleScheduler, type RunRequest, type SchedulerState } from './debounce.js';
@@ -51,6 +52,8 @@ export interface RuleDeps {
   readonly clock: Clock;
   /** Where the output of `run` goes, as a unit named after the rule. */
   readonly sink: OutputSink;
+  /** Starts and stops the `run` command's process (its output goes into `sink` too). */
+  readonly processes: ProcessDriver;
   readonly publish: (e: EventInput) => void;
   /** Restarts units or pools gracefully, in dependency order; resolves once done. */
   readonly restart: (names: readonly string[], request: RestartRequest) => Promise<void>;
@@ -224,7 +227,7 @@ export class RuleRunner {
   // Runs `run` to its end; undefined when procs stopped it (shutting down).
   async #runCommand(): Promise<ExitInfo | undefined> {
     if (this.#closed) return undefined;
-    const build = startBuild(this.rule, this.#deps.sink, this.#deps.clock);
+    const build = startBuild(this.rule, this.#deps.processes, this.#deps.clock);
     this.#build = build;
     const exit = await build.done;
     this.#build = undefined;

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, it } from 'node:test';
-import { descendants } from '../../src/proc/tree.js';
+import { descendants } from '../../src/proc/procfs.js';
 import { alive, psJson, tempProject } from '../control/helpers.js';
 import { assertClean, BIN, freePort, leftovers, procs, project, removeProject, type Run, taggedProcesses } from '../helpers/cli.js';
 import { checkEventLog, checkSequences, faults, figure, readEvents, tunable, until, type LoggedEvent } from './support.js';

@@ -3,16 +3,8 @@
 // wait on conditions, never on fixed sleeps.
 import { afterEach } from 'node:test';
 import type { SpawnedUnit } from '../../src/proc/spawn.js';
-import {
-  descendants,
-  groupMembers,
-  isAlive,
-  readProc,
-  scanProcs,
-  signalTree,
-  type TrackedPid,
-  waitGone,
-} from '../../src/proc/tree.js';
+import { descendants, groupMembers, isAlive, readProc, scanProcs, signalTree, type TrackedPid } from '../../src/proc/procfs.js';
+import { waitGone } from '../../src/proc/tree.js';
 
 /** Process groups and single pids to check. */
 export interface ProcessSet {

@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { setTimeout as delay } from 'node:timers/promises';
 import { describe, it } from 'node:test';
-import { spawnUnit } from '../../src/proc/spawn.js';
+import { createHost } from '../../src/proc/create-host.js';
 import { useProcessTracker, waitFor } from '../helpers/processes.js';
 import { GatedSink } from '../helpers/sink.js';
 import { fx, processUnit } from '../helpers/units.js';
+
+const host = createHost();
 
 const tracker = useProcessTracker();
 
@@ -13,7 +15,7 @@ describe('backpressure', () => {
     const capacity = 64 * 1024;
     const n = 300_000;
     const sink = new GatedSink(capacity);
-    const unit = tracker.add(spawnUnit(processUnit('flood', fx('lines.js', String(n))), sink));
+    const unit = tracker.add(host.spawnUnit(processUnit('flood', fx('lines.js', String(n))), sink));
     let exited = false;
     void unit.exited.then(() => (exited = true));
 

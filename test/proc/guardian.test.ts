@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { BIN, procs, project, removeProject, taggedProcesses } from '../helpers/cli.js';
-import { GUARDIAN_SCRIPT } from '../../src/proc/guardian.js';
+import { GUARDIAN_SCRIPT_FILE } from '../../src/proc/shell-guardian.js';
 
 const NODE = JSON.stringify(process.execPath);
 const bin = (name: string): string => JSON.stringify(join(BIN, name));
@@ -103,10 +103,10 @@ describe('guardian', () => {
     };
     const kept = start();
     const doomed = start();
-    const g = spawn('/bin/sh', ['-c', 'eval "$PROCS_GUARDIAN_SCRIPT"', 'procs-guardian'], {
+    const g = spawn('/bin/sh', [GUARDIAN_SCRIPT_FILE], {
       detached: true,
       stdio: ['pipe', 'ignore', 'ignore'],
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', PROCS_GUARDIAN_SCRIPT: GUARDIAN_SCRIPT },
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
     });
     const exited = new Promise<number | null>((resolve) => g.once('exit', (code) => resolve(code)));
     g.stdin.end(`g ${kept}\ng ${doomed}\nu ${kept}\ng 999999999\n`);

@@ -5,7 +5,7 @@ import { existsSync, readSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { closePipes, outputPipes } from '../../src/proc/output-pipes.js';
+import { closePipes, FifoPool } from '../../src/proc/output-pipes.js';
 import { within } from '../helpers/processes.js';
 
 const MODULE = fileURLToPath(new URL('../../src/proc/output-pipes.js', import.meta.url));
@@ -18,7 +18,7 @@ function folderOf(link: string): string {
 // Runs node with a script importing output-pipes.js; gives the child, its first stdout line and
 // a promise of its end (stdout closed too).
 async function child(script: string): Promise<{ proc: ReturnType<typeof spawn>; line: string; closed: Promise<unknown> }> {
-  const proc = spawn(process.execPath, ['--input-type=module', '-e', `import { outputPipes } from ${JSON.stringify(MODULE)};\n${script}`], {
+  const proc = spawn(process.execPath, ['--input-type=module', '-e', `import { FifoPool } from ${JSON.stringify(MODULE)};\nconst pool = new FifoPool();\n${script}`], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const closed = once(proc, 'close');
@@ -40,7 +40,7 @@ async function child(script: string): Promise<{ proc: ReturnType<typeof spawn>; 
 
 describe('outputPipes', () => {
   it('gives real pipes, unlinked at once: both ends are one file that nobody else can open', () => {
-    const pipes = outputPipes(3);
+    const pipes = new FifoPool().outputPipes(3);
     try {
       assert.equal(new Set(pipes.map((p) => p.link)).size, 3);
       for (const p of pipes) {
@@ -55,16 +55,16 @@ describe('outputPipes', () => {
   });
 
   it('leaves no folder behind when procs exits, and removes one left by a procs killed outright', async () => {
-    const done = await child(`const [p] = outputPipes(1); console.log(p.link);`);
+    const done = await child(`const [p] = pool.outputPipes(1); console.log(p.link);`);
     await done.closed;
     assert.equal(existsSync(folderOf(done.line)), false, 'removed at exit');
 
-    const killed = await child(`const [p] = outputPipes(1); console.log(p.link); setInterval(() => {}, 1 << 30);`);
+    const killed = await child(`const [p] = pool.outputPipes(1); console.log(p.link); setInterval(() => {}, 1 << 30);`);
     const stale = folderOf(killed.line);
     killed.proc.kill('SIGKILL');
     await killed.closed;
     assert.equal(existsSync(stale), true, 'a SIGKILL leaves the folder');
-    const next = await child(`const [p] = outputPipes(1); console.log(p.link);`);
+    const next = await child(`const [p] = pool.outputPipes(1); console.log(p.link);`);
     await next.closed;
     assert.equal(existsSync(stale), false, 'the next procs removed it');
   });

@@ -1,18 +1,20 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Command } from '../../src/config/spec.js';
-import { spawnPipeline } from '../../src/proc/pipeline.js';
-import { descendants, stopUnit } from '../../src/proc/tree.js';
+import { createHost } from '../../src/proc/create-host.js';
+import { descendants } from '../../src/proc/procfs.js';
 import { survivors, useProcessTracker, within } from '../helpers/processes.js';
 import { CollectingSink } from '../helpers/sink.js';
 import { baseEnv, fixture, fx, pipelineUnit, sh } from '../helpers/units.js';
+
+const host = createHost();
 
 const tracker = useProcessTracker();
 
 // Runs a pipeline to its end and gives its exit and output.
 async function run(steps: Command[], over: Parameters<typeof pipelineUnit>[2] = {}) {
   const sink = new CollectingSink();
-  const unit = tracker.add(spawnPipeline(pipelineUnit('pipe', steps, over), sink));
+  const unit = tracker.add(host.spawnPipeline(pipelineUnit('pipe', steps, over), sink));
   const exit = await within(unit.exited, 60_000, 'the pipeline to end');
   await within(unit.outputDone, 60_000, 'the pipeline output to end');
   return { exit, sink, unit };
@@ -78,11 +80,11 @@ describe('spawnPipeline', () => {
 describe('stopping a pipeline', () => {
   it('stops every step and leaves nothing', async () => {
     const sink = new CollectingSink();
-    const unit = tracker.add(spawnPipeline(pipelineUnit('long', [sh('tail -f /dev/null'), sh('cat'), fx('hang.js')]), sink));
+    const unit = tracker.add(host.spawnPipeline(pipelineUnit('long', [sh('tail -f /dev/null'), sh('cat'), fx('hang.js')]), sink));
     await sink.waitForLine(/ready/, 'long');
     const steps = descendants([unit.pid ?? -1]);
     assert.ok(steps.length >= 3, `found ${steps.length} step processes`);
-    assert.deepEqual(await stopUnit(unit, { signal: 'SIGTERM', timeoutMs: 10_000 }), { forced: false });
+    assert.deepEqual(await host.stopUnit(unit, { signal: 'SIGTERM', timeoutMs: 10_000 }), { forced: false });
     const exit = await unit.exited;
     assert.equal(exit.signal, 'SIGTERM');
     assert.equal(exit.step, 2);
@@ -91,9 +93,9 @@ describe('stopping a pipeline', () => {
 
   it('forces a step that ignores SIGTERM', async () => {
     const sink = new CollectingSink();
-    const unit = tracker.add(spawnPipeline(pipelineUnit('stubborn', [sh('echo go'), { kind: 'exec', file: fixture('ignore-term.js'), args: [] }]), sink));
+    const unit = tracker.add(host.spawnPipeline(pipelineUnit('stubborn', [sh('echo go'), { kind: 'exec', file: fixture('ignore-term.js'), args: [] }]), sink));
     await sink.waitForLine(/ready/, 'stubborn');
-    assert.deepEqual(await stopUnit(unit, { signal: 'SIGTERM', timeoutMs: 300 }), { forced: true });
+    assert.deepEqual(await host.stopUnit(unit, { signal: 'SIGTERM', timeoutMs: 300 }), { forced: true });
     const exit = await unit.exited;
     assert.equal(exit.status, 137);
   });

@@ -5,8 +5,10 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import type { OutputSink } from '../../src/base/sink.js';
-import { spawnUnit } from '../../src/proc/spawn.js';
+import { createHost } from '../../src/proc/create-host.js';
 import { processUnit } from '../helpers/units.js';
+
+const host = createHost();
 
 const children = Number(process.argv[2] ?? '300');
 const rounds = Number(process.argv[3] ?? '15');
@@ -29,7 +31,7 @@ const nodeSpawn: Runner = async () => {
 // The full path: spawnUnit with its line pumps into a sink that takes everything.
 const unitSpawn: Runner = async () => {
   const unit = processUnit('bench', { kind: 'exec', file: '/bin/true', args: [] }, { env });
-  const all = Array.from({ length: children }, () => spawnUnit(unit, nullSink));
+  const all = Array.from({ length: children }, () => host.spawnUnit(unit, nullSink));
   await Promise.all(all.flatMap((u) => [u.exited, u.outputDone]));
 };
 

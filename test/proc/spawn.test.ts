@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { spawnUnit } from '../../src/proc/spawn.js';
-import { readProc } from '../../src/proc/tree.js';
+import { createHost } from '../../src/proc/create-host.js';
+import { readProc } from '../../src/proc/procfs.js';
 import { useProcessTracker, within } from '../helpers/processes.js';
 import { CollectingSink } from '../helpers/sink.js';
 import { baseEnv, fixture, fx, processUnit, sh } from '../helpers/units.js';
+
+const host = createHost();
 
 const tracker = useProcessTracker();
 
@@ -12,7 +14,7 @@ describe('spawnUnit output', () => {
   it('delivers 4 × 100k lines exactly once, unbroken and in order per process', async () => {
     const sink = new CollectingSink();
     const n = 100_000;
-    const units = [0, 1, 2, 3].map((i) => tracker.add(spawnUnit(processUnit(`p${i}`, fx('lines.js', String(n), `p${i}-`)), sink)));
+    const units = [0, 1, 2, 3].map((i) => tracker.add(host.spawnUnit(processUnit(`p${i}`, fx('lines.js', String(n), `p${i}-`)), sink)));
     await within(Promise.all(units.map((u) => u.outputDone)), 120_000, 'output of 4 × 100k lines');
     for (const [i, u] of units.entries()) {
       assert.deepEqual(await u.exited, { ...(await u.exited), code: 0, status: 0 });
@@ -27,14 +29,14 @@ describe('spawnUnit output', () => {
 
   it('completes a last line without a newline', async () => {
     const sink = new CollectingSink();
-    const u = tracker.add(spawnUnit(processUnit('partial', fx('partial.js')), sink));
+    const u = tracker.add(host.spawnUnit(processUnit('partial', fx('partial.js')), sink));
     await u.outputDone;
     assert.equal(sink.text('partial', 'stdout'), 'first line\nno newline\n');
   });
 
   it('keeps stdout and stderr apart', async () => {
     const sink = new CollectingSink();
-    const u = tracker.add(spawnUnit(processUnit('both', sh('echo out; echo err >&2')), sink));
+    const u = tracker.add(host.spawnUnit(processUnit('both', sh('echo out; echo err >&2')), sink));
     await u.outputDone;
     assert.equal(sink.text('both', 'stdout'), 'out\n');
     assert.equal(sink.text('both', 'stderr'), 'err\n');
@@ -43,10 +45,10 @@ describe('spawnUnit output', () => {
   it('runs with exactly the unit env, in the unit cwd, as leader of its own group', async () => {
     const sink = new CollectingSink();
     const env = baseEnv({ ONLY_THIS: 'yes' });
-    const u = tracker.add(spawnUnit(processUnit('env', fx('env.js'), { env, cwd: '/tmp' }), sink));
+    const u = tracker.add(host.spawnUnit(processUnit('env', fx('env.js'), { env, cwd: '/tmp' }), sink));
     await u.outputDone;
     assert.deepEqual(JSON.parse(sink.text('env')), env);
-    const cwd = tracker.add(spawnUnit(processUnit('cwd', sh('pwd; exec sleep 30'), { cwd: '/tmp' }), sink));
+    const cwd = tracker.add(host.spawnUnit(processUnit('cwd', sh('pwd; exec sleep 30'), { cwd: '/tmp' }), sink));
     await sink.waitForLine(/^\/tmp$/m, 'cwd');
     assert.equal(cwd.pgid, cwd.pid);
     assert.equal(readProc(cwd.pid ?? -1)?.pgid, cwd.pid);
@@ -56,7 +58,7 @@ describe('spawnUnit output', () => {
 
   it('runs an array command without a shell', async () => {
     const sink = new CollectingSink();
-    const u = tracker.add(spawnUnit(processUnit('argv', { kind: 'exec', file: 'echo', args: ['$HOME', '*', 'a b'] }), sink));
+    const u = tracker.add(host.spawnUnit(processUnit('argv', { kind: 'exec', file: 'echo', args: ['$HOME', '*', 'a b'] }), sink));
     await u.outputDone;
     assert.equal(sink.text('argv'), '$HOME * a b\n');
   });
@@ -64,7 +66,7 @@ describe('spawnUnit output', () => {
 
 describe('spawnUnit exit values', () => {
   it('reports an exit code and the duration', async () => {
-    const u = tracker.add(spawnUnit(processUnit('crash', fx('crash.js', '3', '300')), new CollectingSink()));
+    const u = tracker.add(host.spawnUnit(processUnit('crash', fx('crash.js', '3', '300')), new CollectingSink()));
     const exit = await u.exited;
     assert.equal(exit.code, 3);
     assert.equal(exit.signal, null);
@@ -74,13 +76,13 @@ describe('spawnUnit exit values', () => {
   });
 
   it('reports a signal by name with status 128+N', async () => {
-    const u = tracker.add(spawnUnit(processUnit('term', fx('hang.js')), new CollectingSink()));
+    const u = tracker.add(host.spawnUnit(processUnit('term', fx('hang.js')), new CollectingSink()));
     u.signal('SIGTERM');
     assert.deepEqual({ ...(await u.exited), durationMs: 0 }, { code: null, signal: 'SIGTERM', status: 143, durationMs: 0 });
   });
 
   it('reports a shell that kills itself', async () => {
-    const u = tracker.add(spawnUnit(processUnit('self', sh('kill -KILL $$')), new CollectingSink()));
+    const u = tracker.add(host.spawnUnit(processUnit('self', sh('kill -KILL $$')), new CollectingSink()));
     const exit = await u.exited;
     assert.equal(exit.signal, 'SIGKILL');
     assert.equal(exit.status, 137);
@@ -98,7 +100,7 @@ describe('spawnUnit failures are values', () => {
   ];
   for (const [name, command, over, status, error] of cases) {
     it(name, async () => {
-      const u = spawnUnit(processUnit('bad', command, over), new CollectingSink());
+      const u = host.spawnUnit(processUnit('bad', command, over), new CollectingSink());
       const exit = await u.exited;
       await u.outputDone;
       assert.equal(exit.status, status);
@@ -110,17 +112,17 @@ describe('spawnUnit failures are values', () => {
   }
 
   it('a NUL byte in an argument or env value is a value too, and the env value stays out of the message', async () => {
-    const arg = spawnUnit(processUnit('nul', { kind: 'exec', file: 'echo', args: ['a\0b'] }), new CollectingSink());
+    const arg = host.spawnUnit(processUnit('nul', { kind: 'exec', file: 'echo', args: ['a\0b'] }), new CollectingSink());
     assert.equal((await arg.exited).status, 126);
     assert.match((await arg.exited).error ?? '', /^could not start echo: /);
-    const env = spawnUnit(processUnit('nul', sh('true'), { env: baseEnv({ SECRET: 'hunter2\0x' }) }), new CollectingSink());
+    const env = host.spawnUnit(processUnit('nul', sh('true'), { env: baseEnv({ SECRET: 'hunter2\0x' }) }), new CollectingSink());
     const exit = await env.exited;
     assert.equal(exit.error, 'could not start /bin/sh: invalid value of environment variable SECRET');
   });
 
   it('a shell reports a missing command as status 127 with its own message', async () => {
     const sink = new CollectingSink();
-    const u = spawnUnit(processUnit('sh127', sh('no-such-command-xyz')), sink);
+    const u = host.spawnUnit(processUnit('sh127', sh('no-such-command-xyz')), sink);
     assert.equal((await u.exited).status, 127);
     await u.outputDone;
     assert.match(sink.text('sh127', 'stderr'), /not found/);

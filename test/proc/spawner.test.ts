@@ -10,12 +10,14 @@ import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { spawnUnit } from '../../src/proc/spawn.js';
-import { SPAWNER_BINARY, spawnerAvailable, spawnerPid } from '../../src/proc/spawner.js';
-import { readProc } from '../../src/proc/tree.js';
+import { createHost } from '../../src/proc/create-host.js';
+import { SPAWNER_BINARY } from '../../src/proc/spawner.js';
+import { readProc } from '../../src/proc/procfs.js';
 import { useProcessTracker, waitFor, within } from '../helpers/processes.js';
 import { CollectingSink } from '../helpers/sink.js';
 import { baseEnv, processUnit, sh } from '../helpers/units.js';
+
+const host = createHost();
 
 const tracker = useProcessTracker();
 let dir = '';
@@ -43,15 +45,17 @@ function status(pid: number): Map<string, string> {
 
 // `PROCS_SPAWNER=node npm test` runs the whole suite without the spawner; these tests are about it.
 describe('the spawner', { skip: process.env.PROCS_SPAWNER === 'node' ? 'PROCS_SPAWNER=node' : false }, () => {
-  it('is built and used here', () => {
-    assert.ok(spawnerAvailable(), 'dist/bin/procs-spawner runs (npm run build compiles it)');
-    assert.ok(spawnerPid() !== undefined);
+  it('is built and used here', async () => {
+    assert.equal(host.backend, 'spawner', 'dist/bin/procs-spawner is built (npm run build compiles it)');
+    const u = tracker.add(host.spawnUnit(processUnit('first', sh('true')), new CollectingSink()));
+    assert.equal((await u.exited).code, 0);
+    assert.ok(host.spawnerPid() !== undefined, 'the spawner runs here');
   });
 
   it('gives a unit its argv, exactly its environment and its cwd', async () => {
     const sink = new CollectingSink();
     const cmd = { kind: 'exec' as const, file: 'sh', args: ['-c', 'echo "$0|$1|$2"; pwd; env | sort', 'zero', 'a b', 'ü\t$x'] };
-    const u = tracker.add(spawnUnit(processUnit('argv', cmd, { cwd: dir, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ONE: 'x y', EMPTY: '' } }), sink));
+    const u = tracker.add(host.spawnUnit(processUnit('argv', cmd, { cwd: dir, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ONE: 'x y', EMPTY: '' } }), sink));
     assert.equal((await u.exited).code, 0);
     await u.outputDone;
     const lines = sink.lines('argv', 'stdout');
@@ -62,7 +66,7 @@ describe('the spawner', { skip: process.env.PROCS_SPAWNER === 'node' ? 'PROCS_SP
   });
 
   it('starts each unit as the leader of a session of its own, with default signal handling and only fds 0–2', async () => {
-    const u = tracker.add(spawnUnit(processUnit('alone', { kind: 'exec', file: 'sleep', args: ['30'] }), new CollectingSink()));
+    const u = tracker.add(host.spawnUnit(processUnit('alone', { kind: 'exec', file: 'sleep', args: ['30'] }), new CollectingSink()));
     const pid = u.pid ?? 0;
     const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
     const [pgid, sid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ').slice(2, 4).map(Number);
@@ -81,7 +85,7 @@ describe('the spawner', { skip: process.env.PROCS_SPAWNER === 'node' ? 'PROCS_SP
   });
 
   it('a signal sent as soon as the pid is known reaches the unit (its session exists by then)', async () => {
-    const units = Array.from({ length: 40 }, (_, i) => spawnUnit(processUnit(`s${i}`, { kind: 'exec', file: 'sleep', args: ['30'] }), new CollectingSink()));
+    const units = Array.from({ length: 40 }, (_, i) => host.spawnUnit(processUnit(`s${i}`, { kind: 'exec', file: 'sleep', args: ['30'] }), new CollectingSink()));
     for (const u of units) u.signal('SIGINT');
     const exits = await within(Promise.all(units.map((u) => u.exited)), 20_000, 'every unit ends by SIGINT');
     assert.deepEqual(new Set(exits.map((e) => e.signal)), new Set(['SIGINT']));
@@ -92,19 +96,19 @@ describe('the spawner', { skip: process.env.PROCS_SPAWNER === 'node' ? 'PROCS_SP
     script('not-executable', '#!/bin/sh\necho no\n', 0o644);
     const env = baseEnv({ PATH: `/nonexistent:${dir}:${process.env.PATH ?? '/usr/bin:/bin'}` });
     const sink = new CollectingSink();
-    const ok = tracker.add(spawnUnit(processUnit('found', { kind: 'exec', file: 'hello-from-path', args: ['x'] }, { env }), sink));
+    const ok = tracker.add(host.spawnUnit(processUnit('found', { kind: 'exec', file: 'hello-from-path', args: ['x'] }, { env }), sink));
     assert.equal((await ok.exited).code, 0);
     await ok.outputDone;
     assert.equal(sink.text('found', 'stdout'), 'found x\n');
-    const missing = await spawnUnit(processUnit('missing', { kind: 'exec', file: 'no-such-program-xyz', args: [] }, { env }), sink).exited;
+    const missing = await host.spawnUnit(processUnit('missing', { kind: 'exec', file: 'no-such-program-xyz', args: [] }, { env }), sink).exited;
     assert.deepEqual([missing.status, missing.error], [127, 'command not found: no-such-program-xyz']);
-    const denied = await spawnUnit(processUnit('denied', { kind: 'exec', file: join(dir, 'not-executable'), args: [] }, { env }), sink).exited;
+    const denied = await host.spawnUnit(processUnit('denied', { kind: 'exec', file: join(dir, 'not-executable'), args: [] }, { env }), sink).exited;
     assert.deepEqual([denied.status, denied.error], [126, `permission denied: ${join(dir, 'not-executable')}`]);
   });
 
   it('reports an exec that fails after the fork (a missing interpreter) as a run that could not start', async () => {
     const path = script('bad-interpreter', '#!/nonexistent/interpreter\n');
-    const u = spawnUnit(processUnit('interp', { kind: 'exec', file: path, args: [] }), new CollectingSink());
+    const u = host.spawnUnit(processUnit('interp', { kind: 'exec', file: path, args: [] }), new CollectingSink());
     const exit = await u.exited;
     await u.outputDone;
     assert.deepEqual([exit.status, exit.error, exit.code, exit.signal], [127, `command not found: ${path}`, null, null]);
@@ -112,7 +116,7 @@ describe('the spawner', { skip: process.env.PROCS_SPAWNER === 'node' ? 'PROCS_SP
 
   it('reports exit codes and signals, and every exit of 200 units started at once', async () => {
     const sink = new CollectingSink();
-    const units = Array.from({ length: 200 }, (_, i) => tracker.add(spawnUnit(processUnit(`u${i}`, sh(i % 2 === 0 ? `echo ${i}; exit ${i % 7}` : `echo ${i}; kill -TERM $$`)), sink)));
+    const units = Array.from({ length: 200 }, (_, i) => tracker.add(host.spawnUnit(processUnit(`u${i}`, sh(i % 2 === 0 ? `echo ${i}; exit ${i % 7}` : `echo ${i}; kill -TERM $$`)), sink)));
     const exits = await within(Promise.all(units.map((u) => u.exited)), 60_000, '200 exits');
     await Promise.all(units.map((u) => u.outputDone));
     exits.forEach((e, i) => {
@@ -126,7 +130,7 @@ describe('the spawner', { skip: process.env.PROCS_SPAWNER === 'node' ? 'PROCS_SP
     const sink = new CollectingSink();
     // Nothing reads a pid until every request is out: the answers wait in their pipe.
     const units = Array.from({ length: 60 }, (_, i) =>
-      spawnUnit(processUnit(`o${i}`, i % 5 === 4 ? { kind: 'exec', file: `missing-${i}`, args: [] } : sh('echo $$')), sink),
+      host.spawnUnit(processUnit(`o${i}`, i % 5 === 4 ? { kind: 'exec', file: `missing-${i}`, args: [] } : sh('echo $$')), sink),
     );
     for (const [i, u] of units.entries()) {
       const exit = await u.exited;
@@ -168,16 +172,16 @@ describe('the spawner', { skip: process.env.PROCS_SPAWNER === 'node' ? 'PROCS_SP
   });
 
   it('when the spawner dies, ends the units it started as killed, and later units start through Node', async () => {
-    const u = tracker.add(spawnUnit(processUnit('orphaned', { kind: 'exec', file: 'sleep', args: ['30'] }), new CollectingSink()));
+    const u = tracker.add(host.spawnUnit(processUnit('orphaned', { kind: 'exec', file: 'sleep', args: ['30'] }), new CollectingSink()));
     const pid = u.pid ?? 0;
-    assert.equal(readProc(pid)?.ppid, spawnerPid(), 'the unit is the spawner\'s child');
-    process.kill(spawnerPid() ?? 0, 'SIGKILL');
+    assert.equal(readProc(pid)?.ppid, host.spawnerPid(), 'the unit is the spawner\'s child');
+    process.kill(host.spawnerPid() ?? 0, 'SIGKILL');
     const exit = await within(u.exited, 10_000, 'the exit of a unit whose spawner died');
     assert.equal(exit.signal, 'SIGKILL');
     await waitFor(() => readProc(pid) === undefined || readProc(pid)?.state === 'Z', 'the unit is gone');
-    assert.equal(spawnerPid(), undefined);
+    assert.equal(host.spawnerPid(), undefined);
     const sink = new CollectingSink();
-    const next = tracker.add(spawnUnit(processUnit('next', sh('echo still here')), sink));
+    const next = tracker.add(host.spawnUnit(processUnit('next', sh('echo still here')), sink));
     assert.equal((await next.exited).code, 0);
     await next.outputDone;
     assert.equal(sink.text('next', 'stdout'), 'still here\n');

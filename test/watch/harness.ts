@@ -4,6 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach } from 'node:test';
 import type { ProcessUnit, Spec, WatchRule } from '../../src/config/spec.js';
+import { createHost } from '../../src/proc/create-host.js';
+import { createRealDriver } from '../../src/proc/real-driver.js';
 import { createWatchSession, type RestartRequest, type WatchSession } from '../../src/watch/index.js';
 import { taggedProcesses } from '../helpers/cli.js';
 import { CollectingSink } from '../helpers/sink.js';
@@ -58,6 +60,7 @@ export async function watchRules(root: string, rules: WatchRule[], opts: { ignor
     spec,
     ignore: opts.ignore,
     sink,
+    processes: createRealDriver({ sink, host: createHost() }),
     publish: events.publish,
     restart: (names, request) => {
       restarts.push({ names, request: { rolling: request.rolling, reason: request.reason } });

@@ -3,6 +3,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Spec, WatchRule } from '../../src/config/spec.js';
+import { createHost } from '../../src/proc/create-host.js';
+import { createRealDriver } from '../../src/proc/real-driver.js';
 import { OFF_REASON, WatchManager, type WatchSettings } from '../../src/watch/manager.js';
 import { CollectingSink } from '../helpers/sink.js';
 import { processUnit, sh } from '../helpers/units.js';
@@ -20,10 +22,12 @@ function spec(root: string, watch: WatchRule[]): Spec {
 // A manager whose restarts are recorded.
 function manager(s: Spec, settings: WatchSettings = {}): { m: WatchManager; restarts: string[][] } {
   const restarts: string[][] = [];
+  const sink = new CollectingSink();
   const m = new WatchManager(
     s,
     {
-      sink: new CollectingSink(),
+      sink,
+      processes: createRealDriver({ sink, host: createHost() }),
       publish: new EventRecorder().publish,
       restart: async (names) => void restarts.push([...names]),
       units: () => s.units,

@@ -1,0 +1,100 @@
+// What both process hosts share: units spawned, signalled and stopped through `launch` and the
+// host's own reads of /proc, channels, group record and shell guardian.
+import type { PipelineUnit, ProcessUnit, StopSpec } from '../config/spec.js';
+import type { Clock } from '../base/clock.js';
+import type { OutputSink } from '../base/sink.js';
+import { GroupRecord } from './group-record.js';
+import { ChannelWatch } from './holders.js';
+import type { ProcessHost } from './host.js';
+import type { FifoPool, OutputPipe } from './output-pipes.js';
+import { spawnPipeline } from './pipeline.js';
+import { ProcScans } from './procfs.js';
+import { ShellGuardian } from './shell-guardian.js';
+import { ProgramFinder } from './simple-command.js';
+import { type Launched, type LaunchRequest, type SpawnedUnit, type SpawnOptions, spawnUnit } from './spawn.js';
+import { reapLeftovers, signalUnit, stopUnit, type TreeContext } from './tree.js';
+
+export interface HostOptions {
+  /**
+   * Whether the shell guardian guards the groups of units started through Node from the first
+   * spawn (the real driver turns it on). Off, it starts only for `guardCommand`.
+   */
+  readonly guardian?: boolean;
+}
+
+export abstract class HostBase implements ProcessHost {
+  abstract readonly backend: 'spawner' | 'node';
+  /** Running groups, for `.procs/groups.json`. */
+  protected readonly record = new GroupRecord();
+  /** The pipes of units whose output has not ended, and who holds them. */
+  protected readonly channels = new ChannelWatch();
+  /** Guards the groups of units started through Node. */
+  protected readonly guardian: ShellGuardian;
+  /** How stops read /proc and whom they tell of escaped descendants. */
+  readonly trees: TreeContext;
+  /** The programs of plain-word commands, found once per PATH, cwd and name. */
+  readonly programs = new ProgramFinder();
+
+  constructor(opts: HostOptions) {
+    this.guardian = new ShellGuardian(opts.guardian ?? false);
+    this.trees = { scans: new ProcScans(), channels: this.channels, guard: this };
+  }
+
+  abstract launch(req: LaunchRequest): Launched;
+  /** The FIFOs this host's units write into. */
+  protected abstract get pipes(): FifoPool;
+  /** Tells the spawner a guardian line; false when there is none (or it does not run). */
+  protected abstract spawnerGuard(line: string): boolean;
+  abstract spawnerPid(): number | undefined;
+  abstract guardCommand(pid: number, leadsGroup: boolean): void;
+
+  spawnUnit(unit: ProcessUnit, sink: OutputSink, opts: SpawnOptions = {}): SpawnedUnit {
+    return spawnUnit(this, unit, sink, opts);
+  }
+
+  spawnPipeline(unit: PipelineUnit, sink: OutputSink, opts: SpawnOptions = {}): SpawnedUnit {
+    return spawnPipeline(this, unit, sink, opts);
+  }
+
+  outputPipes(count: number): OutputPipe[] {
+    return this.pipes.outputPipes(count);
+  }
+
+  guardGroup(pgid: number): void {
+    this.record.note(pgid);
+    this.guardian.send(`g ${pgid}\n`, true);
+  }
+
+  guardPid(pid: number): void {
+    this.spawnerGuard(`p ${pid}\n`);
+    this.guardian.send(`p ${pid}\n`, false);
+  }
+
+  releaseGroup(pgid: number): void {
+    this.record.forget(pgid);
+    this.spawnerGuard(`u ${pgid}\n`);
+    this.guardian.send(`u ${pgid}\n`, false);
+  }
+
+  recordGroupsIn(path: string | undefined): void {
+    this.record.recordIn(path);
+  }
+
+  signalUnit(unit: SpawnedUnit, sig: NodeJS.Signals, clock?: Clock): void {
+    signalUnit(this.trees, unit, sig, clock);
+  }
+
+  stopUnit(unit: SpawnedUnit, stop: StopSpec, clock?: Clock): Promise<{ forced: boolean }> {
+    return stopUnit(this.trees, unit, stop, clock);
+  }
+
+  reapLeftovers(unit: SpawnedUnit, stop: StopSpec, clock?: Clock): Promise<{ forced: boolean; found: boolean }> {
+    return reapLeftovers(this.trees, unit, stop, clock);
+  }
+
+  // The shell guardian guards the command (started now if it is not running yet).
+  protected guardCommandWithShell(line: string): void {
+    this.guardian.enable();
+    this.guardian.send(line, true);
+  }
+}

@@ -1,0 +1,69 @@
+// Starting a child with Node's child_process: detached (its own process group), stdin closed,
+// stdout/stderr and extra fds writing into pipes procs made (output-pipes.ts). How units start
+// without the spawner, and once it is gone.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { type Clock, realClock } from '../base/clock.js';
+import { exitInfo } from '../events/signals.js';
+import type { ExitInfo } from '../events/types.js';
+import type { ChannelWatch } from './holders.js';
+import { closePipes, type FifoPool, type OutputPipe } from './output-pipes.js';
+import { readProc } from './procfs.js';
+import { type LaunchRequest, type Launched, readStream, spawnErrorInfo } from './spawn.js';
+
+/** What a Node launch uses of its host. */
+export interface NodeLaunchParts {
+  readonly pipes: FifoPool;
+  readonly channels: ChannelWatch;
+  /** The leader `pgid` of a new group has just been spawned: guard it. */
+  guardGroup(pgid: number): void;
+  /** The leader `pgid` has exited: its group is no longer recorded. */
+  forgetGroup(pgid: number): void;
+}
+
+// Spawns detached (its own process group), stdin closed, stdout/stderr and extra fds writing
+// into `pipes` (procs keeps the read ends).
+function startDetached(req: LaunchRequest, pipes: readonly OutputPipe[]): ChildProcess {
+  return spawn(req.file, req.args, {
+    cwd: req.cwd,
+    env: req.env,
+    detached: true,
+    stdio: ['ignore', ...pipes.map((p) => p.write)],
+    ...(req.argv0 === undefined ? {} : { argv0: req.argv0 }),
+  });
+}
+
+// Starts a child and gives its exit as a value. A synchronous throw (an option Node rejects) or
+// an asynchronous spawn error (ENOENT, EACCES…) becomes a failed run like any other.
+export function launchNode(parts: NodeLaunchParts, req: LaunchRequest, clock: Clock = req.clock ?? realClock, started = clock.now()): Launched {
+  const failed = (err: unknown): Launched => {
+    const exit = spawnErrorInfo((err as NodeJS.ErrnoException).code, req.file, String(err), clock.now() - started);
+    return { pid: undefined, exited: Promise.resolve(exit), stdio: [] };
+  };
+  let pipes: OutputPipe[];
+  try {
+    pipes = parts.pipes.outputPipes(2 + (req.extraFds ?? 0));
+  } catch (err) {
+    return failed(err);
+  }
+  let sub: ChildProcess;
+  try {
+    sub = startDetached(req, pipes);
+  } catch (err) {
+    closePipes(pipes, 'both');
+    return failed(err);
+  }
+  // The child holds the write ends now: the output ends once it and its descendants close them.
+  closePipes(pipes, 'write');
+  const channels = sub.pid === undefined ? undefined : parts.channels.open(pipes.map((p) => p.link), readProc(sub.pid)?.start);
+  if (sub.pid !== undefined) parts.guardGroup(sub.pid);
+  const exited = new Promise<ExitInfo>((resolve) => {
+    sub.once('exit', (code, signal) => {
+      if (sub.pid !== undefined) parts.forgetGroup(sub.pid);
+      resolve(exitInfo(code, signal, clock.now() - started));
+    });
+    // Without an `exit` event (the spawn itself failed) the error carries the errno.
+    sub.on('error', (err: NodeJS.ErrnoException) => resolve(spawnErrorInfo(err.code, req.file, err.message, clock.now() - started)));
+  });
+  const stdio = [undefined, ...pipes.map((p) => readStream(p.read))];
+  return { pid: sub.pid, exited, stdio, ...(channels ? { channels } : {}) };
+}

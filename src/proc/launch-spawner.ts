@@ -1,0 +1,80 @@
+// Starting a child through the spawner (spawner.ts): the same contract as through Node, except
+// that the pid (and with it the channels) is read when first asked for, so that procs can go on
+// with the next unit while the spawner forks. Output can be read at once: procs holds a write end
+// of each pipe until the answer, so no reader sees an end before the child has its own.
+import { closeSync } from 'node:fs';
+import type { Clock } from '../base/clock.js';
+import { exitInfo } from '../events/signals.js';
+import type { ExitInfo } from '../events/types.js';
+import type { Channels, ChannelWatch } from './holders.js';
+import type { NamedPipe } from './output-pipes.js';
+import { readProc } from './procfs.js';
+import { type LaunchRequest, type Launched, readStream, spawnErrorInfo } from './spawn.js';
+import type { SpawnerClient } from './spawner.js';
+
+// The first string of a request holding a NUL byte, named as Node's spawn would name it.
+function nulIn(req: LaunchRequest): string | undefined {
+  for (const [k, v] of Object.entries(req.env)) if (k.includes('\0') || v.includes('\0')) return `invalid value of environment variable ${k}`;
+  if (req.file.includes('\0') || (req.argv0?.includes('\0') ?? false)) return 'the file name holds a NUL byte';
+  const i = req.args.findIndex((a) => a.includes('\0'));
+  if (i >= 0) return `argument ${i + 1} holds a NUL byte`;
+  return req.cwd.includes('\0') ? 'the working directory holds a NUL byte' : undefined;
+}
+
+/** Starts a child through `spawner`; undefined when the spawner is not there (the caller uses Node). */
+export function launchViaSpawner(spawner: SpawnerClient, channelWatch: ChannelWatch, req: LaunchRequest, clock: Clock, started: number): Launched | undefined {
+  const failed = (errno: string | undefined, detail: string): ExitInfo => spawnErrorInfo(errno, req.file, detail, clock.now() - started);
+  const nul = nulIn(req);
+  if (nul !== undefined) return { pid: undefined, exited: Promise.resolve(failed(undefined, nul)), stdio: [] };
+  let pipes: NamedPipe[];
+  try {
+    pipes = spawner.pool.namedPipes(2 + (req.extraFds ?? 0));
+  } catch (err) {
+    return { pid: undefined, exited: Promise.resolve(failed((err as NodeJS.ErrnoException).code, String(err))), stdio: [] };
+  }
+  let resolveExit: (exit: ExitInfo) => void = () => undefined;
+  const exited = new Promise<ExitInfo>((resolve) => {
+    resolveExit = resolve;
+  });
+  let pid: number | undefined;
+  let channels: Channels | undefined;
+  let settled = false;
+  const listeners: ((channels: Channels | undefined) => void)[] = [];
+  const pending = spawner.spawn(
+    { file: req.file, argv0: req.argv0 ?? req.file, cwd: req.cwd, args: req.args, env: req.env, outputs: pipes.map((p) => p.path) },
+    (result) => {
+      settled = true;
+      const links = spawner.pool.unlinkPipes(pipes);
+      if ('errno' in result) {
+        resolveExit(failed(result.errno, `spawn ${req.file} ${result.errno}`));
+      } else {
+        pid = result.pid;
+        channels = channelWatch.open(links, readProc(result.pid)?.start);
+        void result.exited.then((e) => resolveExit(e.errno === undefined ? exitInfo(e.code, e.signal, clock.now() - started) : failed(e.errno, `spawn ${req.file} ${e.errno}`)));
+      }
+      for (const fn of listeners.splice(0)) fn(channels);
+    },
+  );
+  if (pending === undefined) {
+    spawner.pool.unlinkPipes(pipes);
+    for (const p of pipes) closeSync(p.read);
+    return undefined;
+  }
+  const stdio = [undefined, ...pipes.map((p) => readStream(p.read))];
+  return {
+    get pid() {
+      pending.settle();
+      return pid;
+    },
+    exited,
+    stdio,
+    get channels() {
+      pending.settle();
+      return channels;
+    },
+    whenStarted(fn) {
+      if (settled) fn(channels);
+      else listeners.push(fn);
+    },
+  };
+}

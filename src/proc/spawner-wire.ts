@@ -1,0 +1,93 @@
+// The spawner's wire (native/spawner.c): the requests procs writes blocking, the reply lines it
+// reads blocking, and the values they carry. spawner.ts holds the conversation.
+import { readSync, writeSync } from 'node:fs';
+import { constants } from 'node:os';
+
+/** How a child started by the spawner ended. */
+export interface SpawnerExit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  /** Set when the child could not exec (it then exited 127 or 126): the errno, like `ENOENT`. */
+  readonly errno?: string;
+}
+
+/** What a spawn request gives: the pid and its coming exit, or the errno that stopped it. */
+export type SpawnResult = { readonly pid: number; readonly exited: Promise<SpawnerExit> } | { readonly errno: string };
+
+export interface SpawnRequest {
+  readonly file: string;
+  readonly argv0: string;
+  readonly cwd: string;
+  readonly args: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+  /** Paths of the FIFOs the child's fd 1, 2, 3… open for writing (procs holds their read ends). */
+  readonly outputs: readonly string[];
+}
+
+/** Errno names by number (the first name of each), a constant table of this machine. */
+const ERRNO_NAMES: ReadonlyMap<number, string> = (() => {
+  const names = new Map<number, string>();
+  for (const [name, num] of Object.entries(constants.errno)) if (!names.has(num)) names.set(num, name);
+  return names;
+})();
+
+/** The name of an errno number, like `ENOENT`. */
+export const errnoName = (num: number): string => ERRNO_NAMES.get(num) ?? `errno ${num}`;
+
+/** A spawn request as the spawner reads it: `S LENGTH\n` then NUL-terminated fields. */
+export function spawnRequest(req: SpawnRequest): Buffer {
+  const env = Object.entries(req.env).map(([k, v]) => `${k}=${v}`);
+  const parts = [req.file, req.argv0, req.cwd, String(req.args.length), ...req.args, String(env.length), ...env, String(req.outputs.length), ...req.outputs];
+  const body = `${parts.join('\0')}\0`;
+  return Buffer.from(`S ${Buffer.byteLength(body)}\n${body}`, 'utf8');
+}
+
+/** Writes a request whole to a blocking fd; false when the spawner is gone. */
+export function sendAll(fd: number, data: Buffer | string): boolean {
+  const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  let off = 0;
+  while (off < buf.length) {
+    try {
+      off += writeSync(fd, buf, off, buf.length - off);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EINTR' || code === 'EAGAIN') continue;
+      return false;
+    }
+  }
+  return true;
+}
+
+/** Reply lines read blocking from one fd, keeping what was read past the last whole line. */
+export class ReplyReader {
+  readonly #fd: number;
+  readonly #buf = Buffer.alloc(4096);
+  /** Answer text read past the last whole line. */
+  #rest = '';
+
+  constructor(fd: number) {
+    this.#fd = fd;
+  }
+
+  /** One reply line, read blocking; undefined when the spawner is gone. */
+  line(): string | undefined {
+    for (;;) {
+      const nl = this.#rest.indexOf('\n');
+      if (nl >= 0) {
+        const line = this.#rest.slice(0, nl);
+        this.#rest = this.#rest.slice(nl + 1);
+        return line;
+      }
+      let n: number;
+      try {
+        n = readSync(this.#fd, this.#buf, 0, this.#buf.length, null);
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'EINTR' || code === 'EAGAIN') continue;
+        return undefined;
+      }
+      if (n === 0) return undefined;
+      this.#rest += this.#buf.toString('latin1', 0, n);
+    }
+  }
+}
