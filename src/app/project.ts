@@ -8,6 +8,7 @@ import { EventBus } from '../events/bus.js';
 import { EventLog } from '../events/log.js';
 import type { ProcsEvent } from '../events/types.js';
 import { HealthMonitor } from '../health/monitor.js';
+import { runOneShot } from '../proc/one-shot.js';
 import { colorEnabled } from '../output/colors.js';
 import { FanOut } from '../output/fanout.js';
 import type { OutputSink } from '../base/sink.js';
@@ -102,7 +103,7 @@ export function createProject(o: ProjectOptions): Project {
   const health = new HealthMonitor(clock, {
     markReady: (name, run) => target.markReady(name, run),
     markUnhealthy: (name, reason, run) => target.markUnhealthy(name, reason, run),
-  });
+  }, runOneShot);
   const live = new LiveOutput();
   const sink = new FanOut([terminalSink, unitLog, tail, health.logSink(), live]);
   const supervisor = new Supervisor({
