@@ -38,7 +38,8 @@ export interface OneShotResult {
 
 /**
  * Runs a command (argv, or a script through its shell) in a process group of its own, and
- * resolves once it has ended and nothing is left of its group. Never rejects. A result never
- * holds an environment value (error texts name the program, not its arguments or env).
+ * resolves once it has ended and its output is read; by then everything left in its group has
+ * been sent SIGKILL. Never rejects. A result holds no environment value unless the command
+ * printed one (error texts name the program, not its arguments or env).
  */
 export type OneShotRunner = (command: Command, options: OneShotOptions) => Promise<OneShotResult>;
