@@ -11,7 +11,7 @@ import { exitStatus } from '../events/exit.js';
 import type { OneShotOptions, OneShotResult } from '../runtime/one-shot.js';
 
 /** A command as a program and its arguments: a script goes through its shell. */
-export function commandArgv(command: Command): [file: string, args: string[]] {
+function commandArgv(command: Command): [file: string, args: string[]] {
   return command.kind === 'shell' ? [command.shell, ['-c', command.script]] : [command.file, [...command.args]];
 }
 
