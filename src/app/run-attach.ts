@@ -10,6 +10,7 @@ import { livePid } from '../rundir/pidlock.js';
 import { EXIT } from './exit-codes.js';
 import { whenServing } from './locate.js';
 import type { Terminal } from './options.js';
+import { createHost } from '../proc/create-host.js';
 import { commandEnv, Interrupts } from './run-command.js';
 import type { RunRequest } from './run.js';
 import { oneShotSteps, waitForUnits, type WaitVerdict } from './wait.js';
@@ -32,7 +33,7 @@ export async function runAttached(spec: Spec, selected: readonly string[], r: Ru
     // Interrupted while waiting: the run was cut short, which is not a success.
     if (typeof verdict === 'string' || interrupts.first !== undefined) return interrupts.status;
     if (verdict.kind !== 'ready') return await reportNotReady(verdict, client, t);
-    return await interrupts.runCommand(r.cmd, commandEnv(spec));
+    return await interrupts.runCommand(r.cmd, commandEnv(spec), createHost({ guardian: true }));
   } finally {
     interrupts.off();
     client?.closeFeeds();

@@ -2,7 +2,8 @@
 // a second one kills CMD and everything it started), CMD's environment, and running CMD to its end.
 import type { Writable } from 'node:stream';
 import type { Spec } from '../config/spec.js';
-import { type AttachedCommand, startAttached } from '../proc/attached.js';
+import type { AttachedCommand } from '../proc/attached.js';
+import type { ProcessHost } from '../proc/host.js';
 import { signalStatus } from '../events/exit.js';
 import { onShutdownSignals, type ShutdownSignals } from './signals.js';
 
@@ -45,9 +46,9 @@ export class Interrupts {
     this.#signals.request(sig);
   }
 
-  /** Runs CMD to its end, passing signals on; gives the status `procs run` exits with. */
-  async runCommand(cmd: readonly string[], env: Readonly<Record<string, string>>): Promise<number> {
-    const command = startAttached(cmd, env);
+  /** Runs CMD to its end through `host`, passing signals on; gives the status `procs run` exits with. */
+  async runCommand(cmd: readonly string[], env: Readonly<Record<string, string>>, host: ProcessHost): Promise<number> {
+    const command = host.startCommand(cmd, env);
     this.#command = command;
     const end = await command.ended;
     this.#command = undefined;

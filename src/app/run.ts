@@ -94,7 +94,7 @@ async function upAndRun(project: Project, spec: Spec, r: RunRequest, interrupts:
   }
   project.muteOutput(true);
   try {
-    return await interrupts.runCommand(r.cmd, commandEnv(project.spec));
+    return await interrupts.runCommand(r.cmd, commandEnv(project.spec), project.processes);
   } finally {
     project.muteOutput(false);
   }

@@ -51,8 +51,12 @@ async function runForeground(project: Project, spec: Spec, names: readonly strin
   const { supervisor, bus } = project;
   let stopping: Promise<void> | undefined;
   let code: number | undefined;
+  // Set once every unit has ended: a signal from then on changes nothing, the files are being closed.
+  let ending = false;
+  let killing = false;
 
   const stopAll = (reason: string, exitCode: number): void => {
+    if (ending) return;
     code ??= exitCode;
     if (stopping) return;
     bus.publish({ type: 'stop', unit: 'procs', reason, state: 'stopping' });
@@ -60,10 +64,12 @@ async function runForeground(project: Project, spec: Spec, names: readonly strin
     void project.watch.close();
     watchStopping(project);
   };
-  const signals = onShutdownSignals({
+  onShutdownSignals({
     graceful: (sig) => stopAll(`${sig} received`, EXIT.ok),
     force: (sig) => {
-      bus.publish({ type: 'stop', unit: 'procs', reason: `${sig} again: killing every unit now`, state: 'stopping' });
+      // Said once: a storm of signals kills once, not a line per signal.
+      if (!killing) bus.publish({ type: 'stop', unit: 'procs', reason: `${sig} again: killing every unit now`, state: 'stopping' });
+      killing = true;
       supervisor.killAll();
     },
   });
@@ -93,10 +99,10 @@ async function runForeground(project: Project, spec: Spec, names: readonly strin
     if (stopping || !project.watch.watching) break;
     await project.watch.unwatched();
   }
+  ending = true;
   await project.watch.close();
   if (stopping) await stopping;
   unsubscribe();
-  signals.off();
   await o.control?.close();
 
   const outcome = supervisor.outcome().filter((u) => u.state !== 'pending');
@@ -105,6 +111,8 @@ async function runForeground(project: Project, spec: Spec, names: readonly strin
   const lines = summaryLines(outcome);
   await project.close();
   if (lines.length > 0) o.err.write(lines.join('\n') + '\n');
+  // The listeners stay until procs exits (they do not keep it alive): a signal while the events,
+  // logs and summary are written, or after, must not cut them short.
   return exitCode;
 }
 

@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import { request } from 'node:http';
 import type { ProbeCheck, UnitSpec } from '../config/spec.js';
-import { runCheckCommand } from '../proc/check-command.js';
+import type { OneShotRunner } from '../runtime/one-shot.js';
 import { errorText } from './error-text.js';
 import type { Check, CheckResult } from './probe-runner.js';
 
@@ -48,23 +48,31 @@ export function httpCheck(url: string, shown = url): Check {
     });
 }
 
-/** A command through the shell with the unit's env and cwd: healthy when it exits 0. */
-export function execCheck(unit: UnitSpec, command: Extract<ProbeCheck, { kind: 'exec' }>['command']): Check {
+/**
+ * A command with the unit's env and cwd, run by `runOneShot`: healthy when it exits 0. The probe's
+ * abort (its timeout) kills the command's whole group.
+ */
+export function execCheck(unit: UnitSpec, command: Extract<ProbeCheck, { kind: 'exec' }>['command'], runOneShot: OneShotRunner): Check {
   return async (signal) => {
-    const status = await runCheckCommand(command, { cwd: unit.cwd, env: unit.env, signal });
+    const r = await runOneShot(command, { cwd: unit.cwd, env: unit.env, signal });
+    // A command that could not start counts as `exit 127`, whatever the reason.
+    const status = r.error !== undefined ? 127 : r.status;
     return { ok: status === 0, detail: status === 0 ? 'exec: exit 0' : `exec: ${status === null ? 'timed out' : `exit ${status}`}` };
   };
 }
 
-/** The real check for a probe, or undefined for `log` probes (they watch output instead). */
-export function checkFor(unit: UnitSpec, check: ProbeCheck): Check | undefined {
+/**
+ * The real check for a probe, or undefined for `log` probes (they watch output instead); `exec`
+ * probes run through `runOneShot`.
+ */
+export function checkFor(unit: UnitSpec, check: ProbeCheck, runOneShot: OneShotRunner): Check | undefined {
   switch (check.kind) {
     case 'tcp':
       return tcpCheck(check.host, check.port, check.display);
     case 'http':
       return httpCheck(check.url, check.display);
     case 'exec':
-      return execCheck(unit, check.command);
+      return execCheck(unit, check.command, runOneShot);
     case 'log':
       return undefined;
   }

@@ -3,6 +3,7 @@ import { logMatcher, type LogMatcher } from '../config/log-pattern.js';
 import type { OutputBatch } from '../events/types.js';
 import type { OutputSink } from '../base/sink.js';
 import type { Clock } from '../base/clock.js';
+import type { OneShotRunner } from '../runtime/one-shot.js';
 import { checkFor } from './checks.js';
 import { ProbeRunner, type CheckResult } from './probe-runner.js';
 
@@ -25,7 +26,8 @@ interface Probes {
  * Runs each unit's probes while its process runs: readiness until it first passes (a `log` probe
  * watches the unit's output instead of polling), liveness for as long as the process lives.
  * Verdicts go to the supervisor with the run they were reached for; the supervisor drops those
- * of an earlier run or of a process that has exited. The monitor never touches a process.
+ * of an earlier run or of a process that has exited. The monitor never touches a process: `exec`
+ * probes run through the one-shot runner it is given.
  */
 export class HealthMonitor {
   readonly #probes = new Map<string, Probes>();
@@ -33,6 +35,7 @@ export class HealthMonitor {
   constructor(
     private readonly clock: Clock,
     private readonly target: HealthTarget,
+    private readonly runOneShot: OneShotRunner,
   ) {}
 
   /** Starts the probes of a unit whose process (run number `run`) has just spawned. */
@@ -41,7 +44,7 @@ export class HealthMonitor {
     const probes: Probes = { run };
     const { readiness, liveness } = unit.health;
     if (readiness) {
-      const check = checkFor(unit, readiness.check);
+      const check = checkFor(unit, readiness.check, this.runOneShot);
       if (readiness.check.kind === 'log') probes.logPattern = this.#pattern(readiness.check.pattern);
       else if (check) {
         probes.readiness = new ProbeRunner({
@@ -56,7 +59,7 @@ export class HealthMonitor {
       }
     }
     if (liveness) {
-      const check = checkFor(unit, liveness.check);
+      const check = checkFor(unit, liveness.check, this.runOneShot);
       if (check) {
         probes.liveness = new ProbeRunner({
           spec: liveness,

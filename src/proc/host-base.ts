@@ -3,11 +3,14 @@
 import type { PipelineUnit, ProcessUnit, StopSpec } from '../config/spec.js';
 import type { Clock } from '../base/clock.js';
 import type { OutputSink } from '../base/sink.js';
+import type { OneShotRunner } from '../runtime/one-shot.js';
+import { type AttachedCommand, startAttached } from './attached.js';
 import { GroupRecord } from './group-record.js';
 import { ChannelWatch } from './holders.js';
 import type { ProcessHost } from './host.js';
 import type { FifoPool, OutputPipe } from './output-pipes.js';
 import { spawnPipeline } from './pipeline.js';
+import { runOneShot } from './one-shot.js';
 import { ProcScans } from './procfs.js';
 import { ShellGuardian } from './shell-guardian.js';
 import { ProgramFinder } from './simple-command.js';
@@ -47,6 +50,12 @@ export abstract class HostBase implements ProcessHost {
   protected abstract spawnerGuard(line: string): boolean;
   abstract spawnerPid(): number | undefined;
   abstract guardCommand(pid: number, leadsGroup: boolean): void;
+
+  readonly runOneShot: OneShotRunner = runOneShot;
+
+  startCommand(cmd: readonly string[], env: Readonly<Record<string, string>>): AttachedCommand {
+    return startAttached(cmd, env, (pid, leadsGroup) => this.guardCommand(pid, leadsGroup));
+  }
 
   spawnUnit(unit: ProcessUnit, sink: OutputSink, opts: SpawnOptions = {}): SpawnedUnit {
     return spawnUnit(this, unit, sink, opts);

@@ -8,6 +8,8 @@ import type { PipelineUnit, ProcessUnit, StopSpec } from '../config/spec.js';
 import type { Clock } from '../base/clock.js';
 import type { OutputSink } from '../base/sink.js';
 import type { OutputPipe } from './output-pipes.js';
+import type { OneShotRunner } from '../runtime/one-shot.js';
+import type { AttachedCommand } from './attached.js';
 import type { Launched, LaunchRequest, SpawnedUnit, SpawnOptions } from './spawn.js';
 
 export interface ProcessHost {
@@ -33,6 +35,10 @@ export interface ProcessHost {
    * unit's if procs dies.
    */
   guardCommand(pid: number, leadsGroup: boolean): void;
+  /** Starts `procs run`'s CMD in the foreground (stdio inherited), guarded by this host. */
+  startCommand(cmd: readonly string[], env: Readonly<Record<string, string>>): AttachedCommand;
+  /** Runs a one-shot command (exec probes): its own group, killed whole at its timeout. */
+  readonly runOneShot: OneShotRunner;
   /** Keeps the record of running groups in `path` (`.procs/groups.json`) from now on; undefined stops writing it. */
   recordGroupsIn(path: string | undefined): void;
   /** Sends `sig` to a unit's group and to its known descendants that left it. */

@@ -1,6 +1,6 @@
 // Health checks end to end: real probes (http, tcp, exec, log) against real fixture servers.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -25,6 +25,22 @@ async function listen(server: Server): Promise<number> {
   servers.push(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return (server.address() as AddressInfo).port;
+}
+
+/** The live (not zombie) members of process group `pgid`. */
+function groupMembers(pgid: number): number[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .map(Number)
+    .filter((pid) => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const [state = '', , group = ''] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        return Number(group) === pgid && state !== 'Z' && state !== 'X';
+      } catch {
+        return false;
+      }
+    });
 }
 
 function indexOf(events: ReturnType<typeof readEvents>, pred: (e: ReturnType<typeof readEvents>[number]) => boolean): number {
@@ -109,24 +125,27 @@ processes:
     await assertClean(run);
   });
 
-  it('kills an exec probe that outlives its timeout', async () => {
-    // Each probe writes its pid, then becomes a `sleep 30`. The second starts 100ms after the
-    // first timed out (200ms): by then the first must be gone (given a second, not its 30).
+  it('kills an exec probe that outlives its timeout, and its whole group, at the timeout', async () => {
+    // The probe leads a group of its own: a shell that ignores SIGTERM and waits for a background
+    // `sleep 30`, having written its pid (the group's id). Its one failure (its timeout) makes the
+    // unit unhealthy; by the time procs says so, the whole group must be gone (or dying), not
+    // 30 seconds later and not at the next probe.
     const dir = spec(`version: 1
 processes:
   slow:
     command: [${NODE}, ${bin('hang.js')}]
+    restart: never
     health:
-      readiness: { exec: "echo $$$$ >> probes.pid; exec sleep 30", interval: 100ms, timeout: 200ms }
+      liveness: { exec: "trap '' TERM; sleep 30 & echo $$$$ > probe.pid; wait", initial_delay: 0s, interval: 10s, timeout: 1s, failure_threshold: 1 }
 `);
     const run = procs(['up'], { cwd: dir });
-    const pids = (): number[] => (existsSync(join(dir, 'probes.pid')) ? readFileSync(join(dir, 'probes.pid'), 'utf8').trim().split('\n').map(Number) : []);
-    await waitUntil(() => pids().length >= 2, 20_000, 'a second probe');
-    const [first = 0] = pids();
-    await waitUntil(() => !alive(first), 1000, `the first probe (pid ${first}) to be gone`);
+    await run.waitFor(/slow\s+.*liveness probe failed 1 times: no answer within 1000ms/, 20_000);
+    const file = join(dir, 'probe.pid');
+    assert.ok(existsSync(file), 'the probe never started');
+    const group = Number(readFileSync(file, 'utf8').trim());
+    await waitUntil(() => groupMembers(group).length === 0, 500, `the probe's group ${group} (${groupMembers(group).join(', ')}) to be gone`);
     run.child.kill('SIGINT');
-    assert.equal(await run.exited, 0);
-    assert.ok(!readEvents(dir).some((e) => e.type === 'ready'));
+    await run.exited;
     await assertClean(run, 1000);
   });
 

@@ -107,6 +107,30 @@ describe('procs up', () => {
     await assertClean(run);
   });
 
+  it('loses no event and no summary to signals that arrive while it ends by itself', async () => {
+    // The unit fails (restart: never); procs then ends on its own, writing events and logs. Signals
+    // sent from the failure on, a storm of them, must not cut that short.
+    const dir = spec(`version: 1\nprocesses:\n  once:\n    command: "exit 3"\n    restart: never\n`);
+    const run = procs(['up'], { cwd: dir });
+    await run.waitFor(/once\s+\S+ failed/);
+    let storming = true;
+    const storm = (async () => {
+      while (storming && run.child.exitCode === null && run.child.signalCode === null) {
+        run.child.kill('SIGINT');
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    })();
+    await run.exited;
+    storming = false;
+    await storm;
+    // (A signal in the last instant, once Node has begun to exit, may still end procs by SIGINT;
+    // by then everything is written.)
+    const ev = events(dir);
+    assert.ok(ev.some((e) => e.type === 'exit' && e.unit === 'once' && e.state === 'failed'), JSON.stringify(ev));
+    assert.match(run.stderr.join('\n'), /once.*failed/);
+    await assertClean(run);
+  });
+
   it('a second Ctrl-C kills at once', async () => {
     const dir = spec(`version: 1\nprocesses:\n  stubborn:\n    command: [${NODE}, ${bin('ignore-term.js')}]\n    stop: { timeout: 1h }\n`);
     const run = procs(['up'], { cwd: dir });

@@ -1,11 +1,14 @@
 // The HTTP(S) probe check against local servers: 2xx/3xx is healthy, anything else or a failed
-// connection or handshake is a failure with a detail, never a throw.
+// connection or handshake is a failure with a detail, never a throw. The exec check, through the
+// one-shot runner it is given.
 import assert from 'node:assert/strict';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createTcpServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { after, describe, it } from 'node:test';
-import { httpCheck } from '../../src/health/checks.js';
+import type { Command, UnitSpec } from '../../src/config/spec.js';
+import { execCheck, httpCheck } from '../../src/health/checks.js';
+import type { OneShotOptions, OneShotResult, OneShotRunner } from '../../src/runtime/one-shot.js';
 
 const servers: { close(): unknown }[] = [];
 after(() => servers.forEach((s) => s.close()));
@@ -41,5 +44,29 @@ describe('httpCheck', () => {
     await new Promise((resolve) => closed.close(resolve));
     assert.equal((await check(`http://127.0.0.1:${port}/`)).ok, false);
     assert.deepEqual(await check('not a url'), { ok: false, detail: 'not a URL: not a url' });
+  });
+});
+
+describe('execCheck', () => {
+  const unit = { cwd: '/srv/app', env: { TOKEN: 'secret' } } as unknown as UnitSpec;
+  const command: Command = { kind: 'shell', shell: '/bin/sh', script: 'pg_isready' };
+  const none = { timedOut: false, canceled: false, outputLimited: false, stdout: '', stderr: '' };
+
+  it('runs the command through the runner it is given, with the unit’s cwd, env and the probe’s abort signal', async () => {
+    const calls: [Command, OneShotOptions][] = [];
+    const runner: OneShotRunner = (c, o) => {
+      calls.push([c, o]);
+      return Promise.resolve({ ...none, status: 0 });
+    };
+    const signal = new AbortController().signal;
+    assert.deepEqual(await execCheck(unit, command, runner)(signal), { ok: true, detail: 'exec: exit 0' });
+    assert.deepEqual(calls, [[command, { cwd: '/srv/app', env: { TOKEN: 'secret' }, signal }]]);
+  });
+
+  it('fails on another status, on a timeout, and on a command that could not start (as exit 127)', async () => {
+    const check = (result: OneShotResult) => execCheck(unit, command, () => Promise.resolve(result))(new AbortController().signal);
+    assert.deepEqual(await check({ ...none, status: 3 }), { ok: false, detail: 'exec: exit 3' });
+    assert.deepEqual(await check({ ...none, status: null, canceled: true }), { ok: false, detail: 'exec: timed out' });
+    assert.deepEqual(await check({ ...none, status: 126, error: 'cannot run ./probe: permission denied' }), { ok: false, detail: 'exec: exit 127' });
   });
 });
