@@ -105,11 +105,7 @@ export function layerConfigs(builtinModules) {
     };
     if (!terminal) {
       const message = `only output/ (the renderers) and cli/ write to the terminal: ${layer === undefined ? 'this file' : `${layer.dir}/`} gets a Writable or a sink from its caller`;
-      rules['no-restricted-properties'] = [
-        'error',
-        { object: 'process', property: 'stdout', message },
-        { object: 'process', property: 'stderr', message },
-      ];
+      rules['no-restricted-properties'] = ['error', { object: 'process', property: 'stdout', message }, { object: 'process', property: 'stderr', message }];
     }
     return rules;
   };
