@@ -4,14 +4,20 @@
 //   npm run bench                          all scenarios, results to bench/RESULTS.md
 //   npm run bench -- --only 1,3 --reps 3   some scenarios, fewer rounds
 //   options: --no-install  --out FILE  --reps N (default 5)  --peers pm2,nf (a subset; procs always runs)
-//            --compare DIR [--compare-name NAME]: also procs as built in another checkout, side by side
+//
+//   npm run bench -- --compare REV [--only 1,8] [--reps N] [--keep-compare] [--out FILE]
+//            procs at REV (a commit, built in a git worktree under bench/tmp/compare/, or a folder
+//            holding a built checkout) against this tree, interleaved: a markdown table of medians,
+//            new ÷ old and the noise band on stdout (and in FILE with --out); RESULTS.md is left alone.
+//            No peers unless --peers names them.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { installPeers } from './lib/install.js';
 import { machine } from './lib/machine.js';
 import { BENCH_SRC } from './lib/paths.js';
-import type { ScenarioOptions, Section } from './lib/report.js';
-import { procsAt, RUNNERS } from './lib/tools.js';
+import type { Sample, ScenarioOptions, Section } from './lib/report.js';
+import { checkoutOf, compareTable } from './lib/compare.js';
+import { procs, procsAt, RUNNERS, type Tool } from './lib/tools.js';
 import { coldStart } from './scenarios/cold.js';
 import { crashLoop } from './scenarios/crash.js';
 import { idleCost } from './scenarios/idle.js';
@@ -38,17 +44,77 @@ function flag(name: string): string | undefined {
   return i < 0 ? undefined : process.argv[i + 1];
 }
 
+// Scenarios that interleave their own rounds; the others run one round per call.
+const INTERLEAVED = new Set(['1', '3', '8']);
+
+/** `--compare REV`: this tree against REV, every scenario in alternating rounds; prints the table. */
+async function compare(rev: string, only: readonly string[], reps: number, log: (text: string) => void): Promise<void> {
+  const began = performance.now();
+  const checkout = checkoutOf(rev, process.argv.includes('--keep-compare'), log);
+  try {
+    const old = procsAt(checkout.dir, `procs@${checkout.rev}`);
+    const peers = flag('--peers')?.split(',');
+    const tools: Tool[] = [procs, old, ...RUNNERS.slice(1).filter((t) => peers?.some((p) => t.name.startsWith(p)) === true)];
+    if (tools.length > 2 && !process.argv.includes('--no-install')) installPeers(log);
+    for (const t of tools) {
+      const why = t.missing();
+      if (why !== undefined) throw new Error(`${t.name}: ${why}`);
+    }
+    const samples: Sample[] = [];
+    const lines: string[] = [];
+    for (const id of only) {
+      const run = SCENARIOS[id];
+      if (run === undefined) throw new Error(`no scenario ${id}`);
+      const t0 = performance.now();
+      log(`— scenario ${id}`);
+      // Scenarios that run each tool once are called `reps` times, the order of the trees alternating.
+      const rounds = INTERLEAVED.has(id) ? 1 : reps;
+      for (let round = 0; round < rounds; round++) {
+        const order = round % 2 === 0 ? tools : [old, procs, ...tools.slice(2)];
+        const section = await run({ tools: order, reps, log });
+        for (const s of section.samples ?? []) {
+          const into = samples.find((x) => x.metric === s.metric && x.tool === s.tool);
+          if (into === undefined) samples.push({ ...s, values: [...s.values] });
+          else (into.values as number[]).push(...s.values);
+        }
+      }
+      const took = (performance.now() - t0) / 1000;
+      lines.push(`- scenario ${id}: ${took.toFixed(0)} s`);
+      log(`— scenario ${id} took ${took.toFixed(1)} s`);
+    }
+    const md = [
+      `# procs: this tree against ${rev} (${checkout.rev})`,
+      '',
+      machine(tools),
+      '',
+      compareTable(samples, old.name, procs.name, checkout.rev),
+      '',
+      'Medians of interleaved runs of both trees on the same machine, both driven through their command line',
+      `(\`dist/bin/procs.js\`). The noise band is the mean of the two trees' interquartile range over their median;`,
+      'a difference inside it is not a difference. Fewer than 3 runs give no band.',
+      '',
+      ...lines,
+      `- in all: ${((performance.now() - began) / 1000).toFixed(0)} s (with the build of ${checkout.rev} when it was not built yet)`,
+    ].join('\n');
+    process.stdout.write(`${md}\n`);
+    const out = flag('--out');
+    if (out !== undefined) writeFileSync(out, `${md}\n`);
+  } finally {
+    checkout.remove();
+  }
+}
+
 async function main(): Promise<void> {
   const only = (flag('--only') ?? Object.keys(SCENARIOS).join(',')).split(',');
   const reps = Number(flag('--reps') ?? 5);
   const out = flag('--out') ?? join(BENCH_SRC, 'RESULTS.md');
   const log = (text: string): void => void process.stderr.write(`${text}\n`);
+  const compareWith = flag('--compare');
+  if (compareWith !== undefined) return compare(compareWith, only, reps, log);
   const notes = process.argv.includes('--no-install') ? [] : installPeers(log);
   const skipped: string[] = [...notes];
-  const compare = flag('--compare');
   const peers = flag('--peers')?.split(',');
   const runners = RUNNERS.filter((t, i) => i === 0 || peers === undefined || peers.some((p) => t.name.startsWith(p)));
-  if (compare !== undefined) runners.splice(1, 0, procsAt(compare, `procs (${flag('--compare-name') ?? 'before'})`));
   const tools = runners.filter((t) => {
     const why = t.missing();
     if (why !== undefined) skipped.push(`${t.name} skipped: ${why}`);
