@@ -73,6 +73,9 @@ function quantile(sorted: readonly number[], q: number): number {
   return a + (b - a) * (at - lo);
 }
 
+/** The least noise band: differences this small are below what a shared machine can show. */
+const MIN_BAND = 0.03;
+
 /** The spread of a tree's own runs: the interquartile range over the median (0.1 = ±10 %). */
 export function relativeSpread(values: readonly number[]): number | undefined {
   if (values.length < 3) return undefined;
@@ -86,7 +89,7 @@ const figure = (x: number): string => (Number.isNaN(x) ? '–' : Math.abs(x) >= 
 
 /**
  * The side-by-side table: per metric, each tree's median and runs, new ÷ old, the noise band
- * (the mean of both trees' interquartile range over median) and whether the new tree is slower,
+ * (the mean of both trees' interquartile range over median, at least ±3 %) and whether the new tree is slower,
  * faster or within the noise.
  */
 export function compareTable(samples: readonly Sample[], oldTool: string, newTool: string, oldLabel: string): string {
@@ -100,7 +103,7 @@ export function compareTable(samples: readonly Sample[], oldTool: string, newToo
     const mn = median(n.values);
     const so = relativeSpread(o.values);
     const sn = relativeSpread(n.values);
-    const band = so === undefined || sn === undefined ? undefined : (so + sn) / 2;
+    const band = so === undefined || sn === undefined ? undefined : Math.max(MIN_BAND, (so + sn) / 2);
     let ratio = '–';
     let verdict: string;
     if (mo === mn) verdict = 'same';
