@@ -85,12 +85,39 @@ export function relativeSpread(values: readonly number[]): number | undefined {
   return (quantile(s, 0.75) - quantile(s, 0.25)) / Math.abs(m);
 }
 
+/**
+ * The two-sided p-value of the Mann–Whitney U test (normal approximation with continuity
+ * correction, ties counted half): how likely runs this far apart are when both trees are alike.
+ * With 4 runs each, only a complete separation gets below 0.05.
+ */
+export function mannWhitneyP(a: readonly number[], b: readonly number[]): number | undefined {
+  const n1 = a.length;
+  const n2 = b.length;
+  if (n1 < 3 || n2 < 3) return undefined;
+  let u = 0;
+  for (const x of a) for (const y of b) u += x < y ? 1 : x === y ? 0.5 : 0;
+  const mean = (n1 * n2) / 2;
+  const sd = Math.sqrt((n1 * n2 * (n1 + n2 + 1)) / 12);
+  if (sd === 0) return 1;
+  const z = Math.max(0, Math.abs(u - mean) - 0.5) / sd;
+  return Math.min(1, 2 * (1 - normalCdf(z)));
+}
+
+// The standard normal distribution function (Abramowitz and Stegun 26.2.17, error below 1e-7).
+function normalCdf(z: number): number {
+  const t = 1 / (1 + 0.2316419 * Math.abs(z));
+  const d = 0.3989422804014327 * Math.exp((-z * z) / 2);
+  const p = d * t * (0.31938153 + t * (-0.356563782 + t * (1.781477937 + t * (-1.821255978 + t * 1.330274429))));
+  return z >= 0 ? 1 - p : p;
+}
+
 const figure = (x: number): string => (Number.isNaN(x) ? '–' : Math.abs(x) >= 100 ? String(Math.round(x)) : x.toFixed(Math.abs(x) >= 10 ? 1 : 2));
 
 /**
  * The side-by-side table: per metric, each tree's median and runs, new ÷ old, the noise band
  * (the mean of both trees' interquartile range over median, at least ±3 %) and whether the new tree is slower,
- * faster or within the noise.
+ * faster or within the noise. Slower or faster needs both: a ratio outside the band and runs
+ * apart (Mann–Whitney p < 0.05); on a shared machine either alone misleads.
  */
 export function compareTable(samples: readonly Sample[], oldTool: string, newTool: string, oldLabel: string): string {
   const metrics = [...new Set(samples.map((s) => s.metric))];
@@ -104,6 +131,7 @@ export function compareTable(samples: readonly Sample[], oldTool: string, newToo
     const so = relativeSpread(o.values);
     const sn = relativeSpread(n.values);
     const band = so === undefined || sn === undefined ? undefined : Math.max(MIN_BAND, (so + sn) / 2);
+    const p = mannWhitneyP(o.values, n.values);
     let ratio = '–';
     let verdict: string;
     if (mo === mn) verdict = 'same';
@@ -114,12 +142,12 @@ export function compareTable(samples: readonly Sample[], oldTool: string, newToo
       // How much worse the new tree is (above 0) or better (below 0), as a fraction.
       const worse = n.better === 'lower' ? r - 1 : 1 / r - 1;
       if (band === undefined) verdict = 'too few runs to tell';
-      else if (Math.abs(worse) <= band) verdict = 'within noise';
+      else if (Math.abs(worse) <= band || p === undefined || p >= 0.05) verdict = 'within noise';
       else verdict = worse > 0 ? '**slower**' : 'faster';
     }
-    return [
-      [metric, figure(mo), figure(mn), ratio, band === undefined ? '–' : `±${(band * 100).toFixed(0)} %`, verdict, `${o.values.length} / ${n.values.length}`],
-    ];
+    const shownP = p === undefined ? '–' : p < 0.001 ? '<0.001' : p.toFixed(3);
+    const shownBand = band === undefined ? '–' : `±${(band * 100).toFixed(0)} %`;
+    return [[metric, figure(mo), figure(mn), ratio, shownBand, shownP, verdict, `${o.values.length} / ${n.values.length}`]];
   });
-  return table(['metric', `old (${oldLabel})`, 'new (this tree)', 'new ÷ old', 'noise band', 'verdict', 'runs old / new'], rows);
+  return table(['metric', `old (${oldLabel})`, 'new (this tree)', 'new ÷ old', 'noise band', 'p (Mann–Whitney)', 'verdict', 'runs old / new'], rows);
 }
