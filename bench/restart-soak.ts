@@ -32,14 +32,17 @@ interface Row {
 
 const dir = mkdtempSync(join(tmpdir(), 'procs-soak-'));
 writeFileSync(join(dir, 'preload.cjs'), preload(dir));
-writeFileSync(join(dir, 'procs.yaml'), `version: 1
+writeFileSync(
+  join(dir, 'procs.yaml'),
+  `version: 1
 processes:
   crash:
     command: ["/bin/sh", "-c", "echo boom; exit 3"]
     restart: { policy: always, max_restarts: 1000000, backoff: { initial: 1ms, max: 1ms } }
   steady:
     command: ["/bin/sh", "-c", "echo up; exec sleep 100000"]
-`);
+`,
+);
 const env = { ...process.env, NO_COLOR: '1', NODE_OPTIONS: `${HEAP_OPTIONS} --require=${join(dir, 'preload.cjs')}` };
 const procs = (args: string[]): string => spawnSync(process.execPath, [MAIN, ...args], { cwd: dir, env, encoding: 'utf8' }).stdout;
 const mb = (bytes: number): number => Math.round((bytes / 1048576) * 10) / 10;
@@ -63,7 +66,7 @@ const rows: Row[] = [];
 const t0 = Date.now();
 try {
   console.log(`daemon ${pid}, NODE_OPTIONS ${HEAP_OPTIONS}\nrestarts\tseconds\trss_mb\theap_used_mb\theap_total_mb\tfds`);
-  for (let next = EVERY; next <= RESTARTS; ) {
+  for (let next = EVERY; next <= RESTARTS;) {
     const status = JSON.parse(procs(['ps', '--json'])) as { units: { name: string; restarts: number }[] };
     const restarts = status.units.find((u) => u.name === 'crash')?.restarts ?? 0;
     if (restarts < next) {
@@ -77,7 +80,14 @@ try {
     } catch {
       // not written yet
     }
-    const row = { restarts, seconds: Math.round((Date.now() - t0) / 1000), rssMb: mb(rss), heapUsedMb: mb(heap.heapUsed), heapTotalMb: mb(heap.heapTotal), fds: readdirSync(`/proc/${pid}/fd`).length };
+    const row = {
+      restarts,
+      seconds: Math.round((Date.now() - t0) / 1000),
+      rssMb: mb(rss),
+      heapUsedMb: mb(heap.heapUsed),
+      heapTotalMb: mb(heap.heapTotal),
+      fds: readdirSync(`/proc/${pid}/fd`).length,
+    };
     rows.push(row);
     console.log(Object.values(row).join('\t'));
     while (next <= restarts) next += EVERY;

@@ -73,8 +73,17 @@ async function main(): Promise<void> {
   try {
     makeTree(root, o.files);
     const rule: WatchRule = {
-      name: 'build', paths: ['src/**/*.ts'], ignore: [], debounceMs: o.debounceMs, run: { kind: 'shell', shell: '/bin/sh', script: 'echo run' },
-      restart: [], rolling: false, initial: false, poll: o.poll, cwd: root, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+      name: 'build',
+      paths: ['src/**/*.ts'],
+      ignore: [],
+      debounceMs: o.debounceMs,
+      run: { kind: 'shell', shell: '/bin/sh', script: 'echo run' },
+      restart: [],
+      rolling: false,
+      initial: false,
+      poll: o.poll,
+      cwd: root,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
     };
     const spec: Spec = { project: 'bench', root, files: [], env: {}, units: [], pools: [], watch: [rule] };
     const bus = new EventBus();
@@ -82,13 +91,21 @@ async function main(): Promise<void> {
     const before = memory();
     const t0 = performance.now();
     const sink = lineClock(() => (lineAt ||= performance.now()));
-    const session = createWatchSession({ spec, sink, processes: createRealDriver({ sink, host: createHost() }), publish: (e) => bus.publish(e), restart: async () => undefined });
+    const session = createWatchSession({
+      spec,
+      sink,
+      processes: createRealDriver({ sink, host: createHost() }),
+      publish: (e) => bus.publish(e),
+      restart: async () => undefined,
+    });
     if (session.rules.length === 0) throw new Error('no watch session');
     await session.started;
     const readyMs = performance.now() - t0;
     const after = memory();
     console.log(`tree: ${o.files} files in ${Math.ceil(o.files / 10)} folders; backend: ${o.poll ? 'polling' : 'native'}; debounce ${o.debounceMs}ms`);
-    console.log(`ready in ${readyMs.toFixed(0)} ms; memory added: RSS ${(after.rss - before.rss).toFixed(1)} MiB, heap ${(after.heap - before.heap).toFixed(1)} MiB (RSS now ${after.rss.toFixed(0)} MiB)`);
+    console.log(
+      `ready in ${readyMs.toFixed(0)} ms; memory added: RSS ${(after.rss - before.rss).toFixed(1)} MiB, heap ${(after.heap - before.heap).toFixed(1)} MiB (RSS now ${after.rss.toFixed(0)} MiB)`,
+    );
 
     const toEvent: number[] = [];
     const toRun: number[] = [];
@@ -102,7 +119,9 @@ async function main(): Promise<void> {
       await built;
       toRun.push(lineAt - start);
     }
-    console.log(`write → run triggered (watch event): median ${median(toEvent).toFixed(1)} ms (debounce ${o.debounceMs} ms, overhead ${(median(toEvent) - o.debounceMs).toFixed(1)} ms)`);
+    console.log(
+      `write → run triggered (watch event): median ${median(toEvent).toFixed(1)} ms (debounce ${o.debounceMs} ms, overhead ${(median(toEvent) - o.debounceMs).toFixed(1)} ms)`,
+    );
     console.log(`write → first line of run:           median ${median(toRun).toFixed(1)} ms`);
 
     let runs = 0;

@@ -23,7 +23,9 @@ export function installPeers(log: (text: string) => void): string[] {
     const r = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--no-save', ...missing], { cwd: PEERS_DIR, stdio: 'inherit', timeout: 300_000 });
     if (r.status !== 0) notes.push(`npm install ${missing.join(' ')} failed (status ${String(r.status)})`);
   }
-  const aptMissing = Object.entries(APT_PEERS).filter(([cmd]) => !onPath(cmd)).map(([, pkgName]) => pkgName);
+  const aptMissing = Object.entries(APT_PEERS)
+    .filter(([cmd]) => !onPath(cmd))
+    .map(([, pkgName]) => pkgName);
   if (aptMissing.length > 0) {
     if (process.getuid?.() !== 0) {
       notes.push(`${aptMissing.join(', ')} not installed and not root: apt-get install ${aptMissing.join(' ')}`);

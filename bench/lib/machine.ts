@@ -23,14 +23,14 @@ export function machine(tools: readonly Tool[]): string {
     procs: pkgVersion(REPO),
     concurrently: peer('concurrently'),
     'nf (npm foreman)': peer('foreman'),
-    'foreman (ruby)': sh("foreman version 2>/dev/null | head -1"),
+    'foreman (ruby)': sh('foreman version 2>/dev/null | head -1'),
     pm2: peer('pm2'),
     supervisord: sh('supervisord --version 2>/dev/null'),
     nodemon: peer('nodemon'),
   };
   return [
     `- CPU: ${sh("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2")}; \`nproc\` = ${sh('nproc')}`,
-    `- \`free -h\`: ${sh("free -h | awk '/Mem:/ {print \"total \" $2 \", used \" $3 \", available \" $7}'")}`,
+    `- \`free -h\`: ${sh('free -h | awk \'/Mem:/ {print "total " $2 ", used " $3 ", available " $7}\'')}`,
     `- OS: ${sh('uname -sr')}; /bin/sh → ${sh('readlink -f /bin/sh')}`,
     `- Node ${process.version} (procs and the npm peers run on it); date ${new Date().toISOString()}`,
     `- Tools: ${tools.map((t) => `${t.name} ${versions[t.name] ?? '?'}`).join(', ')}`,

@@ -159,12 +159,13 @@ export function classify(token: string, roots: readonly number[] = []): Classifi
   const tagged = procs.filter((p) => p.pid !== process.pid && hasToken(p.pid, token));
   const seen = new Set(tagged.map((p) => p.pid));
   const all = [...tagged];
-  for (const root of roots) for (const d of [...procs.filter((p) => p.pid === root), ...descendantsOf(root, procs)]) {
-    if (!seen.has(d.pid)) {
-      seen.add(d.pid);
-      all.push(d);
+  for (const root of roots)
+    for (const d of [...procs.filter((p) => p.pid === root), ...descendantsOf(root, procs)]) {
+      if (!seen.has(d.pid)) {
+        seen.add(d.pid);
+        all.push(d);
+      }
     }
-  }
   const out: Classified = { tool: [], wrappers: [], workload: [] };
   for (const p of all) {
     const cmd = cmdline(p.pid);

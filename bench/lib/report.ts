@@ -7,6 +7,18 @@ export interface Section {
   readonly body: string;
   /** One line per target: what it asks, the figure, met or not. */
   readonly targets: readonly string[];
+  /** The raw figures per tool, for `--compare`: one entry per metric and tool. */
+  readonly samples?: readonly Sample[];
+}
+
+/** One metric's runs for one tool. */
+export interface Sample {
+  /** What is measured, with its unit: `start, N=100 (ms)`. */
+  readonly metric: string;
+  readonly tool: string;
+  readonly values: readonly number[];
+  /** Whether a lower figure (a time) or a higher one (a rate) is the better. */
+  readonly better: 'lower' | 'higher';
 }
 
 export interface ScenarioOptions {

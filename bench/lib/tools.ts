@@ -43,6 +43,8 @@ export interface Tool {
   readonly baseline?: boolean;
   /** Why it cannot run here, or undefined. */
   missing(): string | undefined;
+  /** For procs: the script of its command line (`node MAIN up`). */
+  readonly main?: string;
   /** What the tool does not offer, by scenario id, with the reason shown in the results. */
   readonly lacks?: Readonly<Record<string, string>>;
   launch(o: LaunchOptions): Running;
@@ -112,6 +114,7 @@ function writeProcsSpec(o: LaunchOptions): void {
 /** procs itself, `procs up` in the foreground. */
 export const procs: Tool = {
   name: 'procs',
+  main: PROCS_MAIN,
   missing: () => (existsSync(PROCS_MAIN) ? undefined : 'not built (npm run build)'),
   launch(o) {
     writeProcsSpec(o);
@@ -127,6 +130,7 @@ export function procsAt(checkout: string, name: string): Tool {
   return {
     ...procs,
     name,
+    main,
     missing: () => (existsSync(main) ? undefined : `${main} not found (build that checkout)`),
     launch(o) {
       writeProcsSpec(o);

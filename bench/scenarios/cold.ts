@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PEERS_DIR, REPO, TMP } from '../lib/paths.js';
+import { PEERS_DIR, TMP } from '../lib/paths.js';
 import { type ScenarioOptions, type Section, table, verdict } from '../lib/report.js';
 import { median, ms, ratio } from '../lib/stats.js';
 
@@ -12,16 +12,25 @@ const ROUNDS = 21;
 export async function coldStart(o: ScenarioOptions): Promise<Section> {
   const dir = join(TMP, 'cold');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'procs.yaml'), 'version: 1\nprocesses:\n  web: { command: "node server.js", env: { PORT: "3000" } }\n  worker: { command: node worker.js }\n  db:\n    command: ["redis-server"]\n    health: { readiness: { tcp: "127.0.0.1:6379" } }\n');
-  const procs = join(REPO, 'dist/bin/procs.js');
+  writeFileSync(
+    join(dir, 'procs.yaml'),
+    'version: 1\nprocesses:\n  web: { command: "node server.js", env: { PORT: "3000" } }\n  worker: { command: node worker.js }\n  db:\n    command: ["redis-server"]\n    health: { readiness: { tcp: "127.0.0.1:6379" } }\n',
+  );
   const peer = (rel: string): string => join(PEERS_DIR, 'node_modules', rel);
+  const has = (prefix: string): boolean => o.tools.some((t) => t.name.startsWith(prefix));
+  // Every procs among the tools (this tree, and another checkout with --compare).
+  const procsMains = o.tools.flatMap((t) => (t.main === undefined ? [] : [[t.name, t.main] as const]));
   const commands: [string, string, string[]][] = [
     ['node -e 0', process.execPath, ['-e', '0']],
-    ['procs --version', process.execPath, [procs, '--version']],
-    ['procs validate', process.execPath, [procs, 'validate']],
-    ['concurrently --version', process.execPath, [peer('concurrently/dist/bin/concurrently.js'), '--version']],
-    ['nodemon --version', process.execPath, [peer('nodemon/bin/nodemon.js'), '--version']],
-    ['nf --help', process.execPath, [peer('foreman/nf.js'), '--help']],
+    ...procsMains.flatMap(([name, main]): [string, string, string[]][] => [
+      [`${name} --version`, process.execPath, [main, '--version']],
+      [`${name} validate`, process.execPath, [main, 'validate']],
+    ]),
+    ...(has('concurrently')
+      ? [['concurrently --version', process.execPath, [peer('concurrently/dist/bin/concurrently.js'), '--version']] as [string, string, string[]]]
+      : []),
+    ...(has('nodemon') ? [['nodemon --version', process.execPath, [peer('nodemon/bin/nodemon.js'), '--version']] as [string, string, string[]]] : []),
+    ...(has('nf') ? [['nf --help', process.execPath, [peer('foreman/nf.js'), '--help']] as [string, string, string[]]] : []),
   ];
   const times = new Map<string, number[]>();
   const failures = new Map<string, string>();
@@ -40,8 +49,9 @@ export async function coldStart(o: ScenarioOptions): Promise<Section> {
   const base = med('node -e 0');
   const rows = commands.map(([name]) => [name, ms(med(name)), ratio(med(name), base), failures.get(name) ?? '']);
   o.log(`cold: ${rows.map((r) => r.slice(0, 3).join(' ')).join('; ')}`);
-  const v = med('procs --version');
-  const val = med('procs validate');
+  const first = procsMains[0]?.[0] ?? 'procs';
+  const v = med(`${first} --version`);
+  const val = med(`${first} validate`);
   const targets = [
     `\`procs --version\` within 1.3× of \`node -e 0\`: ${ms(v)} / ${ms(base)} = ${ratio(v, base)} — ${verdict(v <= 1.3 * base)}`,
     `\`procs validate\` within 2× of \`node -e 0\`: ${ms(val)} / ${ms(base)} = ${ratio(val, base)} — ${verdict(val <= 2 * base)}`,
@@ -52,5 +62,9 @@ export async function coldStart(o: ScenarioOptions): Promise<Section> {
     `Median of ${ROUNDS} interleaved rounds after one warm-up round, each a fresh process (spawnSync, output piped).`,
     '`validate` checks a 3-process spec. nf has no `--version`; its `--help` stands in.',
   ].join('\n');
-  return { title: '8. CLI cold start', body, targets };
+  const samples = procsMains.flatMap(([name]) => [
+    { metric: 'cold start: `procs --version` (ms)', tool: name, values: times.get(`${name} --version`) ?? [], better: 'lower' as const },
+    { metric: 'cold start: `procs validate` (ms)', tool: name, values: times.get(`${name} validate`) ?? [], better: 'lower' as const },
+  ]);
+  return { title: '8. CLI cold start', body, targets, samples };
 }

@@ -3,7 +3,7 @@
 // up (it exits, or nothing starts for a while).
 import { join } from 'node:path';
 import { WORKLOADS } from '../lib/paths.js';
-import { type ScenarioOptions, type Section, table, verdict } from '../lib/report.js';
+import { type Sample, type ScenarioOptions, type Section, table, verdict } from '../lib/report.js';
 import { withRun } from '../lib/run.js';
 import type { Tool } from '../lib/tools.js';
 
@@ -50,12 +50,22 @@ function exponential(xs: readonly number[]): boolean {
 
 export async function crashLoop(o: ScenarioOptions): Promise<Section> {
   const rows: string[][] = [];
+  const samples: Sample[] = [];
   let procsLoop: Loop | undefined;
   for (const tool of o.tools) {
     const loop = await once(tool);
     if (tool === o.tools[0]) procsLoop = loop;
     o.log(`crash ${tool.name}: ${shown(loop.intervals)}`);
-    rows.push([tool.name, String(loop.intervals.length), shown(loop.intervals), exponential(loop.intervals) ? 'yes' : 'no', loop.toolExited ? 'exited' : 'kept running']);
+    samples.push({ metric: 'crash loop, restarts seen', tool: tool.name, values: [loop.intervals.length], better: 'higher' });
+    const span = loop.intervals.reduce((a, b) => a + b, 0);
+    samples.push({ metric: 'crash loop, first start → last restart (ms)', tool: tool.name, values: [span], better: 'lower' });
+    rows.push([
+      tool.name,
+      String(loop.intervals.length),
+      shown(loop.intervals),
+      exponential(loop.intervals) ? 'yes' : 'no',
+      loop.toolExited ? 'exited' : 'kept running',
+    ]);
   }
   const targets = [
     `Crash loop backs off exponentially by default: procs restart intervals ${shown(procsLoop?.intervals ?? [])} — ${verdict(exponential(procsLoop?.intervals ?? []))}`,
@@ -63,8 +73,8 @@ export async function crashLoop(o: ScenarioOptions): Promise<Section> {
   const body = [
     table(['tool', 'restarts seen', 'intervals between starts', 'exponential', 'the tool then'], rows),
     '',
-    'One child (`crash.sh`: a marker, then `exit 1`) under each tool\'s defaults; the run ends after 20 restarts, 45 s,',
+    "One child (`crash.sh`: a marker, then `exit 1`) under each tool's defaults; the run ends after 20 restarts, 45 s,",
     'when the tool exits, or when no start came for max(4 s, 2.5× the last interval) (the tool gave up).',
   ].join('\n');
-  return { title: '4. Crash loop', body, targets };
+  return { title: '4. Crash loop', body, targets, samples };
 }

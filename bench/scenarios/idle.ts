@@ -89,26 +89,36 @@ export async function idleCost(o: ScenarioOptions): Promise<Section> {
       String(r.wrappers),
     ];
   });
-  const targets = procs && base
-    ? [
-        `Idle CPU under 0.1% of one core: procs ${procs.cpuPct.toFixed(3)} % — ${verdict(procs.cpuPct < 0.1)}`,
-        `Idle memory within 1.2× of a bare Node process: procs RSS ${procs.rssMiB.toFixed(1)} MiB / ${base.rssMiB.toFixed(1)} MiB = ${ratio(procs.rssMiB, base.rssMiB)} (PSS ${ratio(procs.pssMiB, base.pssMiB)}) — ${verdict(procs.rssMiB <= 1.2 * base.rssMiB)}`,
-        ...(floor
-          ? [
-              `(Context, not a target: a bare loop of Node's child_process.spawn holding the same ${CHILDREN} children has RSS ${floor.rssMiB.toFixed(1)} MiB = ${ratio(floor.rssMiB, base.rssMiB)} of bare node; procs is ${ratio(procs.rssMiB, floor.rssMiB)} of it)`,
-            ]
-          : []),
-        `No per-child shell wrapper: procs has ${procs.wrappers} — ${verdict(procs.wrappers === 0)}`,
-      ]
-    : ['Idle: procs not measured'];
+  const targets =
+    procs && base
+      ? [
+          `Idle CPU under 0.1% of one core: procs ${procs.cpuPct.toFixed(3)} % — ${verdict(procs.cpuPct < 0.1)}`,
+          `Idle memory within 1.2× of a bare Node process: procs RSS ${procs.rssMiB.toFixed(1)} MiB / ${base.rssMiB.toFixed(1)} MiB = ${ratio(procs.rssMiB, base.rssMiB)} (PSS ${ratio(procs.pssMiB, base.pssMiB)}) — ${verdict(procs.rssMiB <= 1.2 * base.rssMiB)}`,
+          ...(floor
+            ? [
+                `(Context, not a target: a bare loop of Node's child_process.spawn holding the same ${CHILDREN} children has RSS ${floor.rssMiB.toFixed(1)} MiB = ${ratio(floor.rssMiB, base.rssMiB)} of bare node; procs is ${ratio(procs.rssMiB, floor.rssMiB)} of it)`,
+              ]
+            : []),
+          `No per-child shell wrapper: procs has ${procs.wrappers} — ${verdict(procs.wrappers === 0)}`,
+        ]
+      : ['Idle: procs not measured'];
   const body = [
     table(['tool', 'CPU over 10 s (% of one core)', 'RSS (sum)', 'PSS (sum)', 'PSS ÷ procs', 'own processes', 'shell wrappers'], rows),
     '',
     `${CHILDREN} children (\`ready.sh\`, which becomes \`sleep\`), measured 1.5 s after the last one was ready.`,
-    "The spawn-loop baseline is a Node process doing nothing but start the same children and read their output: the least a Node-based tool holds.",
+    'The spawn-loop baseline is a Node process doing nothing but start the same children and read their output: the least a Node-based tool holds.',
     "The tool's own processes are every process of the run except the children and the shells wrapping them",
     '(counted apart: a `sh -c` parent per child). CPU comes from schedstat (nanoseconds, all threads).',
-    'RSS counts the pages shared between a tool\'s processes once per process; PSS divides them fairly.',
+    "RSS counts the pages shared between a tool's processes once per process; PSS divides them fairly.",
   ].join('\n');
-  return { title: '2. Idle cost', body, targets };
+  const samples = o.tools.flatMap((t) => {
+    const r = results.get(t.name);
+    if (r === undefined) return [];
+    return [
+      { metric: `idle CPU, ${CHILDREN} children (% of a core)`, tool: t.name, values: [r.cpuPct], better: 'lower' as const },
+      { metric: `idle RSS, ${CHILDREN} children (MiB)`, tool: t.name, values: [r.rssMiB], better: 'lower' as const },
+      { metric: `idle PSS, ${CHILDREN} children (MiB)`, tool: t.name, values: [r.pssMiB], better: 'lower' as const },
+    ];
+  });
+  return { title: '2. Idle cost', body, targets, samples };
 }

@@ -2,7 +2,7 @@
 // 5 with a grandchild: 15 processes); how many processes of the run are alive 2 s later.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { classify } from '../lib/procfs.js';
-import { type ScenarioOptions, type Section, table, verdict } from '../lib/report.js';
+import { type Sample, type ScenarioOptions, type Section, table, verdict } from '../lib/report.js';
 import { withRun } from '../lib/run.js';
 import type { Tool } from '../lib/tools.js';
 import { mixedChildren } from './shutdown.js';
@@ -31,11 +31,14 @@ async function once(tool: Tool): Promise<Left | undefined> {
 
 export async function toolKilled(o: ScenarioOptions): Promise<Section> {
   const rows: string[][] = [];
+  const samples: Sample[] = [];
   let procsLeft: Left | undefined;
   for (const tool of o.tools.filter((t) => !t.lacks?.many)) {
     const r = await once(tool);
     if (tool === o.tools[0]) procsLeft = r;
     o.log(`killed ${tool.name}: ${JSON.stringify(r)}`);
+    if (r !== undefined)
+      samples.push({ metric: 'tool killed: processes alive 2 s later', tool: tool.name, values: [r.workload + r.wrappers + r.tool], better: 'lower' });
     rows.push(r === undefined ? [tool.name, 'children not ready', '', ''] : [tool.name, `${r.workload} of 15`, String(r.wrappers), String(r.tool)]);
   }
   const targets = [
@@ -47,5 +50,5 @@ export async function toolKilled(o: ScenarioOptions): Promise<Section> {
     '10 children (5 `ready.sh`, 5 `grandchild.sh`), then SIGKILL to the process the user started (pm2-runtime, which',
     'hosts the PM2 daemon; supervisord; the node process of the npm tools; ruby for foreman; procs).',
   ].join('\n');
-  return { title: '6. Tool killed', body, targets };
+  return { title: '6. Tool killed', body, targets, samples };
 }

@@ -39,7 +39,12 @@ const cat: Tool = {
     const script = `(${o.children.map((c) => c.argv.join(' ')).join(' & ')} & wait) | cat\n`;
     writeFileSync(join(o.dir, 'cat.sh'), script);
     const started = performance.now();
-    const child = spawn('/bin/sh', ['cat.sh'], { cwd: o.dir, detached: true, stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, [TOKEN_VAR]: o.token } });
+    const child = spawn('/bin/sh', ['cat.sh'], {
+      cwd: o.dir,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'ignore'],
+      env: { ...process.env, [TOKEN_VAR]: o.token },
+    });
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     return { child, started, exited, stop: () => child.kill('SIGTERM'), chatter: () => '' };
   },
@@ -140,5 +145,12 @@ export async function outputThroughput(o: ScenarioOptions): Promise<Section> {
     'its payload arrives whole, alone at the end of its line, and next in its child\'s sequence. "garbled" counts lines',
     'holding a broken or a second payload.',
   ].join('\n');
-  return { title: '3. Output', body, targets };
+  const samples = o.tools.flatMap((t) => {
+    const rs = results.get(t.name) ?? [];
+    return [
+      { metric: 'output (lines/s)', tool: t.name, values: rs.map((r) => (r.received > 0 ? r.received / (r.streamMs / 1000) : 0)), better: 'higher' as const },
+      { metric: 'output, launch → last line (ms)', tool: t.name, values: rs.map((r) => r.totalMs), better: 'lower' as const },
+    ];
+  });
+  return { title: '3. Output', body, targets, samples };
 }

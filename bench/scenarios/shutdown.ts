@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WORKLOADS } from '../lib/paths.js';
 import { type Classified, classify } from '../lib/procfs.js';
-import { type ScenarioOptions, type Section, table, verdict } from '../lib/report.js';
+import { type Sample, type ScenarioOptions, type Section, table, verdict } from '../lib/report.js';
 import { withRun } from '../lib/run.js';
 import { ms } from '../lib/stats.js';
 import type { ChildSpec, Tool } from '../lib/tools.js';
@@ -51,24 +51,30 @@ async function once(tool: Tool): Promise<Stop | undefined> {
 
 export async function shutdown(o: ScenarioOptions): Promise<Section> {
   const rows: string[][] = [];
+  const samples: Sample[] = [];
   let procsStop: Stop | undefined;
   for (const tool of o.tools.filter((t) => !t.lacks?.many)) {
     const r = await once(tool);
     if (tool === o.tools[0]) procsStop = r;
     o.log(`shutdown ${tool.name}: ${JSON.stringify(r)}`);
-    rows.push(r === undefined
-      ? [tool.name, 'children not ready', '', '', '']
-      : [tool.name, r.exitMs === undefined ? 'still running at 15 s' : ms(r.exitMs), String(r.left), `${r.workload} of 60`, String(r.leftTool)]);
+    if (r?.exitMs !== undefined)
+      samples.push({ metric: 'shutdown, 50 children: until the tool exited (ms)', tool: tool.name, values: [r.exitMs], better: 'lower' });
+    if (r !== undefined) samples.push({ metric: 'shutdown, 50 children: processes left after 15 s', tool: tool.name, values: [r.left], better: 'lower' });
+    rows.push(
+      r === undefined
+        ? [tool.name, 'children not ready', '', '', '']
+        : [tool.name, r.exitMs === undefined ? 'still running at 15 s' : ms(r.exitMs), String(r.left), `${r.workload} of 60`, String(r.leftTool)],
+    );
   }
   const targets = [
     `Shutdown leaves nothing: procs left ${procsStop?.left ?? '?'} processes after 15 s (exited after ${ms(procsStop?.exitMs)}) — ${verdict(procsStop?.left === 0)}`,
   ];
   const body = [
-    table(['tool', 'time until the tool exited', 'processes left after 15 s', 'of which workload', 'of which the tool\'s own'], rows),
+    table(['tool', 'time until the tool exited', 'processes left after 15 s', 'of which workload', "of which the tool's own"], rows),
     '',
     '50 children: 30 `ready.sh`, 10 `ignore-term.sh` (SIGTERM ignored), 10 `grandchild.sh` (a `sleep` grandchild in the',
-    'background). Stopped with SIGINT (Ctrl-C) — SIGTERM for supervisord, its documented stop — under each tool\'s',
+    "background). Stopped with SIGINT (Ctrl-C) — SIGTERM for supervisord, its documented stop — under each tool's",
     'default stop timeout. The ignoring children can only go by SIGKILL, so the exit time mostly shows that timeout.',
   ].join('\n');
-  return { title: '5. Shutdown', body, targets };
+  return { title: '5. Shutdown', body, targets, samples };
 }

@@ -68,5 +68,8 @@ export async function startLatency(o: ScenarioOptions): Promise<Section> {
     '(`workloads/ready.sh`: one `printf`, then `exec sleep`). "÷ procs" is the tool\'s median over procs\'',
     'median in the same rounds (above 1 = slower than procs). Each run is killed, by its token, before the next.',
   ].join('\n');
-  return { title: '1. Start latency', body, targets };
+  const samples = o.tools.flatMap((t) =>
+    SIZES.map((n) => ({ metric: `start, N=${n} (ms)`, tool: t.name, values: times.get(`${t.name}@${n}`) ?? [], better: 'lower' as const })),
+  );
+  return { title: '1. Start latency', body, targets, samples };
 }

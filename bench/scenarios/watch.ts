@@ -81,11 +81,24 @@ export async function watchLatency(o: ScenarioOptions): Promise<Section> {
     `One run per burst of ${BURST} writes: procs ${procs?.burstRuns ?? '?'} — ${verdict(procs?.burstRuns === 1)}`,
   ];
   const body = [
-    table(['tool', 'write → restarted and ready (median)', '÷ procs', 'restarts seen', `runs after a burst of ${BURST}`, ''].slice(0, 5), rows.map((r) => r.slice(0, 5))),
+    table(
+      ['tool', 'write → restarted and ready (median)', '÷ procs', 'restarts seen', `runs after a burst of ${BURST}`, ''].slice(0, 5),
+      rows.map((r) => r.slice(0, 5)),
+    ),
     '',
     `Debounce ${DEBOUNCE_MS} ms everywhere (procs \`debounce\`, nodemon \`--delay\`, PM2 \`watch_delay\`). Each write goes to`,
     'one of five files under src/, then the harness waits until the tool has been quiet for 400 ms. Tools without',
     `file watching: ${others.join(', ') || 'none'}.`,
   ].join('\n');
-  return { title: '7. Watch', body, targets };
+  const samples = watchers.flatMap((t) => {
+    const r = results.get(t.name);
+    if (r === undefined) return [];
+    return [
+      { metric: `watch: write → restarted and ready (ms)`, tool: t.name, values: r.latencies, better: 'lower' as const },
+      ...(r.burstRuns === undefined
+        ? []
+        : [{ metric: `watch: runs after a burst of ${BURST}`, tool: t.name, values: [r.burstRuns], better: 'lower' as const }]),
+    ];
+  });
+  return { title: '7. Watch', body, targets, samples };
 }

@@ -26,7 +26,11 @@ const self = new Map<number, number>();
 prof.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (prof.timeDeltas[i] ?? 0) / 1000));
 const total = [...self.values()].reduce((a, b) => a + b, 0);
 
-const short = (url: string): string => url.replace(/^.*\/node_modules\//, 'nm:').replace(/^file:\/\/.*\/dist\//, '').replace(/^node:/, 'node:');
+const short = (url: string): string =>
+  url
+    .replace(/^.*\/node_modules\//, 'nm:')
+    .replace(/^file:\/\/.*\/dist\//, '')
+    .replace(/^node:/, 'node:');
 const label = (n: Node): string => `${n.callFrame.functionName || '(anonymous)'} ${short(n.callFrame.url)}:${n.callFrame.lineNumber + 1}`;
 
 const selfByFn = new Map<string, number>();
@@ -50,7 +54,8 @@ for (const [id, t] of self) {
 }
 const show = (title: string, m: Map<string, number>): void => {
   console.log(`\n${title}`);
-  for (const [k, v] of [...m].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${v.toFixed(1).padStart(9)} ms ${((v / total) * 100).toFixed(1).padStart(5)}%  ${k}`);
+  for (const [k, v] of [...m].sort((a, b) => b[1] - a[1]).slice(0, top))
+    console.log(`${v.toFixed(1).padStart(9)} ms ${((v / total) * 100).toFixed(1).padStart(5)}%  ${k}`);
 };
 console.log(`total sampled ${total.toFixed(0)} ms`);
 show('self time by function', selfByFn);

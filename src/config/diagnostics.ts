@@ -69,7 +69,7 @@ export function formatDiagnostic(d: SpecDiagnostic, cwd: string): string {
 }
 
 /** A path as a user in `cwd` would type it: relative when inside `cwd`, absolute otherwise. */
-export function displayPath(file: string, cwd: string): string {
+function displayPath(file: string, cwd: string): string {
   if (!path.isAbsolute(file)) return file;
   const rel = path.relative(cwd, file);
   if (rel === '') return '.';

@@ -1,7 +1,7 @@
 // Stable unit hashes (what the reconciler compares to decide on a restart) and deep freezing.
 
 /** JSON with keys sorted at every level, so that equal data always gives the same text. */
-export function canonicalJson(value: unknown): string {
+function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   const entries = Object.entries(value as Record<string, unknown>)

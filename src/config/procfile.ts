@@ -7,7 +7,7 @@ import type { Diagnostics } from './diagnostics.js';
 import type { SourcePos } from './spec.js';
 import type { Entry, LNode, MapNode } from './tree.js';
 
-export const PROCFILE_BASE_PORT = 5000;
+const PROCFILE_BASE_PORT = 5000;
 const LINE = /^([A-Za-z0-9_-]+):[ \t]*(.*)$/;
 
 /** True for `Procfile` and its variants (`Procfile.dev`). */

@@ -3,7 +3,7 @@
 // The real target is only ever used to run the probe.
 import { interpolate, type Lookup } from './interpolate.js';
 
-export const MASK = '***';
+const MASK = '***';
 
 /** `text` interpolated with every variable's value shown as `***` (an empty value stays empty). */
 export function masked(text: string, lookup: Lookup): string {

@@ -113,7 +113,7 @@ function probeCheck(ctx: Context, raw: ReadinessProbe | LivenessProbe, where: re
 }
 
 /** `HOST:PORT`, `[::1]:PORT` or a bare port (meaning 127.0.0.1); undefined when malformed. */
-export function parseHostPort(text: string): { host: string; port: number } | undefined {
+function parseHostPort(text: string): { host: string; port: number } | undefined {
   const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(text) ?? /^()()(\d+)$/.exec(text);
   if (!m) return undefined;
   const host = m[1] || m[2] || '127.0.0.1';

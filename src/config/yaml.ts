@@ -10,14 +10,14 @@ import type { SourcePos } from './spec.js';
 import type { Entry, LNode, ScalarValue } from './tree.js';
 
 /** Alias expansions allowed in one file before it is refused as a resource-exhaustion attack. */
-export const MAX_ALIAS_COUNT = 100;
+const MAX_ALIAS_COUNT = 100;
 
 /**
  * Nodes that aliases may copy in one file, all aliases together. The library's own guard above
  * cannot count a document whose expansion fails (an unknown anchor under nested aliases), so the
  * converter counts too: past this, the file is refused instead of expanded.
  */
-export const MAX_ALIASED_NODES = 1_000_000;
+const MAX_ALIASED_NODES = 1_000_000;
 
 type At = (offset: number) => SourcePos;
 

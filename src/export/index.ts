@@ -5,9 +5,8 @@ import { exportKubernetes } from './kubernetes.js';
 import { exportSystemd } from './systemd.js';
 import type { ExportOptions, ExportResult, Target } from './types.js';
 
-export { buildForExport, loadForExport, type ExportLoad } from './load.js';
-export { DEFAULT_IMAGE, TARGETS, isTarget, type ExportFile, type ExportOptions, type ExportResult, type Target } from './types.js';
-export { exportCompose, exportKubernetes, exportSystemd };
+export { loadForExport, type ExportLoad } from './load.js';
+export { TARGETS, isTarget, type ExportFile, type ExportOptions, type ExportResult, type Target } from './types.js';
 
 const EXPORTERS: Readonly<Record<Target, (spec: Spec, options?: ExportOptions) => ExportResult>> = {
   systemd: exportSystemd,

@@ -70,7 +70,7 @@ function probePort(probe: ProbeSpec): number | undefined {
 }
 
 /** A probe in Kubernetes terms; undefined for a log probe, which Kubernetes has no equivalent of. */
-export function probeOf(probe: ProbeSpec, which: 'readiness' | 'liveness', unit: string, notes: Notes): Probe | undefined {
+function probeOf(probe: ProbeSpec, which: 'readiness' | 'liveness', unit: string, notes: Notes): Probe | undefined {
   const action = actionOf(probe, which, unit, notes);
   if (!action) return undefined;
   const successThreshold = which === 'liveness' ? 1 : probe.successThreshold;

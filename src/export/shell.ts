@@ -3,7 +3,7 @@
 import type { Command, UnitSpec } from '../config/spec.js';
 
 /** Turns pipefail on where the shell has it (bash, busybox ash, zsh; not every dash) and goes on where it has not. */
-export const PIPEFAIL_GUARD = '(set -o pipefail) 2>/dev/null && set -o pipefail';
+const PIPEFAIL_GUARD = '(set -o pipefail) 2>/dev/null && set -o pipefail';
 
 const DEFAULT_SHELL = '/bin/sh';
 
@@ -19,7 +19,7 @@ export function argvOf(cmd: Command): string[] {
 }
 
 /** A command as text for `shell`: a script of that shell as it is, anything else as quoted words. */
-export function shellText(cmd: Command, shell: string = DEFAULT_SHELL): string {
+function shellText(cmd: Command, shell: string = DEFAULT_SHELL): string {
   if (cmd.kind === 'shell' && cmd.shell === shell) return cmd.script;
   return argvOf(cmd).map(shQuote).join(' ');
 }

@@ -21,7 +21,7 @@ function cEscape(text: string): string {
 }
 
 /** One word of an Exec*= line: plain when it can be, else double-quoted with `%`, `$` and C escapes. */
-export function execWord(word: string): string {
+function execWord(word: string): string {
   if (/^[A-Za-z0-9_@+=:,./-]+$/.test(word)) return word;
   if (word === ';') return '\\;';
   return `"${cEscape(escapeSpecifiers(word)).replaceAll('$', '$$$$')}"`;

@@ -9,7 +9,7 @@ import { startupStep, type StartupPhase } from './startup-steps.js';
 const MAX_HELD = 8 * 1024 * 1024;
 
 /** Escapes text for a workflow command's message (`%`, CR and LF are special there). */
-export function escapeWorkflowText(text: string): string {
+function escapeWorkflowText(text: string): string {
   return text.replaceAll('%', '%25').replaceAll('\r', '%0D').replaceAll('\n', '%0A');
 }
 

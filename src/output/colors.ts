@@ -49,11 +49,6 @@ export const PALETTE: readonly string[] = [
   '\x1b[94m',
 ];
 
-/** Wraps text in a colour when colour is on; returns it unchanged otherwise. */
-export function paint(on: boolean, code: string, text: string): string {
-  return on ? `${code}${text}${sgr.reset}` : text;
-}
-
 /** The name colours are keyed by: a pool instance `worker.3` shares `worker`'s colour. */
 export function colorKey(unit: string): string {
   const dot = unit.indexOf('.');

@@ -1,7 +1,7 @@
 // Small formatting pieces shared by the renderers: local clock time, durations, name lists.
 
 /** Local `HH:MM:SS` of a time. */
-export function clockTime(date: Date): string {
+function clockTime(date: Date): string {
   return `${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}`;
 }
 

@@ -18,7 +18,7 @@ export function pendingText(unit: UnitSpec): string {
 }
 
 /** Whether a unit counts as up once started: no readiness probe and not a one-shot step. */
-export function upOnSpawn(unit: UnitSpec): boolean {
+function upOnSpawn(unit: UnitSpec): boolean {
   return !unit.health.readiness && unit.restart.policy !== 'never';
 }
 

@@ -36,7 +36,7 @@ export function endedCleanly(unit: UnitOutcome): boolean {
 }
 
 /** What went wrong with one unit, or undefined when it ended cleanly. */
-export function describeOutcome(unit: UnitOutcome, facts?: FactsOf): string | undefined {
+function describeOutcome(unit: UnitOutcome, facts?: FactsOf): string | undefined {
   if (endedCleanly(unit)) return undefined;
   if (unit.state === 'skipped') return `skipped: ${unit.reason ?? 'a dependency failed'}`;
   if (unit.state === 'stopped') {

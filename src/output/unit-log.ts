@@ -19,7 +19,7 @@ import { DrainGroup } from '../base/drain.js';
 
 import { unitLogPath } from './log-read.js';
 
-export { readLogTail, parseLogLine, unitLogPath, type LogLine } from './log-read.js';
+export { readLogTail, parseLogLine, type LogLine } from './log-read.js';
 
 export interface UnitLogOptions {
   /** Rotation limits per unit (the spec's `log:`); units without any use `DEFAULT_LOG`. */
@@ -30,7 +30,7 @@ export interface UnitLogOptions {
   readonly now?: () => number;
 }
 
-export const DEFAULT_LOG: LogSpec = { maxSizeBytes: 10 * 1024 * 1024, keep: 3 };
+const DEFAULT_LOG: LogSpec = { maxSizeBytes: 10 * 1024 * 1024, keep: 3 };
 
 export class UnitLogSink implements OutputSink {
   readonly dir: string;

@@ -5,10 +5,12 @@ import type { RestartSpec } from '../../src/config/spec.js';
 import type { ExitInfo } from '../../src/events/types.js';
 import { decideAfterExit, type EndCause } from '../../src/runtime/restart-policy.js';
 import { exitInfo, spawnFailure } from '../../src/events/signals.js';
-import { DEFAULT_RESTART } from '../helpers/units.js';
+import { DEFAULT_RESTART, processUnit, sh } from '../helpers/units.js';
 import { EventTextRenderer } from '../../src/output/events-text.js';
 import { PrefixRenderer } from '../../src/output/prefix.js';
 import { UnitLayout } from '../../src/output/layout.js';
+import { HealthMonitor } from '../../src/health/monitor.js';
+import { realClock } from '../../src/base/clock.js';
 import { Collector, stripAnsi } from './support.js';
 
 const TS = new Date(2025, 4, 1, 10, 4, 31).toISOString();
@@ -39,11 +41,7 @@ void test('spawn, ready and a restarted spawn', () => {
       { type: 'ready', unit: 'api', afterMs: 1200, state: 'ready' },
       { type: 'spawn', unit: 'worker.0', pid: 4243, attempt: 2, state: 'running' },
     ]),
-    [
-      '10:04:31 api      * started (pid 4242)',
-      '10:04:31 api      + ready (after 1.2s)',
-      '10:04:31 worker.0 * restarted (pid 4243)',
-    ],
+    ['10:04:31 api      * started (pid 4242)', '10:04:31 api      + ready (after 1.2s)', '10:04:31 worker.0 * restarted (pid 4243)'],
   );
 });
 
@@ -134,7 +132,31 @@ void test('stopping, stopped, killed, skipped and the project still waiting', ()
   );
 });
 
-void test('watch, build, reload, scale, unhealthy and spec errors', () => {
+/** The reason the health monitor gives a unit whose liveness probe (tcp to a closed port) fails twice. */
+async function unhealthyReason(): Promise<string> {
+  let monitor: HealthMonitor | undefined;
+  const reason = new Promise<string>((resolve) => {
+    monitor = new HealthMonitor(realClock, { markReady: () => {}, markUnhealthy: (_unit, why) => resolve(why) });
+  });
+  const check = { kind: 'tcp' as const, host: '127.0.0.1', port: 1, display: '127.0.0.1:1' };
+  const liveness = { check, intervalMs: 10, timeoutMs: 2000, initialDelayMs: 0, failureThreshold: 2, successThreshold: 1 };
+  const unit = processUnit('api', sh('true'), { health: { liveness } });
+  monitor?.unitRunning(unit, 1);
+  try {
+    return await reason;
+  } finally {
+    monitor?.unitEnded(unit);
+  }
+}
+
+void test('an unhealthy unit, with the reason the health monitor gives', async () => {
+  const reason = await unhealthyReason();
+  assert.deepEqual(render([{ type: 'unhealthy', unit: 'api', reason, state: 'unhealthy' }], ['api']), [
+    '10:04:31 api ! unhealthy: liveness probe failed 2 times: tcp 127.0.0.1:1: connect ECONNREFUSED',
+  ]);
+});
+
+void test('watch, build, reload, scale and spec errors', () => {
   const build = exit({ code: 2, status: 2, durationMs: 800 });
   assert.deepEqual(
     render(
@@ -144,7 +166,6 @@ void test('watch, build, reload, scale, unhealthy and spec errors', () => {
         { type: 'build', unit: 'build', ok: true, exit: { ...build, code: 0, status: 0 } },
         { type: 'reload', unit: 'procs', actions: ['start web', 'stop old'] },
         { type: 'scale', unit: 'worker', replicas: 3 },
-        { type: 'unhealthy', unit: 'api', reason: 'GET /health: 503', state: 'unhealthy' },
         { type: 'config-error', unit: 'procs', errors: ['procs.yaml:3:5  unknown key "comand"', 'procs.yaml:9:1  cycle'] },
       ],
       ['api', 'worker', 'build', 'procs'],
@@ -155,7 +176,6 @@ void test('watch, build, reload, scale, unhealthy and spec errors', () => {
       '10:04:31 build  + build succeeded (800ms)',
       '10:04:31 procs  > reloaded: start web, stop old',
       '10:04:31 worker > scaled to 3 instances',
-      '10:04:31 api    ! unhealthy: GET /health: 503',
       '10:04:31 procs  x procs.yaml:3:5  unknown key "comand"',
       '10:04:31 procs  x procs.yaml:9:1  cycle',
     ],
