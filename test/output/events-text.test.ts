@@ -136,7 +136,10 @@ void test('stopping, stopped, killed, skipped and the project still waiting', ()
 async function unhealthyReason(): Promise<string> {
   let monitor: HealthMonitor | undefined;
   const reason = new Promise<string>((resolve) => {
-    monitor = new HealthMonitor(realClock, { markReady: () => {}, markUnhealthy: (_unit, why) => resolve(why) });
+    const noCommands = (): never => {
+      throw new Error('no exec probe here');
+    };
+    monitor = new HealthMonitor(realClock, { markReady: () => {}, markUnhealthy: (_unit, why) => resolve(why) }, noCommands);
   });
   const check = { kind: 'tcp' as const, host: '127.0.0.1', port: 1, display: '127.0.0.1:1' };
   const liveness = { check, intervalMs: 10, timeoutMs: 2000, initialDelayMs: 0, failureThreshold: 2, successThreshold: 1 };
