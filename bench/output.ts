@@ -9,7 +9,7 @@ import type { Writable } from 'node:stream';
 import { once } from 'node:events';
 import type { OutputBatch } from '../src/events/types.js';
 import { PrefixRenderer } from '../src/output/prefix.js';
-import type { OutputSink } from '../src/base/sink.js';
+import type { OutputSink } from '../src/events/sink.js';
 
 const UNITS = ['api', 'worker.0', 'worker.1', 'errors'];
 const LINES = 200_000;

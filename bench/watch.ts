@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { Spec, WatchRule } from '../src/config/spec.js';
 import { EventBus } from '../src/events/bus.js';
 import type { ProcsEvent } from '../src/events/types.js';
-import type { OutputSink } from '../src/base/sink.js';
+import type { OutputSink } from '../src/events/sink.js';
 import { createHost } from '../src/proc/create-host.js';
 import { createRealDriver } from '../src/proc/real-driver.js';
 import { createWatchSession } from '../src/watch/index.js';

@@ -2,7 +2,7 @@
 // the log files and the last-lines ring. It never makes a unit wait: each follower's transport
 // decides for itself what to do with a reader that is too slow.
 import type { OutputBatch } from '../events/types.js';
-import type { OutputSink } from '../base/sink.js';
+import type { OutputSink } from '../events/sink.js';
 import type { LiveBatch } from '../control/api.js';
 
 export type LiveListener = (batch: LiveBatch) => void;

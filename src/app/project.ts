@@ -8,7 +8,7 @@ import { EventLog } from '../events/log.js';
 import type { ProcsEvent } from '../events/types.js';
 import { HealthMonitor } from '../health/monitor.js';
 import { FanOut } from '../output/fanout.js';
-import type { OutputSink } from '../base/sink.js';
+import type { OutputSink } from '../events/sink.js';
 import { TailBuffer } from '../output/tail.js';
 import { UnitLogSink } from '../output/unit-log.js';
 import { CiGroupsView } from '../output/ci-groups.js';

@@ -11,8 +11,7 @@ import { EXIT } from './exit-codes.js';
 import { whenServing } from './locate.js';
 import type { Terminal } from './options.js';
 import { createHost } from '../proc/create-host.js';
-import { commandEnv, Interrupts } from './run-command.js';
-import type { RunRequest } from './run.js';
+import { commandEnv, Interrupts, type RunRequest } from './run-command.js';
 import { oneShotSteps, waitForUnits, type WaitVerdict } from './wait.js';
 
 const LAST_LINES = 10;

@@ -7,6 +7,13 @@ import type { ProcessHost } from '../proc/host.js';
 import { signalStatus } from '../events/exit.js';
 import { onShutdownSignals, type ShutdownSignals } from './signals.js';
 
+/** What `procs run` was asked: CMD, the units it needs up, and how long to wait for them. */
+export interface RunRequest {
+  readonly cmd: readonly string[];
+  readonly names: readonly string[];
+  readonly timeoutMs: number | undefined;
+}
+
 /**
  * The signals `procs run` gets while it runs. The first is passed on to CMD when it runs (on a
  * terminal, Ctrl-C has reached CMD already) and ends the wait when it does not yet; a second one

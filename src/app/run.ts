@@ -10,17 +10,11 @@ import { claimForeground, serveForeground, type ForegroundControl } from './fore
 import { loadProjectSpec, printDiagnostics } from './load.js';
 import type { Display, RunOptions, Terminal } from './options.js';
 import { createProjectFor, watchSettings, type Project } from './project.js';
-import { commandEnv, Interrupts } from './run-command.js';
+import { commandEnv, Interrupts, type RunRequest } from './run-command.js';
 import { describeWaitFailure, waitForUp } from './run-wait.js';
 import { selectUnits } from './select.js';
 
 /** What `procs run` was asked: CMD, the units, how long to wait for them. */
-export interface RunRequest {
-  readonly cmd: readonly string[];
-  readonly names: readonly string[];
-  readonly timeoutMs: number | undefined;
-}
-
 /** Runs `procs run`; returns the exit code (CMD's status once it ran). */
 export async function runWithUnits(o: RunOptions, d: Display): Promise<number> {
   const result = await loadProjectSpec(o.spec);

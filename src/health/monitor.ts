@@ -1,7 +1,7 @@
 import type { UnitSpec } from '../config/spec.js';
 import { logMatcher, type LogMatcher } from '../config/log-pattern.js';
 import type { OutputBatch } from '../events/types.js';
-import type { OutputSink } from '../base/sink.js';
+import type { OutputSink } from '../events/sink.js';
 import type { Clock } from '../base/clock.js';
 import type { OneShotRunner } from '../runtime/one-shot.js';
 import { checkFor } from './checks.js';

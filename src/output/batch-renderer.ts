@@ -3,7 +3,7 @@
 import type { Writable } from 'node:stream';
 import type { OutputBatch } from '../events/types.js';
 import { StreamDrain } from '../base/drain.js';
-import type { OutputSink } from '../base/sink.js';
+import type { OutputSink } from '../events/sink.js';
 
 export abstract class BatchRenderer implements OutputSink {
   protected readonly out: Writable;

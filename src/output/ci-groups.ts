@@ -3,7 +3,7 @@
 // every unit that fails. After startup, output flows as usual.
 import type { UnitSpec } from '../config/spec.js';
 import type { OutputBatch, ProcsEvent } from '../events/types.js';
-import type { OutputSink } from '../base/sink.js';
+import type { OutputSink } from '../events/sink.js';
 import { startupStep, type StartupPhase } from './startup-steps.js';
 
 const MAX_HELD = 8 * 1024 * 1024;

@@ -2,7 +2,7 @@
 // goes to every sink; the producer pauses while any of them is saturated.
 
 import type { OutputBatch } from '../events/types.js';
-import type { OutputSink } from '../base/sink.js';
+import type { OutputSink } from '../events/sink.js';
 import { DrainGroup } from '../base/drain.js';
 
 export class FanOut implements OutputSink {

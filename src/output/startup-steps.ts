@@ -3,7 +3,7 @@
 import type { UnitSpec } from '../config/spec.js';
 import type { ProcsEvent } from '../events/types.js';
 import { formatDuration } from './format.js';
-import type { OutputSink } from '../base/sink.js';
+import type { OutputSink } from '../events/sink.js';
 
 export type StartupStep =
   | { readonly kind: 'progress'; readonly text: string }

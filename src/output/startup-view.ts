@@ -5,7 +5,7 @@
 import type { UnitSpec } from '../config/spec.js';
 import type { OutputBatch, ProcsEvent } from '../events/types.js';
 import { pendingText, startupStep, type StartupPhase } from './startup-steps.js';
-import type { OutputSink } from '../base/sink.js';
+import type { OutputSink } from '../events/sink.js';
 import type { TailBuffer } from './tail.js';
 
 /** Held-back output beyond this many characters ends the view early, so memory stays bounded. */

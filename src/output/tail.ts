@@ -2,7 +2,7 @@
 // Only the last N lines of a batch are ever looked at, so a huge batch costs O(N), not O(size).
 
 import type { OutputBatch } from '../events/types.js';
-import type { OutputSink } from '../base/sink.js';
+import type { OutputSink } from '../events/sink.js';
 
 export interface TailLine {
   readonly stream: 'stdout' | 'stderr';

@@ -14,7 +14,7 @@
 import type { LogSpec } from '../config/spec.js';
 import { AppendFile } from '../events/append-file.js';
 import type { OutputBatch } from '../events/types.js';
-import type { OutputSink } from '../base/sink.js';
+import type { OutputSink } from '../events/sink.js';
 import { DrainGroup } from '../base/drain.js';
 
 import { unitLogPath } from './log-read.js';

@@ -4,7 +4,7 @@
 import type { Writable } from 'node:stream';
 import type { UnitSpec } from '../config/spec.js';
 import type { ProcsEvent } from '../events/types.js';
-import type { OutputSink } from '../base/sink.js';
+import type { OutputSink } from '../events/sink.js';
 import { EventTextRenderer } from './events-text.js';
 import { JsonRenderer } from './json.js';
 import { UnitLayout } from './layout.js';

@@ -2,7 +2,7 @@
 // host's own reads of /proc, channels, group record and shell guardian.
 import type { PipelineUnit, ProcessUnit, StopSpec } from '../config/spec.js';
 import type { Clock } from '../base/clock.js';
-import type { OutputSink } from '../base/sink.js';
+import type { OutputSink } from '../events/sink.js';
 import type { OneShotRunner } from '../runtime/one-shot.js';
 import { type AttachedCommand, startAttached } from './attached.js';
 import { GroupRecord } from './group-record.js';

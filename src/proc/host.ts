@@ -6,7 +6,7 @@
 // (node-host.ts). Each owns its state: two hosts in one process share nothing.
 import type { PipelineUnit, ProcessUnit, StopSpec } from '../config/spec.js';
 import type { Clock } from '../base/clock.js';
-import type { OutputSink } from '../base/sink.js';
+import type { OutputSink } from '../events/sink.js';
 import type { OutputPipe } from './output-pipes.js';
 import type { OneShotRunner } from '../runtime/one-shot.js';
 import type { AttachedCommand } from './attached.js';

@@ -2,7 +2,7 @@
 // backpressure from the sink back to the child's pipe. This is the hot path of all output.
 import type { Readable } from 'node:stream';
 import type { OutputBatch } from '../events/types.js';
-import type { OutputSink } from '../base/sink.js';
+import type { OutputSink } from '../events/sink.js';
 
 /** A line longer than this without a newline is emitted in pieces rather than held forever. */
 export const MAX_LINE_BYTES = 1024 * 1024;

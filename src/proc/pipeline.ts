@@ -4,7 +4,7 @@
 import type { Readable } from 'node:stream';
 import type { PipelineUnit } from '../config/spec.js';
 import type { ExitInfo } from '../events/types.js';
-import type { OutputSink } from '../base/sink.js';
+import type { OutputSink } from '../events/sink.js';
 import { realClock } from '../base/clock.js';
 import { pumpLines } from './lines.js';
 import { NODE_OPTIONS_VAR, type RunnerReport } from './pipeline-protocol.js';

@@ -1,5 +1,5 @@
 import type { UnitSpec } from '../config/spec.js';
-import type { OutputSink } from '../base/sink.js';
+import type { OutputSink } from '../events/sink.js';
 import { realClock, type Clock } from '../base/clock.js';
 import type { ProcessDriver, RunningProcess } from '../runtime/driver.js';
 import type { ProcessHost } from './host.js';

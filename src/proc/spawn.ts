@@ -5,7 +5,7 @@ import type { Readable } from 'node:stream';
 import { Socket } from 'node:net';
 import type { Command, ProcessUnit } from '../config/spec.js';
 import type { ExitInfo } from '../events/types.js';
-import type { OutputSink } from '../base/sink.js';
+import type { OutputSink } from '../events/sink.js';
 import { type Clock, realClock } from '../base/clock.js';
 import type { Channels } from './holders.js';
 import { pumpLines } from './lines.js';

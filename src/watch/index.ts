@@ -3,7 +3,7 @@
 // starts this before the supervisor, so that `initial: true` runs finish before their targets
 // first start and no change is missed.
 import type { Spec, UnitSpec, WatchRule } from '../config/spec.js';
-import type { OutputSink } from '../base/sink.js';
+import type { OutputSink } from '../events/sink.js';
 import { realClock, type Clock } from '../base/clock.js';
 import type { EventInput } from '../runtime/supervisor.js';
 import { compileMatcher } from './match.js';

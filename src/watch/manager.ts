@@ -3,7 +3,7 @@
 // load only once a rule is on.
 import type { Spec, UnitSpec, WatchRule } from '../config/spec.js';
 import type { UnitRow, WatchInfo } from '../events/unit-row.js';
-import type { OutputSink } from '../base/sink.js';
+import type { OutputSink } from '../events/sink.js';
 import type { ProcessDriver } from '../runtime/driver.js';
 import { planRules, type Action } from '../reconcile/plan.js';
 import type { EventInput } from '../runtime/supervisor.js';

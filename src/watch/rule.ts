@@ -6,7 +6,7 @@
 import type { WatchRule } from '../config/spec.js';
 import type { ExitInfo } from '../events/types.js';
 import { describeExit } from '../events/exit.js';
-import type { OutputSink } from '../base/sink.js';
+import type { OutputSink } from '../events/sink.js';
 import type { Clock } from '../base/clock.js';
 import type { ProcessDriver } from '../runtime/driver.js';
 import type { EventInput } from '../runtime/supervisor.js';

@@ -1,7 +1,7 @@
 // Sinks for tests: one that collects every batch and lets a test wait for output, and one that
 // refuses writes until told to drain, to exercise backpressure.
 import type { OutputBatch } from '../../src/events/types.js';
-import type { OutputSink } from '../../src/base/sink.js';
+import type { OutputSink } from '../../src/events/sink.js';
 
 type Waiter = { readonly test: () => boolean; readonly resolve: () => void };
 

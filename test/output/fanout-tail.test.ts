@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { OutputBatch } from '../../src/events/types.js';
 import { FanOut } from '../../src/output/fanout.js';
-import type { OutputSink } from '../../src/base/sink.js';
+import type { OutputSink } from '../../src/events/sink.js';
 import { TailBuffer } from '../../src/output/tail.js';
 
 /** A sink that says "full" until `drain()` is called. */

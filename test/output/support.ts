@@ -2,7 +2,7 @@
 
 import { Writable } from 'node:stream';
 import type { OutputBatch } from '../../src/events/types.js';
-import type { OutputSink } from '../../src/base/sink.js';
+import type { OutputSink } from '../../src/events/sink.js';
 
 /** A Writable that keeps every chunk; `text()` joins them. */
 export class Collector extends Writable {

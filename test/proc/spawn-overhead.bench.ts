@@ -4,7 +4,7 @@
 // Run: npm run build && npx node dist/test/proc/spawn-overhead.bench.js [children] [rounds]
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import type { OutputSink } from '../../src/base/sink.js';
+import type { OutputSink } from '../../src/events/sink.js';
 import { createHost } from '../../src/proc/create-host.js';
 import { processUnit } from '../helpers/units.js';
 

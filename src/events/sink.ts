@@ -1,4 +1,4 @@
-import type { OutputBatch } from '../events/types.js';
+import type { OutputBatch } from './types.js';
 
 /**
  * Where unit output goes. `write` returns false when the consumer is saturated; the producer
