@@ -48,13 +48,11 @@ export async function generateValidator(schema = readSchema()) {
   const ajv = new Ajv2020(AJV_OPTIONS);
   const code = standalone(ajv, ajv.compile(schema));
   const runtime = new Map();
-  const body = code
-    .replace(/^"use strict";/, '')
-    .replace(/require\("(ajv\/dist\/runtime\/[a-z0-9]+)"\)/g, (_m, mod) => {
-      const id = `runtime_${mod.split('/').pop()}`;
-      runtime.set(id, `${mod}.js`);
-      return id;
-    });
+  const body = code.replace(/^"use strict";/, '').replace(/require\("(ajv\/dist\/runtime\/[a-z0-9]+)"\)/g, (_m, mod) => {
+    const id = `runtime_${mod.split('/').pop()}`;
+    runtime.set(id, `${mod}.js`);
+    return id;
+  });
   // uniqueItems compares with our own equality (schema-equal.ts): ajv's calls a value's own
   // toString/valueOf, which a spec can set to a string. The code reads `runtime_equal.default`.
   const imports = [...runtime]

@@ -136,7 +136,10 @@ export class Controller implements ControlApi {
   logs(units: readonly string[], onBatch: (b: LiveBatch) => void): Feed {
     if (units.length > 0) this.#resolve(units, true);
     const wanted = unitFilter(units);
-    return this.#feed(this.#project.live.subscribe((b) => wanted(b.unit) && onBatch(b)), this.#project.logsWritten());
+    return this.#feed(
+      this.#project.live.subscribe((b) => wanted(b.unit) && onBatch(b)),
+      this.#project.logsWritten(),
+    );
   }
 
   async tail(units: readonly string[], lines?: number): Promise<TailResult> {
@@ -169,7 +172,11 @@ export class Controller implements ControlApi {
   async #shutdown(req: DownRequest): Promise<void> {
     const sup = this.#project.supervisor;
     const timeoutMs = req.timeoutMs;
-    if (timeoutMs !== undefined) await sup.apply(sup.specs.map((s) => ({ ...s, stop: { ...s.stop, timeoutMs } })), []);
+    if (timeoutMs !== undefined)
+      await sup.apply(
+        sup.specs.map((s) => ({ ...s, stop: { ...s.stop, timeoutMs } })),
+        [],
+      );
     await this.#hooks.stopAll('down requested');
     this.endFeeds();
     await this.#hooks.release();
@@ -190,12 +197,19 @@ export class Controller implements ControlApi {
   #resolve(units: readonly string[], withRules = false): string[] {
     const spec = this.#project.spec;
     const rules = withRules ? spec.watch.map((r) => ({ name: r.name, kind: 'watch' })) : [];
-    return resolveUnits(units, [...spec.units, ...rules], spec.pools.map((p) => p.name));
+    return resolveUnits(
+      units,
+      [...spec.units, ...rules],
+      spec.pools.map((p) => p.name),
+    );
   }
 
   #rows(names: readonly string[]): UnitRow[] {
     const set = new Set(names);
-    return this.#project.supervisor.status().filter((u) => set.has(u.name)).map(toRow);
+    return this.#project.supervisor
+      .status()
+      .filter((u) => set.has(u.name))
+      .map(toRow);
   }
 
   /** Runs requests that change the project one after another; refuses them once going down. */

@@ -46,12 +46,14 @@ export async function daemonMain(o: UpOptions, stderr: Writable): Promise<number
     void stopping.then(markStopped);
     return stopping;
   };
-  const host = await serveProject(claim, project, { settings: loadSettings(o.spec.formation, result), initial: result, stopAll, gated: true }).catch(async (err: unknown) => {
-    claim.release();
-    report({ error: `cannot serve the control socket: ${err instanceof Error ? err.message : String(err)}`, code: EXIT.failed });
-    await project.close();
-    throw err;
-  });
+  const host = await serveProject(claim, project, { settings: loadSettings(o.spec.formation, result), initial: result, stopAll, gated: true }).catch(
+    async (err: unknown) => {
+      claim.release();
+      report({ error: `cannot serve the control socket: ${err instanceof Error ? err.message : String(err)}`, code: EXIT.failed });
+      await project.close();
+      throw err;
+    },
+  );
   // A second SIGTERM or SIGINT asks for nothing more: the stop under way goes on.
   onShutdownSignals({ graceful: (sig) => void stopAll(`${sig} received`), hangup: () => void host.controller.reload().catch(() => undefined) });
   process.on('uncaughtException', (err) => {

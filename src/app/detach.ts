@@ -63,7 +63,8 @@ export async function spawnDaemon(paths: ProjectPaths, argv: readonly string[], 
   const report = await firstLine(pipe);
   pipe.destroy();
   child.unref();
-  if (report === undefined) return { kind: 'failed', code: EXIT.failed, message: `the daemon exited before it was up; its log says:\n${logSince(paths.log, logStart)}` };
+  if (report === undefined)
+    return { kind: 'failed', code: EXIT.failed, message: `the daemon exited before it was up; its log says:\n${logSince(paths.log, logStart)}` };
   const parsed = JSON.parse(report) as DaemonReport;
   if ('ok' in parsed) {
     if (parsed.orphans?.length) stderr.write(`procs up: ${describeOrphans(parsed.orphans)}\n`);

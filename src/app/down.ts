@@ -68,7 +68,8 @@ async function whenStarting(paths: ProjectPaths, pid: number, out: Writable): Pr
   }
   const deadline = Date.now() + bound;
   while (livePid(paths.pid) === pid && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-  if (livePid(paths.pid) === pid) throw new ControlError('no-answer', `the procs starting in ${paths.root} (pid ${pid}) neither answered nor stopped on SIGTERM`);
+  if (livePid(paths.pid) === pid)
+    throw new ControlError('no-answer', `the procs starting in ${paths.root} (pid ${pid}) neither answered nor stopped on SIGTERM`);
   // It ended before it could remove its pid file: that file is stale now.
   if (readPid(paths.pid) === pid) unlinkQuietly(paths.pid);
   return 'killed';

@@ -52,7 +52,8 @@ function claimSpare(root: string, why: Error, out: Writable): ForegroundClaim {
   } catch (err) {
     return { kind: 'refused', message: `${why.message}; and no lock elsewhere either: ${err instanceof Error ? err.message : String(err)}` };
   }
-  if (lock.kind === 'held') return { kind: 'refused', message: `another procs (pid ${lock.pid}) runs this project without a control socket; not starting a second one` };
+  if (lock.kind === 'held')
+    return { kind: 'refused', message: `another procs (pid ${lock.pid}) runs this project without a control socket; not starting a second one` };
   process.once('exit', () => lock.release());
   withoutSocket(why, out);
   return undefined;
@@ -75,7 +76,12 @@ export async function serveForeground(
   let stopAll = async (_reason: string): Promise<void> => project.supervisor.stopAll();
   let host: Host;
   try {
-    host = await serveProject(claim, project, { settings: loadSettings(formation, result), initial: result, stopAll: (reason) => stopAll(reason), watchSpec: o.watchSpec !== false });
+    host = await serveProject(claim, project, {
+      settings: loadSettings(formation, result),
+      initial: result,
+      stopAll: (reason) => stopAll(reason),
+      watchSpec: o.watchSpec !== false,
+    });
   } catch (err) {
     withoutSocket(err, out);
     return undefined;

@@ -42,7 +42,11 @@ export async function showLogs(o: LogsOptions, t: Terminal & { readonly color: b
     throw err;
   });
   const known = [...(status?.units ?? []), ...unitsFromFiles(paths.logs).filter((u) => !status?.units.some((s) => s.name === u.name))];
-  const names = resolveUnits(o.units, known, status?.pools.map((p) => p.name));
+  const names = resolveUnits(
+    o.units,
+    known,
+    status?.pools.map((p) => p.name),
+  );
   const out = printer(names, t);
   let held: LiveBatch[] | undefined = [];
   // Without -f the feed is only for its promise about the files, so it names no unit: a unit

@@ -104,10 +104,14 @@ export function createProject(o: ProjectOptions): Project {
   const target = { markReady: (_n: string, _run: number) => {}, markUnhealthy: (_n: string, _r: string, _run: number) => {} };
   // Units outlive a procs killed with SIGKILL unless the guardian (started at the first spawn) ends them.
   const processes = createHost({ guardian: true });
-  const health = new HealthMonitor(clock, {
-    markReady: (name, run) => target.markReady(name, run),
-    markUnhealthy: (name, reason, run) => target.markUnhealthy(name, reason, run),
-  }, processes.runOneShot);
+  const health = new HealthMonitor(
+    clock,
+    {
+      markReady: (name, run) => target.markReady(name, run),
+      markUnhealthy: (name, reason, run) => target.markUnhealthy(name, reason, run),
+    },
+    processes.runOneShot,
+  );
   const live = new LiveOutput();
   const sink = new FanOut([terminalSink, unitLog, tail, health.logSink(), live]);
   const supervisor = new Supervisor({

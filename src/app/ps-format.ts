@@ -13,12 +13,24 @@ export function psTable(units: readonly UnitRow[], now: number): string {
   for (const u of units) {
     if (u.pool !== null && !seenPools.has(u.pool)) {
       seenPools.add(u.pool);
-      rows.push(poolCells(u.pool, units.filter((i) => i.pool === u.pool)));
+      rows.push(
+        poolCells(
+          u.pool,
+          units.filter((i) => i.pool === u.pool),
+        ),
+      );
     }
     rows.push(u.pool !== null ? ['  ' + u.name, ...psCells(u, now).slice(1)] : psCells(u, now));
   }
   const widths = HEADER.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 /** One unit's cells. */
@@ -27,7 +39,13 @@ export function psCells(u: UnitRow, now: number): string[] {
   return [u.name, u.state, u.pid === null ? '-' : String(u.pid), String(u.restarts), uptime(u, now), exitText(u.exit), healthText(u.health)];
 }
 
-const ACTIVITY: Readonly<Record<WatchInfo['activity'], string>> = { idle: '', waiting: 'changes seen', sync: 'syncing', run: 'building', restart: 'restarting targets' };
+const ACTIVITY: Readonly<Record<WatchInfo['activity'], string>> = {
+  idle: '',
+  waiting: 'changes seen',
+  sync: 'syncing',
+  run: 'building',
+  restart: 'restarting targets',
+};
 
 /**
  * A watch rule's cells: its state with what it is doing (`running (building, 1 queued)`), the

@@ -74,7 +74,9 @@ export class SpecReconciler {
    * Reads the spec again (or other files) and reconciles the project to it; `switched` says so
    * when the files are not the ones it ran.
    */
-  async reload(req: { files?: readonly string[]; formation?: Readonly<Record<string, number>> } = {}): Promise<{ actions: string[]; warnings: string[]; switched?: { from: string[]; to: string[] } }> {
+  async reload(
+    req: { files?: readonly string[]; formation?: Readonly<Record<string, number>> } = {},
+  ): Promise<{ actions: string[]; warnings: string[]; switched?: { from: string[]; to: string[] } }> {
     const before = [...this.#settings.files];
     const settings: LoadSettings = {
       ...this.#settings,
@@ -110,7 +112,8 @@ export class SpecReconciler {
     const current = this.#target.spec;
     const names = scalable(current);
     for (const name of Object.keys(pools)) {
-      if (!names.includes(name)) throw new ControlError('unknown-unit', `no pool named '${name}'${suggestName(name, names)}${names.length ? ` (pools: ${names.join(', ')})` : ''}`);
+      if (!names.includes(name))
+        throw new ControlError('unknown-unit', `no pool named '${name}'${suggestName(name, names)}${names.length ? ` (pools: ${names.join(', ')})` : ''}`);
     }
     const before = new Map(this.#scaled);
     for (const [name, n] of Object.entries(pools)) this.#scaled.set(name, { replicas: n, declared: this.#declared.get(name) ?? sizeOf(current, name) });

@@ -69,7 +69,8 @@ async function runningProject(spec: Spec): Promise<FeedsClient | undefined> {
   // Held but not answering yet: a daemon still starting.
   const pid = livePid(paths.pid);
   if (pid === undefined) return undefined;
-  if (!(await whenServing(paths, pid))) throw new ControlError('not-running', `another procs (pid ${pid}) holds ${paths.root} but does not answer on its socket`);
+  if (!(await whenServing(paths, pid)))
+    throw new ControlError('not-running', `another procs (pid ${pid}) holds ${paths.root} but does not answer on its socket`);
   return client;
 }
 

@@ -4,9 +4,7 @@ import { toRow } from './controller.js';
 import { isUp, judge, nextSettle } from './wait.js';
 import type { Project } from './project.js';
 
-export type WaitResult =
-  | { readonly ok: true }
-  | { readonly ok: false; readonly unit: string | undefined; readonly reason: string; readonly timedOut: boolean };
+export type WaitResult = { readonly ok: true } | { readonly ok: false; readonly unit: string | undefined; readonly reason: string; readonly timedOut: boolean };
 
 /**
  * Resolves once every named unit is up (ready, running for `SETTLE_MS` without a readiness probe,
@@ -58,7 +56,12 @@ export function waitForUp(project: Project, names: ReadonlySet<string>, timeoutM
           .filter((s) => names.has(s.name))
           .filter((s) => specs.has(s.name) && !isUp(toRow(s), oneShot(s)))
           .map((s) => `${s.name} (${s.state})`);
-        finish({ ok: false, unit: undefined, reason: `timed out after ${timeoutMs}ms waiting for ${waiting.join(', ') || 'units that had not run for a second yet'}`, timedOut: true });
+        finish({
+          ok: false,
+          unit: undefined,
+          reason: `timed out after ${timeoutMs}ms waiting for ${waiting.join(', ') || 'units that had not run for a second yet'}`,
+          timedOut: true,
+        });
       }, timeoutMs);
     }
     unsubscribe = project.bus.subscribe((e) => {

@@ -18,7 +18,9 @@ export function printStarted(status: ProjectStatus, reconciled: ReloadResult | u
   const out: string[] = [];
   if (reconciled) {
     const did = [...reconciled.actions, ...reconciled.started.map((u) => `start ${u}`)];
-    out.push(`procs: ${printable(status.project)} is already running (pid ${status.pid}); ${did.length > 0 ? `reconciled: ${did.join(', ')}` : 'nothing to change'}`);
+    out.push(
+      `procs: ${printable(status.project)} is already running (pid ${status.pid}); ${did.length > 0 ? `reconciled: ${did.join(', ')}` : 'nothing to change'}`,
+    );
     if (reconciled.switched) out.push(switchedNotice(status.root, reconciled.switched));
     for (const w of reconciled.warnings) t.err.write(`${w}\n`);
   } else {
@@ -46,7 +48,9 @@ export function printStartedJson(status: ProjectStatus, reconciled: ReloadResult
     project: status.project,
     pid: status.pid,
     files: status.files,
-    ...(reconciled ? { reconciled: { actions: reconciled.actions, started: reconciled.started, ...(reconciled.switched ? { switched: reconciled.switched } : {}) } } : {}),
+    ...(reconciled
+      ? { reconciled: { actions: reconciled.actions, started: reconciled.started, ...(reconciled.switched ? { switched: reconciled.switched } : {}) } }
+      : {}),
     units: status.units,
   };
   t.out.write(`${JSON.stringify(doc)}\n`);

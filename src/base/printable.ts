@@ -11,4 +11,3 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
 export function printable(s: string): string {
   return s.replace(CONTROL, (c) => NAMED[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
-

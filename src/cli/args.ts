@@ -25,7 +25,13 @@ interface CommandDef {
 const FILE: FlagDef = { name: 'file', short: 'f', kind: 'list', value: 'FILE', help: 'spec file (repeatable: later files override earlier ones)' };
 const NO_COLOR: FlagDef = { name: 'no-color', kind: 'bool', help: 'plain output, no colours' };
 const JSON_FLAG: FlagDef = { name: 'json', kind: 'bool', help: 'NDJSON instead of text' };
-const FORMATION: FlagDef = { name: 'formation', short: 'm', kind: 'list', value: 'NAME=N,…', help: 'instance counts for pools and Procfile entries (all=N for every one)' };
+const FORMATION: FlagDef = {
+  name: 'formation',
+  short: 'm',
+  kind: 'list',
+  value: 'NAME=N,…',
+  help: 'instance counts for pools and Procfile entries (all=N for every one)',
+};
 const NO_WATCH: FlagDef = { name: 'no-watch', kind: 'bool', help: 'turn every watch rule off' };
 const IGNORE: FlagDef = { name: 'ignore', kind: 'list', value: 'GLOB', help: 'ignore these paths in watch rules (repeatable)' };
 const WAIT_TIMEOUT: FlagDef = { name: 'wait-timeout', kind: 'string', value: 'D', help: 'how long to wait for readiness (e.g. 60s)' };
@@ -47,14 +53,19 @@ export const COMMANDS: readonly CommandDef[] = [
       { name: 'wait', kind: 'bool', help: 'return once every unit is ready (exit 1 if one fails)' },
       WAIT_TIMEOUT,
       { name: 'abort-on-failure', kind: 'bool', help: 'stop everything when a unit fails for good' },
-      { name: 'exit-code-from', kind: 'string', value: 'UNIT', help: "stop everything when UNIT exits and return its status" },
+      { name: 'exit-code-from', kind: 'string', value: 'UNIT', help: 'stop everything when UNIT exits and return its status' },
       FORMATION,
       NO_WATCH,
       IGNORE,
       JSON_FLAG,
     ],
   },
-  { name: 'down', args: '', help: 'stop the running project and every unit', flags: [{ name: 'timeout', short: 't', kind: 'string', value: 'D', help: 'stop timeout for every unit' }] },
+  {
+    name: 'down',
+    args: '',
+    help: 'stop the running project and every unit',
+    flags: [{ name: 'timeout', short: 't', kind: 'string', value: 'D', help: 'stop timeout for every unit' }],
+  },
   { name: 'ps', args: '', help: 'list units: state, pid, restarts, uptime, last exit, health', flags: [JSON_FLAG] },
   {
     name: 'logs',
@@ -84,7 +95,16 @@ export const COMMANDS: readonly CommandDef[] = [
   },
   { name: 'validate', args: '', help: 'check the spec and print every problem', flags: [] },
   { name: 'schema', args: '', help: 'print the JSON Schema of the spec', flags: [] },
-  { name: 'export', args: 'systemd|compose|kubernetes', help: 'write the spec as units of another engine', flags: [{ name: 'output', short: 'o', kind: 'string', value: 'DIR', help: 'output folder' }, { name: 'image', kind: 'string', value: 'IMAGE', help: 'container image for compose and kubernetes (default node:24-alpine)' }, FORMATION] },
+  {
+    name: 'export',
+    args: 'systemd|compose|kubernetes',
+    help: 'write the spec as units of another engine',
+    flags: [
+      { name: 'output', short: 'o', kind: 'string', value: 'DIR', help: 'output folder' },
+      { name: 'image', kind: 'string', value: 'IMAGE', help: 'container image for compose and kubernetes (default node:24-alpine)' },
+      FORMATION,
+    ],
+  },
 ];
 
 export interface ParsedArgs {
@@ -140,7 +160,10 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     if (!command && commandName === undefined) {
       command = findCommand(arg);
       if (!command) {
-        const hint = suggest(arg, COMMANDS.map((c) => c.name));
+        const hint = suggest(
+          arg,
+          COMMANDS.map((c) => c.name),
+        );
         throw new UsageError(`unknown command '${arg}'${hint ? `; did you mean '${hint}'?` : ''} (see procs --help)`);
       }
       commandName = arg;

@@ -13,7 +13,10 @@ export async function logs(args: ParsedArgs): Promise<number> {
   const lines = linesOf(args);
   process.stdout.on('error', () => process.exit(EXIT.ok)); // the reader went away (`| head`)
   const color = colorEnabled({ stream: process.stdout, noColorFlag: args.flags['no-color'] === true });
-  return showLogs({ files: listFlag(args, 'file'), units: args.positionals, lines, follow: args.flags.follow === true }, { out: process.stdout, err: process.stderr, color });
+  return showLogs(
+    { files: listFlag(args, 'file'), units: args.positionals, lines, follow: args.flags.follow === true },
+    { out: process.stdout, err: process.stderr, color },
+  );
 }
 
 /** `-n N`: how many lines per unit. */

@@ -11,7 +11,10 @@ import { listFlag } from './options.js';
 /** Runs `procs reload`. */
 export async function reload(args: ParsedArgs): Promise<number> {
   const files = listFlag(args, 'file');
-  const { actions, warnings, switched, root } = await reloadProject(files, files.map((f) => resolve(f)));
+  const { actions, warnings, switched, root } = await reloadProject(
+    files,
+    files.map((f) => resolve(f)),
+  );
   for (const w of warnings) process.stderr.write(`${w}\n`);
   process.stdout.write(actions.length > 0 ? `reloaded: ${actions.join(', ')}\n` : 'reloaded: nothing changed\n');
   if (switched) process.stdout.write(`${switchedNotice(root, switched)}\n`);

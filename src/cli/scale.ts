@@ -26,7 +26,9 @@ export function parseScaleArgs(words: readonly string[]): Record<string, number>
 export async function scale(args: ParsedArgs): Promise<number> {
   const pools = parseScaleArgs(args.positionals);
   const actions = await scalePools(listFlag(args, 'file'), pools);
-  const sizes = Object.entries(pools).map(([name, n]) => `${name}=${n}`).join(' ');
+  const sizes = Object.entries(pools)
+    .map(([name, n]) => `${name}=${n}`)
+    .join(' ');
   process.stdout.write(`scaled ${sizes}: ${actions.length > 0 ? actions.join(', ') : 'nothing to change'}\n`);
   return EXIT.ok;
 }

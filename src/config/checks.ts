@@ -12,7 +12,10 @@ export const SECTIONS = ['processes', 'pools', 'pipelines', 'watch'] as const;
 export type Section = (typeof SECTIONS)[number];
 /** Each section's kind of thing, for messages. */
 export const KIND_WORDS: Readonly<Record<Section, string>> = {
-  processes: 'a process', pools: 'a pool', pipelines: 'a pipeline', watch: 'a watch rule',
+  processes: 'a process',
+  pools: 'a pool',
+  pipelines: 'a pipeline',
+  watch: 'a watch rule',
 };
 const NAME = /^[a-z0-9][a-z0-9_-]*$/;
 export const MAX_REPLICAS = 1024;
@@ -72,9 +75,12 @@ export function checkReferences(root: LNode, diags: Diagnostics): void {
     for (const r of deps) {
       if (unitNames.includes(r.name)) continue;
       const rule = first.get(r.name)?.section === 'watch';
-      diags.error(r.pos, rule
-        ? `\`${r.name}\` is a watch rule: ${u.section}.${u.name}.depends_on names processes, pools and pipelines`
-        : `unknown dependency \`${r.name}\` in ${u.section}.${u.name}.depends_on${didYouMean(r.name, unitNames)}`);
+      diags.error(
+        r.pos,
+        rule
+          ? `\`${r.name}\` is a watch rule: ${u.section}.${u.name}.depends_on names processes, pools and pipelines`
+          : `unknown dependency \`${r.name}\` in ${u.section}.${u.name}.depends_on${didYouMean(r.name, unitNames)}`,
+      );
     }
   }
   for (const cycle of findCycles(unitNames, (n) => (depsOf.get(n) ?? []).map((r) => r.name))) {
@@ -110,9 +116,7 @@ export function checkFormation(
     }
     if (name === 'all' || scalable.includes(name)) continue;
     const kind = others.get(name);
-    diags.error(at, kind
-      ? `\`${name}\` is ${kind}: -m sets the size of pools`
-      : `no ${noun} named \`${name}\`${didYouMean(name, scalable)}`);
+    diags.error(at, kind ? `\`${name}\` is ${kind}: -m sets the size of pools` : `no ${noun} named \`${name}\`${didYouMean(name, scalable)}`);
   }
 }
 

@@ -65,13 +65,7 @@ export function buildSpec(input: CoreInput): CoreResult {
 }
 
 /** One file's tree: YAML, the `procs` key of a package.json, or a Procfile. */
-function readTree(
-  file: string,
-  count: number,
-  readFile: ReadFile,
-  formation: CoreInput['formation'],
-  diags: Diagnostics,
-): LNode | undefined {
+function readTree(file: string, count: number, readFile: ReadFile, formation: CoreInput['formation'], diags: Diagnostics): LNode | undefined {
   const read = readFile(file);
   if (!read.ok) {
     diags.error(nowhere(file), `cannot read the spec: ${read.reason}`);

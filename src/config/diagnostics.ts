@@ -42,8 +42,7 @@ export class Diagnostics {
     };
     return this.list
       .map((d, i) => ({ d, i }))
-      .sort((a, b) => rank(a.d.file) - rank(b.d.file) || a.d.file.localeCompare(b.d.file) ||
-        a.d.line - b.d.line || a.d.col - b.d.col || a.i - b.i)
+      .sort((a, b) => rank(a.d.file) - rank(b.d.file) || a.d.file.localeCompare(b.d.file) || a.d.line - b.d.line || a.d.col - b.d.col || a.i - b.i)
       .map(({ d }) => d);
   }
 

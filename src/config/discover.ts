@@ -4,9 +4,7 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 
 /** Where a spec may be, in the order they are tried in each folder. */
-export const SEARCH_PLACES = [
-  'procs.yaml', 'procs.yml', '.procsrc', '.procsrc.yaml', '.config/procs.yaml', 'package.json', 'Procfile',
-] as const;
+export const SEARCH_PLACES = ['procs.yaml', 'procs.yml', '.procsrc', '.procsrc.yaml', '.config/procs.yaml', 'package.json', 'Procfile'] as const;
 
 /** True when a package.json text has a top-level `procs` key (a broken one that mentions it counts). */
 function hasProcsKey(text: string): boolean {
@@ -38,7 +36,7 @@ export async function discover(cwd: string): Promise<string | undefined> {
       '.json': (_file: string, text: string): object => (hasProcsKey(text) ? { procs: {} } : {}),
     },
   });
-  for (let dir = path.resolve(cwd); ; ) {
+  for (let dir = path.resolve(cwd); ;) {
     const result = await explorer.search(dir);
     if (result) return result.filepath;
     const parent = path.dirname(dir);
@@ -49,6 +47,8 @@ export async function discover(cwd: string): Promise<string | undefined> {
 
 /** The message when no spec is found. */
 export function notFoundMessage(cwd: string): string {
-  return `no procs.yaml in ${cwd} or any folder above it (nor procs.yml, .procsrc, .procsrc.yaml, ` +
-    '.config/procs.yaml, a `procs` key in package.json, or a Procfile); name a spec with -f FILE';
+  return (
+    `no procs.yaml in ${cwd} or any folder above it (nor procs.yml, .procsrc, .procsrc.yaml, ` +
+    '.config/procs.yaml, a `procs` key in package.json, or a Procfile); name a spec with -f FILE'
+  );
 }

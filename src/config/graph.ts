@@ -46,7 +46,7 @@ class MinHeap {
   push(v: number): void {
     const a = this.items;
     a.push(v);
-    for (let i = a.length - 1; i > 0; ) {
+    for (let i = a.length - 1; i > 0;) {
       const p = (i - 1) >> 1;
       if (a[p]! <= a[i]!) break;
       [a[p], a[i]] = [a[i]!, a[p]!];
@@ -60,7 +60,7 @@ class MinHeap {
     const last = a.pop();
     if (a.length === 0 || last === undefined) return top;
     a[0] = last;
-    for (let i = 0; ; ) {
+    for (let i = 0; ;) {
       const l = 2 * i + 1;
       const r = l + 1;
       let m = i;
@@ -176,16 +176,20 @@ function shortestCycle(start: string, scc: Set<string>, edges: (n: string) => st
 /** Each unit's dependencies as unit names: a dependency on a pool means all of its instances. */
 export function unitDepsOf(units: readonly UnitSpec[]): DepsOf {
   const byPool = new Map<string, string[]>();
-  for (const u of units) if (u.kind === 'instance' && u.pool !== undefined) {
-    byPool.set(u.pool, [...(byPool.get(u.pool) ?? []), u.name]);
-  }
+  for (const u of units)
+    if (u.kind === 'instance' && u.pool !== undefined) {
+      byPool.set(u.pool, [...(byPool.get(u.pool) ?? []), u.name]);
+    }
   const deps = new Map(units.map((u) => [u.name, u.dependsOn.flatMap((d) => byPool.get(d.name) ?? [d.name])]));
   return (name) => deps.get(name) ?? [];
 }
 
 /** Unit names in the order to start them. */
 export function startOrder(units: readonly UnitSpec[]): string[] {
-  return topoOrder(units.map((u) => u.name), unitDepsOf(units));
+  return topoOrder(
+    units.map((u) => u.name),
+    unitDepsOf(units),
+  );
 }
 
 /** The units a dependency name stands for: the unit itself, or every instance of a pool. */

@@ -47,7 +47,9 @@ export function expansionBudget(): ExpansionBudget {
 /** Where durations are written in a unit (processes, pools, pipelines). */
 export const UNIT_DURATIONS: readonly (readonly string[])[] = [
   ...['readiness', 'liveness'].flatMap((p) => ['interval', 'timeout', 'initial_delay'].map((k) => ['health', p, k])),
-  ['restart', 'backoff', 'initial'], ['restart', 'backoff', 'max'], ['restart', 'reset_after'],
+  ['restart', 'backoff', 'initial'],
+  ['restart', 'backoff', 'max'],
+  ['restart', 'reset_after'],
   ['stop', 'timeout'],
 ];
 /** Where durations are written in a watch rule. */

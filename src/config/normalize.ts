@@ -30,7 +30,10 @@ export function normalize(ctx: Context, doc: ProcsSpec, files: readonly string[]
   const watch: WatchRule[] = [];
   const kinds = new Map<string, string>();
   const add = (name: string, raw: Process | Pool | Pipeline, built: UnitSpec[]): void => {
-    deps.set(name, dependencies(raw.depends_on).map((d) => d.name));
+    deps.set(
+      name,
+      dependencies(raw.depends_on).map((d) => d.name),
+    );
     units.set(name, built);
   };
   for (const { section, name } of declaredInOrder(ctx, files)) {
@@ -82,7 +85,15 @@ function declaredInOrder(ctx: Context, files: readonly string[]): { section: Sec
 }
 
 /** What processes, instances and pipelines share: env, cwd, dependencies, policies, probes. */
-function unitBase(s: Shared, name: string, kind: UnitBase['kind'], raw: Process | Pool | Pipeline, where: PathSeg[], vars: Record<string, string>, source: SourcePos): Built {
+function unitBase(
+  s: Shared,
+  name: string,
+  kind: UnitBase['kind'],
+  raw: Process | Pool | Pipeline,
+  where: PathSeg[],
+  vars: Record<string, string>,
+  source: SourcePos,
+): Built {
   const { ctx } = s;
   const layers = [
     ...s.base,
@@ -93,9 +104,16 @@ function unitBase(s: Shared, name: string, kind: UnitBase['kind'], raw: Process 
   const env = unitEnv(ctx, layers);
   const lookup = lookupIn(env);
   return {
-    name, kind, cwd: resolveCwd(ctx, [...where, 'cwd'], raw.cwd, lookup), env,
-    dependsOn: dependencies(raw.depends_on), restart: restartSpec(raw.restart), stop: stopSpec(raw.stop),
-    health: healthSpec(ctx, raw.health, [...where, 'health'], lookup, s.shell), log: logSpec(raw.log), source,
+    name,
+    kind,
+    cwd: resolveCwd(ctx, [...where, 'cwd'], raw.cwd, lookup),
+    env,
+    dependsOn: dependencies(raw.depends_on),
+    restart: restartSpec(raw.restart),
+    stop: stopSpec(raw.stop),
+    health: healthSpec(ctx, raw.health, [...where, 'health'], lookup, s.shell),
+    log: logSpec(raw.log),
+    source,
   };
 }
 
@@ -105,7 +123,15 @@ function hashed<T extends Built>(unit: T): T & { hash: string } {
 }
 
 /** A process: one unit. */
-function processUnit(s: Shared, name: string, raw: Process | Pool, where: PathSeg[], source: SourcePos, vars: Record<string, string>, pool?: { name: string; index: number }): ProcessUnit {
+function processUnit(
+  s: Shared,
+  name: string,
+  raw: Process | Pool,
+  where: PathSeg[],
+  source: SourcePos,
+  vars: Record<string, string>,
+  pool?: { name: string; index: number },
+): ProcessUnit {
   const base = unitBase(s, name, pool ? 'instance' : 'process', raw, where, vars, source);
   const command = toCommand(s.ctx, [...where, 'command'], raw.command, lookupIn(base.env), s.shell);
   return hashed({ ...base, kind: pool ? 'instance' : 'process', command, ...(pool ? { pool: pool.name, index: pool.index } : {}) });
@@ -114,7 +140,10 @@ function processUnit(s: Shared, name: string, raw: Process | Pool, where: PathSe
 /** A pool's instances NAME.0 … NAME.(replicas-1), each with WORKER_ID, PROCS_INSTANCE and PORT. */
 function poolInstances(s: Shared, name: string, raw: Pool, replicas: number, where: PathSeg[], source: SourcePos): ProcessUnit[] {
   if (raw.port !== undefined && raw.port + replicas - 1 > 65535) {
-    s.ctx.diags.error(valuePos(s.ctx.tree, [...where, 'port']), `${describePath([...where, 'port'])}: ${replicas} instances from port ${raw.port} go past port 65535`);
+    s.ctx.diags.error(
+      valuePos(s.ctx.tree, [...where, 'port']),
+      `${describePath([...where, 'port'])}: ${replicas} instances from port ${raw.port} go past port 65535`,
+    );
   }
   return Array.from({ length: replicas }, (_, i) => {
     const vars: Record<string, string> = { WORKER_ID: String(i), PROCS_INSTANCE: String(i) };
@@ -133,7 +162,11 @@ function pipelineUnit(s: Shared, name: string, raw: Pipeline, where: PathSeg[], 
 
 /** A watch rule (or a unit's `watch:` shorthand), with the environment its `run` sees. */
 function watchRule(
-  s: Shared, name: string, raw: RawWatchRule, where: PathSeg[], source: SourcePos,
+  s: Shared,
+  name: string,
+  raw: RawWatchRule,
+  where: PathSeg[],
+  source: SourcePos,
   cwd: { raw: string | undefined; where: PathSeg[] } = { raw: raw.cwd, where: [...where, 'cwd'] },
 ): WatchRule {
   const { ctx } = s;
@@ -143,9 +176,18 @@ function watchRule(
   const sync = raw.sync === undefined ? undefined : path.resolve(ruleCwd, interp(ctx, [...where, 'sync'], raw.sync, lookup));
   const run = raw.run === undefined ? undefined : toCommand(ctx, [...where, 'run'], raw.run, lookup, s.shell);
   return {
-    name, paths: raw.paths, ignore: raw.ignore ?? [], debounceMs: ms(raw.debounce, DEFAULTS.debounceMs),
-    ...(sync !== undefined ? { sync } : {}), ...(run ? { run } : {}),
-    restart: raw.restart ?? [], rolling: raw.rolling ?? false, initial: raw.initial ?? false, poll: raw.poll ?? false,
-    cwd: ruleCwd, env, source,
+    name,
+    paths: raw.paths,
+    ignore: raw.ignore ?? [],
+    debounceMs: ms(raw.debounce, DEFAULTS.debounceMs),
+    ...(sync !== undefined ? { sync } : {}),
+    ...(run ? { run } : {}),
+    restart: raw.restart ?? [],
+    rolling: raw.rolling ?? false,
+    initial: raw.initial ?? false,
+    poll: raw.poll ?? false,
+    cwd: ruleCwd,
+    env,
+    source,
   };
 }

@@ -16,12 +16,7 @@ export function isProcfile(file: string): boolean {
 }
 
 /** The spec tree a Procfile stands for, or undefined when it has errors (a duplicate name, an empty command). */
-export function procfileTree(
-  file: string,
-  text: string,
-  formation: Readonly<Record<string, number>> | undefined,
-  diags: Diagnostics,
-): LNode | undefined {
+export function procfileTree(file: string, text: string, formation: Readonly<Record<string, number>> | undefined, diags: Diagnostics): LNode | undefined {
   const at = (line: number, col: number): SourcePos => ({ file, line, col });
   const processes = new Map<string, Entry>();
   const pools = new Map<string, Entry>();

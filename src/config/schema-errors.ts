@@ -26,8 +26,13 @@ export interface Issue {
 }
 
 const TYPE_NAMES: Readonly<Record<string, string>> = {
-  string: 'a string', array: 'a list', object: 'a map', number: 'a number', integer: 'a whole number',
-  boolean: 'true or false', null: 'empty',
+  string: 'a string',
+  array: 'a list',
+  object: 'a map',
+  number: 'a number',
+  integer: 'a whole number',
+  boolean: 'true or false',
+  null: 'empty',
 };
 const CHECKS = ['exec', 'http', 'tcp', 'log'];
 
@@ -78,7 +83,7 @@ function text(v: unknown): string {
 
 /** A short, safe rendering of a value the user wrote (never used for env values). */
 function quote(v: unknown): string {
-  const s = typeof v === 'string' ? v : JSON.stringify(v) ?? typeof v;
+  const s = typeof v === 'string' ? v : (JSON.stringify(v) ?? typeof v);
   return `\`${s.length > 40 ? `${s.slice(0, 37)}...` : s}\``;
 }
 
@@ -99,8 +104,10 @@ export function translate(root: LNode, errors: readonly SchemaError[]): Issue[] 
 
 /** True when an unknown key beside a missing one looks like a typo of it (`comand` for `command`). */
 function isTypoOf(items: readonly { e: SchemaError }[], required: SchemaError, missing: string): boolean {
-  return items.some(({ e }) => e.keyword === 'additionalProperties' && e.instancePath === required.instancePath &&
-    didYouMean(String(e.params.additionalProperty), [missing]) !== '');
+  return items.some(
+    ({ e }) =>
+      e.keyword === 'additionalProperties' && e.instancePath === required.instancePath && didYouMean(String(e.params.additionalProperty), [missing]) !== '',
+  );
 }
 
 /**
@@ -144,7 +151,10 @@ function describe(root: LNode, e: SchemaError, path: PathSeg[]): Issue {
       return at(`unknown key \`${key}\`${where === '' ? '' : ` in ${where}`}${didYouMean(key, known)}`, pos, [...path, key]);
     }
     case 'required':
-      return at(`missing key \`${String(e.params.missingProperty)}\` in ${where === '' ? 'the spec' : where}`, keyPos(root, path), [...path, String(e.params.missingProperty)]);
+      return at(`missing key \`${String(e.params.missingProperty)}\` in ${where === '' ? 'the spec' : where}`, keyPos(root, path), [
+        ...path,
+        String(e.params.missingProperty),
+      ]);
     case 'propertyNames':
       return nameIssue(root, path, String(e.params.propertyName), ps);
     case 'pattern':
@@ -164,9 +174,9 @@ function describe(root: LNode, e: SchemaError, path: PathSeg[]): Issue {
       return at(`${where} must be one of ${allowed.join(', ')}, got ${quote(e.data)}${didYouMean(got, allowed)}`);
     }
     case 'const':
-      return at(typeof e.data === 'number'
-        ? `unsupported version ${e.data}: this procs reads version 1`
-        : `version must be the number 1, got ${describeValue(e.data)}`);
+      return at(
+        typeof e.data === 'number' ? `unsupported version ${e.data}: this procs reads version 1` : `version must be the number 1, got ${describeValue(e.data)}`,
+      );
     case 'uniqueItems': {
       const j = Number(e.params.j);
       const dup = Array.isArray(e.data) ? (e.data as unknown[])[j] : undefined;
@@ -196,7 +206,8 @@ function valueMessage(e: SchemaError, where: string, ps: SchemaNode | undefined)
   const pattern = text(ps?.pattern);
   if (pattern.includes('ms|s|m|h')) return `bad duration ${quote(e.data)} for ${where}: write 150ms, 2s, 1m, 1h, or a number of seconds`;
   if (pattern.includes('KB|MB')) return `bad size ${quote(e.data)} for ${where}: write 512KB, 10MB, 1GB, or a number of bytes`;
-  if (pattern.startsWith('^[a-z0-9]')) return `bad name ${quote(e.data)} in ${where}: names use lowercase letters, digits, - and _, and start with a letter or digit`;
+  if (pattern.startsWith('^[a-z0-9]'))
+    return `bad name ${quote(e.data)} in ${where}: names use lowercase letters, digits, - and _, and start with a letter or digit`;
   if (pattern.startsWith('^[A-Za-z_]')) return `bad variable name ${quote(e.data)} in ${where}: use letters, digits and _, not starting with a digit`;
   if (pattern === '\\S') return `${where} is empty`;
   if (pattern.startsWith('^[^\\u0000')) return `${where} cannot hold control characters`;

@@ -61,7 +61,7 @@ function envFileVars(ctx: Context, file: string, text: string, pos: SourcePos): 
   if (nul !== -1) {
     const before = text.slice(0, nul);
     const line = before.split('\n').length;
-    ctx.diags.error({ file, line, col: nul - before.lastIndexOf('\n') }, 'a NUL character in an env file: no program\'s environment can hold one');
+    ctx.diags.error({ file, line, col: nul - before.lastIndexOf('\n') }, "a NUL character in an env file: no program's environment can hold one");
     return {};
   }
   return parseDotenv(text);
@@ -81,12 +81,16 @@ export function specLayer(ctx: Context, env: Env | undefined, where: readonly Pa
 
 /** A unit's final environment from all its layers, with problems reported where they are written. */
 export function unitEnv(ctx: Context, layers: readonly EnvLayer[]): Record<string, string> {
-  return resolveEnv(layers, {
-    problem(entry, p) {
-      reportProblem(ctx, entry.path ?? [], entry.node, p);
+  return resolveEnv(
+    layers,
+    {
+      problem(entry, p) {
+        reportProblem(ctx, entry.path ?? [], entry.node, p);
+      },
+      loop(entry, names) {
+        ctx.diags.error(entry.node?.pos ?? ctx.tree.pos, describeLoop(names));
+      },
     },
-    loop(entry, names) {
-      ctx.diags.error(entry.node?.pos ?? ctx.tree.pos, describeLoop(names));
-    },
-  }, limitsOf(ctx));
+    limitsOf(ctx),
+  );
 }

@@ -4,9 +4,7 @@ import { normalizeSignal, parseDuration, parseSize } from './durations.js';
 import type { Lookup } from './interpolate.js';
 import { logPatternProblem } from './log-pattern.js';
 import { masked, withoutCredentials } from './redact.js';
-import type {
-  DependsOn, Health, LivenessProbe, Log, ReadinessProbe, Restart, RestartOptions, Stop,
-} from './spec-types.generated.js';
+import type { DependsOn, Health, LivenessProbe, Log, ReadinessProbe, Restart, RestartOptions, Stop } from './spec-types.generated.js';
 import type { Dependency, HealthSpec, LogSpec, ProbeCheck, ProbeSpec, RestartSpec, StopSpec } from './spec.js';
 import { describePath, locate, posInText, valuePos, type PathSeg } from './tree.js';
 
@@ -107,7 +105,10 @@ function probeCheck(ctx: Context, raw: ReadinessProbe | LivenessProbe, where: re
     const path = [...where, 'log'];
     const pos = at < 0 ? valuePos(ctx.tree, path) : posInText(locate(ctx.tree, path).node, at, valuePos(ctx.tree, path));
     const what = at < 0 ? 'part of this pattern' : `\`${problem.fragment}\``;
-    ctx.diags.error(pos, `${describePath(path)}: log patterns cannot use ${what} (${problem.detail}): they run on RE2, in linear time, so without lookahead or backreferences`);
+    ctx.diags.error(
+      pos,
+      `${describePath(path)}: log patterns cannot use ${what} (${problem.detail}): they run on RE2, in linear time, so without lookahead or backreferences`,
+    );
   }
   return { kind: 'log', pattern, display: masked(written, lookup) };
 }

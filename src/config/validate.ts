@@ -51,7 +51,8 @@ function standIn(doc: unknown): void {
     const key = REQUIRED[section]!;
     for (const [name, unit] of Object.entries(units as Record<string, unknown>)) {
       if (unit === null || typeof unit !== 'object' || Array.isArray(unit)) remove(doc, [section, name]);
-      else if (!Object.hasOwn(unit, key)) Object.defineProperty(unit, key, { value: structuredClone(STAND_IN[key]), enumerable: true, writable: true, configurable: true });
+      else if (!Object.hasOwn(unit, key))
+        Object.defineProperty(unit, key, { value: structuredClone(STAND_IN[key]), enumerable: true, writable: true, configurable: true });
     }
   }
 }

@@ -1,10 +1,7 @@
 // Reading YAML (and package.json, which YAML reads too) into a positioned tree. Syntax errors,
 // duplicate keys, unknown anchors, alias bombs, binary values and NUL characters become
 // diagnostics, never exceptions.
-import {
-  LineCounter, parseDocument, isAlias, isMap, isScalar, isSeq,
-  type Document, type Node as YamlNode, type Scalar,
-} from 'yaml';
+import { LineCounter, parseDocument, isAlias, isMap, isScalar, isSeq, type Document, type Node as YamlNode, type Scalar } from 'yaml';
 import type { Diagnostics } from './diagnostics.js';
 import type { SourcePos } from './spec.js';
 import type { Entry, LNode, ScalarValue } from './tree.js';
@@ -34,7 +31,8 @@ export function parseYaml(file: string, text: string, diags: Diagnostics): LNode
       const pos = at(err.pos[0]);
       if (lines.has(pos.line)) continue; // one error per line: the rest are usually its echoes
       lines.add(pos.line);
-      if (err.code === 'MISSING_CHAR' && /quote/.test(err.message)) diags.error(at(openingQuote(text, err)), 'YAML syntax error: this quoted string is never closed');
+      if (err.code === 'MISSING_CHAR' && /quote/.test(err.message))
+        diags.error(at(openingQuote(text, err)), 'YAML syntax error: this quoted string is never closed');
       else if (/call stack/i.test(err.message)) diags.error(pos, 'the YAML nests too deeply here to be read');
       else diags.error(pos, `YAML syntax error: ${err.message}`);
     }
@@ -42,8 +40,7 @@ export function parseYaml(file: string, text: string, diags: Diagnostics): LNode
   }
   for (const w of doc.warnings) diags.warn(at(w.pos[0]), `YAML: ${w.message}`);
   if (text.includes('*') && isAliasBomb(doc)) {
-    diags.error(at(firstAliasOffset(text)),
-      `too many alias expansions (more than ${MAX_ALIAS_COUNT}): refusing a file that could exhaust memory`);
+    diags.error(at(firstAliasOffset(text)), `too many alias expansions (more than ${MAX_ALIAS_COUNT}): refusing a file that could exhaust memory`);
     return undefined;
   }
   const before = diags.errorCount();
@@ -110,7 +107,10 @@ class Converter {
     // Every alias and every node copied through one counts against the bound.
     if ((this.aliasDepth > 0 || isAlias(n)) && ++this.aliased > MAX_ALIASED_NODES) {
       this.exhausted = true;
-      this.diags.error(pos, `too many alias expansions (aliases copy more than ${MAX_ALIASED_NODES.toLocaleString('en')} nodes): refusing a file that could exhaust memory`);
+      this.diags.error(
+        pos,
+        `too many alias expansions (aliases copy more than ${MAX_ALIASED_NODES.toLocaleString('en')} nodes): refusing a file that could exhaust memory`,
+      );
       return { kind: 'scalar', pos, value: null };
     }
     if (isAlias(n)) {
@@ -190,7 +190,9 @@ class Converter {
     const value: ScalarValue =
       raw === null || typeof raw === 'string' || typeof raw === 'number' || typeof raw === 'boolean'
         ? raw
-        : typeof raw === 'bigint' ? Number(raw) : scalarText(raw);
+        : typeof raw === 'bigint'
+          ? Number(raw)
+          : scalarText(raw);
     if (typeof value === 'string' && value.includes('\0')) {
       this.diags.error(pos, 'a NUL character (\\0) here: no command, argument or environment value can hold one');
       return { kind: 'scalar', pos, value: null };

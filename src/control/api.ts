@@ -114,16 +114,7 @@ export interface ControlApi {
   events(onEvent: (e: ProcsEvent) => void): Feed;
 }
 
-export type ControlErrorCode =
-  | 'not-running'
-  | 'denied'
-  | 'unknown-unit'
-  | 'bad-request'
-  | 'too-large'
-  | 'spec-error'
-  | 'stopping'
-  | 'no-answer'
-  | 'internal';
+export type ControlErrorCode = 'not-running' | 'denied' | 'unknown-unit' | 'bad-request' | 'too-large' | 'spec-error' | 'stopping' | 'no-answer' | 'internal';
 
 const HTTP_STATUS: Readonly<Record<ControlErrorCode, number>> = {
   'not-running': 503,

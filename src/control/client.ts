@@ -206,7 +206,13 @@ export class ControlClient implements ControlApi {
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), this.#timeoutMs)));
     try {
-      return await Promise.race([probe.status.then(() => true, () => false), late]);
+      return await Promise.race([
+        probe.status.then(
+          () => true,
+          () => false,
+        ),
+        late,
+      ]);
     } finally {
       clearTimeout(timer);
       probe.destroy();

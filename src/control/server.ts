@@ -28,26 +28,34 @@ type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<
 export function createControlServer(api: ControlApi): ControlServer {
   const feeds = new Set<{ feed: Feed; stream: NdjsonStream }>();
   const streams = new Streams();
-  const json = (fn: (body: Record<string, unknown>) => Promise<unknown>): Handler => async (req, res) => {
-    sendJson(res, 200, await fn(await readJson(req)));
-  };
-  const feedRoute = (open: (url: URL, send: Send) => Feed): Handler => async (_req, res, url) => {
-    const out: { stream?: NdjsonStream } = {};
-    // Opening may refuse (an unknown unit) before anything is sent: then the answer is an error.
-    const feed = open(url, (value, lines) => out.stream?.write(value, lines));
-    const stream = (out.stream = new NdjsonStream(res, (dropped) => ({ ts: new Date().toISOString(), unit: 'procs', stream: 'stderr', text: '', dropped }), streams));
-    const entry = { feed, stream };
-    feeds.add(entry);
-    res.on('close', () => {
-      feed.close();
+  const json =
+    (fn: (body: Record<string, unknown>) => Promise<unknown>): Handler =>
+    async (req, res) => {
+      sendJson(res, 200, await fn(await readJson(req)));
+    };
+  const feedRoute =
+    (open: (url: URL, send: Send) => Feed): Handler =>
+    async (_req, res, url) => {
+      const out: { stream?: NdjsonStream } = {};
+      // Opening may refuse (an unknown unit) before anything is sent: then the answer is an error.
+      const feed = open(url, (value, lines) => out.stream?.write(value, lines));
+      const stream = (out.stream = new NdjsonStream(
+        res,
+        (dropped) => ({ ts: new Date().toISOString(), unit: 'procs', stream: 'stderr', text: '', dropped }),
+        streams,
+      ));
+      const entry = { feed, stream };
+      feeds.add(entry);
+      res.on('close', () => {
+        feed.close();
+        feeds.delete(entry);
+      });
+      await feed.ready;
+      stream.write({ subscribed: true });
+      await feed.ended;
       feeds.delete(entry);
-    });
-    await feed.ready;
-    stream.write({ subscribed: true });
-    await feed.ended;
-    feeds.delete(entry);
-    stream.end();
-  };
+      stream.end();
+    };
   const routes: Record<string, Handler> = {
     'GET /v1/status': async (_req, res) => sendJson(res, 200, await api.status()),
     'GET /v1/started': async (_req, res) => started(api, res, streams),
@@ -78,7 +86,8 @@ export function createControlServer(api: ControlApi): ControlServer {
     // A client that gave up waiting (a frozen project, resumed) must not find its `stop` or
     // `down` carried out after all: past the deadline it set, a request does nothing.
     const deadline = Number(req.headers[DEADLINE_HEADER]);
-    if (Number.isFinite(deadline) && deadline > 0 && Date.now() > deadline) throw new ControlError('no-answer', 'the request arrived after its client stopped waiting; nothing was done');
+    if (Number.isFinite(deadline) && deadline > 0 && Date.now() > deadline)
+      throw new ControlError('no-answer', 'the request arrived after its client stopped waiting; nothing was done');
     const url = requestUrl(req.url);
     const route = routes[`${req.method ?? 'GET'} ${url.pathname}`];
     if (!route) throw new ControlError('bad-request', `no such request: ${req.method} ${url.pathname}`);
@@ -113,7 +122,8 @@ async function started(api: ControlApi, res: ServerResponse, streams: Streams): 
 async function down(api: ControlApi, req: IncomingMessage, res: ServerResponse, streams: Streams): Promise<void> {
   const body = await readJson(req);
   const t = body.timeoutMs;
-  if (t !== undefined && (typeof t !== 'number' || !Number.isFinite(t) || t < 0)) throw new ControlError('bad-request', 'timeoutMs must be a number of milliseconds');
+  if (t !== undefined && (typeof t !== 'number' || !Number.isFinite(t) || t < 0))
+    throw new ControlError('bad-request', 'timeoutMs must be a number of milliseconds');
   const stream = new NdjsonStream(res, () => ({}), streams);
   try {
     await api.down(typeof t === 'number' ? { timeoutMs: t } : {}, (e) => stream.write(e));

@@ -266,10 +266,10 @@ async function copyOut(file: FileHandle, to: string, mode: number): Promise<void
   const out = await openRegular(to, CREATE_NEW, mode);
   try {
     const buf = Buffer.alloc(64 * 1024);
-    for (let pos = 0; ; ) {
+    for (let pos = 0; ;) {
       const { bytesRead } = await file.read(buf, 0, buf.length, pos);
       if (bytesRead === 0) break;
-      for (let done = 0; done < bytesRead; ) done += (await out.write(buf, done, bytesRead - done)).bytesWritten;
+      for (let done = 0; done < bytesRead;) done += (await out.write(buf, done, bytesRead - done)).bytesWritten;
       pos += bytesRead;
     }
   } finally {

@@ -37,9 +37,7 @@ export class EventBus {
    * subscribers see the same order.
    */
   publish(input: EventInput): ProcsEvent {
-    const event = (input.ts === undefined
-      ? { ...input, ts: new Date(this.#now()).toISOString() }
-      : input) as ProcsEvent;
+    const event = (input.ts === undefined ? { ...input, ts: new Date(this.#now()).toISOString() } : input) as ProcsEvent;
     this.#queue.push(event);
     if (!this.#delivering) this.#drain();
     return event;

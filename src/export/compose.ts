@@ -53,7 +53,14 @@ export function exportCompose(spec: Spec, options: ExportOptions = {}): ExportRe
 }
 
 /** One compose service. `checked` names the services (seen so far) that have a healthcheck. */
-function serviceOf(svc: Service, spec: Spec, options: ExportOptions, notes: Notes, health: Healthcheck | undefined, checked: ReadonlySet<string>): ComposeService {
+function serviceOf(
+  svc: Service,
+  spec: Spec,
+  options: ExportOptions,
+  notes: Notes,
+  health: Healthcheck | undefined,
+  checked: ReadonlySet<string>,
+): ComposeService {
   const { unit } = svc;
   const rel = relativeCwd(spec, unit.cwd);
   if (rel === undefined) notes.add(`${svc.name}: cwd ${unit.cwd} lies outside the spec's folder; the container starts in ${CONTAINER_ROOT}`);
@@ -65,7 +72,8 @@ function serviceOf(svc: Service, spec: Spec, options: ExportOptions, notes: Note
     }),
   );
   if (unit.health.liveness) notes.add(`${svc.name}: compose has no liveness probe (docker does not restart an unhealthy container); left out`);
-  if (svc.kind === 'pool') notes.add(`${svc.name}: compose replicas have no index: WORKER_ID is not set and every replica has PORT=${svc.env.PORT ?? '(unset)'}`);
+  if (svc.kind === 'pool')
+    notes.add(`${svc.name}: compose replicas have no index: WORKER_ID is not set and every replica has PORT=${svc.env.PORT ?? '(unset)'}`);
   if (unit.restart.successCodes.some((c) => c !== 0)) notes.add(`${svc.name}: only exit code 0 counts as success in compose`);
   if (unit.kind === 'pipeline') notes.add(`${svc.name}: the pipeline runs in one container through sh -c, with pipefail where the image's shell has it`);
   return {

@@ -24,10 +24,7 @@ export function containerOf(svc: Service, name: string, ctx: PodContext): Contai
   // Kubernetes expands $(VAR) in command and args and reads $$ as a literal $: every $ is doubled.
   const argv = unitArgv(svc.unit).map((a) => a.replaceAll('$', '$$$$'));
   const execForm = svc.unit.kind !== 'pipeline' && svc.unit.command.kind === 'exec';
-  const envFrom: EnvFromSource[] = [
-    ...ctx.secrets(svc.name).map((s) => ({ secretRef: { name: s } })),
-    { configMapRef: { name: ctx.configMap(svc.name) } },
-  ];
+  const envFrom: EnvFromSource[] = [...ctx.secrets(svc.name).map((s) => ({ secretRef: { name: s } })), { configMapRef: { name: ctx.configMap(svc.name) } }];
   const ports = portsOf(svc);
   const readiness = svc.unit.health.readiness && probeOf(svc.unit.health.readiness, 'readiness', svc.name, ctx.notes);
   const liveness = svc.unit.health.liveness && probeOf(svc.unit.health.liveness, 'liveness', svc.name, ctx.notes);
@@ -74,8 +71,13 @@ function probeOf(probe: ProbeSpec, which: 'readiness' | 'liveness', unit: string
   const action = actionOf(probe, which, unit, notes);
   if (!action) return undefined;
   const successThreshold = which === 'liveness' ? 1 : probe.successThreshold;
-  if (successThreshold !== probe.successThreshold) notes.add(`${unit}: Kubernetes requires success_threshold 1 for a liveness probe; ${probe.successThreshold} became 1`);
-  for (const [key, ms] of [['interval', probe.intervalMs], ['timeout', probe.timeoutMs], ['initial_delay', probe.initialDelayMs]] as const) {
+  if (successThreshold !== probe.successThreshold)
+    notes.add(`${unit}: Kubernetes requires success_threshold 1 for a liveness probe; ${probe.successThreshold} became 1`);
+  for (const [key, ms] of [
+    ['interval', probe.intervalMs],
+    ['timeout', probe.timeoutMs],
+    ['initial_delay', probe.initialDelayMs],
+  ] as const) {
     if (ms % 1000 !== 0) notes.add(`${unit}: the ${which} probe's ${key} of ${ms}ms is rounded up to whole seconds, as Kubernetes counts them`);
   }
   return {

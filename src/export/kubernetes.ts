@@ -19,7 +19,10 @@ type K8sObject = ConfigMap | Deployment | Job;
 export function exportKubernetes(spec: Spec, options: ExportOptions = {}): ExportResult {
   const notes = new Notes();
   const services = servicesOf(spec, notes);
-  const names = uniqueNames(services.map((s) => s.name), (n) => dnsLabel(n));
+  const names = uniqueNames(
+    services.map((s) => s.name),
+    (n) => dnsLabel(n),
+  );
   const nameOf = (svc: string): string => names.get(svc) ?? dnsLabel(svc);
   const byName = new Map(services.map((s) => [s.name, s]));
   const secrets = secretNames(spec, options.envFiles ?? {});
@@ -109,7 +112,11 @@ function deploymentOf(svc: Service, name: string, project: string, pod: PodSpec)
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: meta,
-    spec: { replicas: svc.replicas, selector: { matchLabels: selector }, template: { metadata: { labels: meta.labels ?? {} }, spec: { ...pod, restartPolicy: 'Always' } } },
+    spec: {
+      replicas: svc.replicas,
+      selector: { matchLabels: selector },
+      template: { metadata: { labels: meta.labels ?? {} }, spec: { ...pod, restartPolicy: 'Always' } },
+    },
   };
 }
 
@@ -131,8 +138,10 @@ function jobOf(svc: Service, name: string, project: string, pod: PodSpec): Job {
 /** Notes on what a service loses in Kubernetes. */
 function serviceNotes(svc: Service, notes: Notes): void {
   const { unit } = svc;
-  if (svc.kind === 'pool') notes.add(`${svc.name}: replicas have no index in Kubernetes: WORKER_ID is not set and every replica has PORT=${svc.env.PORT ?? '(unset)'}`);
-  if (svc.dependsOn.some((d) => d.condition !== 'completed')) notes.add(`${svc.name}: Kubernetes has no start order; depends_on is kept as the annotation procs/depends-on`);
+  if (svc.kind === 'pool')
+    notes.add(`${svc.name}: replicas have no index in Kubernetes: WORKER_ID is not set and every replica has PORT=${svc.env.PORT ?? '(unset)'}`);
+  if (svc.dependsOn.some((d) => d.condition !== 'completed'))
+    notes.add(`${svc.name}: Kubernetes has no start order; depends_on is kept as the annotation procs/depends-on`);
   if (unit.stop.signal !== 'SIGTERM') notes.add(`${svc.name}: Kubernetes stops containers with SIGTERM, not ${unit.stop.signal}`);
   if (!svc.oneShot) notes.add('max_restarts and backoff do not map: Kubernetes restarts containers with its own back-off');
   if (unit.restart.successCodes.some((c) => c !== 0)) notes.add(`${svc.name}: only exit code 0 counts as success in Kubernetes`);

@@ -14,10 +14,12 @@ export function dnsLabel(name: string, fallback = 'procs'): string {
 
 /** A Kubernetes label value: alphanumerics, `-`, `_`, `.` inside, alphanumeric ends, at most 63. */
 export function labelValue(value: string): string {
-  return value
-    .replace(/[^A-Za-z0-9_.-]+/g, '-')
-    .slice(0, 63)
-    .replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '') || 'procs';
+  return (
+    value
+      .replace(/[^A-Za-z0-9_.-]+/g, '-')
+      .slice(0, 63)
+      .replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '') || 'procs'
+  );
 }
 
 /** A systemd unit name part: letters, digits and `:_.-` (others become `-`). */
@@ -27,7 +29,12 @@ export function systemdName(name: string): string {
 
 /** A compose project name: lowercase alphanumerics, `-` and `_`, starting with a letter or digit. */
 export function composeProjectName(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/^[^a-z0-9]+/, '') || 'procs';
+  return (
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9_-]+/g, '-')
+      .replace(/^[^a-z0-9]+/, '') || 'procs'
+  );
 }
 
 /** Maps each name through `clean`, then makes the results unique with `-2`, `-3`… in order. */

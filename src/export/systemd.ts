@@ -29,7 +29,13 @@ export function exportSystemd(spec: Spec, options: ExportOptions = {}): ExportRe
   }
   const wants = files.map((f) => f.path).join(' ');
   const target: Section[] = [
-    ['Unit', [['Description', escapeSpecifiers(`procs project ${spec.project}`)], ['Wants', wants]]],
+    [
+      'Unit',
+      [
+        ['Description', escapeSpecifiers(`procs project ${spec.project}`)],
+        ['Wants', wants],
+      ],
+    ],
     ['Install', [['WantedBy', 'default.target']]],
   ];
   files.push({ path: `${project}.target`, content: unitText(header, target) });
@@ -54,7 +60,12 @@ function serviceSections(unit: UnitSpec, ctx: UnitContext): Section[] {
   const head: [string, string][] = [
     ['Description', escapeSpecifiers(`procs unit ${unit.name} of ${ctx.project}`)],
     ['PartOf', `${ctx.project}.target`],
-    ...(deps ? ([['Requires', deps], ['After', deps]] as [string, string][]) : []),
+    ...(deps
+      ? ([
+          ['Requires', deps],
+          ['After', deps],
+        ] as [string, string][])
+      : []),
     ...(oneShot ? [] : startLimits(unit.restart)),
   ];
   const argv = unitArgv(unit);

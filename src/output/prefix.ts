@@ -48,7 +48,8 @@ export class PrefixRenderer extends BatchRenderer {
   /** The prefixed text of a batch, every line ending in a newline. */
   override render(batch: OutputBatch): string {
     const tails = this.#tailsOf(batch.unit);
-    let prefix = tails.lead + (batch.at === undefined ? this.#clock.now() : this.#clock.at(batch.at)) + (batch.stream === 'stderr' ? tails.stderr : tails.stdout);
+    let prefix =
+      tails.lead + (batch.at === undefined ? this.#clock.now() : this.#clock.at(batch.at)) + (batch.stream === 'stderr' ? tails.stderr : tails.stdout);
     if (batch.step !== undefined) prefix += `[${batch.step + 1}] `;
     const text = batch.text;
     const last = text.length - 1;

@@ -52,7 +52,15 @@ export class StartupView implements StartupPhase {
     this.#o = options;
     this.#ended = new Promise((r) => (this.#finish = r));
     for (const unit of options.units) {
-      this.#rows.set(unit.name, { unit, started: Date.now(), title: unit.name, output: pendingText(unit), outcome: undefined, task: undefined, finish: undefined });
+      this.#rows.set(unit.name, {
+        unit,
+        started: Date.now(),
+        title: unit.name,
+        output: pendingText(unit),
+        outcome: undefined,
+        task: undefined,
+        finish: undefined,
+      });
     }
   }
 

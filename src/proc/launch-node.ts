@@ -54,7 +54,13 @@ export function launchNode(parts: NodeLaunchParts, req: LaunchRequest, clock: Cl
   }
   // The child holds the write ends now: the output ends once it and its descendants close them.
   closePipes(pipes, 'write');
-  const channels = sub.pid === undefined ? undefined : parts.channels.open(pipes.map((p) => p.link), readProc(sub.pid)?.start);
+  const channels =
+    sub.pid === undefined
+      ? undefined
+      : parts.channels.open(
+          pipes.map((p) => p.link),
+          readProc(sub.pid)?.start,
+        );
   if (sub.pid !== undefined) parts.guardGroup(sub.pid);
   const exited = new Promise<ExitInfo>((resolve) => {
     sub.once('exit', (code, signal) => {

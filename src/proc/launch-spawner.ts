@@ -50,7 +50,9 @@ export function launchViaSpawner(spawner: SpawnerClient, channelWatch: ChannelWa
       } else {
         pid = result.pid;
         channels = channelWatch.open(links, readProc(result.pid)?.start);
-        void result.exited.then((e) => resolveExit(e.errno === undefined ? exitInfo(e.code, e.signal, clock.now() - started) : failed(e.errno, `spawn ${req.file} ${e.errno}`)));
+        void result.exited.then((e) =>
+          resolveExit(e.errno === undefined ? exitInfo(e.code, e.signal, clock.now() - started) : failed(e.errno, `spawn ${req.file} ${e.errno}`)),
+        );
       }
       for (const fn of listeners.splice(0)) fn(channels);
     },

@@ -90,9 +90,7 @@ export interface StreamOrigin {
 
 // Builds the batch for `text`, leaving `step` out unless set.
 function batchOf(origin: StreamOrigin, text: string): OutputBatch {
-  return origin.step === undefined
-    ? { unit: origin.unit, stream: origin.stream, text }
-    : { unit: origin.unit, stream: origin.stream, text, step: origin.step };
+  return origin.step === undefined ? { unit: origin.unit, stream: origin.stream, text } : { unit: origin.unit, stream: origin.stream, text, step: origin.step };
 }
 
 // Reads a child's stream into the sink line by line, not reading while the sink is full.

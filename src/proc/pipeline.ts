@@ -9,16 +9,7 @@ import { realClock } from '../base/clock.js';
 import { pumpLines } from './lines.js';
 import { NODE_OPTIONS_VAR, type RunnerReport } from './pipeline-protocol.js';
 import { exitInfo, spawnFailure } from '../events/signals.js';
-import {
-  checkCwd,
-  commandLine,
-  groupLeader,
-  type Launcher,
-  notStarted,
-  spawnErrorInfo,
-  type SpawnedUnit,
-  type SpawnOptions,
-} from './spawn.js';
+import { checkCwd, commandLine, groupLeader, type Launcher, notStarted, spawnErrorInfo, type SpawnedUnit, type SpawnOptions } from './spawn.js';
 import { PIPELINE_RUNNER_SCRIPT } from '../self.js';
 
 const RUNNER = PIPELINE_RUNNER_SCRIPT;
@@ -93,5 +84,10 @@ export function spawnPipeline(host: Launcher, unit: PipelineUnit, sink: OutputSi
     return r;
   });
   const exited = Promise.all([run.exited, runnerText]).then(([leader, r]) => pipelineExit(unit, leader, r.report, r.other));
-  return groupLeader(host.trees, run, exited, outputDone.then(() => undefined));
+  return groupLeader(
+    host.trees,
+    run,
+    exited,
+    outputDone.then(() => undefined),
+  );
 }

@@ -18,7 +18,12 @@ export class SpawnerHost extends HostBase {
   constructor(binary: string, opts: HostOptions = {}) {
     super(opts);
     this.#spawner = new SpawnerClient(binary, this.record);
-    this.#parts = { pipes: this.#spawner.pool, channels: this.channels, guardGroup: (pgid) => this.guardGroup(pgid), forgetGroup: (pgid) => this.record.forget(pgid) };
+    this.#parts = {
+      pipes: this.#spawner.pool,
+      channels: this.channels,
+      guardGroup: (pgid) => this.guardGroup(pgid),
+      forgetGroup: (pgid) => this.record.forget(pgid),
+    };
   }
 
   protected get pipes(): FifoPool {

@@ -214,7 +214,11 @@ export class SpawnerClient implements FifoMaker {
     this.#outstanding -= 1;
     this.#holdLoop(conn);
     const code = Number(codeText);
-    resolve({ code: code >= 0 ? code : null, signal: code >= 0 ? null : (signalName(Number(sigText)) ?? 'SIGKILL'), ...(errno === undefined ? {} : { errno }) });
+    resolve({
+      code: code >= 0 ? code : null,
+      signal: code >= 0 ? null : (signalName(Number(sigText)) ?? 'SIGKILL'),
+      ...(errno === undefined ? {} : { errno }),
+    });
   }
 
   // The spawner is gone: units it started can no longer be followed, so they are ended (their

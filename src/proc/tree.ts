@@ -4,7 +4,19 @@
 import type { StopSpec } from '../config/spec.js';
 import { type Clock, realClock } from '../base/clock.js';
 import type { Channels, ChannelWatch } from './holders.js';
-import { descendants, groupMembers, isAlive, kill, type ProcEntry, type ProcScans, readProc, running, scanProcs, signalTree, type TrackedPid } from './procfs.js';
+import {
+  descendants,
+  groupMembers,
+  isAlive,
+  kill,
+  type ProcEntry,
+  type ProcScans,
+  readProc,
+  running,
+  scanProcs,
+  signalTree,
+  type TrackedPid,
+} from './procfs.js';
 
 // `procs run`'s command (attached.ts) reads these from here.
 export { descendants, groupMembers, pidExists, scanProcs } from './procfs.js';
@@ -225,12 +237,7 @@ export async function stopUnit(ctx: TreeContext, unit: TreeUnit, stop: StopSpec,
 
 // After the leader exited on its own: stops what is left of its group, its known descendants and
 // whatever still holds its output. `found` is false when nothing was left (no signal sent).
-export async function reapLeftovers(
-  ctx: TreeContext,
-  unit: TreeUnit,
-  stop: StopSpec,
-  clock: Clock = realClock,
-): Promise<{ forced: boolean; found: boolean }> {
+export async function reapLeftovers(ctx: TreeContext, unit: TreeUnit, stop: StopSpec, clock: Clock = realClock): Promise<{ forced: boolean; found: boolean }> {
   if (unit.pgid === undefined) return { forced: false, found: false };
   const pgid = ownGroup(unit) ?? NO_GROUP;
   // Something is left: snapshot all of it before the first signal, as a stop does.

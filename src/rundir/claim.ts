@@ -41,7 +41,8 @@ export async function claimProject(root: string): Promise<Claim> {
   let made: string | undefined;
   try {
     const spare = spareHolder(root);
-    if (spare !== undefined) throw new Error(`another procs (pid ${spare}) runs this project without a control socket (it could not write ${paths.dir}); not starting a second one`);
+    if (spare !== undefined)
+      throw new Error(`another procs (pid ${spare}) runs this project without a control socket (it could not write ${paths.dir}); not starting a second one`);
     // A socket left by a crash, in `.procs/` or in a fallback folder recorded there.
     const recorded = recordedSocketPath(paths);
     for (const p of new Set([recorded, paths.socket])) await clearStaleSocket(p);

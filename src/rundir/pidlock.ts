@@ -7,9 +7,7 @@
 import { closeSync, fstatSync, linkSync, readFileSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import { CREATE_NEW, NotRegularFile, openRegularSync, READ } from '../events/regular-file.js';
 
-export type LockResult =
-  | { readonly kind: 'acquired'; release(): void }
-  | { readonly kind: 'held'; readonly pid: number };
+export type LockResult = { readonly kind: 'acquired'; release(): void } | { readonly kind: 'held'; readonly pid: number };
 
 /** Takes the lock for this process, breaking a stale one; says who holds it otherwise. */
 export function acquirePidLock(file: string, pid = process.pid): LockResult {

@@ -12,9 +12,7 @@ export interface DepView {
 }
 
 export type DepVerdict =
-  | { readonly kind: 'go' }
-  | { readonly kind: 'wait'; readonly on: readonly string[] }
-  | { readonly kind: 'skip'; readonly reason: string };
+  { readonly kind: 'go' } | { readonly kind: 'wait'; readonly on: readonly string[] } | { readonly kind: 'skip'; readonly reason: string };
 
 const GONE: ReadonlySet<UnitState> = new Set(['failed', 'skipped']);
 
@@ -36,11 +34,7 @@ function conditionHolds(dep: Dependency, view: DepView): boolean | 'never' {
  * Decides whether a unit may start now, must wait (and on what), or can never start because a
  * dependency failed for good. Pure: a function of the spec and the views it is given.
  */
-export function evaluateDependencies(
-  unit: UnitSpec,
-  units: readonly UnitSpec[],
-  view: (name: string) => DepView | undefined,
-): DepVerdict {
+export function evaluateDependencies(unit: UnitSpec, units: readonly UnitSpec[], view: (name: string) => DepView | undefined): DepVerdict {
   const waiting: string[] = [];
   for (const dep of unit.dependsOn) {
     const targets = resolveDependency(dep.name, units);

@@ -34,9 +34,17 @@ function atMost(p: Promise<void>, ms: number, clock: Clock): Promise<void> {
 // The `run` step as a one-shot process unit named after the rule, for the driver to start.
 function buildUnit(rule: WatchRule, command: Command): ProcessUnit {
   return {
-    name: rule.name, kind: 'process', cwd: rule.cwd, env: rule.env, dependsOn: [], command, health: {}, hash: rule.name,
+    name: rule.name,
+    kind: 'process',
+    cwd: rule.cwd,
+    env: rule.env,
+    dependsOn: [],
+    command,
+    health: {},
+    hash: rule.name,
     restart: { policy: 'never', maxRestarts: 0, backoff: { initialMs: 0, factor: 1, maxMs: 0 }, resetAfterMs: 0, successCodes: [0] },
-    stop: BUILD_STOP, log: { maxSizeBytes: 0, keep: 0 },
+    stop: BUILD_STOP,
+    log: { maxSizeBytes: 0, keep: 0 },
   };
 }
 

@@ -118,8 +118,15 @@ export function createWatchSession(opts: WatchOptions): WatchSession {
   // Turns one rule on; `opening` opens its watcher and makes it live.
   const turnOn = (rule: WatchRule, opening: (entry: Entry) => Promise<void>): Entry => {
     const entry: Entry = {
-      rule, runner: new RuleRunner(rule, deps), state: 'starting', since: undefined, reason: undefined,
-      handle: undefined, live: false, opened: Promise.resolve(), shutting: undefined,
+      rule,
+      runner: new RuleRunner(rule, deps),
+      state: 'starting',
+      since: undefined,
+      reason: undefined,
+      handle: undefined,
+      live: false,
+      opened: Promise.resolve(),
+      shutting: undefined,
     };
     entries.set(rule.name, entry);
     // A rule that cannot watch says so and stays off; the others and the units go on.
@@ -180,8 +187,7 @@ export function createWatchSession(opts: WatchOptions): WatchSession {
     },
     started,
     closed: finished,
-    status: () =>
-      [...entries.values()].map((e) => ({ rule: e.rule, state: e.state, since: e.since, reason: e.reason, runner: e.runner.snapshot() })),
+    status: () => [...entries.values()].map((e) => ({ rule: e.rule, state: e.state, since: e.since, reason: e.reason, runner: e.runner.snapshot() })),
     async add(rule, replaces) {
       if (closed) return;
       const old = entries.get(replaces ?? rule.name);

@@ -194,16 +194,14 @@ export class RuleRunner {
     const { rule } = this;
     const abort = new AbortController();
     const superseded = new Promise<void>((resolve) => (this.#superseded = resolve)).then(() => abort.abort());
-    const restarting = this.#deps
-      .restart(rule.restart, { rolling: rule.rolling, reason: `files changed (${rule.name})`, signal: abort.signal })
-      .then(
-        () => true,
-        (err: unknown) => {
-          this.#failure = `restart failed: ${err instanceof Error ? err.message : String(err)}`;
-          this.#say(this.#failure);
-          return false;
-        },
-      );
+    const restarting = this.#deps.restart(rule.restart, { rolling: rule.rolling, reason: `files changed (${rule.name})`, signal: abort.signal }).then(
+      () => true,
+      (err: unknown) => {
+        this.#failure = `restart failed: ${err instanceof Error ? err.message : String(err)}`;
+        this.#say(this.#failure);
+        return false;
+      },
+    );
     const ok = await Promise.race([restarting, superseded.then(() => true)]);
     this.#superseded = undefined;
     return ok;

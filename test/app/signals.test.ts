@@ -55,9 +55,15 @@ describe('onShutdownSignals', () => {
 
   it('stops listening on off()', () => {
     const w = wired({ hangup: true });
-    assert.deepEqual(['SIGINT', 'SIGTERM', 'SIGHUP'].map((s) => w.source.listenerCount(s)), [1, 1, 1]);
+    assert.deepEqual(
+      ['SIGINT', 'SIGTERM', 'SIGHUP'].map((s) => w.source.listenerCount(s)),
+      [1, 1, 1],
+    );
     w.off();
-    assert.deepEqual(['SIGINT', 'SIGTERM', 'SIGHUP'].map((s) => w.source.listenerCount(s)), [0, 0, 0]);
+    assert.deepEqual(
+      ['SIGINT', 'SIGTERM', 'SIGHUP'].map((s) => w.source.listenerCount(s)),
+      [0, 0, 0],
+    );
     w.source.emit('SIGINT');
     assert.deepEqual(w.calls, []);
   });

@@ -269,7 +269,11 @@ describe('the command line, argv → meaning', () => {
 describe('the command line, argv → usage error', () => {
   for (const [argv, message] of REFUSED) {
     it(title(argv), () => {
-      assert.throws(() => parsed(argv), (e: unknown) => e instanceof UsageError && e.message === message, `expected: ${message}`);
+      assert.throws(
+        () => parsed(argv),
+        (e: unknown) => e instanceof UsageError && e.message === message,
+        `expected: ${message}`,
+      );
     });
   }
 });
@@ -277,7 +281,12 @@ describe('the command line, argv → usage error', () => {
 describe('-m NAME=N,… → instance counts', () => {
   for (const [values, counts] of FORMATION) {
     it(`-m ${values.join(' -m ')}`, () => {
-      if (typeof counts === 'string') assert.throws(() => parseFormation(values), (e: unknown) => e instanceof UsageError && e.message === counts, `expected: ${counts}`);
+      if (typeof counts === 'string')
+        assert.throws(
+          () => parseFormation(values),
+          (e: unknown) => e instanceof UsageError && e.message === counts,
+          `expected: ${counts}`,
+        );
       else assert.deepEqual(parseFormation(values), counts);
     });
   }

@@ -25,7 +25,10 @@ describe('detached up with --json', () => {
     assert.equal(rest.length, 0);
     assert.equal(typeof doc?.pid, 'number');
     const units = doc?.units as { name: string; kind: string; state: string }[];
-    assert.deepEqual(units.map((u) => [u.name, u.kind]), [['a', 'process']]);
+    assert.deepEqual(
+      units.map((u) => [u.name, u.kind]),
+      [['a', 'process']],
+    );
     const again = await p.run(['up', '-d', '--json']);
     assert.deepEqual(lines(again.stdout)[0]?.reconciled, { actions: [], started: [] });
   });

@@ -31,7 +31,9 @@ function daemons(p: Proj): number[] {
 
 /** Leaves a socket file nobody answers on: a process that listened was killed. */
 async function staleSocket(path: string): Promise<void> {
-  const child = spawn(process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(path)}, () => console.log('ok'))`], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(path)}, () => console.log('ok'))`], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   await new Promise((resolve) => child.stdout.once('data', resolve));
   child.kill('SIGKILL');
   await new Promise((resolve) => child.once('exit', resolve));
@@ -83,7 +85,10 @@ describe('the daemon lifecycle', () => {
     assert.equal(said.match(/is already running/g)?.length, 1, said);
     const status = await psJson(p);
     assert.equal(daemons(p).length, 1);
-    assert.deepEqual(status.units.map((u) => u.name), ['web', 'api']);
+    assert.deepEqual(
+      status.units.map((u) => u.name),
+      ['web', 'api'],
+    );
     // A foreground `up` on the running project reconciles it and returns, starting no second procs.
     const fg = await p.run(['up']);
     assert.equal(fg.code, 0, fg.stderr);
@@ -137,7 +142,10 @@ describe('the daemon lifecycle', () => {
     const p = make();
     const fg = spawnFg(p);
     await waitUntil(() => existsSync(join(p.dir, '.procs/procs.sock')), 20_000, 'the socket');
-    assert.deepEqual((await psJson(p)).units.map((u) => u.name), ['web', 'api']);
+    assert.deepEqual(
+      (await psJson(p)).units.map((u) => u.name),
+      ['web', 'api'],
+    );
     assert.equal((await p.run(['stop', 'web', 'api'])).code, 0);
     assert.equal((await p.run(['start', 'web'])).code, 0, 'up is still there after every unit was stopped');
     writeFileSync(join(p.dir, 'procs.yaml'), `${SPEC}  extra:\n    command: [${NODE}, hang.js]\n`);

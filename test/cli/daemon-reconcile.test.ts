@@ -39,7 +39,16 @@ describe('reconciling a running project', () => {
     assert.equal(one.get('w.0'), four.get('w.0'), 'the instance that stays is left alone');
     for (const gone of ['w.1', 'w.2', 'w.3']) assert.ok(!alive(four.get(gone) ?? 0), `${gone} was stopped`);
     await waitUntil(() => p.events().filter((e) => e.type === 'scale').length === 2, 10_000, 'scale events');
-    assert.deepEqual(p.events().filter((e) => e.type === 'scale').map((e) => [e.unit, e.replicas]), [['w', 4], ['w', 1]]);
+    assert.deepEqual(
+      p
+        .events()
+        .filter((e) => e.type === 'scale')
+        .map((e) => [e.unit, e.replicas]),
+      [
+        ['w', 4],
+        ['w', 1],
+      ],
+    );
 
     for (const [args, message] of [
       [['scale', 'w=-1'], /expected POOL=N with N a whole number from 0 to 1024, got 'w=-1'/],
@@ -91,7 +100,10 @@ describe('reconciling a running project', () => {
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stdout, /is already running \(pid \d+\); reconciled: start e, start c/);
     const final = await psJson(p);
-    assert.deepEqual(final.units.map((u) => `${u.name}:${u.state}`), ['a:running', 'c:running', 'e:running', 'w.0:running', 'w.1:running']);
+    assert.deepEqual(
+      final.units.map((u) => `${u.name}:${u.state}`),
+      ['a:running', 'c:running', 'e:running', 'w.0:running', 'w.1:running'],
+    );
     assert.equal(final.units.find((u) => u.name === 'a')?.pid, after_.get('a'), 'a is unchanged');
   });
 
@@ -131,7 +143,10 @@ describe('reconciling a running project', () => {
     const ready = await ok.run(['up', '-d', '--wait']);
     assert.equal(ready.code, 0, ready.stderr);
     assert.match(ready.stdout, /procs: 2 units up \(/);
-    assert.deepEqual((await psJson(ok)).units.map((u) => u.state), ['ready', 'completed']);
+    assert.deepEqual(
+      (await psJson(ok)).units.map((u) => u.state),
+      ['ready', 'completed'],
+    );
 
     const bad = tempProject({
       'procs.yaml': `version: 1\nprocesses:\n  db:\n    command: "echo starting db; echo cannot bind >&2; exit 3"\n    restart: never\n  api:\n    command: [${NODE}, hang.js]\n    depends_on: { db: healthy }\n`,
@@ -160,7 +175,7 @@ describe('reconciling a running project', () => {
     // rotated every 512 bytes takes far longer to write than the failure takes to be reported:
     // the report must not depend on the file having caught up.
     const boom =
-      "const lines = [];\n" +
+      'const lines = [];\n' +
       "for (let i = 1; i <= 3000; i++) lines.push(`warning ${i} of 3000: ${'x'.repeat(40)}`);\n" +
       "process.stderr.write(lines.join('\\n') + '\\n');\n" +
       "process.stderr.write('fatal: cannot bind 127.0.0.1:6390\\n');\n" +
@@ -182,6 +197,9 @@ describe('reconciling a running project', () => {
     // `procs logs` right after: the files it reads have caught up with what the project read.
     const logs = await p.run(['logs', 'db', '-n', '2']);
     assert.equal(logs.code, 0, logs.stderr);
-    assert.deepEqual(logs.stdout.split('\n').map((l) => l.replace(/^\S+ db \| /, '')), [`warning 3000 of 3000: ${'x'.repeat(40)}`, 'fatal: cannot bind 127.0.0.1:6390']);
+    assert.deepEqual(
+      logs.stdout.split('\n').map((l) => l.replace(/^\S+ db \| /, '')),
+      [`warning 3000 of 3000: ${'x'.repeat(40)}`, 'fatal: cannot bind 127.0.0.1:6390'],
+    );
   });
 });

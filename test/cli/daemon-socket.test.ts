@@ -44,9 +44,21 @@ const BAD: readonly { name: string; bytes: string | Buffer; status?: number; han
   { name: 'a target with a host in it', bytes: 'GET //evil/v1/status HTTP/1.1\r\nHost: procs\r\nConnection: close\r\n\r\n', status: 400 },
   { name: 'a target that is not a path', bytes: 'GET * HTTP/1.1\r\nHost: procs\r\nConnection: close\r\n\r\n', status: 400 },
   { name: 'a body that is not JSON', bytes: 'POST /v1/stop HTTP/1.1\r\nHost: procs\r\nConnection: close\r\nContent-Length: 5\r\n\r\n{nope', status: 400 },
-  { name: 'a JSON body that is not an object', bytes: 'POST /v1/stop HTTP/1.1\r\nHost: procs\r\nConnection: close\r\nContent-Length: 4\r\n\r\nnull', status: 400 },
-  { name: 'a body said to be too large', bytes: 'POST /v1/reload HTTP/1.1\r\nHost: procs\r\nConnection: close\r\nContent-Length: 2000000\r\n\r\n{', status: 413 },
-  { name: 'a chunked body that grows too large', bytes: `POST /v1/reload HTTP/1.1\r\nHost: procs\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n${'100000\r\n' + 'x'.repeat(0x100000) + '\r\n'}${'10\r\n' + 'x'.repeat(16) + '\r\n'}0\r\n\r\n`, status: 413 },
+  {
+    name: 'a JSON body that is not an object',
+    bytes: 'POST /v1/stop HTTP/1.1\r\nHost: procs\r\nConnection: close\r\nContent-Length: 4\r\n\r\nnull',
+    status: 400,
+  },
+  {
+    name: 'a body said to be too large',
+    bytes: 'POST /v1/reload HTTP/1.1\r\nHost: procs\r\nConnection: close\r\nContent-Length: 2000000\r\n\r\n{',
+    status: 413,
+  },
+  {
+    name: 'a chunked body that grows too large',
+    bytes: `POST /v1/reload HTTP/1.1\r\nHost: procs\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n${'100000\r\n' + 'x'.repeat(0x100000) + '\r\n'}${'10\r\n' + 'x'.repeat(16) + '\r\n'}0\r\n\r\n`,
+    status: 413,
+  },
   { name: 'an unknown method', bytes: 'BREW /v1/status HTTP/1.1\r\nHost: procs\r\nConnection: close\r\n\r\n', status: 400 },
   { name: 'an unknown route', bytes: 'DELETE /v1/units HTTP/1.1\r\nHost: procs\r\nConnection: close\r\n\r\n', status: 400 },
   { name: 'a bad header', bytes: 'GET /v1/status HTTP/1.1\r\nHost procs\r\nx: \u0000\r\n\r\n', status: 400 },
@@ -54,7 +66,11 @@ const BAD: readonly { name: string; bytes: string | Buffer; status?: number; han
   { name: 'bad percent-encoding', bytes: 'GET /v1/logs?unit=%E0%A4%A HTTP/1.1\r\nHost: procs\r\nConnection: close\r\n\r\n' },
   { name: 'a line that is not HTTP', bytes: 'hello there\r\n\r\n', status: 400 },
   { name: 'binary noise', bytes: Buffer.from([0, 255, 1, 254, 13, 10, 13, 10]), status: 400 },
-  { name: 'a client that hangs up halfway through a body', bytes: 'POST /v1/stop HTTP/1.1\r\nHost: procs\r\nConnection: close\r\nContent-Length: 100\r\n\r\n{"units":', hangUp: true },
+  {
+    name: 'a client that hangs up halfway through a body',
+    bytes: 'POST /v1/stop HTTP/1.1\r\nHost: procs\r\nConnection: close\r\nContent-Length: 100\r\n\r\n{"units":',
+    hangUp: true,
+  },
   { name: 'a client that hangs up before the answer', bytes: 'GET /v1/status HTTP/1.1\r\nHost: procs\r\nConnection: close\r\n\r\n', hangUp: true },
 ];
 
@@ -74,7 +90,10 @@ describe('the control socket under bad requests', () => {
     const before = await psJson(p);
     await sendAll(join(p.dir, '.procs/procs.sock'));
     const afterward = await psJson(p);
-    assert.deepEqual(afterward.units.map((u) => [u.name, u.state, u.pid]), before.units.map((u) => [u.name, u.state, u.pid]));
+    assert.deepEqual(
+      afterward.units.map((u) => [u.name, u.state, u.pid]),
+      before.units.map((u) => [u.name, u.state, u.pid]),
+    );
     assert.ok(before.units.every((u) => u.pid !== null && alive(u.pid)));
     assert.equal((await p.run(['down'])).code, 0);
   });
@@ -89,7 +108,10 @@ describe('the control socket under bad requests', () => {
     const before = await psJson(p);
     await sendAll(sock);
     const afterward = await psJson(p);
-    assert.deepEqual(afterward.units.map((u) => [u.name, u.state, u.pid]), before.units.map((u) => [u.name, u.state, u.pid]));
+    assert.deepEqual(
+      afterward.units.map((u) => [u.name, u.state, u.pid]),
+      before.units.map((u) => [u.name, u.state, u.pid]),
+    );
     assert.equal((await p.run(['down'])).code, 0);
     assert.equal(await exited, 0);
     assert.deepEqual(taggedProcesses(p.tag), []);

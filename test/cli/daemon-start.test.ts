@@ -35,7 +35,8 @@ watch:
     assert.equal(up.code, 0, up.stderr);
     const units = (JSON.parse(up.stdout) as { units: PsUnit[] }).units;
     const state = (name: string): PsUnit | undefined => units.find((u) => u.name === name);
-    for (const name of ['api', 'other']) assert.ok(state(name)?.pid !== null && state(name)?.state !== 'pending', `${name} was spawned when up -d returned: ${JSON.stringify(state(name))}`);
+    for (const name of ['api', 'other'])
+      assert.ok(state(name)?.pid !== null && state(name)?.state !== 'pending', `${name} was spawned when up -d returned: ${JSON.stringify(state(name))}`);
     assert.equal(state('after-api')?.state, 'pending', 'a unit waiting on a dependency is not spawned yet');
     assert.ok(existsSync(join(p.dir, 'built.txt')), 'the initial run was over when up -d returned');
     await waitUntil(() => p.events().some((e) => e.type === 'spawn' && e.unit === 'api'), 20_000, 'the spawn event of api');
@@ -51,7 +52,10 @@ watch:
     projects.push(p);
     // The daemon holds the project, then waits before it listens on its socket (see the fixture).
     const held = join(p.dir, 'held');
-    const up = procs(['up', '-d'], { cwd: p.dir, env: { PROCS_TEST_TAG: p.tag, NODE_OPTIONS: `--import ${join(BIN, 'hold-listen.mjs')}`, HOLD_LISTEN_FILE: held } });
+    const up = procs(['up', '-d'], {
+      cwd: p.dir,
+      env: { PROCS_TEST_TAG: p.tag, NODE_OPTIONS: `--import ${join(BIN, 'hold-listen.mjs')}`, HOLD_LISTEN_FILE: held },
+    });
     await waitUntil(() => existsSync(held) && readFileSync(held, 'utf8') !== '', 20_000, 'the daemon to hold before listening');
     const daemon = Number(readFileSync(held, 'utf8'));
     assert.equal(Number(readFileSync(join(p.dir, '.procs/procs.pid'), 'utf8')), daemon, 'it holds the project');
@@ -70,7 +74,10 @@ watch:
     const p = tempProject({ 'procs.yaml': `version: 1\nprocesses:\n  web: { command: [${NODE}, hang.js] }\n`, 'hang.js': HANG });
     projects.push(p);
     const held = join(p.dir, 'held');
-    const up = procs(['up', '-d'], { cwd: p.dir, env: { PROCS_TEST_TAG: p.tag, NODE_OPTIONS: `--import ${join(BIN, 'hold-listen.mjs')}`, HOLD_LISTEN_FILE: held } });
+    const up = procs(['up', '-d'], {
+      cwd: p.dir,
+      env: { PROCS_TEST_TAG: p.tag, NODE_OPTIONS: `--import ${join(BIN, 'hold-listen.mjs')}`, HOLD_LISTEN_FILE: held },
+    });
     await waitUntil(() => existsSync(held) && readFileSync(held, 'utf8') !== '', 20_000, 'the daemon to hold before listening');
     const daemon = Number(readFileSync(held, 'utf8'));
     const down = await p.run(['down'], { PROCS_CLIENT_TIMEOUT: '300ms' });

@@ -45,7 +45,10 @@ describe('procs up -d and the commands that talk to it', () => {
     // Every unit without dependencies has been spawned by the time up -d returns.
     const first = await psJson(p);
     assert.equal(first.project, basename(p.dir));
-    assert.deepEqual(first.units.map((u) => u.name), ['web', 'once', 'worker.0', 'worker.1']);
+    assert.deepEqual(
+      first.units.map((u) => u.name),
+      ['web', 'once', 'worker.0', 'worker.1'],
+    );
     for (const u of first.units) assert.ok(u.pid !== null || u.state === 'completed', `${u.name} was spawned (${u.state})`);
     for (const u of first.units) {
       assert.deepEqual(Object.keys(u).slice(0, 9), ['name', 'kind', 'pool', 'state', 'pid', 'restarts', 'started_at', 'exit', 'health']);

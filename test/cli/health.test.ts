@@ -218,7 +218,12 @@ processes:
     assert.match(run.text(), /procs\.yaml:5:\d+/);
     assert.match(run.text(), /processes\.logged\.health\.readiness\.log: log patterns cannot use `\(\?=` .*RE2/);
     const col = Number(/procs\.yaml:5:(\d+)/.exec(run.text())?.[1]);
-    assert.equal(readFileSync(join(dir, 'procs.yaml'), 'utf8').split('\n')[4]?.slice(col - 1, col + 2), '(?=');
+    assert.equal(
+      readFileSync(join(dir, 'procs.yaml'), 'utf8')
+        .split('\n')[4]
+        ?.slice(col - 1, col + 2),
+      '(?=',
+    );
   });
 
   it('shows no health in ps for a unit that was stopped', async () => {

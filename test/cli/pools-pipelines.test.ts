@@ -35,7 +35,10 @@ pools:
     assert.equal(await run.exited, 0);
     const spawns = readEvents(dir).filter((e) => e.type === 'spawn');
     const count = (u: string): number => spawns.filter((e) => e.unit === u).length;
-    assert.deepEqual([0, 1, 2, 3].map((i) => count(`worker.${i}`)), [1, 2, 1, 2]);
+    assert.deepEqual(
+      [0, 1, 2, 3].map((i) => count(`worker.${i}`)),
+      [1, 2, 1, 2],
+    );
     assert.ok(!spawns.some((e) => !/^worker\.[0-3]$/.test(e.unit)), 'an instance outside 0…3 appeared');
     await assertClean(run);
   });
@@ -44,7 +47,11 @@ pools:
     const dir = spec(`version: 1\npools:\n  w:\n    command: 'echo "w $WORKER_ID"'\n    replicas: 1\n    restart: never\n`);
     const run = procs(['up', '-m', 'w=3'], { cwd: dir });
     assert.equal(await run.exited, 0, run.text());
-    for (const i of [0, 1, 2]) assert.ok(run.stdout.some((l) => new RegExp(`w\\.${i}\\s+\\| w ${i}$`).test(l)), run.text());
+    for (const i of [0, 1, 2])
+      assert.ok(
+        run.stdout.some((l) => new RegExp(`w\\.${i}\\s+\\| w ${i}$`).test(l)),
+        run.text(),
+      );
     await assertClean(run);
   });
 
@@ -65,7 +72,10 @@ describe('pipelines', () => {
     const dir = spec(`version: 1\npipelines:\n  count:\n    steps: ['echo "hello world"', [wc, -w]]\n    restart: never\n`);
     const run = procs(['up'], { cwd: dir });
     assert.equal(await run.exited, 0, run.text());
-    assert.ok(run.stdout.some((l) => /count\s+\| \s*2$/.test(l)), run.text());
+    assert.ok(
+      run.stdout.some((l) => /count\s+\| \s*2$/.test(l)),
+      run.text(),
+    );
     await assertClean(run);
   });
 
@@ -92,7 +102,10 @@ pipelines:
     const dir = spec(`version: 1\npipelines:\n  p:\n    steps: ['echo hi', "sh -c 'cat; echo broken >&2; exit 3'", cat]\n    restart: never\n`);
     const run = procs(['up'], { cwd: dir });
     assert.equal(await run.exited, 1);
-    assert.ok(run.stdout.some((l) => /p\s+\| \[2\] broken$/.test(l)), run.text());
+    assert.ok(
+      run.stdout.some((l) => /p\s+\| \[2\] broken$/.test(l)),
+      run.text(),
+    );
     const exit = readEvents(dir).find((e) => e.type === 'exit' && e.unit === 'p') as { exit?: { status: number; step?: number } } | undefined;
     assert.equal(exit?.exit?.status, 3);
     assert.equal(exit?.exit?.step, 1);
@@ -103,7 +116,10 @@ pipelines:
     const dir = spec(`version: 1\npipelines:\n  first:\n    steps: [yes, 'head -1']\n    restart: never\n`);
     const run = procs(['up'], { cwd: dir });
     await run.exited;
-    assert.ok(run.stdout.some((l) => /first\s+\| y$/.test(l)), run.text());
+    assert.ok(
+      run.stdout.some((l) => /first\s+\| y$/.test(l)),
+      run.text(),
+    );
     await assertClean(run);
   });
 

@@ -22,14 +22,22 @@ after(async () => {
 const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /** `procs ARGS` on a terminal (a pseudo-terminal of util-linux `script`), its output and what it typed. */
-function onTerminal(args: string[], cwd: string, o: { env?: Record<string, string>; shellStays?: boolean } = {}): { tag: string; out: () => string; type(text: string): void; exited: Promise<number | null> } {
+function onTerminal(
+  args: string[],
+  cwd: string,
+  o: { env?: Record<string, string>; shellStays?: boolean } = {},
+): { tag: string; out: () => string; type(text: string): void; exited: Promise<number | null> } {
   const tag = randomUUID();
   const procsLine = [process.execPath, MAIN, ...args].map(quote).join(' ');
   // With `shellStays`, the shell that started procs outlives it, as an interactive one does:
   // the terminal stays open, so no SIGHUP ends what procs leaves behind.
   const line = o.shellStays ? `${procsLine}; echo procs ended; exec sleep 60` : procsLine;
   const env = o.env ?? {};
-  const child = spawn('script', ['-qfec', line, '/dev/null'], { cwd, env: { ...process.env, ...env, PROCS_TEST_TAG: tag, NO_COLOR: '1' }, stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn('script', ['-qfec', line, '/dev/null'], {
+    cwd,
+    env: { ...process.env, ...env, PROCS_TEST_TAG: tag, NO_COLOR: '1' },
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   let out = '';
   child.stdout.setEncoding('utf8');
   child.stdout.on('data', (d: string) => (out += d));
@@ -276,7 +284,8 @@ describe('procs run', () => {
   describe('on a terminal, CMD in the foreground with procs', { skip: HAS_SCRIPT ? false : 'needs script (util-linux)' }, () => {
     it('Ctrl-C reaches CMD; a second Ctrl-C kills it when it ignores the first: exit 130', async () => {
       const { dir } = await services();
-      const script = "process.on('SIGINT', () => console.log('ignoring SIGINT')); console.log('CMD STARTED', process.stdin.isTTY); setInterval(() => {}, 1 << 30)";
+      const script =
+        "process.on('SIGINT', () => console.log('ignoring SIGINT')); console.log('CMD STARTED', process.stdin.isTTY); setInterval(() => {}, 1 << 30)";
       const t = onTerminal(['run', '--', process.execPath, '-e', script], dir);
       await waitFor(() => /CMD STARTED true/.test(t.out()), 'CMD on the terminal', 30_000);
       t.type('\x03');

@@ -33,13 +33,17 @@ describe('a spawner that cannot run', () => {
       },
     },
   ];
-  it('(the built spawner, for contrast: the unit is its child, not procs\')', { skip: process.env.PROCS_SPAWNER === 'node' ? 'PROCS_SPAWNER=node' : false }, async () => {
-    const dir = specProject(SPEC);
-    const run = procs(['up'], { cwd: dir, env: { PROCS_SPAWNER: '' } });
-    assert.equal(await run.exited, 0, run.text());
-    const line = run.stdout.find((l) => /\| parent \d+$/.test(l)) ?? '';
-    assert.notEqual(Number(/parent (\d+)$/.exec(line)?.[1]), run.child.pid);
-  });
+  it(
+    "(the built spawner, for contrast: the unit is its child, not procs')",
+    { skip: process.env.PROCS_SPAWNER === 'node' ? 'PROCS_SPAWNER=node' : false },
+    async () => {
+      const dir = specProject(SPEC);
+      const run = procs(['up'], { cwd: dir, env: { PROCS_SPAWNER: '' } });
+      assert.equal(await run.exited, 0, run.text());
+      const line = run.stdout.find((l) => /\| parent \d+$/.test(l)) ?? '';
+      assert.notEqual(Number(/parent (\d+)$/.exec(line)?.[1]), run.child.pid);
+    },
+  );
 
   for (const c of cases) {
     it(`${c.name}: units start through Node, as children of procs`, async () => {

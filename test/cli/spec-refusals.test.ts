@@ -12,7 +12,13 @@ import { NODE, tempProject, type Proj } from '../control/helpers.js';
 
 /** Runs procs to its end; a command that would not end is killed at the bound and fails the test. */
 const procsSync = (args: string[], cwd: string) => {
-  const r = spawnSync(process.execPath, [MAIN, ...args], { cwd, encoding: 'utf8', timeout: 30_000, killSignal: 'SIGKILL', env: { ...process.env, NO_COLOR: '1' } });
+  const r = spawnSync(process.execPath, [MAIN, ...args], {
+    cwd,
+    encoding: 'utf8',
+    timeout: 30_000,
+    killSignal: 'SIGKILL',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   assert.equal(r.signal, null, `procs ${args.join(' ')} did not end by itself: ${r.stdout}${r.stderr}`);
   return r;
 };
@@ -41,7 +47,11 @@ describe('spec refusals and escaped echoes', () => {
   it('-m out of range is refused with exit 2 before any instance is built', () => {
     const dir = project({ 'procs.yaml': 'version: 1\npools:\n  w: { command: "sleep 1" }\n' });
     dirs.push(dir);
-    for (const args of [['up', '-m', 'w=100000'], ['up', '-d', '-m', 'w=1025'], ['run', '-m', 'all=99999999999', '--', 'true']]) {
+    for (const args of [
+      ['up', '-m', 'w=100000'],
+      ['up', '-d', '-m', 'w=1025'],
+      ['run', '-m', 'all=99999999999', '--', 'true'],
+    ]) {
       const t0 = Date.now();
       const r = procsSync(args, dir);
       assert.equal(r.status, 2, r.stderr);
@@ -53,7 +63,11 @@ describe('spec refusals and escaped echoes', () => {
   it('durations on the command line are bounded like those of the spec', () => {
     const dir = project({ 'procs.yaml': 'version: 1\nprocesses:\n  a: { command: "sleep 1" }\n' });
     dirs.push(dir);
-    for (const [args, flag] of [[['run', '--wait-timeout', '1000h', '--', 'true'], '--wait-timeout'], [['up', '-d', '--wait', '--wait-timeout', '577h'], '--wait-timeout'], [['down', '--timeout', '2073601'], '--timeout']] as const) {
+    for (const [args, flag] of [
+      [['run', '--wait-timeout', '1000h', '--', 'true'], '--wait-timeout'],
+      [['up', '-d', '--wait', '--wait-timeout', '577h'], '--wait-timeout'],
+      [['down', '--timeout', '2073601'], '--timeout'],
+    ] as const) {
       const r = procsSync([...args], dir);
       assert.equal(r.status, 2, r.stderr);
       assert.match(r.stderr, new RegExp(`${flag} expects a duration .*at most 24 days \\(576h\\)`));

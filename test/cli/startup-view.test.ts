@@ -13,7 +13,11 @@ after(() => dirs.forEach(removeProject));
 /** Runs `procs up` under a pseudo-terminal until it exits by itself; returns what the terminal got. */
 function underTerminal(dir: string, tag: string): Promise<string> {
   const cmd = `stty cols 100 rows 40; ${JSON.stringify(process.execPath)} ${JSON.stringify(MAIN)} up`;
-  const child = spawn('script', ['-qfec', cmd, '/dev/null'], { cwd: dir, env: { ...process.env, PROCS_TEST_TAG: tag, COLUMNS: '100', LINES: '40' }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn('script', ['-qfec', cmd, '/dev/null'], {
+    cwd: dir,
+    env: { ...process.env, PROCS_TEST_TAG: tag, COLUMNS: '100', LINES: '40' },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout.setEncoding('utf8');
   child.stdout.on('data', (d: string) => (out += d));

@@ -53,7 +53,11 @@ describe('procs up', () => {
     const outPath = join(dir, 'out.txt');
     const fd = openSync(outPath, 'w');
     const tag = randomUUID();
-    const child = spawn(process.execPath, [MAIN, 'up', '--no-color'], { cwd: dir, env: { ...process.env, PROCS_TEST_TAG: tag }, stdio: ['ignore', fd, 'pipe'] });
+    const child = spawn(process.execPath, [MAIN, 'up', '--no-color'], {
+      cwd: dir,
+      env: { ...process.env, PROCS_TEST_TAG: tag },
+      stdio: ['ignore', fd, 'pipe'],
+    });
     closeSync(fd);
     // A stalled run never exits: after a minute it is killed and the test fails rather than hangs.
     const stall = setTimeout(() => child.kill('SIGKILL'), 60_000);
@@ -73,7 +77,10 @@ describe('procs up', () => {
     const dir = spec(`version: 1\nprocesses:\n  p:\n    command: [${NODE}, ${bin('partial.js')}, "the end"]\n`);
     const run = procs(['up'], { cwd: dir });
     assert.equal(await run.exited, 0);
-    assert.ok(run.stdout.some((l) => /p \| the end$/.test(l)), run.text());
+    assert.ok(
+      run.stdout.some((l) => /p \| the end$/.test(l)),
+      run.text(),
+    );
     await assertClean(run);
   });
 
@@ -84,7 +91,10 @@ describe('procs up', () => {
     const run = procs(['up'], { cwd: dir });
     assert.equal(await run.exited, 1);
     const ev = events(dir);
-    assert.deepEqual(ev.filter((e) => e.type === 'backoff').map((e) => e.delayMs), [50, 100, 200]);
+    assert.deepEqual(
+      ev.filter((e) => e.type === 'backoff').map((e) => e.delayMs),
+      [50, 100, 200],
+    );
     assert.equal(ev.filter((e) => e.type === 'spawn').length, 4);
     assert.ok(ev.some((e) => e.type === 'failed' && e.unit === 'crash'));
     assert.match(run.stderr.join('\n'), /crash.*failed.*code 3/);
@@ -126,7 +136,10 @@ describe('procs up', () => {
     // (A signal in the last instant, once Node has begun to exit, may still end procs by SIGINT;
     // by then everything is written.)
     const ev = events(dir);
-    assert.ok(ev.some((e) => e.type === 'exit' && e.unit === 'once' && e.state === 'failed'), JSON.stringify(ev));
+    assert.ok(
+      ev.some((e) => e.type === 'exit' && e.unit === 'once' && e.state === 'failed'),
+      JSON.stringify(ev),
+    );
     assert.match(run.stderr.join('\n'), /once.*failed/);
     await assertClean(run);
   });
@@ -204,8 +217,14 @@ describe('procs up', () => {
     after(() => removeProject(pdir));
     const run = procs(['up'], { cwd: pdir });
     assert.equal(await run.exited, 0, run.text());
-    assert.ok(run.stdout.some((l) => /web\s+\| web on 5000$/.test(l)), run.text());
-    assert.ok(run.stdout.some((l) => /worker\s+\| worker on 5100$/.test(l)), run.text());
+    assert.ok(
+      run.stdout.some((l) => /web\s+\| web on 5000$/.test(l)),
+      run.text(),
+    );
+    assert.ok(
+      run.stdout.some((l) => /worker\s+\| worker on 5100$/.test(l)),
+      run.text(),
+    );
     await assertClean(run);
   });
 });

@@ -29,7 +29,12 @@ function cases(): Case[] {
       const args = JSON.parse(readFileSync(full, 'utf8')) as { cwd?: string; files?: string[]; formation?: Record<string, number> };
       out.push({
         name: entry.slice(0, -'.args.json'.length),
-        options: { cwd: path.join(BAD, args.cwd ?? '.'), files: (args.files ?? []).map((f) => path.join(BAD, f)), env: { ...ENV }, ...(args.formation ? { formation: args.formation } : {}) },
+        options: {
+          cwd: path.join(BAD, args.cwd ?? '.'),
+          files: (args.files ?? []).map((f) => path.join(BAD, f)),
+          env: { ...ENV },
+          ...(args.formation ? { formation: args.formation } : {}),
+        },
       });
     }
   }
@@ -48,7 +53,10 @@ for (const c of cases()) {
     if (process.env.UPDATE_FIXTURES === '1') writeFileSync(expectedFile, actual);
     assert.ok(existsSync(expectedFile), `missing ${expectedFile}`);
     assert.equal(result.spec, undefined, 'a broken spec gives no Spec');
-    assert.ok(result.diagnostics.some((d) => d.severity === 'error'), 'at least one error');
+    assert.ok(
+      result.diagnostics.some((d) => d.severity === 'error'),
+      'at least one error',
+    );
     assert.equal(actual, readFileSync(expectedFile, 'utf8'));
   });
 }

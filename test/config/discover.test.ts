@@ -30,11 +30,14 @@ test('stops at the first folder holding a spec or a Procfile', async () => {
 });
 
 test('in one folder a spec wins over a Procfile', async () => {
-  const t = tempTree({ 'Procfile': 'web: x\n', '.procsrc.yaml': SPEC });
+  const t = tempTree({ Procfile: 'web: x\n', '.procsrc.yaml': SPEC });
   try {
     const r = await loadSpec({ cwd: t.dir, env: { ...ENV } });
     assert.deepEqual(r.files, [path.join(t.dir, '.procsrc.yaml')]);
-    assert.deepEqual(r.spec?.units.map((u) => u.name), ['a']);
+    assert.deepEqual(
+      r.spec?.units.map((u) => u.name),
+      ['a'],
+    );
   } finally {
     t.remove();
   }
@@ -66,18 +69,21 @@ test('the procs key of package.json is a spec; a package.json without one is pas
   }
 });
 
-test('errors inside package.json\'s procs key are positioned in package.json', async () => {
+test("errors inside package.json's procs key are positioned in package.json", async () => {
   const t = tempTree({ 'package.json': '{\n  "name": "x",\n  "procs": {\n    "processes": { "a": { "comand": "x" } }\n  }\n}\n' });
   try {
     const r = await loadSpec({ cwd: t.dir, env: { ...ENV } });
-    assert.deepEqual(r.diagnostics.map((d) => [d.line, d.col, d.message]), [[4, 27, 'unknown key `comand` in processes.a; did you mean `command`?']]);
+    assert.deepEqual(
+      r.diagnostics.map((d) => [d.line, d.col, d.message]),
+      [[4, 27, 'unknown key `comand` in processes.a; did you mean `command`?']],
+    );
   } finally {
     t.remove();
   }
 });
 
 test('an empty spec file is still the spec', async () => {
-  const t = tempTree({ 'procs.yaml': '', 'Procfile': 'web: x\n' });
+  const t = tempTree({ 'procs.yaml': '', Procfile: 'web: x\n' });
   try {
     const r = await loadSpec({ cwd: t.dir, env: { ...ENV } });
     assert.deepEqual(r.files, [path.join(t.dir, 'procs.yaml')]);
@@ -102,7 +108,10 @@ test('-f files are relative to cwd and skip discovery', async () => {
   const t = tempTree({ 'procs.yaml': 'processes: { wrong: { command: x } }\n', 'conf/dev.yaml': SPEC });
   try {
     const r = await loadSpec({ cwd: t.dir, files: ['conf/dev.yaml'], env: { ...ENV } });
-    assert.deepEqual(r.spec?.units.map((u) => u.name), ['a']);
+    assert.deepEqual(
+      r.spec?.units.map((u) => u.name),
+      ['a'],
+    );
     assert.equal(r.spec?.root, path.join(t.dir, 'conf'));
   } finally {
     t.remove();

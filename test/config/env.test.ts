@@ -47,7 +47,9 @@ test('inherit_env: false passes nothing through; a list passes only those names'
 test('.env beside the spec is loaded by default, and not when env_file names other files', () => {
   const withDefault = specOf(build({ 'procs.yaml': 'processes: { p: { command: x } }\n', '.env': 'FROM_DOTENV=yes\n' }));
   assert.equal(proc(withDefault, 'p').env.FROM_DOTENV, 'yes');
-  const named = specOf(build({ 'procs.yaml': 'env_file: other.env\nprocesses: { p: { command: x } }\n', '.env': 'FROM_DOTENV=yes\n', 'other.env': 'OTHER=1\n' }));
+  const named = specOf(
+    build({ 'procs.yaml': 'env_file: other.env\nprocesses: { p: { command: x } }\n', '.env': 'FROM_DOTENV=yes\n', 'other.env': 'OTHER=1\n' }),
+  );
   assert.equal(proc(named, 'p').env.FROM_DOTENV, undefined);
   assert.equal(proc(named, 'p').env.OTHER, '1');
 });
@@ -66,7 +68,7 @@ test('a variable that refers to itself resolves against the layers below it', ()
   assert.equal(proc(specOf(build({ 'procs.yaml': stacked })), 'a').env.PATH, '/unit/bin:/opt/bin:/usr/bin:/bin');
 });
 
-test('env values and commands interpolate against the unit\'s own final environment', () => {
+test("env values and commands interpolate against the unit's own final environment", () => {
   const r = build({
     'procs.yaml': `
 env: { URL: "http://localhost:\${PORT}/" }
@@ -108,7 +110,10 @@ watch:
   assert.deepEqual(a.health.liveness?.check, { kind: 'exec', command: { kind: 'shell', shell: '/bin/sh', script: 'check 6390' }, display: 'check ***' });
   const logs = unit(spec, 'logs');
   assert.ok(logs.kind === 'pipeline');
-  assert.deepEqual(logs.steps, [{ kind: 'shell', shell: '/bin/sh', script: 'tail services/log' }, { kind: 'exec', file: 'grep', args: ['6390'] }]);
+  assert.deepEqual(logs.steps, [
+    { kind: 'shell', shell: '/bin/sh', script: 'tail services/log' },
+    { kind: 'exec', file: 'grep', args: ['6390'] },
+  ]);
   assert.deepEqual(spec.watch[0]?.run, { kind: 'shell', shell: '/bin/sh', script: 'make services' });
 });
 
@@ -120,8 +125,9 @@ test('an undefined ${VAR} interpolates to empty but warns, at the variable', () 
 
 test('env values never appear in diagnostics', () => {
   const secret = 'hunter2-SECRET';
-  const r = build({
-    'procs.yaml': `
+  const r = build(
+    {
+      'procs.yaml': `
 env: { TOKEN: "${secret}", A: "\${B}", B: "\${A}", BAD: [1] }
 processes:
   a:
@@ -130,8 +136,10 @@ processes:
     health: { readiness: { http: "\${TOKEN}" }, liveness: { tcp: "\${TOKEN}" } }
   b: { command: x, health: { readiness: { log: "(\${TOKEN}" } } }
 `,
-    '.env': `FILE_SECRET=${secret}\n`,
-  }, { env: { HOST_SECRET: secret } });
+      '.env': `FILE_SECRET=${secret}\n`,
+    },
+    { env: { HOST_SECRET: secret } },
+  );
   assert.ok(r.diagnostics.length >= 5, lines(r));
   for (const d of r.diagnostics) assert.ok(!d.message.includes(secret), d.message);
 });

@@ -12,8 +12,7 @@ interface Generator {
   generateValidator(): Promise<string>;
 }
 
-const generator = async (): Promise<Generator> =>
-  (await import(new URL('../../../scripts/gen-types.mjs', import.meta.url).href)) as Generator;
+const generator = async (): Promise<Generator> => (await import(new URL('../../../scripts/gen-types.mjs', import.meta.url).href)) as Generator;
 
 test('spec-types.generated.ts matches the schema (npm run gen:types)', async () => {
   const g = await generator();

@@ -11,21 +11,34 @@ test('topological order puts dependencies first and otherwise keeps declaration 
 });
 
 test('unknown dependencies are ignored by the order', () => {
-  assert.deepEqual(topoOrder(['a', 'b'], (n) => (n === 'a' ? ['ghost', 'b'] : [])), ['b', 'a']);
+  assert.deepEqual(
+    topoOrder(['a', 'b'], (n) => (n === 'a' ? ['ghost', 'b'] : [])),
+    ['b', 'a'],
+  );
 });
 
 test('cycles: one per strongly connected part, as a → … → a, shortest first', () => {
   const g: Record<string, string[]> = { a: ['b'], b: ['c'], c: ['a'], d: ['d'], e: ['a'] };
-  assert.deepEqual(findCycles(Object.keys(g), (n) => g[n] ?? []), [['a', 'b', 'c', 'a'], ['d', 'd']]);
+  assert.deepEqual(
+    findCycles(Object.keys(g), (n) => g[n] ?? []),
+    [
+      ['a', 'b', 'c', 'a'],
+      ['d', 'd'],
+    ],
+  );
   assert.deepEqual(findCycles(['web', 'api', 'db', 'cache'], depsOf), []);
 });
 
 test('nodes on a cycle still appear in the order, last', () => {
-  assert.deepEqual(topoOrder(['x', 'y', 'z'], (n) => (n === 'x' ? ['y'] : n === 'y' ? ['x'] : [])), ['z', 'x', 'y']);
+  assert.deepEqual(
+    topoOrder(['x', 'y', 'z'], (n) => (n === 'x' ? ['y'] : n === 'y' ? ['x'] : [])),
+    ['z', 'x', 'y'],
+  );
 });
 
-const spec = specOf(build({
-  'procs.yaml': `
+const spec = specOf(
+  build({
+    'procs.yaml': `
 processes:
   db: { command: db }
   api: { command: api, depends_on: { db: healthy } }
@@ -33,7 +46,8 @@ processes:
 pools:
   worker: { command: w, replicas: 2, depends_on: [db] }
 `,
-}));
+  }),
+);
 
 test('the start order over units expands pools into their instances', () => {
   assert.deepEqual(startOrder(spec.units), ['db', 'api', 'worker.0', 'worker.1', 'web']);

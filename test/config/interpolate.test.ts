@@ -35,7 +35,10 @@ test('a bare $NAME and a lone $ are left for the shell', () => {
 test('an undefined ${VAR} without default becomes empty and is reported', () => {
   const r = interpolate('a${NOPE}b', lookup);
   assert.equal(r.value, 'ab');
-  assert.deepEqual(r.problems.map((p) => [p.kind, p.name, p.index]), [['undefined', 'NOPE', 1]]);
+  assert.deepEqual(
+    r.problems.map((p) => [p.kind, p.name, p.index]),
+    [['undefined', 'NOPE', 1]],
+  );
 });
 
 test('${VAR:?message} fails when unset or empty, ${VAR?message} only when unset', () => {
@@ -83,7 +86,10 @@ test('a value may expand to at most maxChars, and all values together to their b
   assert.equal(interpolate('${A9}', get, { maxChars: 1024 * 1024 }).value.length, 512 * 1024);
   const big = interpolate('${A10}${A0}', get, { maxChars: 1024 * 1024 });
   assert.equal(big.value, '${A10}${A0}', 'the text stands for the value, which is never used');
-  assert.deepEqual(big.problems.map((p) => [p.kind, p.message]), [['size', 'expands to more than 1 MiB once interpolated']]);
+  assert.deepEqual(
+    big.problems.map((p) => [p.kind, p.message]),
+    [['size', 'expands to more than 1 MiB once interpolated']],
+  );
   assert.equal(interpolate('${NOPE:-${A10}${A10}}', get, { maxChars: 1024 * 1024 }).problems[0]?.kind, 'size');
   const budget = { left: 3 * 1024 * 1024, spent: false };
   const limits = { maxChars: 1024 * 1024, budget };

@@ -42,7 +42,9 @@ test('every duration the schema allows is bounded, below what a Node timer holds
   assert.equal(parseDurationArg('576h1ms'), undefined);
   assert.equal(parseDurationArg('30'), 30_000);
   // A duration within the bound is taken as it is.
-  const r = build({ 'procs.yaml': 'version: 1\nprocesses:\n  a: { command: x, stop: { timeout: 576h }, health: { readiness: { tcp: 1, interval: 2073600 } } }\n' });
+  const r = build({
+    'procs.yaml': 'version: 1\nprocesses:\n  a: { command: x, stop: { timeout: 576h }, health: { readiness: { tcp: 1, interval: 2073600 } } }\n',
+  });
   assert.equal(lines(r), '');
 });
 
@@ -50,12 +52,15 @@ test('names are bounded so that every file derived from them fits a file name', 
   const defs = SCHEMA.$defs as Record<string, Node>;
   assert.equal(defs.name?.maxLength, MAX_NAME_LENGTH);
   // The longest derived file: a pool instance's log, rotated as far as `log.keep` allows.
-  const keep = ((defs.log?.properties as Record<string, Node>).keep?.maximum as number);
+  const keep = (defs.log?.properties as Record<string, Node>).keep?.maximum as number;
   assert.ok(Buffer.byteLength(`${'n'.repeat(MAX_NAME_LENGTH)}.1023.watch.log.${keep}`) < 255 / 2);
   const ok = build({ 'procs.yaml': `version: 1\npools:\n  ${'a'.repeat(63)}: { command: x }\n` });
   assert.equal(lines(ok), '');
   const long = build({ 'procs.yaml': `version: 1\nprocesses:\n  ${'a'.repeat(64)}: { command: x }\nwatch:\n  ${'w'.repeat(300)}: { paths: [x], run: y }\n` });
-  assert.match(lines(long), /^procs\.yaml:3:3 {2}name `a{37}\.\.\.` in processes is too long: names are at most 63 characters\nprocs\.yaml:5:3 {2}name `w{37}\.\.\.` in watch is too long/);
+  assert.match(
+    lines(long),
+    /^procs\.yaml:3:3 {2}name `a{37}\.\.\.` in processes is too long: names are at most 63 characters\nprocs\.yaml:5:3 {2}name `w{37}\.\.\.` in watch is too long/,
+  );
 });
 
 test('a spec file or env file too large is refused, positioned, without being parsed', async () => {
@@ -64,7 +69,10 @@ test('a spec file or env file too large is refused, positioned, without being pa
   const env = `A=${'v'.repeat(MAX_ENV_FILE_BYTES)}\n`;
   const spec = 'version: 1\nprocesses:\n  a: { command: x, env_file: big.env }\n';
   assert.equal(lines(build({ 'procs.yaml': spec, 'big.env': env })), 'procs.yaml:3:30  env file `big.env` is larger than 1 MiB: refusing to read it');
-  assert.equal(lines(build({ 'procs.yaml': spec.replace(', env_file: big.env', ''), '.env': env })), '.env  env file `.env` is larger than 1 MiB: refusing to read it');
+  assert.equal(
+    lines(build({ 'procs.yaml': spec.replace(', env_file: big.env', ''), '.env': env })),
+    '.env  env file `.env` is larger than 1 MiB: refusing to read it',
+  );
   // On disk, a file past the largest bound is not even read into memory.
   const { dir, remove } = tempTree({ 'procs.yaml': 'version: 1\n' });
   try {
@@ -74,7 +82,10 @@ test('a spec file or env file too large is refused, positioned, without being pa
     writeFileSync(path.join(dir, 'procs.yaml'), 'version: 1\nprocesses:\n  a: { command: x }\n');
     writeFileSync(path.join(dir, '.env'), `A=${'v'.repeat(MAX_ENV_FILE_BYTES)}\n`);
     const r = await loadSpec({ cwd: dir, env: {} });
-    assert.deepEqual(r.diagnostics.map((d) => formatDiagnostic(d, dir)), ['.env  cannot read the env file: it is larger than 1 MiB']);
+    assert.deepEqual(
+      r.diagnostics.map((d) => formatDiagnostic(d, dir)),
+      ['.env  cannot read the env file: it is larger than 1 MiB'],
+    );
   } finally {
     remove();
   }
@@ -83,7 +94,7 @@ test('a spec file or env file too large is refused, positioned, without being pa
 test('a NUL character in an env file is refused at the character', () => {
   const r = build({ 'procs.yaml': 'version: 1\nprocesses:\n  a: { command: x, env_file: nul.env }\n', 'nul.env': 'A=1\n# ok\nB=ab\0c\n' });
   assert.equal(r.spec, undefined);
-  assert.equal(lines(r), 'nul.env:3:5  a NUL character in an env file: no program\'s environment can hold one');
+  assert.equal(lines(r), "nul.env:3:5  a NUL character in an env file: no program's environment can hold one");
 });
 
 test('an interpolation bomb is refused quickly, positioned at the key, however many units repeat it', () => {
@@ -114,13 +125,21 @@ test('control characters are shown escaped, never raw', () => {
   const r = build({ 'procs.yaml': 'version: 1\nprocesses:\n  a:\n    command: x\n    "k\\e[2J": 1\n' });
   const line = formatDiagnostic(r.diagnostics[0]!, '/project');
   assert.equal(line, 'procs.yaml:5:5  unknown key `k\\x1b[2J` in processes.a');
-  assert.equal(formatDiagnostic({ file: '/project/a\x1b]0;x\x07.yaml', line: 1, col: 1, message: 'm', severity: 'warning' }, '/project'), 'a\\x1b]0;x\\x07.yaml:1:1  warning: m');
+  assert.equal(
+    formatDiagnostic({ file: '/project/a\x1b]0;x\x07.yaml', line: 1, col: 1, message: 'm', severity: 'warning' }, '/project'),
+    'a\\x1b]0;x\\x07.yaml:1:1  warning: m',
+  );
 });
 
 test('aliases under an unknown anchor are refused without being copied: one error per alias, a bound on copies', () => {
   // The anchor is commented out, so the library's own alias guard cannot count the expansion.
   const levels = ['version: 1', '#x-a: &a ["lol", "lol", "lol"]'];
-  for (const [i, n] of [...'bcdefghi'].entries()) levels.push(`x-${n}: &${n} [${Array<string>(9).fill(`*${i === 0 ? 'a' : 'bcdefghi'[i - 1]!}`).join(', ')}]`);
+  for (const [i, n] of [...'bcdefghi'].entries())
+    levels.push(
+      `x-${n}: &${n} [${Array<string>(9)
+        .fill(`*${i === 0 ? 'a' : 'bcdefghi'[i - 1]!}`)
+        .join(', ')}]`,
+    );
   const started = performance.now();
   const r = build({ 'procs.yaml': `${levels.join('\n')}\nprocesses:\n  a: { command: x }\n` });
   assert.ok(performance.now() - started < 5000, 'took too long');

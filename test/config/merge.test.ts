@@ -29,10 +29,13 @@ test('without the override, the base stands', async () => {
 });
 
 test('problems point into the file that wrote the value', () => {
-  const r = build({
-    'procs.yaml': 'processes:\n  a: { command: x }\n',
-    'override.yaml': 'processes:\n  a:\n    stop: { signal: SIGWHATEVER }\n',
-  }, { files: ['procs.yaml', 'override.yaml'] });
+  const r = build(
+    {
+      'procs.yaml': 'processes:\n  a: { command: x }\n',
+      'override.yaml': 'processes:\n  a:\n    stop: { signal: SIGWHATEVER }\n',
+    },
+    { files: ['procs.yaml', 'override.yaml'] },
+  );
   assert.equal(lines(r), 'override.yaml:3:21  bad signal `SIGWHATEVER` for processes.a.stop.signal');
 });
 

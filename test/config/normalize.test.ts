@@ -21,18 +21,35 @@ test('the contract example loads without a problem, units in dependency order', 
   assert.equal(spec.project, 'contract', 'project name: the folder name');
   assert.equal(spec.root, CONTRACT);
   assert.deepEqual(spec.files, [path.join(CONTRACT, 'procs.yaml')]);
-  assert.deepEqual(spec.units.map((u) => u.name), ['db', 'migrate', 'api', 'worker.0', 'worker.1', 'worker.2', 'worker.3', 'errors']);
-  assert.deepEqual(spec.pools.map((p) => [p.name, p.replicas, p.basePort]), [['worker', 4, 7000]]);
+  assert.deepEqual(
+    spec.units.map((u) => u.name),
+    ['db', 'migrate', 'api', 'worker.0', 'worker.1', 'worker.2', 'worker.3', 'errors'],
+  );
+  assert.deepEqual(
+    spec.pools.map((p) => [p.name, p.replicas, p.basePort]),
+    [['worker', 4, 7000]],
+  );
 });
 
 test('defaults are filled in: restart, stop, log, probes, shell, cwd', async () => {
   const spec = await contract();
   const db = proc(spec, 'db');
-  assert.deepEqual(db.restart, { policy: 'on-failure', maxRestarts: 5, backoff: { initialMs: 250, factor: 2, maxMs: 30_000 }, resetAfterMs: 30_000, successCodes: [0] });
+  assert.deepEqual(db.restart, {
+    policy: 'on-failure',
+    maxRestarts: 5,
+    backoff: { initialMs: 250, factor: 2, maxMs: 30_000 },
+    resetAfterMs: 30_000,
+    successCodes: [0],
+  });
   assert.deepEqual(db.stop, { signal: 'SIGTERM', timeoutMs: 10_000 });
   assert.deepEqual(db.log, { maxSizeBytes: 10 * 1024 * 1024, keep: 3 });
   assert.deepEqual(db.health.readiness, {
-    check: { kind: 'tcp', host: '127.0.0.1', port: 6391, display: '127.0.0.1:***' }, intervalMs: 200, timeoutMs: 1000, initialDelayMs: 0, failureThreshold: 3, successThreshold: 1,
+    check: { kind: 'tcp', host: '127.0.0.1', port: 6391, display: '127.0.0.1:***' },
+    intervalMs: 200,
+    timeoutMs: 1000,
+    initialDelayMs: 0,
+    failureThreshold: 3,
+    successThreshold: 1,
   });
   assert.deepEqual(db.command, { kind: 'shell', shell: '/bin/sh', script: 'redis-server --port 6391' }, 'REDIS_PORT from env_file .env');
   assert.equal(db.cwd, CONTRACT);
@@ -44,10 +61,17 @@ test('api: exec command, cwd resolved, map dependencies, both probes, full resta
   const api = proc(await contract(), 'api');
   assert.deepEqual(api.command, { kind: 'exec', file: 'node', args: ['server.js'] });
   assert.equal(api.cwd, path.join(CONTRACT, 'services/api'));
-  assert.deepEqual(api.dependsOn, [{ name: 'db', condition: 'healthy' }, { name: 'migrate', condition: 'completed' }]);
+  assert.deepEqual(api.dependsOn, [
+    { name: 'db', condition: 'healthy' },
+    { name: 'migrate', condition: 'completed' },
+  ]);
   assert.deepEqual(api.health.readiness?.check, { kind: 'http', url: 'http://127.0.0.1:3000/health', display: 'http://127.0.0.1:3000/health' });
   assert.equal(api.health.liveness?.intervalMs, 5000);
-  assert.deepEqual(api.health.liveness?.check, { kind: 'exec', command: { kind: 'shell', shell: '/bin/sh', script: 'curl -fsS 127.0.0.1:3000/health' }, display: 'curl -fsS 127.0.0.1:3000/health' });
+  assert.deepEqual(api.health.liveness?.check, {
+    kind: 'exec',
+    command: { kind: 'shell', shell: '/bin/sh', script: 'curl -fsS 127.0.0.1:3000/health' },
+    display: 'curl -fsS 127.0.0.1:3000/health',
+  });
   assert.equal(api.env.PORT, '3000');
   assert.equal(api.env.NODE_ENV, 'development');
   assert.equal(api.env.FROM_DOTENV, 'yes');
@@ -81,14 +105,18 @@ test('pipelines keep their steps; watch rules are normalized', async () => {
   assert.equal(rule.env.PROCS_UNIT, 'api-build');
 });
 
-test('a unit\'s watch: shorthand becomes a rule NAME.watch restarting it', () => {
+test("a unit's watch: shorthand becomes a rule NAME.watch restarting it", () => {
   const spec = specOf(build({ 'procs.yaml': 'processes:\n  api: { command: x, cwd: api, watch: ["src/**"] }\n' }));
-  assert.deepEqual(spec.watch.map((w) => [w.name, w.paths, w.restart, w.cwd, w.debounceMs]), [['api.watch', ['src/**'], ['api'], '/project/api', 150]]);
+  assert.deepEqual(
+    spec.watch.map((w) => [w.name, w.paths, w.restart, w.cwd, w.debounceMs]),
+    [['api.watch', ['src/**'], ['api'], '/project/api', 150]],
+  );
 });
 
 test('sizes, durations, signals and the name: key', () => {
-  const spec = specOf(build({
-    'procs.yaml': `
+  const spec = specOf(
+    build({
+      'procs.yaml': `
 name: shop
 shell: /bin/bash
 processes:
@@ -98,7 +126,8 @@ processes:
     log: { max_size: 512KB, keep: 0 }
     restart: { policy: always, backoff: { initial: 0.5, max: 2 }, success_codes: [0, 3] }
 `,
-  }));
+    }),
+  );
   const a = proc(spec, 'a');
   assert.equal(spec.project, 'shop');
   assert.equal(a.env.PROCS_PROJECT, 'shop');
@@ -141,10 +170,22 @@ test('instances of one pool hash differently (each has its own env)', () => {
 
 test('replicas default to 1, may be 0, and -m overrides them (all=N too)', () => {
   const yaml = 'pools:\n  w: { command: x }\n  v: { command: y, replicas: 0 }\n';
-  assert.deepEqual(specOf(build({ 'procs.yaml': yaml })).units.map((u) => u.name), ['w.0']);
-  assert.deepEqual(specOf(build({ 'procs.yaml': yaml }, { formation: { w: 2 } })).units.map((u) => u.name), ['w.0', 'w.1']);
+  assert.deepEqual(
+    specOf(build({ 'procs.yaml': yaml })).units.map((u) => u.name),
+    ['w.0'],
+  );
+  assert.deepEqual(
+    specOf(build({ 'procs.yaml': yaml }, { formation: { w: 2 } })).units.map((u) => u.name),
+    ['w.0', 'w.1'],
+  );
   const all = specOf(build({ 'procs.yaml': yaml }, { formation: { all: 2, v: 1 } }));
-  assert.deepEqual(all.pools.map((p) => [p.name, p.replicas]), [['w', 2], ['v', 1]]);
+  assert.deepEqual(
+    all.pools.map((p) => [p.name, p.replicas]),
+    [
+      ['w', 2],
+      ['v', 1],
+    ],
+  );
 });
 
 test('x- keys hold anchors and merge keys work', () => {

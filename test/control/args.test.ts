@@ -13,7 +13,11 @@ describe('command-line names and sizes', () => {
   it('parses POOL=N and refuses anything else', () => {
     assert.deepEqual(parseScaleArgs(['web=2', 'worker=0', 'w=1024']), { web: 2, worker: 0, w: 1024 });
     for (const bad of ['web=-1', 'web=1.5', 'web=', 'web=1025', 'web', '=2', 'Web=2', 'web=2x']) {
-      assert.throws(() => parseScaleArgs([bad]), (e: unknown) => e instanceof UsageError && e.message.includes(`got '${bad}'`), bad);
+      assert.throws(
+        () => parseScaleArgs([bad]),
+        (e: unknown) => e instanceof UsageError && e.message.includes(`got '${bad}'`),
+        bad,
+      );
     }
     assert.throws(() => parseScaleArgs([]), UsageError);
   });
@@ -28,10 +32,13 @@ describe('command-line names and sizes', () => {
     assert.deepEqual(resolveUnits(['worker.1', 'api'], units), ['api', 'worker.1']);
     assert.deepEqual(resolveUnits([], units), ['api', 'worker.0', 'worker.1']);
     assert.deepEqual(resolveUnits(['empty'], units, ['empty']), [], 'a pool scaled to 0 is known');
-    assert.throws(() => resolveUnits(['wroker'], units), (e: unknown) => e instanceof ControlError && e.message === "no unit named 'wroker'; did you mean 'worker'?");
+    assert.throws(
+      () => resolveUnits(['wroker'], units),
+      (e: unknown) => e instanceof ControlError && e.message === "no unit named 'wroker'; did you mean 'worker'?",
+    );
   });
 
-  it('hints on the command line rank candidates as the spec\'s do: a swapped pair and case count', () => {
+  it("hints on the command line rank candidates as the spec's do: a swapped pair and case count", () => {
     const hint = (argv: string[]): string => {
       try {
         parseArgs(argv);
@@ -43,7 +50,10 @@ describe('command-line names and sizes', () => {
     assert.equal(hint(['urn']), "unknown command 'urn'; did you mean 'run'? (see procs --help)");
     assert.equal(hint(['Donw']), "unknown command 'Donw'; did you mean 'down'? (see procs --help)");
     const units = [{ name: 'web', kind: 'process', pool: null }];
-    assert.throws(() => resolveUnits(['WEB'], units), (e: unknown) => e instanceof ControlError && e.message === "no unit named 'WEB'; did you mean 'web'?");
+    assert.throws(
+      () => resolveUnits(['WEB'], units),
+      (e: unknown) => e instanceof ControlError && e.message === "no unit named 'WEB'; did you mean 'web'?",
+    );
   });
 
   it('a scale takes only the scaled pool from the fresh load', () => {
@@ -51,7 +61,10 @@ describe('command-line names and sizes', () => {
     const current = buildSpec(text);
     const loaded = buildSpec({ processes: { a: 'a2', b: 'b1' }, pools: text.pools }, { w: 3 });
     const next = scaledSpec(current, loaded, ['w']);
-    assert.deepEqual(next.units.map((u) => `${u.name}:${u.hash}`), ['a:a1', 'w.0:w#0', 'w.1:w#1', 'w.2:w#2']);
+    assert.deepEqual(
+      next.units.map((u) => `${u.name}:${u.hash}`),
+      ['a:a1', 'w.0:w#0', 'w.1:w#1', 'w.2:w#2'],
+    );
     assert.deepEqual(next.pools, [{ name: 'w', replicas: 3 }]);
   });
 

@@ -48,7 +48,10 @@ describe('Controller and SpecReconciler', () => {
     assert.deepEqual(res.actions, ['remove b', 'restart a', 'start n']);
     assert.deepEqual(await names(c), ['a:running', 'keep:running', 'n:running']);
     assert.equal((await c.status()).units.find((u) => u.name === 'keep')?.pid, keepPid);
-    assert.deepEqual(p.events.filter((e) => e.type === 'reload').map((e) => e.type === 'reload' && e.actions), [['remove b', 'restart a', 'start n']]);
+    assert.deepEqual(
+      p.events.filter((e) => e.type === 'reload').map((e) => e.type === 'reload' && e.actions),
+      [['remove b', 'restart a', 'start n']],
+    );
   });
 
   it('a spec with errors changes nothing: a config-error event and a spec-error answer', async () => {
@@ -56,7 +59,10 @@ describe('Controller and SpecReconciler', () => {
     const { c, p } = setup(text);
     const before = await c.status();
     text.broken = true;
-    await assert.rejects(c.reload(), (e: unknown) => e instanceof ControlError && e.code === 'spec-error' && exitCodeOf(e) === 2 && e.details[0] === 'procs.yaml:3:5  expected a map');
+    await assert.rejects(
+      c.reload(),
+      (e: unknown) => e instanceof ControlError && e.code === 'spec-error' && exitCodeOf(e) === 2 && e.details[0] === 'procs.yaml:3:5  expected a map',
+    );
     assert.deepEqual((await c.status()).units, before.units);
     const ce = p.events.find((e) => e.type === 'config-error');
     assert.deepEqual(ce?.type === 'config-error' && ce.errors, ['procs.yaml:3:5  expected a map']);
@@ -66,7 +72,10 @@ describe('Controller and SpecReconciler', () => {
     const text: SpecText = { processes: { a: 'a1' }, pools: { w: { command: 'w', replicas: 2 } } };
     const { c, p } = setup(text);
     assert.deepEqual((await c.scale({ w: 3 })).actions, ['start w.2']);
-    assert.deepEqual(p.events.filter((e) => e.type === 'scale').map((e) => [e.unit, e.type === 'scale' && e.replicas]), [['w', 3]]);
+    assert.deepEqual(
+      p.events.filter((e) => e.type === 'scale').map((e) => [e.unit, e.type === 'scale' && e.replicas]),
+      [['w', 3]],
+    );
     text.processes = { a: 'a2' };
     assert.deepEqual((await c.reload()).actions, ['restart a'], 'the scale survives an unrelated change');
     assert.equal((await c.status()).units.filter((u) => u.pool === 'w').length, 3);
@@ -89,17 +98,32 @@ describe('Controller and SpecReconciler', () => {
     const text: SpecText = { processes: { a: 'a1', b: 'never: b1' }, pools: {} };
     const { c, p } = setup(text);
     assert.equal(c.holdsOpen(), false);
-    assert.deepEqual((await c.stop(['a'])).units.map((u) => u.state), ['stopped']);
+    assert.deepEqual(
+      (await c.stop(['a'])).units.map((u) => u.state),
+      ['stopped'],
+    );
     assert.equal(c.holdsOpen(), true);
-    assert.deepEqual((await c.start(['a'])).units.map((u) => u.state), ['running']);
+    assert.deepEqual(
+      (await c.start(['a'])).units.map((u) => u.state),
+      ['running'],
+    );
     assert.equal(c.holdsOpen(), false);
     p.driver.exit('b', { code: 3, status: 3 });
     await until(async () => (await names(c)).includes('b:failed'));
-    assert.deepEqual((await c.start(['b'])).units.map((u) => u.state), ['running']);
-    assert.deepEqual(p.driver.started.filter((n) => n === 'b'), ['b', 'b']);
+    assert.deepEqual(
+      (await c.start(['b'])).units.map((u) => u.state),
+      ['running'],
+    );
+    assert.deepEqual(
+      p.driver.started.filter((n) => n === 'b'),
+      ['b', 'b'],
+    );
     const restarted = await c.restart(['a']);
     assert.equal(restarted.units[0]?.state, 'running');
-    assert.deepEqual(p.driver.started.filter((n) => n === 'a'), ['a', 'a', 'a']);
+    assert.deepEqual(
+      p.driver.started.filter((n) => n === 'a'),
+      ['a', 'a', 'a'],
+    );
     await rejects(c.start(['nope']), 'unknown-unit', /no unit named 'nope'/);
   });
 
@@ -109,7 +133,10 @@ describe('Controller and SpecReconciler', () => {
     const seen: string[] = [];
     await c.down({ timeoutMs: 1234 }, (e) => seen.push(`${e.type} ${e.unit}`));
     assert.deepEqual(calls, ['stopAll down requested', 'release']);
-    assert.deepEqual(p.driver.stops.map(([, t]) => t), [1234, 1234]);
+    assert.deepEqual(
+      p.driver.stops.map(([, t]) => t),
+      [1234, 1234],
+    );
     assert.ok(seen.includes('stop a') && seen.includes('exit w.0'), seen.join(', '));
     await rejects(c.restart(['a']), 'stopping');
     await c.down(); // a second down joins the first
@@ -122,11 +149,32 @@ describe('Controller and SpecReconciler', () => {
     p.tail.write({ unit: 'a', stream: 'stdout', text: 'one\ntwo\n' });
     p.tail.write({ unit: 'a', stream: 'stderr', text: 'three\n' });
     p.tail.write({ unit: 'w.1', stream: 'stdout', text: 'w1\n' });
-    assert.deepEqual(await c.tail(['a'], 2), { units: [{ unit: 'a', lines: [{ stream: 'stdout', text: 'two' }, { stream: 'stderr', text: 'three' }] }] });
-    assert.deepEqual((await c.tail(['a'])).units[0]?.lines.map((l) => l.text), ['one', 'two', 'three']);
+    assert.deepEqual(await c.tail(['a'], 2), {
+      units: [
+        {
+          unit: 'a',
+          lines: [
+            { stream: 'stdout', text: 'two' },
+            { stream: 'stderr', text: 'three' },
+          ],
+        },
+      ],
+    });
+    assert.deepEqual(
+      (await c.tail(['a'])).units[0]?.lines.map((l) => l.text),
+      ['one', 'two', 'three'],
+    );
     assert.deepEqual((await c.tail(['a'], 0)).units[0]?.lines, []);
-    assert.deepEqual(await c.tail(['w'], 5), { units: [{ unit: 'w.0', lines: [] }, { unit: 'w.1', lines: [{ stream: 'stdout', text: 'w1' }] }] });
-    assert.deepEqual((await c.tail([])).units.map((u) => u.unit), ['a', 'w.0', 'w.1']);
+    assert.deepEqual(await c.tail(['w'], 5), {
+      units: [
+        { unit: 'w.0', lines: [] },
+        { unit: 'w.1', lines: [{ stream: 'stdout', text: 'w1' }] },
+      ],
+    });
+    assert.deepEqual(
+      (await c.tail([])).units.map((u) => u.unit),
+      ['a', 'w.0', 'w.1'],
+    );
     await rejects(c.tail(['x']), 'unknown-unit');
   });
 
@@ -137,8 +185,14 @@ describe('Controller and SpecReconciler', () => {
     const feed = c.logs(['w'], (b) => got.push(b));
     await feed.ready;
     for (const unit of ['a', 'w.0', 'w.1', 'ww.0']) p.live.write({ unit, stream: 'stdout', text: `${unit} line\n` });
-    assert.deepEqual(got.map((b) => b.text), ['w.0 line\n', 'w.1 line\n']);
-    assert.throws(() => c.logs(['x'], () => undefined), (e: unknown) => e instanceof ControlError && e.code === 'unknown-unit');
+    assert.deepEqual(
+      got.map((b) => b.text),
+      ['w.0 line\n', 'w.1 line\n'],
+    );
+    assert.throws(
+      () => c.logs(['x'], () => undefined),
+      (e: unknown) => e instanceof ControlError && e.code === 'unknown-unit',
+    );
     c.endFeeds();
     await feed.ended;
     p.live.write({ unit: 'w.0', stream: 'stdout', text: 'late\n' });

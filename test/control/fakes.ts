@@ -71,7 +71,8 @@ export function buildSpec(text: SpecText, formation: Readonly<Record<string, num
   const pools = Object.entries(text.pools).map(([name, p]) => ({ name, replicas: formation[name] ?? p.replicas }));
   for (const pool of pools) {
     const cmd = text.pools[pool.name]?.command ?? '';
-    for (let i = 0; i < pool.replicas; i++) units.push(processUnit(`${pool.name}.${i}`, sh(cmd), { kind: 'instance', pool: pool.name, index: i, hash: `${cmd}#${i}` }));
+    for (let i = 0; i < pool.replicas; i++)
+      units.push(processUnit(`${pool.name}.${i}`, sh(cmd), { kind: 'instance', pool: pool.name, index: i, hash: `${cmd}#${i}` }));
   }
   return { project: 'p', root: '/p', files: ['/p/procs.yaml'], env: {}, units, pools, watch: [] };
 }

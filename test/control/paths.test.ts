@@ -8,7 +8,15 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { ensurePrivateDir, projectPaths, recordedSocketPath, removeFallbackDir, SOCKET_PATH_MAX, socketPathFor, untrustedSocket } from '../../src/rundir/paths.js';
+import {
+  ensurePrivateDir,
+  projectPaths,
+  recordedSocketPath,
+  removeFallbackDir,
+  SOCKET_PATH_MAX,
+  socketPathFor,
+  untrustedSocket,
+} from '../../src/rundir/paths.js';
 
 const base = mkdtempSync(join(tmpdir(), 'procs-paths-'));
 after(() => rmSync(base, { recursive: true, force: true }));
@@ -41,7 +49,7 @@ describe('control paths', () => {
     assert.match(rel.path, /^\/tmp\//, 'a relative runtime dir is ignored');
   });
 
-  it('trusts a socket only in a 0700 folder of this user, itself this user\'s and no symlink', async () => {
+  it("trusts a socket only in a 0700 folder of this user, itself this user's and no symlink", async () => {
     const dir = mkdtempSync(join(base, 'trust-'));
     const sock = join(dir, 's.sock');
     assert.deepEqual(untrustedSocket(sock), { kind: 'missing' });

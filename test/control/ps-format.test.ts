@@ -44,12 +44,31 @@ describe('ps table', () => {
   it('shows a watch rule: what it does beside its state, the pid of its run, how long it has watched, how the last run went', () => {
     const now = Date.parse('2025-01-01T10:01:05.000Z');
     const watch = (over: Partial<NonNullable<UnitRow['watch']>>): UnitRow['watch'] => ({
-      paths: ['src/**'], targets: ['api'], activity: 'idle', queued: false, runs: 0, last_run: null, ...over,
+      paths: ['src/**'],
+      targets: ['api'],
+      activity: 'idle',
+      queued: false,
+      runs: 0,
+      last_run: null,
+      ...over,
     });
     const text = psTable(
       [
-        row({ name: 'api-build', kind: 'watch', pid: 77, restarts: 3, watch: watch({ activity: 'run', queued: true, runs: 4, last_run: { started_at: '2025-01-01T10:01:00.000Z', ok: null } }) }),
-        row({ name: 'css', kind: 'watch', pid: null, restarts: 2, exit: { code: 1, signal: null }, watch: watch({ runs: 2, last_run: { started_at: '2025-01-01T10:00:30.000Z', ok: false } }) }),
+        row({
+          name: 'api-build',
+          kind: 'watch',
+          pid: 77,
+          restarts: 3,
+          watch: watch({ activity: 'run', queued: true, runs: 4, last_run: { started_at: '2025-01-01T10:01:00.000Z', ok: null } }),
+        }),
+        row({
+          name: 'css',
+          kind: 'watch',
+          pid: null,
+          restarts: 2,
+          exit: { code: 1, signal: null },
+          watch: watch({ runs: 2, last_run: { started_at: '2025-01-01T10:00:30.000Z', ok: false } }),
+        }),
         row({ name: 'web.watch', kind: 'watch', pid: null, watch: watch({ activity: 'waiting' }) }),
         row({ name: 'docs', kind: 'watch', state: 'stopped', pid: null, started_at: null, reason: 'watch rules are off (--no-watch)', watch: watch({}) }),
       ],

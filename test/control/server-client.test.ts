@@ -54,14 +54,20 @@ const api: ControlApi = {
   },
   logs: (units, onBatch) => {
     if (units.includes('nope')) throw new ControlError('unknown-unit', "no unit named 'nope'");
-    return feed(() => (listeners.batch = onBatch), () => (listeners.batch = undefined));
+    return feed(
+      () => (listeners.batch = onBatch),
+      () => (listeners.batch = undefined),
+    );
   },
   tail: async (units, lines) => {
     calls.push(`tail ${units.join(',')} ${lines ?? '-'}`);
     return { units: units.map((unit) => ({ unit, lines: [{ stream: 'stderr', text: `${unit}: last words` }] })) };
   },
   events: (onEvent) => {
-    const f = feed(() => (listeners.event = onEvent), () => (listeners.event = undefined));
+    const f = feed(
+      () => (listeners.event = onEvent),
+      () => (listeners.event = undefined),
+    );
     closeFeeds = () => f.close();
     return f;
   },
@@ -84,14 +90,17 @@ describe('control server and client', () => {
   it('answers with JSON and passes errors through in one shape', async () => {
     assert.deepEqual(await client.status(), STATUS);
     assert.deepEqual(await client.scale({ w: 3 }), { actions: ['w'] });
-    await assert.rejects(client.start(['x']), (e: unknown) => e instanceof ControlError && e.code === 'unknown-unit' && exitCodeOf(e) === 2 && /did you mean 'y'/.test(e.message));
+    await assert.rejects(
+      client.start(['x']),
+      (e: unknown) => e instanceof ControlError && e.code === 'unknown-unit' && exitCodeOf(e) === 2 && /did you mean 'y'/.test(e.message),
+    );
     await assert.rejects(client.stop(['a']), (e: unknown) => e instanceof ControlError && e.code === 'internal' && e.message === 'boom' && exitCodeOf(e) === 1);
     await assert.rejects(client.reload(), (e: unknown) => e instanceof ControlError && e.code === 'spec-error' && e.details[0] === 'procs.yaml:1:1  bad');
     await assert.rejects(client.scale({ w: -1 }), (e: unknown) => e instanceof ControlError && e.code === 'bad-request' && /from 0 to 1024/.test(e.message));
     assert.deepEqual(calls.splice(0), ['start x']);
   });
 
-  it('answers a tail request with each unit\'s last lines; a bad count is refused', async () => {
+  it("answers a tail request with each unit's last lines; a bad count is refused", async () => {
     assert.deepEqual(await client.tail(['db', 'w.0'], 10), {
       units: [
         { unit: 'db', lines: [{ stream: 'stderr', text: 'db: last words' }] },
@@ -99,7 +108,10 @@ describe('control server and client', () => {
       ],
     });
     assert.deepEqual(await client.tail([]), { units: [] });
-    await assert.rejects(client.tail(['db'], -1), (e: unknown) => e instanceof ControlError && e.code === 'bad-request' && /lines must be a whole number/.test(e.message));
+    await assert.rejects(
+      client.tail(['db'], -1),
+      (e: unknown) => e instanceof ControlError && e.code === 'bad-request' && /lines must be a whole number/.test(e.message),
+    );
     assert.deepEqual(calls.splice(0), ['tail db,w.0 10', 'tail  -']);
   });
 
@@ -153,7 +165,10 @@ describe('control server and client', () => {
     await assert.rejects(frozen.events(() => undefined).ready, (e: unknown) => e instanceof ControlError && e.code === 'no-answer');
 
     const slowSock = join(dir, 'slow.sock');
-    const slow = createControlServer({ ...api, restart: async (units) => new Promise((resolve) => setTimeout(() => resolve({ units: units.map((name) => ({ ...STATUS, name }) as never) }), 400)) }).server;
+    const slow = createControlServer({
+      ...api,
+      restart: async (units) => new Promise((resolve) => setTimeout(() => resolve({ units: units.map((name) => ({ ...STATUS, name }) as never) }), 400)),
+    }).server;
     await new Promise<void>((resolve) => slow.listen(slowSock, resolve));
     after(() => slow.close());
     const patient = new ControlClient(slowSock, dir, 0, 100);
@@ -162,6 +177,10 @@ describe('control server and client', () => {
 
   it('says a project is not running when nobody listens', async () => {
     const absent = new ControlClient(join(dir, 'none.sock'), '/some/project');
-    await assert.rejects(absent.status(), (e: unknown) => e instanceof ControlError && e.code === 'not-running' && e.message === 'no procs project is running in /some/project (no .procs/procs.sock)');
+    await assert.rejects(
+      absent.status(),
+      (e: unknown) =>
+        e instanceof ControlError && e.code === 'not-running' && e.message === 'no procs project is running in /some/project (no .procs/procs.sock)',
+    );
   });
 });

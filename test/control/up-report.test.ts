@@ -25,7 +25,10 @@ async function report(api: ControlApi): Promise<{ code: number; text: string }> 
   let text = '';
   const write = mock.method(process.stderr, 'write', (chunk: string) => ((text += chunk), true));
   try {
-    const code = await printVerdict({ kind: 'failed', reason: 'db failed: exited with code 3', units: ['db'] }, api, paths, { out: process.stdout, err: process.stderr });
+    const code = await printVerdict({ kind: 'failed', reason: 'db failed: exited with code 3', units: ['db'] }, api, paths, {
+      out: process.stdout,
+      err: process.stderr,
+    });
     return { code, text };
   } finally {
     write.mock.restore();
@@ -34,8 +37,21 @@ async function report(api: ControlApi): Promise<{ code: number; text: string }> 
 
 describe('up --wait failure report', () => {
   it("shows the unit's last lines from the project's memory, not from its lagging log file", async () => {
-    const tail: TailResult = { units: [{ unit: 'db', lines: [{ stream: 'stdout', text: 'starting db' }, { stream: 'stderr', text: 'cannot bind' }] }] };
-    assert.deepEqual(await report(project(tail)), { code: 1, text: 'procs up: db failed: exited with code 3\nlast lines of db:\n  db | starting db\n  db | cannot bind\n' });
+    const tail: TailResult = {
+      units: [
+        {
+          unit: 'db',
+          lines: [
+            { stream: 'stdout', text: 'starting db' },
+            { stream: 'stderr', text: 'cannot bind' },
+          ],
+        },
+      ],
+    };
+    assert.deepEqual(await report(project(tail)), {
+      code: 1,
+      text: 'procs up: db failed: exited with code 3\nlast lines of db:\n  db | starting db\n  db | cannot bind\n',
+    });
   });
 
   it('reads the log files when the project cannot answer', async () => {

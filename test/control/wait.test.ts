@@ -39,7 +39,11 @@ describe('--wait', () => {
   it('judges: up when ready, running without a probe, or completed; failed, skipped or stopped end it', () => {
     assert.equal(judge([row('a', 'ready', true), row('b', 'running'), row('c', 'completed')])?.kind, 'ready');
     assert.equal(judge([row('a', 'running', true)]), undefined);
-    assert.match(reasonOf(judge([row('a', 'backoff')])), /^a exited while it was waited on, and restarts$/, 'a unit that exits fails the wait, restarting or not');
+    assert.match(
+      reasonOf(judge([row('a', 'backoff')])),
+      /^a exited while it was waited on, and restarts$/,
+      'a unit that exits fails the wait, restarting or not',
+    );
     const restarted = { ...row('a', 'running'), restarts: 2, exit: { code: 3, signal: null } };
     assert.equal(judge([restarted])?.kind, 'ready', 'restarts from before the wait do not count');
     assert.equal(judge([restarted], undefined, { baseline: new Map([['a', 2]]) })?.kind, 'ready');

@@ -97,7 +97,10 @@ void test('flushed() resolves once what was appended before is in the file, even
   const lines = (await readFile(path, 'utf8')).split('\n');
   writing = false;
   await more;
-  assert.deepEqual(lines.slice(0, 2000), Array.from({ length: 2000 }, (_, i) => `line ${i}`));
+  assert.deepEqual(
+    lines.slice(0, 2000),
+    Array.from({ length: 2000 }, (_, i) => `line ${i}`),
+  );
   await file.close();
   await file.flushed(); // nothing left: at once
 });

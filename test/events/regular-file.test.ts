@@ -30,9 +30,15 @@ describe('regular files in .procs', () => {
     writeFileSync(victim, 'mine\n');
     symlinkSync(victim, join(dir, 'link'));
     fifo(join(dir, 'pipe'));
-    for (const [name, what] of [['link', /symbolic link/], ['pipe', /FIFO/]] as const) {
+    for (const [name, what] of [
+      ['link', /symbolic link/],
+      ['pipe', /FIFO/],
+    ] as const) {
       for (const flags of [READ, APPEND]) {
-        await assert.rejects(openRegular(join(dir, name), flags), (e: unknown) => e instanceof NotRegularFile && what.test(e.message) && e.message.includes(join(dir, name)));
+        await assert.rejects(
+          openRegular(join(dir, name), flags),
+          (e: unknown) => e instanceof NotRegularFile && what.test(e.message) && e.message.includes(join(dir, name)),
+        );
       }
       assert.throws(() => readRegularSync(join(dir, name)), NotRegularFile);
     }
@@ -67,7 +73,10 @@ describe('regular files in .procs', () => {
     await sink.close();
     assert.equal(readFileSync(join(dir, 'api.log'), 'utf8'), '1970-01-01T00:00:00.000Z out hello\n');
     assert.equal(errors.length, 1);
-    assert.deepEqual((await readLogTail(dir, 'api', 10)).map((l) => l.text), ['hello']);
+    assert.deepEqual(
+      (await readLogTail(dir, 'api', 10)).map((l) => l.text),
+      ['hello'],
+    );
   });
 
   it('rotation shifts regular files only: a symlink among the rotations is dropped, its target untouched', async () => {

@@ -24,12 +24,20 @@ function procs(args: string[], cwd = dir): { status: number | null; stdout: stri
 
 describe('procs export', () => {
   it('writes each target under -o DIR, lists the files, prints notes, exits 0, and shows no machine env value', () => {
-    for (const [target, expected] of [['kubernetes', ['kubernetes.yaml']], ['compose', ['compose.yaml']], ['systemd', ['-web.service', '.target']]] as const) {
+    for (const [target, expected] of [
+      ['kubernetes', ['kubernetes.yaml']],
+      ['compose', ['compose.yaml']],
+      ['systemd', ['-web.service', '.target']],
+    ] as const) {
       const out = join(dir, 'out', target);
       const r = procs(['export', target, '-o', out]);
       assert.equal(r.status, 0, r.stderr);
       const files = readdirSync(out);
-      for (const f of expected) assert.ok(files.some((x) => x.endsWith(f)), `${target}: ${files.join(', ')}`);
+      for (const f of expected)
+        assert.ok(
+          files.some((x) => x.endsWith(f)),
+          `${target}: ${files.join(', ')}`,
+        );
       assert.equal(r.stdout.trim().split('\n').length, files.length);
       assert.match(r.stdout, /^wrote /);
       assert.match(r.stderr, /^procs export: note: /m);

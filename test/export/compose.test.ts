@@ -36,14 +36,16 @@ function svc(services: Record<string, Svc>, name: string): Svc {
 
 describe('export compose', () => {
   it('maps depends_on: started, healthy (service_started when the dependency has no healthcheck), completed', () => {
-    const { services } = compose({ 'procs.yaml': `
+    const { services } = compose({
+      'procs.yaml': `
 processes:
   db: { command: db, health: { readiness: { tcp: "127.0.0.1:5432" } } }
   cache: { command: cache }
   seed: { command: seed, restart: never }
   api: { command: api, depends_on: { db: healthy, cache: healthy, seed: completed } }
   web: { command: web, depends_on: [api] }
-` });
+`,
+    });
     assert.deepEqual(svc(services, 'api').depends_on, {
       db: { condition: 'service_healthy' },
       cache: { condition: 'service_started' },
@@ -53,17 +55,28 @@ processes:
   });
 
   it('turns readiness probes into healthchecks run inside the container', () => {
-    const { services, notes } = compose({ 'procs.yaml': `
+    const { services, notes } = compose({
+      'procs.yaml': `
 processes:
   a: { command: a, health: { readiness: { exec: "pg_isready -q", interval: 250ms, initial_delay: 5s, failure_threshold: 10 } } }
   b: { command: b, health: { readiness: { exec: ["check", "--fast"] } } }
   c: { command: c, health: { readiness: { http: "http://127.0.0.1:3000/health" } } }
   d: { command: d, health: { readiness: { tcp: "127.0.0.1:6379" } } }
   e: { command: e, health: { readiness: { log: "ready" }, liveness: { tcp: "127.0.0.1:1" } } }
-` });
-    assert.deepEqual(svc(services, 'a').healthcheck, { test: ['CMD-SHELL', 'pg_isready -q'], interval: '250ms', timeout: '1s', retries: 10, start_period: '5s' });
+`,
+    });
+    assert.deepEqual(svc(services, 'a').healthcheck, {
+      test: ['CMD-SHELL', 'pg_isready -q'],
+      interval: '250ms',
+      timeout: '1s',
+      retries: 10,
+      start_period: '5s',
+    });
     assert.deepEqual(svc(services, 'b').healthcheck?.test, ['CMD', 'check', '--fast']);
-    assert.deepEqual(svc(services, 'c').healthcheck?.test, ['CMD-SHELL', 'wget -q -O /dev/null http://127.0.0.1:3000/health || curl -fsS -o /dev/null http://127.0.0.1:3000/health || exit 1']);
+    assert.deepEqual(svc(services, 'c').healthcheck?.test, [
+      'CMD-SHELL',
+      'wget -q -O /dev/null http://127.0.0.1:3000/health || curl -fsS -o /dev/null http://127.0.0.1:3000/health || exit 1',
+    ]);
     assert.deepEqual(svc(services, 'd').healthcheck?.test, ['CMD-SHELL', 'nc -z 127.0.0.1 6379 || exit 1']);
     assert.equal(svc(services, 'e').healthcheck, undefined);
     assert.ok(notes.some((n) => n.startsWith('e: the readiness probe watches the output')));
@@ -71,12 +84,14 @@ processes:
   });
 
   it('maps restart: always, on-failure:N from max_restarts, never as "no"; stop signal and grace period', () => {
-    const { services, text } = compose({ 'procs.yaml': `
+    const { services, text } = compose({
+      'procs.yaml': `
 processes:
   a: { command: a, restart: always }
   b: { command: b, restart: { policy: on-failure, max_restarts: 2 }, stop: { signal: SIGINT, timeout: 1500ms } }
   c: { command: c, restart: never }
-` });
+`,
+    });
     assert.equal(svc(services, 'a').restart, 'always');
     assert.equal(svc(services, 'b').restart, 'on-failure:2');
     assert.equal(svc(services, 'c').restart, 'no');
@@ -86,19 +101,21 @@ processes:
   });
 
   it('a pool is one service with deploy.replicas; a pipeline one service through sh -c', () => {
-    const { services, notes } = compose({ 'procs.yaml': `
+    const { services, notes } = compose({
+      'procs.yaml': `
 pools:
   worker: { command: node w.js, replicas: 3, port: 7000 }
 pipelines:
   p: { steps: [a, b] }
-` });
+`,
+    });
     assert.deepEqual(svc(services, 'worker').deploy, { replicas: 3 });
     assert.equal(svc(services, 'worker').environment.PORT, '7000');
     assert.ok(notes.some((n) => n.startsWith('worker: compose replicas have no index')));
     assert.deepEqual(svc(services, 'p').entrypoint, ['/bin/sh', '-c', '(set -o pipefail) 2>/dev/null && set -o pipefail; a | b']);
   });
 
-  it("doubles every $ (compose would interpolate it), and references env files relative to the output folder", () => {
+  it('doubles every $ (compose would interpolate it), and references env files relative to the output folder', () => {
     const { services, text } = compose({
       'procs.yaml': `
 env_file: secrets.env

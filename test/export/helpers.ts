@@ -73,7 +73,20 @@ export function systemdVerify(files: readonly ExportFile[]): string[] | undefine
 
 const SERVICE_KEYS: Readonly<Record<string, readonly string[]>> = {
   Unit: ['Description', 'PartOf', 'Requires', 'After', 'Wants', 'StartLimitIntervalSec', 'StartLimitBurst'],
-  Service: ['Type', 'RemainAfterExit', 'WorkingDirectory', 'EnvironmentFile', 'Environment', 'ExecStart', 'Restart', 'RestartSec', 'SuccessExitStatus', 'KillMode', 'KillSignal', 'TimeoutStopSec'],
+  Service: [
+    'Type',
+    'RemainAfterExit',
+    'WorkingDirectory',
+    'EnvironmentFile',
+    'Environment',
+    'ExecStart',
+    'Restart',
+    'RestartSec',
+    'SuccessExitStatus',
+    'KillMode',
+    'KillSignal',
+    'TimeoutStopSec',
+  ],
   Install: ['WantedBy'],
 };
 

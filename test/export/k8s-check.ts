@@ -48,7 +48,8 @@ function podProblems(doc: Doc, where: string, configMaps: ReadonlySet<string | u
   const out: string[] = [];
   const template = doc.spec?.template;
   const labels = template?.metadata?.labels ?? {};
-  for (const [k, v] of Object.entries(doc.spec?.selector?.matchLabels ?? {})) if (labels[k] !== v) out.push(`${where}: selector ${k}=${v} does not match the template`);
+  for (const [k, v] of Object.entries(doc.spec?.selector?.matchLabels ?? {}))
+    if (labels[k] !== v) out.push(`${where}: selector ${k}=${v} does not match the template`);
   const pod = template?.spec;
   const policy = pod?.restartPolicy;
   if (doc.kind === 'Deployment' && policy !== 'Always') out.push(`${where}: a Deployment needs restartPolicy Always`);

@@ -49,7 +49,11 @@ processes:
     const web = container(workload(docs, 'web'));
     assert.deepEqual(web.readinessProbe, {
       httpGet: { path: '/ready?deep=1', port: 8443, scheme: 'HTTPS' },
-      periodSeconds: 2, timeoutSeconds: 1, initialDelaySeconds: 2, failureThreshold: 4, successThreshold: 2,
+      periodSeconds: 2,
+      timeoutSeconds: 1,
+      initialDelaySeconds: 2,
+      failureThreshold: 4,
+      successThreshold: 2,
     });
     assert.deepEqual(web.livenessProbe?.tcpSocket, { port: 9000, host: '10.0.0.5' });
     assert.deepEqual(web.ports, [{ containerPort: 8443 }, { containerPort: 9000 }]);
@@ -87,7 +91,10 @@ processes:
 `);
     assert.equal(docs.filter((d) => d.kind === 'Job').length, 0);
     const api = workload(docs, 'api');
-    assert.deepEqual(api.spec?.template.spec?.initContainers?.map((c) => c.name), ['fetch', 'migrate']);
+    assert.deepEqual(
+      api.spec?.template.spec?.initContainers?.map((c) => c.name),
+      ['fetch', 'migrate'],
+    );
     assert.equal(api.metadata?.annotations?.['procs/depends-on'], 'migrate=completed,db=healthy');
     assert.ok(notes.includes('migrate: runs as an init container of api, so once each time one of its pods starts'));
   });
@@ -119,13 +126,16 @@ pipelines:
   });
 
   it('command forms, $ escaped for Kubernetes, cwd below /app, the --image, stop timeout and signal', () => {
-    const { docs, notes } = manifests(`
+    const { docs, notes } = manifests(
+      `
 processes:
   shell_thing_:
     command: echo "$$HOME" $$(date) 100%
     cwd: services/x
     stop: { signal: SIGINT, timeout: 2500ms }
-`, 'registry.example/app:1');
+`,
+      'registry.example/app:1',
+    );
     const w = workload(docs, 'shell-thing');
     const c = container(w);
     assert.equal(c.image, 'registry.example/app:1');

@@ -20,7 +20,10 @@ async function exported(target: Target, cwd = CONTRACT): Promise<ExportResult> {
 describe('export of the contract example', () => {
   it('kubernetes: every object passes its OpenAPI schema and the API server rules', async () => {
     const r = await exported('kubernetes');
-    assert.deepEqual(r.files.map((f) => f.path), ['kubernetes.yaml']);
+    assert.deepEqual(
+      r.files.map((f) => f.path),
+      ['kubernetes.yaml'],
+    );
     assert.deepEqual(kubernetesProblems(fileText(r.files, 'kubernetes.yaml')), []);
   });
 
@@ -32,8 +35,15 @@ describe('export of the contract example', () => {
   it('systemd: every unit file is well formed, and systemd-analyze verify accepts them where it exists', async (t) => {
     const r = await exported('systemd');
     assert.deepEqual(r.files.map((f) => f.path).sort(), [
-      'contract-api.service', 'contract-db.service', 'contract-errors.service', 'contract-migrate.service',
-      'contract-worker.0.service', 'contract-worker.1.service', 'contract-worker.2.service', 'contract-worker.3.service', 'contract.target',
+      'contract-api.service',
+      'contract-db.service',
+      'contract-errors.service',
+      'contract-migrate.service',
+      'contract-worker.0.service',
+      'contract-worker.1.service',
+      'contract-worker.2.service',
+      'contract-worker.3.service',
+      'contract.target',
     ]);
     assert.deepEqual(r.files.flatMap(systemdStructure), []);
     const verify = systemdVerify(r.files);
@@ -59,7 +69,9 @@ describe('export of the contract example', () => {
     assert.equal(new Set(notes).size, notes.length);
     assert.ok(notes.some((n) => n.startsWith('worker: replicas have no index')));
     assert.ok(notes.some((n) => n.includes('watch rules')));
-    assert.ok(notes.includes('env file .env is not copied: create Secret contract-env from it (kubectl create secret generic contract-env --from-env-file=.env)'));
+    assert.ok(
+      notes.includes('env file .env is not copied: create Secret contract-env from it (kubectl create secret generic contract-env --from-env-file=.env)'),
+    );
   });
 });
 

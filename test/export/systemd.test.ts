@@ -36,7 +36,23 @@ function systemdWords(line: string): string[] {
   return words.map((w) => w.replaceAll('%%', '%').replaceAll('$$', '$'));
 }
 
-const TRICKY = ['/bin/echo', 'plain', 'two words', `it's`, 'say "hi"', '$HOME', '${X}', '100%', '%n', 'back\\slash', 'tab\there', 'line\nbreak', ';', '', 'end'];
+const TRICKY = [
+  '/bin/echo',
+  'plain',
+  'two words',
+  `it's`,
+  'say "hi"',
+  '$HOME',
+  '${X}',
+  '100%',
+  '%n',
+  'back\\slash',
+  'tab\there',
+  'line\nbreak',
+  ';',
+  '',
+  'end',
+];
 
 describe('export systemd', () => {
   it('quotes ExecStart words so that systemd reads back the same argv', () => {
@@ -62,37 +78,62 @@ describe('export systemd', () => {
   });
 
   it('maps one-shots, restart, dependencies and start limits', () => {
-    const loaded = load({ 'procs.yaml': `
+    const loaded = load({
+      'procs.yaml': `
 processes:
   db: { command: ["/bin/sleep", "100"], restart: { policy: always, max_restarts: 2, backoff: { initial: 1s, factor: 2, max: 10s }, reset_after: 20s, success_codes: [0, 3] } }
   migrate: { command: /bin/true, restart: never, depends_on: { db: healthy } }
   api: { command: [./bin/api], cwd: svc, depends_on: { migrate: completed, db: started }, stop: { signal: SIGINT, timeout: 3s } }
-` });
+`,
+    });
     const r = exportSystemd(loaded.spec);
     assert.deepEqual(r.files.flatMap(systemdStructure), []);
     const db = fileText(r.files, 'project-db.service');
-    for (const line of ['Type=exec', 'Restart=always', 'RestartSec=1s', 'StartLimitBurst=3', 'StartLimitIntervalSec=23s', 'SuccessExitStatus=3', 'ExecStart=/bin/sleep 100']) assert.ok(db.includes(`\n${line}\n`), line);
+    for (const line of [
+      'Type=exec',
+      'Restart=always',
+      'RestartSec=1s',
+      'StartLimitBurst=3',
+      'StartLimitIntervalSec=23s',
+      'SuccessExitStatus=3',
+      'ExecStart=/bin/sleep 100',
+    ])
+      assert.ok(db.includes(`\n${line}\n`), line);
     const migrate = fileText(r.files, 'project-migrate.service');
-    for (const line of ['Type=oneshot', 'RemainAfterExit=yes', 'Restart=no', 'Requires=project-db.service', 'After=project-db.service']) assert.ok(migrate.includes(`\n${line}\n`), line);
+    for (const line of ['Type=oneshot', 'RemainAfterExit=yes', 'Restart=no', 'Requires=project-db.service', 'After=project-db.service'])
+      assert.ok(migrate.includes(`\n${line}\n`), line);
     assert.doesNotMatch(migrate, /StartLimit|RestartSec/);
     const api = fileText(r.files, 'project-api.service');
-    for (const line of ['ExecStart=/project/svc/bin/api', 'WorkingDirectory=/project/svc', 'KillSignal=SIGINT', 'TimeoutStopSec=3s', 'KillMode=control-group', 'After=project-migrate.service project-db.service']) {
+    for (const line of [
+      'ExecStart=/project/svc/bin/api',
+      'WorkingDirectory=/project/svc',
+      'KillSignal=SIGINT',
+      'TimeoutStopSec=3s',
+      'KillMode=control-group',
+      'After=project-migrate.service project-db.service',
+    ]) {
       assert.ok(api.includes(`\n${line}\n`), line);
     }
   });
 
   it('gives each pool instance its own unit with its WORKER_ID and PORT; dependents need every instance; a target wants all', () => {
-    const loaded = load({ 'procs.yaml': `
+    const loaded = load({
+      'procs.yaml': `
 name: my app
 pools:
   worker: { command: "node w.js --port \${PORT}", replicas: 2, port: 7000 }
 processes:
   lb: { command: lb, depends_on: [worker] }
-` });
+`,
+    });
     const r = exportSystemd(loaded.spec);
-    assert.deepEqual(r.files.map((f) => f.path), ['my-app-worker.0.service', 'my-app-worker.1.service', 'my-app-lb.service', 'my-app.target']);
+    assert.deepEqual(
+      r.files.map((f) => f.path),
+      ['my-app-worker.0.service', 'my-app-worker.1.service', 'my-app-lb.service', 'my-app.target'],
+    );
     const w1 = fileText(r.files, 'my-app-worker.1.service');
-    for (const line of ['Environment="WORKER_ID=1"', 'Environment="PORT=7001"', 'ExecStart=/bin/sh -c "node w.js --port 7001"']) assert.ok(w1.includes(`\n${line}\n`), line);
+    for (const line of ['Environment="WORKER_ID=1"', 'Environment="PORT=7001"', 'ExecStart=/bin/sh -c "node w.js --port 7001"'])
+      assert.ok(w1.includes(`\n${line}\n`), line);
     assert.match(fileText(r.files, 'my-app-lb.service'), /\nRequires=my-app-worker\.0\.service my-app-worker\.1\.service\n/);
     assert.match(fileText(r.files, 'my-app.target'), /\nWants=my-app-worker\.0\.service my-app-worker\.1\.service my-app-lb\.service\n/);
     const verify = systemdVerify(r.files);

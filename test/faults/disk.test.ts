@@ -88,7 +88,11 @@ faults('disk trouble', () => {
     const dir = project({ 'procs.yaml': SPEC });
     dirs.push(dir);
     // `ulimit -f` counts 512-byte blocks in dash: 128 KB.
-    const child = spawn('/bin/sh', ['-c', `ulimit -f 256 && exec "$0" "$@"`, process.execPath, MAIN, 'up'], { cwd: dir, env: { ...process.env, NO_COLOR: '1', PROCS_TEST_TAG: 'ulimit-' + String(process.pid) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('/bin/sh', ['-c', `ulimit -f 256 && exec "$0" "$@"`, process.execPath, MAIN, 'up'], {
+      cwd: dir,
+      env: { ...process.env, NO_COLOR: '1', PROCS_TEST_TAG: 'ulimit-' + String(process.pid) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const tag = 'ulimit-' + String(process.pid);
     let out = '';
     const lines = (): string[] => out.split('\n');
@@ -112,10 +116,12 @@ faults('disk trouble', () => {
       const end = await exited;
       assert.equal(end.code, 0, out.slice(-1500));
       assert.equal(lines().filter((l) => /cannot write the log of talker/.test(l)).length, 1);
-      const seq = checkSequences(lines().flatMap((l): [string, number][] => {
-        const m = /talker\s+\| n (\d+) x+$/.exec(l);
-        return m ? [['talker', Number(m[1])]] : [];
-      }));
+      const seq = checkSequences(
+        lines().flatMap((l): [string, number][] => {
+          const m = /talker\s+\| n (\d+) x+$/.exec(l);
+          return m ? [['talker', Number(m[1])]] : [];
+        }),
+      );
       assert.deepEqual(seq.problems, []);
       figure(t, 'ulimit -f: lines checked on the terminal', seq.checked);
     } finally {
@@ -126,7 +132,10 @@ faults('disk trouble', () => {
 
   it('a .procs that cannot be written: the lock is taken elsewhere, and a second up is refused', async (t) => {
     // `.procs` is a file: nothing can be written in it, even by root (chmod would not stop root).
-    const dir = project({ 'procs.yaml': `version: 1\nprocesses:\n  api: { command: ["/bin/sh", "-c", "echo serving; exec sleep 100000"] }\n`, '.procs': 'not a folder\n' });
+    const dir = project({
+      'procs.yaml': `version: 1\nprocesses:\n  api: { command: ["/bin/sh", "-c", "echo serving; exec sleep 100000"] }\n`,
+      '.procs': 'not a folder\n',
+    });
     dirs.push(dir);
     const runtime = mkdtempSync(join(tmpdir(), 'procs-runtime-'));
     chmodSync(runtime, 0o700);

@@ -110,7 +110,10 @@ processes:
     figure(t, 'RSS slope over the last half', `${kbPer1000.toFixed(0)} KB per 1,000 restarts (limit ${MAX_SLOPE_KB})`);
     const fdsLastHalf = Math.max(...lastHalf.map((s) => s.fds));
     assert.ok(fdsLastHalf <= first.fds + 3, `descriptors grew: ${first.fds} → ${fdsLastHalf}`);
-    assert.ok(kbPer1000 < MAX_SLOPE_KB, `memory still grows over the last half: ${kbPer1000.toFixed(0)} KB per 1,000 restarts (RSS ${samples.map((s) => mb(s.rssKb)).join(' ')} MB)`);
+    assert.ok(
+      kbPer1000 < MAX_SLOPE_KB,
+      `memory still grows over the last half: ${kbPer1000.toFixed(0)} KB per 1,000 restarts (RSS ${samples.map((s) => mb(s.rssKb)).join(' ')} MB)`,
+    );
     const status = await psJson(p);
     assert.equal(status.units.find((u) => u.name === 'steady')?.state, 'running', 'the steady unit ran on');
     const down = await p.run(['down']);
@@ -133,7 +136,7 @@ processes:
     assert.equal(up.code, 0, up.stderr);
     // Each restart writes a few events and a few lines of text: 600 restarts pass 4 × LIMIT in both.
     const deadline = Date.now() + 90_000;
-    for (let seen = 0; seen < 600; ) {
+    for (let seen = 0; seen < 600;) {
       if (Date.now() > deadline) throw new Error(`only ${seen} restarts`);
       await new Promise((r) => setTimeout(r, 250));
       seen = (await psJson(p)).units.find((u) => u.name === 'crash')?.restarts ?? 0;
@@ -209,8 +212,16 @@ processes:
     }
     try {
       const followed = await peakOver(60 * 1024 * 1024);
-      figure(t, 'output through the daemon alone, then with 40 non-reading followers', `${(alone.moved / 1048576).toFixed(0)} MB, ${(followed.moved / 1048576).toFixed(0)} MB`);
-      figure(t, 'daemon RSS before → peak alone → peak with followers', `${(before / 1024).toFixed(0)} → ${(alone.peak / 1024).toFixed(0)} → ${(followed.peak / 1024).toFixed(0)} MB`);
+      figure(
+        t,
+        'output through the daemon alone, then with 40 non-reading followers',
+        `${(alone.moved / 1048576).toFixed(0)} MB, ${(followed.moved / 1048576).toFixed(0)} MB`,
+      );
+      figure(
+        t,
+        'daemon RSS before → peak alone → peak with followers',
+        `${(before / 1024).toFixed(0)} → ${(alone.peak / 1024).toFixed(0)} → ${(followed.peak / 1024).toFixed(0)} MB`,
+      );
       // Unbounded, 40 followers took the daemon past 600 MB; bounded, they may queue 16 MiB in all.
       assert.ok(followed.peak - alone.peak < 64 * 1024, `the followers grew the daemon by ${((followed.peak - alone.peak) / 1024).toFixed(0)} MB`);
     } finally {

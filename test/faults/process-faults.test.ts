@@ -42,7 +42,9 @@ async function exitOf(run: Run, ms: number): Promise<number | string> {
 /** Numbered lines `PID N` of each unit's log file, as [unit/pid, N]. */
 function* logLines(dir: string): Generator<readonly [string, number]> {
   const logs = join(dir, '.procs/logs');
-  for (const f of readdirSync(logs).filter((n) => n.endsWith('.log')).sort()) {
+  for (const f of readdirSync(logs)
+    .filter((n) => n.endsWith('.log'))
+    .sort()) {
     const unit = f.slice(0, -4);
     for (const line of readFileSync(join(logs, f), 'utf8').split('\n')) {
       const m = /^\S+ out (\d+) (\d+)$/.exec(line);
@@ -94,10 +96,14 @@ pools:
       await new Promise((r) => setTimeout(r, 20 + Math.random() * 130));
     }
     // The pool comes back to its size: every instance running a live process.
-    await until(() => {
-      const pids = runningPids(readEvents(dir));
-      return pids.size === POOL && [...pids.values()].every((p) => existsSync(`/proc/${p}`));
-    }, `the pool back at ${POOL}`, 60_000);
+    await until(
+      () => {
+        const pids = runningPids(readEvents(dir));
+        return pids.size === POOL && [...pids.values()].every((p) => existsSync(`/proc/${p}`));
+      },
+      `the pool back at ${POOL}`,
+      60_000,
+    );
     const ps = procs(['ps', '--json'], { cwd: dir, env: { PROCS_TEST_TAG: run.tag } });
     assert.equal(await ps.exited, 0, ps.text());
     const status = JSON.parse(ps.stdout.join('\n')) as { units: { name: string; state: string }[] };
@@ -168,7 +174,10 @@ processes:
     assert.deepEqual(checkEventLog(events), []);
     assert.ok(events.some((e) => e.type === 'unhealthy' && e.unit === 'frozen'));
     assert.equal(events.filter((e) => e.type === 'spawn' && e.unit === 'early').length, 3, 'early: one run and two restarts');
-    assert.ok(events.some((e) => e.type === 'stop' && e.unit === 'stubborn' && e.state === 'stopped' && e.forced === true), 'stubborn killed after its stop timeout');
+    assert.ok(
+      events.some((e) => e.type === 'stop' && e.unit === 'stubborn' && e.state === 'stopped' && e.forced === true),
+      'stubborn killed after its stop timeout',
+    );
     figure(t, 'mixed faults injected (SIGSTOP, exit at startup, ignored SIGTERM, a setsid escape)', 4);
     figure(t, 'mixed-fault events checked', events.length);
   });
@@ -176,7 +185,9 @@ processes:
   // The leader exits by itself after its child left the session (setsid): the child is reparented
   // to init, out of the parent chain, but it still holds the unit's stdout, which leads procs to it.
   it('ends a setsid child whose parent exited on its own, and exits', async () => {
-    const dir = project({ 'procs.yaml': `version: 1\nprocesses:\n  orphaner:\n    command: [${NODE}, ${bin('grandchild.js')}, escape, exit-parent]\n    restart: never\n` });
+    const dir = project({
+      'procs.yaml': `version: 1\nprocesses:\n  orphaner:\n    command: [${NODE}, ${bin('grandchild.js')}, escape, exit-parent]\n    restart: never\n`,
+    });
     dirs.push(dir);
     const run = procs(['up'], { cwd: dir });
     await run.waitFor(/orphaner\s+\| child \d+$/);
@@ -190,19 +201,25 @@ processes:
     dirs.push(dir);
     const trail = join(dir, 'trail.log');
     const command = JSON.stringify([process.execPath, join(BIN, 'grandchild.js'), 'escape', 'exit-parent', `--log=${trail}`]);
-    writeFileSync(join(dir, 'procs.yaml'), `version: 1
+    writeFileSync(
+      join(dir, 'procs.yaml'),
+      `version: 1
 processes:
   again:
     command: ${command}
     restart: { policy: always, max_restarts: 1, backoff: { initial: 10ms } }
-`);
+`,
+    );
     const run = procs(['up'], { cwd: dir });
     // Two runs, then past max_restarts: failed, and up ends by itself.
     const code = await exitOf(run, 20_000);
     await assertClean(run);
     assert.equal(code, 1, run.text());
     // Each run's child logs its end (SIGTERM) before the next run's parent starts.
-    const steps = readFileSync(trail, 'utf8').trim().split('\n').map((l) => l.replace(/ \d+$/, ''));
+    const steps = readFileSync(trail, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => l.replace(/ \d+$/, ''));
     assert.deepEqual(steps, ['start parent', 'start child', 'end child', 'start parent', 'start child', 'end child']);
     const spawns = readEvents(dir).filter((e) => e.type === 'spawn' && e.unit === 'again');
     assert.equal(spawns.length, 2);
@@ -256,8 +273,10 @@ processes:
 
   // Known gap: a descendant that closes all of the unit's stdio (as a daemon detaching from its
   // terminal does), leaves the session and is orphaned has nothing left that leads to it.
-  it('cannot find a setsid child that holds none of the unit\'s output once its parent exits: it survives, procs still exits', async () => {
-    const dir = project({ 'procs.yaml': `version: 1\nprocesses:\n  quiet:\n    command: [${NODE}, ${bin('grandchild.js')}, escape, exit-parent, quiet-child]\n    restart: never\n` });
+  it("cannot find a setsid child that holds none of the unit's output once its parent exits: it survives, procs still exits", async () => {
+    const dir = project({
+      'procs.yaml': `version: 1\nprocesses:\n  quiet:\n    command: [${NODE}, ${bin('grandchild.js')}, escape, exit-parent, quiet-child]\n    restart: never\n`,
+    });
     dirs.push(dir);
     const run = procs(['up'], { cwd: dir });
     const pid = Number(/child (\d+)$/.exec(await run.waitFor(/quiet\s+\| child \d+$/))?.[1]);

@@ -99,15 +99,18 @@ faults('procs killed with SIGKILL', () => {
 
   /** The daemon's guard: the spawner or the shell guardian (children of the daemon, not units). */
   function guardsOf(daemon: number): number[] {
-    return readdirSync('/proc').filter((e) => /^\d+$/.test(e)).map(Number).filter((pid) => {
-      try {
-        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-        return ppid === daemon && /procs-spawner|procs-guardian/.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
-      } catch {
-        return false;
-      }
-    });
+    return readdirSync('/proc')
+      .filter((e) => /^\d+$/.test(e))
+      .map(Number)
+      .filter((pid) => {
+        try {
+          const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+          const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+          return ppid === daemon && /procs-spawner|procs-guardian/.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
+        } catch {
+          return false;
+        }
+      });
   }
 
   /** Kills the daemon and its guard together (the guard stopped first, so it cannot act): the units are orphaned. */
@@ -117,10 +120,17 @@ faults('procs killed with SIGKILL', () => {
     const daemon = Number(readFileSync(join(p.dir, '.procs/procs.pid'), 'utf8'));
     await until(() => taggedProcesses(p.tag).length >= ORPHANS + 1, 'every unit process');
     // The record is written once per turn of procs' event loop: wait for the turn after the last spawn.
-    const recorded = (): number => (existsSync(join(p.dir, '.procs/groups.json')) ? (JSON.parse(readFileSync(join(p.dir, '.procs/groups.json'), 'utf8')) as unknown[]).length : 0);
+    const recorded = (): number =>
+      existsSync(join(p.dir, '.procs/groups.json')) ? (JSON.parse(readFileSync(join(p.dir, '.procs/groups.json'), 'utf8')) as unknown[]).length : 0;
     await until(() => recorded() === GROUPS, 'every group in the record');
     // Every unit has written its line: one killed before that would die of EPIPE, not be orphaned.
-    const readyLines = (): number => !existsSync(join(p.dir, '.procs/logs')) ? 0 : readdirSync(join(p.dir, '.procs/logs')).reduce((n, f) => n + (readFileSync(join(p.dir, '.procs/logs', f), 'utf8').match(/ out ready$/gm)?.length ?? 0), 0);
+    const readyLines = (): number =>
+      !existsSync(join(p.dir, '.procs/logs'))
+        ? 0
+        : readdirSync(join(p.dir, '.procs/logs')).reduce(
+            (n, f) => n + (readFileSync(join(p.dir, '.procs/logs', f), 'utf8').match(/ out ready$/gm)?.length ?? 0),
+            0,
+          );
     await until(() => readyLines() === ORPHANS, 'every unit to say ready');
     const guards = guardsOf(daemon);
     assert.equal(guards.length, 1, 'one guard runs');

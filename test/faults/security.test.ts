@@ -4,7 +4,20 @@
 // spec's folder with errors that name paths but never print what a file holds.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:http';
 import { dirname, join } from 'node:path';
 import { after, it } from 'node:test';
@@ -39,7 +52,9 @@ faults('security', () => {
   });
 
   it('refuses another user at the control socket, and nothing changes', { skip: canSwitchUser ? false : 'needs root and setpriv' }, async (t) => {
-    const p = tempProject({ 'procs.yaml': `version: 1\nprocesses:\n  web: { command: [${NODE}, ${JSON.stringify(join(BIN, 'hang.js'))}] }\npools:\n  w: { command: [${NODE}, ${JSON.stringify(join(BIN, 'hang.js'))}], replicas: 2 }\n` });
+    const p = tempProject({
+      'procs.yaml': `version: 1\nprocesses:\n  web: { command: [${NODE}, ${JSON.stringify(join(BIN, 'hang.js'))}] }\npools:\n  w: { command: [${NODE}, ${JSON.stringify(join(BIN, 'hang.js'))}], replicas: 2 }\n`,
+    });
     projects.push(p);
     chmodSync(p.dir, 0o755);
     assert.equal((await p.run(['up', '-d'])).code, 0);
@@ -62,64 +77,95 @@ faults('security', () => {
     assert.equal(direct.out.trim(), 'EACCES');
     refused++;
     const afterward = await psJson(p);
-    assert.deepEqual(afterward.units.map((u) => [u.name, u.state, u.pid]), before.units.map((u) => [u.name, u.state, u.pid]), 'another user changed the project');
+    assert.deepEqual(
+      afterward.units.map((u) => [u.name, u.state, u.pid]),
+      before.units.map((u) => [u.name, u.state, u.pid]),
+      'another user changed the project',
+    );
     figure(t, 'control requests from another user refused', refused);
   });
 
-  it('is not blocked by a foreign /tmp/procs-<uid>/, and trusts no socket someone else could have placed', { skip: canSwitchUser ? false : 'needs root and setpriv' }, async (t) => {
-    const HANG_CMD = `[${NODE}, ${JSON.stringify(join(BIN, 'hang.js'))}]`;
-    const parent = project({});
-    dirs.push(parent);
-    const deep = join(parent, 'a-folder-name-long-enough-to-matter'.repeat(3));
-    mkdirSync(deep);
-    const p = tempProject({ 'procs.yaml': `version: 1\nprocesses:\n  web: { command: ${HANG_CMD} }\n` }, deep);
-    projects.push(p);
-    // Another user (nobody) took the name the fallback folder used to have.
-    const squatted = `/tmp/procs-${process.getuid?.() ?? 0}`;
-    const hadSquat = existsSync(squatted);
-    if (!hadSquat) {
-      mkdirSync(squatted, { mode: 0o777 });
-      chmodSync(squatted, 0o777);
-      chownSync(squatted, 65534, 65534);
-      after(() => rmSync(squatted, { recursive: true, force: true }));
-    }
-    const up = await p.run(['up', '-d'], { XDG_RUNTIME_DIR: '' });
-    assert.equal(up.code, 0, `a folder of another user blocked the daemon: ${up.stderr}`);
-    const recorded = readFileSync(join(deep, '.procs/procs.sock.path'), 'utf8').trim();
-    assert.ok(!recorded.startsWith(`${squatted}/`), recorded);
-    assert.equal(statSync(dirname(recorded)).uid, process.getuid?.());
-    assert.equal((await psJson(p)).units[0]?.name, 'web');
-    assert.equal((await p.run(['down'])).code, 0);
-
-    // A fake API in a folder of another user's: ps and up -d --wait must refuse it.
-    const fakeDir = mkdtempSync('/tmp/procs-fake-');
-    dirs.push(fakeDir);
-    const fakeSock = join(fakeDir, 'procs.sock');
-    const fake = createServer((_req, res) => res.end(JSON.stringify({ project: 'FAKE', root: deep, pid: 1, pools: [], units: [{ name: 'FAKE-UNIT', kind: 'process', pool: null, state: 'ready', pid: 1, restarts: 0, started_at: null, exit: { code: null, signal: null }, health: { readiness: null, liveness: null }, reason: null }] })));
-    await new Promise<void>((resolve) => fake.listen(fakeSock, resolve));
-    after(() => fake.close());
-    chmodSync(fakeDir, 0o700);
-    chownSync(fakeDir, 65534, 65534);
-    writeFileSync(join(deep, '.procs/procs.sock.path'), `${fakeSock}\n`);
-    let refused = 0;
-    const refuse = async (what: string): Promise<void> => {
-      for (const cmd of [['ps'], ['up', '-d', '--wait']]) {
-        const r = await p.run(cmd, { XDG_RUNTIME_DIR: '' });
-        assert.equal(r.code, 1, `${cmd.join(' ')} with ${what}: ${r.stdout}${r.stderr}`);
-        assert.ok(!`${r.stdout}${r.stderr}`.includes('FAKE'), `${cmd.join(' ')} believed a fake API (${what})`);
-        assert.match(r.stderr, /refusing the control socket/, `${cmd.join(' ')} with ${what}`);
-        refused++;
+  it(
+    'is not blocked by a foreign /tmp/procs-<uid>/, and trusts no socket someone else could have placed',
+    { skip: canSwitchUser ? false : 'needs root and setpriv' },
+    async (t) => {
+      const HANG_CMD = `[${NODE}, ${JSON.stringify(join(BIN, 'hang.js'))}]`;
+      const parent = project({});
+      dirs.push(parent);
+      const deep = join(parent, 'a-folder-name-long-enough-to-matter'.repeat(3));
+      mkdirSync(deep);
+      const p = tempProject({ 'procs.yaml': `version: 1\nprocesses:\n  web: { command: ${HANG_CMD} }\n` }, deep);
+      projects.push(p);
+      // Another user (nobody) took the name the fallback folder used to have.
+      const squatted = `/tmp/procs-${process.getuid?.() ?? 0}`;
+      const hadSquat = existsSync(squatted);
+      if (!hadSquat) {
+        mkdirSync(squatted, { mode: 0o777 });
+        chmodSync(squatted, 0o777);
+        chownSync(squatted, 65534, 65534);
+        after(() => rmSync(squatted, { recursive: true, force: true }));
       }
-    };
-    await refuse('a folder of uid 65534');
-    chownSync(fakeDir, process.getuid?.() ?? 0, 0);
-    chmodSync(fakeDir, 0o755);
-    await refuse('a folder open to others');
-    chmodSync(fakeDir, 0o700);
-    chownSync(fakeSock, 65534, 65534);
-    await refuse('a socket of uid 65534');
-    figure(t, 'fake control sockets refused', refused);
-  });
+      const up = await p.run(['up', '-d'], { XDG_RUNTIME_DIR: '' });
+      assert.equal(up.code, 0, `a folder of another user blocked the daemon: ${up.stderr}`);
+      const recorded = readFileSync(join(deep, '.procs/procs.sock.path'), 'utf8').trim();
+      assert.ok(!recorded.startsWith(`${squatted}/`), recorded);
+      assert.equal(statSync(dirname(recorded)).uid, process.getuid?.());
+      assert.equal((await psJson(p)).units[0]?.name, 'web');
+      assert.equal((await p.run(['down'])).code, 0);
+
+      // A fake API in a folder of another user's: ps and up -d --wait must refuse it.
+      const fakeDir = mkdtempSync('/tmp/procs-fake-');
+      dirs.push(fakeDir);
+      const fakeSock = join(fakeDir, 'procs.sock');
+      const fake = createServer((_req, res) =>
+        res.end(
+          JSON.stringify({
+            project: 'FAKE',
+            root: deep,
+            pid: 1,
+            pools: [],
+            units: [
+              {
+                name: 'FAKE-UNIT',
+                kind: 'process',
+                pool: null,
+                state: 'ready',
+                pid: 1,
+                restarts: 0,
+                started_at: null,
+                exit: { code: null, signal: null },
+                health: { readiness: null, liveness: null },
+                reason: null,
+              },
+            ],
+          }),
+        ),
+      );
+      await new Promise<void>((resolve) => fake.listen(fakeSock, resolve));
+      after(() => fake.close());
+      chmodSync(fakeDir, 0o700);
+      chownSync(fakeDir, 65534, 65534);
+      writeFileSync(join(deep, '.procs/procs.sock.path'), `${fakeSock}\n`);
+      let refused = 0;
+      const refuse = async (what: string): Promise<void> => {
+        for (const cmd of [['ps'], ['up', '-d', '--wait']]) {
+          const r = await p.run(cmd, { XDG_RUNTIME_DIR: '' });
+          assert.equal(r.code, 1, `${cmd.join(' ')} with ${what}: ${r.stdout}${r.stderr}`);
+          assert.ok(!`${r.stdout}${r.stderr}`.includes('FAKE'), `${cmd.join(' ')} believed a fake API (${what})`);
+          assert.match(r.stderr, /refusing the control socket/, `${cmd.join(' ')} with ${what}`);
+          refused++;
+        }
+      };
+      await refuse('a folder of uid 65534');
+      chownSync(fakeDir, process.getuid?.() ?? 0, 0);
+      chmodSync(fakeDir, 0o755);
+      await refuse('a folder open to others');
+      chmodSync(fakeDir, 0o700);
+      chownSync(fakeSock, 65534, 65534);
+      await refuse('a socket of uid 65534');
+      figure(t, 'fake control sockets refused', refused);
+    },
+  );
 
   it('never shows an env value in ps, events, the daemon log, unit logs or messages', async (t) => {
     const [global, unit, dotenv, envfile] = SECRETS;
@@ -164,7 +210,15 @@ processes:
     say(await p.run(['reload', '-f', 'procs.yaml', '-f', 'broken.yaml']));
     say(await p.run(['down']));
     const all = everythingSaid(p.dir, outputs);
-    for (const s of SECRETS) assert.ok(!all.includes(s), `the value ${s} was shown:\n${all.split('\n').filter((l) => l.includes(s)).slice(0, 5).join('\n')}`);
+    for (const s of SECRETS)
+      assert.ok(
+        !all.includes(s),
+        `the value ${s} was shown:\n${all
+          .split('\n')
+          .filter((l) => l.includes(s))
+          .slice(0, 5)
+          .join('\n')}`,
+      );
     assert.match(all, /\/definitely\/not\/here/, 'the missing command is named');
     assert.match(all, /nowhere/, 'the missing cwd is named');
     figure(t, 'characters of procs output and files searched for 4 env values', all.length);
@@ -208,8 +262,20 @@ processes:
     say(await p.run(['logs', '-n', '50']));
     say(await p.run(['down']));
     const all = everythingSaid(p.dir, outputs);
-    for (const s of secrets) assert.ok(!all.includes(s), `the value ${s} was shown:\n${all.split('\n').filter((l) => l.includes(s)).slice(0, 5).join('\n')}`);
-    assert.match(all, /unhealthy: liveness probe failed 2 times: GET http:\/\/\*\*\*@127\.0\.0\.1:1\/\?t=\*\*\*: connect ECONNREFUSED/, 'the probe is named, without its secrets');
+    for (const s of secrets)
+      assert.ok(
+        !all.includes(s),
+        `the value ${s} was shown:\n${all
+          .split('\n')
+          .filter((l) => l.includes(s))
+          .slice(0, 5)
+          .join('\n')}`,
+      );
+    assert.match(
+      all,
+      /unhealthy: liveness probe failed 2 times: GET http:\/\/\*\*\*@127\.0\.0\.1:1\/\?t=\*\*\*: connect ECONNREFUSED/,
+      'the probe is named, without its secrets',
+    );
     assert.match(all, /GET http:\/\/\*\*\*@127\.0\.0\.1:1\/: connect ECONNREFUSED/);
     figure(t, 'characters of procs output and files searched for 3 probe secrets', all.length);
   });
@@ -262,7 +328,9 @@ processes:
 
   it('runs an array command with shell metacharacters literally', async () => {
     const payload = '$(touch pwned1); `touch pwned2`; touch pwned3 | cat > pwned4 && echo $HOME * ~ > pwned5 \\ \' " ${PATH}';
-    const dir = project({ 'procs.yaml': `version: 1\nprocesses:\n  lit:\n    command: ["printf", "[%s]\\\\n", ${JSON.stringify(payload.split('$').join('$$'))}]\n    restart: never\n` });
+    const dir = project({
+      'procs.yaml': `version: 1\nprocesses:\n  lit:\n    command: ["printf", "[%s]\\\\n", ${JSON.stringify(payload.split('$').join('$$'))}]\n    restart: never\n`,
+    });
     dirs.push(dir);
     const run = procs(['up'], { cwd: dir });
     assert.equal(await run.exited, 0, run.text());
@@ -287,7 +355,10 @@ processes:
     dirs.push(dir);
     const run = procs(['-f', 'sub/procs.yaml', 'up'], { cwd: dir });
     assert.equal(await run.exited, 0, run.text());
-    assert.ok(run.stdout.some((l) => l.endsWith(`cwd=${join(dir, 'sub/app')} var=from-the-spec-folder`)), run.text());
+    assert.ok(
+      run.stdout.some((l) => l.endsWith(`cwd=${join(dir, 'sub/app')} var=from-the-spec-folder`)),
+      run.text(),
+    );
     const bad = procs(['validate', '-f', 'bad/procs.yaml'], { cwd: dir });
     assert.equal(await bad.exited, 2);
     const notYaml = procs(['validate', '-f', 'notyaml.txt'], { cwd: dir });

@@ -39,7 +39,10 @@ export interface LoggedEvent {
 export function readEvents(dir: string): LoggedEvent[] {
   const file = join(dir, '.procs/events.ndjson');
   if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as LoggedEvent);
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as LoggedEvent);
 }
 
 // The state a unit may be in before each kind of event (undefined: never seen).
@@ -68,9 +71,12 @@ export function checkEventLog(events: readonly LoggedEvent[]): string[] {
     const before = state.get(e.unit);
     let legal: readonly (string | undefined)[] | undefined = LEGAL_BEFORE[e.type];
     if (e.type === 'stop') {
-      legal = e.state === 'stopping' ? ['running', 'ready', 'unhealthy', 'starting']
-        : e.state === 'skipped' ? [undefined, 'pending']
-        : ['stopped', 'pending', 'backoff', undefined];
+      legal =
+        e.state === 'stopping'
+          ? ['running', 'ready', 'unhealthy', 'starting']
+          : e.state === 'skipped'
+            ? [undefined, 'pending']
+            : ['stopped', 'pending', 'backoff', undefined];
     }
     if (legal !== undefined && !legal.includes(before)) problems.push(`${e.unit}: ${e.type} (→ ${e.state}) after ${before ?? 'nothing'} (event ${i})`);
     state.set(e.unit, e.state);

@@ -63,7 +63,10 @@ describe('ProbeRunner', () => {
     runner.start();
     await run(clock, 6000);
     runner.stop();
-    assert.deepEqual(verdicts.map((v) => [v.v, v.at]), [['ok', 5000]]);
+    assert.deepEqual(
+      verdicts.map((v) => [v.v, v.at]),
+      [['ok', 5000]],
+    );
   });
 
   it('turns failing after failure_threshold consecutive misses, once', async () => {
@@ -71,7 +74,10 @@ describe('ProbeRunner', () => {
     runner.start();
     await run(clock, 10_000);
     runner.stop();
-    assert.deepEqual(verdicts.map((v) => [v.v, v.at]), [['failing', 4000]]);
+    assert.deepEqual(
+      verdicts.map((v) => [v.v, v.at]),
+      [['failing', 4000]],
+    );
   });
 
   it('counts a check that does not answer within timeout as a miss, and aborts it', async () => {

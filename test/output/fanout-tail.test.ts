@@ -65,7 +65,10 @@ void test('the tail keeps the last N lines per unit, oldest first', () => {
     { stream: 'stderr', text: '3' },
     { stream: 'stderr', text: '4' },
   ]);
-  assert.deepEqual(tail.lines('b').map((l) => l.text), ['x']);
+  assert.deepEqual(
+    tail.lines('b').map((l) => l.text),
+    ['x'],
+  );
   assert.deepEqual(tail.lines('none'), []);
   tail.forget('a');
   assert.deepEqual(tail.lines('a'), []);
@@ -74,7 +77,10 @@ void test('the tail keeps the last N lines per unit, oldest first', () => {
 void test('the tail handles empty lines and huge batches cheaply', () => {
   const tail = new TailBuffer();
   tail.write({ unit: 'a', stream: 'stdout', text: '\n\nz\n' });
-  assert.deepEqual(tail.lines('a').map((l) => l.text), ['', '', 'z']);
+  assert.deepEqual(
+    tail.lines('a').map((l) => l.text),
+    ['', '', 'z'],
+  );
   const text = Array.from({ length: 200_000 }, (_, i) => `${i}\n`).join('');
   // The best of five writes, each into a fresh tail: one write may lose the CPU for a while on
   // a loaded machine, five in a row do not.
@@ -87,7 +93,10 @@ void test('the tail handles empty lines and huge batches cheaply', () => {
   }
   assert.ok(best < 25, `only the last lines are looked at (best of five writes: ${best.toFixed(1)} ms)`);
   tail.write({ unit: 'a', stream: 'stdout', text });
-  assert.deepEqual(tail.lines('a').map((l) => l.text), Array.from({ length: 20 }, (_, k) => String(199_980 + k)));
+  assert.deepEqual(
+    tail.lines('a').map((l) => l.text),
+    Array.from({ length: 20 }, (_, k) => String(199_980 + k)),
+  );
 });
 
 void test('a sink that fills up while a producer already waits is waited for too (shared fan-out)', async () => {

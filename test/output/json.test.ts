@@ -30,7 +30,11 @@ void test('events are written as they are, one per line, between output lines', 
   r.event({ ts: 'T', type: 'spawn', unit: 'api', pid: 1, attempt: 1, state: 'running' });
   r.write({ unit: 'api', stream: 'stdout', text: 'hi\n' });
   r.event({ ts: 'T', type: 'exit', unit: 'api', exit: { code: 0, signal: null, status: 0, durationMs: 1 } });
-  const types = out.text().trim().split('\n').map((l) => (JSON.parse(l) as { type: string }).type);
+  const types = out
+    .text()
+    .trim()
+    .split('\n')
+    .map((l) => (JSON.parse(l) as { type: string }).type);
   assert.deepEqual(types, ['spawn', 'output', 'exit']);
   assert.ok(!out.text().includes('\x1b'));
 });
@@ -38,5 +42,12 @@ void test('events are written as they are, one per line, between output lines', 
 void test('empty lines are kept as empty texts', () => {
   const out = new Collector();
   new JsonRenderer(out, { now: () => NOW }).write({ unit: 'a', stream: 'stdout', text: '\n\n' });
-  assert.deepEqual(out.text().trim().split('\n').map((l) => (JSON.parse(l) as { text: string }).text), ['', '']);
+  assert.deepEqual(
+    out
+      .text()
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { text: string }).text),
+    ['', ''],
+  );
 });

@@ -61,12 +61,7 @@ void test('names added later widen the column; unknown units are learnt', () => 
   r.write({ unit: 'api', stream: 'stdout', text: 'b\n' });
   r.write({ unit: 'x-very-long', stream: 'stdout', text: 'c\n' });
   r.write({ unit: 'api', stream: 'stdout', text: 'd\n' });
-  assert.deepEqual(out.text().split('\n').slice(0, 4), [
-    '10:04:31 api | a',
-    '10:04:31 api      | b',
-    '10:04:31 x-very-long | c',
-    '10:04:31 api         | d',
-  ]);
+  assert.deepEqual(out.text().split('\n').slice(0, 4), ['10:04:31 api | a', '10:04:31 api      | b', '10:04:31 x-very-long | c', '10:04:31 api         | d']);
 });
 
 void test('a shared layout lines up two renderers', () => {

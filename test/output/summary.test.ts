@@ -28,7 +28,13 @@ void test('one line per unit that did not end cleanly, names padded', () => {
 });
 
 void test('nothing to say when everything ended cleanly; colour only when asked', () => {
-  assert.deepEqual(summaryLines([{ name: 'a', state: 'completed' }, { name: 'b', state: 'stopped' }]), []);
+  assert.deepEqual(
+    summaryLines([
+      { name: 'a', state: 'completed' },
+      { name: 'b', state: 'stopped' },
+    ]),
+    [],
+  );
   assert.equal(endedCleanly({ name: 'a', state: 'failed' }), false);
   const coloured = summaryLines([{ name: 'a', state: 'failed', reason: 'liveness probe failed' }], { color: true }).join('\n');
   assert.ok(coloured.includes('\x1b['));

@@ -25,8 +25,7 @@ void test('lines are `TS out|err|err:N text`; the file appears on the first line
   await sink.close();
   assert.equal(
     await readFile(join(dir, 'api.log'), 'utf8'),
-    '2025-05-01T10:04:31.123Z out hello\n2025-05-01T10:04:31.123Z out world\n' +
-      '2025-05-01T10:04:31.123Z err warn\n2025-05-01T10:04:31.123Z err:2 grep: x\n',
+    '2025-05-01T10:04:31.123Z out hello\n2025-05-01T10:04:31.123Z out world\n' + '2025-05-01T10:04:31.123Z err warn\n2025-05-01T10:04:31.123Z err:2 grep: x\n',
   );
   assert.deepEqual(parseLogLine('2025-05-01T10:04:31.123Z err:2 grep: x'), {
     ts: '2025-05-01T10:04:31.123Z',
@@ -52,8 +51,15 @@ void test('rotation at max_size keeps `keep` files, drops the oldest, never spli
     assert.ok(Buffer.byteLength(t) <= 300, `file of ${Buffer.byteLength(t)} bytes`);
     assert.ok(t.endsWith('\n'));
   }
-  const numbers = texts.join('').trim().split('\n').map((l) => Number(parseLogLine(l).text.slice(4)));
-  assert.deepEqual(numbers, Array.from({ length: numbers.length }, (_, k) => 60 - numbers.length + k));
+  const numbers = texts
+    .join('')
+    .trim()
+    .split('\n')
+    .map((l) => Number(parseLogLine(l).text.slice(4)));
+  assert.deepEqual(
+    numbers,
+    Array.from({ length: numbers.length }, (_, k) => 60 - numbers.length + k),
+  );
   assert.ok(numbers.length >= 16 && numbers.length <= 24);
 });
 
@@ -65,7 +71,10 @@ void test('a batch bigger than max_size is spread over files at line boundaries'
   sink.write({ unit: 'w', stream: 'stdout', text });
   await sink.close();
   const tail = await readLogTail(dir, 'w', 100);
-  assert.deepEqual(tail.map((l) => l.text), Array.from({ length: 10 }, (_, k) => `line${10 + k}`));
+  assert.deepEqual(
+    tail.map((l) => l.text),
+    Array.from({ length: 10 }, (_, k) => `line${10 + k}`),
+  );
   assert.equal((await readdir(dir)).length, 5, 'two 35-byte lines per 100-byte file');
 });
 
@@ -75,7 +84,10 @@ void test('readLogTail returns the last n lines across rotated files, oldest fir
   for (let i = 10; i < 40; i++) sink.write({ unit: 'api', stream: i % 2 ? 'stderr' : 'stdout', text: `line${i}\n` });
   await sink.close();
   const last7 = await readLogTail(dir, 'api', 7);
-  assert.deepEqual(last7.map((l) => l.text), ['line33', 'line34', 'line35', 'line36', 'line37', 'line38', 'line39']);
+  assert.deepEqual(
+    last7.map((l) => l.text),
+    ['line33', 'line34', 'line35', 'line36', 'line37', 'line38', 'line39'],
+  );
   assert.equal(last7[0]?.stream, 'stderr');
   assert.equal(last7[1]?.stream, 'stdout');
   const all = await readLogTail(dir, 'api', 1000);
@@ -91,7 +103,10 @@ void test('readLogTail reads a large file from its end', async () => {
   sink.write({ unit: 'big', stream: 'stdout', text });
   await sink.close();
   const tail = await readLogTail(dir, 'big', 3);
-  assert.deepEqual(tail.map((l) => l.text), [49_997, 49_998, 49_999].map((i) => `line ${i} ${'é'.repeat(i % 7)}`));
+  assert.deepEqual(
+    tail.map((l) => l.text),
+    [49_997, 49_998, 49_999].map((i) => `line ${i} ${'é'.repeat(i % 7)}`),
+  );
 });
 
 void test('a disk problem is reported once and the terminal output is unaffected', async () => {

@@ -21,7 +21,11 @@ void test('the JSON view writes NDJSON only', () => {
   const view = createView({ out, names: ['api'], json: true, color: true });
   view.event({ ts: TS, type: 'spawn', unit: 'api', pid: 1, attempt: 1 });
   view.sink.write({ unit: 'api', stream: 'stdout', text: 'up\n' });
-  const types = out.text().trim().split('\n').map((l) => (JSON.parse(l) as { type: string }).type);
+  const types = out
+    .text()
+    .trim()
+    .split('\n')
+    .map((l) => (JSON.parse(l) as { type: string }).type);
   assert.deepEqual(types, ['spawn', 'output']);
 });
 

@@ -18,9 +18,13 @@ function folderOf(link: string): string {
 // Runs node with a script importing output-pipes.js; gives the child, its first stdout line and
 // a promise of its end (stdout closed too).
 async function child(script: string): Promise<{ proc: ReturnType<typeof spawn>; line: string; closed: Promise<unknown> }> {
-  const proc = spawn(process.execPath, ['--input-type=module', '-e', `import { FifoPool } from ${JSON.stringify(MODULE)};\nconst pool = new FifoPool();\n${script}`], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const proc = spawn(
+    process.execPath,
+    ['--input-type=module', '-e', `import { FifoPool } from ${JSON.stringify(MODULE)};\nconst pool = new FifoPool();\n${script}`],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const closed = once(proc, 'close');
   proc.stdout?.setEncoding('utf8');
   let text = '';

@@ -69,9 +69,7 @@ async function main(): Promise<void> {
     const m = median(xs);
     const c = median(cpu.get(name) ?? []);
     const rel = (v: number, f: number): string => `${v >= f ? '+' : ''}${((v / f - 1) * 100).toFixed(1)}%`;
-    console.log(
-      `${name.padEnd(20)} wall median ${m.toFixed(1)} ms (${rel(m, floor)})  procs CPU median ${c.toFixed(1)} ms (${rel(c, cpuFloor)})`,
-    );
+    console.log(`${name.padEnd(20)} wall median ${m.toFixed(1)} ms (${rel(m, floor)})  procs CPU median ${c.toFixed(1)} ms (${rel(c, cpuFloor)})`);
   }
 }
 

@@ -55,7 +55,9 @@ describe('the spawner', { skip: process.env.PROCS_SPAWNER === 'node' ? 'PROCS_SP
   it('gives a unit its argv, exactly its environment and its cwd', async () => {
     const sink = new CollectingSink();
     const cmd = { kind: 'exec' as const, file: 'sh', args: ['-c', 'echo "$0|$1|$2"; pwd; env | sort', 'zero', 'a b', 'ü\t$x'] };
-    const u = tracker.add(host.spawnUnit(processUnit('argv', cmd, { cwd: dir, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ONE: 'x y', EMPTY: '' } }), sink));
+    const u = tracker.add(
+      host.spawnUnit(processUnit('argv', cmd, { cwd: dir, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ONE: 'x y', EMPTY: '' } }), sink),
+    );
     assert.equal((await u.exited).code, 0);
     await u.outputDone;
     const lines = sink.lines('argv', 'stdout');
@@ -69,10 +71,14 @@ describe('the spawner', { skip: process.env.PROCS_SPAWNER === 'node' ? 'PROCS_SP
     const u = tracker.add(host.spawnUnit(processUnit('alone', { kind: 'exec', file: 'sleep', args: ['30'] }), new CollectingSink()));
     const pid = u.pid ?? 0;
     const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    const [pgid, sid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ').slice(2, 4).map(Number);
+    const [pgid, sid] = stat
+      .slice(stat.lastIndexOf(')') + 2)
+      .split(' ')
+      .slice(2, 4)
+      .map(Number);
     assert.equal(pgid, pid);
     assert.equal(sid, pid);
-    await waitFor(() => readFileSync(`/proc/${pid}/cmdline`, 'latin1').startsWith('sleep'), 'sleep has exec\'d');
+    await waitFor(() => readFileSync(`/proc/${pid}/cmdline`, 'latin1').startsWith('sleep'), "sleep has exec'd");
     const st = status(pid);
     assert.equal(st.get('SigIgn'), '0000000000000000', 'no signal ignored (the spawner ignores SIGINT)');
     assert.equal(st.get('SigBlk'), '0000000000000000', 'no signal blocked (the spawner blocks SIGCHLD)');
@@ -85,13 +91,15 @@ describe('the spawner', { skip: process.env.PROCS_SPAWNER === 'node' ? 'PROCS_SP
   });
 
   it('a signal sent as soon as the pid is known reaches the unit (its session exists by then)', async () => {
-    const units = Array.from({ length: 40 }, (_, i) => host.spawnUnit(processUnit(`s${i}`, { kind: 'exec', file: 'sleep', args: ['30'] }), new CollectingSink()));
+    const units = Array.from({ length: 40 }, (_, i) =>
+      host.spawnUnit(processUnit(`s${i}`, { kind: 'exec', file: 'sleep', args: ['30'] }), new CollectingSink()),
+    );
     for (const u of units) u.signal('SIGINT');
     const exits = await within(Promise.all(units.map((u) => u.exited)), 20_000, 'every unit ends by SIGINT');
     assert.deepEqual(new Set(exits.map((e) => e.signal)), new Set(['SIGINT']));
   });
 
-  it('finds a bare program on the unit\'s PATH, and tells not found (127) from not executable (126)', async () => {
+  it("finds a bare program on the unit's PATH, and tells not found (127) from not executable (126)", async () => {
     script('hello-from-path', '#!/bin/sh\necho found "$@"\n');
     script('not-executable', '#!/bin/sh\necho no\n', 0o644);
     const env = baseEnv({ PATH: `/nonexistent:${dir}:${process.env.PATH ?? '/usr/bin:/bin'}` });
@@ -116,7 +124,9 @@ describe('the spawner', { skip: process.env.PROCS_SPAWNER === 'node' ? 'PROCS_SP
 
   it('reports exit codes and signals, and every exit of 200 units started at once', async () => {
     const sink = new CollectingSink();
-    const units = Array.from({ length: 200 }, (_, i) => tracker.add(host.spawnUnit(processUnit(`u${i}`, sh(i % 2 === 0 ? `echo ${i}; exit ${i % 7}` : `echo ${i}; kill -TERM $$`)), sink)));
+    const units = Array.from({ length: 200 }, (_, i) =>
+      tracker.add(host.spawnUnit(processUnit(`u${i}`, sh(i % 2 === 0 ? `echo ${i}; exit ${i % 7}` : `echo ${i}; kill -TERM $$`)), sink)),
+    );
     const exits = await within(Promise.all(units.map((u) => u.exited)), 60_000, '200 exits');
     await Promise.all(units.map((u) => u.outputDone));
     exits.forEach((e, i) => {
@@ -174,7 +184,7 @@ describe('the spawner', { skip: process.env.PROCS_SPAWNER === 'node' ? 'PROCS_SP
   it('when the spawner dies, ends the units it started as killed, and later units start through Node', async () => {
     const u = tracker.add(host.spawnUnit(processUnit('orphaned', { kind: 'exec', file: 'sleep', args: ['30'] }), new CollectingSink()));
     const pid = u.pid ?? 0;
-    assert.equal(readProc(pid)?.ppid, host.spawnerPid(), 'the unit is the spawner\'s child');
+    assert.equal(readProc(pid)?.ppid, host.spawnerPid(), "the unit is the spawner's child");
     process.kill(host.spawnerPid() ?? 0, 'SIGKILL');
     const exit = await within(u.exited, 10_000, 'the exit of a unit whose spawner died');
     assert.equal(exit.signal, 'SIGKILL');

@@ -167,7 +167,9 @@ describe('leaders that exit on their own', () => {
 
   it('stops the setsid child of a pipeline step orphaned mid-run, through the stderr it holds', async () => {
     const sink = new CollectingSink();
-    const unit = tracker.add(host.spawnPipeline(pipelineUnit('pipe', [fx('grandchild.js', 'escape', 'exit-parent'), { kind: 'exec', file: 'cat', args: [] }]), sink));
+    const unit = tracker.add(
+      host.spawnPipeline(pipelineUnit('pipe', [fx('grandchild.js', 'escape', 'exit-parent'), { kind: 'exec', file: 'cat', args: [] }]), sink),
+    );
     const child = trackPid(Number((await sink.waitForLine(/child (\d+)\n/, 'pipe'))[1]));
     assert.ok(child !== undefined);
     tracker.addPids(child.pid);
@@ -190,4 +192,3 @@ describe('leaders that exit on their own', () => {
     await waitFor(() => !isAlive(child), 'the test to end it');
   });
 });
-

@@ -62,11 +62,26 @@ describe('plan', () => {
 
 describe('planRules', () => {
   const rule = (name: string, paths = ['src/**'], over: Partial<WatchRule> = {}): WatchRule => ({
-    name, paths, ignore: [], debounceMs: 150, restart: [], rolling: false, initial: false, poll: false, cwd: '/p', env: {}, ...over,
+    name,
+    paths,
+    ignore: [],
+    debounceMs: 150,
+    restart: [],
+    rolling: false,
+    initial: false,
+    poll: false,
+    cwd: '/p',
+    env: {},
+    ...over,
   });
   const cases: { name: string; desired: WatchRule[]; observed: WatchRule[]; actions: string[] }[] = [
     { name: 'nothing changed', desired: [rule('a'), rule('b')], observed: [rule('a'), rule('b')], actions: [] },
-    { name: 'where a rule is written does not count', desired: [rule('a', ['src/**'], { source: { file: 'x', line: 9, col: 1 } })], observed: [rule('a')], actions: [] },
+    {
+      name: 'where a rule is written does not count',
+      desired: [rule('a', ['src/**'], { source: { file: 'x', line: 9, col: 1 } })],
+      observed: [rule('a')],
+      actions: [],
+    },
     { name: 'a rule added', desired: [rule('a'), rule('b')], observed: [rule('a')], actions: ['start b'] },
     { name: 'a rule removed (or turned off)', desired: [rule('a')], observed: [rule('a'), rule('b')], actions: ['remove b'] },
     { name: 'paths changed', desired: [rule('a', ['lib/**'])], observed: [rule('a')], actions: ['restart a'] },

@@ -31,17 +31,25 @@ import { ManualClock } from '../helpers/manual-clock.js';
 
 const PROBE: ProbeSpec = {
   check: { kind: 'log', pattern: 'ready', display: 'ready' },
-  intervalMs: 1000, timeoutMs: 1000, initialDelayMs: 0, failureThreshold: 3, successThreshold: 1,
+  intervalMs: 1000,
+  timeoutMs: 1000,
+  initialDelayMs: 0,
+  failureThreshold: 3,
+  successThreshold: 1,
 };
 
 function unit(name: string, o: { policy?: 'always' | 'never'; deps?: string[]; probes?: boolean } = {}): ProcessUnit {
   return {
-    name, kind: 'process', cwd: '/', env: {},
+    name,
+    kind: 'process',
+    cwd: '/',
+    env: {},
     dependsOn: (o.deps ?? []).map((d) => ({ name: d, condition: 'completed' as const })),
     restart: { policy: o.policy ?? 'always', maxRestarts: 5, backoff: { initialMs: 100, factor: 2, maxMs: 1000 }, resetAfterMs: 30_000, successCodes: [0] },
     stop: { signal: 'SIGTERM', timeoutMs: 2000 },
     health: o.probes ? { readiness: PROBE, liveness: PROBE } : {},
-    log: { maxSizeBytes: 1 << 20, keep: 1 }, hash: name,
+    log: { maxSizeBytes: 1 << 20, keep: 1 },
+    hash: name,
     command: { kind: 'exec', file: 'true', args: [] },
   };
 }
@@ -54,7 +62,11 @@ function fakeProc(pid: number | undefined): Fake {
   let resolve!: (e: ExitInfo) => void;
   const exited = new Promise<ExitInfo>((r) => (resolve = r));
   const exit = (status: number): void =>
-    resolve(pid === undefined ? { code: null, signal: null, status, durationMs: 0, error: 'command not found' } : { code: status, signal: null, status, durationMs: 1 });
+    resolve(
+      pid === undefined
+        ? { code: null, signal: null, status, durationMs: 0, error: 'command not found' }
+        : { code: status, signal: null, status, durationMs: 1 },
+    );
   return { pid, exited, outputDone: Promise.resolve(), exit };
 }
 
@@ -230,10 +242,19 @@ describe('lifecycle through the supervisor', () => {
     await flush();
     note();
     assert.deepEqual([state('job'), state('after')], ['completed', 'skipped']);
-    assert.deepEqual(
-      [...seen].sort(),
-      ['backoff', 'completed', 'failed', 'pending', 'ready', 'running', 'skipped', 'starting', 'stopped', 'stopping', 'unhealthy'],
-    );
+    assert.deepEqual([...seen].sort(), [
+      'backoff',
+      'completed',
+      'failed',
+      'pending',
+      'ready',
+      'running',
+      'skipped',
+      'starting',
+      'stopped',
+      'stopping',
+      'unhealthy',
+    ]);
   });
 
   it('refuses probe results in states they do not apply to', async () => {

@@ -40,7 +40,13 @@ const cases: Case[] = [
     expect: { kind: 'failed', reason: 'exited with signal SIGKILL (137); gave up after 5 restarts' },
   },
   { name: 'a long run resets the count', restarts: 5, upMs: 30_000, exit: code(1), expect: { kind: 'restart', delayMs: 250, attempt: 1 } },
-  { name: 'a run just short of reset_after does not', restarts: 5, upMs: 29_999, exit: code(1), expect: { kind: 'failed', reason: 'exited with code 1; gave up after 5 restarts' } },
+  {
+    name: 'a run just short of reset_after does not',
+    restarts: 5,
+    upMs: 29_999,
+    exit: code(1),
+    expect: { kind: 'failed', reason: 'exited with code 1; gave up after 5 restarts' },
+  },
   { name: 'success_codes count as success', restart: { successCodes: [0, 3] }, exit: code(3), expect: { kind: 'completed' } },
   { name: 'code 0 outside success_codes is a failure', restart: { successCodes: [3] }, exit: code(0), expect: { kind: 'restart', delayMs: 250, attempt: 1 } },
   { name: 'never: success completes', restart: { policy: 'never' }, exit: code(0), expect: { kind: 'completed' } },
@@ -61,11 +67,28 @@ const cases: Case[] = [
     cause: 'liveness',
     expect: { kind: 'failed', reason: 'liveness probe failed; gave up after 5 restarts' },
   },
-  { name: 'never + liveness fails', restart: { policy: 'never' }, exit: code(0), cause: 'liveness', expect: { kind: 'failed', reason: 'liveness probe failed' } },
+  {
+    name: 'never + liveness fails',
+    restart: { policy: 'never' },
+    exit: code(0),
+    cause: 'liveness',
+    expect: { kind: 'failed', reason: 'liveness probe failed' },
+  },
   { name: 'a requested stop is stopped, whatever the exit', exit: killed, cause: 'stop-requested', expect: { kind: 'stopped' } },
   { name: 'a spawn failure fails at once', exit: spawnFailure('command not found: x', 127, 0), expect: { kind: 'failed', reason: 'command not found: x' } },
-  { name: 'max_restarts 0 fails on the first failure', restart: { maxRestarts: 0 }, exit: code(1), expect: { kind: 'failed', reason: 'exited with code 1; gave up after 0 restarts' } },
-  { name: 'one restart reads singular', restart: { maxRestarts: 1 }, restarts: 1, exit: code(1), expect: { kind: 'failed', reason: 'exited with code 1; gave up after 1 restart' } },
+  {
+    name: 'max_restarts 0 fails on the first failure',
+    restart: { maxRestarts: 0 },
+    exit: code(1),
+    expect: { kind: 'failed', reason: 'exited with code 1; gave up after 0 restarts' },
+  },
+  {
+    name: 'one restart reads singular',
+    restart: { maxRestarts: 1 },
+    restarts: 1,
+    exit: code(1),
+    expect: { kind: 'failed', reason: 'exited with code 1; gave up after 1 restart' },
+  },
 ];
 
 describe('decideAfterExit', () => {
@@ -86,6 +109,9 @@ describe('decideAfterExit', () => {
 
   it('backoffDelay follows initial × factor^(attempt-1), capped', () => {
     const s = spec({ backoff: { initialMs: 100, factor: 3, maxMs: 1000 } });
-    assert.deepEqual([1, 2, 3, 4, 500].map((a) => backoffDelay(s, a)), [100, 300, 900, 1000, 1000]);
+    assert.deepEqual(
+      [1, 2, 3, 4, 500].map((a) => backoffDelay(s, a)),
+      [100, 300, 900, 1000, 1000],
+    );
   });
 });

@@ -12,16 +12,25 @@ import { Supervisor, type EventInput } from '../../src/runtime/supervisor.js';
 
 const PROBE: ProbeSpec = {
   check: { kind: 'tcp', host: '127.0.0.1', port: 1, display: '127.0.0.1:1' },
-  intervalMs: 1000, timeoutMs: 1000, initialDelayMs: 0, failureThreshold: 3, successThreshold: 1,
+  intervalMs: 1000,
+  timeoutMs: 1000,
+  initialDelayMs: 0,
+  failureThreshold: 3,
+  successThreshold: 1,
 };
 
 function unit(name: string, policy: 'always' | 'never' = 'always'): ProcessUnit {
   return {
-    name, kind: 'process', cwd: '/', env: {}, dependsOn: [],
+    name,
+    kind: 'process',
+    cwd: '/',
+    env: {},
+    dependsOn: [],
     restart: { policy, maxRestarts: 5, backoff: { initialMs: 100, factor: 2, maxMs: 1000 }, resetAfterMs: 30_000, successCodes: [0] },
     stop: { signal: 'SIGTERM', timeoutMs: 1000 },
     health: { readiness: PROBE, liveness: PROBE },
-    log: { maxSizeBytes: 1 << 20, keep: 1 }, hash: name,
+    log: { maxSizeBytes: 1 << 20, keep: 1 },
+    hash: name,
     command: { kind: 'exec', file: 'true', args: [] },
   };
 }
@@ -41,7 +50,10 @@ class FakeDriver implements ProcessDriver {
     let resolve!: (e: ExitInfo) => void;
     const exited = new Promise<ExitInfo>((r) => (resolve = r));
     const p: Fake = {
-      pid: ++this.#pid, exited, outputDone: Promise.resolve(), dead: false,
+      pid: ++this.#pid,
+      exited,
+      outputDone: Promise.resolve(),
+      dead: false,
       exit(code) {
         p.dead = true;
         resolve({ code, signal: null, status: code, durationMs: 1 });
@@ -77,7 +89,10 @@ function setup(u: UnitSpec) {
   const runs: number[] = [];
   const ended: number[] = [];
   const sup = new Supervisor({
-    units: [u], driver, clock, publish: (e) => events.push(e),
+    units: [u],
+    driver,
+    clock,
+    publish: (e) => events.push(e),
     onRunning: (_u, run) => runs.push(run),
     onEnded: (_u, run) => ended.push(run),
   });
@@ -117,7 +132,10 @@ describe('Supervisor: probe results and the process they are for', () => {
     proc.dead = true; // exited, but `exited` has not resolved yet
     sup.markReady('api', runs[0] ?? -1);
     sup.markUnhealthy('api', 'liveness probe failed', runs[0] ?? -1);
-    assert.deepEqual(events.map((e) => e.type), ['spawn']);
+    assert.deepEqual(
+      events.map((e) => e.type),
+      ['spawn'],
+    );
     assert.deepEqual(ended, [runs[0]], 'the probes of a dead process were not stopped');
   });
 

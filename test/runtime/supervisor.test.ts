@@ -27,7 +27,18 @@ function unit(name: string, opts: { deps?: Dependency[]; restart?: Partial<Resta
     dependsOn: opts.deps ?? [],
     restart: { ...RESTART, ...opts.restart },
     stop: { signal: 'SIGTERM', timeoutMs: 10_000 },
-    health: opts.readiness ? { readiness: { check: { kind: 'log', pattern: 'ready', display: 'ready' }, intervalMs: 1000, timeoutMs: 1000, initialDelayMs: 0, failureThreshold: 3, successThreshold: 1 } } : {},
+    health: opts.readiness
+      ? {
+          readiness: {
+            check: { kind: 'log', pattern: 'ready', display: 'ready' },
+            intervalMs: 1000,
+            timeoutMs: 1000,
+            initialDelayMs: 0,
+            failureThreshold: 3,
+            successThreshold: 1,
+          },
+        }
+      : {},
     log: { maxSizeBytes: 1 << 20, keep: 1 },
     hash: name,
     command: { kind: 'exec', file: 'true', args: [] },
@@ -159,10 +170,17 @@ describe('Supervisor', () => {
   });
 
   it('stops dependents before their dependencies', async () => {
-    const { sup, driver } = setup([unit('db'), unit('api', { deps: [{ name: 'db', condition: 'started' }] }), unit('web', { deps: ['api'].map((name) => ({ name, condition: 'started' as const })) })]);
+    const { sup, driver } = setup([
+      unit('db'),
+      unit('api', { deps: [{ name: 'db', condition: 'started' }] }),
+      unit('web', { deps: ['api'].map((name) => ({ name, condition: 'started' as const })) }),
+    ]);
     sup.start();
     await sup.stopAll();
-    assert.deepEqual(driver.log.filter((l) => l.startsWith('stop')), ['stop web', 'stop api', 'stop db']);
+    assert.deepEqual(
+      driver.log.filter((l) => l.startsWith('stop')),
+      ['stop web', 'stop api', 'stop db'],
+    );
     assert.ok(sup.status().every((s) => s.state === 'stopped'));
     await sup.idle();
   });
@@ -225,10 +243,16 @@ describe('Supervisor', () => {
     const { sup, driver } = setup([unit('a'), unit('b'), unit('keep')]);
     sup.start();
     const next = [{ ...unit('a'), hash: 'a-v2' }, unit('keep'), unit('c')];
-    const actions = plan(next, sup.status().map((s) => ({ name: s.name, state: s.state, hash: s.name })));
+    const actions = plan(
+      next,
+      sup.status().map((s) => ({ name: s.name, state: s.state, hash: s.name })),
+    );
     await sup.apply(next, actions);
     assert.deepEqual(driver.log.slice(3), ['stop b', 'stop a', 'start a', 'start c']);
-    assert.deepEqual(sup.status().map((s) => `${s.name}:${s.state}`), ['a:running', 'keep:running', 'c:running']);
+    assert.deepEqual(
+      sup.status().map((s) => `${s.name}:${s.state}`),
+      ['a:running', 'keep:running', 'c:running'],
+    );
     await sup.stopAll();
   });
 

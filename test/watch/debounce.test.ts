@@ -54,7 +54,13 @@ describe('RuleScheduler', () => {
     clock.advance(50);
     s.change(['b']);
     clock.advance(100);
-    assert.deepEqual(runs.map((r) => [r.paths, r.at]), [[['a'], 100], [['b'], 250]]);
+    assert.deepEqual(
+      runs.map((r) => [r.paths, r.at]),
+      [
+        [['a'], 100],
+        [['b'], 250],
+      ],
+    );
   });
 
   it('queues exactly one more run for any number of changes during a run', () => {
@@ -92,7 +98,10 @@ describe('RuleScheduler', () => {
     clock.advance(69);
     assert.equal(runs.length, 1);
     clock.advance(1);
-    assert.deepEqual(runs.map((r) => r.at), [100, 700]);
+    assert.deepEqual(
+      runs.map((r) => r.at),
+      [100, 700],
+    );
   });
 
   it('runs at once when asked (the initial run), and queues changes behind it', () => {

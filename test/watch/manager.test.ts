@@ -43,7 +43,10 @@ describe('WatchManager', () => {
     const { m } = manager(spec(dir, [rule(dir, { name: 'api-build', restart: ['api'] })]), { off: true });
     assert.equal(await m.start(), false);
     const rows = m.rows();
-    assert.deepEqual(rows.map((r) => [r.name, r.kind, r.state, r.pid, r.reason]), [['api-build', 'watch', 'stopped', null, OFF_REASON]]);
+    assert.deepEqual(
+      rows.map((r) => [r.name, r.kind, r.state, r.pid, r.reason]),
+      [['api-build', 'watch', 'stopped', null, OFF_REASON]],
+    );
     assert.deepEqual(rows[0]?.watch, { paths: ['src/**'], targets: ['api'], activity: 'idle', queued: false, runs: 0, last_run: null });
     assert.deepEqual(m.plan(spec(dir, [rule(dir, { name: 'css' })])), []);
     assert.equal(m.watching, false);
@@ -53,14 +56,29 @@ describe('WatchManager', () => {
     const dir = tempTree();
     const s = spec(dir, [rule(dir, { name: 'web-build', restart: ['web'] }), rule(dir, { name: 'db-build', restart: ['db'] })]);
     const { m } = manager(s, { selected: ['api'] });
-    assert.deepEqual(m.rows().map((r) => [r.name, r.state]), [['web-build', 'stopped'], ['db-build', 'pending']]);
+    assert.deepEqual(
+      m.rows().map((r) => [r.name, r.state]),
+      [
+        ['web-build', 'stopped'],
+        ['db-build', 'pending'],
+      ],
+    );
     assert.equal(await m.start(), true);
     await m.started;
     const rows = m.rows();
-    assert.deepEqual(rows.map((r) => [r.name, r.state, r.reason]), [['web-build', 'stopped', 'off: none of its targets was started'], ['db-build', 'running', null]]);
+    assert.deepEqual(
+      rows.map((r) => [r.name, r.state, r.reason]),
+      [
+        ['web-build', 'stopped', 'off: none of its targets was started'],
+        ['db-build', 'running', null],
+      ],
+    );
     assert.match(rows[1]?.started_at ?? '', /^\d{4}-/);
     await m.close();
-    assert.deepEqual(m.rows().map((r) => r.state), ['stopped', 'stopped']);
+    assert.deepEqual(
+      m.rows().map((r) => r.state),
+      ['stopped', 'stopped'],
+    );
   });
 
   it('plans and applies a reload; once the last rule is removed, nothing watches', async () => {
@@ -72,9 +90,18 @@ describe('WatchManager', () => {
     const unwatched = m.unwatched();
     const after = spec(dir, [rule(dir, { name: 'b', paths: ['lib/**'] }), rule(dir, { name: 'c' })]);
     const actions = m.plan(after);
-    assert.deepEqual(actions.map((a) => `${a.kind} ${a.unit}`), ['remove a', 'restart b', 'start c']);
+    assert.deepEqual(
+      actions.map((a) => `${a.kind} ${a.unit}`),
+      ['remove a', 'restart b', 'start c'],
+    );
     await m.apply(after, actions);
-    assert.deepEqual(m.rows().map((r) => [r.name, r.state, r.watch?.paths]), [['b', 'running', ['lib/**']], ['c', 'running', ['src/**']]]);
+    assert.deepEqual(
+      m.rows().map((r) => [r.name, r.state, r.watch?.paths]),
+      [
+        ['b', 'running', ['lib/**']],
+        ['c', 'running', ['src/**']],
+      ],
+    );
     assert.equal(m.watching, true);
     const empty = spec(dir, []);
     await m.apply(empty, m.plan(empty));
@@ -91,7 +118,10 @@ describe('WatchManager', () => {
     const next = spec(dir, [rule(dir, { name: 'css' })]);
     await m.apply(next, m.plan(next));
     assert.equal(m.watching, true);
-    assert.deepEqual(m.rows().map((r) => [r.name, r.state]), [['css', 'running']]);
+    assert.deepEqual(
+      m.rows().map((r) => [r.name, r.state]),
+      [['css', 'running']],
+    );
     await m.close();
     assert.equal(m.watching, false);
   });

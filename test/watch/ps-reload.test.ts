@@ -99,8 +99,14 @@ ${API}watch:
 
     const text = (await command(dir, ['ps'])).split('\n');
     assert.match(text[0] ?? '', /^NAME\s+STATE\s+PID\s+RESTARTS\s+UPTIME\s+EXIT\s+HEALTH$/);
-    assert.ok(text.some((l) => new RegExp(`^slow\\s+running \\(building\\)\\s+${building?.pid}\\s+1\\s+\\S+\\s+-\\s+-$`).test(l)), text.join('\n'));
-    assert.ok(text.some((l) => /^quick\s+running\s+-\s+1\s+\S+\s+3\s+last run failed$/.test(l)), text.join('\n'));
+    assert.ok(
+      text.some((l) => new RegExp(`^slow\\s+running \\(building\\)\\s+${building?.pid}\\s+1\\s+\\S+\\s+-\\s+-$`).test(l)),
+      text.join('\n'),
+    );
+    assert.ok(
+      text.some((l) => /^quick\s+running\s+-\s+1\s+\S+\s+3\s+last run failed$/.test(l)),
+      text.join('\n'),
+    );
     await stop(run);
   });
 
@@ -118,7 +124,10 @@ ${API}watch:
     writeFileSync(join(dir, 'procs.yaml'), `version: 1\n${API}watch:\n${rule('lib/**')}  css:\n    paths: ["css/**"]\n    run: "echo never"\n`);
     assert.equal(await command(dir, ['reload']), 'reloaded: nothing changed');
     const rows = await psRows(dir);
-    assert.deepEqual([...rows.values()].map((u) => `${u.name}:${u.kind}:${u.state}`), ['api:process:running', 'build:watch:stopped', 'css:watch:stopped']);
+    assert.deepEqual(
+      [...rows.values()].map((u) => `${u.name}:${u.kind}:${u.state}`),
+      ['api:process:running', 'build:watch:stopped', 'css:watch:stopped'],
+    );
     build = rows.get('build');
     assert.deepEqual(build?.watch?.paths, ['lib/**']);
     await stop(run);
@@ -140,7 +149,10 @@ describe('watch rules through a reload', () => {
     assert.equal((await psRows(dir)).get('api-build')?.state, 'running');
     write(dir, 'src/version.txt', '2\n');
     await run.waitFor(/api\s+\| api v2 pid/);
-    assert.ok(run.stdout.some((l) => /api-build\s+\| built v2/.test(l)), run.text());
+    assert.ok(
+      run.stdout.some((l) => /api-build\s+\| built v2/.test(l)),
+      run.text(),
+    );
     await stop(run);
   });
 
@@ -153,7 +165,10 @@ describe('watch rules through a reload', () => {
     await run.waitFor(/api\s+\| api ready/);
     write(dir, 'g/a', '1');
     await run.waitFor(/keep\s+\| keep-ran/);
-    assert.ok(run.stdout.some((l) => /gone\s+\| gone-ran/.test(l)), 'both rules ran before the reload');
+    assert.ok(
+      run.stdout.some((l) => /gone\s+\| gone-ran/.test(l)),
+      'both rules ran before the reload',
+    );
     const keepSince = (await psRows(dir)).get('keep')?.started_at;
 
     writeFileSync(join(dir, 'procs.yaml'), `version: 1\n${API}watch:\n${keep}`);
@@ -184,7 +199,10 @@ describe('watch rules through a reload', () => {
     write(dir, 'a/2', '2');
     write(dir, 'b/3', '3');
     await run.waitFor(/r\s+\| r-v2/);
-    assert.ok(run.stdout.some((l) => /r\s+> changed: b\/3$/.test(l)), run.text());
+    assert.ok(
+      run.stdout.some((l) => /r\s+> changed: b\/3$/.test(l)),
+      run.text(),
+    );
     assert.ok(!run.stdout.some((l) => /r\s+> changed: .*a\/2/.test(l)), `a/2 is no longer watched:\n${run.text()}`);
     await stop(run);
   });

@@ -19,7 +19,10 @@ describe('watch rules', () => {
     assert.equal(e.ok, true);
     assert.equal(e.exit?.code, 0);
     await h.session.close();
-    assert.deepEqual(h.events.of('watch').map((w) => [w.unit, w.paths]), [['api-build', ['src/a.ts']]]);
+    assert.deepEqual(
+      h.events.of('watch').map((w) => [w.unit, w.paths]),
+      [['api-build', ['src/a.ts']]],
+    );
     assert.deepEqual(h.restarts, [{ names: ['api', 'worker.0', 'worker.1'], request: { rolling: true, reason: 'files changed (api-build)' } }]);
     assert.deepEqual(h.sink.lines('api-build'), ['building']);
   });
@@ -38,7 +41,10 @@ describe('watch rules', () => {
     built = h.events.next('build');
     write(dir, 'src/a.ts', 'good');
     assert.equal((await built).ok, true);
-    assert.deepEqual(h.restarts.map((r) => r.names), [['api']]);
+    assert.deepEqual(
+      h.restarts.map((r) => r.names),
+      [['api']],
+    );
   });
 
   it('reports a `run` that cannot start as a failed build', async () => {
@@ -61,7 +67,10 @@ describe('watch rules', () => {
     write(dir, 'src/a.ts', 'x');
     await changed;
     await h.session.close();
-    assert.deepEqual(h.restarts.map((r) => r.names), [['api']]);
+    assert.deepEqual(
+      h.restarts.map((r) => r.names),
+      [['api']],
+    );
     assert.deepEqual(h.events.of('build'), []);
   });
 
@@ -75,7 +84,10 @@ describe('watch rules', () => {
     write(dir, 'src/a.ts', 'fix');
     await built;
     await h.session.close();
-    assert.deepEqual(h.restarts.map((r) => r.names), [['api'], ['api']]);
+    assert.deepEqual(
+      h.restarts.map((r) => r.names),
+      [['api'], ['api']],
+    );
   });
 
   it('queues exactly one run for changes during a run, and never runs twice at once', async () => {
@@ -129,7 +141,10 @@ describe('watch rules', () => {
     const dir = tempTree({ 'src/a.ts': '' });
     const h = await watchRules(dir, [rule(dir, { run: sh('echo first build'), restart: ['api'], initial: true })]);
     assert.deepEqual(h.sink.lines('build'), ['first build']);
-    assert.deepEqual(h.events.of('build').map((e) => e.ok), [true]);
+    assert.deepEqual(
+      h.events.of('build').map((e) => e.ok),
+      [true],
+    );
     assert.deepEqual(h.events.of('watch'), []);
     assert.equal(h.restarts.length, 0);
   });
@@ -161,10 +176,16 @@ describe('watch rules changed by a reload', () => {
     await h.session.add({ ...(old?.rule ?? rule(dir)), run: sh('echo v2 built') });
     assert.equal((await built).ok, true);
     assert.deepEqual(h.sink.lines('build'), ['v1 started', 'v2 built']);
-    assert.deepEqual(h.events.of('watch').map((w) => [...w.paths].sort()), [['src/a.ts'], ['src/a.ts', 'src/b.ts']]);
+    assert.deepEqual(
+      h.events.of('watch').map((w) => [...w.paths].sort()),
+      [['src/a.ts'], ['src/a.ts', 'src/b.ts']],
+    );
     assert.deepEqual(h.session.rules, ['build']);
     await h.session.close();
-    assert.deepEqual(h.session.status().map((s) => [s.state, s.runner.runs, s.runner.lastRun?.ok]), [['stopped', 1, true]]);
+    assert.deepEqual(
+      h.session.status().map((s) => [s.state, s.runner.runs, s.runner.lastRun?.ok]),
+      [['stopped', 1, true]],
+    );
   });
 
   it('turns a rule on and off: an added rule runs on a change, a removed one is gone', async () => {
@@ -178,6 +199,9 @@ describe('watch rules changed by a reload', () => {
     assert.equal((await built).ok, true);
     await h.session.remove('build');
     assert.deepEqual(h.session.rules, ['css']);
-    assert.deepEqual(h.session.status().map((s) => s.rule.name), ['css']);
+    assert.deepEqual(
+      h.session.status().map((s) => s.rule.name),
+      ['css'],
+    );
   });
 });

@@ -30,7 +30,19 @@ export function write(dir: string, name: string, content: string): void {
 
 /** A watch rule with the defaults the loader fills in; `over` replaces any field. */
 export function rule(cwd: string, over: Partial<WatchRule> = {}): WatchRule {
-  return { name: 'build', paths: ['src/**'], ignore: [], debounceMs: 150, restart: [], rolling: false, initial: false, poll: false, cwd, env: baseEnv(), ...over };
+  return {
+    name: 'build',
+    paths: ['src/**'],
+    ignore: [],
+    debounceMs: 150,
+    restart: [],
+    rolling: false,
+    initial: false,
+    poll: false,
+    cwd,
+    env: baseEnv(),
+    ...over,
+  };
 }
 
 /** A `run` command through /bin/sh. */
@@ -58,7 +70,11 @@ export class EventRecorder {
   }
 
   /** The next event (from now on) that matches; rejects after `timeoutMs` as a failure guard. */
-  next<T extends ProcsEvent['type']>(type: T, test: (e: Extract<ProcsEvent, { type: T }>) => boolean = () => true, timeoutMs = 30_000): Promise<Extract<ProcsEvent, { type: T }>> {
+  next<T extends ProcsEvent['type']>(
+    type: T,
+    test: (e: Extract<ProcsEvent, { type: T }>) => boolean = () => true,
+    timeoutMs = 30_000,
+  ): Promise<Extract<ProcsEvent, { type: T }>> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no ${type} event within ${timeoutMs} ms; got ${JSON.stringify(this.events)}`)), timeoutMs);
       this.#waiters.push({

@@ -31,10 +31,21 @@ describe('watch targets', () => {
 
   it('turns on rules without targets, and rules with a target that `up` starts', () => {
     const spec: Spec = {
-      project: 'p', root: '/p', files: [], env: {}, units, pools: [{ name: 'worker', replicas: 2 }],
+      project: 'p',
+      root: '/p',
+      files: [],
+      env: {},
+      units,
+      pools: [{ name: 'worker', replicas: 2 }],
       watch: [rule('/p', { name: 'css' }), rule('/p', { name: 'web-build', restart: ['web'] }), rule('/p', { name: 'db-build', restart: ['db'] })],
     };
-    assert.deepEqual(activeRules(spec).map((r) => r.name), ['css', 'web-build', 'db-build']);
-    assert.deepEqual(activeRules(spec, ['api']).map((r) => r.name), ['css', 'db-build']);
+    assert.deepEqual(
+      activeRules(spec).map((r) => r.name),
+      ['css', 'web-build', 'db-build'],
+    );
+    assert.deepEqual(
+      activeRules(spec, ['api']).map((r) => r.name),
+      ['css', 'db-build'],
+    );
   });
 });

@@ -54,11 +54,17 @@ watch:
     assert.ok(indexOf(run, /api-build\s+\| built v1/) < indexOf(run, /api\s+\| api v1/), 'the initial build ran before api started');
     writeFileSync(join(dir, 'src/version.txt'), '2\n');
     await run.waitFor(/api\s+\| api v2 pid/);
-    assert.ok(run.stdout.some((l) => /api\s+\| api got SIGTERM/.test(l)), 'restarted gracefully, with its stop signal');
+    assert.ok(
+      run.stdout.some((l) => /api\s+\| api got SIGTERM/.test(l)),
+      'restarted gracefully, with its stop signal',
+    );
     const before = run.stdout.length;
     writeFileSync(join(dir, 'src/version.txt'), 'broken\n');
     await run.waitFor(/api-build\s+x build failed: exited with code 2 — targets keep running their previous version/);
-    assert.ok(run.stdout.some((l) => /api-build\s+\| src\/version.txt:1:1 error: broken version/.test(l)), run.text());
+    assert.ok(
+      run.stdout.some((l) => /api-build\s+\| src\/version.txt:1:1 error: broken version/.test(l)),
+      run.text(),
+    );
     writeFileSync(join(dir, 'src/version.txt'), '3\n');
     await run.waitFor(/api\s+\| api v3 pid/);
     const failedAt = indexOf(run, /build failed/, before);
@@ -67,9 +73,17 @@ watch:
     await stop(run);
     const events = readEvents(dir);
     const builds = events.filter((e) => e.type === 'build').map((e) => [e.ok, (e.exit as { code: number }).code]);
-    assert.deepEqual(builds, [[true, 0], [true, 0], [false, 2], [true, 0]]);
+    assert.deepEqual(builds, [
+      [true, 0],
+      [true, 0],
+      [false, 2],
+      [true, 0],
+    ]);
     const watches = events.filter((e) => e.type === 'watch');
-    assert.deepEqual(watches.map((e) => [e.unit, e.paths]), [0, 1, 2].map(() => ['api-build', ['src/version.txt']]));
+    assert.deepEqual(
+      watches.map((e) => [e.unit, e.paths]),
+      [0, 1, 2].map(() => ['api-build', ['src/version.txt']]),
+    );
   });
 
   it('restarts a pool one instance at a time with rolling: true, each ready before the next', async () => {
@@ -117,7 +131,10 @@ processes:
     writeFileSync(join(dir, 'conf/skip.json'), '{}');
     writeFileSync(join(dir, 'conf/app.json'), '{"x":1}');
     await run.waitForCount(/web\s+\| web ready/, 2);
-    assert.ok(run.stdout.some((l) => /web\.watch\s+> changed: conf\/app.json$/.test(l)), run.text());
+    assert.ok(
+      run.stdout.some((l) => /web\.watch\s+> changed: conf\/app.json$/.test(l)),
+      run.text(),
+    );
     await stop(run);
   });
 

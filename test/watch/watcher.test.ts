@@ -69,7 +69,10 @@ describe('openWatcher', () => {
     const done = w.until('src/sentinel.ts');
     write(dir, 'src/sentinel.ts', 'last');
     await done;
-    assert.deepEqual(w.seen.map((s) => s.rel), ['src/sentinel.ts']);
+    assert.deepEqual(
+      w.seen.map((s) => s.rel),
+      ['src/sentinel.ts'],
+    );
   });
 
   it('watches folders created after the start, nested ones too', async () => {
