@@ -7,10 +7,10 @@ import { join } from 'node:path';
 declare const __PROCS_BUNDLE__: boolean | undefined;
 
 /** Whether this code runs from the bundle. */
-export const BUNDLED = typeof __PROCS_BUNDLE__ !== 'undefined' && __PROCS_BUNDLE__;
+const BUNDLED = typeof __PROCS_BUNDLE__ !== 'undefined' && __PROCS_BUNDLE__;
 
 /** The package root: the folder holding package.json and schema/. */
-export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** A file of the package, by its path from the package root. */
 export const packageFile = (path: string): string => join(PACKAGE_ROOT, path);

@@ -18,9 +18,9 @@ import { describeOrphans } from '../rundir/orphans.js';
 import { ensurePrivateDir, type ProjectPaths } from '../rundir/paths.js';
 
 /** The hidden first argument that makes main.js run as the daemon. */
-export const DAEMON_ARG = '__daemon';
+const DAEMON_ARG = '__daemon';
 /** Environment variable naming the fd the daemon reports on; removed before any unit starts. */
-export const REPORT_FD_ENV = 'PROCS_DAEMON_REPORT_FD';
+const REPORT_FD_ENV = 'PROCS_DAEMON_REPORT_FD';
 
 const MAIN = MAIN_SCRIPT;
 

@@ -58,7 +58,7 @@ export function withoutShown(live: readonly LiveBatch[], shown: readonly UnitLin
 }
 
 /** The lines of a batch's text, without their newlines. */
-export function splitLines(text: string): string[] {
+function splitLines(text: string): string[] {
   const lines = text.split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
   return lines;

@@ -11,7 +11,7 @@ export function observe(specs: readonly UnitSpec[], states: readonly { name: str
 }
 
 /** Whether a unit belongs to `name`: it is that unit, or an instance of that pool. */
-export function belongsTo(unit: UnitSpec, name: string): boolean {
+function belongsTo(unit: UnitSpec, name: string): boolean {
   return unit.name === name || (unit.kind === 'instance' && unit.pool === name);
 }
 

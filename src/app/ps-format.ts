@@ -34,7 +34,7 @@ export function psTable(units: readonly UnitRow[], now: number): string {
 }
 
 /** One unit's cells. */
-export function psCells(u: UnitRow, now: number): string[] {
+function psCells(u: UnitRow, now: number): string[] {
   if (u.watch !== undefined) return watchCells(u, u.watch, now);
   return [u.name, u.state, u.pid === null ? '-' : String(u.pid), String(u.restarts), uptime(u, now), exitText(u.exit), healthText(u.health)];
 }
@@ -52,7 +52,7 @@ const ACTIVITY: Readonly<Record<WatchInfo['activity'], string>> = {
  * pid of its `run`, the runs changes started, how long it has watched, the last `run`'s exit,
  * and how the last run went in place of health.
  */
-export function watchCells(u: UnitRow, w: WatchInfo, now: number): string[] {
+function watchCells(u: UnitRow, w: WatchInfo, now: number): string[] {
   const doing = [ACTIVITY[w.activity], w.queued ? '1 queued' : ''].filter((t) => t !== '');
   const state = doing.length > 0 ? `${u.state} (${doing.join(', ')})` : u.state;
   const watching = u.state === 'running' || u.state === 'starting';
@@ -63,7 +63,7 @@ export function watchCells(u: UnitRow, w: WatchInfo, now: number): string[] {
 }
 
 /** A pool's summary row: `worker  running 3/4` (how many instances are up, and the other states). */
-export function poolCells(pool: string, instances: readonly UnitRow[]): string[] {
+function poolCells(pool: string, instances: readonly UnitRow[]): string[] {
   const up = instances.filter((i) => i.state === 'running' || i.state === 'ready').length;
   const others = new Map<string, number>();
   for (const i of instances) if (i.state !== 'running' && i.state !== 'ready') others.set(i.state, (others.get(i.state) ?? 0) + 1);

@@ -15,7 +15,7 @@ export interface Clock {
 }
 
 /** The longest delay Node's timers take; a longer one fires after 1 ms instead. */
-export const MAX_TIMER_MS = 2 ** 31 - 1;
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export const realClock: Clock = {
   now: () => performance.now(),

@@ -36,14 +36,14 @@ const NO_WATCH: FlagDef = { name: 'no-watch', kind: 'bool', help: 'turn every wa
 const IGNORE: FlagDef = { name: 'ignore', kind: 'list', value: 'GLOB', help: 'ignore these paths in watch rules (repeatable)' };
 const WAIT_TIMEOUT: FlagDef = { name: 'wait-timeout', kind: 'string', value: 'D', help: 'how long to wait for readiness (e.g. 60s)' };
 
-export const GLOBAL_FLAGS: readonly FlagDef[] = [
+const GLOBAL_FLAGS: readonly FlagDef[] = [
   FILE,
   NO_COLOR,
   { name: 'help', short: 'h', kind: 'bool', help: 'show help' },
   { name: 'version', short: 'V', kind: 'bool', help: 'print the version' },
 ];
 
-export const COMMANDS: readonly CommandDef[] = [
+const COMMANDS: readonly CommandDef[] = [
   {
     name: 'up',
     args: '[UNIT…]',
@@ -115,7 +115,7 @@ export interface ParsedArgs {
   readonly flags: Readonly<Record<string, string | boolean | readonly string[]>>;
 }
 
-export function findCommand(name: string): CommandDef | undefined {
+function findCommand(name: string): CommandDef | undefined {
   return COMMANDS.find((c) => c.name === name);
 }
 

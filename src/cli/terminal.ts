@@ -1,12 +1,7 @@
 // The terminal a command runs on: process.stdout and process.stderr, colours and the startup view.
-import type { Display, Terminal } from '../app/options.js';
+import type { Display } from '../app/options.js';
 import { colorEnabled } from '../output/colors.js';
 import type { ParsedArgs } from './args.js';
-
-/** The command line's stdout and stderr. */
-export function terminal(): Terminal {
-  return { out: process.stdout, err: process.stderr };
-}
 
 /** How a running project shows here: colours, `--json` and the startup view from the flags and the terminal. */
 export function display(args: ParsedArgs): Display {

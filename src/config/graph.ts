@@ -173,25 +173,6 @@ function shortestCycle(start: string, scc: Set<string>, edges: (n: string) => st
   return [start, start];
 }
 
-/** Each unit's dependencies as unit names: a dependency on a pool means all of its instances. */
-export function unitDepsOf(units: readonly UnitSpec[]): DepsOf {
-  const byPool = new Map<string, string[]>();
-  for (const u of units)
-    if (u.kind === 'instance' && u.pool !== undefined) {
-      byPool.set(u.pool, [...(byPool.get(u.pool) ?? []), u.name]);
-    }
-  const deps = new Map(units.map((u) => [u.name, u.dependsOn.flatMap((d) => byPool.get(d.name) ?? [d.name])]));
-  return (name) => deps.get(name) ?? [];
-}
-
-/** Unit names in the order to start them. */
-export function startOrder(units: readonly UnitSpec[]): string[] {
-  return topoOrder(
-    units.map((u) => u.name),
-    unitDepsOf(units),
-  );
-}
-
 /** The units a dependency name stands for: the unit itself, or every instance of a pool. */
 export function resolveDependency(name: string, units: readonly UnitSpec[]): UnitSpec[] {
   return units.filter((u) => u.name === name || (u.kind === 'instance' && u.pool === name));

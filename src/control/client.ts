@@ -29,7 +29,7 @@ const EXIT_GRACE_MS = 10_000;
 /** How long the project has to answer a request (or, for one that takes long, a status beside it). */
 const ANSWER_TIMEOUT_MS = 10_000;
 /** Environment variable overriding that time: a duration such as `10s` or `500ms`, or seconds. */
-export const TIMEOUT_ENV = 'PROCS_CLIENT_TIMEOUT';
+const TIMEOUT_ENV = 'PROCS_CLIENT_TIMEOUT';
 
 /** The answer timeout the environment asks for, else 10 s. */
 export function answerTimeout(env: NodeJS.ProcessEnv = process.env): number {

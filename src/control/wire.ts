@@ -7,7 +7,7 @@ import { ControlError } from './api.js';
 export const DEADLINE_HEADER = 'x-procs-deadline';
 
 /** The largest request body taken (1 MiB): a larger one is answered 413. */
-export const BODY_LIMIT = 1024 * 1024;
+const BODY_LIMIT = 1024 * 1024;
 /**
  * Bytes a stream may have queued for a slow reader before its lines are dropped: 256 KiB, less
  * when many streams are open so that together they keep at most 16 MiB. Each queued line is its

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { AppendFile, ownLogRotation, type Rotation } from './append-file.js';
 import type { ProcsEvent } from './types.js';
 
-export const EVENTS_FILE = 'events.ndjson';
+const EVENTS_FILE = 'events.ndjson';
 
 export interface EventLogOptions {
   /** Told once about the first failure, e.g. ENOSPC, EFBIG, EACCES, ENOTDIR. */

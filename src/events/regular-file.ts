@@ -14,7 +14,7 @@ export const READ = O_RDONLY;
 export const APPEND = O_WRONLY | O_APPEND | O_CREAT;
 export const APPEND_READ = O_RDWR | O_APPEND | O_CREAT;
 export const CREATE_NEW = O_WRONLY | O_CREAT | O_EXCL;
-export const REPLACE = O_WRONLY | O_CREAT | O_TRUNC;
+const REPLACE = O_WRONLY | O_CREAT | O_TRUNC;
 
 /** A path in `.procs/` that holds something other than a regular file (a symlink, a FIFO, a folder…). */
 export class NotRegularFile extends Error {
@@ -28,7 +28,7 @@ export class NotRegularFile extends Error {
 }
 
 /** What a path holds, in words, from lstat (never following it). */
-export function describeEntry(st: Stats | undefined): string {
+function describeEntry(st: Stats | undefined): string {
   if (st === undefined) return 'not readable';
   if (st.isSymbolicLink()) return 'a symbolic link';
   if (st.isFIFO()) return 'a FIFO (named pipe)';

@@ -6,7 +6,7 @@ import { errorText } from './error-text.js';
 import type { Check, CheckResult } from './probe-runner.js';
 
 /** A TCP connect: healthy once the port accepts a connection. `shown` is the target as shown. */
-export function tcpCheck(host: string, port: number, shown = `${host}:${port}`): Check {
+function tcpCheck(host: string, port: number, shown = `${host}:${port}`): Check {
   return (signal) =>
     new Promise<CheckResult>((resolve) => {
       const socket = connect({ host, port });

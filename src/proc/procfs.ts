@@ -22,7 +22,7 @@ export interface TrackedPid {
 }
 
 // Parses /proc/PID/stat; the command name may hold spaces and parentheses, so cut at the last `)`.
-export function parseStat(text: string): ProcEntry | undefined {
+function parseStat(text: string): ProcEntry | undefined {
   const close = text.lastIndexOf(')');
   if (close < 0) return undefined;
   const rest = text.slice(close + 2).split(' ');

@@ -39,7 +39,7 @@ export function spawnerBinary(): string | undefined {
  * at once and goes on while the spawner forks. Answers are read in order, when one is needed
  * (`settle`), before any exit event, and before any other request that waits for an answer.
  */
-export class PendingSpawn {
+class PendingSpawn {
   #result: SpawnResult | undefined;
   readonly #onSettled: (result: SpawnResult) => void;
   readonly #readOne: () => boolean;

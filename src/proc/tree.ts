@@ -72,7 +72,7 @@ const SIGNAL_SHARE_MS = 2;
 
 // Whether the group is empty and every tracked process is gone; grows `tracked` as it looks. A poll
 // may pass `maxAgeMs` to reuse a recent read of /proc (of `ctx`, the host stopping it).
-export function isGone(pgid: number, tracked: TrackedPid[], clock: Clock = realClock, maxAgeMs = 0, ctx?: TreeContext): boolean {
+function isGone(pgid: number, tracked: TrackedPid[], clock: Clock = realClock, maxAgeMs = 0, ctx?: TreeContext): boolean {
   if (!kill(-pgid, 0) && !tracked.some(isAlive)) return true;
   const procs = ctx === undefined ? scanProcs() : ctx.scans.recent(clock, maxAgeMs);
   track(ctx?.guard, pgid, tracked, procs);

@@ -11,7 +11,7 @@ import { groupMembers, readProc, scanProcs } from '../proc/procfs.js';
 import type { ProjectPaths } from './paths.js';
 import { acquirePidLock, unlinkQuietly } from './pidlock.js';
 
-export const GROUPS_FILE = 'groups.json';
+const GROUPS_FILE = 'groups.json';
 
 /** How long orphaned groups get between SIGTERM and SIGKILL. */
 const GRACE_MS = 5000;

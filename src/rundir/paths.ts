@@ -48,7 +48,7 @@ export function socketPathFor(paths: ProjectPaths, env: NodeJS.ProcessEnv = proc
 }
 
 /** Where fallback folders are made: the user's runtime folder, else /tmp. */
-export function fallbackBase(env: NodeJS.ProcessEnv = process.env): string {
+function fallbackBase(env: NodeJS.ProcessEnv = process.env): string {
   const runtime = env.XDG_RUNTIME_DIR;
   if (runtime && runtime.startsWith('/') && isOwnDir(runtime)) return runtime;
   return '/tmp';

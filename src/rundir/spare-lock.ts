@@ -15,7 +15,7 @@ export class LockUnwritable extends Error {
 }
 
 /** The spare lock's path for the project in `root`. */
-export function spareLockPath(root: string, env: NodeJS.ProcessEnv = process.env): string {
+function spareLockPath(root: string, env: NodeJS.ProcessEnv = process.env): string {
   return join(privateDir(env), `${pathHash(root)}.pid`);
 }
 

@@ -26,7 +26,7 @@ export type RestartDecision =
   | { readonly kind: 'stopped' };
 
 // Whether a run succeeded: it exited by itself with one of the success codes.
-export function isSuccess(spec: RestartSpec, exit: ExitInfo, cause: EndCause): boolean {
+function isSuccess(spec: RestartSpec, exit: ExitInfo, cause: EndCause): boolean {
   return cause === 'exit' && exit.error === undefined && exit.code !== null && spec.successCodes.includes(exit.code);
 }
 

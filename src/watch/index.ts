@@ -11,7 +11,7 @@ import { RuleRunner, type RuleDeps, type RunnerSnapshot } from './rule.js';
 import { activeRules, expandTargets } from './targets.js';
 import { openWatcher, type WatchHandle } from './watcher.js';
 
-export { MAX_EVENT_PATHS, type RestartRequest, type RunnerSnapshot } from './rule.js';
+export { type RestartRequest, type RunnerSnapshot } from './rule.js';
 export { activeRules, expandTargets } from './targets.js';
 
 export interface WatchOptions {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import picomatch from 'picomatch';
 
 /** Folder names never watched, wherever they appear. */
-export const ALWAYS_IGNORED: ReadonlySet<string> = new Set(['.git', 'node_modules', '.procs']);
+const ALWAYS_IGNORED: ReadonlySet<string> = new Set(['.git', 'node_modules', '.procs']);
 
 export interface MatcherInput {
   /** Absolute folder the globs are relative to (the rule's cwd). */

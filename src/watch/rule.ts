@@ -15,7 +15,7 @@ import { RuleScheduler, type RunRequest, type SchedulerState } from './debounce.
 import { syncChanges } from './sync.js';
 
 /** At most this many paths go into a `watch` event. */
-export const MAX_EVENT_PATHS = 100;
+const MAX_EVENT_PATHS = 100;
 
 export interface RestartRequest {
   /** Restart pools one instance at a time, each ready before the next. */

@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { closure, findCycles, startOrder, topoOrder } from '../../src/config/graph.js';
+import type { UnitSpec } from '../../src/config/spec.js';
+import { closure, findCycles, topoOrder } from '../../src/config/graph.js';
+
+/** The spec's units are in start order (buildSpec orders them). */
+const startOrder = (units: readonly UnitSpec[]): string[] => units.map((u) => u.name);
 import { build, specOf } from './helpers.js';
 
 const graph: Record<string, string[]> = { web: ['api'], api: ['db', 'cache'], db: [], cache: [], tool: [] };
@@ -49,7 +53,7 @@ pools:
   }),
 );
 
-test('the start order over units expands pools into their instances', () => {
+test('the spec holds its units in start order, pools expanded into their instances', () => {
   assert.deepEqual(startOrder(spec.units), ['db', 'api', 'worker.0', 'worker.1', 'web']);
 });
 
