@@ -5,14 +5,14 @@ import { checkReferences } from './checks.js';
 import type { Context, ReadFile, ReadResult } from './context.js';
 import { Diagnostics, nowhere } from './diagnostics.js';
 import { deepFreeze } from './hash.js';
-import { checkDurations, expansionBudget, MAX_SPEC_BYTES, sizeText, tooLarge } from './limits.js';
+import { checkDurations, expansionBudget } from './limits.js';
 import { normalize } from './normalize.js';
 import { isProcfile, procfileTree } from './procfile.js';
 import type { ProcsSpec } from './spec-types.generated.js';
 import type { Spec, SpecDiagnostic } from './spec.js';
-import { locate, mergeNodes, toPlain, type LNode } from './tree.js';
+import { specText, yamlSpecTree, type LoadedSpec } from './spec-text.js';
+import { mergeNodes, toPlain, type LNode } from './tree.js';
 import { validateSchema } from './validate.js';
-import { parseYaml } from './yaml.js';
 
 export interface CoreInput {
   /** Absolute paths of the spec files, in merge order (a Procfile stands alone). */
@@ -20,6 +20,8 @@ export interface CoreInput {
   readonly readFile: ReadFile;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly formation?: Readonly<Record<string, number>> | undefined;
+  /** Files already read into trees (JS configs, files found by search), by absolute path. */
+  readonly preloaded?: ReadonlyMap<string, LoadedSpec> | undefined;
 }
 
 export interface CoreResult {
@@ -35,7 +37,12 @@ export function buildSpec(input: CoreInput): CoreResult {
   const diags = new Diagnostics();
   const files = [...input.files];
   const readFile = memoize(input.readFile);
-  const trees = files.map((file) => readTree(file, files.length, readFile, input.formation, diags));
+  const trees = files.map((file) => {
+    const pre = input.preloaded?.get(file);
+    if (!pre) return readTree(file, files.length, readFile, input.formation, diags);
+    pre.replay(diags);
+    return pre.tree;
+  });
   const envFiles = new Set<string>();
   const done = (spec?: Spec): CoreResult => ({
     ...(spec && !diags.hasErrors() ? { spec: deepFreeze(spec) } : {}),
@@ -71,11 +78,8 @@ function readTree(file: string, count: number, readFile: ReadFile, formation: Co
     diags.error(nowhere(file), `cannot read the spec: ${read.reason}`);
     return undefined;
   }
-  if (tooLarge(read.text, MAX_SPEC_BYTES)) {
-    diags.error({ file, line: 1, col: 1 }, `the spec file is larger than ${sizeText(MAX_SPEC_BYTES)}: refusing to read it`);
-    return undefined;
-  }
-  const text = read.text.replace(/^\uFEFF/, '');
+  const text = specText(file, read.text, diags);
+  if (text === undefined) return undefined;
   if (isProcfile(file)) {
     if (count > 1) {
       diags.error(nowhere(file), 'a Procfile cannot be merged with other spec files');
@@ -83,12 +87,7 @@ function readTree(file: string, count: number, readFile: ReadFile, formation: Co
     }
     return procfileTree(file, text, formation, diags);
   }
-  const tree = parseYaml(file, text, diags);
-  if (!tree || path.basename(file) !== 'package.json') return tree;
-  const found = locate(tree, ['procs']);
-  if (found.node) return found.node;
-  diags.error({ file, line: 1, col: 1 }, 'package.json has no `procs` key');
-  return undefined;
+  return yamlSpecTree(file, text, diags);
 }
 
 /** Reads each file once, however many units name it. */

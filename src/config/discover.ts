@@ -1,54 +1,94 @@
 // Finding the spec: the first folder, from the working directory upward, that holds a spec or a
-// Procfile (a spec wins in the same folder). cosmiconfig is loaded only when discovery is needed.
+// Procfile (a spec wins in the same folder). cosmiconfig searches the places and reads what it
+// finds through procs' own loaders (positioned YAML, package.json's `procs` key, modules); it is
+// loaded only when discovery is needed, and the common case (procs.yaml right here) skips it.
 import { statSync } from 'node:fs';
 import path from 'node:path';
+import { isModuleSpec, loadModuleSpec } from './js-config.js';
+import { isProcfile } from './procfile.js';
+import { loadPackageText, loadYamlText, LoadedSpec } from './spec-text.js';
 
 /** Where a spec may be, in the order they are tried in each folder. */
-export const SEARCH_PLACES = ['procs.yaml', 'procs.yml', '.procsrc', '.procsrc.yaml', '.config/procs.yaml', 'package.json', 'Procfile'] as const;
+export const SEARCH_PLACES = [
+  'procs.yaml',
+  'procs.yml',
+  '.procsrc',
+  '.procsrc.yaml',
+  '.config/procs.yaml',
+  'procs.config.mjs',
+  'procs.config.js',
+  'procs.config.cjs',
+  'procs.config.ts',
+  'package.json',
+  'Procfile',
+] as const;
 
-/** True when a package.json text has a top-level `procs` key (a broken one that mentions it counts). */
-function hasProcsKey(text: string): boolean {
-  try {
-    const data: unknown = JSON.parse(text);
-    return typeof data === 'object' && data !== null && Object.hasOwn(data, 'procs');
-  } catch {
-    return /"procs"\s*:/.test(text);
-  }
+/** The spec found: its path, and its tree when the search already read it. */
+export interface Found {
+  readonly file: string;
+  readonly loaded?: LoadedSpec;
 }
 
-/** The absolute path of the spec that applies in `cwd`, or undefined when there is none. */
-export async function discover(cwd: string): Promise<string | undefined> {
+/** The spec that applies in `cwd`, or undefined when there is none. `env` is what a function config gets. */
+export async function discover(cwd: string, env: Readonly<Record<string, string | undefined>>): Promise<Found | undefined> {
   // The common case, the first place in the first folder, needs no search library.
   const first = path.join(path.resolve(cwd), SEARCH_PLACES[0]);
-  if (statSync(first, { throwIfNoEntry: false })?.isFile()) return first;
+  if (statSync(first, { throwIfNoEntry: false })?.isFile()) return { file: first };
   const { cosmiconfig } = await import('cosmiconfig');
-  // The loaders only say "found": the loader reads the text itself, to keep positions.
-  const found = (): object => ({});
+  const yaml = (file: string, text: string): LoadedSpec => loadYamlText(file, text);
+  const module = (file: string): Promise<LoadedSpec> => loadModuleSpec(file, env);
   const explorer = cosmiconfig('procs', {
     searchPlaces: [...SEARCH_PLACES],
     searchStrategy: 'none',
     cache: false,
     ignoreEmptySearchPlaces: false,
     loaders: {
-      '.yaml': found,
-      '.yml': found,
-      noExt: found,
-      '.json': (_file: string, text: string): object => (hasProcsKey(text) ? { procs: {} } : {}),
+      '.yaml': yaml,
+      '.yml': yaml,
+      '.json': loadPackageText,
+      '.mjs': module,
+      '.js': module,
+      '.cjs': module,
+      '.ts': module,
+      // `.procsrc` is YAML; a Procfile is read by the core, which knows the `-m` counts.
+      noExt: (file: string, text: string): object => (isProcfile(file) ? {} : yaml(file, text)),
     },
   });
   for (let dir = path.resolve(cwd); ;) {
     const result = await explorer.search(dir);
-    if (result) return result.filepath;
+    if (result) return result.config instanceof LoadedSpec ? { file: result.filepath, loaded: result.config } : { file: result.filepath };
     const parent = path.dirname(dir);
     if (parent === dir) return undefined;
     dir = parent;
   }
 }
 
+/** The spec files of a load and the trees already read: `-f` files as given, or the one found. */
+export interface Sources {
+  readonly files: string[];
+  readonly preloaded: Map<string, LoadedSpec>;
+}
+
+/**
+ * The spec files for `files` (`-f`, absolute; no search then, and no cosmiconfig) or, without
+ * them, the one discovery finds from `cwd` (undefined when none). Module specs are imported here.
+ */
+export async function specSources(cwd: string, files: readonly string[], env: Readonly<Record<string, string | undefined>>): Promise<Sources | undefined> {
+  const preloaded = new Map<string, LoadedSpec>();
+  if (files.length === 0) {
+    const found = await discover(cwd, env);
+    if (found === undefined) return undefined;
+    if (found.loaded) preloaded.set(found.file, found.loaded);
+    files = [found.file];
+  }
+  for (const file of files) if (isModuleSpec(file) && !preloaded.has(file)) preloaded.set(file, await loadModuleSpec(file, env));
+  return { files: [...files], preloaded };
+}
+
 /** The message when no spec is found. */
 export function notFoundMessage(cwd: string): string {
   return (
     `no procs.yaml in ${cwd} or any folder above it (nor procs.yml, .procsrc, .procsrc.yaml, ` +
-    '.config/procs.yaml, a `procs` key in package.json, or a Procfile); name a spec with -f FILE'
+    '.config/procs.yaml, procs.config.mjs/.js/.cjs/.ts, a `procs` key in package.json, or a Procfile); name a spec with -f FILE'
   );
 }

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { packageFile } from '../self.js';
 import { buildSpec } from './core.js';
-import { discover, notFoundMessage } from './discover.js';
+import { notFoundMessage, specSources } from './discover.js';
 import { readFromDisk } from './read.js';
 import type { Spec, SpecDiagnostic } from './spec.js';
 
@@ -35,14 +35,15 @@ export interface LoadResult {
 export async function loadSpec(opts: LoadOptions): Promise<LoadResult> {
   try {
     const cwd = path.resolve(opts.cwd);
-    let files = (opts.files ?? []).map((f) => path.resolve(cwd, f));
-    if (files.length === 0) {
-      const found = await discover(cwd);
-      if (found === undefined) return failure(notFoundMessage(cwd));
-      files = [found];
-    }
+    const env = opts.env ?? process.env;
+    const sources = await specSources(
+      cwd,
+      (opts.files ?? []).map((f) => path.resolve(cwd, f)),
+      env,
+    );
+    if (sources === undefined) return failure(notFoundMessage(cwd));
     const formation = opts.formation && Object.keys(opts.formation).length > 0 ? opts.formation : undefined;
-    return buildSpec({ files, readFile: readFromDisk, env: opts.env ?? process.env, formation });
+    return buildSpec({ ...sources, readFile: readFromDisk, env, formation });
   } catch (err) {
     return failure(`cannot load the spec: ${err instanceof Error ? err.message : String(err)}`);
   }

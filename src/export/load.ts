@@ -4,8 +4,9 @@
 import path from 'node:path';
 import type { ReadFile } from '../config/context.js';
 import { buildSpec } from '../config/core.js';
-import { discover, notFoundMessage } from '../config/discover.js';
+import { notFoundMessage, specSources } from '../config/discover.js';
 import { readFromDisk } from '../config/read.js';
+import type { LoadedSpec } from '../config/spec-text.js';
 import type { Spec, SpecDiagnostic } from '../config/spec.js';
 
 /** Stands in for an env file's contents: one marker variable naming the file by its index. */
@@ -24,6 +25,8 @@ export interface ExportLoadInput {
   readonly files: readonly string[];
   readonly readFile: ReadFile;
   readonly formation?: Readonly<Record<string, number>>;
+  /** Files already read into trees (module specs), by absolute path. */
+  readonly preloaded?: ReadonlyMap<string, LoadedSpec>;
 }
 
 /** Builds the spec for export from files read through `readFile` (pure apart from the reader). */
@@ -37,7 +40,7 @@ export function buildForExport(input: ExportLoadInput): ExportLoad {
     if (index < 0) index = envPaths.push(file) - 1;
     return { ok: true, text: `${MARKER}${index}=1\n` };
   };
-  const built = buildSpec({ files: input.files, readFile, env: {}, formation: input.formation });
+  const built = buildSpec({ files: input.files, readFile, env: {}, formation: input.formation, preloaded: input.preloaded });
   if (!built.spec) return { diagnostics: built.diagnostics, envFiles: {} };
   const envFiles: Record<string, string[]> = {};
   const units = built.spec.units.map((u) => {
@@ -71,12 +74,13 @@ export interface ExportLoadOptions {
 /** Finds (or takes) the spec files and builds the spec for export from disk. Never throws. */
 export async function loadForExport(opts: ExportLoadOptions): Promise<ExportLoad> {
   const cwd = path.resolve(opts.cwd);
-  let files = (opts.files ?? []).map((f) => path.resolve(cwd, f));
-  if (files.length === 0) {
-    const found = await discover(cwd);
-    if (found === undefined) return { diagnostics: [{ file: '', line: 0, col: 0, message: notFoundMessage(cwd), severity: 'error' }], envFiles: {} };
-    files = [found];
-  }
+  // A function config gets no environment either: the export holds what the spec declares.
+  const sources = await specSources(
+    cwd,
+    (opts.files ?? []).map((f) => path.resolve(cwd, f)),
+    {},
+  );
+  if (sources === undefined) return { diagnostics: [{ file: '', line: 0, col: 0, message: notFoundMessage(cwd), severity: 'error' }], envFiles: {} };
   const formation = opts.formation && Object.keys(opts.formation).length > 0 ? opts.formation : undefined;
-  return buildForExport({ files, readFile: readFromDisk, ...(formation ? { formation } : {}) });
+  return buildForExport({ ...sources, readFile: readFromDisk, ...(formation ? { formation } : {}) });
 }

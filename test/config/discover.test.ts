@@ -117,3 +117,32 @@ test('-f files are relative to cwd and skip discovery', async () => {
     t.remove();
   }
 });
+
+test("package.json's procs key found by search keeps YAML's positions, and -f reads it the same", async () => {
+  const text = '{\n  "name": "x",\n  "procs": {\n    "processes": { "a": { "command": 7 } }\n  }\n}\n';
+  const t = tempTree({ 'package.json': text, 'sub/.keep': '' });
+  try {
+    for (const opts of [{ cwd: path.join(t.dir, 'sub') }, { cwd: t.dir, files: ['package.json'] }]) {
+      const r = await loadSpec({ ...opts, env: { ...ENV } });
+      assert.deepEqual(
+        r.diagnostics.map((d) => [path.basename(d.file), d.line, d.col, d.message]),
+        [['package.json', 4, 38, 'processes.a.command must be a string or a list of strings, got a number']],
+      );
+    }
+  } finally {
+    t.remove();
+  }
+});
+
+test('a YAML spec found by search (not the first place) keeps its positioned errors', async () => {
+  const t = tempTree({ '.config/procs.yaml': 'processes:\n  a:\n    command: [oops\n', 'deep/.keep': '' });
+  try {
+    const r = await loadSpec({ cwd: path.join(t.dir, 'deep'), env: { ...ENV } });
+    assert.equal(r.spec, undefined);
+    assert.equal(r.diagnostics[0]?.file, path.join(t.dir, '.config/procs.yaml'));
+    assert.ok((r.diagnostics[0]?.line ?? 0) >= 3, JSON.stringify(r.diagnostics));
+    assert.match(r.diagnostics[0]?.message ?? '', /^YAML syntax error/);
+  } finally {
+    t.remove();
+  }
+});
