@@ -1,8 +1,10 @@
 // Discovery on a real filesystem (temporary folders): upward search, the order of places,
 // package.json's procs key, and a spec winning over a Procfile in the same folder.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { test } from 'node:test';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { loadSpec } from '../../src/config/index.js';
 import { ENV, FIXTURES, tempTree } from './helpers.js';
 
@@ -142,6 +144,28 @@ test('a YAML spec found by search (not the first place) keeps its positioned err
     assert.equal(r.diagnostics[0]?.file, path.join(t.dir, '.config/procs.yaml'));
     assert.ok((r.diagnostics[0]?.line ?? 0) >= 3, JSON.stringify(r.diagnostics));
     assert.match(r.diagnostics[0]?.message ?? '', /^YAML syntax error/);
+  } finally {
+    t.remove();
+  }
+});
+
+test('cosmiconfig is loaded only to search: not for -f files, nor for procs.yaml in the folder', async () => {
+  const t = tempTree({ 'procs.yaml': SPEC, 'other/procs.config.mjs': "export default { processes: { a: { command: 'x' } } };\n", 'deep/.keep': '' });
+  const index = pathToFileURL(path.join(path.dirname(fileURLToPath(import.meta.url)), '../../src/config/index.js')).href;
+  /** Whether loading in `cwd` (with `files`) brought cosmiconfig into the module cache. */
+  const loadsCosmiconfig = (cwd: string, files: string[]): boolean => {
+    const script =
+      `import { createRequire } from 'node:module'; const { loadSpec } = await import(${JSON.stringify(index)});` +
+      `const r = await loadSpec({ cwd: ${JSON.stringify(cwd)}, files: ${JSON.stringify(files)}, env: {} });` +
+      `if (!r.spec) throw new Error(JSON.stringify(r.diagnostics));` +
+      `console.log(Object.keys(createRequire(import.meta.url).cache).some((k) => k.includes('cosmiconfig')));`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    return out.trim() === 'true';
+  };
+  try {
+    assert.equal(loadsCosmiconfig(t.dir, []), false, 'procs.yaml right here');
+    assert.equal(loadsCosmiconfig(t.dir, ['other/procs.config.mjs']), false, '-f a module');
+    assert.equal(loadsCosmiconfig(path.join(t.dir, 'deep'), []), true, 'a search upward');
   } finally {
     t.remove();
   }
