@@ -3,6 +3,7 @@
 // finds through procs' own loaders (positioned YAML, package.json's `procs` key, modules); it is
 // loaded only when discovery is needed, and the common case (procs.yaml right here) skips it.
 import { statSync } from 'node:fs';
+import { MAX_SPEC_BYTES, sizeText } from './limits.js';
 import path from 'node:path';
 import { isModuleSpec, loadModuleSpec } from './js-config.js';
 import { isProcfile } from './procfile.js';
@@ -55,11 +56,34 @@ export async function discover(cwd: string, env: Readonly<Record<string, string 
     },
   });
   for (let dir = path.resolve(cwd); ;) {
+    refuseOddPlaces(dir);
     const result = await explorer.search(dir);
     if (result) return result.config instanceof LoadedSpec ? { file: result.filepath, loaded: result.config } : { file: result.filepath };
     const parent = path.dirname(dir);
     if (parent === dir) return undefined;
     dir = parent;
+  }
+}
+
+/**
+ * cosmiconfig reads what it finds whole, and would wait for ever on a FIFO: before it searches a
+ * folder, the places it would read there are checked as `-f` files are (a regular file within
+ * the size bound). Checking stops at the first regular file it would take (package.json goes on:
+ * one without a `procs` key is passed over).
+ */
+function refuseOddPlaces(dir: string): void {
+  for (const place of SEARCH_PLACES) {
+    const file = path.join(dir, place);
+    let st;
+    try {
+      st = statSync(file, { throwIfNoEntry: false });
+    } catch {
+      continue; // not reachable (EACCES, ENOTDIR): cosmiconfig passes over it too
+    }
+    if (st === undefined || st.isDirectory()) continue;
+    if (!st.isFile()) throw new Error(`${file}: not a regular file (a FIFO, socket or device); a spec is read only from a regular file`);
+    if (st.size > MAX_SPEC_BYTES) throw new Error(`${file}: it is larger than ${sizeText(MAX_SPEC_BYTES)}`);
+    if (place !== 'package.json') return;
   }
 }
 

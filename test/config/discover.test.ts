@@ -2,6 +2,7 @@
 // package.json's procs key, and a spec winning over a Procfile in the same folder.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -168,5 +169,33 @@ test('cosmiconfig is loaded only to search: not for -f files, nor for procs.yaml
     assert.equal(loadsCosmiconfig(path.join(t.dir, 'deep'), []), true, 'a search upward');
   } finally {
     t.remove();
+  }
+});
+
+test('a FIFO or an oversized file at a search place is refused, never read (no hang)', async () => {
+  for (const place of ['.procsrc', '.config/procs.yaml', 'procs.config.mjs']) {
+    const t = tempTree({ 'sub/.keep': '' });
+    try {
+      mkdirSync(path.dirname(path.join(t.dir, place)), { recursive: true });
+      execFileSync('mkfifo', [path.join(t.dir, place)]);
+      let timer: NodeJS.Timeout | undefined;
+      const hung = new Promise<'hung'>((resolve) => (timer = setTimeout(() => resolve('hung'), 10_000)));
+      const r = await Promise.race([loadSpec({ cwd: path.join(t.dir, 'sub'), env: { ...ENV } }), hung]);
+      clearTimeout(timer);
+      assert.notEqual(r, 'hung', `${place}: loading waited on the FIFO`);
+      if (r === 'hung') return;
+      assert.equal(r.spec, undefined);
+      assert.match(r.diagnostics.map((d) => d.message).join('\n'), /not a regular file/, place);
+    } finally {
+      t.remove();
+    }
+  }
+  const big = tempTree({ '.procsrc': `# ${'x'.repeat(5 * 1024 * 1024)}\n` });
+  try {
+    const r = await loadSpec({ cwd: big.dir, env: { ...ENV } });
+    assert.equal(r.spec, undefined);
+    assert.match(r.diagnostics.map((d) => d.message).join('\n'), /larger than/);
+  } finally {
+    big.remove();
   }
 });
