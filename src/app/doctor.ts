@@ -7,6 +7,7 @@ import { formatDiagnostic, type LoadResult } from '../config/index.js';
 import type { Spec } from '../config/spec.js';
 import { probeSpawner, spawnerStatus } from '../proc/create-host.js';
 import { projectPaths, SOCKET_PATH_MAX } from '../rundir/paths.js';
+import { livePid } from '../rundir/pidlock.js';
 import { loadProjectSpec } from './load.js';
 import { locateRoot } from './locate.js';
 import type { SpecRequest } from './options.js';
@@ -134,6 +135,8 @@ export function unitPorts(spec: Spec): Map<number, string[]> {
 async function portsCheck(spec: Spec): Promise<DoctorCheck> {
   const ports = unitPorts(spec);
   if (ports.size === 0) return { name: 'ports', level: 'ok', detail: 'no unit names a port' };
+  const running = livePid(projectPaths(spec.root).pid);
+  if (running !== undefined) return { name: 'ports', level: 'ok', detail: `${[...ports.keys()].join(', ')}: the project is running (procs pid ${running})` };
   const busy: string[] = [];
   for (const [port, units] of ports) {
     const why = await portTaken(port);
