@@ -1,11 +1,11 @@
-// Bundles the compiled CLI (dist/src, from tsc) into dist/bin: `procs.js`, the command the
-// package's `bin` runs, and `pipeline-runner.js`, the script procs starts for each pipeline.
-// One file per command instead of a hundred modules (yaml alone is 72) makes the CLI start
+// Bundles the compiled CLI (dist/src, from tsc) into dist/bin: `main.js`, the command line the
+// package's `bin` (`procs.js`, the Node version check) loads, and `pipeline-runner.js`, the
+// script procs starts for each pipeline. One file per command instead of a hundred modules (yaml alone is 72) makes the CLI start
 // faster; the commands stay in chunks of their own, loaded only when asked for, after the
 // compile cache is on. Lazily required CommonJS packages (dotenv, fastest-levenshtein) and the
 // heavy ones loaded on demand (chokidar, listr2, cosmiconfig) stay in node_modules.
 import { build } from 'esbuild';
-import { readFileSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, readFileSync, rmSync } from 'node:fs';
 
 const outdir = 'dist/bin';
 
@@ -25,7 +25,7 @@ const builtinsWithoutFacades = {
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 rmSync(outdir, { recursive: true, force: true });
 await build({
-  entryPoints: { procs: 'dist/src/cli/main.js', 'pipeline-runner': 'dist/src/proc/pipeline-runner.js' },
+  entryPoints: { main: 'dist/src/cli/main.js', 'pipeline-runner': 'dist/src/proc/pipeline-runner.js' },
   outdir,
   bundle: true,
   splitting: true,
@@ -43,3 +43,8 @@ await build({
   plugins: [builtinsWithoutFacades],
   logLevel: 'warning',
 });
+
+// `procs.js`, what `bin` runs, is the compiled entry.ts as it is: no imports (not even the
+// banner's), so that on an unsupported Node it says so in one line before main.js is linked.
+copyFileSync('dist/src/cli/entry.js', `${outdir}/procs.js`);
+chmodSync(`${outdir}/procs.js`, 0o755);

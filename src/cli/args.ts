@@ -41,6 +41,7 @@ const GLOBAL_FLAGS: readonly FlagDef[] = [
   NO_COLOR,
   { name: 'help', short: 'h', kind: 'bool', help: 'show help' },
   { name: 'version', short: 'V', kind: 'bool', help: 'print the version' },
+  { name: 'verbose', kind: 'bool', help: 'with --version: also Node, the platform, the spawner and where procs is' },
 ];
 
 const COMMANDS: readonly CommandDef[] = [
@@ -95,6 +96,7 @@ const COMMANDS: readonly CommandDef[] = [
   },
   { name: 'validate', args: '', help: 'check the spec and print every problem', flags: [] },
   { name: 'schema', args: '', help: 'print the JSON Schema of the spec', flags: [] },
+  { name: 'doctor', args: '', help: 'check Node, the platform, the spawner, the socket folder, the spec and its ports', flags: [JSON_FLAG] },
   {
     name: 'export',
     args: 'systemd|compose|kubernetes',

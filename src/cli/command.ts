@@ -7,7 +7,7 @@ import { EXIT, exitCodeOf } from '../app/exit-codes.js';
 
 export { EXIT };
 import { printQuick } from './print.js';
-import { version } from './version.js';
+import { verboseVersion, version } from './version.js';
 
 type CommandMain = (args: ParsedArgs) => Promise<number>;
 
@@ -25,6 +25,7 @@ const loaders: Record<string, () => Promise<CommandMain>> = {
   reload: async () => (await import('./reload.js')).reload,
   down: async () => (await import('./down.js')).down,
   export: async () => (await import('./export.js')).exportCommand,
+  doctor: async () => (await import('./doctor.js')).doctorCommand,
 };
 
 /** The hidden command line of the daemon `up -d` starts: `main.js __daemon up …`. */
@@ -41,7 +42,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return failed('procs', err);
   }
   if (args.flags.version) {
-    printQuick(`${version()}\n`);
+    printQuick(args.flags.verbose === true ? await verboseVersion() : `${version()}\n`);
     return EXIT.ok;
   }
   if (args.flags.help || !args.command) {

@@ -1,7 +1,7 @@
-#!/usr/bin/env node
-// The procs command. `procs --version` answers from here, before anything else loads (the bundle
-// has the version built in); every other command turns V8's code cache on (the modules a command
-// loads start faster from the second run) and then loads the command line and the command asked for.
+// The procs command line, loaded by entry.ts once the Node version is known to be supported.
+// `procs --version` answers from here, before anything else loads (the bundle has the version
+// built in); every other command turns V8's code cache on (the modules a command loads start
+// faster from the second run) and then loads the command line and the command asked for.
 import { enableCompileCache } from 'node:module';
 
 declare const __PROCS_VERSION__: string | undefined;
