@@ -58,10 +58,15 @@ export const COMMANDS: readonly CommandDef[] = [
       WAIT_TIMEOUT,
       { name: 'abort-on-failure', kind: 'bool', help: 'stop everything when a unit fails for good' },
       { name: 'exit-code-from', kind: 'string', value: 'UNIT', help: 'stop everything when UNIT exits and return its status' },
+      { name: 'no-deps', kind: 'bool', help: 'start only the named units, not what they depend on' },
       FORMATION,
       NO_WATCH,
       IGNORE,
       JSON_FLAG,
+    ],
+    notes: [
+      'With --no-deps the named units start without waiting for dependencies procs is not running',
+      '(as docker compose up --no-deps); a dependency that runs or is starting is waited for as usual.',
     ],
   },
   {
@@ -100,7 +105,7 @@ export const COMMANDS: readonly CommandDef[] = [
         value: 'WHEN',
         help: 'only lines from this time on: a duration back from now (5m, 2h) or a time (2026-01-02T15:04:05Z)',
       },
-      { name: 'timestamps', short: 't', kind: 'bool', help: 'show the time of each line' },
+      { name: 'timestamps', short: 't', kind: 'bool', help: 'show the full date and time (UTC) of each line' },
     ],
   },
   { name: 'start', args: '[UNIT…]', help: 'start units of the running project (none named: every unit)', flags: [] },
@@ -237,6 +242,9 @@ export function checkFlagsFor(parsed: ParsedArgs): void {
     for (const name of ['abort-on-failure', 'exit-code-from']) {
       if (parsed.flags[name] !== undefined) throw new UsageError(`--${name} cannot be combined with ${mode}: it needs procs up in the foreground`);
     }
+  }
+  if (cmd.name === 'up' && parsed.flags['no-deps'] === true && parsed.positionals.length === 0) {
+    throw new UsageError('--no-deps needs the units to start: procs up --no-deps UNIT…');
   }
   // `up` without --wait has no wait to bound: the value would be silently ignored.
   if (cmd.name === 'up' && parsed.flags['wait-timeout'] !== undefined && parsed.flags.wait !== true) {
