@@ -214,7 +214,7 @@ function lookupFlag(key: string, long: boolean, command: CommandDef | undefined)
   const pool = command ? [...command.flags, ...GLOBAL_FLAGS] : [...GLOBAL_FLAGS, ...allCommandFlags()];
   const def = pool.find((f) => (long ? f.name === key || (f.aliases?.includes(key) ?? false) : f.short === key));
   if (def) return def;
-  const names = pool.map((f) => f.name);
+  const names = pool.flatMap((f) => [f.name, ...(f.aliases ?? [])]);
   const hint = long ? suggest(key, names) : undefined;
   const where = command ? ` for 'procs ${command.name}'` : '';
   throw new UsageError(`unknown option '${long ? '--' : '-'}${key}'${where}${hint ? `; did you mean '--${hint}'?` : ''}`);

@@ -60,14 +60,17 @@ describe('compose and overmind habits on a running project', () => {
     );
   });
 
-  it('up --no-deps starts the named unit without its dependency, which stays pending', async () => {
-    const p = make(
-      `version: 1\nprocesses:\n  db:\n    command: [${NODE}, hang.js]\n  web:\n    command: [${NODE}, hang.js]\n    depends_on: { db: started }\n`,
-    );
+  it('up --no-deps starts the named units without their dependency, which stays pending, also on a running project', async () => {
+    const dependsOnDb = `    command: [${NODE}, hang.js]\n    depends_on: { db: started }\n`;
+    const p = make(`version: 1\nprocesses:\n  db:\n    command: [${NODE}, hang.js]\n  web:\n${dependsOnDb}  api:\n${dependsOnDb}`);
     const up = await p.run(['up', '-d', '--wait', '--no-deps', 'web']);
     assert.equal(up.code, 0, up.stderr);
-    const states = Object.fromEntries((await psJson(p)).units.map((u) => [u.name, u.state]));
-    assert.deepEqual(states, { db: 'pending', web: 'running' });
+    const states = async (): Promise<Record<string, string>> => Object.fromEntries((await psJson(p)).units.map((u) => [u.name, u.state]));
+    assert.deepEqual(await states(), { db: 'pending', web: 'running', api: 'pending' });
+    // `up` on the running project reconciles it and starts api, still without db.
+    const again = await p.run(['up', '-d', '--wait', '--no-deps', 'api']);
+    assert.equal(again.code, 0, again.stderr);
+    assert.deepEqual(await states(), { db: 'pending', web: 'running', api: 'running' });
   });
 });
 

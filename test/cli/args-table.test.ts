@@ -10,6 +10,7 @@
 // - List flags (-f, -m, --ignore) repeat and keep their order; any other flag given twice keeps
 //   its last value.
 // - `-f` names a spec file, except after `logs`, where it means --follow.
+// - Some flags have a second long name, the spelling of docker compose: `logs --tail` is --lines.
 // - `--` ends the flags: what follows is the command of `procs run`, flags included.
 // - Values are checked by the command that uses them (durations, -m counts, POOL=N, targets).
 import assert from 'node:assert/strict';
@@ -61,6 +62,8 @@ const PARSES: readonly (readonly [argv: string, meaning: Meaning])[] = [
   ['up --formation=web=2', { command: 'up', flags: { formation: ['web=2'] } }],
   ['up web -d worker', { command: 'up', positionals: ['web', 'worker'], flags: { detach: true } }],
   ['up -', { command: 'up', positionals: ['-'] }],
+  ['up --no-deps web', { command: 'up', positionals: ['web'], flags: { 'no-deps': true } }],
+  ['up -d --no-deps web', { command: 'up', positionals: ['web'], flags: { detach: true, 'no-deps': true } }],
 
   // Flags before and after the command.
   ['-f a.yaml up', { command: 'up', flags: { file: ['a.yaml'] } }],
@@ -167,6 +170,9 @@ const REFUSED: readonly (readonly [argv: string, message: string])[] = [
   ['up --no-colour', "unknown option '--no-colour' for 'procs up'; did you mean '--no-color'?"],
   ['up ---json', "unknown option '---json' for 'procs up'; did you mean '--json'?"],
   ['ps --jsno', "unknown option '--jsno' for 'procs ps'; did you mean '--json'?"],
+  ['logs --tial 5', "unknown option '--tial' for 'procs logs'; did you mean '--tail'?"],
+  ['up --no-dep web', "unknown option '--no-dep' for 'procs up'; did you mean '--no-deps'?"],
+  ['up --no-deps', '--no-deps needs the units to start: procs up --no-deps UNIT…'],
   ['run --wait-timout 5s -- x', "unknown option '--wait-timout' for 'procs run'; did you mean '--wait-timeout'?"],
   ['--jsn ps', "unknown option '--jsn'; did you mean '--json'?"],
   ['up -x', "unknown option '-x' for 'procs up'"],
