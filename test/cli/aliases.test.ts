@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { assertClean, procs, specProject } from '../helpers/cli.js';
 import { NODE, psJson, tempProject, type Proj } from '../control/helpers.js';
 
 const HANG = "console.log('up'); setInterval(() => {}, 1 << 30);\n";
@@ -71,6 +72,19 @@ describe('compose and overmind habits on a running project', () => {
     const again = await p.run(['up', '-d', '--wait', '--no-deps', 'api']);
     assert.equal(again.code, 0, again.stderr);
     assert.deepEqual(await states(), { db: 'pending', web: 'running', api: 'running' });
+  });
+});
+
+describe('up --no-deps in the foreground', () => {
+  it('starts the named unit without its dependency, and stops on SIGINT leaving nothing', async () => {
+    const dir = specProject(
+      `version: 1\nprocesses:\n  db:\n    command: "echo db started; sleep 1000"\n  web:\n    command: "echo web started; sleep 1000"\n    depends_on: { db: healthy }\n`,
+    );
+    const run = procs(['up', '--no-deps', 'web'], { cwd: dir });
+    await run.waitFor(/web\s+\| web started/);
+    run.child.kill('SIGINT');
+    await assertClean(run);
+    assert.doesNotMatch(run.text(), /db started/);
   });
 });
 
