@@ -118,7 +118,7 @@ export class Controller implements ControlApi {
       const states = new Map(this.#project.supervisor.status().map((u) => [u.name, u.state]));
       const idle = this.#resolve(req.start).filter((n) => !RUNNING.has(states.get(n) ?? '') && states.get(n) !== 'completed');
       idle.forEach((n) => this.#held.delete(n));
-      if (idle.length > 0) await this.#startUnits(idle, false);
+      if (idle.length > 0) await this.#startUnits(idle, false, req.noDeps === true);
       return { ...done, started: idle };
     });
   }
@@ -182,13 +182,13 @@ export class Controller implements ControlApi {
     await this.#hooks.release();
   }
 
-  /** Starts units and what they need; failed or skipped ones get a fresh run. */
-  async #startUnits(names: readonly string[], wait = true): Promise<void> {
+  /** Starts units and what they need (`noDeps`: only them); failed or skipped ones get a fresh run. */
+  async #startUnits(names: readonly string[], wait = true, noDeps = false): Promise<void> {
     const sup = this.#project.supervisor;
     const states = new Map(sup.status().map((u) => [u.name, u.state]));
     const retry = names.filter((n) => states.get(n) === 'failed' || states.get(n) === 'skipped');
     const fresh = names.filter((n) => !retry.includes(n));
-    if (fresh.length > 0) sup.start(fresh);
+    if (fresh.length > 0) sup.start(fresh, { noDeps });
     const retried = retry.length > 0 ? sup.restartUnits(retry, { reason: 'start requested' }) : Promise.resolve();
     if (wait) await Promise.all([retried, ...names.map((n) => sup.whenUp(n))]);
   }

@@ -1,4 +1,4 @@
-// `procs logs [UNIT…] [-f] [-n N]`: the last N lines of each unit from `.procs/logs/` (so it works
+// `procs logs [UNIT…] [-f] [-n N] [--since WHEN] [-t]`: the last N lines (those from WHEN on) of each unit from `.procs/logs/` (so it works
 // when nothing runs), merged in time order and prefixed like live output; `-f` then follows new
 // output through the control socket. While the project runs, the files are read only once the
 // control socket has subscribed, which it answers once the files hold every line from before
@@ -24,9 +24,13 @@ export interface LogsOptions {
   readonly files: readonly string[];
   /** The units named (none: every unit). */
   readonly units: readonly string[];
-  /** How many recent lines per unit. */
+  /** How many recent lines per unit (Infinity: every line kept). */
   readonly lines: number;
+  /** Only lines stamped from this time on (epoch ms). */
+  readonly sinceMs?: number | undefined;
   readonly follow: boolean;
+  /** Each line shows its time (`-t`). */
+  readonly timestamps?: boolean;
 }
 
 /** Shows the units' recent output (and follows it); `color` paints the prefixes. */
@@ -47,7 +51,7 @@ export async function showLogs(o: LogsOptions, t: Terminal & { readonly color: b
     known,
     status?.pools.map((p) => p.name),
   );
-  const out = printer(names, t);
+  const out = printer(names, t, o.timestamps === true);
   let held: LiveBatch[] | undefined = [];
   // Without -f the feed is only for its promise about the files, so it names no unit: a unit
   // only the files know (removed since) is fine to read.
@@ -55,7 +59,7 @@ export async function showLogs(o: LogsOptions, t: Terminal & { readonly color: b
   await feed?.ready;
   if (!follow) feed?.close();
   const skip = (e: Error): void => void t.err.write(`procs logs: ${e.message}\n`);
-  const shown = mergeByTime(new Map(await Promise.all(names.map(async (u) => [u, await readLogTail(paths.logs, u, n, skip)] as const))));
+  const shown = mergeByTime(new Map(await Promise.all(names.map(async (u) => [u, await readLogTail(paths.logs, u, n, skip, o.sinceMs)] as const))));
   out.lines(shown);
   if (!follow) return EXIT.ok;
   if (!feed) {
@@ -85,13 +89,18 @@ function unitsFromFiles(dir: string): { name: string; kind: string; pool: string
 }
 
 /** Writes lines from files and live batches with the live output's prefix, at their own time. */
-function printer(names: readonly string[], t: Terminal & { readonly color: boolean }): { lines(l: readonly UnitLine[]): void; batch(b: LiveBatch): void } {
+function printer(
+  names: readonly string[],
+  t: Terminal & { readonly color: boolean },
+  timestamps: boolean,
+): { lines(l: readonly UnitLine[]): void; batch(b: LiveBatch): void } {
   let at = Date.now();
   const prefix = new PrefixRenderer(t.out, { names, color: t.color, now: () => at });
   const render = (unit: string, stream: 'stdout' | 'stderr', step: number | undefined, text: string, ts: string): string => {
     const t = Date.parse(ts);
     at = Number.isNaN(t) ? Date.now() : t;
-    return prefix.render({ unit, stream, text, ...(step === undefined ? {} : { step }) });
+    const shown = timestamps ? stamped(text, new Date(at).toISOString()) : text;
+    return prefix.render({ unit, stream, text: shown, ...(step === undefined ? {} : { step }) });
   };
   return {
     lines(lines) {
@@ -103,4 +112,9 @@ function printer(names: readonly string[], t: Terminal & { readonly color: boole
       else t.out.write(render(b.unit, b.stream, b.step, b.text, b.ts));
     },
   };
+}
+
+/** Each line of `text` (newline-ended) begun with its time, as `docker compose logs -t` shows it. */
+function stamped(text: string, ts: string): string {
+  return text.replace(/^(?=[^\n]*\n|[^\n]+$)/gm, `${ts} `);
 }

@@ -42,6 +42,8 @@ export interface UpOptions {
   readonly wait: boolean;
   /** `--wait-timeout` in milliseconds. */
   readonly waitTimeoutMs: number | undefined;
+  /** `--no-deps`: start only the named units, not waiting for dependencies that are not running. */
+  readonly noDeps: boolean;
 }
 
 /** `procs run [UNIT…] -- CMD…`. */

@@ -86,6 +86,7 @@ function reconcile(client: ControlApi, o: UpOptions, result: LoadResult): Promis
     files: result.files,
     ...(o.spec.formation !== undefined ? { formation: loadSettings(o.spec.formation, result).formation } : {}),
     start: [...o.units],
+    ...(o.noDeps ? { noDeps: true } : {}),
   });
 }
 
@@ -98,5 +99,6 @@ function daemonArgv(o: UpOptions, result: LoadResult): string[] {
     ...Object.entries(o.spec.formation ?? {}).flatMap(([name, n]) => ['-m', `${name}=${n}`]),
     ...o.watch.ignore.flatMap((g) => ['--ignore', g]),
     ...(o.watch.off ? ['--no-watch'] : []),
+    ...(o.noDeps ? ['--no-deps'] : []),
   ];
 }

@@ -30,12 +30,14 @@ export async function upForeground(o: UpOptions, d: Display): Promise<number> {
   const project = createProjectFor(spec, d, watchSettings(o.watch, o.units, names));
   const control = await serveForeground(claim, project, result, o.spec.formation, d.err);
   await project.watch.start();
-  return runForeground(project, spec, names, { abortOnFailure: o.abortOnFailure, exitFrom: o.exitFrom, control, err: d.err });
+  return runForeground(project, spec, names, { abortOnFailure: o.abortOnFailure, exitFrom: o.exitFrom, noDeps: o.noDeps, control, err: d.err });
 }
 
 interface ForegroundOptions {
   readonly abortOnFailure: boolean;
   readonly exitFrom: string | undefined;
+  /** Start only `names`, not their dependencies (`--no-deps`). */
+  readonly noDeps: boolean;
   /** The control socket this run serves (`ps`, `stop`, `down`… from another terminal). */
   readonly control?: ForegroundControl | undefined;
   /** Where the summary goes. */
@@ -91,8 +93,8 @@ async function runForeground(project: Project, spec: Spec, names: readonly strin
 
   // Watch rules with `initial: true` run before their targets first start.
   await project.watch.started;
-  if (!stopping) supervisor.start(names);
-  void project.startup?.run(closure(names, spec.units));
+  if (!stopping) supervisor.start(names, { noDeps: o.noDeps });
+  void project.startup?.run(o.noDeps ? new Set(names) : closure(names, spec.units));
   // While a watch rule is on (a reload may turn rules on or off), `up` keeps running.
   for (;;) {
     await (o.control ? o.control.idle(() => stopping !== undefined) : supervisor.idle());

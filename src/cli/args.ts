@@ -7,19 +7,23 @@ export { UsageError };
 
 export type FlagKind = 'bool' | 'string' | 'list';
 
-interface FlagDef {
+export interface FlagDef {
   readonly name: string;
   readonly short?: string;
+  /** Other long names accepted for the flag (the spellings of docker compose or overmind). */
+  readonly aliases?: readonly string[];
   readonly kind: FlagKind;
   readonly help: string;
   readonly value?: string;
 }
 
-interface CommandDef {
+export interface CommandDef {
   readonly name: string;
   readonly args: string;
   readonly help: string;
   readonly flags: readonly FlagDef[];
+  /** Lines said after the flags in the command's help. */
+  readonly notes?: readonly string[];
 }
 
 const FILE: FlagDef = { name: 'file', short: 'f', kind: 'list', value: 'FILE', help: 'spec file (repeatable: later files override earlier ones)' };
@@ -36,7 +40,7 @@ const NO_WATCH: FlagDef = { name: 'no-watch', kind: 'bool', help: 'turn every wa
 const IGNORE: FlagDef = { name: 'ignore', kind: 'list', value: 'GLOB', help: 'ignore these paths in watch rules (repeatable)' };
 const WAIT_TIMEOUT: FlagDef = { name: 'wait-timeout', kind: 'string', value: 'D', help: 'how long to wait for readiness (e.g. 60s)' };
 
-const GLOBAL_FLAGS: readonly FlagDef[] = [
+export const GLOBAL_FLAGS: readonly FlagDef[] = [
   FILE,
   NO_COLOR,
   { name: 'help', short: 'h', kind: 'bool', help: 'show help' },
@@ -44,7 +48,7 @@ const GLOBAL_FLAGS: readonly FlagDef[] = [
   { name: 'verbose', kind: 'bool', help: 'with --version: also Node, the platform, the spawner and where procs is' },
 ];
 
-const COMMANDS: readonly CommandDef[] = [
+export const COMMANDS: readonly CommandDef[] = [
   {
     name: 'up',
     args: '[UNIT…]',
@@ -55,10 +59,15 @@ const COMMANDS: readonly CommandDef[] = [
       WAIT_TIMEOUT,
       { name: 'abort-on-failure', kind: 'bool', help: 'stop everything when a unit fails for good' },
       { name: 'exit-code-from', kind: 'string', value: 'UNIT', help: 'stop everything when UNIT exits and return its status' },
+      { name: 'no-deps', kind: 'bool', help: 'start only the named units, not what they depend on' },
       FORMATION,
       NO_WATCH,
       IGNORE,
       JSON_FLAG,
+    ],
+    notes: [
+      'With --no-deps the named units start without waiting for dependencies procs is not running',
+      '(as docker compose up --no-deps); a dependency that runs or is starting is waited for as usual.',
     ],
   },
   {
@@ -67,19 +76,42 @@ const COMMANDS: readonly CommandDef[] = [
     help: 'stop the running project and every unit',
     flags: [{ name: 'timeout', short: 't', kind: 'string', value: 'D', help: 'stop timeout for every unit' }],
   },
-  { name: 'ps', args: '', help: 'list units: state, pid, restarts, uptime, last exit, health', flags: [JSON_FLAG] },
+  {
+    name: 'ps',
+    args: '',
+    help: 'list units: state, pid, restarts, uptime, last exit, health',
+    flags: [
+      { name: 'json', kind: 'bool', help: 'the status as JSON' },
+      { name: 'format', kind: 'string', value: 'table|json', help: 'table (the default) or json (the same as --json)' },
+      { name: 'quiet', short: 'q', kind: 'bool', help: 'only the unit names, one a line' },
+    ],
+  },
   {
     name: 'logs',
     args: '[UNIT…]',
     help: 'show recent output (and follow it with -f)',
     flags: [
-      { name: 'follow', kind: 'bool', help: 'keep printing new output' },
-      { name: 'lines', short: 'n', kind: 'string', value: 'N', help: 'how many recent lines per unit' },
+      { name: 'follow', short: 'f', kind: 'bool', help: 'keep printing new output (-f before the command names a spec file)' },
+      {
+        name: 'lines',
+        short: 'n',
+        aliases: ['tail'],
+        kind: 'string',
+        value: 'N',
+        help: 'how many recent lines per unit (default 100; all for every line kept)',
+      },
+      {
+        name: 'since',
+        kind: 'string',
+        value: 'WHEN',
+        help: 'only lines from this time on: a duration back from now (5m, 2h) or a time (2026-01-02T15:04:05Z)',
+      },
+      { name: 'timestamps', short: 't', kind: 'bool', help: 'show the full date and time (UTC) of each line' },
     ],
   },
-  { name: 'start', args: 'UNIT…', help: 'start units of the running project', flags: [] },
-  { name: 'stop', args: 'UNIT…', help: 'stop units of the running project', flags: [] },
-  { name: 'restart', args: 'UNIT…', help: 'restart units of the running project', flags: [] },
+  { name: 'start', args: '[UNIT…]', help: 'start units of the running project (none named: every unit)', flags: [] },
+  { name: 'stop', args: '[UNIT…]', help: 'stop units of the running project (none named: every unit; the project keeps running)', flags: [] },
+  { name: 'restart', args: '[UNIT…]', help: 'restart units of the running project (none named: every unit)', flags: [] },
   { name: 'scale', args: 'POOL=N…', help: 'change pool sizes at run time', flags: [] },
   { name: 'reload', args: '', help: 'read the spec again and apply the changes', flags: [] },
   {
@@ -94,6 +126,7 @@ const COMMANDS: readonly CommandDef[] = [
       JSON_FLAG,
     ],
   },
+  { name: 'help', args: '[COMMAND]', help: 'show the help of procs or of one command', flags: [] },
   { name: 'validate', args: '', help: 'check the spec and print every problem', flags: [] },
   { name: 'schema', args: '', help: 'print the JSON Schema of the spec', flags: [] },
   { name: 'doctor', args: '', help: 'check Node, the platform, the spawner, the socket folder, the spec and its ports', flags: [JSON_FLAG] },
@@ -117,7 +150,8 @@ export interface ParsedArgs {
   readonly flags: Readonly<Record<string, string | boolean | readonly string[]>>;
 }
 
-function findCommand(name: string): CommandDef | undefined {
+/** The table row of a command. */
+export function findCommand(name: string): CommandDef | undefined {
   return COMMANDS.find((c) => c.name === name);
 }
 
@@ -176,13 +210,13 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   return { command: commandName, positionals, rest, flags };
 }
 
-// Finds a flag's definition: `-f` after `logs` means --follow; elsewhere it names a spec file.
+// Finds a flag's definition. Once the command is known its own flags come first: `-f` after
+// `logs` means --follow; before the command (and elsewhere) it names a spec file.
 function lookupFlag(key: string, long: boolean, command: CommandDef | undefined): FlagDef {
-  if (!long && key === 'f' && command?.name === 'logs') return { name: 'follow', kind: 'bool', help: '' };
-  const pool = [...GLOBAL_FLAGS, ...(command?.flags ?? allCommandFlags())];
-  const def = pool.find((f) => (long ? f.name === key : f.short === key));
+  const pool = command ? [...command.flags, ...GLOBAL_FLAGS] : [...GLOBAL_FLAGS, ...allCommandFlags()];
+  const def = pool.find((f) => (long ? f.name === key || (f.aliases?.includes(key) ?? false) : f.short === key));
   if (def) return def;
-  const names = pool.map((f) => f.name);
+  const names = pool.flatMap((f) => [f.name, ...(f.aliases ?? [])]);
   const hint = long ? suggest(key, names) : undefined;
   const where = command ? ` for 'procs ${command.name}'` : '';
   throw new UsageError(`unknown option '${long ? '--' : '-'}${key}'${where}${hint ? `; did you mean '--${hint}'?` : ''}`);
@@ -211,6 +245,9 @@ export function checkFlagsFor(parsed: ParsedArgs): void {
       if (parsed.flags[name] !== undefined) throw new UsageError(`--${name} cannot be combined with ${mode}: it needs procs up in the foreground`);
     }
   }
+  if (cmd.name === 'up' && parsed.flags['no-deps'] === true && parsed.positionals.length === 0) {
+    throw new UsageError('--no-deps needs the units to start: procs up --no-deps UNIT…');
+  }
   // `up` without --wait has no wait to bound: the value would be silently ignored.
   if (cmd.name === 'up' && parsed.flags['wait-timeout'] !== undefined && parsed.flags.wait !== true) {
     throw new UsageError('--wait-timeout bounds the wait of procs up --wait; without --wait there is nothing to bound');
@@ -224,22 +261,4 @@ export function checkFlagsFor(parsed: ParsedArgs): void {
   if (cmd.name === 'run' && parsed.flags.attach === true && parsed.flags.formation !== undefined) {
     throw new UsageError('--formation cannot be combined with --attach: the running project keeps its counts (procs scale changes them)');
   }
-}
-
-/** The help text: commands and flags from the same table the parser uses. */
-export function helpText(version: string): string {
-  const lines = [`procs ${version} — run the processes a project needs, from one procs.yaml`, '', 'Usage: procs [-f FILE…] COMMAND [options]', '', 'Commands:'];
-  for (const c of COMMANDS) lines.push(`  ${`${c.name} ${c.args}`.padEnd(34)}${c.help}`);
-  const flagLine = (f: FlagDef): string => {
-    const left = `${f.short ? `-${f.short}, ` : '    '}--${f.name}${f.value ? ` ${f.value}` : ''}`;
-    return `  ${left.padEnd(34)}${f.help}`;
-  };
-  lines.push('', 'Global options:', ...GLOBAL_FLAGS.map(flagLine));
-  for (const c of COMMANDS) {
-    if (c.flags.length === 0) continue;
-    lines.push('', `Options of ${c.name}:`, ...c.flags.map(flagLine));
-    if (c.name === 'logs') lines.push(flagLine({ name: 'follow', short: 'f', kind: 'bool', help: 'keep printing new output (-f after `logs`)' }));
-  }
-  lines.push('', 'Exit codes: 0 success or requested stop · 1 a unit failed or a wait timed out · 2 usage or spec error');
-  return lines.join('\n');
 }

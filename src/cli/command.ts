@@ -1,9 +1,11 @@
 // The procs command line: parse arguments, then load only the module of the command asked for.
 // A command's failure is said here, once, and mapped to its exit code (app/exit-codes.ts).
 import { ControlError } from '../control/api.js';
-import { checkFlagsFor, helpText, parseArgs, type ParsedArgs } from './args.js';
+import { checkFlagsFor, parseArgs, type ParsedArgs } from './args.js';
+import { commandHelp, helpText } from './help.js';
 import { printable } from '../base/printable.js';
 import { EXIT, exitCodeOf } from '../app/exit-codes.js';
+import { UsageError } from '../app/usage-error.js';
 
 export { EXIT };
 import { printQuick } from './print.js';
@@ -45,10 +47,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     printQuick(args.flags.verbose === true ? await verboseVersion() : `${version()}\n`);
     return EXIT.ok;
   }
-  if (args.flags.help || !args.command) {
-    process.stdout.write(`${helpText(version())}\n`);
-    return args.command || args.flags.help ? EXIT.ok : EXIT.usage;
-  }
+  if (args.command === 'help' || args.flags.help || !args.command) return help(args);
   const load = loaders[args.command];
   if (!load) {
     process.stderr.write(`procs ${printable(args.command)}: not available in this version yet\n`);
@@ -60,6 +59,20 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (err) {
     return failed(`procs ${args.command}`, err);
   }
+}
+
+/** `procs help [COMMAND]`, `procs COMMAND --help`, `procs --help`, `procs`: help on stdout. */
+function help(args: ParsedArgs): number {
+  const topic = args.command === 'help' ? args.positionals[0] : args.command;
+  if (args.command === 'help' && args.positionals.length > 1) return failed('procs help', new UsageError('one command at a time: procs help COMMAND'));
+  let text: string;
+  try {
+    text = topic === undefined ? helpText(version()) : commandHelp(topic);
+  } catch (err) {
+    return failed('procs help', err);
+  }
+  process.stdout.write(`${text}\n`);
+  return args.command || args.flags.help ? EXIT.ok : EXIT.usage;
 }
 
 /**

@@ -1,20 +1,34 @@
-// `procs ps [--json]`: every unit of the running project, as a table or as JSON.
+// `procs ps [--json | --format json] [-q]`: every unit of the running project, as a table, as
+// JSON, or (-q) only the names, one a line, for scripts (`procs ps -q | xargs …`).
 import { projectStatus } from '../app/command.js';
 import { EXIT } from '../app/exit-codes.js';
 import { psTable } from '../app/ps-format.js';
+import { UsageError } from '../app/usage-error.js';
 import { printable } from '../base/printable.js';
 import type { ParsedArgs } from './args.js';
-import { listFlag } from './options.js';
+import { listFlag, stringFlag } from './options.js';
 
 /** Prints the units of the running project. */
 export async function ps(args: ParsedArgs): Promise<number> {
+  const json = jsonAsked(args);
+  if (json && args.flags.quiet === true) throw new UsageError('-q prints names only; it cannot be combined with JSON');
   const status = await projectStatus(listFlag(args, 'file'));
-  if (args.flags.json === true) {
+  if (json) {
     process.stdout.write(`${JSON.stringify({ project: status.project, files: status.files, units: status.units }, null, 2)}\n`);
+  } else if (args.flags.quiet === true) {
+    process.stdout.write(status.units.map((u) => `${u.name}\n`).join(''));
   } else if (status.units.length === 0) {
     process.stdout.write(`${printable(status.project)}: no units\n`);
   } else {
     process.stdout.write(`${psTable(status.units, Date.now())}\n`);
   }
   return EXIT.ok;
+}
+
+/** `--json` or `--format json` (docker compose's spelling); `--format table` is the default. */
+function jsonAsked(args: ParsedArgs): boolean {
+  const format = stringFlag(args, 'format');
+  if (format !== undefined && format !== 'json' && format !== 'table') throw new UsageError(`--format is table or json, got '${format}'`);
+  if (format === 'table' && args.flags.json === true) throw new UsageError('--format table contradicts --json');
+  return format === 'json' || args.flags.json === true;
 }

@@ -14,6 +14,7 @@ export function upOptions(args: ParsedArgs, waitTimeoutMs: number | undefined): 
     exitFrom: stringFlag(args, 'exit-code-from'),
     wait: args.flags.wait === true,
     waitTimeoutMs,
+    noDeps: args.flags['no-deps'] === true,
   };
 }
 

@@ -28,6 +28,8 @@ export interface ReloadRequest {
   readonly formation?: Readonly<Record<string, number>>;
   /** After reconciling, start these units unless they run or completed (empty: every unit). */
   readonly start?: readonly string[];
+  /** Start only the units of `start`, not their dependencies (`up --no-deps`). */
+  readonly noDeps?: boolean;
 }
 
 export interface ReloadResult {

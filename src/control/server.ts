@@ -148,12 +148,13 @@ function requestUrl(target: string | undefined): URL {
 }
 
 /** The body of a reload request, checked. */
-function reloadRequest(b: Record<string, unknown>): { files?: string[]; formation?: Record<string, number>; start?: string[] } {
+function reloadRequest(b: Record<string, unknown>): { files?: string[]; formation?: Record<string, number>; start?: string[]; noDeps?: boolean } {
   const files = b.files === undefined ? undefined : stringList(b, 'files');
   const formation = countMap(b, 'formation');
   const start = b.start === undefined ? undefined : stringList(b, 'start');
   if (files?.some((f) => !f.startsWith('/'))) throw new ControlError('bad-request', 'files must be absolute paths');
-  return { ...(files ? { files } : {}), ...(formation ? { formation } : {}), ...(start ? { start } : {}) };
+  if (b.noDeps !== undefined && typeof b.noDeps !== 'boolean') throw new ControlError('bad-request', 'noDeps must be true or false');
+  return { ...(files ? { files } : {}), ...(formation ? { formation } : {}), ...(start ? { start } : {}), ...(b.noDeps === true ? { noDeps: true } : {}) };
 }
 
 /** `lines=N` of a tail request: a whole number, or absent for every line kept. */

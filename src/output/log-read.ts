@@ -37,25 +37,44 @@ export function parseLogLine(line: string): LogLine {
 }
 
 /**
- * The last `n` lines of a unit's log, oldest first, across `<unit>.log` and its rotations.
- * `onSkip` hears of each path that is not a regular file (it is read as if absent).
+ * The last `n` lines of a unit's log, oldest first, across `<unit>.log` and its rotations
+ * (`n` may be Infinity). With `sinceMs` (epoch ms), only lines stamped from then on: files and
+ * parts of files older than that are not read. A line not in the log format goes with the line
+ * before it. `onSkip` hears of each path that is not a regular file (it is read as if absent).
  */
-export async function readLogTail(dir: string, unit: string, n: number, onSkip?: (error: NotRegularFile) => void): Promise<LogLine[]> {
+export async function readLogTail(dir: string, unit: string, n: number, onSkip?: (error: NotRegularFile) => void, sinceMs?: number): Promise<LogLine[]> {
   const base = unitLogPath(dir, unit);
   const newestFirst: string[] = [];
   for (let i = 0; newestFirst.length < n; i++) {
-    const lines = await lastLines(i === 0 ? base : `${base}.${i}`, n - newestFirst.length, onSkip);
+    const lines = await lastLines(i === 0 ? base : `${base}.${i}`, n - newestFirst.length, onSkip, sinceMs);
     if (lines === undefined) {
       if (i === 0) continue;
       break;
     }
     for (let j = lines.length - 1; j >= 0; j--) newestFirst.push(lines[j] ?? '');
+    if (sinceMs !== undefined && lines.length > 0 && isBefore(lines[0] ?? '', sinceMs)) break;
   }
-  return newestFirst.reverse().map(parseLogLine);
+  const parsed = newestFirst.reverse().map(parseLogLine);
+  return sinceMs === undefined ? parsed : fromTime(parsed, sinceMs);
 }
 
-/** The last `n` lines of one file (undefined when it does not exist), reading from the end. */
-async function lastLines(path: string, n: number, onSkip?: (error: NotRegularFile) => void): Promise<string[] | undefined> {
+/** The lines from the first one stamped at or after `sinceMs` on. */
+function fromTime(lines: readonly LogLine[], sinceMs: number): LogLine[] {
+  const first = lines.findIndex((l) => l.ts !== '' && Date.parse(l.ts) >= sinceMs);
+  return first < 0 ? [] : lines.slice(first);
+}
+
+/** Whether a raw log line is stamped before `sinceMs` (a line without a stamp is not). */
+function isBefore(raw: string, sinceMs: number): boolean {
+  const { ts } = parseLogLine(raw);
+  return ts !== '' && Date.parse(ts) < sinceMs;
+}
+
+/**
+ * The last `n` lines of one file (undefined when it does not exist), reading from the end; with
+ * `sinceMs`, reading stops once a chunk begins with a line older than that.
+ */
+async function lastLines(path: string, n: number, onSkip?: (error: NotRegularFile) => void, sinceMs?: number): Promise<string[] | undefined> {
   if (n <= 0) return [];
   const file = await openRegular(path, READ).catch((err: unknown) => {
     if (err instanceof NotRegularFile) onSkip?.(err);
@@ -73,13 +92,23 @@ async function lastLines(path: string, n: number, onSkip?: (error: NotRegularFil
       await file.read(buf, 0, len, pos);
       chunks.unshift(buf);
       for (let k = buf.indexOf(10); k >= 0; k = buf.indexOf(10, k + 1)) newlines++;
+      if (sinceMs !== undefined && startsBefore(buf, sinceMs)) break;
     }
     const text = Buffer.concat(chunks).toString('utf8');
     const lines = text.split('\n');
     if (lines[lines.length - 1] === '') lines.pop();
     if (pos > 0) lines.shift();
-    return lines.slice(-n);
+    return n === Infinity ? lines : lines.slice(-n);
   } finally {
     await file.close();
   }
+}
+
+/** Whether the first whole line of a chunk is stamped before `sinceMs`. */
+function startsBefore(buf: Buffer, sinceMs: number): boolean {
+  const start = buf.indexOf(10);
+  if (start < 0) return false;
+  const end = buf.indexOf(10, start + 1);
+  if (end < 0) return false;
+  return isBefore(buf.toString('utf8', start + 1, end), sinceMs);
 }

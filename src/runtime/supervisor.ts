@@ -12,6 +12,9 @@ import { depView, outcomeRow, statusRow, type UnitOutcome, type UnitStatus } fro
 import { Waiters } from './waiters.js';
 
 export type { UnitStatus, UnitOutcome } from './unit-view.js';
+
+/** A dependency that holds for any condition. */
+const IGNORED_DEPENDENCY: DepView = { state: 'completed', everStarted: true, everReady: true };
 export type { EventInput } from './unit-runs.js';
 
 export interface SupervisorOptions {
@@ -39,6 +42,8 @@ export class Supervisor {
   readonly #opts: SupervisorOptions;
   readonly #waiters = new Waiters();
   readonly #runs: UnitRuns;
+  /** Units started without their dependencies (`up --no-deps`): they wait only on those that run. */
+  readonly #noDeps = new Set<string>();
   #shuttingDown = false;
   #killing = false;
 
@@ -63,10 +68,17 @@ export class Supervisor {
     return [...this.#units.values()].map((r) => r.spec);
   }
 
-  /** Starts the named units and what they depend on (all units when none are named). */
-  start(names: readonly string[] = []): void {
+  /**
+   * Starts the named units and what they depend on (all units when none are named). With
+   * `noDeps`, only the named units: a dependency procs is not running is not started and not
+   * waited for (one that is running or on its way is, as usual).
+   */
+  start(names: readonly string[] = [], opts: { readonly noDeps?: boolean } = {}): void {
     this.#shuttingDown = false;
-    for (const name of closure(names, this.specs)) {
+    const noDeps = opts.noDeps === true && names.length > 0;
+    for (const name of noDeps ? names : closure(names, this.specs)) {
+      if (noDeps) this.#noDeps.add(name);
+      else this.#noDeps.delete(name);
       const r = this.#units.get(name);
       // Running or on its way: leave it. Ended (failed, stopped, completed…): start it afresh.
       if (!r || (r.wanted && !isEnded(r.phase))) continue;
@@ -208,6 +220,15 @@ export class Supervisor {
     return r && depView(r);
   };
 
+  // What a unit started with --no-deps sees: a dependency procs is not running (never asked
+  // to, stopped, failed or skipped) holds; one that completed, runs or is on its way counts.
+  #noDepsView = (name: string): DepView | undefined => {
+    const r = this.#units.get(name);
+    if (!r) return undefined;
+    const notRunning = !r.wanted || (isEnded(r.phase) && r.phase.kind !== 'completed');
+    return notRunning ? IGNORED_DEPENDENCY : depView(r);
+  };
+
   // Starts every pending wanted unit whose dependencies hold; skips those that never can.
   #schedule(): void {
     if (this.#shuttingDown) return;
@@ -220,7 +241,7 @@ export class Supervisor {
       for (const r of this.#units.values()) {
         const p = r.phase;
         if (!r.wanted || p.kind !== 'pending') continue;
-        const verdict = evaluateDependencies(r.spec, this.specs, this.#view);
+        const verdict = evaluateDependencies(r.spec, this.specs, this.#noDeps.has(r.spec.name) ? this.#noDepsView : this.#view);
         if (verdict.kind === 'go') {
           started.push([r, this.#runs.start(r, p)]);
           changed = true;

@@ -53,6 +53,6 @@ describe('exit codes', () => {
   });
 
   it("says a command's usage error with its command and exits 2", async () => {
-    assert.deepEqual(await run(['stop']), { code: 2, stderr: 'procs stop: name the units to stop: procs stop UNIT…\n' });
+    assert.deepEqual(await run(['scale']), { code: 2, stderr: 'procs scale: name the pools and their sizes: procs scale POOL=N…\n' });
   });
 });

@@ -10,6 +10,7 @@
 // - List flags (-f, -m, --ignore) repeat and keep their order; any other flag given twice keeps
 //   its last value.
 // - `-f` names a spec file, except after `logs`, where it means --follow.
+// - Some flags have a second long name, the spelling of docker compose: `logs --tail` is --lines.
 // - `--` ends the flags: what follows is the command of `procs run`, flags included.
 // - Values are checked by the command that uses them (durations, -m counts, POOL=N, targets).
 import assert from 'node:assert/strict';
@@ -61,6 +62,8 @@ const PARSES: readonly (readonly [argv: string, meaning: Meaning])[] = [
   ['up --formation=web=2', { command: 'up', flags: { formation: ['web=2'] } }],
   ['up web -d worker', { command: 'up', positionals: ['web', 'worker'], flags: { detach: true } }],
   ['up -', { command: 'up', positionals: ['-'] }],
+  ['up --no-deps web', { command: 'up', positionals: ['web'], flags: { 'no-deps': true } }],
+  ['up -d --no-deps web', { command: 'up', positionals: ['web'], flags: { detach: true, 'no-deps': true } }],
 
   // Flags before and after the command.
   ['-f a.yaml up', { command: 'up', flags: { file: ['a.yaml'] } }],
@@ -85,6 +88,11 @@ const PARSES: readonly (readonly [argv: string, meaning: Meaning])[] = [
   // ps
   ['ps', { command: 'ps' }],
   ['ps --json', { command: 'ps', flags: { json: true } }],
+  // docker compose's spellings: --format json is --json; -q prints the names only.
+  ['ps --format json', { command: 'ps', flags: { format: 'json' } }],
+  ['ps --format=table', { command: 'ps', flags: { format: 'table' } }],
+  ['ps -q', { command: 'ps', flags: { quiet: true } }],
+  ['ps --quiet', { command: 'ps', flags: { quiet: true } }],
 
   // logs: -f after `logs` is --follow; before it, a spec file.
   ['logs', { command: 'logs' }],
@@ -96,9 +104,20 @@ const PARSES: readonly (readonly [argv: string, meaning: Meaning])[] = [
   ['logs --file a.yaml', { command: 'logs', flags: { file: ['a.yaml'] } }],
   ['logs -n 20 web', { command: 'logs', positionals: ['web'], flags: { lines: '20' } }],
   ['logs --lines=5', { command: 'logs', flags: { lines: '5' } }],
+  // docker compose's spellings: --tail N is -n N; -t shows each line's time; --since WHEN.
+  ['logs --tail 20', { command: 'logs', flags: { lines: '20' } }],
+  ['logs --tail=all web', { command: 'logs', positionals: ['web'], flags: { lines: 'all' } }],
+  ['logs -t', { command: 'logs', flags: { timestamps: true } }],
+  ['logs --timestamps -f web', { command: 'logs', positionals: ['web'], flags: { timestamps: true, follow: true } }],
+  ['logs --since 5m', { command: 'logs', flags: { since: '5m' } }],
+  ['logs --since=2026-01-02T15:04:05Z -n 10', { command: 'logs', flags: { since: '2026-01-02T15:04:05Z', lines: '10' } }],
 
   // start, stop, restart, scale, reload: words are units (or POOL=N), checked by the command.
   ['start web', { command: 'start', positionals: ['web'] }],
+  // No names: every unit of the running project (as docker compose and overmind do).
+  ['start', { command: 'start' }],
+  ['stop', { command: 'stop' }],
+  ['restart', { command: 'restart' }],
   ['stop web worker.1', { command: 'stop', positionals: ['web', 'worker.1'] }],
   ['restart -f a.yaml web', { command: 'restart', positionals: ['web'], flags: { file: ['a.yaml'] } }],
   ['scale web=3 worker=0', { command: 'scale', positionals: ['web=3', 'worker=0'] }],
@@ -129,6 +148,12 @@ const PARSES: readonly (readonly [argv: string, meaning: Meaning])[] = [
 
   // `--` before any command: kept in `rest`; only `run` takes words after it.
   ['--', { rest: [] }],
+
+  // help: the global help, or one command's (also as COMMAND --help / -h).
+  ['help', { command: 'help' }],
+  ['help up', { command: 'help', positionals: ['up'] }],
+  ['up -h', { command: 'up', flags: { help: true } }],
+  ['logs --help', { command: 'logs', flags: { help: true } }],
 ];
 
 // argv → the message of the usage error; procs prints it as `procs: MESSAGE` and exits 2.
@@ -138,7 +163,6 @@ const REFUSED: readonly (readonly [argv: string, message: string])[] = [
   ['stat web', "unknown command 'stat'; did you mean 'start'? (see procs --help)"],
   ['lgos', "unknown command 'lgos'; did you mean 'logs'? (see procs --help)"],
   ['frobnicate', "unknown command 'frobnicate' (see procs --help)"],
-  ['help', "unknown command 'help' (see procs --help)"],
   ['version', "unknown command 'version' (see procs --help)"],
 
   // Unknown flags, with the closest flag of the command (of any command before it).
@@ -146,6 +170,9 @@ const REFUSED: readonly (readonly [argv: string, message: string])[] = [
   ['up --no-colour', "unknown option '--no-colour' for 'procs up'; did you mean '--no-color'?"],
   ['up ---json', "unknown option '---json' for 'procs up'; did you mean '--json'?"],
   ['ps --jsno', "unknown option '--jsno' for 'procs ps'; did you mean '--json'?"],
+  ['logs --tial 5', "unknown option '--tial' for 'procs logs'; did you mean '--tail'?"],
+  ['up --no-dep web', "unknown option '--no-dep' for 'procs up'; did you mean '--no-deps'?"],
+  ['up --no-deps', '--no-deps needs the units to start: procs up --no-deps UNIT…'],
   ['run --wait-timout 5s -- x', "unknown option '--wait-timout' for 'procs run'; did you mean '--wait-timeout'?"],
   ['--jsn ps', "unknown option '--jsn'; did you mean '--json'?"],
   ['up -x', "unknown option '-x' for 'procs up'"],
@@ -154,6 +181,7 @@ const REFUSED: readonly (readonly [argv: string, message: string])[] = [
 
   // Another command's flag: after the command it is unknown there; before it, it does not apply.
   ['ps --follow', "unknown option '--follow' for 'procs ps'"],
+  ['help -d', "unknown option '-d' for 'procs help'"],
   ['--follow ps', "option --follow does not apply to 'procs ps'"],
   ['-d ps', "option --detach does not apply to 'procs ps'"],
   ['-o out up', "option --output does not apply to 'procs up'"],
@@ -207,10 +235,18 @@ const COMMAND_REFUSED: readonly (readonly [argv: string, stderr: string])[] = [
   ['up -m web', "procs up: -m expects NAME=N[,NAME=N…], got 'web'"],
   ['export compose -m web=-1 -o out', "procs export: -m expects NAME=N[,NAME=N…], got 'web=-1'"],
   ['down -t forever', "procs down: --timeout expects a duration such as 10s or 500ms, at most 24 days (576h), got 'forever'"],
-  ['logs -n ten', "procs logs: -n expects a whole number of lines, got 'ten'"],
-  ['start', 'procs start: name the units to start: procs start UNIT…'],
-  ['stop', 'procs stop: name the units to stop: procs stop UNIT…'],
-  ['restart', 'procs restart: name the units to restart: procs restart UNIT…'],
+  ['logs -n ten', "procs logs: -n expects a whole number of lines (or all), got 'ten'"],
+  ['help nosuch', "procs help: no command 'nosuch' (procs help lists them)"],
+  ['help stp', "procs help: no command 'stp'; did you mean 'stop'? (procs help lists them)"],
+  ['help up down', 'procs help: one command at a time: procs help COMMAND'],
+  ['ps --format yaml', "procs ps: --format is table or json, got 'yaml'"],
+  ['ps -q --json', 'procs ps: -q prints names only; it cannot be combined with JSON'],
+  ['ps --format table --json', 'procs ps: --format table contradicts --json'],
+  ['logs --tail ten', "procs logs: -n expects a whole number of lines (or all), got 'ten'"],
+  [
+    'logs --since yesterday',
+    "procs logs: --since expects a duration such as 5m (at most 24 days (576h)) or a time such as 2026-01-02T15:04:05Z, got 'yesterday'",
+  ],
   ['scale', 'procs scale: name the pools and their sizes: procs scale POOL=N…'],
   ['scale web=2000', "procs scale: expected POOL=N with N a whole number from 0 to 1024, got 'web=2000'"],
   ['scale web', "procs scale: expected POOL=N with N a whole number from 0 to 1024, got 'web'"],
@@ -225,7 +261,12 @@ const HELP_AND_VERSION: readonly (readonly [argv: string, code: number, stdout: 
   ['', EXIT.usage, /^procs \S+ — run the processes a project needs/],
   ['--help', EXIT.ok, /^procs \S+ — run the processes a project needs/],
   ['-h', EXIT.ok, /^procs \S+ — run the processes a project needs/],
-  ['up --help', EXIT.ok, /^procs \S+ — run the processes a project needs/],
+  ['help', EXIT.ok, /^procs \S+ — run the processes a project needs/],
+  ['up --help', EXIT.ok, /^Usage: procs up \[OPTIONS\] \[UNIT…\]$/],
+  ['up -h', EXIT.ok, /^Usage: procs up \[OPTIONS\] \[UNIT…\]$/],
+  ['help up', EXIT.ok, /^Usage: procs up \[OPTIONS\] \[UNIT…\]$/],
+  ['-h logs', EXIT.ok, /^Usage: procs logs \[OPTIONS\] \[UNIT…\]$/],
+  ['help reload', EXIT.ok, /^Usage: procs reload$/],
   ['--version', EXIT.ok, /^\d+\.\d+\.\d+/],
   ['-V', EXIT.ok, /^\d+\.\d+\.\d+/],
   ['--version up', EXIT.ok, /^\d+\.\d+\.\d+/],

@@ -41,10 +41,10 @@ const CASES: [string[], RegExp][] = [
   [['restart', 'nosuch'], /no unit named 'nosuch'/],
   [['restart', 'constructor'], /no unit named 'constructor'/],
   [['stop', '__proto__'], /no unit named '__proto__'/],
-  [['start'], /name the units to start/],
+  [['help', 'strat'], /no command 'strat'; did you mean 'start'\?/],
   [['logs', 'neverran'], /no unit named 'neverran'/],
-  [['logs', '-n', '-5', 'web'], /-n expects a whole number of lines, got '-5'/],
-  [['logs', '-n', 'many'], /-n expects a whole number of lines, got 'many'/],
+  [['logs', '-n', '-5', 'web'], /-n expects a whole number of lines \(or all\), got '-5'/],
+  [['logs', '-n', 'many'], /-n expects a whole number of lines \(or all\), got 'many'/],
 ];
 
 faults('bad input at the command line', () => {

@@ -122,3 +122,34 @@ void test('a disk problem is reported once and the terminal output is unaffected
   assert.match(errors[0] ?? '', /^[ab]:ENOTDIR$/);
   assert.equal(out.text().split('\n').length - 1, 100);
 });
+
+void test('readLogTail with a start time keeps the lines from then on, across rotated files and in a large file', async () => {
+  const dir = await logsDir();
+  let clock = Date.parse('2026-01-01T00:00:00.000Z');
+  const sink = new UnitLogSink(dir, { now: () => clock, limits: () => ({ maxSizeBytes: 400, keep: 5 }) });
+  for (let i = 0; i < 40; i++) {
+    clock += 1000; // line i is stamped i+1 seconds after midnight
+    sink.write({ unit: 'api', stream: 'stdout', text: `line${i}\n` });
+  }
+  await sink.close();
+  // One file larger than a read chunk: the lines before the start time are not kept.
+  const unrotated = new UnitLogSink(dir, { now: () => clock, limits: () => ({ maxSizeBytes: 0, keep: 0 }) });
+  let big = '';
+  for (let i = 0; i < 20_000; i++) big += `bulk ${i}\n`;
+  unrotated.write({ unit: 'big', stream: 'stdout', text: 'first\n' });
+  clock += 60_000;
+  unrotated.write({ unit: 'big', stream: 'stdout', text: big });
+  await unrotated.close();
+  const since = Date.parse('2026-01-01T00:00:30.000Z');
+  const texts = async (n: number, unit = 'api', at = since): Promise<string[]> => (await readLogTail(dir, unit, n, undefined, at)).map((l) => l.text);
+  assert.deepEqual(
+    await texts(Infinity),
+    Array.from({ length: 11 }, (_, k) => `line${29 + k}`),
+  );
+  assert.deepEqual(await texts(2), ['line38', 'line39']);
+  assert.deepEqual(await texts(Infinity, 'api', Date.parse('2026-01-02T00:00:00.000Z')), []);
+  assert.equal((await texts(Infinity, 'api', 0)).length, 40);
+  const bulk = await texts(Infinity, 'big', clock - 1000);
+  assert.equal(bulk.length, 20_000);
+  assert.deepEqual([bulk[0], bulk.at(-1)], ['bulk 0', 'bulk 19999']);
+});

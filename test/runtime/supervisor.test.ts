@@ -239,6 +239,18 @@ describe('Supervisor', () => {
     assert.deepEqual(driver.log, ['start db', 'start api']);
   });
 
+  it('with noDeps starts only the named units: a dependency not running is ignored, one starting is waited for', () => {
+    const healthyDb: Dependency[] = [{ name: 'db', condition: 'healthy' }];
+    const { sup, driver } = setup([unit('db', { readiness: true }), unit('api', { deps: healthyDb }), unit('worker', { deps: healthyDb })]);
+    sup.start(['api'], { noDeps: true });
+    assert.deepEqual(driver.log, ['start api']);
+    sup.start(['db']);
+    sup.start(['worker'], { noDeps: true });
+    assert.deepEqual(driver.log, ['start api', 'start db']);
+    sup.markReady('db');
+    assert.deepEqual(driver.log, ['start api', 'start db', 'start worker']);
+  });
+
   it('applies a reconcile plan: removes and restarts changed units, starts new ones, leaves the rest', async () => {
     const { sup, driver } = setup([unit('a'), unit('b'), unit('keep')]);
     sup.start();
