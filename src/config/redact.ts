@@ -4,16 +4,18 @@
 import { interpolate, type Lookup } from './interpolate.js';
 
 const MASK = '***';
+/** What `procs config` shows for a value it does not print. */
+export const SET = '<set>';
 
-/** `text` interpolated with every variable's value shown as `***` (an empty value stays empty). */
-export function masked(text: string, lookup: Lookup): string {
+/** `text` interpolated with every variable's value shown as `mask` (an empty value stays empty). */
+export function masked(text: string, lookup: Lookup, mask = MASK): string {
   return interpolate(text, (name) => {
     const value = lookup(name);
-    return value === undefined || value === '' ? value : MASK;
+    return value === undefined || value === '' ? value : mask;
   }).value;
 }
 
 /** A URL with its `user:password@` replaced by `***@`; other text unchanged. */
-export function withoutCredentials(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, `$1${MASK}@`);
+export function withoutCredentials(url: string, mask = MASK): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, `$1${mask}@`);
 }

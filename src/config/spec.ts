@@ -10,10 +10,14 @@ export interface SourcePos {
   readonly col: number;
 }
 
-/** A command to run: through a shell (string form) or exec'd directly (array form). */
+/**
+ * A command to run: through a shell (string form) or exec'd directly (array form). `shown`, present
+ * only when interpolation changed the command, is the command as written with each variable's value
+ * masked (as `procs config` prints it): the script, or the program and its arguments.
+ */
 export type Command =
-  | { readonly kind: 'shell'; readonly shell: string; readonly script: string }
-  | { readonly kind: 'exec'; readonly file: string; readonly args: readonly string[] };
+  | { readonly kind: 'shell'; readonly shell: string; readonly script: string; readonly shown?: string }
+  | { readonly kind: 'exec'; readonly file: string; readonly args: readonly string[]; readonly shown?: readonly string[] };
 
 export type RestartPolicyName = 'always' | 'on-failure' | 'never';
 

@@ -1,0 +1,26 @@
+// `procs config`: the spec procs would run, resolved (files merged, Procfile mapped, defaults
+// filled in, `.env` read, commands interpolated), printed as YAML (or JSON) in the spec's own
+// shape. Values are `<set>` unless --show-values.
+import { EXIT } from '../app/exit-codes.js';
+import { loadProjectSpec, printDiagnostics } from '../app/load.js';
+import { toPlainSpec } from '../config/to-plain-spec.js';
+import type { ParsedArgs } from './args.js';
+import { specRequest } from './options.js';
+import { printQuick } from './print.js';
+
+/** Prints the resolved spec; exit 2 (with the positioned problems) when it has errors. */
+export async function config(args: ParsedArgs): Promise<number> {
+  const result = await loadProjectSpec(specRequest(args));
+  printDiagnostics(result.diagnostics, process.stderr);
+  if (!result.spec) return EXIT.usage;
+  const plain = toPlainSpec(result.spec, { inherited: process.env, showValues: args.flags['show-values'] === true });
+  let text: string;
+  if (args.flags.json === true) text = `${JSON.stringify(plain, null, 2)}\n`;
+  else {
+    // Loaded here only: no other command writes YAML.
+    const { stringify } = await import('yaml');
+    const header = `# The resolved spec of ${result.files.join(', ')}${args.flags['show-values'] === true ? '' : ' (values shown as <set>; --show-values prints them)'}\n`;
+    text = header + stringify(plain, { lineWidth: 0 });
+  }
+  return printQuick(text) ? EXIT.ok : EXIT.failed;
+}

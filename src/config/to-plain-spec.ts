@@ -1,0 +1,201 @@
+// The resolved Spec written back in the spec's own shape (what `procs config` prints): every unit
+// with its defaults filled in, pools folded back from their instances, commands interpolated. The
+// result is itself a valid spec. Values are `<set>` unless asked for: env values, whatever a
+// command or probe took from a variable, and the credentials of a probe URL.
+import path from 'node:path';
+import { SET } from './redact.js';
+import type { Command, HealthSpec, ProbeSpec, Spec, UnitSpec, WatchRule } from './spec.js';
+
+export interface PlainOptions {
+  /** The environment procs inherited: what a unit's env only passes on is left out. */
+  readonly inherited: Readonly<Record<string, string | undefined>>;
+  /** Print values instead of `<set>`. */
+  readonly showValues: boolean;
+}
+
+type Plain = Record<string, unknown>;
+
+/** Variables procs sets itself for every unit, and for each pool instance. */
+const OWN_VARS = new Set(['PROCS_PROJECT', 'PROCS_UNIT']);
+const INSTANCE_VARS = ['WORKER_ID', 'PROCS_INSTANCE'];
+
+/** The spec as a plain object in the spec's key names, ready for YAML or JSON. */
+export function toPlainSpec(spec: Spec, opts: PlainOptions): Plain {
+  const inherited = Object.keys(opts.inherited).filter((k) => opts.inherited[k] !== undefined);
+  const out: Plain = { version: 1, name: spec.project };
+  // Inherited variables missing from the project's env were held back by `inherit_env`.
+  if (inherited.some((k) => !Object.hasOwn(spec.env, k))) {
+    const kept = inherited.filter((k) => Object.hasOwn(spec.env, k)).sort();
+    out.inherit_env = kept.length > 0 ? kept : false;
+  }
+  const shells = new Set(spec.units.flatMap(commandsOf).flatMap((c) => (c.kind === 'shell' ? [c.shell] : [])));
+  if (shells.size === 1) out.shell = [...shells][0];
+  const projectEnv = envBeyond(spec.env, opts.inherited);
+  if (Object.keys(projectEnv).length > 0) out.env = values(projectEnv, opts.showValues);
+  const watched = new Map(spec.watch.flatMap((w) => (w.name.endsWith('.watch') ? [[w.name.slice(0, -'.watch'.length), w] as const] : [])));
+  const processes: Plain = {};
+  const pools: Plain = {};
+  const pipelines: Plain = {};
+  const unit = (u: UnitSpec, skip: readonly string[]): Plain => {
+    const base = unitFields(spec, u, envBeyond(u.env, { ...opts.inherited, ...spec.env }, skip), opts.showValues);
+    const name = u.kind === 'pipeline' ? undefined : (u.pool ?? u.name);
+    const own = name === undefined ? undefined : watched.get(name);
+    return own?.restart.length === 1 && own.restart[0] === name ? { ...base, watch: [...own.paths] } : base;
+  };
+  for (const u of spec.units) {
+    if (u.kind === 'pipeline') pipelines[u.name] = { steps: u.steps.map((c) => command(c, opts.showValues)), ...unit(u, []) };
+    else if (u.kind === 'process') processes[u.name] = { command: command(u.command, opts.showValues), ...unit(u, []) };
+    else if (u.pool !== undefined && u.index === 0) {
+      const pool = spec.pools.find((p) => p.name === u.pool);
+      const skip = [...INSTANCE_VARS, ...(pool?.basePort !== undefined ? ['PORT'] : [])];
+      pools[u.pool] = {
+        command: command(u.command, opts.showValues),
+        replicas: pool?.replicas ?? 1,
+        ...(pool?.basePort !== undefined ? { port: pool.basePort } : {}),
+        ...unit(u, skip),
+      };
+    }
+  }
+  if (Object.keys(processes).length > 0) out.processes = processes;
+  if (Object.keys(pools).length > 0) out.pools = pools;
+  if (Object.keys(pipelines).length > 0) out.pipelines = pipelines;
+  const rules = spec.watch.filter((w) => !(w.name.endsWith('.watch') && isShorthand(out, w)));
+  if (rules.length > 0) out.watch = Object.fromEntries(rules.map((w) => [w.name, watchRule(spec, w, opts)]));
+  return out;
+}
+
+/** True when a unit printed above carries this rule as its `watch:` shorthand. */
+function isShorthand(out: Plain, w: WatchRule): boolean {
+  const name = w.name.slice(0, -'.watch'.length);
+  for (const section of ['processes', 'pools']) {
+    const units = out[section] as Record<string, Plain> | undefined;
+    if (units && Object.hasOwn(units, name) && units[name]?.watch !== undefined) return true;
+  }
+  return false;
+}
+
+function commandsOf(u: UnitSpec): readonly Command[] {
+  return u.kind === 'pipeline' ? u.steps : [u.command];
+}
+
+/** The fields every unit has, defaults included. */
+function unitFields(spec: Spec, u: UnitSpec, env: Record<string, string>, show: boolean): Plain {
+  const r = u.restart;
+  return {
+    cwd: relativeDir(spec.root, u.cwd),
+    ...(Object.keys(env).length > 0 ? { env: values(env, show) } : {}),
+    ...(u.dependsOn.length > 0 ? { depends_on: Object.fromEntries(u.dependsOn.map((d) => [d.name, d.condition])) } : {}),
+    restart: {
+      policy: r.policy,
+      max_restarts: r.maxRestarts,
+      backoff: { initial: duration(r.backoff.initialMs), factor: r.backoff.factor, max: duration(r.backoff.maxMs) },
+      reset_after: duration(r.resetAfterMs),
+      success_codes: [...r.successCodes],
+    },
+    stop: { signal: u.stop.signal, timeout: duration(u.stop.timeoutMs) },
+    ...health(u.health, show),
+    log: { max_size: size(u.log.maxSizeBytes), keep: u.log.keep },
+  };
+}
+
+function health(h: HealthSpec, show: boolean): Plain {
+  const out: Plain = {};
+  if (h.readiness) out.readiness = probe(h.readiness, show);
+  if (h.liveness) out.liveness = probe(h.liveness, show);
+  return Object.keys(out).length > 0 ? { health: out } : {};
+}
+
+function probe(p: ProbeSpec, show: boolean): Plain {
+  const c = p.check;
+  // `display` masks interpolated values and URL credentials as `***`: written as `<set>` here.
+  const shown = show ? undefined : escape(c.display.replaceAll('***', SET));
+  const check =
+    c.kind === 'exec'
+      ? { exec: command(c.command, show) }
+      : c.kind === 'http'
+        ? { http: shown ?? escape(c.url) }
+        : c.kind === 'tcp'
+          ? { tcp: shown ?? `${c.host.includes(':') ? `[${c.host}]` : c.host}:${c.port}` }
+          : { log: shown ?? escape(c.pattern) };
+  return {
+    ...check,
+    interval: duration(p.intervalMs),
+    timeout: duration(p.timeoutMs),
+    initial_delay: duration(p.initialDelayMs),
+    failure_threshold: p.failureThreshold,
+    success_threshold: p.successThreshold,
+  };
+}
+
+function watchRule(spec: Spec, w: WatchRule, opts: PlainOptions): Plain {
+  const env = envBeyond(w.env, { ...opts.inherited, ...spec.env });
+  return {
+    paths: [...w.paths],
+    ...(w.ignore.length > 0 ? { ignore: [...w.ignore] } : {}),
+    debounce: duration(w.debounceMs),
+    ...(w.sync !== undefined ? { sync: escape(relativeDir(spec.root, w.sync)) } : {}),
+    ...(w.run ? { run: command(w.run, opts.showValues) } : {}),
+    ...(w.restart.length > 0 ? { restart: [...w.restart] } : {}),
+    rolling: w.rolling,
+    initial: w.initial,
+    poll: w.poll,
+    cwd: relativeDir(spec.root, w.cwd),
+    ...(Object.keys(env).length > 0 ? { env: values(env, opts.showValues) } : {}),
+  };
+}
+
+/** A command in the spec's form: a string for the shell, an array exec'd. */
+function command(c: Command, show: boolean): string | string[] {
+  if (c.kind === 'shell') return escape(!show && c.shown !== undefined ? c.shown : c.script);
+  return (!show && c.shown !== undefined ? c.shown : [c.file, ...c.args]).map(escape);
+}
+
+/** The entries of `env` that `base` does not already hold with the same value, procs' own left out. */
+function envBeyond(
+  env: Readonly<Record<string, string>>,
+  base: Readonly<Record<string, string | undefined>>,
+  skip: readonly string[] = [],
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) {
+    if (OWN_VARS.has(k) || skip.includes(k) || (Object.hasOwn(base, k) && base[k] === v)) continue;
+    out[k] = v;
+  }
+  return out;
+}
+
+/** Env values as printed: `<set>`, or the value with `$` written `$$` (read back unchanged). */
+function values(env: Readonly<Record<string, string>>, show: boolean): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, show ? escape(v) : SET]));
+}
+
+/** Text read back as written: a `$` of the resolved value must not be interpolated again. */
+function escape(text: string): string {
+  return text.replaceAll('$', '$$$$');
+}
+
+/** A folder relative to the spec's folder (`.` for the folder itself). */
+function relativeDir(root: string, dir: string): string {
+  const rel = path.relative(root, dir);
+  return rel === '' ? '.' : rel;
+}
+
+/** Milliseconds as the spec writes a duration: `2s`, `150ms`, `1m`. */
+export function duration(ms: number): string {
+  if (ms === 0) return '0s';
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
+  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
+  if (ms % 1000 === 0) return `${ms / 1000}s`;
+  return `${ms}ms`;
+}
+
+/** Bytes as the spec writes a size: `10MB`, `512KB`, or a number of bytes. */
+function size(bytes: number): string | number {
+  for (const [unit, n] of [
+    ['GB', 1024 ** 3],
+    ['MB', 1024 ** 2],
+    ['KB', 1024],
+  ] as const)
+    if (bytes > 0 && bytes % n === 0) return `${bytes / n}${unit}`;
+  return bytes;
+}
