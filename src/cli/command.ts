@@ -25,6 +25,8 @@ const loaders: Record<string, () => Promise<CommandMain>> = {
   reload: async () => (await import('./reload.js')).reload,
   down: async () => (await import('./down.js')).down,
   export: async () => (await import('./export.js')).exportCommand,
+  config: async () => (await import('./config.js')).config,
+  init: async () => (await import('./init.js')).init,
 };
 
 /** The hidden command line of the daemon `up -d` starts: `main.js __daemon up …`. */
