@@ -51,7 +51,11 @@ test('defaults are filled in: restart, stop, log, probes, shell, cwd', async () 
     failureThreshold: 3,
     successThreshold: 1,
   });
-  assert.deepEqual(db.command, { kind: 'shell', shell: '/bin/sh', script: 'redis-server --port 6391' }, 'REDIS_PORT from env_file .env');
+  assert.deepEqual(
+    db.command,
+    { kind: 'shell', shell: '/bin/sh', script: 'redis-server --port 6391', shown: 'redis-server --port <set>' },
+    'REDIS_PORT from env_file .env',
+  );
   assert.equal(db.cwd, CONTRACT);
   assert.deepEqual(db.dependsOn, []);
   assert.equal(proc(spec, 'migrate').restart.policy, 'never');
