@@ -3,6 +3,8 @@
 // shape. Values are `<set>` unless --show-values.
 import { EXIT } from '../app/exit-codes.js';
 import { loadProjectSpec, printDiagnostics } from '../app/load.js';
+import { UsageError } from '../app/usage-error.js';
+import { printable } from '../base/printable.js';
 import { toPlainSpec } from '../config/to-plain-spec.js';
 import type { ParsedArgs } from './args.js';
 import { specRequest } from './options.js';
@@ -10,6 +12,7 @@ import { printQuick } from './print.js';
 
 /** Prints the resolved spec; exit 2 (with the positioned problems) when it has errors. */
 export async function config(args: ParsedArgs): Promise<number> {
+  if (args.positionals.length > 0) throw new UsageError(`'procs config' takes no unit names (got '${args.positionals.join(' ')}'): it prints the whole spec`);
   const result = await loadProjectSpec(specRequest(args));
   printDiagnostics(result.diagnostics, process.stderr);
   if (!result.spec) return EXIT.usage;
@@ -19,7 +22,7 @@ export async function config(args: ParsedArgs): Promise<number> {
   else {
     // Loaded here only: no other command writes YAML.
     const { stringify } = await import('yaml');
-    const header = `# The resolved spec of ${result.files.join(', ')}${args.flags['show-values'] === true ? '' : ' (values shown as <set>; --show-values prints them)'}\n`;
+    const header = `# The resolved spec of ${printable(result.files.join(', '))}${args.flags['show-values'] === true ? '' : ' (values shown as <set>; --show-values prints them)'}\n`;
     text = header + stringify(plain, { lineWidth: 0 });
   }
   return printQuick(text) ? EXIT.ok : EXIT.failed;
