@@ -9,6 +9,7 @@ import { toPlainSpec } from '../config/to-plain-spec.js';
 import type { ParsedArgs } from './args.js';
 import { specRequest } from './options.js';
 import { printQuick } from './print.js';
+import { yamlText } from './yaml-out.js';
 
 /** Prints the resolved spec; exit 2 (with the positioned problems) when it has errors. */
 export async function config(args: ParsedArgs): Promise<number> {
@@ -20,10 +21,8 @@ export async function config(args: ParsedArgs): Promise<number> {
   let text: string;
   if (args.flags.json === true) text = `${JSON.stringify(plain, null, 2)}\n`;
   else {
-    // Loaded here only: no other command writes YAML.
-    const { stringify } = await import('yaml');
     const header = `# The resolved spec of ${printable(result.files.join(', '))}${args.flags['show-values'] === true ? '' : ' (values shown as <set>; --show-values prints them)'}\n`;
-    text = header + stringify(plain, { lineWidth: 0 });
+    text = header + yamlText(plain);
   }
   return printQuick(text) ? EXIT.ok : EXIT.failed;
 }
