@@ -28,7 +28,8 @@ export function toPlainSpec(spec: Spec, opts: PlainOptions): Plain {
     const kept = inherited.filter((k) => Object.hasOwn(spec.env, k)).sort();
     out.inherit_env = kept.length > 0 ? kept : false;
   }
-  const shells = new Set(spec.units.flatMap(commandsOf).flatMap((c) => (c.kind === 'shell' ? [c.shell] : [])));
+  const commands = [...spec.units.flatMap(commandsOf), ...spec.watch.flatMap((w) => (w.run ? [w.run] : []))];
+  const shells = new Set(commands.flatMap((c) => (c.kind === 'shell' ? [c.shell] : [])));
   if (shells.size === 1) out.shell = [...shells][0];
   const projectEnv = envBeyond(spec.env, opts.inherited);
   if (Object.keys(projectEnv).length > 0) out.env = values(projectEnv, opts.showValues);
@@ -74,8 +75,10 @@ function isShorthand(out: Plain, w: WatchRule): boolean {
   return false;
 }
 
+/** Every command of a unit: its own (or its steps) and its exec probes'. */
 function commandsOf(u: UnitSpec): readonly Command[] {
-  return u.kind === 'pipeline' ? u.steps : [u.command];
+  const probes = [u.health.readiness, u.health.liveness].flatMap((p) => (p?.check.kind === 'exec' ? [p.check.command] : []));
+  return [...(u.kind === 'pipeline' ? u.steps : [u.command]), ...probes];
 }
 
 /** The fields every unit has, defaults included. */

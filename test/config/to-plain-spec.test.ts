@@ -136,6 +136,13 @@ describe('the resolved spec as a plain spec', () => {
     assert.deepEqual(definitions(again), definitions(procfile));
   });
 
+  it('keeps the shell of every shell command, watch runs and probes included', () => {
+    const text = 'shell: /bin/bash\nprocesses:\n  a:\n    command: [x]\n    health: { liveness: { exec: "check" } }\n';
+    assert.equal(toPlainSpec(specOf(build({ 'procs.yaml': text })), { inherited: ENV, showValues: true }).shell, '/bin/bash');
+    const watch = 'shell: /bin/bash\nprocesses:\n  a: { command: [x] }\nwatch:\n  w: { paths: [src], run: make }\n';
+    assert.equal(toPlainSpec(specOf(build({ 'procs.yaml': watch })), { inherited: ENV, showValues: true }).shell, '/bin/bash');
+  });
+
   it('writes durations in the largest whole unit', () => {
     assert.deepEqual([0, 150, 2000, 90_000, 120_000, 3_600_000].map(duration), ['0s', '150ms', '2s', '90s', '2m', '1h']);
   });
