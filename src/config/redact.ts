@@ -7,6 +7,11 @@ const MASK = '***';
 /** What `procs config` shows for a value it does not print. */
 export const SET = '<set>';
 
+/** True when interpolating `text` puts a variable's value in it (an empty value does not count). */
+export function takesValues(text: string, lookup: Lookup): boolean {
+  return text.includes('${') && masked(text, lookup) !== masked(text, () => undefined);
+}
+
 /** `text` interpolated with every variable's value shown as `mask` (an empty value stays empty). */
 export function masked(text: string, lookup: Lookup, mask = MASK): string {
   return interpolate(text, (name) => {

@@ -3,7 +3,8 @@
 // result is itself a valid spec. Values are `<set>` unless asked for: env values, whatever a
 // command or probe took from a variable, and the credentials of a probe URL.
 import path from 'node:path';
-import { SET } from './redact.js';
+import { interpolate } from './interpolate.js';
+import { SET, withoutCredentials } from './redact.js';
 import type { Command, HealthSpec, ProbeSpec, Spec, UnitSpec, WatchRule } from './spec.js';
 
 export interface PlainOptions {
@@ -14,6 +15,13 @@ export interface PlainOptions {
 }
 
 type Plain = Record<string, unknown>;
+
+/** How a unit's texts are written: with its env's values or `<set>`; `keep` stays `${NAME}` (a pool's own variables). */
+interface Shown {
+  readonly show: boolean;
+  readonly env: Readonly<Record<string, string>>;
+  readonly keep: readonly string[];
+}
 
 /** Variables procs sets itself for every unit, and for each pool instance. */
 const OWN_VARS = new Set(['PROCS_PROJECT', 'PROCS_UNIT']);
@@ -38,19 +46,21 @@ export function toPlainSpec(spec: Spec, opts: PlainOptions): Plain {
   const pools: Plain = {};
   const pipelines: Plain = {};
   const unit = (u: UnitSpec, skip: readonly string[]): Plain => {
-    const base = unitFields(spec, u, envBeyond(u.env, { ...opts.inherited, ...spec.env }, skip), opts.showValues);
+    const base = unitFields(spec, u, envBeyond(u.env, { ...opts.inherited, ...spec.env }, skip), { show: opts.showValues, env: u.env, keep: skip });
     const name = u.kind === 'pipeline' ? undefined : (u.pool ?? u.name);
     const own = name === undefined ? undefined : watched.get(name);
     return own?.restart.length === 1 && own.restart[0] === name ? { ...base, watch: [...own.paths] } : base;
   };
   for (const u of spec.units) {
-    if (u.kind === 'pipeline') pipelines[u.name] = { steps: u.steps.map((c) => command(c, opts.showValues)), ...unit(u, []) };
-    else if (u.kind === 'process') processes[u.name] = { command: command(u.command, opts.showValues), ...unit(u, []) };
+    const shown: Shown = { show: opts.showValues, env: u.env, keep: [] };
+    if (u.kind === 'pipeline') pipelines[u.name] = { steps: u.steps.map((c) => command(c, shown)), ...unit(u, []) };
+    else if (u.kind === 'process') processes[u.name] = { command: command(u.command, shown), ...unit(u, []) };
     else if (u.pool !== undefined && u.index === 0) {
       const pool = spec.pools.find((p) => p.name === u.pool);
       const skip = [...INSTANCE_VARS, ...(pool?.basePort !== undefined ? ['PORT'] : [])];
       pools[u.pool] = {
-        command: command(u.command, opts.showValues),
+        // Written with `${PORT}`, `${WORKER_ID}`…: each instance has its own.
+        command: command(u.command, { ...shown, keep: skip }),
         replicas: pool?.replicas ?? 1,
         ...(pool?.basePort !== undefined ? { port: pool.basePort } : {}),
         ...unit(u, skip),
@@ -82,11 +92,11 @@ function commandsOf(u: UnitSpec): readonly Command[] {
 }
 
 /** The fields every unit has, defaults included. */
-function unitFields(spec: Spec, u: UnitSpec, env: Record<string, string>, show: boolean): Plain {
+function unitFields(spec: Spec, u: UnitSpec, env: Record<string, string>, shown: Shown): Plain {
   const r = u.restart;
   return {
     cwd: relativeDir(spec.root, u.cwd),
-    ...(Object.keys(env).length > 0 ? { env: values(env, show) } : {}),
+    ...(Object.keys(env).length > 0 ? { env: values(env, shown.show) } : {}),
     ...(u.dependsOn.length > 0 ? { depends_on: Object.fromEntries(u.dependsOn.map((d) => [d.name, d.condition])) } : {}),
     restart: {
       policy: r.policy,
@@ -96,30 +106,28 @@ function unitFields(spec: Spec, u: UnitSpec, env: Record<string, string>, show: 
       success_codes: [...r.successCodes],
     },
     stop: { signal: u.stop.signal, timeout: duration(u.stop.timeoutMs) },
-    ...health(u.health, show),
+    ...health(u.health, shown),
     log: { max_size: size(u.log.maxSizeBytes), keep: u.log.keep },
   };
 }
 
-function health(h: HealthSpec, show: boolean): Plain {
+function health(h: HealthSpec, shown: Shown): Plain {
   const out: Plain = {};
-  if (h.readiness) out.readiness = probe(h.readiness, show);
-  if (h.liveness) out.liveness = probe(h.liveness, show);
+  if (h.readiness) out.readiness = probe(h.readiness, shown);
+  if (h.liveness) out.liveness = probe(h.liveness, shown);
   return Object.keys(out).length > 0 ? { health: out } : {};
 }
 
-function probe(p: ProbeSpec, show: boolean): Plain {
+function probe(p: ProbeSpec, shown: Shown): Plain {
   const c = p.check;
-  // `display` masks interpolated values and URL credentials as `***`: written as `<set>` here.
-  const shown = show ? undefined : escape(c.display.replaceAll('***', SET));
   const check =
     c.kind === 'exec'
-      ? { exec: command(c.command, show) }
+      ? { exec: command(c.command, shown) }
       : c.kind === 'http'
-        ? { http: shown ?? escape(c.url) }
+        ? { http: shown.show ? text(c.written, c.url, shown) : withoutCredentials(text(c.written, c.url, shown), SET) }
         : c.kind === 'tcp'
-          ? { tcp: shown ?? `${c.host.includes(':') ? `[${c.host}]` : c.host}:${c.port}` }
-          : { log: shown ?? escape(c.pattern) };
+          ? { tcp: text(c.written, `${c.host.includes(':') ? `[${c.host}]` : c.host}:${c.port}`, shown) }
+          : { log: text(c.written, c.pattern, shown) };
   return {
     ...check,
     interval: duration(p.intervalMs),
@@ -137,7 +145,7 @@ function watchRule(spec: Spec, w: WatchRule, opts: PlainOptions): Plain {
     ...(w.ignore.length > 0 ? { ignore: [...w.ignore] } : {}),
     debounce: duration(w.debounceMs),
     ...(w.sync !== undefined ? { sync: escape(relativeDir(spec.root, w.sync)) } : {}),
-    ...(w.run ? { run: command(w.run, opts.showValues) } : {}),
+    ...(w.run ? { run: command(w.run, { show: opts.showValues, env: w.env, keep: [] }) } : {}),
     ...(w.restart.length > 0 ? { restart: [...w.restart] } : {}),
     rolling: w.rolling,
     initial: w.initial,
@@ -148,9 +156,27 @@ function watchRule(spec: Spec, w: WatchRule, opts: PlainOptions): Plain {
 }
 
 /** A command in the spec's form: a string for the shell, an array exec'd. */
-function command(c: Command, show: boolean): string | string[] {
-  if (c.kind === 'shell') return escape(!show && c.shown !== undefined ? c.shown : c.script);
-  return (!show && c.shown !== undefined ? c.shown : [c.file, ...c.args]).map(escape);
+function command(c: Command, shown: Shown): string | string[] {
+  if (c.kind === 'shell') return text(c.written, c.script, shown);
+  const resolved = [c.file, ...c.args];
+  return c.written ? c.written.map((w) => text(w, '', shown)) : resolved.map(escape);
+}
+
+/**
+ * A text as the spec would write it: from its written form (when it took values) with each
+ * variable's value, or `<set>`, or `${NAME}` for the kept ones; else the resolved text. `$` of a
+ * value is written `$$`, so that it reads back as it is.
+ */
+function text(written: string | undefined, resolved: string, shown: Shown): string {
+  if (written === undefined) return escape(resolved);
+  const value = interpolate(written, (name) => {
+    // A NUL cannot be in an env value: it marks the reference until the `$` are escaped.
+    if (shown.keep.includes(name)) return `\u0000${name}\u0000`;
+    const v = Object.hasOwn(shown.env, name) ? shown.env[name] : undefined;
+    return shown.show || v === undefined || v === '' ? v : SET;
+  }).value;
+  // eslint-disable-next-line no-control-regex -- the NUL marks set just above
+  return escape(value).replace(/\u0000([A-Za-z_][A-Za-z0-9_]*)\u0000/g, '$${$1}');
 }
 
 /** The entries of `env` that `base` does not already hold with the same value, procs' own left out. */

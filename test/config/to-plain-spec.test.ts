@@ -33,10 +33,13 @@ processes:
     watch: ["src/**"]
 pools:
   worker:
-    command: node worker.js
+    command: node worker.js --port \${PORT} --id \${WORKER_ID} --key \${SECRET}
     replicas: 3
     port: 7000
     depends_on: [api]
+    health:
+      readiness:
+        http: http://127.0.0.1:\${PORT}/ready
 pipelines:
   errors:
     steps: ["tail -F log", "grep ERROR"]
@@ -50,7 +53,7 @@ const FILES = { 'procs.yaml': SPEC, '.env': 'DB_PORT=6543\nFROM_FILE=abc\n' };
 
 /** Definitions without what only says where they came from or how they are shown. */
 function bare(value: unknown): unknown {
-  return JSON.parse(JSON.stringify(value, (k, v: unknown) => (k === 'hash' || k === 'source' || k === 'shown' || k === 'display' ? undefined : v)));
+  return JSON.parse(JSON.stringify(value, (k, v: unknown) => (k === 'hash' || k === 'source' || k === 'written' || k === 'display' ? undefined : v)));
 }
 const definitions = (spec: Spec): unknown => bare(spec.units);
 
@@ -88,6 +91,8 @@ describe('the resolved spec as a plain spec', () => {
     assert.deepEqual(api?.env, { DB_PORT: '5432', MODE: '$$HOME' }, 'a `$` in a value is written `$$`, read back as one');
     assert.deepEqual(plain.processes?.db?.command, ['postgres', '-p', '6543'], 'the .env value');
     const worker = plain.pools?.worker;
+    assert.equal(worker?.command, 'node worker.js --port ${PORT} --id ${WORKER_ID} --key hunter2', 'each instance keeps its own values');
+    assert.equal((worker?.health as { readiness: { http: string } }).readiness.http, 'http://127.0.0.1:${PORT}/ready');
     assert.equal(worker?.replicas, 3);
     assert.equal(worker?.port, 7000);
     assert.equal(worker?.env, undefined, 'PORT, WORKER_ID and PROCS_INSTANCE are the pool’s own');
