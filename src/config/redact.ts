@@ -12,15 +12,15 @@ export function takesValues(text: string, lookup: Lookup): boolean {
   return text.includes('${') && masked(text, lookup) !== masked(text, () => undefined);
 }
 
-/** `text` interpolated with every variable's value shown as `mask` (an empty value stays empty). */
-export function masked(text: string, lookup: Lookup, mask = MASK): string {
+/** `text` interpolated with every variable's value shown as `***` (an empty value stays empty). */
+export function masked(text: string, lookup: Lookup): string {
   return interpolate(text, (name) => {
     const value = lookup(name);
-    return value === undefined || value === '' ? value : mask;
+    return value === undefined || value === '' ? value : MASK;
   }).value;
 }
 
-/** A URL with its `user:password@` replaced by `***@`; other text unchanged. */
+/** A URL with its `user:password@` replaced by `***@` (or `mask@`); other text unchanged. */
 export function withoutCredentials(url: string, mask = MASK): string {
   return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, `$1${mask}@`);
 }
