@@ -57,7 +57,8 @@ function fromProcfile(text: string, scripts: InitInput['scripts']): InitSpec {
     lines.push(`  ${name}:`, `    command: ${quote(m[2].trim().replaceAll('$', '$$$$'))}`, `    env:`, `      PORT: ${port}`);
   }
   if (units.length === 0) return example(scripts);
-  if (scripts && Object.keys(scripts).length > 0) lines.push(...otherScripts(scripts, [], '(`procs init --from package` starts from them instead)'));
+  if (text.includes('$')) lines.splice(HEADER.length + 1, 0, '# A `$$` passes one `$` to the shell: procs itself reads `${VAR}` in a command.');
+  if (scripts && Object.keys(scripts).length > 0) lines.push(...otherScripts(scripts, [], '`procs init --from package` makes the spec from them instead'));
   return { text: lines.join('\n') + '\n', source: 'procfile', units };
 }
 
@@ -87,7 +88,7 @@ function fromScripts(scripts: Readonly<Record<string, string>>): InitSpec | unde
   );
   if (build) lines.push('    depends_on:', '      build: completed');
   const used = build ? ['build', main] : [main];
-  lines.push(...otherScripts(scripts, used, 'add those to run as processes of their own'));
+  lines.push(...otherScripts(scripts, used, 'add one as a process with `command: npm run NAME`'));
   return { text: lines.join('\n') + '\n', source: 'package', units: used };
 }
 
@@ -95,7 +96,7 @@ function fromScripts(scripts: Readonly<Record<string, string>>): InitSpec | unde
 function otherScripts(scripts: Readonly<Record<string, string>>, used: readonly string[], what: string): string[] {
   const rest = Object.keys(scripts).filter((s) => !used.includes(s));
   if (rest.length === 0) return [];
-  return ['', `# Other scripts in package.json: ${rest.join(', ').replace(/[\r\n]/g, ' ')};`, `# ${what}.`];
+  return ['', `# Scripts of package.json not used here: ${rest.join(', ').replace(/[\r\n]/g, ' ')}.`, `# ${what[0]?.toUpperCase() ?? ''}${what.slice(1)}.`];
 }
 
 /** A minimal example, commented. */

@@ -28,7 +28,7 @@ describe('procs init: the spec text', () => {
     const dev = initSpec({ scripts: { dev: 'vite', build: 'vite build', lint: 'eslint .' } });
     assert.deepEqual(dev.units, ['dev']);
     assert.equal(script(read(dev.text), 'dev'), 'npm run dev');
-    assert.match(dev.text, /# Other scripts in package\.json: build, lint;/);
+    assert.match(dev.text, /# Scripts of package\.json not used here: build, lint\./);
     const start = initSpec({ scripts: { start: 'node server.js', build: 'tsc' } });
     assert.deepEqual(start.units, ['build', 'start']);
     const spec = read(start.text);
@@ -40,7 +40,7 @@ describe('procs init: the spec text', () => {
   it('takes the Procfile when both are there, unless told otherwise', () => {
     const both = { procfile: 'web: npm start\n', scripts: { dev: 'vite' } };
     assert.equal(initSpec(both).source, 'procfile');
-    assert.match(initSpec(both).text, /Other scripts in package\.json: dev/);
+    assert.match(initSpec(both).text, /Scripts of package\.json not used here: dev\./);
     assert.equal(initSpec({ ...both, from: 'package' }).source, 'package');
   });
 
