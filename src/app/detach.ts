@@ -15,7 +15,7 @@ import { APPEND, NotRegularFile, openRegularSync, READ, removeOddSync } from '..
 import { MAIN_SCRIPT } from '../self.js';
 import { EXIT } from './exit-codes.js';
 import { describeOrphans } from '../rundir/orphans.js';
-import { ensurePrivateDir, type ProjectPaths } from '../rundir/paths.js';
+import { ensureProjectDir, type ProjectPaths } from '../rundir/paths.js';
 
 /** The hidden first argument that makes main.js run as the daemon. */
 const DAEMON_ARG = '__daemon';
@@ -38,7 +38,7 @@ export type DaemonStart =
 /** Spawns the daemon with `argv` (a command line of `up`) and waits for its first word; `stderr` hears what it had to say on the way. */
 export async function spawnDaemon(paths: ProjectPaths, argv: readonly string[], stderr: Writable, env: NodeJS.ProcessEnv = process.env): Promise<DaemonStart> {
   try {
-    ensurePrivateDir(paths.dir);
+    ensureProjectDir(paths);
   } catch (err) {
     return { kind: 'failed', code: EXIT.failed, message: `cannot use ${paths.dir}: ${err instanceof Error ? err.message : String(err)}` };
   }

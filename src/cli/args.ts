@@ -131,6 +131,18 @@ export const COMMANDS: readonly CommandDef[] = [
   { name: 'schema', args: '', help: 'print the JSON Schema of the spec', flags: [] },
   { name: 'doctor', args: '', help: 'check Node, the platform, the spawner, the socket folder, the spec and its ports', flags: [JSON_FLAG] },
   {
+    name: 'config',
+    args: '',
+    help: 'print the resolved spec (files merged, defaults filled in, commands interpolated)',
+    flags: [{ name: 'show-values', kind: 'bool', help: 'print env values instead of <set>' }, { ...JSON_FLAG, help: 'JSON instead of YAML' }, FORMATION],
+  },
+  {
+    name: 'init',
+    args: '',
+    help: 'write a commented procs.yaml from the Procfile or package.json scripts here',
+    flags: [{ name: 'from', kind: 'string', value: 'procfile|package', help: 'which source to read' }],
+  },
+  {
     name: 'export',
     args: 'systemd|compose|kubernetes',
     help: 'write the spec as units of another engine',

@@ -28,6 +28,8 @@ const loaders: Record<string, () => Promise<CommandMain>> = {
   down: async () => (await import('./down.js')).down,
   export: async () => (await import('./export.js')).exportCommand,
   doctor: async () => (await import('./doctor.js')).doctorCommand,
+  config: async () => (await import('./config.js')).config,
+  init: async () => (await import('./init.js')).init,
 };
 
 /** The hidden command line of the daemon `up -d` starts: `main.js __daemon up …`. */

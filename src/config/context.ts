@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Diagnostics } from './diagnostics.js';
 import { interpolate, type ExpansionLimits, type InterpolationProblem, type Lookup } from './interpolate.js';
 import { MAX_VALUE_BYTES, type ExpansionBudget } from './limits.js';
+import { takesValues } from './redact.js';
 import type { Command as RawCommand } from './spec-types.generated.js';
 import type { Command } from './spec.js';
 import { describePath, locate, posInText, valuePos, type LNode, type PathSeg } from './tree.js';
@@ -64,12 +65,12 @@ export function toCommand(ctx: Context, where: readonly PathSeg[], raw: RawComma
   if (typeof raw === 'string') {
     const script = interp(ctx, where, raw, lookup);
     if (script.trim() === '') ctx.diags.error(valuePos(ctx.tree, where), `${describePath(where)} is empty once interpolated`);
-    return { kind: 'shell', shell, script };
+    return { kind: 'shell', shell, script, ...(takesValues(raw, lookup) ? { written: raw } : {}) };
   }
   const parts = raw.map((part, i) => interp(ctx, [...where, i], part, lookup));
   const [file = '', ...args] = parts;
   if (file.trim() === '') ctx.diags.error(valuePos(ctx.tree, [...where, 0]), `${describePath([...where, 0])} is empty: it names the program to run`);
-  return { kind: 'exec', file, args };
+  return { kind: 'exec', file, args, ...(raw.some((part) => takesValues(part, lookup)) ? { written: [...raw] } : {}) };
 }
 
 /** An absolute working directory: `cwd` (interpolated) relative to the spec's folder. */

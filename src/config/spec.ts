@@ -10,10 +10,14 @@ export interface SourcePos {
   readonly col: number;
 }
 
-/** A command to run: through a shell (string form) or exec'd directly (array form). */
+/**
+ * A command to run: through a shell (string form) or exec'd directly (array form). `written`,
+ * present only when the command takes a variable's value, is the command as the spec writes it
+ * (`${VAR}` and all), so that `procs config` can show it without the values.
+ */
 export type Command =
-  | { readonly kind: 'shell'; readonly shell: string; readonly script: string }
-  | { readonly kind: 'exec'; readonly file: string; readonly args: readonly string[] };
+  | { readonly kind: 'shell'; readonly shell: string; readonly script: string; readonly written?: string }
+  | { readonly kind: 'exec'; readonly file: string; readonly args: readonly string[]; readonly written?: readonly string[] };
 
 export type RestartPolicyName = 'always' | 'on-failure' | 'never';
 
@@ -40,12 +44,14 @@ export interface StopSpec {
 /**
  * What a probe checks. `display` is the target as procs shows it (events, terminal, errors):
  * interpolated values and URL credentials are `***` there, so no secret travels with it.
+ * `written`, present only when the target takes a variable's value, is the target as the spec
+ * writes it (for `procs config`).
  */
 export type ProbeCheck = (
   | { readonly kind: 'exec'; readonly command: Command }
-  | { readonly kind: 'http'; readonly url: string }
-  | { readonly kind: 'tcp'; readonly host: string; readonly port: number }
-  | { readonly kind: 'log'; readonly pattern: string }
+  | { readonly kind: 'http'; readonly url: string; readonly written?: string }
+  | { readonly kind: 'tcp'; readonly host: string; readonly port: number; readonly written?: string }
+  | { readonly kind: 'log'; readonly pattern: string; readonly written?: string }
 ) & { readonly display: string };
 
 export interface ProbeSpec {

@@ -3,7 +3,7 @@ import { interp, toCommand, type Context } from './context.js';
 import { normalizeSignal, parseDuration, parseSize } from './durations.js';
 import type { Lookup } from './interpolate.js';
 import { logPatternProblem } from './log-pattern.js';
-import { masked, withoutCredentials } from './redact.js';
+import { masked, takesValues, withoutCredentials } from './redact.js';
 import type { DependsOn, Health, LivenessProbe, Log, ReadinessProbe, Restart, RestartOptions, Stop } from './spec-types.generated.js';
 import type { Dependency, HealthSpec, LogSpec, ProbeCheck, ProbeSpec, RestartSpec, StopSpec } from './spec.js';
 import { describePath, locate, posInText, valuePos, type PathSeg } from './tree.js';
@@ -88,12 +88,18 @@ function probeCheck(ctx: Context, raw: ReadinessProbe | LivenessProbe, where: re
   if (raw.http !== undefined) {
     const url = interp(ctx, [...where, 'http'], raw.http, lookup);
     if (!/^https?:$/.test(URL.parse(url)?.protocol ?? '')) fail('http', 'is not an http:// or https:// URL');
-    return { kind: 'http', url, display: withoutCredentials(masked(raw.http, lookup)) };
+    return { kind: 'http', url, display: withoutCredentials(masked(raw.http, lookup)), ...writtenForm(raw.http, lookup) };
   }
   if (raw.tcp !== undefined) {
     const target = parseHostPort(interp(ctx, [...where, 'tcp'], String(raw.tcp), lookup));
     if (!target) fail('tcp', 'must be HOST:PORT (like 127.0.0.1:6379), with a port from 1 to 65535');
-    return { kind: 'tcp', host: target?.host ?? '', port: target?.port ?? 0, display: masked(String(raw.tcp), lookup) };
+    return {
+      kind: 'tcp',
+      host: target?.host ?? '',
+      port: target?.port ?? 0,
+      display: masked(String(raw.tcp), lookup),
+      ...writtenForm(String(raw.tcp), lookup),
+    };
   }
   const written = 'log' in raw && raw.log !== undefined ? raw.log : '';
   const pattern = interp(ctx, [...where, 'log'], written, lookup);
@@ -110,7 +116,12 @@ function probeCheck(ctx: Context, raw: ReadinessProbe | LivenessProbe, where: re
       `${describePath(path)}: log patterns cannot use ${what} (${problem.detail}): they run on RE2, in linear time, so without lookahead or backreferences`,
     );
   }
-  return { kind: 'log', pattern, display: masked(written, lookup) };
+  return { kind: 'log', pattern, display: masked(written, lookup), ...writtenForm(written, lookup) };
+}
+
+/** `{ written }` when the target takes a variable's value. */
+function writtenForm(text: string, lookup: Lookup): { written?: string } {
+  return takesValues(text, lookup) ? { written: text } : {};
 }
 
 /** `HOST:PORT`, `[::1]:PORT` or a bare port (meaning 127.0.0.1); undefined when malformed. */

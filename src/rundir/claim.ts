@@ -7,7 +7,7 @@
 // takes the spare lock).
 import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
-import { ensurePrivateDir, projectPaths, recordedSocketPath, removeFallbackDir, socketPathFor, type ProjectPaths } from './paths.js';
+import { ensureProjectDir, projectPaths, recordedSocketPath, removeFallbackDir, socketPathFor, type ProjectPaths } from './paths.js';
 import { endOrphans } from './orphans.js';
 import { acquirePidLock, unlinkQuietly, type LockResult } from './pidlock.js';
 import { LockUnwritable, spareHolder } from './spare-lock.js';
@@ -32,7 +32,7 @@ export async function claimProject(root: string): Promise<Claim> {
   const paths = projectPaths(root);
   let lock: LockResult;
   try {
-    ensurePrivateDir(paths.dir);
+    ensureProjectDir(paths);
     lock = acquirePidLock(paths.pid);
   } catch (err) {
     throw new LockUnwritable(paths.pid, err);

@@ -4,9 +4,9 @@
 // it with a random name (`$XDG_RUNTIME_DIR/procs-XXXXXX/` or `/tmp/procs-XXXXXX/`, mode 0700),
 // which no one else can have taken beforehand, and `.procs/procs.sock.path` says where it is.
 // A client trusts a socket only in a folder of its own user's that no one else may enter.
-import { chmodSync, lstatSync, mkdirSync, mkdtempSync, rmdirSync, type Stats } from 'node:fs';
+import { chmodSync, closeSync, lstatSync, mkdirSync, mkdtempSync, rmdirSync, writeSync, type Stats } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { readRegularSync } from '../events/regular-file.js';
+import { CREATE_NEW, openRegularSync, readRegularSync } from '../events/regular-file.js';
 
 export interface ProjectPaths {
   readonly root: string;
@@ -118,15 +118,38 @@ export function untrustedSocket(path: string): { kind: 'missing' } | { kind: 'de
 }
 
 /**
- * Makes `dir` a folder only this user can enter (0700), creating it if needed. Refuses a folder
- * that is a symlink or belongs to someone else: another user could then reach the socket.
+ * Makes `dir` a folder only this user can enter (0700), creating it if needed (true when it did).
+ * Refuses a folder that is a symlink or belongs to someone else: another user could then reach
+ * the socket.
  */
-export function ensurePrivateDir(dir: string): void {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+export function ensurePrivateDir(dir: string): boolean {
+  const made = mkdirSync(dir, { recursive: true, mode: 0o700 }) !== undefined;
   const st = lstatSync(dir);
   if (!st.isDirectory()) throw new Error(`${dir} is not a folder (a symlink?); refusing to put the control socket there`);
   if (st.uid !== uid()) throw new Error(`${dir} belongs to uid ${st.uid}, not to this user; refusing to put the control socket there`);
   if ((st.mode & 0o777) !== 0o700) chmodSync(dir, 0o700);
+  return made;
+}
+
+const GITIGNORE = '# Made by procs: its runtime files (socket, pid, logs) stay out of version control.\n*\n';
+
+/**
+ * `ensurePrivateDir` for a project's `.procs/`; when it makes the folder, it puts a `.gitignore`
+ * in it that ignores everything. An existing file (or link) is never replaced, and a
+ * `.gitignore` that cannot be written never stops the run.
+ */
+export function ensureProjectDir(paths: ProjectPaths): void {
+  if (!ensurePrivateDir(paths.dir)) return;
+  try {
+    const fd = openRegularSync(join(paths.dir, '.gitignore'), CREATE_NEW, 0o644);
+    try {
+      writeSync(fd, GITIGNORE);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // there already, or not writable: the run goes on without it
+  }
 }
 
 /** True for an existing folder owned by this user. */

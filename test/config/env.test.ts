@@ -80,7 +80,12 @@ pools:
 `,
   });
   const spec = specOf(r);
-  assert.deepEqual(proc(spec, 'w.1').command, { kind: 'shell', shell: '/bin/sh', script: 'serve --port 7001 --id 1' });
+  assert.deepEqual(proc(spec, 'w.1').command, {
+    kind: 'shell',
+    shell: '/bin/sh',
+    script: 'serve --port 7001 --id 1',
+    written: 'serve --port ${PORT} --id ${WORKER_ID}',
+  });
   assert.equal(proc(spec, 'w.0').env.URL, 'http://localhost:7000/');
   assert.equal(proc(spec, 'w.1').env.URL, 'http://localhost:7001/');
 });
@@ -104,17 +109,21 @@ watch:
   });
   const spec = specOf(r);
   const a = proc(spec, 'a');
-  assert.deepEqual(a.command, { kind: 'exec', file: 'node', args: ['services/a.js', '$HOME'] });
+  assert.deepEqual(a.command, { kind: 'exec', file: 'node', args: ['services/a.js', '$HOME'], written: ['node', '${DIR}/a.js', '$$HOME'] });
   assert.equal(a.cwd, '/project/services/a');
-  assert.deepEqual(a.health.readiness?.check, { kind: 'tcp', host: '127.0.0.1', port: 6390, display: '127.0.0.1:***' });
-  assert.deepEqual(a.health.liveness?.check, { kind: 'exec', command: { kind: 'shell', shell: '/bin/sh', script: 'check 6390' }, display: 'check ***' });
+  assert.deepEqual(a.health.readiness?.check, { kind: 'tcp', host: '127.0.0.1', port: 6390, display: '127.0.0.1:***', written: '127.0.0.1:${P}' });
+  assert.deepEqual(a.health.liveness?.check, {
+    kind: 'exec',
+    command: { kind: 'shell', shell: '/bin/sh', script: 'check 6390', written: 'check ${P}' },
+    display: 'check ***',
+  });
   const logs = unit(spec, 'logs');
   assert.ok(logs.kind === 'pipeline');
   assert.deepEqual(logs.steps, [
-    { kind: 'shell', shell: '/bin/sh', script: 'tail services/log' },
-    { kind: 'exec', file: 'grep', args: ['6390'] },
+    { kind: 'shell', shell: '/bin/sh', script: 'tail services/log', written: 'tail ${DIR}/log' },
+    { kind: 'exec', file: 'grep', args: ['6390'], written: ['grep', '${P}'] },
   ]);
-  assert.deepEqual(spec.watch[0]?.run, { kind: 'shell', shell: '/bin/sh', script: 'make services' });
+  assert.deepEqual(spec.watch[0]?.run, { kind: 'shell', shell: '/bin/sh', script: 'make services', written: 'make ${DIR}' });
 });
 
 test('an undefined ${VAR} interpolates to empty but warns, at the variable', () => {

@@ -44,14 +44,18 @@ test('defaults are filled in: restart, stop, log, probes, shell, cwd', async () 
   assert.deepEqual(db.stop, { signal: 'SIGTERM', timeoutMs: 10_000 });
   assert.deepEqual(db.log, { maxSizeBytes: 10 * 1024 * 1024, keep: 3 });
   assert.deepEqual(db.health.readiness, {
-    check: { kind: 'tcp', host: '127.0.0.1', port: 6391, display: '127.0.0.1:***' },
+    check: { kind: 'tcp', host: '127.0.0.1', port: 6391, display: '127.0.0.1:***', written: '127.0.0.1:${REDIS_PORT:-6390}' },
     intervalMs: 200,
     timeoutMs: 1000,
     initialDelayMs: 0,
     failureThreshold: 3,
     successThreshold: 1,
   });
-  assert.deepEqual(db.command, { kind: 'shell', shell: '/bin/sh', script: 'redis-server --port 6391' }, 'REDIS_PORT from env_file .env');
+  assert.deepEqual(
+    db.command,
+    { kind: 'shell', shell: '/bin/sh', script: 'redis-server --port 6391', written: 'redis-server --port ${REDIS_PORT:-6390}' },
+    'REDIS_PORT from env_file .env',
+  );
   assert.equal(db.cwd, CONTRACT);
   assert.deepEqual(db.dependsOn, []);
   assert.equal(proc(spec, 'migrate').restart.policy, 'never');
