@@ -113,6 +113,6 @@ export async function specSources(cwd: string, files: readonly string[], env: Re
 export function notFoundMessage(cwd: string): string {
   return (
     `no procs.yaml in ${cwd} or any folder above it (nor procs.yml, .procsrc, .procsrc.yaml, ` +
-    '.config/procs.yaml, procs.config.mjs/.js/.cjs/.ts, a `procs` key in package.json, or a Procfile); name a spec with -f FILE'
+    '.config/procs.yaml, procs.config.mjs/.js/.cjs/.ts, a `procs` key in package.json, or a Procfile); name a spec with -f FILE, or write one with `procs init`'
   );
 }

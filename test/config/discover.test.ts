@@ -102,6 +102,7 @@ test('nothing found: one error naming the folder', async () => {
     assert.equal(r.spec, undefined);
     assert.equal(r.diagnostics.length, 1);
     assert.match(r.diagnostics[0]!.message, /^no procs\.yaml in .*\/a or any folder above it/);
+    assert.match(r.diagnostics[0]!.message, /write one with `procs init`/);
   } finally {
     t.remove();
   }
