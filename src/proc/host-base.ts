@@ -51,7 +51,9 @@ export abstract class HostBase implements ProcessHost {
   abstract spawnerPid(): number | undefined;
   abstract guardCommand(pid: number, leadsGroup: boolean): void;
 
-  readonly runOneShot: OneShotRunner = runOneShot;
+  /** One-shot commands (exec probes) are guarded like units while they run. */
+  readonly runOneShot: OneShotRunner = (command, options) =>
+    runOneShot(command, options, { guard: (pgid) => this.guardCommand(pgid, true), release: (pgid) => this.releaseGroup(pgid) });
 
   startCommand(cmd: readonly string[], env: Readonly<Record<string, string>>): AttachedCommand {
     return startAttached(cmd, env, (pid, leadsGroup) => this.guardCommand(pid, leadsGroup));

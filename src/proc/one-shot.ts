@@ -21,8 +21,17 @@ export function startFailure(file: string, code: string | undefined): { status: 
   return { status: code === 'ENOENT' ? 127 : 126, error: `cannot run ${file}: ${why}` };
 }
 
-/** Runs `command` to its end in a process group of its own; never rejects. */
-export function runOneShot(command: Command, options: OneShotOptions): Promise<OneShotResult> {
+/** Who ends a one-shot's group if procs dies while it runs: the host's guard (spawner or shell guardian). */
+export interface GroupGuard {
+  guard(pgid: number): void;
+  release(pgid: number): void;
+}
+
+/**
+ * Runs `command` to its end in a process group of its own; never rejects. With `guard`, the group
+ * is guarded from its start until it is gone, so that it ends with procs however procs ends.
+ */
+export function runOneShot(command: Command, options: OneShotOptions, guard?: GroupGuard): Promise<OneShotResult> {
   const [file, args] = commandArgv(command);
   const { capture, signal } = options;
   const output = capture ? 'pipe' : 'ignore';
@@ -34,6 +43,8 @@ export function runOneShot(command: Command, options: OneShotOptions): Promise<O
     const failure = startFailure(file, (err as NodeJS.ErrnoException).code);
     return Promise.resolve({ ...failure, timedOut: false, canceled: false, outputLimited: false, stdout: '', stderr: '' });
   }
+  const pgid = child.pid;
+  if (pgid !== undefined) guard?.guard(pgid);
   const why = { timedOut: false, canceled: false, outputLimited: false };
   const text = { stdout: '', stderr: '' };
   const killGroup = (): void => {
@@ -67,6 +78,7 @@ export function runOneShot(command: Command, options: OneShotOptions): Promise<O
     let status: number | null = null;
     const done = (start?: { status: number; error: string }): void => {
       clearTimeout(timer);
+      if (pgid !== undefined) guard?.release(pgid);
       signal?.removeEventListener('abort', onAbort);
       const killed = why.timedOut || why.canceled || why.outputLimited;
       resolve({ ...why, ...text, ...(start ?? { status: killed ? null : status }) });

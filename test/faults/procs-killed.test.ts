@@ -11,6 +11,13 @@ import { psJson, tempProject, type Proj } from '../control/helpers.js';
 import { faults, figure, until } from './support.js';
 
 const NODE = JSON.stringify(process.execPath);
+const cmdline = (pid: number): string => {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return '';
+  }
+};
 const bin = (name: string): string => JSON.stringify(join(BIN, name));
 const SPEC = `version: 1
 processes:
@@ -57,6 +64,27 @@ faults('procs killed with SIGKILL', () => {
     await until(() => taggedProcesses(p.tag).length === 0, 'every unit of the killed procs to end', 15_000);
     figure(t, 'processes ended by the guardian (foreground)', before - 1);
     await upAgain(p);
+  });
+
+  it('a foreground up killed during an exec probe: the probe and what it started end too', async () => {
+    // The probe is guarded like a unit while it runs: killed with procs, it does not linger.
+    const marker = `probe-${Date.now()}`;
+    const spec = `version: 1
+processes:
+  api:
+    command: [${NODE}, ${bin('hang.js')}]
+    health:
+      readiness: { exec: [${NODE}, ${bin('hang.js')}, ${JSON.stringify(marker)}], interval: 100ms, timeout: 1h }
+`;
+    const p = tempProject({ 'procs.yaml': spec });
+    projects.push(p);
+    const probes = (): number[] => taggedProcesses(p.tag).filter((pid) => cmdline(pid).includes(marker));
+    const run = procs(['up'], { cwd: p.dir, env: { PROCS_TEST_TAG: p.tag } });
+    await run.waitFor(/api\s+\| ready$/);
+    await until(() => probes().length === 1, 'the exec probe running');
+    run.child.kill('SIGKILL');
+    await run.exited;
+    await until(() => taggedProcesses(p.tag).length === 0, 'the unit and its probe to end with the killed procs', 15_000);
   });
 
   it('a daemon: every unit ends, and the next up -d clears the stale pid file and socket', async (t) => {
