@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { BIN, procs, taggedProcesses } from '../helpers/cli.js';
+import { BIN, procs, taggedProcesses, type Run } from '../helpers/cli.js';
 import { alive, NODE, tempProject, waitUntil, type Proj, type PsUnit } from '../control/helpers.js';
 
 const HANG = "console.log('up'); setInterval(() => {}, 1 << 30);\n";
@@ -47,17 +47,24 @@ watch:
     assert.equal((await p.run(['down'])).code, 0);
   });
 
-  it('is stopped by a down that comes while it is starting, before it answers', async () => {
+  /**
+   * `up -d` of a one-unit project whose daemon holds the project, then waits before it listens on
+   * its socket (see fixtures/bin/hold-listen.mjs) until it gets SIGUSR2.
+   */
+  async function upHeldBeforeListening(): Promise<{ p: Proj; up: Run; daemon: number }> {
     const p = tempProject({ 'procs.yaml': `version: 1\nprocesses:\n  web: { command: [${NODE}, hang.js] }\n`, 'hang.js': HANG });
     projects.push(p);
-    // The daemon holds the project, then waits before it listens on its socket (see the fixture).
     const held = join(p.dir, 'held');
     const up = procs(['up', '-d'], {
       cwd: p.dir,
       env: { PROCS_TEST_TAG: p.tag, NODE_OPTIONS: `--import ${join(BIN, 'hold-listen.mjs')}`, HOLD_LISTEN_FILE: held },
     });
     await waitUntil(() => existsSync(held) && readFileSync(held, 'utf8') !== '', 20_000, 'the daemon to hold before listening');
-    const daemon = Number(readFileSync(held, 'utf8'));
+    return { p, up, daemon: Number(readFileSync(held, 'utf8')) };
+  }
+
+  it('is stopped by a down that comes while it is starting, before it answers', async () => {
+    const { p, up, daemon } = await upHeldBeforeListening();
     assert.equal(Number(readFileSync(join(p.dir, '.procs/procs.pid'), 'utf8')), daemon, 'it holds the project');
     assert.ok(!existsSync(join(p.dir, '.procs/procs.sock')), 'it has no socket yet');
     const down = procs(['down'], { cwd: p.dir, env: { PROCS_TEST_TAG: p.tag } });
@@ -71,15 +78,7 @@ watch:
   });
 
   it('is stopped with SIGTERM by a down when it never answers', async () => {
-    const p = tempProject({ 'procs.yaml': `version: 1\nprocesses:\n  web: { command: [${NODE}, hang.js] }\n`, 'hang.js': HANG });
-    projects.push(p);
-    const held = join(p.dir, 'held');
-    const up = procs(['up', '-d'], {
-      cwd: p.dir,
-      env: { PROCS_TEST_TAG: p.tag, NODE_OPTIONS: `--import ${join(BIN, 'hold-listen.mjs')}`, HOLD_LISTEN_FILE: held },
-    });
-    await waitUntil(() => existsSync(held) && readFileSync(held, 'utf8') !== '', 20_000, 'the daemon to hold before listening');
-    const daemon = Number(readFileSync(held, 'utf8'));
+    const { p, up, daemon } = await upHeldBeforeListening();
     const down = await p.run(['down'], { PROCS_CLIENT_TIMEOUT: '300ms' });
     assert.equal(down.code, 0, down.stderr);
     assert.match(down.stdout, new RegExp(`pid ${daemon}, did not answer; stopped it with SIGTERM`));
