@@ -2,7 +2,7 @@
 // files (or upward from the current folder): `ps`, `start|stop|restart UNIT…`, `reload`,
 // `scale`. A failed request throws its ControlError (exit-codes.ts maps it).
 import { ENDED_STATES } from '../events/types.js';
-import type { ProjectStatus, ReloadResult, UnitRow } from '../control/api.js';
+import type { ProjectStatus, ReloadResult, UnitRow, UsageResult } from '../control/api.js';
 import { clientFor } from './locate.js';
 import { isUp } from './wait.js';
 
@@ -11,6 +11,13 @@ export type UnitVerb = 'start' | 'stop' | 'restart';
 /** The running project's status. */
 export async function projectStatus(files: readonly string[]): Promise<ProjectStatus> {
   return clientFor(files).client.status();
+}
+
+/** The running project's status and what its running units use (CPU, memory), asked together. */
+export async function projectUsage(files: readonly string[]): Promise<{ status: ProjectStatus; usage: UsageResult }> {
+  const { client } = clientFor(files);
+  const [status, usage] = await Promise.all([client.status(), client.usage()]);
+  return { status, usage };
 }
 
 /**
