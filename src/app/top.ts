@@ -6,6 +6,7 @@ import type { Writable } from 'node:stream';
 import { ControlError, type ProjectStatus, type UsageResult } from '../control/api.js';
 import { SecondClock } from '../output/format.js';
 import { printable } from '../base/printable.js';
+import { usageOf } from './command.js';
 import { EXIT } from './exit-codes.js';
 import { clientFor } from './locate.js';
 import { psTable } from './ps-format.js';
@@ -32,9 +33,9 @@ export async function top(o: TopOptions, t: TopOutput): Promise<number> {
   const { client } = clientFor(o.files);
   let shown = 0;
   for (let frame = 0; !t.stop.aborted; frame++) {
-    let answer: [ProjectStatus, UsageResult] | undefined;
+    let answer: [ProjectStatus, UsageResult | undefined] | undefined;
     try {
-      answer = await untilAborted(Promise.all([client.status(), client.usage()]), t.stop);
+      answer = await untilAborted(Promise.all([client.status(), usageOf(client)]), t.stop);
     } catch (err) {
       if (frame === 0 || !(err instanceof ControlError) || !gone(err)) throw err;
       t.err.write(`procs top: the project in ${printable(client.root)} is no longer running\n`);
@@ -52,7 +53,7 @@ export async function top(o: TopOptions, t: TopOutput): Promise<number> {
 }
 
 /** A frame: a heading line, then the table; on a terminal, cut to its width and height. */
-export function frameLines(status: ProjectStatus, usage: UsageResult, intervalMs: number, size?: { columns: number; rows: number }): string[] {
+export function frameLines(status: ProjectStatus, usage: UsageResult | undefined, intervalMs: number, size?: { columns: number; rows: number }): string[] {
   const every = intervalMs % 1000 === 0 ? `${intervalMs / 1000}s` : `${intervalMs}ms`;
   const head = `${printable(status.project)}  ${new SecondClock().now()}  every ${every}${size ? ', Ctrl-C to stop' : ''}`;
   const table = status.units.length === 0 ? ['no units'] : psTable(status.units, Date.now(), usage).split('\n');

@@ -21,8 +21,9 @@ export async function ps(args: ParsedArgs): Promise<number> {
   }
   const { status, usage } = await projectUsage(files);
   if (json) {
-    const units = rowsWithUsage(status.units, usage);
-    process.stdout.write(`${JSON.stringify({ project: status.project, files: status.files, units, total: usage.total }, null, 2)}\n`);
+    const units = usage === undefined ? status.units : rowsWithUsage(status.units, usage);
+    const total = usage === undefined ? {} : { total: usage.total };
+    process.stdout.write(`${JSON.stringify({ project: status.project, files: status.files, units, ...total }, null, 2)}\n`);
   } else if (status.units.length === 0) {
     process.stdout.write(`${printable(status.project)}: no units\n`);
   } else {

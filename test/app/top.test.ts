@@ -2,8 +2,9 @@
 // and to its height (the next frame moves the cursor back up over every line it wrote).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { usageOf } from '../../src/app/command.js';
 import { frameLines } from '../../src/app/top.js';
-import type { ProjectStatus, UnitRow, UsageResult } from '../../src/control/api.js';
+import { ControlError, type ProjectStatus, type UnitRow, type UsageResult } from '../../src/control/api.js';
 
 const row = (name: string): UnitRow => ({
   name,
@@ -47,5 +48,15 @@ describe('top frames', () => {
     assert.match(lines[0] ?? '', /every 500ms, Ctrl-C to stop/);
     assert.match(lines.at(-2) ?? '', /^… 23 more lines/);
     assert.match(lines.at(-1) ?? '', /^TOTAL/);
+  });
+
+  it('a project run by an older procs, which does not know the usage request: the table without usage', async () => {
+    const old = { usage: () => Promise.reject(new ControlError('bad-request', 'no such request: GET /v1/usage')) };
+    assert.equal(await usageOf(old), undefined);
+    const down = { usage: () => Promise.reject(new ControlError('not-running', 'no procs project is running')) };
+    await assert.rejects(usageOf(down), /no procs project is running/);
+    const lines = frameLines(status(1), undefined, 1000);
+    assert.match(lines[1] ?? '', /^NAME\s+STATE\s+PID\s+RESTARTS/);
+    assert.equal(lines.length, 3);
   });
 });
