@@ -2,7 +2,7 @@
 // files (or upward from the current folder): `ps`, `start|stop|restart UNIT…`, `reload`,
 // `scale`. A failed request throws its ControlError (exit-codes.ts maps it).
 import { ENDED_STATES } from '../events/types.js';
-import type { ProjectStatus, ReloadResult, UnitRow } from '../control/api.js';
+import { ControlError, type ControlApi, type ProjectStatus, type ReloadResult, type UnitRow, type UsageResult } from '../control/api.js';
 import { clientFor } from './locate.js';
 import { isUp } from './wait.js';
 
@@ -11,6 +11,26 @@ export type UnitVerb = 'start' | 'stop' | 'restart';
 /** The running project's status. */
 export async function projectStatus(files: readonly string[]): Promise<ProjectStatus> {
   return clientFor(files).client.status();
+}
+
+/**
+ * The running project's status and what its running units use (CPU, memory), asked together;
+ * `usage` is undefined from a project run by an older procs, which does not know the request.
+ */
+export async function projectUsage(files: readonly string[]): Promise<{ status: ProjectStatus; usage: UsageResult | undefined }> {
+  const { client } = clientFor(files);
+  const [status, usage] = await Promise.all([client.status(), usageOf(client)]);
+  return { status, usage };
+}
+
+/** The project's usage, or undefined when it does not know the request (an older procs runs it). */
+export async function usageOf(client: Pick<ControlApi, 'usage'>): Promise<UsageResult | undefined> {
+  try {
+    return await client.usage();
+  } catch (err) {
+    if (err instanceof ControlError && err.code === 'bad-request') return undefined;
+    throw err;
+  }
 }
 
 /**

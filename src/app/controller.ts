@@ -17,10 +17,13 @@ import {
   type TailResult,
   type UnitRow,
   type UnitsResult,
+  type UsageResult,
 } from '../control/api.js';
+import type { ProcessHost } from '../proc/host.js';
 import { unitFilter, type LiveOutput } from './live.js';
 import { resolveUnits } from './names.js';
 import type { ReconcileTarget, SpecReconciler } from './reconciler.js';
+import { UsageTracker } from './usage.js';
 
 export interface ControlledProject extends ReconcileTarget {
   readonly live: LiveOutput;
@@ -28,6 +31,8 @@ export interface ControlledProject extends ReconcileTarget {
   readonly tail: { lines(unit: string): readonly TailLine[] };
   /** Resolves once the unit log files hold every line read so far. */
   logsWritten(): Promise<void>;
+  /** The project's processes, for what their trees use (a project without them answers no figures). */
+  readonly processes?: Pick<ProcessHost, 'sampleUsage'>;
 }
 
 export interface ControllerHooks {
@@ -51,11 +56,15 @@ export class Controller implements ControlApi {
   #begin!: () => void;
   /** Resolves once the runner has started the units: `up -d` answers what was started. */
   readonly #begun = new Promise<void>((resolve) => (this.#begin = resolve));
+  /** The last samples of the units' trees, taken only when asked. */
+  readonly #usage: UsageTracker;
 
   constructor(project: ControlledProject, reconciler: SpecReconciler, hooks: ControllerHooks) {
     this.#project = project;
     this.#reconciler = reconciler;
     this.#hooks = hooks;
+    const processes = project.processes;
+    this.#usage = new UsageTracker((pids) => processes?.sampleUsage(pids) ?? { at: performance.now(), ticksPerSecond: 100, trees: new Map() });
   }
 
   /** The runner has started the units (or, with watch rules, their first builds). */
@@ -149,6 +158,11 @@ export class Controller implements ControlApi {
 
   events(onEvent: (e: ProcsEvent) => void): Feed {
     return this.#feed(this.#project.bus.subscribe(onEvent));
+  }
+
+  /** The units' and watch rules' runs, with their leaders' pids, as `status` lists them. */
+  usage(): Promise<UsageResult> {
+    return this.#usage.usage(() => [...this.#project.supervisor.status(), ...(this.#project.watch?.rows() ?? [])]);
   }
 
   /** Whether units were stopped on request (or scaled away): a foreground `up` then stays. */

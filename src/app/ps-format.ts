@@ -1,28 +1,38 @@
 // The `ps` table: NAME STATE PID RESTARTS UPTIME EXIT HEALTH, one row per unit (and per watch
-// rule), columns padded. Pure: rows and "now" in, text out.
+// rule), columns padded; with the units' usage, CPU MEM PSS after PID and a TOTAL line. Pure:
+// rows, usage and "now" in, text out.
 import { signalWithStatus } from '../events/exit.js';
 import { formatDuration } from '../output/format.js';
-import type { UnitRow, WatchInfo } from '../control/api.js';
+import type { UnitRow, UsageFigures, UsageResult, WatchInfo } from '../control/api.js';
+import { sum } from './usage.js';
 
 const HEADER = ['NAME', 'STATE', 'PID', 'RESTARTS', 'UPTIME', 'EXIT', 'HEALTH'] as const;
+/** Where the usage columns go: after PID. */
+const USAGE_AT = 3;
+const USAGE_HEADER = ['CPU', 'MEM', 'PSS'] as const;
 
-/** The table as lines of text (no trailing newline); a pool's row before its instances sums them up. */
-export function psTable(units: readonly UnitRow[], now: number): string {
-  const rows: (readonly string[])[] = [HEADER];
+/**
+ * The table as lines of text (no trailing newline); a pool's row before its instances sums them
+ * up. With `usage`, each unit's CPU and memory, and a last line adding them up.
+ */
+export function psTable(units: readonly UnitRow[], now: number, usage?: UsageResult): string {
+  const byName = new Map((usage?.units ?? []).map((u) => [u.name, u]));
+  const withUsage = (cells: readonly string[], figures: UsageFigures | undefined): readonly string[] =>
+    usage === undefined ? cells : [...cells.slice(0, USAGE_AT), ...usageCells(figures), ...cells.slice(USAGE_AT)];
+  const rows: (readonly string[])[] = [usage === undefined ? HEADER : [...HEADER.slice(0, USAGE_AT), ...USAGE_HEADER, ...HEADER.slice(USAGE_AT)]];
   const seenPools = new Set<string>();
   for (const u of units) {
     if (u.pool !== null && !seenPools.has(u.pool)) {
       seenPools.add(u.pool);
-      rows.push(
-        poolCells(
-          u.pool,
-          units.filter((i) => i.pool === u.pool),
-        ),
-      );
+      const instances = units.filter((i) => i.pool === u.pool);
+      const used = instances.flatMap((i) => byName.get(i.name) ?? []);
+      rows.push(withUsage(poolCells(u.pool, instances), used.length > 0 ? sum(used) : undefined));
     }
-    rows.push(u.pool !== null ? ['  ' + u.name, ...psCells(u, now).slice(1)] : psCells(u, now));
+    const cells = psCells(u, now);
+    rows.push(withUsage(u.pool !== null ? ['  ' + u.name, ...cells.slice(1)] : cells, byName.get(u.name)));
   }
-  const widths = HEADER.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  if (usage !== undefined) rows.push(['TOTAL', ...HEADER.slice(1, USAGE_AT).map(() => ''), ...usageCells(usage.total)]);
+  const widths = (rows[0] ?? []).map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
   return rows
     .map((r) =>
       r
@@ -71,6 +81,37 @@ function poolCells(pool: string, instances: readonly UnitRow[]): string[] {
   const state = `${up}/${instances.length} up${rest.length > 0 ? ` (${rest.join(', ')})` : ''}`;
   const restarts = instances.reduce((n, i) => n + i.restarts, 0);
   return [pool, state, '-', String(restarts), '-', '-', '-'];
+}
+
+/** Rows as `ps --json` shows them with usage: each with its figures (null when it does not run). */
+export function rowsWithUsage(units: readonly UnitRow[], usage: UsageResult): (UnitRow & UsageFigures)[] {
+  const byName = new Map(usage.units.map((u) => [u.name, u]));
+  return units.map((u) => {
+    const f = byName.get(u.name);
+    return { ...u, cpu_percent: f?.cpu_percent ?? null, rss_bytes: f?.rss_bytes ?? null, pss_bytes: f?.pss_bytes ?? null };
+  });
+}
+
+/** CPU, RSS and PSS cells; `-` for what is not known (a unit that does not run). */
+function usageCells(f: UsageFigures | undefined): string[] {
+  const cpu = f?.cpu_percent ?? null;
+  const rss = f?.rss_bytes ?? null;
+  const pss = f?.pss_bytes ?? null;
+  return [cpu === null ? '-' : `${cpu.toFixed(1)}%`, rss === null ? '-' : formatBytes(rss), pss === null ? '-' : formatBytes(pss)];
+}
+
+const BYTE_UNITS = ['KiB', 'MiB', 'GiB', 'TiB'] as const;
+
+/** A size in binary units, one decimal: `512 B`, `12.3 MiB`, `1.5 GiB`. */
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${Math.round(n)} B`;
+  let value = n / 1024;
+  let unit = 0;
+  while (value >= 1023.95 && unit < BYTE_UNITS.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(1)} ${BYTE_UNITS[unit] ?? 'TiB'}`;
 }
 
 /** How long the current run has been up; `-` when nothing runs. */

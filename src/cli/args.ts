@@ -79,11 +79,21 @@ export const COMMANDS: readonly CommandDef[] = [
   {
     name: 'ps',
     args: '',
-    help: 'list units: state, pid, restarts, uptime, last exit, health',
+    help: 'list units: state, pid, CPU and memory, restarts, uptime, last exit, health',
     flags: [
       { name: 'json', kind: 'bool', help: 'the status as JSON' },
       { name: 'format', kind: 'string', value: 'table|json', help: 'table (the default) or json (the same as --json)' },
       { name: 'quiet', short: 'q', kind: 'bool', help: 'only the unit names, one a line' },
+    ],
+  },
+  {
+    name: 'top',
+    args: '',
+    help: 'show the ps table with CPU and memory, refreshed every second until Ctrl-C',
+    flags: [{ name: 'interval', short: 'n', kind: 'string', value: 'SECONDS', help: 'time between refreshes (default 1; 0.5 or 500ms also work)' }],
+    notes: [
+      "CPU is the unit's whole process tree in percent of one core, as top shows it (200% is two cores busy);",
+      'MEM its resident memory (RSS) added up, PSS the same with shared pages divided among the processes sharing them.',
     ],
   },
   {

@@ -19,6 +19,7 @@ const loaders: Record<string, () => Promise<CommandMain>> = {
   validate: async () => (await import('./validate.js')).validate,
   schema: async () => (await import('./schema.js')).schema,
   ps: async () => (await import('./ps.js')).ps,
+  top: async () => (await import('./top.js')).top,
   logs: async () => (await import('./logs.js')).logs,
   start: async () => (await import('./start.js')).start,
   stop: async () => (await import('./stop.js')).stop,

@@ -1,8 +1,9 @@
-// `procs ps [--json | --format json] [-q]`: every unit of the running project, as a table, as
-// JSON, or (-q) only the names, one a line, for scripts (`procs ps -q | xargs …`).
-import { projectStatus } from '../app/command.js';
+// `procs ps [--json | --format json] [-q]`: every unit of the running project with what its
+// process tree uses, as a table, as JSON, or (-q) only the names, one a line, for scripts
+// (`procs ps -q | xargs …`).
+import { projectStatus, projectUsage } from '../app/command.js';
 import { EXIT } from '../app/exit-codes.js';
-import { psTable } from '../app/ps-format.js';
+import { psTable, rowsWithUsage } from '../app/ps-format.js';
 import { UsageError } from '../app/usage-error.js';
 import { printable } from '../base/printable.js';
 import type { ParsedArgs } from './args.js';
@@ -12,15 +13,21 @@ import { listFlag, stringFlag } from './options.js';
 export async function ps(args: ParsedArgs): Promise<number> {
   const json = jsonAsked(args);
   if (json && args.flags.quiet === true) throw new UsageError('-q prints names only; it cannot be combined with JSON');
-  const status = await projectStatus(listFlag(args, 'file'));
-  if (json) {
-    process.stdout.write(`${JSON.stringify({ project: status.project, files: status.files, units: status.units }, null, 2)}\n`);
-  } else if (args.flags.quiet === true) {
+  const files = listFlag(args, 'file');
+  if (args.flags.quiet === true) {
+    const status = await projectStatus(files);
     process.stdout.write(status.units.map((u) => `${u.name}\n`).join(''));
+    return EXIT.ok;
+  }
+  const { status, usage } = await projectUsage(files);
+  if (json) {
+    const units = usage === undefined ? status.units : rowsWithUsage(status.units, usage);
+    const total = usage === undefined ? {} : { total: usage.total };
+    process.stdout.write(`${JSON.stringify({ project: status.project, files: status.files, units, ...total }, null, 2)}\n`);
   } else if (status.units.length === 0) {
     process.stdout.write(`${printable(status.project)}: no units\n`);
   } else {
-    process.stdout.write(`${psTable(status.units, Date.now())}\n`);
+    process.stdout.write(`${psTable(status.units, Date.now(), usage)}\n`);
   }
   return EXIT.ok;
 }

@@ -1,5 +1,5 @@
 // The control API of a running project: what `ps`, `logs`, `start`, `stop`, `restart`,
-// `scale`, `reload`, `down` and `up --wait` ask of it. The daemon (or a foreground `up`) implements it on its
+// `scale`, `reload`, `down`, `up --wait` and `top` ask of it. The daemon (or a foreground `up`) implements it on its
 // supervisor; the CLI's client implements it over HTTP on the project's Unix socket; a web
 // dashboard can use either. Types only, plus the one error type every side shares.
 import type { ProcsEvent } from '../events/types.js';
@@ -85,6 +85,29 @@ export interface TailResult {
   readonly units: readonly UnitTail[];
 }
 
+/** What a unit's whole process tree uses, as `ps --json` shows it; null where it is not known (not running). */
+export interface UsageFigures {
+  /** CPU over the last moment, in percent of one core (as `top`): 250 is two and a half cores busy. */
+  readonly cpu_percent: number | null;
+  /** Resident memory (RSS) of every process of the tree, added up. */
+  readonly rss_bytes: number | null;
+  /** Proportional set size (shared pages divided among their sharers); null where the kernel does not offer it. */
+  readonly pss_bytes: number | null;
+}
+
+export interface UnitUsage extends UsageFigures {
+  readonly name: string;
+}
+
+/** `usage`: each running unit's figures (and watch rules' runs), and their sum. */
+export interface UsageResult {
+  /** The units that run, by name. */
+  readonly units: readonly UnitUsage[];
+  readonly total: UsageFigures;
+  /** The span CPU figures are averaged over, in milliseconds. */
+  readonly window_ms: number;
+}
+
 /** A live stream: `ready` once subscribed, `ended` when it stops (closed, or the project went away). */
 export interface Feed {
   readonly ready: Promise<void>;
@@ -114,6 +137,8 @@ export interface ControlApi {
   /** The last `lines` lines (all that are kept when absent) of the named units (pool names mean every instance; none: all). */
   tail(units: readonly string[], lines?: number): Promise<TailResult>;
   events(onEvent: (e: ProcsEvent) => void): Feed;
+  /** CPU and memory of each running unit's process tree, read when asked. */
+  usage(): Promise<UsageResult>;
 }
 
 export type ControlErrorCode = 'not-running' | 'denied' | 'unknown-unit' | 'bad-request' | 'too-large' | 'spec-error' | 'stopping' | 'no-answer' | 'internal';

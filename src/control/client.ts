@@ -20,6 +20,7 @@ import {
   type ScaleResult,
   type TailResult,
   type UnitsResult,
+  type UsageResult,
 } from './api.js';
 import { Exchange } from './exchange.js';
 import { untrustedSocket } from '../rundir/paths.js';
@@ -128,6 +129,10 @@ export class ControlClient implements ControlApi {
 
   events(onEvent: (e: ProcsEvent) => void): Feed {
     return this.#feed('/v1/events', (v) => onEvent(v as ProcsEvent));
+  }
+
+  usage(): Promise<UsageResult> {
+    return this.#call('GET', '/v1/usage');
   }
 
   /** One request with a JSON answer. */

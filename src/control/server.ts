@@ -11,6 +11,7 @@
 //   GET  /v1/logs?unit=a&unit=b     → NDJSON { subscribed }, then LiveBatch lines
 //   GET  /v1/tail?unit=a&lines=10   → TailResult: each unit's last lines, from memory
 //   GET  /v1/events                 → NDJSON { subscribed }, then events
+//   GET  /v1/usage                  → UsageResult: CPU and memory of each running unit's tree
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { ControlError, type ControlApi, type Feed } from './api.js';
 import { countMap, DEADLINE_HEADER, NdjsonStream, readJson, sendError, sendJson, Streams, stringList } from './wire.js';
@@ -68,6 +69,7 @@ export function createControlServer(api: ControlApi): ControlServer {
     'GET /v1/tail': async (_req, res, url) => sendJson(res, 200, await api.tail(url.searchParams.getAll('unit'), linesParam(url))),
     'GET /v1/logs': feedRoute((url, send) => api.logs(url.searchParams.getAll('unit'), (b) => send(b, lineCount(b.text)))),
     'GET /v1/events': feedRoute((_url, send) => api.events((e) => send(e, 1))),
+    'GET /v1/usage': async (_req, res) => sendJson(res, 200, await api.usage()),
   };
   // Nothing a client sends may throw out of here: a bad request gets its answer and the project
   // goes on (a throw would end the process that runs every unit).

@@ -23,7 +23,7 @@ export interface Channels {
 
 // The processes (other than procs) started at or after `since` that hold one of `wanted`, by
 // channel. A process that exits meanwhile, or whose fds are not ours to read (EACCES), is skipped.
-function buildIndex(procs: readonly ProcEntry[], since: number, wanted: ReadonlySet<string>): Map<string, ProcEntry[]> {
+export function holdersIndex(procs: readonly ProcEntry[], since: number, wanted: ReadonlySet<string>): Map<string, ProcEntry[]> {
   const index = new Map<string, ProcEntry[]>();
   for (const p of procs) {
     if (p.pid === process.pid || p.state === 'Z' || p.state === 'X' || Number(p.start) < since) continue;
@@ -100,7 +100,7 @@ export class ChannelWatch {
       oldest = Math.min(oldest, c.since);
       for (const link of c.links) wanted.add(link);
     }
-    const index = buildIndex(procs, oldest, wanted);
+    const index = holdersIndex(procs, oldest, wanted);
     this.#last = { index, covers: new Set(this.#open), clock, at: clock.now() };
     return index;
   }

@@ -16,6 +16,7 @@ import { ShellGuardian } from './shell-guardian.js';
 import { ProgramFinder } from './simple-command.js';
 import { type Launched, type LaunchRequest, type SpawnedUnit, type SpawnOptions, spawnUnit } from './spawn.js';
 import { reapLeftovers, signalUnit, stopUnit, type TreeContext } from './tree.js';
+import { UsageSampler, type UsageSample } from './usage.js';
 
 export interface HostOptions {
   /**
@@ -37,6 +38,9 @@ export abstract class HostBase implements ProcessHost {
   readonly trees: TreeContext;
   /** The programs of plain-word commands, found once per PATH, cwd and name. */
   readonly programs = new ProgramFinder();
+  /** Units whose leader runs or whose output has not ended, for their trees' usage. */
+  readonly #units = new Set<SpawnedUnit>();
+  readonly #usage = new UsageSampler();
 
   constructor(opts: HostOptions) {
     this.guardian = new ShellGuardian(opts.guardian ?? false);
@@ -60,11 +64,27 @@ export abstract class HostBase implements ProcessHost {
   }
 
   spawnUnit(unit: ProcessUnit, sink: OutputSink, opts: SpawnOptions = {}): SpawnedUnit {
-    return spawnUnit(this, unit, sink, opts);
+    return this.#keep(spawnUnit(this, unit, sink, opts));
   }
 
   spawnPipeline(unit: PipelineUnit, sink: OutputSink, opts: SpawnOptions = {}): SpawnedUnit {
-    return spawnPipeline(this, unit, sink, opts);
+    return this.#keep(spawnPipeline(this, unit, sink, opts));
+  }
+
+  sampleUsage(pids: readonly number[]): UsageSample {
+    const trees = new Map<number, SpawnedUnit['tree']>();
+    for (const u of this.#units) if (u.pgid !== undefined) trees.set(u.pgid, u.tree);
+    return this.#usage.sample(
+      pids.map((pgid) => ({ pgid, tree: trees.get(pgid) })),
+      this.channels,
+    );
+  }
+
+  // Knows the unit until its leader has exited and its output ended.
+  #keep(unit: SpawnedUnit): SpawnedUnit {
+    this.#units.add(unit);
+    void Promise.all([unit.exited, unit.outputDone]).then(() => this.#units.delete(unit));
+    return unit;
   }
 
   outputPipes(count: number): OutputPipe[] {

@@ -11,6 +11,7 @@ import type { OutputPipe } from './output-pipes.js';
 import type { OneShotRunner } from '../runtime/one-shot.js';
 import type { AttachedCommand } from './attached.js';
 import type { Launched, LaunchRequest, SpawnedUnit, SpawnOptions } from './spawn.js';
+import type { UsageSample } from './usage.js';
 
 export interface ProcessHost {
   /** How units start: through the spawner, or through Node's child_process (and the shell guardian). */
@@ -47,6 +48,8 @@ export interface ProcessHost {
   stopUnit(unit: SpawnedUnit, stop: StopSpec, clock?: Clock): Promise<{ forced: boolean }>;
   /** After the leader exited on its own: stops what it left; `found` is false when nothing was left. */
   reapLeftovers(unit: SpawnedUnit, stop: StopSpec, clock?: Clock): Promise<{ forced: boolean; found: boolean }>;
+  /** What the trees of the units led by `pids` use now (CPU time, memory), read from /proc. */
+  sampleUsage(pids: readonly number[]): UsageSample;
   /** The spawner's pid while it runs (tests and benchmarks look for it). */
   spawnerPid(): number | undefined;
 }

@@ -13,6 +13,10 @@ export interface ProcEntry {
   readonly state: string;
   /** Start time in clock ticks since boot: with the pid, it tells a process from a later reuse of its pid. */
   readonly start: string;
+  /** CPU time in clock ticks: its own (user and system) and that of its children it has waited for. */
+  readonly ticks: number;
+  /** Resident set size in pages. */
+  readonly rssPages: number;
 }
 
 /** A process procs keeps track of, safe against pid reuse. */
@@ -22,6 +26,7 @@ export interface TrackedPid {
 }
 
 // Parses /proc/PID/stat; the command name may hold spaces and parentheses, so cut at the last `)`.
+// Field N of proc(5) is rest[N - 3].
 function parseStat(text: string): ProcEntry | undefined {
   const close = text.lastIndexOf(')');
   if (close < 0) return undefined;
@@ -30,7 +35,62 @@ function parseStat(text: string): ProcEntry | undefined {
   const [state, ppid, pgid] = [rest[0], Number(rest[1]), Number(rest[2])];
   const start = rest[19];
   if (state === undefined || start === undefined || Number.isNaN(pid)) return undefined;
-  return { pid, ppid, pgid, state, start };
+  // utime, stime, cutime, cstime (fields 14 to 17) and rss (24).
+  const ticks = Number(rest[11]) + Number(rest[12]) + Number(rest[13]) + Number(rest[14]);
+  const rssPages = Number(rest[21]);
+  return { pid, ppid, pgid, state, start, ticks: Number.isFinite(ticks) ? ticks : 0, rssPages: Number.isFinite(rssPages) ? rssPages : 0 };
+}
+
+/** What the kernel tells every program at its start (the auxiliary vector): clock ticks per second and page size. */
+export interface KernelUnits {
+  /** USER_HZ: the clock ticks of /proc/PID/stat per second. */
+  readonly ticksPerSecond: number;
+  readonly pageSize: number;
+}
+
+/** auxv entry types (linux/auxvec.h). */
+const AT_PAGESZ = 6;
+const AT_CLKTCK = 17;
+
+// Reads /proc/self/auxv (what sysconf(_SC_CLK_TCK) and getpagesize() read); 100 ticks and 4 KiB
+// pages, Linux's usual values, where it cannot be read.
+export function kernelUnits(): KernelUnits {
+  let ticksPerSecond = 100;
+  let pageSize = 4096;
+  try {
+    const aux = readFileSync('/proc/self/auxv');
+    const word = ['arm', 'ia32', 'mips', 'mipsel', 'ppc'].includes(process.arch) ? 4 : 8;
+    const read = (at: number): number => (word === 8 ? Number(aux.readBigUInt64LE(at)) : aux.readUInt32LE(at));
+    for (let at = 0; at + 2 * word <= aux.length; at += 2 * word) {
+      const type = read(at);
+      if (type === 0) break;
+      const value = read(at + word);
+      if (type === AT_CLKTCK && value > 0) ticksPerSecond = value;
+      if (type === AT_PAGESZ && value > 0) pageSize = value;
+    }
+  } catch {
+    // no /proc here: the usual values
+  }
+  return { ticksPerSecond, pageSize };
+}
+
+/**
+ * A process's proportional set size in bytes (each shared page divided among the processes
+ * sharing it) from /proc/PID/smaps_rollup: `gone` when the process has exited, undefined when
+ * the kernel does not offer it (before Linux 4.14) or it is not ours to read.
+ */
+export function readPss(pid: number): number | 'gone' | undefined {
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/smaps_rollup`, 'latin1');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code === 'ESRCH' || (code === 'ENOENT' && readProc(pid) === undefined) ? 'gone' : undefined;
+  }
+  const kb = /^Pss:\s+(\d+) kB/m.exec(text)?.[1];
+  // An exited process that is not yet reaped reads as empty.
+  if (kb === undefined) return text === '' ? 'gone' : undefined;
+  return Number(kb) * 1024;
 }
 
 // Reads one process, or undefined when it is gone.

@@ -62,8 +62,8 @@ describe('procs up -d and the commands that talk to it', () => {
     const table = await p.run(['ps']);
     assert.equal(table.code, 0);
     const [header, ...rows] = table.stdout.split('\n');
-    assert.match(header ?? '', /^NAME\s+STATE\s+PID\s+RESTARTS\s+UPTIME\s+EXIT\s+HEALTH$/);
-    assert.match(rows.find((r) => r.startsWith('once')) ?? '', /^once\s+completed\s+-\s+0\s+-\s+0\s+-$/);
+    assert.match(header ?? '', /^NAME\s+STATE\s+PID\s+CPU\s+MEM\s+PSS\s+RESTARTS\s+UPTIME\s+EXIT\s+HEALTH$/);
+    assert.match(rows.find((r) => r.startsWith('once')) ?? '', /^once\s+completed\s+-\s+-\s+-\s+-\s+0\s+-\s+0\s+-$/);
 
     // logs -n N reads the files: the last N lines of a unit, prefixed like live output.
     const webLog = join(procsDir, 'logs/web.log');

@@ -1,8 +1,8 @@
 // The `ps` table: its columns, uptime, exits as codes or signal names with 128+N, health words.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { UnitRow } from '../../src/control/api.js';
-import { exitText, psTable } from '../../src/app/ps-format.js';
+import type { UnitRow, UsageResult } from '../../src/control/api.js';
+import { exitText, formatBytes, psTable, rowsWithUsage } from '../../src/app/ps-format.js';
 
 const row = (over: Partial<UnitRow>): UnitRow => ({
   name: 'api',
@@ -84,6 +84,57 @@ describe('ps table', () => {
         'docs       stopped                       -    0         -       -     -',
       ].join('\n'),
     );
+  });
+
+  it('adds CPU, MEM and PSS after PID with a total line; units that do not run show -', () => {
+    const now = Date.parse('2025-01-01T10:01:05.000Z');
+    const MiB = 1024 * 1024;
+    const usage: UsageResult = {
+      units: [
+        { name: 'api', cpu_percent: 12.34, rss_bytes: 45.6 * MiB, pss_bytes: 30 * MiB },
+        { name: 'worker.0', cpu_percent: 100, rss_bytes: 1536 * MiB, pss_bytes: null },
+        { name: 'worker.1', cpu_percent: 0, rss_bytes: 512 * 1024, pss_bytes: 100 },
+      ],
+      total: { cpu_percent: 112.3, rss_bytes: 1582.1 * MiB, pss_bytes: null },
+      window_ms: 1000,
+    };
+    const units = [
+      row({}),
+      row({ name: 'worker.0', kind: 'instance', pool: 'worker', pid: 43 }),
+      row({ name: 'worker.1', kind: 'instance', pool: 'worker', pid: 44 }),
+      row({ name: 'db', state: 'stopped', pid: null, exit: { code: 0, signal: null } }),
+    ];
+    assert.equal(
+      psTable(units, now, usage),
+      [
+        'NAME        STATE    PID  CPU     MEM        PSS       RESTARTS  UPTIME  EXIT  HEALTH',
+        'api         running  42   12.3%   45.6 MiB   30.0 MiB  0         1m 5s   -     -',
+        'worker      2/2 up   -    100.0%  1.5 GiB    -         0         -       -     -',
+        '  worker.0  running  43   100.0%  1.5 GiB    -         0         1m 5s   -     -',
+        '  worker.1  running  44   0.0%    512.0 KiB  100 B     0         1m 5s   -     -',
+        'db          stopped  -    -       -          -         0         -       0     -',
+        'TOTAL                     112.3%  1.5 GiB    -',
+      ].join('\n'),
+    );
+    const json = rowsWithUsage(units, usage);
+    assert.deepEqual(
+      json.map((u) => [u.name, u.cpu_percent, u.rss_bytes, u.pss_bytes]),
+      [
+        ['api', 12.34, 45.6 * MiB, 30 * MiB],
+        ['worker.0', 100, 1536 * MiB, null],
+        ['worker.1', 0, 512 * 1024, 100],
+        ['db', null, null, null],
+      ],
+    );
+  });
+
+  it('says sizes in binary units with one decimal', () => {
+    assert.equal(formatBytes(0), '0 B');
+    assert.equal(formatBytes(1023), '1023 B');
+    assert.equal(formatBytes(1024), '1.0 KiB');
+    assert.equal(formatBytes(12.34 * 1024 * 1024), '12.3 MiB');
+    assert.equal(formatBytes(1024 * 1024 * 1024 - 1), '1.0 GiB');
+    assert.equal(formatBytes(3 * 1024 ** 4), '3.0 TiB');
   });
 
   it('says exits as the shell does', () => {

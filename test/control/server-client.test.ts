@@ -71,6 +71,11 @@ const api: ControlApi = {
     closeFeeds = () => f.close();
     return f;
   },
+  usage: async () => ({
+    units: [{ name: 'a', cpu_percent: 12.5, rss_bytes: 1 << 20, pss_bytes: null }],
+    total: { cpu_percent: 12.5, rss_bytes: 1 << 20, pss_bytes: null },
+    window_ms: 1000,
+  }),
 };
 
 let server: Server;
@@ -87,6 +92,13 @@ after(() => {
 });
 
 describe('control server and client', () => {
+  it('answers usage as numbers', async () => {
+    const u = await client.usage();
+    assert.deepEqual(u.units, [{ name: 'a', cpu_percent: 12.5, rss_bytes: 1 << 20, pss_bytes: null }]);
+    assert.equal(u.total.rss_bytes, 1 << 20);
+    assert.equal(u.window_ms, 1000);
+  });
+
   it('answers with JSON and passes errors through in one shape', async () => {
     assert.deepEqual(await client.status(), STATUS);
     assert.deepEqual(await client.scale({ w: 3 }), { actions: ['w'] });

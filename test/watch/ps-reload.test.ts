@@ -98,13 +98,15 @@ ${API}watch:
     assert.equal(failed?.watch?.last_run?.ok, false);
 
     const text = (await command(dir, ['ps'])).split('\n');
-    assert.match(text[0] ?? '', /^NAME\s+STATE\s+PID\s+RESTARTS\s+UPTIME\s+EXIT\s+HEALTH$/);
+    assert.match(text[0] ?? '', /^NAME\s+STATE\s+PID\s+CPU\s+MEM\s+PSS\s+RESTARTS\s+UPTIME\s+EXIT\s+HEALTH$/);
     assert.ok(
-      text.some((l) => new RegExp(`^slow\\s+running \\(building\\)\\s+${building?.pid}\\s+1\\s+\\S+\\s+-\\s+-$`).test(l)),
+      text.some((l) =>
+        new RegExp(`^slow\\s+running \\(building\\)\\s+${building?.pid}\\s+\\S+\\s+(?:[\\d.]+ \\w+|-)\\s+(?:[\\d.]+ \\w+|-)\\s+1\\s+\\S+\\s+-\\s+-$`).test(l),
+      ),
       text.join('\n'),
     );
     assert.ok(
-      text.some((l) => /^quick\s+running\s+-\s+1\s+\S+\s+3\s+last run failed$/.test(l)),
+      text.some((l) => /^quick\s+running\s+-\s+-\s+-\s+-\s+1\s+\S+\s+3\s+last run failed$/.test(l)),
       text.join('\n'),
     );
     await stop(run);
@@ -119,7 +121,7 @@ ${API}watch:
     assert.equal(build?.kind, 'watch');
     assert.equal(build?.state, 'stopped');
     assert.equal(build?.reason, 'watch rules are off (--no-watch)');
-    assert.ok((await command(dir, ['ps'])).split('\n').some((l) => /^build\s+stopped\s+-\s+0\s+-\s+-\s+-$/.test(l)));
+    assert.ok((await command(dir, ['ps'])).split('\n').some((l) => /^build\s+stopped\s+-\s+-\s+-\s+-\s+0\s+-\s+-\s+-$/.test(l)));
 
     writeFileSync(join(dir, 'procs.yaml'), `version: 1\n${API}watch:\n${rule('lib/**')}  css:\n    paths: ["css/**"]\n    run: "echo never"\n`);
     assert.equal(await command(dir, ['reload']), 'reloaded: nothing changed');
