@@ -115,6 +115,19 @@ for (const [helperName, helperEnv] of helpers) {
       assert.equal((unit.input as UnitInput).tty, true);
     });
 
+    it('finds no leftover after a unit on a terminal ends on its own: the relay is none', async () => {
+      useHelper();
+      for (let i = 0; i < 5; i++) {
+        const sink = new CollectingSink();
+        const unit = tracker.add(host.spawnUnit(processUnit('o', sh('seq 1 2000'), { tty: true }), sink));
+        await within(unit.exited, 60_000, 'the unit to end');
+        const { found } = await host.reapLeftovers(unit, QUICK_STOP);
+        assert.equal(found, false, 'nothing left behind');
+        await within(unit.outputDone, 10_000, 'the output to end');
+        assert.equal(plain(sink, 'o').split('\n').length, 2001, 'every line, the last one included');
+      }
+    });
+
     it('leaves no process when stopped: the program, its group and the relay are gone', async () => {
       useHelper();
       const sink = new CollectingSink();
