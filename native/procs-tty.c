@@ -197,9 +197,10 @@ int main(int argc, char **argv) {
     signal(SIGTERM, SIG_IGN);
     signal(SIGHUP, SIG_IGN);
     sigprocmask(SIG_SETMASK, &old, NULL);
-    // Out of the unit's tree: the relay's parent exits at once, and it leads a session of its own.
-    if (fork() != 0) _exit(0);
+    // Out of the unit's group before the helper goes on (a session of its own), and out of its
+    // tree: the relay's parent exits at once.
     setsid();
+    if (fork() != 0) _exit(0);
     close(slave);
     int null = open("/dev/null", O_RDWR);
     if (null >= 0) {

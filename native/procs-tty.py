@@ -139,10 +139,11 @@ def main():
         for sig in stops:
             signal.signal(sig, signal.SIG_IGN)
         signal.pthread_sigmask(signal.SIG_SETMASK, old)
-        # Out of the unit's tree: the relay's parent exits at once, and it leads a session of its own.
+        # Out of the unit's group before the helper goes on (a session of its own), and out of its
+        # tree: the relay's parent exits at once.
+        os.setsid()
         if os.fork() != 0:
             os._exit(0)
-        os.setsid()
         os.close(slave)
         null = os.open(os.devnull, os.O_RDWR)
         os.dup2(null, 0)
