@@ -3,7 +3,7 @@
 
 import type { OutputBatch } from '../events/types.js';
 import type { OutputSink } from '../events/sink.js';
-import { TERMINAL_TEXT, terminalText } from '../proc/terminal-lines.js';
+import { hasTerminalControls, terminalText } from '../proc/terminal-lines.js';
 
 export interface TailLine {
   readonly stream: 'stdout' | 'stderr';
@@ -56,7 +56,7 @@ export class TailBuffer implements OutputSink {
       const start = end === 0 ? 0 : text.lastIndexOf('\n', end - 1) + 1;
       const line = text.slice(start, end);
       // Shown in messages on procs' terminal: as plain text, the way a terminal shows it.
-      found.push(TERMINAL_TEXT.test(line) ? terminalText(line, false).slice(0, -1) : line);
+      found.push(hasTerminalControls(line) ? terminalText(line, false).slice(0, -1) : line);
       end = start - 1;
     }
     let ring = this.#rings.get(batch.unit);

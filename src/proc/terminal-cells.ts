@@ -93,6 +93,24 @@ export class CellLine {
     return true;
   }
 
+  /** An in-line CSI command (C a D G ` K X P @) with its parameters; any other final does nothing. */
+  edit(final: string, params: string): void {
+    const n = Math.max(1, Math.min(Number(params.split(/[;:]/)[0] || '1') || 1, this.max));
+    const col = this.col;
+    if (final === 'C' || final === 'a') this.moveTo(col + n);
+    else if (final === 'D') this.moveTo(col - n);
+    else if (final === 'G' || final === '`') this.moveTo(n - 1);
+    else if (final === 'X') this.erase(col, col + n);
+    else if (final === 'P') this.deleteCells(n);
+    else if (final === '@') this.insertCells(n);
+    else if (final === 'K') {
+      const mode = params === '' ? 0 : Number(params);
+      if (mode === 0) this.erase(col, Infinity);
+      else if (mode === 1) this.erase(0, col + 1);
+      else if (mode === 2) this.erase(0, Infinity);
+    }
+  }
+
   /** Moves the cursor to `col`, kept within the line's cap. */
   moveTo(col: number): void {
     this.col = Math.max(0, Math.min(col, this.max - 1));

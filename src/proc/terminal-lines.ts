@@ -14,6 +14,9 @@
 
 import { SgrState } from './sgr.js';
 import { CellLine, cellWidth } from './terminal-cells.js';
+import { hasOtherControls, incompleteUtf8 } from './terminal-text.js';
+
+export { hasTerminalControls } from './terminal-text.js';
 
 /** A line longer than this many cells is emitted in pieces (as LineSplitter's MAX_LINE_BYTES). */
 export const MAX_LINE_CELLS = 1024 * 1024;
@@ -25,9 +28,6 @@ export interface TerminalLinesOptions {
   readonly color?: boolean;
 }
 
-/** Controls other than tab, newline, "\r" and ESC: output holding one goes through the emulator. */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const OTHER_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001a\u001c-\u001f\u007f-\u009f]/;
 /** An escape that is not a whole SGR sequence. */
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const NOT_SGR = /\u001b(?!\[[\d;:]*m)/;
@@ -53,18 +53,6 @@ const enum S {
 const MAX_CSI = 64;
 /** Longest string sequence (OSC, DCS…) swallowed before it is given up and text shows again. */
 const MAX_STRING = 64 * 1024;
-
-/** How many bytes at the end of `buf` begin a UTF-8 sequence the next chunk completes. */
-function incompleteUtf8(buf: Buffer): number {
-  const len = buf.length;
-  for (let back = 1; back <= 3 && back <= len; back++) {
-    const byte = buf[len - back] ?? 0;
-    if ((byte & 0xc0) === 0x80) continue;
-    const need = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
-    return need > back ? back : 0;
-  }
-  return 0;
-}
 
 /** Emulates one terminal line over a unit's output; push/end as LineSplitter's. */
 export class TerminalLines {
@@ -103,7 +91,7 @@ export class TerminalLines {
   /** As push, for text already decoded. */
   pushText(text: string): string | undefined {
     if (text.length === 0) return undefined;
-    if (this.#plain === undefined || OTHER_CONTROL.test(text) || !this.#fast(text.includes('\r') ? text.replaceAll('\r\n', '\n') : text)) this.#feed(text);
+    if (this.#plain === undefined || hasOtherControls(text) || !this.#fast(text.includes('\r') ? text.replaceAll('\r\n', '\n') : text)) this.#feed(text);
     const out = this.#out;
     this.#out = '';
     return out === '' ? undefined : out;
@@ -235,37 +223,15 @@ export class TerminalLines {
   /** A control character (C0, DEL or C1) outside a sequence. */
   #control(cp: number): void {
     const line = this.#line;
-    switch (cp) {
-      case 0x0a:
-        this.#endLine();
-        return;
-      case 0x0d:
-        line.col = 0;
-        return;
-      case 0x08:
-        if (line.col > 0) line.col--;
-        return;
-      case 0x09:
-        this.#put('\t', 1);
-        return;
-      case 0x1b:
-        this.#state = S.Esc;
-        return;
-      case 0x9b:
-        this.#startCsi();
-        return;
-      case 0x9d:
-        this.#startString(S.Osc);
-        return;
-      case 0x90:
-      case 0x98:
-      case 0x9e:
-      case 0x9f:
-        this.#startString(S.Str);
-        return;
-      default:
-      // BEL, SO, SI, NUL, DEL and the rest: dropped.
-    }
+    if (cp === 0x0a) this.#endLine();
+    else if (cp === 0x0d) line.col = 0;
+    else if (cp === 0x08) line.col = Math.max(0, line.col - 1);
+    else if (cp === 0x09) this.#put('\t', 1);
+    else if (cp === 0x1b) this.#state = S.Esc;
+    else if (cp === 0x9b) this.#startCsi();
+    else if (cp === 0x9d) this.#startString(S.Osc);
+    else if (cp === 0x90 || cp === 0x98 || cp === 0x9e || cp === 0x9f) this.#startString(S.Str);
+    // BEL, SO, SI, NUL, DEL and the rest: dropped.
   }
 
   /** The character after ESC. */
@@ -323,42 +289,8 @@ export class TerminalLines {
   /** Acts on a complete CSI sequence with parameters `params` and final `final`. */
   #csi(params: string, final: string): void {
     if (params.length > 0 && !/^[\d;:]*$/.test(params)) return; // private markers, intermediates: dropped
-    const line = this.#line;
-    const n = Math.max(1, Math.min(Number(params.split(/[;:]/)[0] || '1') || 1, this.#max));
-    switch (final) {
-      case 'm':
-        this.#applySgr(params);
-        return;
-      case 'C':
-      case 'a':
-        line.moveTo(line.col + n);
-        return;
-      case 'D':
-        line.moveTo(line.col - n);
-        return;
-      case 'G':
-      case '`':
-        line.moveTo(n - 1);
-        return;
-      case 'K': {
-        const mode = params === '' ? 0 : Number(params);
-        if (mode === 0) line.erase(line.col, Infinity);
-        else if (mode === 1) line.erase(0, line.col + 1);
-        else if (mode === 2) line.erase(0, Infinity);
-        return;
-      }
-      case 'X':
-        line.erase(line.col, line.col + n);
-        return;
-      case 'P':
-        line.deleteCells(n);
-        return;
-      case '@':
-        line.insertCells(n);
-        return;
-      default:
-      // cursor up/down/position, erase display, scroll, modes…: dropped
-    }
+    if (final === 'm') this.#applySgr(params);
+    else this.#line.edit(final, params);
   }
 
   /** SGR: the style new cells take (dropped when colours are not kept). */
@@ -382,10 +314,6 @@ export class TerminalLines {
     this.#out += `${this.#line.take()}\n`;
   }
 }
-
-/** Whether `text` holds something the emulator changes: a control but tab and newline, an escape, or "\r". */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-export const TERMINAL_TEXT = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
 
 /**
  * Complete lines of text as a terminal would leave them, for text that did not come through
