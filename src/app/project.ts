@@ -116,7 +116,7 @@ export function createProject(o: ProjectOptions): Project {
   const sink = new FanOut([terminalSink, unitLog, tail, health.logSink(), live]);
   const supervisor = new Supervisor({
     units: o.spec.units,
-    driver: createRealDriver({ sink, clock, host: processes }),
+    driver: createRealDriver({ sink, clock, host: processes, color: o.color && !o.json }),
     clock,
     publish: (e) => bus.publish(e),
     onRunning: (u, run) => health.unitRunning(u, run),
