@@ -29,12 +29,12 @@ const ALL = Array.from({ length: LINES }, (_, i) => i + 1);
 const NOT_SGR = /\x1b(?!\[[\d;:]*m)|[\u0000-\u0008\u000b-\u001a\u001c-\u001f\u007f]/;
 
 /** The spec: a progress bar (`extra` added to its block) and a printer, neither restarted. */
-function spec(mode: string, extra = ''): string {
+function spec(mode: string, extra = '', frames = 300, perTick = 1): string {
   return [
     'version: 1',
     'processes:',
     '  bar:',
-    `    command: [${NODE}, ${JSON.stringify(join(BIN, 'progress.js'))}, "300", "${mode}"]`,
+    `    command: [${NODE}, ${JSON.stringify(join(BIN, 'progress.js'))}, "${frames}", "${mode}", "${perTick}"]`,
     '    restart: never',
     ...(extra ? [`    ${extra}`] : []),
     '  printer:',
@@ -44,8 +44,8 @@ function spec(mode: string, extra = ''): string {
   ].join('\n');
 }
 
-/** Runs `procs up` on a terminal until both units ended, then checks the screen, the logs and `procs logs`. */
-async function check(yaml: string): Promise<void> {
+/** Runs `procs up` on a terminal until both units ended, then checks the screen, the logs and `procs logs`; gives the screen. */
+async function check(yaml: string): Promise<string[]> {
   const dir = specProject(yaml);
   const tag = `terminal-output-${process.pid}-${Date.now()}`;
   const env = { PROCS_TEST_TAG: tag, TERM: 'xterm-256color', FORCE_COLOR: '', NO_COLOR: '' };
@@ -74,6 +74,7 @@ async function check(yaml: string): Promise<void> {
     const logged = screen.lines();
     assert.deepEqual(printerLines(logged, /^\d\d:\d\d:\d\d printer \| /), ALL, logged.join('\n'));
     assert.ok(logged.some((l) => /bar +\| progress done$/.test(l)));
+    return shown;
   } finally {
     screen.close();
     await waitFor(() => taggedProcesses(tag).length === 0, 'the processes of the run to end', 10_000).catch(() => {
@@ -86,5 +87,14 @@ async function check(yaml: string): Promise<void> {
 void describe('a progress bar beside a line printer on a terminal', () => {
   void it('on a pipe, drawing with cursor-up, erase-line and a screen clear: no printer line broken or lost', async () => {
     await check(spec('up'));
+  });
+
+  void it('on a pseudo-terminal (tty: true), redrawing with "\\r" (2 MB of frames): only the last frame shows, no printer line broken or lost', async () => {
+    const shown = await check(spec('cr', 'tty: true', 40_000, 500));
+    assert.deepEqual(
+      shown.filter((l) => /^\d\d:\d\d:\d\d bar +\|/.test(l)).map((l) => l.slice(9)),
+      ['bar     | progress done'],
+      'no frame of the bar, nor a piece of one, is left as a line of its own',
+    );
   });
 });
