@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { BIN, MAIN, specProject, taggedProcesses } from '../helpers/cli.js';
+import { BIN, MAIN, procs, specProject, taggedProcesses } from '../helpers/cli.js';
 import { waitFor } from '../helpers/processes.js';
 import { TmuxScreen } from '../helpers/tmux-screen.js';
 
@@ -51,7 +51,7 @@ async function check(yaml: string): Promise<string[]> {
   const env = { PROCS_TEST_TAG: tag, TERM: 'xterm-256color', FORCE_COLOR: '', NO_COLOR: '' };
   const screen = new TmuxScreen(`${NODE} ${JSON.stringify(MAIN)} up`, { cwd: dir, env, cols: 160, rows: 40 });
   try {
-    await screen.waitFor(/^TMUX-COMMAND-ENDED$/);
+    await screen.ended();
     const shown = screen.lines();
     assert.deepEqual(printerLines(shown, /^\d\d:\d\d:\d\d printer \| /), ALL, shown.join('\n'));
     assert.ok(
@@ -70,10 +70,20 @@ async function check(yaml: string): Promise<string[]> {
     assert.ok(bar.includes('Z out \x1b[32mprogress done\x1b[0m\n'), 'the log keeps colours');
 
     screen.run(`${NODE} ${JSON.stringify(MAIN)} logs -n all`, { cwd: dir, env });
-    await screen.waitFor(/^TMUX-COMMAND-ENDED$/);
+    await screen.ended();
     const logged = screen.lines();
     assert.deepEqual(printerLines(logged, /^\d\d:\d\d:\d\d printer \| /), ALL, logged.join('\n'));
     assert.ok(logged.some((l) => /bar +\| progress done$/.test(l)));
+    assert.ok(
+      screen.lines(true).some((l) => l.includes('\x1b[32mprogress done')),
+      'procs logs shows colours on a coloured terminal',
+    );
+
+    const piped = procs(['logs', '-n', 'all'], { cwd: dir });
+    assert.equal(await piped.exited, 0);
+    assert.deepEqual(printerLines(piped.stdout, /^\d\d:\d\d:\d\d printer \| /), ALL);
+    assert.ok(piped.stdout.some((l) => /bar +\| progress done$/.test(l)));
+    assert.ok(!piped.text().includes('\x1b'), 'procs logs into a pipe prints no escape at all');
     return shown;
   } finally {
     screen.close();

@@ -1,7 +1,7 @@
 // A real terminal for tests: a private tmux server (its own socket in a temporary folder) with
 // one window running a shell command; the screen, with its scrollback, read back as text. The
 // server is killed by `close`, and at the end of the test file whatever happens.
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,17 +22,34 @@ export class TmuxScreen {
   constructor(command: string, opts: { cwd: string; env?: Record<string, string>; cols?: number; rows?: number }) {
     this.#dir = mkdtempSync(join(tmpdir(), 'procs-tmux-'));
     this.#sock = join(this.#dir, 'sock');
-    const env = Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${shellQuote(v)}`);
-    const line = `cd ${shellQuote(opts.cwd)} && env ${env.join(' ')} sh -c ${shellQuote(command)}; echo TMUX-COMMAND-ENDED; exec sleep 3600`;
     open.add(this);
-    this.#tmux(['-f', '/dev/null', 'new-session', '-d', '-x', String(opts.cols ?? 160), '-y', String(opts.rows ?? 40), line]);
+    this.#tmux(['-f', '/dev/null', 'new-session', '-d', '-x', String(opts.cols ?? 160), '-y', String(opts.rows ?? 40), this.#line(command, opts)]);
     this.#tmux(['set-option', '-g', 'history-limit', '20000']);
   }
 
   /** Runs another command in a new window of the same server; later reads are of that window. */
   run(command: string, opts: { cwd: string; env?: Record<string, string> }): void {
+    this.#tmux(['new-window', this.#line(command, opts)]);
+  }
+
+  /** Resolves once the last command started has ended (tmux tells: `wait-for`), or rejects after `timeoutMs`. */
+  ended(timeoutMs = 60_000): Promise<void> {
+    const channel = `ended-${this.#runs}`;
+    return new Promise((resolve, reject) => {
+      execFile('tmux', ['-S', this.#sock, 'wait-for', channel], { timeout: timeoutMs }, (err) => {
+        if (err) reject(new Error(`the command in tmux did not end within ${timeoutMs} ms; the terminal shows:\n${this.lines().join('\n')}`));
+        else resolve();
+      });
+    });
+  }
+
+  #runs = 0;
+
+  /** The shell line of a window: `command` in `cwd` with `env`, then a signal on its channel, then a pause (the screen stays). */
+  #line(command: string, opts: { cwd: string; env?: Record<string, string> }): string {
     const env = Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${shellQuote(v)}`);
-    this.#tmux(['new-window', `cd ${shellQuote(opts.cwd)} && env ${env.join(' ')} sh -c ${shellQuote(command)}; echo TMUX-COMMAND-ENDED; exec sleep 3600`]);
+    const signal = `tmux -S ${shellQuote(this.#sock)} wait-for -S ended-${++this.#runs}`;
+    return `cd ${shellQuote(opts.cwd)} && env ${env.join(' ')} sh -c ${shellQuote(command)}; ${signal}; exec sleep 3600`;
   }
 
   /** The current window's lines, scrollback included, wrapped lines joined; with `escapes`, SGR kept. */
