@@ -6,7 +6,7 @@
 
 import type { Writable } from 'node:stream';
 import type { OutputBatch } from '../events/types.js';
-import { hasTerminalControls, terminalText } from '../proc/terminal-lines.js';
+import { displayText } from '../proc/terminal-lines.js';
 import { sgr } from './colors.js';
 import { BatchRenderer } from './batch-renderer.js';
 import { SecondClock } from './format.js';
@@ -55,7 +55,7 @@ export class PrefixRenderer extends BatchRenderer {
     if (batch.step !== undefined) prefix += `[${batch.step + 1}] `;
     // A unit's "\r", cursor moves or screen clears never reach procs' terminal; its colours do
     // when procs' output is coloured, each line closed with a reset.
-    const text = hasTerminalControls(batch.text) ? terminalText(batch.text, this.layout.color) : batch.text;
+    const text = displayText(batch.text, this.layout.color);
     if (text.length === 0) return '';
     const last = text.length - 1;
     if (text.charCodeAt(last) !== 10) return prefix + text.replaceAll('\n', '\n' + prefix) + '\n';

@@ -17,7 +17,7 @@ import { AppendFile } from '../events/append-file.js';
 import type { OutputBatch } from '../events/types.js';
 import type { OutputSink } from '../events/sink.js';
 import { DrainGroup } from '../base/drain.js';
-import { hasTerminalControls, terminalText } from '../proc/terminal-lines.js';
+import { displayText } from '../proc/terminal-lines.js';
 
 import { unitLogPath } from './log-read.js';
 
@@ -66,7 +66,7 @@ export class UnitLogSink implements OutputSink {
   render(batch: OutputBatch): string {
     const stream = batch.stream === 'stdout' ? 'out' : batch.step === undefined ? 'err' : `err:${batch.step + 1}`;
     const prefix = `${new Date((this.#opts.now ?? Date.now)()).toISOString()} ${stream} `;
-    const text = hasTerminalControls(batch.text) ? terminalText(batch.text, true) : batch.text;
+    const text = displayText(batch.text, true);
     if (text.length === 0) return '';
     const last = text.length - 1;
     if (text.charCodeAt(last) !== 10) return prefix + text.replaceAll('\n', '\n' + prefix) + '\n';

@@ -14,9 +14,9 @@
 
 import { SgrState } from './sgr.js';
 import { CellLine, cellWidth } from './terminal-cells.js';
-import { hasOtherControls, incompleteUtf8 } from './terminal-text.js';
+import { hasCursorControls, hasOtherControls, incompleteUtf8 } from './terminal-text.js';
 
-export { hasTerminalControls } from './terminal-text.js';
+export { hasCursorControls, hasTerminalControls } from './terminal-text.js';
 
 /** A line longer than this many cells is emitted in pieces (as LineSplitter's MAX_LINE_BYTES). */
 export const MAX_LINE_CELLS = 1024 * 1024;
@@ -323,4 +323,21 @@ export class TerminalLines {
 export function terminalText(text: string, color: boolean): string {
   const lines = new TerminalLines({ color });
   return (lines.pushText(text) ?? '') + (lines.end() ?? '');
+}
+
+/** Every SGR sequence. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const SGR_ALL = /\u001b\[[\d;:]*m/g;
+
+/**
+ * Text of whole lines made safe to show (or log) among other units' lines, at the least cost:
+ * unchanged when it holds nothing that moves the cursor (hasCursorControls); when its only escapes are colours, each line closed with
+ * a reset (or the colours dropped without `color`); otherwise played through terminalText.
+ */
+export function displayText(text: string, color: boolean): string {
+  if (!hasCursorControls(text)) return text;
+  if (text.includes('\r') || hasOtherControls(text) || NOT_SGR.test(text)) return terminalText(text, color);
+  if (!color) return text.replace(SGR_ALL, '');
+  const closed = text.replaceAll('\n', `${RESET}\n`);
+  return closed.endsWith('\n') ? closed : `${closed}${RESET}`;
 }
