@@ -11,7 +11,7 @@ import type { SpawnedUnit } from '../../src/proc/spawn.js';
 import type { UnitInput } from '../../src/proc/unit-input.js';
 import { useProcessTracker, waitFor, within } from '../helpers/processes.js';
 import { CollectingSink } from '../helpers/sink.js';
-import { baseEnv, fx, processUnit, sh } from '../helpers/units.js';
+import { baseEnv, fx, pipelineUnit, processUnit, sh } from '../helpers/units.js';
 
 const host = createHost({ guardian: true });
 const tracker = useProcessTracker();
@@ -102,6 +102,32 @@ for (const [helperName, helperEnv] of helpers) {
       assert.equal(input.write(Buffer.from('late')), false);
     });
 
+    it('runs a pipeline’s last step on the terminal, its stdin still the pipe from the step before', async () => {
+      useHelper();
+      const sink = new CollectingSink();
+      const first = 'if [ -t 1 ]; then echo first:tty; else echo first:pipe; fi';
+      const last = 'if [ -t 0 ]; then echo in:tty; else echo in:pipe; fi; [ -t 1 ] && echo out:tty; [ -t 2 ] && echo err:tty; stty size </dev/tty; cat';
+      const unit = tracker.add(host.spawnPipeline(pipelineUnit('pl', [sh(first), sh(last)], { tty: true }), sink));
+      const exit = await within(unit.exited, 60_000, 'the pipeline to end');
+      await within(unit.outputDone, 60_000, 'its output to end');
+      assert.equal(exit.status, 0);
+      assert.equal(plain(sink, 'pl'), 'in:pipe\nout:tty\nerr:tty\n40 120\nfirst:pipe\n');
+      assert.equal((unit.input as UnitInput).tty, true);
+    });
+
+    it('finds no leftover after a unit on a terminal ends on its own: the relay is none', async () => {
+      useHelper();
+      for (let i = 0; i < 5; i++) {
+        const sink = new CollectingSink();
+        const unit = tracker.add(host.spawnUnit(processUnit('o', sh('seq 1 2000'), { tty: true }), sink));
+        await within(unit.exited, 60_000, 'the unit to end');
+        const { found } = await host.reapLeftovers(unit, QUICK_STOP);
+        assert.equal(found, false, 'nothing left behind');
+        await within(unit.outputDone, 10_000, 'the output to end');
+        assert.equal(plain(sink, 'o').split('\n').length, 2001, 'every line, the last one included');
+      }
+    });
+
     it('leaves no process when stopped: the program, its group and the relay are gone', async () => {
       useHelper();
       const sink = new CollectingSink();
@@ -127,6 +153,14 @@ describe(`stdin: true (${host.backend} host)`, () => {
     input.write(Buffer.from('line\n'));
     await sink.waitFor(() => sink.text('in') === 'first line\nsecond line\n', 'the lines echoed');
     assert.equal(input.recent().toString(), 'first line\nsecond line\n');
+    await host.stopUnit(unit, QUICK_STOP);
+  });
+
+  it('feeds a pipeline’s first step', async () => {
+    const sink = new CollectingSink();
+    const unit = tracker.add(host.spawnPipeline(pipelineUnit('pin', [sh("sed -u 's/^/> /'"), fx('echo-stdin.js')], { stdin: true, stop: QUICK_STOP }), sink));
+    (unit.input as UnitInput).write(Buffer.from('shout\n'));
+    await sink.waitFor(() => sink.text('pin') === '> shout\n', 'the line through both steps');
     await host.stopUnit(unit, QUICK_STOP);
   });
 
