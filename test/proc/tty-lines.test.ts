@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { createHost } from '../../src/proc/create-host.js';
 import { useProcessTracker, within } from '../helpers/processes.js';
 import { CollectingSink } from '../helpers/sink.js';
-import { processUnit, sh } from '../helpers/units.js';
+import { pipelineUnit, processUnit, sh } from '../helpers/units.js';
 
 const host = createHost({ guardian: true });
 const tracker = useProcessTracker();
@@ -25,5 +25,14 @@ describe(`tty: true output as lines (${host.backend} host)`, () => {
     await within(unit.exited, 60_000, 'the unit to end');
     await within(unit.outputDone, 60_000, 'its output to end');
     assert.equal(sink.text('bar'), '\x1b[32mdone\x1b[0m\nafter\n\x1b[1mbold\x1b[0m\n\x1b[1mstill\x1b[0m\n');
+  });
+
+  it("does the same for a pipeline's last step on the terminal", async () => {
+    const last = "while read -r n; do printf '\\r\\033[K\\033[36m%s%%\\033[0m' \"$n\"; done; printf '\\r\\033[K\\033[5Aall done\\n'";
+    const sink = new CollectingSink();
+    const unit = tracker.add(host.spawnPipeline(pipelineUnit('pl', [sh('seq 10 10 100'), sh(last)], { tty: true }), sink));
+    await within(unit.exited, 60_000, 'the pipeline to end');
+    await within(unit.outputDone, 60_000, 'its output to end');
+    assert.equal(sink.text('pl'), 'all done\n');
   });
 });
