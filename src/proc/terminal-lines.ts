@@ -325,6 +325,9 @@ export function terminalText(text: string, color: boolean): string {
   return (lines.pushText(text) ?? '') + (lines.end() ?? '');
 }
 
+/** A newline not right after a reset. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const UNCLOSED_LINE_END = /(?<!\u001b\[0?m)\n/g;
 /** Every SGR sequence. */
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const SGR_ALL = /\u001b\[[\d;:]*m/g;
@@ -338,6 +341,6 @@ export function displayText(text: string, color: boolean): string {
   if (!hasCursorControls(text)) return text;
   if (text.includes('\r') || hasOtherControls(text) || NOT_SGR.test(text)) return terminalText(text, color);
   if (!color) return text.replace(SGR_ALL, '');
-  const closed = text.replaceAll('\n', `${RESET}\n`);
-  return closed.endsWith('\n') ? closed : `${closed}${RESET}`;
+  const closed = text.replace(UNCLOSED_LINE_END, `${RESET}\n`);
+  return closed.endsWith('\n') || closed.endsWith(RESET) ? closed : `${closed}${RESET}`;
 }

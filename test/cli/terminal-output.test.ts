@@ -67,7 +67,7 @@ async function check(yaml: string): Promise<string[]> {
     assert.deepEqual(printerLines(readFileSync(join(logs, 'printer.log'), 'utf8').split('\n'), /^\S+Z out /), ALL);
     const bar = readFileSync(join(logs, 'bar.log'), 'utf8');
     assert.doesNotMatch(bar, NOT_SGR, 'no cursor move or screen change in the log file');
-    assert.ok(bar.includes('Z out \x1b[32mprogress done\x1b[0m\n'), 'the log keeps colours');
+    assert.ok(bar.includes('Z out \x1b[32mprogress done\x1b[0m\n'), `the log keeps colours: ${JSON.stringify(bar.slice(-300))}`);
 
     screen.run(`${NODE} ${JSON.stringify(MAIN)} logs -n all`, { cwd: dir, env });
     await screen.ended();

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { LineSplitter } from '../../src/proc/lines.js';
 import { SgrState } from '../../src/proc/sgr.js';
-import { TerminalLines, terminalText, type TerminalLinesOptions } from '../../src/proc/terminal-lines.js';
+import { displayText, TerminalLines, terminalText, type TerminalLinesOptions } from '../../src/proc/terminal-lines.js';
 
 const ESC = '\x1b';
 const RESET = `${ESC}[0m`;
@@ -206,5 +206,16 @@ describe('terminalText', () => {
   it('cleans text that did not come through a terminal, with or without colours', () => {
     assert.equal(terminalText(`a\x1b[2Jb\r\nc\x1b[31m!\n`, true), `ab\nc\x1b[31m!${RESET}\n`);
     assert.equal(terminalText(`a\x1b[2Jb\r\nc\x1b[31m!\n`, false), 'ab\nc!\n');
+  });
+});
+
+describe('displayText', () => {
+  it('leaves plain text alone, closes coloured lines once, and cleans the rest', () => {
+    const plain = 'a\tb\nc\n';
+    assert.equal(displayText(plain, true), plain);
+    assert.equal(displayText(`\x1b[31mred\n\x1b[32mgreen${RESET}\nx\n`, true), `\x1b[31mred${RESET}\n\x1b[32mgreen${RESET}\nx${RESET}\n`);
+    assert.equal(displayText(`\x1b[31mred\n\x1b[32mgreen${RESET}\n`, false), 'red\ngreen\n');
+    assert.equal(displayText(`\x1b[31mpart`, true), `\x1b[31mpart${RESET}`);
+    assert.equal(displayText(`1\r2\x1b[5A\n`, true), '2\n');
   });
 });
