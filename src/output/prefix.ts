@@ -6,7 +6,7 @@
 
 import type { Writable } from 'node:stream';
 import type { OutputBatch } from '../events/types.js';
-import { displayText } from '../proc/terminal-lines.js';
+import { displayText } from '../proc/terminal-display.js';
 import { sgr } from './colors.js';
 import { BatchRenderer } from './batch-renderer.js';
 import { SecondClock } from './format.js';

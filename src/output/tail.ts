@@ -3,7 +3,7 @@
 
 import type { OutputBatch } from '../events/types.js';
 import type { OutputSink } from '../events/sink.js';
-import { hasTerminalControls, terminalText } from '../proc/terminal-lines.js';
+import { hasTerminalControls, terminalText } from '../proc/terminal-display.js';
 
 export interface TailLine {
   readonly stream: 'stdout' | 'stderr';

@@ -17,7 +17,7 @@ import { AppendFile } from '../events/append-file.js';
 import type { OutputBatch } from '../events/types.js';
 import type { OutputSink } from '../events/sink.js';
 import { DrainGroup } from '../base/drain.js';
-import { displayText } from '../proc/terminal-lines.js';
+import { displayText } from '../proc/terminal-display.js';
 
 import { unitLogPath } from './log-read.js';
 

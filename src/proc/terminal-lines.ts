@@ -14,9 +14,7 @@
 
 import { SgrState } from './sgr.js';
 import { CellLine, cellWidth } from './terminal-cells.js';
-import { hasCursorControls, hasOtherControls, incompleteUtf8 } from './terminal-text.js';
-
-export { hasCursorControls, hasTerminalControls } from './terminal-text.js';
+import { hasOtherControls, incompleteUtf8, NOT_SGR } from './terminal-text.js';
 
 /** A line longer than this many cells is emitted in pieces (as LineSplitter's MAX_LINE_BYTES). */
 export const MAX_LINE_CELLS = 1024 * 1024;
@@ -28,9 +26,6 @@ export interface TerminalLinesOptions {
   readonly color?: boolean;
 }
 
-/** An escape that is not a whole SGR sequence. */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const NOT_SGR = /\u001b(?!\[[\d;:]*m)/;
 /** SGR sequences and newlines, for text holding no other escape. */
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const SGR_OR_NL = /\u001b\[([\d;:]*)m|\n/g;
@@ -313,34 +308,4 @@ export class TerminalLines {
   #endLine(): void {
     this.#out += `${this.#line.take()}\n`;
   }
-}
-
-/**
- * Complete lines of text as a terminal would leave them, for text that did not come through
- * TerminalLines (a unit on a pipe can write escapes too): cursor moves and screen changes
- * dropped, "\r" overwriting, SGR kept (with a reset closing each line) when `color`, else dropped.
- */
-export function terminalText(text: string, color: boolean): string {
-  const lines = new TerminalLines({ color });
-  return (lines.pushText(text) ?? '') + (lines.end() ?? '');
-}
-
-/** A newline not right after a reset. */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const UNCLOSED_LINE_END = /(?<!\u001b\[0?m)\n/g;
-/** Every SGR sequence. */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const SGR_ALL = /\u001b\[[\d;:]*m/g;
-
-/**
- * Text of whole lines made safe to show (or log) among other units' lines, at the least cost:
- * unchanged when it holds nothing that moves the cursor (hasCursorControls); when its only escapes are colours, each line closed with
- * a reset (or the colours dropped without `color`); otherwise played through terminalText.
- */
-export function displayText(text: string, color: boolean): string {
-  if (!hasCursorControls(text)) return text;
-  if (text.includes('\r') || hasOtherControls(text) || NOT_SGR.test(text)) return terminalText(text, color);
-  if (!color) return text.replace(SGR_ALL, '');
-  const closed = text.replace(UNCLOSED_LINE_END, `${RESET}\n`);
-  return closed.endsWith('\n') || closed.endsWith(RESET) ? closed : `${closed}${RESET}`;
 }

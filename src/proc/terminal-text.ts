@@ -30,6 +30,10 @@ export function hasCursorControls(text: string): boolean {
   return text.includes('\x1b') || text.includes('\r') || text.includes('\b') || text.includes('\x0b') || text.includes('\x0c');
 }
 
+/** An escape that is not a whole SGR sequence. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+export const NOT_SGR = /\u001b(?!\[[\d;:]*m)/;
+
 /** How many bytes at the end of `buf` begin a UTF-8 sequence the next chunk completes. */
 export function incompleteUtf8(buf: Buffer): number {
   const len = buf.length;

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { LineSplitter } from '../../src/proc/lines.js';
 import { SgrState } from '../../src/proc/sgr.js';
-import { displayText, TerminalLines, terminalText, type TerminalLinesOptions } from '../../src/proc/terminal-lines.js';
+import { displayText, terminalText } from '../../src/proc/terminal-display.js';
+import { TerminalLines, type TerminalLinesOptions } from '../../src/proc/terminal-lines.js';
 
 const ESC = '\x1b';
 const RESET = `${ESC}[0m`;
