@@ -22,12 +22,13 @@ export function hasTerminalControls(text: string): boolean {
 }
 
 /**
- * Whether `text` holds what could move a terminal's cursor or change its screen: ESC, "\r",
- * backspace, VT or FF. The check on every batch shown or logged: five scans, not sixteen. (A
- * C1 CSI is not one in UTF-8 terminals; SO needs an ESC sequence first to change the charset.)
+ * Whether `text` holds what could move a terminal's cursor over other text: ESC, "\r" or
+ * backspace. The check on every batch shown or logged, so three scans only: VT and FF move the
+ * cursor down onto empty rows, never over another line; a C1 CSI is not one in UTF-8 terminals;
+ * SO needs an ESC sequence first to change the charset.
  */
 export function hasCursorControls(text: string): boolean {
-  return text.includes('\x1b') || text.includes('\r') || text.includes('\b') || text.includes('\x0b') || text.includes('\x0c');
+  return text.includes('\x1b') || text.includes('\r') || text.includes('\b');
 }
 
 /** An escape that is not a whole SGR sequence. */
