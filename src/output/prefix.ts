@@ -2,9 +2,11 @@
 // coloured, stderr marked by a red bar (same shape without colour), a pipeline's stderr with
 // its step number: `errors | [2] text`. A batch becomes one string and one `write` call, so
 // lines of different units never interleave and heavy output costs a few native calls a batch.
+// What a unit writes to move the cursor or change the screen is dropped (see proc/terminal-lines).
 
 import type { Writable } from 'node:stream';
 import type { OutputBatch } from '../events/types.js';
+import { displayText } from '../proc/terminal-display.js';
 import { sgr } from './colors.js';
 import { BatchRenderer } from './batch-renderer.js';
 import { SecondClock } from './format.js';
@@ -51,7 +53,10 @@ export class PrefixRenderer extends BatchRenderer {
     let prefix =
       tails.lead + (batch.at === undefined ? this.#clock.now() : this.#clock.at(batch.at)) + (batch.stream === 'stderr' ? tails.stderr : tails.stdout);
     if (batch.step !== undefined) prefix += `[${batch.step + 1}] `;
-    const text = batch.text;
+    // A unit's "\r", cursor moves or screen clears never reach procs' terminal; its colours do
+    // when procs' output is coloured, each line closed with a reset.
+    const text = displayText(batch.text, this.layout.color);
+    if (text.length === 0) return '';
     const last = text.length - 1;
     if (text.charCodeAt(last) !== 10) return prefix + text.replaceAll('\n', '\n' + prefix) + '\n';
     if (text.indexOf('\n') === last) return prefix + text;

@@ -3,6 +3,7 @@
 
 import type { OutputBatch } from '../events/types.js';
 import type { OutputSink } from '../events/sink.js';
+import { hasTerminalControls, terminalText } from '../proc/terminal-display.js';
 
 export interface TailLine {
   readonly stream: 'stdout' | 'stderr';
@@ -53,7 +54,9 @@ export class TailBuffer implements OutputSink {
     const found: string[] = [];
     while (end >= 0 && found.length < this.size && text.length > 0) {
       const start = end === 0 ? 0 : text.lastIndexOf('\n', end - 1) + 1;
-      found.push(text.slice(start, end));
+      const line = text.slice(start, end);
+      // Shown in messages on procs' terminal: as plain text, the way a terminal shows it.
+      found.push(hasTerminalControls(line) ? terminalText(line, false).slice(0, -1) : line);
       end = start - 1;
     }
     let ring = this.#rings.get(batch.unit);

@@ -7,7 +7,8 @@
 //
 // UTC time with milliseconds (so `procs logs` can merge units in order and show local time),
 // the stream (`out`, `err`, or `err:N` for pipeline step N counted from 1), one space, the
-// text as the unit wrote it. Files are created on a unit's first line; a disk problem is
+// text as the unit wrote it, colours kept, but as a terminal shows it: "\r", cursor moves and
+// screen changes played out on the line (see proc/terminal-lines.ts). Files are created on a unit's first line; a disk problem is
 // reported once and never reaches the terminal path. A symlink or FIFO found in a log's place is
 // replaced by a new file (and reported once), never followed or blocked on.
 
@@ -16,6 +17,7 @@ import { AppendFile } from '../events/append-file.js';
 import type { OutputBatch } from '../events/types.js';
 import type { OutputSink } from '../events/sink.js';
 import { DrainGroup } from '../base/drain.js';
+import { displayText } from '../proc/terminal-display.js';
 
 import { unitLogPath } from './log-read.js';
 
@@ -47,9 +49,10 @@ export class UnitLogSink implements OutputSink {
 
   /** Queues the batch for the unit's file; false while that file's queue is full. */
   write(batch: OutputBatch): boolean {
-    if (batch.text.length === 0) return true;
+    const lines = batch.text.length === 0 ? '' : this.render(batch);
+    if (lines.length === 0) return true;
     const file = this.#fileOf(batch.unit);
-    const accepted = file.append(this.render(batch));
+    const accepted = file.append(lines);
     this.#group.note(file, accepted);
     return accepted;
   }
@@ -63,7 +66,8 @@ export class UnitLogSink implements OutputSink {
   render(batch: OutputBatch): string {
     const stream = batch.stream === 'stdout' ? 'out' : batch.step === undefined ? 'err' : `err:${batch.step + 1}`;
     const prefix = `${new Date((this.#opts.now ?? Date.now)()).toISOString()} ${stream} `;
-    const text = batch.text;
+    const text = displayText(batch.text, true);
+    if (text.length === 0) return '';
     const last = text.length - 1;
     if (text.charCodeAt(last) !== 10) return prefix + text.replaceAll('\n', '\n' + prefix) + '\n';
     return prefix + text.slice(0, last).replaceAll('\n', '\n' + prefix) + '\n';

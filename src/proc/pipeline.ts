@@ -7,6 +7,7 @@ import type { ExitInfo } from '../events/types.js';
 import type { OutputSink } from '../events/sink.js';
 import { realClock } from '../base/clock.js';
 import { pumpLines } from './lines.js';
+import { TerminalLines } from './terminal-lines.js';
 import { NODE_OPTIONS_VAR, type RunnerOptions, type RunnerReport } from './pipeline-protocol.js';
 import { onTerminal, outputEnv, ttyHelper } from './tty.js';
 import { DEFAULT_WINDOW } from './unit-input.js';
@@ -103,7 +104,9 @@ export function spawnPipeline(host: Launcher, unit: PipelineUnit, sink: OutputSi
   // On a terminal the steps' stderr pipes carry nothing of what the terminal shows.
   const tap = raw === undefined ? {} : { tap: raw.tap };
   const stderrs = steps.map((_, i) => pumpLines(run.stdio[3 + i], sink, { unit: unit.name, stream: 'stderr', step: i }, unit.tty === true ? {} : tap));
-  const outputDone = Promise.all([pumpLines(run.stdio[1], sink, { unit: unit.name, stream: 'stdout' }, tap), ...stderrs]).then(() => undefined);
+  // The terminal's output (colours, "\r" progress, cursor moves) is played on one line each.
+  const stdout = unit.tty === true ? { ...tap, splitter: () => new TerminalLines() } : tap;
+  const outputDone = Promise.all([pumpLines(run.stdio[1], sink, { unit: unit.name, stream: 'stdout' }, stdout), ...stderrs]).then(() => undefined);
   const runnerText = readRunnerText(run.stdio[2]).then((r) => {
     if (r.other !== '') sink.write({ unit: unit.name, stream: 'stderr', text: `${r.other}\n` });
     return r;

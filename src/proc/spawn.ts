@@ -9,6 +9,7 @@ import type { OutputSink } from '../events/sink.js';
 import { type Clock, realClock } from '../base/clock.js';
 import type { Channels } from './holders.js';
 import { pumpLines } from './lines.js';
+import { TerminalLines } from './terminal-lines.js';
 import { onTerminal, outputEnv, ttyHelper } from './tty.js';
 import { DEFAULT_WINDOW, type UnitInput, type WindowSize } from './unit-input.js';
 import { RawOutput, unitInput } from './unit-io.js';
@@ -171,6 +172,9 @@ function unitRequest(host: Launcher, unit: ProcessUnit, opts: SpawnOptions): Lau
   return { ...onTerminal(helper, line, opts.size ?? DEFAULT_WINDOW, 3, 'stdio'), ...base, input: 'fd', relayed: true };
 }
 
+/** The splitter of a unit on a terminal. */
+const terminalSplitter = (): TerminalLines => new TerminalLines();
+
 // Spawns a process unit as the leader of its own process group, its output going to `sink`.
 export function spawnUnit(host: Launcher, unit: ProcessUnit, sink: OutputSink, opts: SpawnOptions = {}): SpawnedUnit {
   const badCwd = checkCwd(unit.cwd);
@@ -179,10 +183,11 @@ export function spawnUnit(host: Launcher, unit: ProcessUnit, sink: OutputSink, o
   if (!('file' in req)) return notStarted(req);
   const run = host.launch(req);
   const raw = unit.tty === true || unit.stdin === true ? new RawOutput() : undefined;
-  const tap = raw === undefined ? {} : { tap: raw.tap };
+  // A terminal's output (colours, "\r" progress, cursor moves) is played on one line each.
+  const pump = { ...(raw === undefined ? {} : { tap: raw.tap }), ...(unit.tty === true ? { splitter: terminalSplitter } : {}) };
   const outputDone = Promise.all([
-    pumpLines(run.stdio[1], sink, { unit: unit.name, stream: 'stdout' }, tap),
-    pumpLines(run.stdio[2], sink, { unit: unit.name, stream: 'stderr' }, tap),
+    pumpLines(run.stdio[1], sink, { unit: unit.name, stream: 'stdout' }, pump),
+    pumpLines(run.stdio[2], sink, { unit: unit.name, stream: 'stderr' }, pump),
   ]).then(() => undefined);
   return groupLeader(host.trees, run, run.exited, outputDone, raw && unitInput(unit.tty === true, run.input, raw, outputDone));
 }

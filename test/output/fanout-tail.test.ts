@@ -139,3 +139,12 @@ void test('nested groups: a second file filling up under a shared unit-log sink 
   await new Promise((r) => setImmediate(r));
   assert.equal(resumed, 2);
 });
+
+void test('the tail keeps lines as a terminal shows them, without escapes: they are shown in messages', () => {
+  const tail = new TailBuffer(5);
+  tail.write({ unit: 'api', stream: 'stdout', text: 'a\x1b[2Jb\r\n10%\r\x1b[31m100%\x1b[0m\n\x1b]0;t\x07plain\n' });
+  assert.deepEqual(
+    tail.lines('api').map((l) => l.text),
+    ['ab', '100%', 'plain'],
+  );
+});

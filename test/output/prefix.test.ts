@@ -98,3 +98,48 @@ void test('a failing stream (EPIPE) is reported once, never thrown, and releases
   await new Promise((resolve) => setTimeout(resolve, 5));
   assert.deepEqual(errors, ['write EPIPE']);
 });
+
+// Escapes a unit may write that would move procs' cursor or change its screen.
+const CURSOR_MOVES = ['\r', '\x1b[2J', '\x1b[5A', '\x1b[H', '\x1b[1;1H', '\x1b[?1049h', '\x1b]0;title\x07', '\x1b7', '\x1b[s', '\x08'];
+
+/** Everything in `text` a terminal would act on that is not newline, tab or an SGR colour. */
+function cursorControls(text: string): string[] {
+  // eslint-disable-next-line no-control-regex -- looking for control characters
+  return [...text.replace(/\x1b\[[\d;:]*m/g, '').matchAll(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g)].map((m) => m[0]);
+}
+
+void test("a unit's carriage returns, cursor moves and screen clears never reach procs' terminal", () => {
+  for (const color of [false, true]) {
+    const { out, r } = setup(['api', 'db'], color);
+    for (const seq of CURSOR_MOVES) {
+      r.write({ unit: 'api', stream: 'stdout', text: `before${seq}after\n` });
+      r.write({ unit: 'db', stream: 'stderr', text: `x${seq}` });
+      r.write({ unit: 'db', stream: 'stdout', text: 'line\n' });
+    }
+    assert.deepEqual(cursorControls(out.text()), [], `colour ${color}`);
+    const lines = stripAnsi(out.text()).split('\n');
+    assert.equal(lines.filter((l) => l === '10:04:31 db  | line').length, CURSOR_MOVES.length);
+    assert.ok(lines.includes('10:04:31 api | aftere'), 'a "\\r" overwrites the line as a terminal would');
+    assert.ok(lines.includes('10:04:31 api | beforeafter'));
+  }
+});
+
+void test("with colour, a unit's colours are kept and every line that turns one on ends with a reset", () => {
+  const { out, r } = setup(['api'], true);
+  r.write({ unit: 'api', stream: 'stdout', text: '\x1b[32mgreen\nstill\x1b[0m\n\x1b[1mbold\n' });
+  r.write({ unit: 'api', stream: 'stdout', text: '10%\r\x1b[33m100%\n' });
+  const lines = out.text().split('\n').slice(0, -1);
+  assert.deepEqual(
+    lines.map((l) => stripAnsi(l)),
+    ['10:04:31 api | green', '10:04:31 api | still', '10:04:31 api | bold', '10:04:31 api | 100%'],
+  );
+  assert.ok(lines[0]?.includes('\x1b[32mgreen'));
+  assert.ok(lines[3]?.includes('\x1b[33m100%'));
+  for (const line of lines) assert.ok(line.endsWith('\x1b[0m'), JSON.stringify(line));
+});
+
+void test("without colour, a unit's colours are stripped", () => {
+  const { out, r } = setup(['api']);
+  r.write({ unit: 'api', stream: 'stdout', text: '\x1b[32mgreen\x1b[0m \x1b[38;5;208mrgb\x1b[m\n' });
+  assert.equal(out.text(), '10:04:31 api | green rgb\n');
+});

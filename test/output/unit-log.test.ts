@@ -153,3 +153,14 @@ void test('readLogTail with a start time keeps the lines from then on, across ro
   assert.equal(bulk.length, 20_000);
   assert.deepEqual([bulk[0], bulk.at(-1)], ['bulk 0', 'bulk 19999']);
 });
+
+void test('log lines keep colours but not carriage returns, cursor moves or screen clears', async () => {
+  const dir = await logsDir();
+  const sink = new UnitLogSink(dir, { now: () => NOW });
+  sink.write({ unit: 'bar', stream: 'stdout', text: '10%\r50%\r\x1b[32m100%\x1b[0m\nnext\x1b[2J\x1b[5A line\r\n\x1b]0;title\x07\x1b[1mbold\n' });
+  await sink.close();
+  assert.equal(
+    await readFile(join(dir, 'bar.log'), 'utf8'),
+    ['\x1b[32m100%\x1b[0m', 'next line', '\x1b[1mbold\x1b[0m'].map((t) => `2025-05-01T10:04:31.123Z out ${t}\n`).join(''),
+  );
+});
