@@ -21,6 +21,7 @@ import type { ProcessHost } from '../proc/host.js';
 import { createRealDriver } from '../proc/real-driver.js';
 import { Supervisor } from '../runtime/supervisor.js';
 import { LiveOutput } from './live.js';
+import { Terminals } from './terminals.js';
 import type { Display, WatchFlags } from './options.js';
 import { WatchManager, type WatchSettings } from '../watch/manager.js';
 
@@ -50,6 +51,8 @@ export interface Project {
   readonly startup: StartupPhase | undefined;
   /** Unit output for followers of the control socket (`procs logs -f`). */
   readonly live: LiveOutput;
+  /** The units' terminals and stdin, for `procs attach`. */
+  readonly terminals: Terminals;
   /** The watch rules: nothing watches until `watch.start()`. */
   readonly watch: WatchManager;
   /** Every OS process of the project: units, watch builds, their guard and the record of their groups. */
@@ -114,6 +117,17 @@ export function createProject(o: ProjectOptions): Project {
   );
   const live = new LiveOutput();
   const sink = new FanOut([terminalSink, unitLog, tail, health.logSink(), live]);
+  const terminals = new Terminals({
+    state: (unit) => supervisor.status().find((u) => u.name === unit)?.state,
+    inputOf: () => 'none',
+    live,
+    recentLines: (unit) =>
+      tail
+        .lines(unit)
+        .map((l) => `${l.text}\n`)
+        .join(''),
+  });
+  const stopFollowing = terminals.follow(o.out);
   const supervisor = new Supervisor({
     units: o.spec.units,
     driver: createRealDriver({ sink, clock, host: processes }),
@@ -137,6 +151,7 @@ export function createProject(o: ProjectOptions): Project {
   target.markReady = (name, run) => supervisor.markReady(name, run);
   target.markUnhealthy = (name, reason, run) => supervisor.markUnhealthy(name, reason, run);
   bus.subscribe(eventLog.append);
+  bus.subscribe((e: ProcsEvent) => terminals.event(e));
   bus.subscribe((e: ProcsEvent) => (startup ? startup.event(e, view.event) : view.event(e)));
   return {
     get spec() {
@@ -151,6 +166,7 @@ export function createProject(o: ProjectOptions): Project {
     processes,
     startup,
     live,
+    terminals,
     watch,
     logsWritten: () => unitLog.flushed(),
     adopt(spec) {
@@ -165,6 +181,8 @@ export function createProject(o: ProjectOptions): Project {
       muted = on;
     },
     async close() {
+      stopFollowing();
+      terminals.close();
       startup?.end();
       await startup?.ended;
       health.stopAll();

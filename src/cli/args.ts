@@ -109,6 +109,16 @@ export const COMMANDS: readonly CommandDef[] = [
       { name: 'timestamps', short: 't', kind: 'bool', help: 'show the full date and time (UTC) of each line' },
     ],
   },
+  {
+    name: 'attach',
+    args: 'UNIT',
+    help: 'connect this terminal to a running unit: its output, and keystrokes to it (tty: true) or lines to its stdin (stdin: true)',
+    flags: [],
+    notes: [
+      'Ctrl-P Ctrl-Q detaches from a tty: true unit (Ctrl-C goes to the unit); Ctrl-C or Ctrl-D detaches from others.',
+      'The unit keeps running. Input that is not a terminal is sent as it comes; its end detaches.',
+    ],
+  },
   { name: 'start', args: '[UNIT…]', help: 'start units of the running project (none named: every unit)', flags: [] },
   { name: 'stop', args: '[UNIT…]', help: 'stop units of the running project (none named: every unit; the project keeps running)', flags: [] },
   { name: 'restart', args: '[UNIT…]', help: 'restart units of the running project (none named: every unit)', flags: [] },

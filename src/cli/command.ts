@@ -20,6 +20,7 @@ const loaders: Record<string, () => Promise<CommandMain>> = {
   schema: async () => (await import('./schema.js')).schema,
   ps: async () => (await import('./ps.js')).ps,
   logs: async () => (await import('./logs.js')).logs,
+  attach: async () => (await import('./attach.js')).attach,
   start: async () => (await import('./start.js')).start,
   stop: async () => (await import('./stop.js')).stop,
   restart: async () => (await import('./restart.js')).restart,

@@ -71,6 +71,9 @@ const api: ControlApi = {
     closeFeeds = () => f.close();
     return f;
   },
+  attach: () => {
+    throw new Error('attach is tested in attach-wire.test.ts');
+  },
 };
 
 let server: Server;
