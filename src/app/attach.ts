@@ -70,7 +70,7 @@ export async function attachUnit(files: readonly string[], unit: string, t: Atta
     {
       output: (chunk) => (shown ? t.out.write(chunk) : early.push(chunk)),
       notice: (n) => {
-        if (n.type === 'exited') say(`${n.text}; waiting for it to run again (detach with ${keysOf(kind, t)})`);
+        if (n.type === 'exited') say(`${n.text}; procs restarts it (detach with ${keysOf(kind, t)})`);
         else if (n.type === 'restarted') say(`${unit} ${restarted ? 'started again' : 'started'}${n.pid === null ? '' : ` (pid ${n.pid})`}`);
         else if (n.type === 'dropped') say(`${n.bytes} bytes of ${unit}'s output were dropped (this terminal read too slowly)`);
         else if (n.type === 'ended') ended = n;

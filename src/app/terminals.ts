@@ -45,6 +45,8 @@ interface Entry {
   stopOutput: (() => void) | undefined;
   /** The size the unit's terminal has now. */
   applied: WindowSize | undefined;
+  /** How its last run ended, in words. */
+  lastExit: string | undefined;
 }
 
 export class Terminals {
@@ -141,9 +143,14 @@ export class Terminals {
   event(e: ProcsEvent): void {
     const entry = this.#units.get(e.unit);
     if (!entry || entry.clients.length === 0) return;
+    const ended = e.state !== undefined && ENDED_STATES.has(e.state);
     if (e.type === 'spawn') this.#notify(entry, { type: 'restarted', pid: e.pid });
-    else if (e.type === 'exit') this.#notify(entry, { type: 'exited', text: `${e.unit} ${describeExit(e.exit)}` });
-    if (e.state !== undefined && ENDED_STATES.has(e.state)) {
+    else if (e.type === 'exit') {
+      entry.lastExit = describeExit(e.exit);
+      // An exit into an ended state is said by `ended` (or, for a restart, by the next `restarted`).
+      if (!ended) this.#notify(entry, { type: 'exited', text: `${e.unit} ${entry.lastExit}` });
+    }
+    if (ended) {
       // A restart passes through `stopped` and is pending again once its stop is done: only a
       // unit still ended after that has stopped for good.
       setImmediate(() => this.#checkEnded(e.unit));
@@ -161,7 +168,8 @@ export class Terminals {
     if (!entry || entry.clients.length === 0) return;
     const state = this.#o.state(unit);
     if (state !== undefined && !ENDED_STATES.has(state)) return;
-    const text = state === undefined ? `${unit} was removed from the project` : `${unit} ${state === 'skipped' ? 'was skipped' : state}`;
+    const how = state !== 'stopped' && entry.lastExit ? ` (${entry.lastExit})` : '';
+    const text = state === undefined ? `${unit} was removed from the project` : `${unit} ${state === 'skipped' ? 'was skipped' : state}${how}`;
     this.#endAll(unit, entry, { type: 'ended', text, failed: state === 'failed' });
   }
 
@@ -177,7 +185,7 @@ export class Terminals {
 
   #entry(unit: string): Entry {
     let entry = this.#units.get(unit);
-    if (!entry) this.#units.set(unit, (entry = { input: undefined, clients: [], stopOutput: undefined, applied: undefined }));
+    if (!entry) this.#units.set(unit, (entry = { input: undefined, clients: [], stopOutput: undefined, applied: undefined, lastExit: undefined }));
     return entry;
   }
 

@@ -113,9 +113,9 @@ describe('terminals', () => {
     assert.equal(a.ended, 1);
     assert.deepEqual(
       a.notices.map((n) => n.type),
-      ['exited', 'restarted', 'exited', 'ended'],
+      ['exited', 'restarted', 'ended'],
     );
-    assert.deepEqual(a.notices.at(-1), { type: 'ended', text: 'web failed', failed: true });
+    assert.deepEqual(a.notices.at(-1), { type: 'ended', text: 'web failed (exited with code 3)', failed: true });
   });
 
   it('gives a unit without a terminal its lines from the project output, and tells clients when the project stops', () => {
