@@ -55,8 +55,17 @@ export class DetachKeys {
   }
 }
 
-/** Attaches the terminal to `unit`; resolves with procs' exit code once detached or the unit has ended. */
-export async function attachUnit(files: readonly string[], unit: string, t: AttachTerminal): Promise<number> {
+export interface AttachOptions {
+  /** `-f` files: where the project is. */
+  readonly files: readonly string[];
+  readonly unit: string;
+  /** `--no-stdin`: output only, nothing typed is read (Ctrl-C detaches). */
+  readonly noStdin: boolean;
+}
+
+/** Attaches the terminal to a unit; resolves with procs' exit code once detached or the unit has ended. */
+export async function attachUnit(o: AttachOptions, t: AttachTerminal): Promise<number> {
+  const { files, unit } = o;
   const { client } = clientFor(files);
   let shown = false;
   const early: Buffer[] = [];
@@ -82,8 +91,8 @@ export async function attachUnit(files: readonly string[], unit: string, t: Atta
   const attached = await session.ready;
   kind = attached.input;
   const name = attached.unit;
-  raw = kind === 'tty' && t.inputIsTerminal;
-  t.err.write(`${attachedLine(name, attached.size, kind, t)}\n`);
+  raw = kind === 'tty' && t.inputIsTerminal && !o.noStdin;
+  t.err.write(`${o.noStdin ? outputOnlyLine(name, attached.size, kind) : attachedLine(name, attached.size, kind, t)}\n`);
   const stopResize = t.onResize(() => {
     const size = t.size();
     if (size) session.resize(size);
@@ -98,7 +107,7 @@ export async function attachUnit(files: readonly string[], unit: string, t: Atta
   try {
     shown = true;
     for (const chunk of early.splice(0)) t.out.write(chunk);
-    const stopInput = forwardInput(session, kind, t, detach);
+    const stopInput = o.noStdin ? () => undefined : forwardInput(session, kind, t, detach);
     await session.ended;
     stopInput();
   } finally {
@@ -152,6 +161,11 @@ function attachedLine(name: string, size: WindowSize | undefined, kind: InputKin
   if (kind === 'tty') return `attached to ${name} (${size ? `tty ${size.cols}×${size.rows}` : 'tty'}) — detach with ${keys}`;
   if (kind === 'stdin') return `attached to ${name} (stdin: each line typed goes to it) — detach with ${keys}`;
   return `attached to ${name} (output only: it takes no input; set tty: true or stdin: true on it to type to it) — detach with ${keys}`;
+}
+
+/** What `--no-stdin` says on attaching. */
+function outputOnlyLine(name: string, size: WindowSize | undefined, kind: InputKind): string {
+  return `attached to ${name} (${kind === 'tty' && size ? `tty ${size.cols}×${size.rows}, ` : ''}output only: --no-stdin) — detach with Ctrl-C`;
 }
 
 /** The keys that detach, in words. */

@@ -17,19 +17,22 @@ export async function attach(args: ParsedArgs): Promise<number> {
   };
   process.once('exit', restore);
   try {
-    return await attachUnit(listFlag(args, 'file'), unit, {
-      out: process.stdout,
-      err: process.stderr,
-      input: stdin,
-      inputIsTerminal: stdin.isTTY,
-      setRaw: (on) => void stdin.setRawMode(on),
-      size: () => (process.stdout.isTTY && process.stdout.columns > 0 ? { cols: process.stdout.columns, rows: process.stdout.rows } : undefined),
-      onResize: (fn) => {
-        process.stdout.on('resize', fn);
-        return () => void process.stdout.off('resize', fn);
+    return await attachUnit(
+      { files: listFlag(args, 'file'), unit, noStdin: args.flags['no-stdin'] === true },
+      {
+        out: process.stdout,
+        err: process.stderr,
+        input: stdin,
+        inputIsTerminal: stdin.isTTY,
+        setRaw: (on) => void stdin.setRawMode(on),
+        size: () => (process.stdout.isTTY && process.stdout.columns > 0 ? { cols: process.stdout.columns, rows: process.stdout.rows } : undefined),
+        onResize: (fn) => {
+          process.stdout.on('resize', fn);
+          return () => void process.stdout.off('resize', fn);
+        },
+        signals: process,
       },
-      signals: process,
-    });
+    );
   } finally {
     restore();
     process.off('exit', restore);

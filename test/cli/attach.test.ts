@@ -6,9 +6,10 @@
 // does not reach it. Refusals exit with the codes other commands use.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { MAIN } from '../helpers/cli.js';
+import { MAIN, procs } from '../helpers/cli.js';
 import { hasTmux, Tmux } from '../helpers/tmux.js';
 import { psJson, tempProject, type Proj } from '../control/helpers.js';
+import { waitFor } from '../helpers/processes.js';
 
 const SPEC = `version: 1
 processes:
@@ -163,6 +164,12 @@ describe('procs attach', { skip }, () => {
       assert.match(stopped.stderr, /plain is not running \(stopped.*\); procs start plain starts it/);
       const usage = await p.run(['attach']);
       assert.equal(usage.code, 2);
+      // Output only, from a script: the unit's recent and live output until a signal detaches.
+      const watch = procs(['attach', '--no-stdin', 'feed'], { cwd: p.dir, env: { PROCS_TEST_TAG: p.tag } });
+      await waitFor(() => watch.stderr.some((l) => /attached to feed \(output only: --no-stdin\) — detach with Ctrl-C/.test(l)), 'the attach', 10_000);
+      watch.child.kill('SIGINT');
+      assert.equal(await watch.exited, 0);
+      assert.match(watch.stderr.join('\n'), /detached from feed; it keeps running/);
     } finally {
       assert.equal(await p.cleanup(), 0, 'processes outlived the test');
     }
