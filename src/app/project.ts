@@ -117,7 +117,7 @@ export function createProject(o: ProjectOptions): Project {
   );
   const live = new LiveOutput();
   const sink = new FanOut([terminalSink, unitLog, tail, health.logSink(), live]);
-  const terminals = new Terminals({
+  const terminals: Terminals = new Terminals({
     state: (unit) => supervisor.status().find((u) => u.name === unit)?.state,
     inputOf: () => 'none',
     live,

@@ -112,11 +112,12 @@ export const COMMANDS: readonly CommandDef[] = [
   {
     name: 'attach',
     args: 'UNIT',
-    help: 'connect this terminal to a running unit: its output, and keystrokes to it (tty: true) or lines to its stdin (stdin: true)',
-    flags: [],
+    help: 'connect this terminal to a running unit: its output live, your keystrokes to it',
+    flags: [{ name: 'no-stdin', kind: 'bool', help: 'only show the output; nothing typed goes to the unit (Ctrl-C detaches)' }],
     notes: [
-      'Ctrl-P Ctrl-Q detaches from a tty: true unit (Ctrl-C goes to the unit); Ctrl-C or Ctrl-D detaches from others.',
-      'The unit keeps running. Input that is not a terminal is sent as it comes; its end detaches.',
+      'A tty: true unit gets every key (Ctrl-C too) until Ctrl-P Ctrl-Q detaches; a stdin: true unit gets the',
+      'lines typed (Ctrl-C or Ctrl-D detaches); any other unit only shows its output. The unit keeps running.',
+      'Input that is not a terminal is sent as it comes, and its end detaches.',
     ],
   },
   { name: 'start', args: '[UNIT…]', help: 'start units of the running project (none named: every unit)', flags: [] },
