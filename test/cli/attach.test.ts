@@ -112,12 +112,12 @@ describe('procs attach', { skip }, () => {
         await b.waitFor(/^from b 2$/m);
         // The latest client to attach or resize sizes the terminal.
         a.resize(111, 33);
-        a.keys('echo "size $(stty size)"', 'Enter');
-        await a.waitFor(/^size 33 111$/m);
+        a.keys('echo "size $(tput cols)x$(tput lines)"', 'Enter');
+        await a.waitFor(/^size 111x33$/m);
         a.keys('C-p', 'C-q');
         await a.waitFor(/detached from sh; it keeps running/);
-        b.keys('echo "after a left: $(stty size)"', 'Enter');
-        await b.waitFor(/^after a left: 20 90$/m);
+        b.keys('echo "after a left: $(tput cols)x$(tput lines)"', 'Enter');
+        await b.waitFor(/^after a left: 90x20$/m);
       } finally {
         a.kill();
         b.kill();
