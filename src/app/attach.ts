@@ -92,7 +92,6 @@ export async function attachUnit(o: AttachOptions, t: AttachTerminal): Promise<n
   kind = attached.input;
   const name = attached.unit;
   raw = kind === 'tty' && t.inputIsTerminal && !o.noStdin;
-  t.err.write(`${o.noStdin ? outputOnlyLine(name, attached.size, kind) : attachedLine(name, attached.size, kind, t)}\n`);
   const stopResize = t.onResize(() => {
     const size = t.size();
     if (size) session.resize(size);
@@ -102,7 +101,9 @@ export async function attachUnit(o: AttachOptions, t: AttachTerminal): Promise<n
     detachedByUser = true;
     session.close();
   };
+  // Listening before saying it is attached: a signal from then on detaches.
   const signals = onShutdownSignals({ graceful: detach, force: detach }, t.signals);
+  t.err.write(`${o.noStdin ? outputOnlyLine(name, attached.size, kind) : attachedLine(name, attached.size, kind, t)}\n`);
   if (raw) t.setRaw(true);
   try {
     shown = true;

@@ -66,10 +66,8 @@ export class Tmux {
   async exited(timeoutMs = 30_000): Promise<number> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      // tmux marks the pane dead when its terminal closes, and has the status only once it reaped the command.
-      const [dead, status, signal] = this.#tmux(['display-message', '-p', '#{pane_dead} #{pane_dead_status} #{pane_dead_signal}']).split(' ');
-      if (dead === '1' && status) return Number(status);
-      if (dead === '1' && signal?.trim()) return 128 + Number(signal.trim());
+      const [dead, status] = this.#tmux(['display-message', '-p', '#{pane_dead} #{pane_dead_status}']).trim().split(' ');
+      if (dead === '1') return Number(status);
       if (Date.now() > deadline) throw new Error(`the command on the terminal has not exited; it shows:\n${this.screen()}`);
       await new Promise((r) => setTimeout(r, 50));
     }
