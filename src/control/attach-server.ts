@@ -6,7 +6,7 @@
 // than holding the unit or growing procs; one that sends a broken frame is let go, alone.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { ControlError, type AttachNotice, type ControlApi } from './api.js';
+import { ControlError, type AttachNotice, type AttachSession, type ControlApi } from './api.js';
 import { encodeFrame, FRAME, FrameReader, MAX_PAYLOAD, parseSize } from './frames.js';
 import { DEADLINE_HEADER } from './wire.js';
 
@@ -46,21 +46,27 @@ export function serveAttach(api: ControlApi, req: IncomingMessage, socket: Duple
     dropped = 0;
     notice({ type: 'dropped', bytes });
   };
-  const session = api.attach(
-    request.unit,
-    {
-      output(chunk) {
-        if (backlog() > BACKLOG) {
-          dropped += chunk.length;
-          return;
-        }
-        reportDropped();
-        for (let at = 0; at < chunk.length; at += MAX_PAYLOAD) send(encodeFrame(FRAME.output, chunk.subarray(at, at + MAX_PAYLOAD)));
+  let session: AttachSession;
+  try {
+    session = api.attach(
+      request.unit,
+      {
+        output(chunk) {
+          if (backlog() > BACKLOG) {
+            dropped += chunk.length;
+            return;
+          }
+          reportDropped();
+          for (let at = 0; at < chunk.length; at += MAX_PAYLOAD) send(encodeFrame(FRAME.output, chunk.subarray(at, at + MAX_PAYLOAD)));
+        },
+        notice,
       },
-      notice,
-    },
-    request.size,
-  );
+      request.size,
+    );
+  } catch (err) {
+    refuse(socket, err);
+    return;
+  }
   socket.on('drain', reportDropped);
   socket.on('close', () => session.close());
   session.ready.then(

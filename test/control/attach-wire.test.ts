@@ -116,6 +116,21 @@ describe('attach over the control socket', () => {
     assert.match(text, /upgrade: procs-attach/);
   });
 
+  it('refuses an upgrade with a bad window size or no unit, and one to another protocol', async () => {
+    const answer = async (target: string, upgrade = 'procs-attach'): Promise<string> => {
+      const s = connect(sock);
+      s.write(`GET ${target} HTTP/1.1\r\nHost: procs\r\nConnection: Upgrade\r\nUpgrade: ${upgrade}\r\n\r\n`);
+      let text = '';
+      s.on('data', (c: Buffer) => (text += c.toString()));
+      await new Promise((r) => s.once('close', r));
+      return text;
+    };
+    assert.match(await answer('/v1/attach?unit=py&cols=0&rows=10'), /^HTTP\/1\.1 400 [^]*cols and rows must be whole numbers/);
+    assert.match(await answer('/v1/attach'), /^HTTP\/1\.1 400 [^]*attach needs unit=NAME/);
+    assert.match(await answer('/v1/attach?unit=py', 'websocket'), /^HTTP\/1\.1 400 [^]*upgrades to procs-attach only/);
+    assert.match(await answer('/v1/status'), /^HTTP\/1\.1 400 [^]*no such request/);
+  });
+
   it('replays recent output, then carries output, keystrokes and sizes both ways until detached', async () => {
     const a = watcher();
     const b = watcher();
