@@ -19,8 +19,12 @@
 //   fd 3  replies to procs, one line per request that asks for one; procs waits for it.
 //
 // Requests:
-//   S LEN   spawn. LEN bytes follow: file, argv0, cwd, argc, argv[1..], envc, env…, fdc, a path
-//           per fd from 1 on (FIFOs procs holds open for reading); fd 0 is /dev/null.
+//   S LEN   spawn. LEN bytes follow: file, argv0, cwd, argc, argv[1..], envc, env…, stdin, fdc,
+//           a path per fd from 1 on. stdin is empty for /dev/null, else the path of a FIFO procs
+//           holds open for writing (a unit with `stdin: true`), opened for reading. A path of fd 1…
+//           is a FIFO procs holds open for reading, opened for writing (the child's output);
+//           one written `<PATH` is a FIFO procs holds open for writing, opened for reading (the
+//           control channel of a unit on a pseudo-terminal, native/procs-tty.c).
 //           Reply `P PID` or `E ERRNO` (the program not found or not executable); a failure
 //           after the fork comes as the event `e PID ERRNO` before the child's exit.
 //   F DIR FIRST COUNT   mkfifo DIR/FIRST … DIR/FIRST+COUNT-1, mode 0600. Reply `K` or `E ERRNO`.
@@ -282,8 +286,7 @@ static char *next_string(char **cur, char *end) {
   return s;
 }
 
-// In the forked child: default signal handling, its own session, stdin /dev/null, fd 1… the
-// FIFOs, the unit's cwd, then exec. A failure after the fork is told to procs as `e PID ERRNO` on the
+// In the forked child: default signal handling, its own session, stdin and fd 1… as asked, the unit's cwd, then exec. A failure after the fork is told to procs as `e PID ERRNO` on the
 // event pipe (an atomic write, before the exit the spawner reports) and ends the child with the
 // shell's status for it (127 not found, else 126).
 // Marks every fd from `low` up close-on-exec: a unit gets its stdio and nothing else, whatever
@@ -368,6 +371,8 @@ static int do_spawn(size_t len) {
   if (env == NULL) goto done;
   for (long i = 0; i < envc; i++)
     if ((env[i] = next_string(&cur, end)) == NULL) goto done;
+  char *sstdin = next_string(&cur, end);
+  if (sstdin == NULL) goto done;
   char *sfdc = next_string(&cur, end);
   if (sfdc == NULL) goto done;
   long fdc = strtol(sfdc, NULL, 10);
@@ -382,11 +387,12 @@ static int do_spawn(size_t len) {
   // The child's stdio, opened here: procs takes the FIFOs' names once it has the pid.
   int src[65];
   int n = 0;
-  src[n] = open("/dev/null", O_RDONLY | O_CLOEXEC);
+  // A FIFO procs holds open at the other end: open(2) does not wait.
+  src[n] = open(sstdin[0] ? sstdin : "/dev/null", O_RDONLY | O_CLOEXEC);
   if (src[n] < 0) err = errno;
   else n++;
   for (long i = 0; err == 0 && i < fdc; i++) {
-    src[n] = open(outs[i], O_WRONLY | O_CLOEXEC);
+    src[n] = outs[i][0] == '<' ? open(outs[i] + 1, O_RDONLY | O_CLOEXEC) : open(outs[i], O_WRONLY | O_CLOEXEC);
     if (src[n] < 0) err = errno;
     else n++;
   }

@@ -20,3 +20,9 @@ export const MAIN_SCRIPT = packageFile(BUNDLED ? 'dist/bin/procs.js' : 'dist/src
 
 /** The script of the pipeline runner. */
 export const PIPELINE_RUNNER_SCRIPT = packageFile(BUNDLED ? 'dist/bin/pipeline-runner.js' : 'dist/src/proc/pipeline-runner.js');
+
+/** The terminal helper, compiled from native/procs-tty.c at build or install (when there is a C compiler). */
+export const TTY_HELPER_BINARY = packageFile('dist/bin/procs-tty');
+
+/** The same helper in python3, for where it was not compiled. */
+export const TTY_HELPER_SCRIPT = packageFile('native/procs-tty.py');

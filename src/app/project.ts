@@ -130,7 +130,7 @@ export function createProject(o: ProjectOptions): Project {
   const stopFollowing = terminals.follow(o.out);
   const supervisor = new Supervisor({
     units: o.spec.units,
-    driver: createRealDriver({ sink, clock, host: processes }),
+    driver: createRealDriver({ sink, clock, host: processes, color: o.color && !o.json }),
     clock,
     publish: (e) => bus.publish(e),
     onRunning: (u, run) => health.unitRunning(u, run),

@@ -113,6 +113,10 @@ function unitBase(
     stop: stopSpec(raw.stop),
     health: healthSpec(ctx, raw.health, [...where, 'health'], lookup, s.shell),
     log: logSpec(raw.log),
+    // Only when set, so that the hashes of units without them stay what they were.
+    ...(raw.tty === true ? { tty: true as const } : {}),
+    ...(raw.stdin === true ? { stdin: true as const } : {}),
+    ...(raw.color === false ? { noColor: true as const } : {}),
     source,
   };
 }

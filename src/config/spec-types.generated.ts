@@ -45,6 +45,18 @@ export type Restart = RestartPolicy | RestartOptions;
  */
 export type RestartPolicy = 'always' | 'on-failure' | 'never';
 /**
+ * Run on a pseudo-terminal (for a pipeline: its last step's stdout and stderr), so that the program sees a terminal: colours, line buffering, interactive keys through `procs attach`. Output still goes to the prefixed lines and the log files. Default: false.
+ */
+export type Tty = boolean;
+/**
+ * Give the unit a stdin pipe from procs: text typed through `procs attach` reaches it. Without it stdin is /dev/null (with `tty: true` input always goes through the terminal). Default: false.
+ */
+export type Stdin = boolean;
+/**
+ * When procs writes to a coloured terminal, units without `tty` get FORCE_COLOR=1 unless their env sets FORCE_COLOR or NO_COLOR; false leaves it out for this unit. Default: true.
+ */
+export type Color = boolean;
+/**
  * Globs (relative to the unit's cwd) whose changes restart this unit.
  *
  * @minItems 1
@@ -146,6 +158,9 @@ export interface Process {
   restart?: Restart;
   stop?: Stop;
   log?: Log;
+  tty?: Tty;
+  stdin?: Stdin;
+  color?: Color;
   watch?: WatchShorthand;
 }
 /**
@@ -371,6 +386,9 @@ export interface Pool {
   restart?: Restart;
   stop?: Stop;
   log?: Log;
+  tty?: Tty;
+  stdin?: Stdin;
+  color?: Color;
   watch?: WatchShorthand;
 }
 /**
@@ -391,6 +409,9 @@ export interface Pipeline {
   restart?: Restart;
   stop?: Stop;
   log?: Log;
+  tty?: Tty;
+  stdin?: Stdin;
+  color?: Color;
 }
 /**
  * A watch rule: on changes to `paths`, optionally `sync` and `run`, then restart units.

@@ -97,6 +97,12 @@ export interface UnitBase {
   readonly stop: StopSpec;
   readonly health: HealthSpec;
   readonly log: LogSpec;
+  /** On a pseudo-terminal (a pipeline: its last step); set only when true. */
+  readonly tty?: true;
+  /** Given a stdin pipe from procs (without `tty`); set only when true. */
+  readonly stdin?: true;
+  /** No FORCE_COLOR=1 even when procs writes to a coloured terminal; set only when `color: false`. */
+  readonly noColor?: true;
   /** Stable hash of this unit's normalized definition; the reconciler compares it. */
   readonly hash: string;
   /** Where the unit is defined, for messages. */

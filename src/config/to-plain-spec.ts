@@ -108,6 +108,9 @@ function unitFields(spec: Spec, u: UnitSpec, env: Record<string, string>, shown:
     stop: { signal: u.stop.signal, timeout: duration(u.stop.timeoutMs) },
     ...health(u.health, shown),
     log: { max_size: size(u.log.maxSizeBytes), keep: u.log.keep },
+    tty: u.tty === true,
+    stdin: u.stdin === true,
+    color: u.noColor !== true,
   };
 }
 

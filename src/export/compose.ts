@@ -27,6 +27,8 @@ interface ComposeService {
   stop_signal: string;
   stop_grace_period: string;
   deploy?: { replicas: number };
+  tty?: boolean;
+  stdin_open?: boolean;
 }
 
 const CONDITIONS: Readonly<Record<DependencyCondition, string>> = {
@@ -88,6 +90,9 @@ function serviceOf(
     stop_signal: unit.stop.signal,
     stop_grace_period: durationText(unit.stop.timeoutMs),
     ...(svc.kind === 'pool' ? { deploy: { replicas: svc.replicas } } : {}),
+    // A unit on a terminal takes keystrokes through it (`docker attach`), as through `procs attach`.
+    ...(unit.tty === true ? { tty: true } : {}),
+    ...(unit.tty === true || unit.stdin === true ? { stdin_open: true } : {}),
   };
 }
 

@@ -37,6 +37,9 @@ export function containerOf(svc: Service, name: string, ctx: PodContext): Contai
     ...(ports.length > 0 ? { ports } : {}),
     ...(readiness ? { readinessProbe: readiness } : {}),
     ...(liveness ? { livenessProbe: liveness } : {}),
+    // A unit on a terminal takes keystrokes through it (`kubectl attach -it`), as through `procs attach`.
+    ...(svc.unit.tty === true ? { tty: true } : {}),
+    ...(svc.unit.tty === true || svc.unit.stdin === true ? { stdin: true } : {}),
   };
 }
 

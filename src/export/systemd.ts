@@ -122,4 +122,5 @@ function serviceNotes(svc: Service, notes: Notes): void {
     notes.add('backoff: RestartSec= is the initial delay; the growing factor and max are not mapped');
   }
   if (svc.kind === 'pipeline') notes.add(`${svc.name}: the pipeline runs through sh -c, with pipefail where /bin/sh has it`);
+  if (svc.unit.tty === true || svc.unit.stdin === true) notes.add(`${svc.name}: systemd has no terminal or stdin to attach to; tty and stdin are left out`);
 }

@@ -2,13 +2,14 @@
 // stdout/stderr and extra fds writing into pipes procs made (output-pipes.ts). How units start
 // without the spawner, and once it is gone.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { closeSync } from 'node:fs';
 import { type Clock, realClock } from '../base/clock.js';
 import { exitInfo } from '../events/signals.js';
 import type { ExitInfo } from '../events/types.js';
 import type { ChannelWatch } from './holders.js';
 import { closePipes, type FifoPool, type OutputPipe } from './output-pipes.js';
 import { readProc } from './procfs.js';
-import { type LaunchRequest, type Launched, readStream, spawnErrorInfo } from './spawn.js';
+import { type LaunchRequest, type Launched, readStream, spawnErrorInfo, writeStream } from './spawn.js';
 
 /** What a Node launch uses of its host. */
 export interface NodeLaunchParts {
@@ -20,14 +21,16 @@ export interface NodeLaunchParts {
   forgetGroup(pgid: number): void;
 }
 
-// Spawns detached (its own process group), stdin closed, stdout/stderr and extra fds writing
-// into `pipes` (procs keeps the read ends).
-function startDetached(req: LaunchRequest, pipes: readonly OutputPipe[]): ChildProcess {
+// Spawns detached (its own process group), stdin closed or the input pipe, stdout/stderr and
+// extra fds writing into `pipes` (procs keeps the read ends), then the input pipe when asked for as an fd.
+function startDetached(req: LaunchRequest, pipes: readonly OutputPipe[], input: number | undefined): ChildProcess {
+  const stdin = req.input === 'stdin' && input !== undefined ? input : 'ignore';
+  const after = req.input === 'fd' && input !== undefined ? [input] : [];
   return spawn(req.file, req.args, {
     cwd: req.cwd,
     env: req.env,
     detached: true,
-    stdio: ['ignore', ...pipes.map((p) => p.write)],
+    stdio: [stdin, ...pipes.map((p) => p.write), ...after],
     ...(req.argv0 === undefined ? {} : { argv0: req.argv0 }),
   });
 }
@@ -45,22 +48,27 @@ export function launchNode(parts: NodeLaunchParts, req: LaunchRequest, clock: Cl
   } catch (err) {
     return failed(err);
   }
-  let sub: ChildProcess;
+  let input: { readonly read: number; readonly write: number } | undefined;
   try {
-    sub = startDetached(req, pipes);
+    if (req.input !== undefined) input = parts.pipes.inputPipe();
   } catch (err) {
     closePipes(pipes, 'both');
     return failed(err);
   }
+  let sub: ChildProcess;
+  try {
+    sub = startDetached(req, pipes, input?.read);
+  } catch (err) {
+    closePipes(pipes, 'both');
+    if (input !== undefined) for (const fd of [input.read, input.write]) closeSync(fd);
+    return failed(err);
+  }
   // The child holds the write ends now: the output ends once it and its descendants close them.
   closePipes(pipes, 'write');
-  const channels =
-    sub.pid === undefined
-      ? undefined
-      : parts.channels.open(
-          pipes.map((p) => p.link),
-          readProc(sub.pid)?.start,
-        );
+  if (input !== undefined) closeSync(input.read);
+  // A relay outside the unit's tree writes fd 1: no holder of it is a leftover.
+  const links = pipes.map((p) => p.link).slice(req.relayed === true ? 1 : 0);
+  const channels = sub.pid === undefined ? undefined : parts.channels.open(links, readProc(sub.pid)?.start);
   if (sub.pid !== undefined) parts.guardGroup(sub.pid);
   const exited = new Promise<ExitInfo>((resolve) => {
     sub.once('exit', (code, signal) => {
@@ -71,5 +79,5 @@ export function launchNode(parts: NodeLaunchParts, req: LaunchRequest, clock: Cl
     sub.on('error', (err: NodeJS.ErrnoException) => resolve(spawnErrorInfo(err.code, req.file, err.message, clock.now() - started)));
   });
   const stdio = [undefined, ...pipes.map((p) => readStream(p.read))];
-  return { pid: sub.pid, exited, stdio, ...(channels ? { channels } : {}) };
+  return { pid: sub.pid, exited, stdio, ...(channels ? { channels } : {}), ...(input === undefined ? {} : { input: writeStream(input.write) }) };
 }

@@ -9,7 +9,7 @@ import type { ExitInfo } from '../events/types.js';
 import type { Channels, ChannelWatch } from './holders.js';
 import type { NamedPipe } from './output-pipes.js';
 import { readProc } from './procfs.js';
-import { type LaunchRequest, type Launched, readStream, spawnErrorInfo } from './spawn.js';
+import { type LaunchRequest, type Launched, readStream, spawnErrorInfo, writeStream } from './spawn.js';
 import type { SpawnerClient } from './spawner.js';
 
 // The first string of a request holding a NUL byte, named as Node's spawn would name it.
@@ -28,10 +28,13 @@ export function launchViaSpawner(spawner: SpawnerClient, channelWatch: ChannelWa
   if (nul !== undefined) return { pid: undefined, exited: Promise.resolve(failed(undefined, nul)), stdio: [] };
   let pipes: NamedPipe[];
   try {
-    pipes = spawner.pool.namedPipes(2 + (req.extraFds ?? 0));
+    pipes = spawner.pool.namedPipes(2 + (req.extraFds ?? 0) + (req.input === undefined ? 0 : 1));
   } catch (err) {
     return { pid: undefined, exited: Promise.resolve(failed((err as NodeJS.ErrnoException).code, String(err))), stdio: [] };
   }
+  // The input pipe, if any, is the last: the child reads it, procs keeps its write end.
+  const input = req.input === undefined ? undefined : pipes.pop();
+  const inputPath = input === undefined ? [] : [`<${input.path}`];
   let resolveExit: (exit: ExitInfo) => void = () => undefined;
   const exited = new Promise<ExitInfo>((resolve) => {
     resolveExit = resolve;
@@ -41,10 +44,21 @@ export function launchViaSpawner(spawner: SpawnerClient, channelWatch: ChannelWa
   let settled = false;
   const listeners: ((channels: Channels | undefined) => void)[] = [];
   const pending = spawner.spawn(
-    { file: req.file, argv0: req.argv0 ?? req.file, cwd: req.cwd, args: req.args, env: req.env, outputs: pipes.map((p) => p.path) },
+    {
+      file: req.file,
+      argv0: req.argv0 ?? req.file,
+      cwd: req.cwd,
+      args: req.args,
+      env: req.env,
+      outputs: [...pipes.map((p) => p.path), ...(req.input === 'fd' ? inputPath : [])],
+      ...(req.input === 'stdin' && input !== undefined ? { stdin: input.path } : {}),
+    },
     (result) => {
       settled = true;
       const links = spawner.pool.unlinkPipes(pipes);
+      if (input !== undefined) spawner.pool.unlinkInput(input);
+      // A relay outside the unit's tree writes fd 1: no holder of it is a leftover.
+      if (req.relayed === true) links.shift();
       if ('errno' in result) {
         resolveExit(failed(result.errno, `spawn ${req.file} ${result.errno}`));
       } else {
@@ -60,10 +74,15 @@ export function launchViaSpawner(spawner: SpawnerClient, channelWatch: ChannelWa
   if (pending === undefined) {
     spawner.pool.unlinkPipes(pipes);
     for (const p of pipes) closeSync(p.read);
+    if (input !== undefined) {
+      spawner.pool.unlinkInput(input);
+      closeSync(input.write);
+    }
     return undefined;
   }
   const stdio = [undefined, ...pipes.map((p) => readStream(p.read))];
   return {
+    ...(input === undefined ? {} : { input: writeStream(input.write) }),
     get pid() {
       pending.settle();
       return pid;

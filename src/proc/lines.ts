@@ -93,17 +93,35 @@ function batchOf(origin: StreamOrigin, text: string): OutputBatch {
   return origin.step === undefined ? { unit: origin.unit, stream: origin.stream, text } : { unit: origin.unit, stream: origin.stream, text, step: origin.step };
 }
 
+/** What cuts a stream into lines: LineSplitter, or one that also cleans terminal output. */
+export interface Splitter {
+  /** Takes a chunk; gives every complete line it finishes as one string, or undefined. */
+  push(chunk: Buffer): string | undefined;
+  /** Gives the partial last line, completed with a newline, or undefined when there is none. */
+  end(): string | undefined;
+}
+
+/** How pumpLines reads one stream, besides its origin. */
+export interface PumpOptions {
+  /** Makes the splitter (a plain LineSplitter unless given). */
+  readonly splitter?: () => Splitter;
+  /** Sees every chunk as read, before it is split (the unit's raw output, for `procs attach`). */
+  readonly tap?: (chunk: Buffer) => void;
+}
+
 // Reads a child's stream into the sink line by line, not reading while the sink is full.
 // Resolves once the stream has ended and its last (partial) line has been written. Uses
 // 'readable' rather than 'data': Node resumes a paused child stream without a 'readable'
 // listener when the child exits, which would lift backpressure just when a grandchild may go on.
-export function pumpLines(stream: Readable | null | undefined, sink: OutputSink, origin: StreamOrigin): Promise<void> {
+export function pumpLines(stream: Readable | null | undefined, sink: OutputSink, origin: StreamOrigin, opts: PumpOptions = {}): Promise<void> {
   if (stream === null || stream === undefined) return Promise.resolve();
-  const splitter = new LineSplitter();
+  const splitter = opts.splitter?.() ?? new LineSplitter();
+  const tap = opts.tap;
   let waiting = false;
   const pull = (): void => {
     if (waiting) return;
     for (let chunk = stream.read() as Buffer | null; chunk !== null; chunk = stream.read() as Buffer | null) {
+      tap?.(chunk);
       const text = splitter.push(chunk);
       if (text === undefined || sink.write(batchOf(origin, text))) continue;
       waiting = true;

@@ -18,3 +18,11 @@ export interface RunnerReport {
 
 /** Where procs passes the unit's NODE_OPTIONS, kept away from the runner's own node. */
 export const NODE_OPTIONS_VAR = 'PROCS_PIPELINE_NODE_OPTIONS';
+
+/** How the runner wires the ends of the pipeline (its argv[3], JSON). */
+export interface RunnerOptions {
+  /** The fd of the unit's terminal (`tty: true`): the last step's stdout and stderr. */
+  readonly ttyFd?: number;
+  /** The runner's stdin is a pipe from procs (`stdin: true`): the first step's stdin. */
+  readonly stdin?: boolean;
+}

@@ -3,10 +3,13 @@
 // i+1's stdin through a real pipe, and reports how every step ended. It never reads or copies the steps' data.
 //
 //   argv[2]  JSON [[file, args], …] for the steps
-//   fd 0     /dev/null (the first step's stdin)
+//   argv[3]  JSON RunnerOptions (pipeline-protocol.ts), optional
+//   fd 0     /dev/null, or with `stdin` a pipe from procs: the first step's stdin
 //   fd 1     pipe to procs: becomes the last step's stdout
 //   fd 2     pipe to procs: one JSON status line at the end (and any error of the runner itself)
 //   fd 3+i   pipe to procs: step i's stderr
+//   ttyFd    with `tty: true`, the unit's terminal (the runner's controlling terminal, from the
+//            terminal helper): the last step's stdout and stderr
 import { spawn } from 'node:child_process';
 import { closeSync, constants as fsc, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +17,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { signalStatus } from '../events/exit.js';
 import { makeFifos } from './fifo.js';
-import { NODE_OPTIONS_VAR, type RunnerReport, type StepEnd } from './pipeline-protocol.js';
+import { NODE_OPTIONS_VAR, type RunnerOptions, type RunnerReport, type StepEnd } from './pipeline-protocol.js';
 
 // The end of a step from its exit event.
 function ended(code: number | null, signal: NodeJS.Signals | null): StepEnd {
@@ -57,35 +60,38 @@ function makePipes(count: number): [number, number][] {
 }
 
 // Starts every step, wiring step i's stdout to step i+1's stdin, then closes the runner's copies.
-function startSteps(steps: readonly [string, string[]][], onEnd: (i: number, end: StepEnd) => void): void {
+function startSteps(steps: readonly [string, string[]][], opts: RunnerOptions, onEnd: (i: number, end: StepEnd) => void): void {
   const env = stepEnv();
   const pipes = makePipes(steps.length - 1);
   // Overlays fds 3… inherited from procs, so no step holds another step's stderr open.
   const devNull = openSync('/dev/null', 'r+');
   const overlay = steps.map(() => devNull);
+  const last = steps.length - 1;
   steps.forEach(([file, args], i) => {
-    const stdin = i === 0 ? 'ignore' : (pipes[i - 1]?.[0] ?? 'ignore');
-    const stdout = i === steps.length - 1 ? 1 : (pipes[i]?.[1] ?? 'ignore');
+    const stdin = i === 0 ? (opts.stdin === true ? 0 : 'ignore') : (pipes[i - 1]?.[0] ?? 'ignore');
+    const stdout = i === last ? (opts.ttyFd ?? 1) : (pipes[i]?.[1] ?? 'ignore');
+    const stderr = i === last && opts.ttyFd !== undefined ? opts.ttyFd : 3 + i;
     let settled = false;
     const settle = (end: StepEnd): void => {
       if (!settled) onEnd(i, end);
       settled = true;
     };
     try {
-      const child = spawn(file, args, { env, stdio: [stdin, stdout, 3 + i, ...overlay] });
+      const child = spawn(file, args, { env, stdio: [stdin, stdout, stderr, ...overlay] });
       child.once('exit', (code, signal) => settle(ended(code, signal)));
       child.once('error', (err) => settle(failedToStart(err)));
     } catch (err) {
       settle(failedToStart(err as NodeJS.ErrnoException));
     }
   });
-  // Only the steps hold the pipes now: a step that ends closes its end, as in a shell.
-  for (const fd of [...pipes.flat(), devNull]) closeSync(fd);
+  // Only the steps hold the pipes (and the terminal) now: a step that ends closes its end, as in a shell.
+  for (const fd of [...pipes.flat(), devNull, ...(opts.ttyFd === undefined ? [] : [opts.ttyFd])]) closeSync(fd);
 }
 
 // Runs the pipeline and exits with its status, after writing the report to fd 2.
 function main(): void {
   const steps = JSON.parse(process.argv[2] ?? '[]') as [string, string[]][];
+  const opts = JSON.parse(process.argv[3] ?? '{}') as RunnerOptions;
   for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'] as const) {
     // Stop signals reach every step through the group; the runner outlives them to report.
     process.on(sig, () => undefined);
@@ -104,7 +110,7 @@ function main(): void {
     process.exit(last.status);
   };
   if (steps.length === 0) onEnd(0, { code: 0, signal: null, status: 0 });
-  else startSteps(steps, onEnd);
+  else startSteps(steps, opts, onEnd);
 }
 
 // Runs only as a script: procs itself imports this file for its types and constant.

@@ -7,9 +7,22 @@ import type { ExitInfo } from '../events/types.js';
 import type { OutputSink } from '../events/sink.js';
 import { realClock } from '../base/clock.js';
 import { pumpLines } from './lines.js';
-import { NODE_OPTIONS_VAR, type RunnerReport } from './pipeline-protocol.js';
+import { NODE_OPTIONS_VAR, type RunnerOptions, type RunnerReport } from './pipeline-protocol.js';
+import { onTerminal, outputEnv, ttyHelper } from './tty.js';
+import { DEFAULT_WINDOW } from './unit-input.js';
+import { RawOutput, unitInput } from './unit-io.js';
 import { exitInfo, spawnFailure } from '../events/signals.js';
-import { checkCwd, commandLine, groupLeader, type Launcher, notStarted, spawnErrorInfo, type SpawnedUnit, type SpawnOptions } from './spawn.js';
+import {
+  checkCwd,
+  commandLine,
+  groupLeader,
+  type LaunchRequest,
+  type Launcher,
+  notStarted,
+  spawnErrorInfo,
+  type SpawnedUnit,
+  type SpawnOptions,
+} from './spawn.js';
 import { PIPELINE_RUNNER_SCRIPT } from '../self.js';
 
 const RUNNER = PIPELINE_RUNNER_SCRIPT;
@@ -64,30 +77,37 @@ function pipelineExit(unit: PipelineUnit, leader: ExitInfo, report: RunnerReport
   return { ...failed, step };
 }
 
+// The runner's launch: on a terminal (`tty: true`), through the terminal helper, which makes the
+// terminal the runner's controlling terminal and puts it on the fd after the steps' stderr pipes
+// (where the control channel came in), for the last step's stdout and stderr.
+function runnerRequest(unit: PipelineUnit, steps: readonly [string, string[]][], opts: SpawnOptions): LaunchRequest | ExitInfo {
+  const base = { cwd: unit.cwd, env: runnerEnv(outputEnv(unit, unit.env, false)), extraFds: steps.length, clock: opts.clock ?? realClock };
+  const ttyFd = 3 + steps.length;
+  const runnerOpts: RunnerOptions = unit.tty === true ? { ttyFd } : unit.stdin === true ? { stdin: true } : {};
+  const line = { file: process.execPath, args: [RUNNER, JSON.stringify(steps), JSON.stringify(runnerOpts)] };
+  if (unit.tty !== true) return { ...line, ...base, ...(unit.stdin === true ? { input: 'stdin' as const } : {}) };
+  const helper = ttyHelper();
+  if ('missing' in helper) return spawnFailure(helper.missing, 126, 0);
+  return { ...onTerminal(helper, line, opts.size ?? DEFAULT_WINDOW, ttyFd, 'fd'), ...base, input: 'fd', relayed: true };
+}
+
 // Spawns a pipeline: the runner leads the group, the steps are its children.
 export function spawnPipeline(host: Launcher, unit: PipelineUnit, sink: OutputSink, opts: SpawnOptions = {}): SpawnedUnit {
   const badCwd = checkCwd(unit.cwd);
   if (badCwd !== undefined) return notStarted(badCwd);
   const steps = unit.steps.map(commandLine);
-  const run = host.launch({
-    file: process.execPath,
-    args: [RUNNER, JSON.stringify(steps)],
-    cwd: unit.cwd,
-    env: runnerEnv(unit.env),
-    extraFds: steps.length,
-    clock: opts.clock ?? realClock,
-  });
-  const stderrs = steps.map((_, i) => pumpLines(run.stdio[3 + i], sink, { unit: unit.name, stream: 'stderr', step: i }));
-  const outputDone = Promise.all([pumpLines(run.stdio[1], sink, { unit: unit.name, stream: 'stdout' }), ...stderrs]);
+  const req = runnerRequest(unit, steps, opts);
+  if (!('file' in req)) return notStarted(req);
+  const run = host.launch(req);
+  const raw = unit.tty === true || unit.stdin === true ? new RawOutput() : undefined;
+  // On a terminal the steps' stderr pipes carry nothing of what the terminal shows.
+  const tap = raw === undefined ? {} : { tap: raw.tap };
+  const stderrs = steps.map((_, i) => pumpLines(run.stdio[3 + i], sink, { unit: unit.name, stream: 'stderr', step: i }, unit.tty === true ? {} : tap));
+  const outputDone = Promise.all([pumpLines(run.stdio[1], sink, { unit: unit.name, stream: 'stdout' }, tap), ...stderrs]).then(() => undefined);
   const runnerText = readRunnerText(run.stdio[2]).then((r) => {
     if (r.other !== '') sink.write({ unit: unit.name, stream: 'stderr', text: `${r.other}\n` });
     return r;
   });
   const exited = Promise.all([run.exited, runnerText]).then(([leader, r]) => pipelineExit(unit, leader, r.report, r.other));
-  return groupLeader(
-    host.trees,
-    run,
-    exited,
-    outputDone.then(() => undefined),
-  );
+  return groupLeader(host.trees, run, exited, outputDone, raw && unitInput(unit.tty === true, run.input, raw, outputDone));
 }

@@ -5,13 +5,22 @@ import type { ProcessDriver, RunningProcess } from '../runtime/driver.js';
 import type { ProcessHost } from './host.js';
 import { readProc } from './procfs.js';
 import type { SpawnedUnit } from './spawn.js';
+import { DEFAULT_WINDOW, type TerminalHooks } from './unit-input.js';
 
 /**
  * The driver that touches the OS through `host`: each unit spawned as the leader of its own
  * process group. The host should guard its groups (createHost({ guardian: true })): units outlive
  * a procs killed with SIGKILL unless the spawner or the guardian ends them.
  */
-export function createRealDriver(opts: { sink: OutputSink; host: ProcessHost; clock?: Clock }): ProcessDriver {
+export function createRealDriver(opts: {
+  sink: OutputSink;
+  host: ProcessHost;
+  clock?: Clock;
+  /** Asked the window size before each spawn, told each run's input after it (`procs attach`). */
+  terminals?: TerminalHooks;
+  /** Units' lines go to procs' coloured terminal: units without `tty` get FORCE_COLOR=1 (proc/tty.ts). */
+  color?: boolean;
+}): ProcessDriver {
   const clock = opts.clock ?? realClock;
   const host = opts.host;
   const spawned = new WeakMap<RunningProcess, SpawnedUnit>();
@@ -34,8 +43,11 @@ export function createRealDriver(opts: { sink: OutputSink; host: ProcessHost; cl
   };
   return {
     start(unit: UnitSpec): RunningProcess {
-      const s = unit.kind === 'pipeline' ? host.spawnPipeline(unit, opts.sink, { clock }) : host.spawnUnit(unit, opts.sink, { clock });
+      const size = unit.tty === true ? (opts.terminals?.size(unit.name) ?? DEFAULT_WINDOW) : undefined;
+      const how = { clock, color: opts.color ?? false, ...(size === undefined ? {} : { size }) };
+      const s = unit.kind === 'pipeline' ? host.spawnPipeline(unit, opts.sink, how) : host.spawnUnit(unit, opts.sink, how);
       spawned.set(s, s);
+      opts.terminals?.started(unit.name, s.input);
       return s;
     },
     async stop(unit, proc) {

@@ -1,7 +1,7 @@
 // Starting one unit as the leader of its own process group, with its output flowing line by line
 // into a sink. A run that cannot start is a value (an ExitInfo with `error`), never an exception.
 import { statSync } from 'node:fs';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { Socket } from 'node:net';
 import type { Command, ProcessUnit } from '../config/spec.js';
 import type { ExitInfo } from '../events/types.js';
@@ -9,6 +9,9 @@ import type { OutputSink } from '../events/sink.js';
 import { type Clock, realClock } from '../base/clock.js';
 import type { Channels } from './holders.js';
 import { pumpLines } from './lines.js';
+import { onTerminal, outputEnv, ttyHelper } from './tty.js';
+import { DEFAULT_WINDOW, type UnitInput, type WindowSize } from './unit-input.js';
+import { RawOutput, unitInput } from './unit-io.js';
 import { directCommand, type ProgramFinder } from './simple-command.js';
 import { spawnFailure } from '../events/signals.js';
 import { signalUnit, type TreeContext, UnitTree } from './tree.js';
@@ -25,6 +28,8 @@ export interface SpawnedUnit {
   signal(sig: NodeJS.Signals): void;
   /** What procs knows of its tree: descendants that left the group, whether it was killed… */
   readonly tree: UnitTree;
+  /** Its terminal (`tty: true`) or stdin pipe (`stdin: true`) and raw output; none for other units. */
+  readonly input?: UnitInput;
 }
 
 /** What starts units: a process host (host.ts). */
@@ -40,6 +45,10 @@ export interface Launcher {
 export interface SpawnOptions {
   /** Measures durations; the real clock unless given. */
   readonly clock?: Clock;
+  /** The window size of a `tty: true` unit's terminal (DEFAULT_WINDOW unless given). */
+  readonly size?: WindowSize;
+  /** Whether the unit's lines go to procs' coloured terminal: units without `tty` get FORCE_COLOR=1 (tty.ts). */
+  readonly color?: boolean;
 }
 
 /** What to start, below the unit level: shared by processes and the pipeline runner. */
@@ -52,6 +61,16 @@ export interface LaunchRequest {
   readonly argv0?: string;
   /** How many extra pipes (fd 3 onwards) to open from the child back to procs. */
   readonly extraFds?: number;
+  /**
+   * A pipe from procs into the child (Launched.input): as its stdin, or as the fd after its
+   * output pipes (a terminal helper's control channel, tty.ts).
+   */
+  readonly input?: 'stdin' | 'fd';
+  /**
+   * fd 1's pipe is written by a relay outside the unit's tree (the terminal helper's): left out
+   * of the channels whose holders a stop looks for, so that the relay is no leftover.
+   */
+  readonly relayed?: boolean;
   readonly clock?: Clock;
 }
 
@@ -60,6 +79,8 @@ export interface Launched {
   readonly pid: number | undefined;
   readonly exited: Promise<ExitInfo>;
   readonly stdio: readonly (Readable | null | undefined)[];
+  /** procs' end of the pipe asked for by LaunchRequest.input, while the child may read it. */
+  readonly input?: Writable;
   /** Its output pipes, as /proc names them, to find who else holds them. */
   readonly channels?: Channels;
   /** Calls `fn` once the pid and channels are known (at once when they are). */
@@ -123,6 +144,11 @@ export function readStream(fd: number): Readable {
   return new Socket({ fd, readable: true, writable: false });
 }
 
+// A stream over procs' end of an input pipe (written through the event loop).
+export function writeStream(fd: number): Writable {
+  return new Socket({ fd, readable: false, writable: true });
+}
+
 // What a process unit execs: a string of plain words directly (with PWD set as the shell would
 // export it), anything else as written.
 function unitLine(unit: ProcessUnit, programs: ProgramFinder): Pick<LaunchRequest, 'file' | 'args' | 'argv0' | 'env'> {
@@ -133,23 +159,40 @@ function unitLine(unit: ProcessUnit, programs: ProgramFinder): Pick<LaunchReques
   return { file, args, env: unit.env };
 }
 
+// What a process unit's launch asks for: the unit's line, or the terminal helper running it.
+function unitRequest(host: Launcher, unit: ProcessUnit, opts: SpawnOptions): LaunchRequest | ExitInfo {
+  const line = unitLine(unit, host.programs);
+  const env = outputEnv(unit, line.env, opts.color ?? false);
+  const base = { cwd: unit.cwd, env, clock: opts.clock ?? realClock };
+  if (unit.tty !== true) return { ...line, ...base, ...(unit.stdin === true ? { input: 'stdin' as const } : {}) };
+  const helper = ttyHelper();
+  if ('missing' in helper) return spawnFailure(helper.missing, 126, 0);
+  // The control channel comes after stdout and stderr, on fd 3.
+  return { ...onTerminal(helper, line, opts.size ?? DEFAULT_WINDOW, 3, 'stdio'), ...base, input: 'fd', relayed: true };
+}
+
 // Spawns a process unit as the leader of its own process group, its output going to `sink`.
 export function spawnUnit(host: Launcher, unit: ProcessUnit, sink: OutputSink, opts: SpawnOptions = {}): SpawnedUnit {
   const badCwd = checkCwd(unit.cwd);
   if (badCwd !== undefined) return notStarted(badCwd);
-  const run = host.launch({ ...unitLine(unit, host.programs), cwd: unit.cwd, clock: opts.clock ?? realClock });
+  const req = unitRequest(host, unit, opts);
+  if (!('file' in req)) return notStarted(req);
+  const run = host.launch(req);
+  const raw = unit.tty === true || unit.stdin === true ? new RawOutput() : undefined;
+  const tap = raw === undefined ? {} : { tap: raw.tap };
   const outputDone = Promise.all([
-    pumpLines(run.stdio[1], sink, { unit: unit.name, stream: 'stdout' }),
-    pumpLines(run.stdio[2], sink, { unit: unit.name, stream: 'stderr' }),
+    pumpLines(run.stdio[1], sink, { unit: unit.name, stream: 'stdout' }, tap),
+    pumpLines(run.stdio[2], sink, { unit: unit.name, stream: 'stderr' }, tap),
   ]).then(() => undefined);
-  return groupLeader(host.trees, run, run.exited, outputDone);
+  return groupLeader(host.trees, run, run.exited, outputDone, raw && unitInput(unit.tty === true, run.input, raw, outputDone));
 }
 
 // Wraps a started group leader as a SpawnedUnit, its tree stopped and signalled through `trees`.
 // Its pid is read from `run` when first asked for.
-export function groupLeader(trees: TreeContext, run: Launched, exited: Promise<ExitInfo>, outputDone: Promise<void>): SpawnedUnit {
+export function groupLeader(trees: TreeContext, run: Launched, exited: Promise<ExitInfo>, outputDone: Promise<void>, input?: UnitInput): SpawnedUnit {
   const tree = new UnitTree();
   const unit: SpawnedUnit = {
+    ...(input === undefined ? {} : { input }),
     get pid() {
       return run.pid;
     },

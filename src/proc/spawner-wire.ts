@@ -20,8 +20,13 @@ export interface SpawnRequest {
   readonly cwd: string;
   readonly args: readonly string[];
   readonly env: Readonly<Record<string, string>>;
-  /** Paths of the FIFOs the child's fd 1, 2, 3… open for writing (procs holds their read ends). */
+  /**
+   * The child's fd 1, 2, 3…: paths of FIFOs it opens for writing (procs holds their read ends),
+   * or `<PATH`, a FIFO it opens for reading (procs holds its write end).
+   */
   readonly outputs: readonly string[];
+  /** The FIFO the child's stdin reads (procs holds its write end); /dev/null without. */
+  readonly stdin?: string;
 }
 
 /** Errno names by number (the first name of each), a constant table of this machine. */
@@ -37,7 +42,18 @@ export const errnoName = (num: number): string => ERRNO_NAMES.get(num) ?? `errno
 /** A spawn request as the spawner reads it: `S LENGTH\n` then NUL-terminated fields. */
 export function spawnRequest(req: SpawnRequest): Buffer {
   const env = Object.entries(req.env).map(([k, v]) => `${k}=${v}`);
-  const parts = [req.file, req.argv0, req.cwd, String(req.args.length), ...req.args, String(env.length), ...env, String(req.outputs.length), ...req.outputs];
+  const parts = [
+    req.file,
+    req.argv0,
+    req.cwd,
+    String(req.args.length),
+    ...req.args,
+    String(env.length),
+    ...env,
+    req.stdin ?? '',
+    String(req.outputs.length),
+    ...req.outputs,
+  ];
   const body = `${parts.join('\0')}\0`;
   return Buffer.from(`S ${Buffer.byteLength(body)}\n${body}`, 'utf8');
 }

@@ -16,6 +16,8 @@ interface Svc {
   stop_grace_period: string;
   working_dir: string;
   deploy?: { replicas: number };
+  tty?: boolean;
+  stdin_open?: boolean;
 }
 
 /** The services of a spec text's compose file, checked against the compose schema. */
@@ -35,6 +37,21 @@ function svc(services: Record<string, Svc>, name: string): Svc {
 }
 
 describe('export compose', () => {
+  it('maps tty and stdin to tty and stdin_open (a terminal takes input too)', () => {
+    const { services } = compose({
+      'procs.yaml': `
+processes:
+  repl: { command: node, tty: true }
+  feed: { command: cat, stdin: true }
+  plain: { command: "true" }
+`,
+    });
+    const flags = (name: string) => [svc(services, name).tty, svc(services, name).stdin_open];
+    assert.deepEqual(flags('repl'), [true, true]);
+    assert.deepEqual(flags('feed'), [undefined, true]);
+    assert.deepEqual(flags('plain'), [undefined, undefined]);
+  });
+
   it('maps depends_on: started, healthy (service_started when the dependency has no healthcheck), completed', () => {
     const { services } = compose({
       'procs.yaml': `

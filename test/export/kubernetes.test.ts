@@ -116,6 +116,22 @@ pools:
     assert.ok(notes.some((n) => n.startsWith('worker: replicas have no index')));
   });
 
+  it('maps tty and stdin to the container’s tty and stdin (a terminal takes input too)', () => {
+    const { docs } = manifests(`
+processes:
+  repl: { command: node, tty: true }
+  feed: { command: cat, stdin: true }
+  plain: { command: "true" }
+`);
+    const flags = (name: string) => {
+      const c = container(workload(docs, name));
+      return [c.tty, c.stdin];
+    };
+    assert.deepEqual(flags('repl'), [true, true]);
+    assert.deepEqual(flags('feed'), [undefined, true]);
+    assert.deepEqual(flags('plain'), [undefined, undefined]);
+  });
+
   it('a pipeline is one container running its steps through sh -c with pipefail', () => {
     const { docs } = manifests(`
 pipelines:

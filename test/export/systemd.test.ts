@@ -55,6 +55,19 @@ const TRICKY = [
 ];
 
 describe('export systemd', () => {
+  it('leaves tty and stdin out, with a note', () => {
+    const loaded = load({ 'procs.yaml': 'processes:\n  repl: { command: node, tty: true }\n  feed: { command: cat, stdin: true }\n' });
+    const r = exportSystemd(loaded.spec);
+    assert.deepEqual(
+      r.notes.filter((n) => /tty and stdin/.test(n)),
+      [
+        'repl: systemd has no terminal or stdin to attach to; tty and stdin are left out',
+        'feed: systemd has no terminal or stdin to attach to; tty and stdin are left out',
+      ],
+    );
+    assert.ok(!/TTY|StandardInput/.test(fileText(r.files, 'project-repl.service')));
+  });
+
   it('quotes ExecStart words so that systemd reads back the same argv', () => {
     const line = execLine(TRICKY);
     assert.deepEqual(systemdWords(line), TRICKY);

@@ -68,6 +68,8 @@ describe('the published package', () => {
       'dist/bin/main.js',
       'dist/bin/pipeline-runner.js',
       'native/spawner.c',
+      'native/procs-tty.c',
+      'native/procs-tty.py',
       'native/procs-guardian.sh',
       'scripts/native.mjs',
     ]) {
@@ -78,6 +80,7 @@ describe('the published package', () => {
       'schema/ in the tarball',
     );
     assert.ok(!files.includes('package/dist/bin/procs-spawner'), 'no spawner binary in the tarball');
+    assert.ok(!files.includes('package/dist/bin/procs-tty'), 'no terminal helper binary in the tarball');
     assert.ok(!files.some((f) => f.startsWith('package/dist/src/') || f.startsWith('package/dist/test/')));
   });
 
@@ -86,6 +89,7 @@ describe('the published package', () => {
     for (const bundled of ['ajv', 'yaml', 'picomatch', 'typescript', 'esbuild'])
       assert.ok(!installed.includes(bundled), `${bundled} is bundled, not installed`);
     assert.ok(existsSync(join(app, 'node_modules/procs/dist/bin/procs-spawner')), 'the spawner was built at install');
+    assert.ok(existsSync(join(app, 'node_modules/procs/dist/bin/procs-tty')), 'the terminal helper was built at install');
   });
 
   it('runs npx procs validate, up and doctor in the project', () => {

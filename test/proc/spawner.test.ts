@@ -166,7 +166,7 @@ describe('the spawner', { skip: process.env.PROCS_SPAWNER === 'node' ? 'PROCS_SP
     sp.stdout?.resume();
     const exited = new Promise<number | null>((resolve) => sp.once('exit', (code) => resolve(code)));
     await waitFor(() => text === 'R\n', 'the hello');
-    const body = ['sleep', 'sleep', dir, '1', '600', '1', `PATH=${process.env.PATH ?? '/usr/bin:/bin'}`, '2', '/dev/null', '/dev/null'].join('\0') + '\0';
+    const body = ['sleep', 'sleep', dir, '1', '600', '1', `PATH=${process.env.PATH ?? '/usr/bin:/bin'}`, '', '2', '/dev/null', '/dev/null'].join('\0') + '\0';
     sp.stdin?.write(`S ${Buffer.byteLength(body)}\n${body}`);
     await waitFor(() => /^R\nP \d+\n$/.test(text), 'the pid');
     const pid = Number(/P (\d+)/.exec(text)?.[1]);
