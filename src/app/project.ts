@@ -119,7 +119,10 @@ export function createProject(o: ProjectOptions): Project {
   const sink = new FanOut([terminalSink, unitLog, tail, health.logSink(), live]);
   const terminals: Terminals = new Terminals({
     state: (unit) => supervisor.status().find((u) => u.name === unit)?.state,
-    inputOf: () => 'none',
+    inputOf: (unit) => {
+      const u = byName.get(unit);
+      return u?.tty ? 'tty' : u?.stdin ? 'stdin' : 'none';
+    },
     live,
     recentLines: (unit) =>
       tail
@@ -130,7 +133,7 @@ export function createProject(o: ProjectOptions): Project {
   const stopFollowing = terminals.follow(o.out);
   const supervisor = new Supervisor({
     units: o.spec.units,
-    driver: createRealDriver({ sink, clock, host: processes, color: o.color && !o.json }),
+    driver: createRealDriver({ sink, clock, host: processes, color: o.color && !o.json, terminals: terminals.hooks }),
     clock,
     publish: (e) => bus.publish(e),
     onRunning: (u, run) => health.unitRunning(u, run),
