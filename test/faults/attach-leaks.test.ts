@@ -1,5 +1,5 @@
-// Attach sessions leave nothing behind in the daemon: 4 clients attach to a unit at once, type to
-// it, resize, and detach, 1,000 times (PROCS_FAULTS_ATTACH_ROUNDS); the daemon's open descriptors
+// Attach sessions leave nothing behind in the daemon: 4 clients attach at once (two to a
+// `tty: true` unit, two to a `stdin: true` one), type to it, resize, and detach, 1,000 times (PROCS_FAULTS_ATTACH_ROUNDS); the daemon's open descriptors
 // are the same at the end as before, and its resident memory grows by less than 1 MB over the last
 // half (2,000 sessions: a leak of half a KB a session shows). The
 // measured rounds come after 1,500 rounds of warm-up: V8 grows the daemon's heap to its working
@@ -47,8 +47,9 @@ processes:
   repl:
     command: ["/bin/sh", "-c", "while read line; do echo \\"got $line\\"; done"]
     stdin: true
-  ticker:
+  term:
     command: ["/bin/sh", "-c", "while true; do echo tick; sleep 0.05; done"]
+    tty: true
 `,
     });
     projects.push(p);
@@ -67,7 +68,7 @@ processes:
       await s.ended;
     };
     const round = (n: number): Promise<unknown> =>
-      Promise.all(Array.from({ length: CLIENTS }, (_, c) => session(c % 2 === 0 ? 'repl' : 'ticker', n * CLIENTS + c)));
+      Promise.all(Array.from({ length: CLIENTS }, (_, c) => session(c % 2 === 0 ? 'repl' : 'term', n * CLIENTS + c)));
     const rssStart = rssKbOf(daemon);
     for (let n = 0; n < WARMUP; n++) await round(n);
     const rssWarm = rssKbOf(daemon);
