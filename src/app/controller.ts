@@ -6,6 +6,8 @@ import type { TailLine } from '../output/tail.js';
 import type { UnitStatus } from '../runtime/supervisor.js';
 import {
   ControlError,
+  type AttachClient,
+  type AttachSession,
   type ControlApi,
   type DownRequest,
   type Feed,
@@ -24,9 +26,14 @@ import { unitFilter, type LiveOutput } from './live.js';
 import { resolveUnits } from './names.js';
 import type { ReconcileTarget, SpecReconciler } from './reconciler.js';
 import { UsageTracker } from './usage.js';
+import type { WindowSize } from '../proc/unit-input.js';
+import { attachUnit, refusedSession } from './attach-unit.js';
+import type { Terminals } from './terminals.js';
 
 export interface ControlledProject extends ReconcileTarget {
   readonly live: LiveOutput;
+  /** The units' inputs, for `attach`; a project without them refuses it. */
+  readonly terminals?: Terminals;
   /** Each unit's last lines, kept in memory as they are read (the project's TailBuffer). */
   readonly tail: { lines(unit: string): readonly TailLine[] };
   /** Resolves once the unit log files hold every line read so far. */
@@ -163,6 +170,14 @@ export class Controller implements ControlApi {
   /** The units' and watch rules' runs, with their leaders' pids, as `status` lists them. */
   usage(): Promise<UsageResult> {
     return this.#usage.usage(() => [...this.#project.supervisor.status(), ...(this.#project.watch?.rows() ?? [])]);
+  }
+
+  attach(unit: string, client: AttachClient, size?: WindowSize): AttachSession {
+    if (this.#down) return refusedSession(new ControlError('stopping', 'the project is going down'));
+    return attachUnit(this.#project, unit, client, size, (end) => {
+      this.#feedEnds.add(end);
+      return () => void this.#feedEnds.delete(end);
+    });
   }
 
   /** Whether units were stopped on request (or scaled away): a foreground `up` then stays. */

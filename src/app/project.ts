@@ -21,6 +21,7 @@ import type { ProcessHost } from '../proc/host.js';
 import { createRealDriver } from '../proc/real-driver.js';
 import { Supervisor } from '../runtime/supervisor.js';
 import { LiveOutput } from './live.js';
+import { Terminals } from './terminals.js';
 import type { Display, WatchFlags } from './options.js';
 import { WatchManager, type WatchSettings } from '../watch/manager.js';
 
@@ -50,6 +51,8 @@ export interface Project {
   readonly startup: StartupPhase | undefined;
   /** Unit output for followers of the control socket (`procs logs -f`). */
   readonly live: LiveOutput;
+  /** The units' terminals and stdin, for `procs attach`. */
+  readonly terminals: Terminals;
   /** The watch rules: nothing watches until `watch.start()`. */
   readonly watch: WatchManager;
   /** Every OS process of the project: units, watch builds, their guard and the record of their groups. */
@@ -114,9 +117,23 @@ export function createProject(o: ProjectOptions): Project {
   );
   const live = new LiveOutput();
   const sink = new FanOut([terminalSink, unitLog, tail, health.logSink(), live]);
+  const terminals: Terminals = new Terminals({
+    state: (unit) => supervisor.status().find((u) => u.name === unit)?.state,
+    inputOf: (unit) => {
+      const u = byName.get(unit);
+      return u?.tty ? 'tty' : u?.stdin ? 'stdin' : 'none';
+    },
+    live,
+    recentLines: (unit) =>
+      tail
+        .lines(unit)
+        .map((l) => `${l.text}\n`)
+        .join(''),
+  });
+  const stopFollowing = terminals.follow(o.out);
   const supervisor = new Supervisor({
     units: o.spec.units,
-    driver: createRealDriver({ sink, clock, host: processes, color: o.color && !o.json }),
+    driver: createRealDriver({ sink, clock, host: processes, color: o.color && !o.json, terminals: terminals.hooks }),
     clock,
     publish: (e) => bus.publish(e),
     onRunning: (u, run) => health.unitRunning(u, run),
@@ -137,6 +154,7 @@ export function createProject(o: ProjectOptions): Project {
   target.markReady = (name, run) => supervisor.markReady(name, run);
   target.markUnhealthy = (name, reason, run) => supervisor.markUnhealthy(name, reason, run);
   bus.subscribe(eventLog.append);
+  bus.subscribe((e: ProcsEvent) => terminals.event(e));
   bus.subscribe((e: ProcsEvent) => (startup ? startup.event(e, view.event) : view.event(e)));
   return {
     get spec() {
@@ -151,6 +169,7 @@ export function createProject(o: ProjectOptions): Project {
     processes,
     startup,
     live,
+    terminals,
     watch,
     logsWritten: () => unitLog.flushed(),
     adopt(spec) {
@@ -165,6 +184,8 @@ export function createProject(o: ProjectOptions): Project {
       muted = on;
     },
     async close() {
+      stopFollowing();
+      terminals.close();
       startup?.end();
       await startup?.ended;
       health.stopAll();

@@ -119,6 +119,17 @@ export const COMMANDS: readonly CommandDef[] = [
       { name: 'timestamps', short: 't', kind: 'bool', help: 'show the full date and time (UTC) of each line' },
     ],
   },
+  {
+    name: 'attach',
+    args: 'UNIT',
+    help: 'connect this terminal to a running unit: its output live, your keystrokes to it',
+    flags: [{ name: 'no-stdin', kind: 'bool', help: 'only show the output; nothing typed goes to the unit (Ctrl-C detaches)' }],
+    notes: [
+      'A tty: true unit gets every key (Ctrl-C too) until Ctrl-P Ctrl-Q detaches; a stdin: true unit gets the',
+      'lines typed (Ctrl-C or Ctrl-D detaches); any other unit only shows its output. The unit keeps running.',
+      'Input that is not a terminal is sent as it comes, and its end detaches.',
+    ],
+  },
   { name: 'start', args: '[UNIT…]', help: 'start units of the running project (none named: every unit)', flags: [] },
   { name: 'stop', args: '[UNIT…]', help: 'stop units of the running project (none named: every unit; the project keeps running)', flags: [] },
   { name: 'restart', args: '[UNIT…]', help: 'restart units of the running project (none named: every unit)', flags: [] },

@@ -21,6 +21,7 @@ const loaders: Record<string, () => Promise<CommandMain>> = {
   ps: async () => (await import('./ps.js')).ps,
   top: async () => (await import('./top.js')).top,
   logs: async () => (await import('./logs.js')).logs,
+  attach: async () => (await import('./attach.js')).attach,
   start: async () => (await import('./start.js')).start,
   stop: async () => (await import('./stop.js')).stop,
   restart: async () => (await import('./restart.js')).restart,

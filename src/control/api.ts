@@ -5,6 +5,7 @@
 import type { ProcsEvent } from '../events/types.js';
 import type { UnitRow } from '../events/unit-row.js';
 import type { TailLine } from '../output/tail.js';
+import type { WindowSize } from '../proc/unit-input.js';
 
 export type { UnitRow, WatchInfo } from '../events/unit-row.js';
 
@@ -115,6 +116,42 @@ export interface Feed {
   close(): void;
 }
 
+/** How a unit takes input: keystrokes on its terminal, lines on its stdin, or none. */
+export type InputKind = 'tty' | 'stdin' | 'none';
+
+/** What an attached client is told, besides the unit's output. */
+export type AttachNotice =
+  /** First: the unit and how it takes input; `size` is its terminal's (a tty unit). */
+  | { readonly type: 'attached'; readonly unit: string; readonly input: InputKind; readonly state: string; readonly size?: WindowSize }
+  /** Its run ended and it will run again (or is being restarted). */
+  | { readonly type: 'exited'; readonly text: string }
+  /** A new run started (the client stays attached to it). */
+  | { readonly type: 'restarted'; readonly pid: number | null }
+  /** Output the client missed because it read too slowly. */
+  | { readonly type: 'dropped'; readonly bytes: number }
+  /** Last: the unit stopped for good, or the project went away; the connection closes. */
+  | { readonly type: 'ended'; readonly text: string; readonly failed: boolean };
+
+/** One attached client: what it sends to the unit; `closed` once it is let go. */
+export interface AttachSession {
+  /** Resolves with the `attached` notice once attached; rejects with a ControlError when it cannot attach. */
+  readonly ready: Promise<Extract<AttachNotice, { type: 'attached' }>>;
+  /** Resolves once the session is over (detached, ended, or the connection lost). */
+  readonly ended: Promise<void>;
+  /** Keystrokes (or text for stdin) to the unit; ignored when it takes no input. */
+  write(data: Buffer): void;
+  /** This client's window size (the latest to resize sets the unit's terminal). */
+  resize(size: WindowSize): void;
+  /** Detaches: the unit runs on. */
+  close(): void;
+}
+
+export interface AttachClient {
+  /** The unit's output, as it wrote it (a tty unit's with its escape sequences). */
+  output(chunk: Buffer): void;
+  notice(n: AttachNotice): void;
+}
+
 export interface ControlApi {
   status(): Promise<ProjectStatus>;
   /**
@@ -139,6 +176,8 @@ export interface ControlApi {
   events(onEvent: (e: ProcsEvent) => void): Feed;
   /** CPU and memory of each running unit's process tree, read when asked. */
   usage(): Promise<UsageResult>;
+  /** Attaches to one unit: its recent and live output, input to it, this client's window size (`size`) on its terminal. */
+  attach(unit: string, client: AttachClient, size?: WindowSize): AttachSession;
 }
 
 export type ControlErrorCode = 'not-running' | 'denied' | 'unknown-unit' | 'bad-request' | 'too-large' | 'spec-error' | 'stopping' | 'no-answer' | 'internal';

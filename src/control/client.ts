@@ -9,6 +9,8 @@ import { parseDuration } from '../config/durations.js';
 import type { ProcsEvent } from '../events/types.js';
 import {
   ControlError,
+  type AttachClient,
+  type AttachSession,
   type ControlApi,
   type ControlErrorCode,
   type DownRequest,
@@ -23,6 +25,8 @@ import {
   type UsageResult,
 } from './api.js';
 import { Exchange } from './exchange.js';
+import { openAttach } from './attach-client.js';
+import type { WindowSize } from '../proc/unit-input.js';
 import { untrustedSocket } from '../rundir/paths.js';
 
 /** How long `down` waits, after the project said it is down, for its process to be gone. */
@@ -133,6 +137,22 @@ export class ControlClient implements ControlApi {
 
   usage(): Promise<UsageResult> {
     return this.#call('GET', '/v1/usage');
+  }
+
+  attach(unit: string, client: AttachClient, size?: WindowSize): AttachSession {
+    const refused = this.#refusal();
+    if (refused) {
+      const ready = Promise.reject(refused);
+      ready.catch(() => undefined);
+      return { ready, ended: Promise.resolve(), write: () => undefined, resize: () => undefined, close: () => undefined };
+    }
+    const connection = {
+      socketPath: this.socketPath,
+      timeoutMs: this.#timeoutMs,
+      connectionError: (err: NodeJS.ErrnoException) => this.#connectionError(err),
+      noAnswer: () => this.#noAnswer(),
+    };
+    return openAttach(connection, unit, client, size);
   }
 
   /** One request with a JSON answer. */

@@ -12,8 +12,11 @@
 //   GET  /v1/tail?unit=a&lines=10   → TailResult: each unit's last lines, from memory
 //   GET  /v1/events                 → NDJSON { subscribed }, then events
 //   GET  /v1/usage                  → UsageResult: CPU and memory of each running unit's tree
+//   GET  /v1/attach?unit=a          upgraded to frames both ways (attach-server.ts)
+import type { Duplex } from 'node:stream';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { ControlError, type ControlApi, type Feed } from './api.js';
+import { ATTACH_PATH, ATTACH_PROTOCOL, serveAttach } from './attach-server.js';
 import { countMap, DEADLINE_HEADER, NdjsonStream, readJson, sendError, sendJson, Streams, stringList } from './wire.js';
 
 export interface ControlServer {
@@ -70,6 +73,9 @@ export function createControlServer(api: ControlApi): ControlServer {
     'GET /v1/logs': feedRoute((url, send) => api.logs(url.searchParams.getAll('unit'), (b) => send(b, lineCount(b.text)))),
     'GET /v1/events': feedRoute((_url, send) => api.events((e) => send(e, 1))),
     'GET /v1/usage': async (_req, res) => sendJson(res, 200, await api.usage()),
+    [`GET ${ATTACH_PATH}`]: async () => {
+      throw new ControlError('bad-request', `attach needs connection: Upgrade and upgrade: ${ATTACH_PROTOCOL}`);
+    },
   };
   // Nothing a client sends may throw out of here: a bad request gets its answer and the project
   // goes on (a throw would end the process that runs every unit).
@@ -95,6 +101,7 @@ export function createControlServer(api: ControlApi): ControlServer {
     if (!route) throw new ControlError('bad-request', `no such request: ${req.method} ${url.pathname}`);
     await route(req, res, url);
   };
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => serveAttach(api, req, socket, head));
   // A request line or header that is not HTTP: answered 400 when the connection still takes it.
   server.on('clientError', (_err, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');

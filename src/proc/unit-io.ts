@@ -7,6 +7,8 @@ import type { UnitInput, WindowSize } from './unit-input.js';
 
 /** How much raw output `recent()` keeps. */
 export const RECENT_BYTES = 16 * 1024;
+/** Input queued for a unit that does not read it, past which more is dropped (64 KiB). */
+export const INPUT_BACKLOG = 64 * 1024;
 /** The largest frame body the relay takes. */
 const MAX_FRAME = 65536;
 
@@ -80,15 +82,29 @@ export function unitInput(tty: boolean, writer: Writable | undefined, raw: RawOu
     writer.write(data);
     return true;
   };
+  // A unit that does not read its input (nor, on a terminal, its relay what the terminal no
+  // longer takes) must not make procs keep every keystroke sent to it: past INPUT_BACKLOG they are
+  // dropped, and the latest window size waits for the pipe to drain.
+  const backedUp = (): boolean => writer !== undefined && writer.writableLength > INPUT_BACKLOG;
+  let pendingSize: WindowSize | undefined;
+  writer?.on('drain', () => {
+    if (pendingSize === undefined || backedUp()) return;
+    const size = pendingSize;
+    pendingSize = undefined;
+    send(sizeFrame(size));
+  });
   return {
     tty,
     write(data) {
+      if (backedUp()) return false;
       if (!tty) return send(data);
       for (let off = 0; off < data.length; off += MAX_FRAME) if (!send(frame('d', data.subarray(off, off + MAX_FRAME)))) return false;
       return open;
     },
     resize(size) {
-      if (tty) send(sizeFrame(size));
+      if (!tty) return;
+      if (backedUp()) pendingSize = size;
+      else send(sizeFrame(size));
     },
     onOutput: (fn) => raw.onOutput(fn),
     recent: () => raw.recent(),

@@ -76,6 +76,9 @@ const api: ControlApi = {
     total: { cpu_percent: 12.5, rss_bytes: 1 << 20, pss_bytes: null },
     window_ms: 1000,
   }),
+  attach: () => {
+    throw new Error('attach is tested in attach-wire.test.ts');
+  },
 };
 
 let server: Server;
