@@ -10,6 +10,7 @@ import {
   type DownRequest,
   type Feed,
   type LiveBatch,
+  type ProjectRunner,
   type ProjectStatus,
   type ReloadRequest,
   type ReloadResult,
@@ -35,6 +36,8 @@ export interface ControllerHooks {
   stopAll(reason: string): Promise<void>;
   /** Stops serving and removes the socket and pid files. */
   release(): Promise<void>;
+  /** What serves the project (`status` says it): the daemon unless told otherwise. */
+  readonly runner?: ProjectRunner;
 }
 
 const RUNNING: ReadonlySet<string> = new Set(['starting', 'running', 'ready', 'unhealthy', 'backoff', 'stopping']);
@@ -73,6 +76,7 @@ export class Controller implements ControlApi {
       project: spec.project,
       root: spec.root,
       pid: process.pid,
+      runner: this.#hooks.runner ?? 'daemon',
       files: this.#reconciler.specFiles,
       pools: spec.pools.map((p) => ({ name: p.name, replicas: p.replicas })),
       units: [...this.#project.supervisor.status().map(toRow), ...(this.#project.watch?.rows() ?? [])],
