@@ -51,6 +51,8 @@ export class Controller implements ControlApi {
   /** Units stopped on request and not started since. */
   readonly #held = new Set<string>();
   readonly #feedEnds = new Set<() => void>();
+  /** When serving began: about when the project started. */
+  readonly #since = new Date().toISOString();
   #begin!: () => void;
   /** Resolves once the runner has started the units: `up -d` answers what was started. */
   readonly #begun = new Promise<void>((resolve) => (this.#begin = resolve));
@@ -77,6 +79,7 @@ export class Controller implements ControlApi {
       root: spec.root,
       pid: process.pid,
       runner: this.#hooks.runner ?? 'daemon',
+      started_at: this.#since,
       files: this.#reconciler.specFiles,
       pools: spec.pools.map((p) => ({ name: p.name, replicas: p.replicas })),
       units: [...this.#project.supervisor.status().map(toRow), ...(this.#project.watch?.rows() ?? [])],

@@ -7,9 +7,10 @@
 // and SIGHUP detach at once. When the project ends (by itself, or `procs down` from elsewhere)
 // the summary follows and the exit code is the one a foreground `up` would give.
 //
-// Before the live stream come the last few lines of each unit, from its log files (merged in time
-// order, as `procs logs -n 5` shows them): what each unit was doing, without replaying a screenful
-// of old output. With `--json`, the report line `up -d --json` prints, then the events and output
+// Before the live stream come the last few lines of each unit in this run of the project, from its
+// log files (merged in time order, as `procs logs -n 5` shows them): what each unit was doing,
+// without replaying a screenful of old output (docker compose shows none, which leaves a quiet
+// unit's screen blank; `logs -f` shows a tail). With `--json`, the report line `up -d --json` prints, then the events and output
 // lines as NDJSON, as a foreground `up --json` streams them; no earlier lines and no words on stdout.
 import type { Spec } from '../config/spec.js';
 import { ControlError, type Feed, type LiveBatch, type ProjectStatus, type ReloadResult } from '../control/api.js';
@@ -116,7 +117,9 @@ class Attachment {
     let unseen = (b: LiveBatch): LiveBatch | undefined => b;
     if (!d.json) {
       const skip = (e: Error): void => void d.err.write(`procs up: ${e.message}\n`);
-      const tails = await Promise.all(status.units.map(async (u) => [u.name, await readLogTail(paths.logs, u.name, HISTORY_LINES, skip)] as const));
+      const start = Date.parse(status.started_at ?? '');
+      const since = Number.isNaN(start) ? undefined : start;
+      const tails = await Promise.all(status.units.map(async (u) => [u.name, await readLogTail(paths.logs, u.name, HISTORY_LINES, skip, since)] as const));
       const shown = mergeByTime(new Map(tails));
       for (const l of shown) {
         const at = Date.parse(l.ts);

@@ -22,6 +22,8 @@ export interface ProjectStatus {
    * terminal) or `run` (`procs run`). Absent from a procs before this field: a daemon then.
    */
   readonly runner?: ProjectRunner;
+  /** When that procs began serving the project (ISO-8601): lines logged before are from an earlier run. */
+  readonly started_at?: string;
   /** The spec files the project runs, in merge order (absolute paths). */
   readonly files: readonly string[];
   readonly pools: readonly { readonly name: string; readonly replicas: number }[];

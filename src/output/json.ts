@@ -32,7 +32,8 @@ export class JsonRenderer extends BatchRenderer {
   override render(batch: OutputBatch): string {
     const step = batch.step === undefined ? '' : `,"step":${batch.step}`;
     const head =
-      `{"ts":"${new Date(batch.at ?? this.#now()).toISOString()}","unit":${JSON.stringify(batch.unit)},` + `"type":"output","stream":"${batch.stream}"${step},"text":`;
+      `{"ts":"${new Date(batch.at ?? this.#now()).toISOString()}","unit":${JSON.stringify(batch.unit)},` +
+      `"type":"output","stream":"${batch.stream}"${step},"text":`;
     const text = batch.text;
     let out = '';
     let start = 0;

@@ -56,10 +56,19 @@ const ev = (e: Record<string, unknown>): ProcsEvent => ({ ts: '2026-01-01T00:00:
 
 describe('the question on Ctrl-C', () => {
   it('maps keys: s and Ctrl-C stop; d, Enter and Ctrl-D detach; others answer nothing', () => {
-    assert.deepEqual(
-      ['s', 'S', '\x03', 'd', 'D', '\r', '\n', '\x04', 'x', ' ', 'q'].map(choiceOf),
-      ['stop', 'stop', 'stop', 'detach', 'detach', 'detach', 'detach', 'detach', undefined, undefined, undefined],
-    );
+    assert.deepEqual(['s', 'S', '\x03', 'd', 'D', '\r', '\n', '\x04', 'x', ' ', 'q'].map(choiceOf), [
+      'stop',
+      'stop',
+      'stop',
+      'detach',
+      'detach',
+      'detach',
+      'detach',
+      'detach',
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 
   it('reads one key in raw mode, ignores escape sequences, and restores the terminal', async () => {
@@ -135,7 +144,14 @@ describe('how the units of an attached project ended', () => {
 
 describe('startup rows of units found running', () => {
   const unit = processUnit('api', sh('true'));
-  const probe = { check: { kind: 'log', pattern: 'x', display: 'x' }, intervalMs: 1, timeoutMs: 1, initialDelayMs: 0, failureThreshold: 1, successThreshold: 1 } as const;
+  const probe = {
+    check: { kind: 'log', pattern: 'x', display: 'x' },
+    intervalMs: 1,
+    timeoutMs: 1,
+    initialDelayMs: 0,
+    failureThreshold: 1,
+    successThreshold: 1,
+  } as const;
   const ready = processUnit('api', sh('true'), { health: { readiness: probe } });
 
   it('are done when up or completed, under way otherwise', () => {
@@ -160,7 +176,11 @@ describe('output held back', () => {
     held.event(ev({ type: 'ready', unit: 'api', afterMs: 1 }));
     held.batch(batch('two\n'));
     assert.deepEqual(seen, []);
-    held.open(screen, (b) => (b.text === 'one\n' ? undefined : b), () => assert.fail('nothing dropped'));
+    held.open(
+      screen,
+      (b) => (b.text === 'one\n' ? undefined : b),
+      () => assert.fail('nothing dropped'),
+    );
     assert.deepEqual(seen, ['event ready', 'batch two']);
     held.hold();
     held.batch(batch('three\n'));
@@ -177,7 +197,11 @@ describe('output held back', () => {
     held.batch(batch('a\nb\n'));
     const dropped: number[] = [];
     let shown = 0;
-    held.open({ event: () => undefined, batch: () => shown++ }, (b) => b, (n) => dropped.push(n));
+    held.open(
+      { event: () => undefined, batch: () => shown++ },
+      (b) => b,
+      (n) => dropped.push(n),
+    );
     assert.equal(shown, 8, 'kept up to 8 MiB');
     assert.deepEqual(dropped, [3], 'the ninth batch and the last two lines');
   });

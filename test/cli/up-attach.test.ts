@@ -3,7 +3,7 @@
 // SIGINT detaching at once; `procs down` from elsewhere ending it with the summary; the project
 // ending by itself, or its procs vanishing. And `up -d` refused against a foreground `up`.
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { MAIN, procs } from '../helpers/cli.js';
@@ -77,10 +77,15 @@ describe('procs up on a running project', () => {
 
   it('without a terminal: SIGINT detaches at once; procs down from elsewhere ends it with the summary', async () => {
     const p = make(`${SPEC}  broken:\n    command: [${NODE}, "-e", "console.log('broken out'); process.exit(3)"]\n    restart: never\n`);
+    // A line from an earlier run of the project: in the log file, not shown when attaching.
+    mkdirSync(join(p.dir, '.procs/logs'), { recursive: true, mode: 0o700 });
+    writeFileSync(join(p.dir, '.procs/logs/quiet.log'), '2001-01-01T00:00:00.000Z out from an earlier run\n');
     assert.equal((await p.run(['up', '-d'])).code, 0);
     const first = procs(['up'], { cwd: p.dir, env: { PROCS_TEST_TAG: p.tag } });
     await first.waitFor(/^procs: attached: output follows live; Ctrl-C detaches \(the project keeps running\)$/);
     await first.waitFor(/^\d\d:\d\d:\d\d ticker +\| tick \d+$/);
+    assert.doesNotMatch(first.text(), /from an earlier run/);
+    assert.match((await p.run(['logs', 'quiet'])).stdout, /quiet \| from an earlier run/);
     first.child.kill('SIGINT');
     assert.equal(await first.exited, 0, first.text());
     assert.match(first.stderr.join('\n'), /^procs: detached; the project keeps running/m);
