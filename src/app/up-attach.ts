@@ -229,7 +229,7 @@ class Attachment {
     await this.#screen?.rest();
     const d = this.#r.display;
     const o = this.#outcomes;
-    if (o.stopReason === undefined && !o.allEnded()) {
+    if (!this.#stopping && o.stopReason === undefined && !o.allEnded()) {
       d.err.write(`procs up: the project's procs (pid ${status.pid}) went away without stopping its units; procs ps shows what is left\n`);
       return EXIT.failed;
     }
