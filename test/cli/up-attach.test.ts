@@ -95,6 +95,19 @@ describe('procs up on a running project', () => {
       ['quiet', 'running'],
     ]);
 
+    // With --json: the report line `up -d --json` prints, then NDJSON only; SIGTERM detaches too.
+    const json = procs(['up', '--json'], { cwd: p.dir, env: { PROCS_TEST_TAG: p.tag } });
+    await json.waitFor(/"type":"output".*"text":"tick \d+"/);
+    json.child.kill('SIGTERM');
+    assert.equal(await json.exited, 0, json.text());
+    const lines = json.stdout.filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.deepEqual(lines[0]?.reconciled, { actions: [], started: ['broken'] });
+    assert.ok(
+      lines.slice(1).every((l) => typeof l.type === 'string' && typeof l.unit === 'string'),
+      json.stdout.join('\n'),
+    );
+    assert.match(json.stderr.join('\n'), /^procs: detached/m);
+
     // `up` starts what is not running (broken, again), then shows it fail, and how it ends.
     const second = procs(['up'], { cwd: p.dir, env: { PROCS_TEST_TAG: p.tag } });
     await second.waitFor(/reconciled: start broken/);
