@@ -12,6 +12,7 @@ import {
   type DownRequest,
   type Feed,
   type LiveBatch,
+  type ProjectRunner,
   type ProjectStatus,
   type ReloadRequest,
   type ReloadResult,
@@ -47,6 +48,8 @@ export interface ControllerHooks {
   stopAll(reason: string): Promise<void>;
   /** Stops serving and removes the socket and pid files. */
   release(): Promise<void>;
+  /** What serves the project (`status` says it): the daemon unless told otherwise. */
+  readonly runner?: ProjectRunner;
 }
 
 const RUNNING: ReadonlySet<string> = new Set(['starting', 'running', 'ready', 'unhealthy', 'backoff', 'stopping']);
@@ -60,6 +63,8 @@ export class Controller implements ControlApi {
   /** Units stopped on request and not started since. */
   readonly #held = new Set<string>();
   readonly #feedEnds = new Set<() => void>();
+  /** When serving began: about when the project started. */
+  readonly #since = new Date().toISOString();
   #begin!: () => void;
   /** Resolves once the runner has started the units: `up -d` answers what was started. */
   readonly #begun = new Promise<void>((resolve) => (this.#begin = resolve));
@@ -89,6 +94,8 @@ export class Controller implements ControlApi {
       project: spec.project,
       root: spec.root,
       pid: process.pid,
+      runner: this.#hooks.runner ?? 'daemon',
+      started_at: this.#since,
       files: this.#reconciler.specFiles,
       pools: spec.pools.map((p) => ({ name: p.name, replicas: p.replicas })),
       units: [...this.#project.supervisor.status().map(toRow), ...(this.#project.watch?.rows() ?? [])],

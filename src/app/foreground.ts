@@ -61,7 +61,8 @@ function claimSpare(root: string, why: Error, out: Writable): ForegroundClaim {
 
 /**
  * Serves the claimed project's socket for a foreground run (undefined without one). `watchSpec`
- * (on unless false) reloads the project when its spec or env files change; `formation` is the
+ * (on unless false) reloads the project when its spec or env files change; `runner` (`up`
+ * unless given) is what `status` says serves it; `formation` is the
  * command line's `-m` counts, and `out` is told when the run goes on without a socket.
  */
 export async function serveForeground(
@@ -70,7 +71,7 @@ export async function serveForeground(
   result: LoadResult,
   formation: Readonly<Record<string, number>> | undefined,
   out: Writable,
-  o: { readonly watchSpec?: boolean } = {},
+  o: { readonly watchSpec?: boolean; readonly runner?: 'up' | 'run' } = {},
 ): Promise<ForegroundControl | undefined> {
   if (!claim) return undefined;
   let stopAll = async (_reason: string): Promise<void> => project.supervisor.stopAll();
@@ -81,6 +82,7 @@ export async function serveForeground(
       initial: result,
       stopAll: (reason) => stopAll(reason),
       watchSpec: o.watchSpec !== false,
+      runner: o.runner ?? 'up',
     });
   } catch (err) {
     withoutSocket(err, out);

@@ -6,6 +6,7 @@ import { chmodSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import type { LoadResult } from '../config/index.js';
+import type { ProjectRunner } from '../control/api.js';
 import { writeRegularSync } from '../events/regular-file.js';
 import type { Claim } from '../rundir/claim.js';
 import { groupsFile } from '../rundir/orphans.js';
@@ -25,6 +26,8 @@ export interface HostOptions {
   readonly stopAll: (reason: string) => Promise<void>;
   /** Reload when the spec or env files change (a foreground `up`). */
   readonly watchSpec?: boolean;
+  /** What serves the project, as `status` says: a foreground `up` or `run`, else the daemon. */
+  readonly runner?: ProjectRunner;
   /** The runner calls `controller.begin()` once it has started the units; until then `status` waits. */
   readonly gated?: boolean;
 }
@@ -60,7 +63,7 @@ export async function serveProject(
       }
       claim.release();
     })());
-  const controller = new Controller(project, reconciler, { stopAll: o.stopAll, release: close });
+  const controller = new Controller(project, reconciler, { stopAll: o.stopAll, release: close, ...(o.runner ? { runner: o.runner } : {}) });
   if (!o.gated) controller.begin();
   const server: Server = createControlServer(controller).server;
   try {

@@ -33,6 +33,12 @@ const SAME_LINE_MS = 2000;
  * at most one live line.
  */
 export function withoutShown(live: readonly LiveBatch[], shown: readonly UnitLine[]): LiveBatch[] {
+  const unseen = shownFilter(shown);
+  return live.map(unseen).filter((b): b is LiveBatch => b !== undefined);
+}
+
+/** `withoutShown` one batch at a time, in order: the batch without the lines shown, or undefined when none is left. */
+export function shownFilter(shown: readonly UnitLine[]): (batch: LiveBatch) => LiveBatch | undefined {
   const pending = new Map<string, number[]>();
   for (const l of shown) {
     const key = `${l.unit}\0${l.text}`;
@@ -42,8 +48,7 @@ export function withoutShown(live: readonly LiveBatch[], shown: readonly UnitLin
     if (list) list.push(t);
     else pending.set(key, [t]);
   }
-  const out: LiveBatch[] = [];
-  for (const batch of live) {
+  return (batch) => {
     const t = Date.parse(batch.ts);
     const kept = splitLines(batch.text).filter((text) => {
       const list = pending.get(`${batch.unit}\0${text}`);
@@ -52,9 +57,8 @@ export function withoutShown(live: readonly LiveBatch[], shown: readonly UnitLin
       list.splice(i, 1);
       return false;
     });
-    if (kept.length > 0) out.push({ ...batch, text: kept.map((x) => `${x}\n`).join('') });
-  }
-  return out;
+    return kept.length > 0 ? { ...batch, text: kept.map((x) => `${x}\n`).join('') } : undefined;
+  };
 }
 
 /** The lines of a batch's text, without their newlines. */

@@ -11,10 +11,8 @@ import { FanOut } from '../output/fanout.js';
 import type { OutputSink } from '../events/sink.js';
 import { TailBuffer } from '../output/tail.js';
 import { UnitLogSink } from '../output/unit-log.js';
-import { CiGroupsView } from '../output/ci-groups.js';
 import type { StartupPhase } from '../output/startup-steps.js';
-import { StartupView } from '../output/startup-view.js';
-import { createView, factsFromSpec, type View } from '../output/view.js';
+import { createStartupPhase, createView, factsFromSpec, type View } from '../output/view.js';
 import { realClock, type Clock } from '../base/clock.js';
 import { createHost } from '../proc/create-host.js';
 import type { ProcessHost } from '../proc/host.js';
@@ -91,12 +89,7 @@ export function createProject(o: ProjectOptions): Project {
     onError: (e, unit) => warnOnce('logs', `cannot write the log of ${unit} (${e.message}); units keep running, output still shown`),
   });
   const tail = new TailBuffer(20);
-  const startup: StartupPhase | undefined =
-    o.startupView === 'tasks'
-      ? new StartupView({ out: o.out as NodeJS.WriteStream, units: o.spec.units, tail, color: o.color })
-      : o.startupView === 'ci-groups'
-        ? new CiGroupsView(o.out, o.spec.units, () => view.flush())
-        : undefined;
+  const startup = createStartupPhase(o.startupView, { out: o.out, units: o.spec.units, tail, color: o.color, flush: () => view.flush() });
   let muted = false;
   const shown = startup ? startup.gate(view.sink) : view.sink;
   // While muted (`procs run` during CMD) unit output still reaches the log files and the tail.

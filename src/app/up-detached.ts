@@ -1,12 +1,16 @@
 // `procs up -d` / `up --wait`, and `up` on a project that already runs. The client checks the
 // spec, then either reconciles the running project through its socket or starts a daemon (see
-// detach.ts and daemon.ts) and waits until it answers.
+// detach.ts and daemon.ts) and waits until it answers. A project run by a foreground `up` (or
+// `procs run`) elsewhere is not taken over: `up -d` is refused, `up` attaches to it.
 import type { LoadResult } from '../config/index.js';
 import type { ProcsEvent } from '../events/types.js';
-import { ControlError, type ControlApi, type ReloadResult } from '../control/api.js';
+import { ControlError, type ControlApi, type ProjectStatus, type ReloadResult } from '../control/api.js';
 import { ControlClient } from '../control/client.js';
 import { projectPaths, recordedSocketPath, type ProjectPaths } from '../rundir/paths.js';
+import type { Spec } from '../config/spec.js';
+import type { KeyInput } from './attach-prompt.js';
 import { spawnDaemon } from './detach.js';
+import { attachToRunning } from './up-attach.js';
 import { EXIT } from './exit-codes.js';
 import { loadSettings } from './foreground.js';
 import { loadProjectSpec, printDiagnostics } from './load.js';
@@ -26,15 +30,21 @@ export async function upDetached(o: UpOptions, d: Display): Promise<number> {
   const paths = projectPaths(result.spec.root);
   let client = new ControlClient(recordedSocketPath(paths), paths.root);
   let reconciled: ReloadResult | undefined;
-  if (await answersStatus(client)) reconciled = await reconcile(client, o, result);
-  else {
+  const running = await statusOrNone(client);
+  if (running) {
+    if (inForeground(running, o, d)) return EXIT.usage;
+    reconciled = await reconcile(client, o, result);
+  } else {
     const started = await spawnDaemon(paths, daemonArgv(o, result), d.err);
     if (started.kind === 'failed') {
       d.err.write(`procs up: ${started.message}\n`);
       return started.code;
     }
     client = started.kind === 'held' ? await afterHolder(paths, started.pid) : new ControlClient(started.socket, paths.root);
-    if (started.kind === 'held') reconciled = await reconcile(client, o, result);
+    if (started.kind === 'held') {
+      if (inForeground(await client.status(), o, d)) return EXIT.usage;
+      reconciled = await reconcile(client, o, result);
+    }
   }
   await client.started();
   const status = await client.status();
@@ -49,25 +59,46 @@ export async function upDetached(o: UpOptions, d: Display): Promise<number> {
   return await (d.json ? printVerdictJson : printVerdict)(verdict, client, paths, d, t0);
 }
 
-/** `procs up` (foreground) when another procs holds the project: reconcile that one instead. */
-export async function upOnRunning(o: UpOptions, result: LoadResult, holder: number, d: Display): Promise<number> {
-  const paths = projectPaths(result.spec?.root ?? process.cwd());
+/**
+ * `procs up` (foreground) when another procs holds the project: reconcile that one to this spec,
+ * then show it live (up-attach.ts) until it ends, is stopped from here, or this command detaches.
+ */
+export async function upOnRunning(
+  o: UpOptions,
+  result: LoadResult & { readonly spec: Spec },
+  holder: number,
+  d: Display,
+  keys?: () => KeyInput,
+): Promise<number> {
+  const paths = projectPaths(result.spec.root);
   const client = await afterHolder(paths, holder);
-  const reconciled = await reconcile(client, o, result);
-  await client.started();
-  (d.json ? printStartedJson : printStarted)(await client.status(), reconciled, d);
-  return EXIT.ok;
+  return attachToRunning({ client, paths, spec: result.spec, options: o, reconcile: () => reconcile(client, o, result), display: d, keys });
 }
 
-/** Whether the project answers on its socket (not running is a plain no). */
-async function answersStatus(client: ControlApi): Promise<boolean> {
+/** The project's status when it answers on its socket (not running is a plain undefined). */
+async function statusOrNone(client: ControlApi): Promise<ProjectStatus | undefined> {
   try {
-    await client.status();
-    return true;
+    return await client.status();
   } catch (err) {
-    if (err instanceof ControlError && err.code === 'not-running') return false;
+    if (err instanceof ControlError && err.code === 'not-running') return undefined;
     throw err;
   }
+}
+
+/**
+ * Refuses `up -d` / `up --wait` against a project a foreground `procs up` (or `procs run`) runs
+ * in some terminal: that procs ends with its terminal, so it cannot become the background
+ * project this command promises; nothing is changed. Says why and what to do; true when refused.
+ */
+function inForeground(status: ProjectStatus, o: UpOptions, d: Display): boolean {
+  if (status.runner !== 'up' && status.runner !== 'run') return false;
+  const where = `it runs in the foreground of procs ${status.runner} (pid ${status.pid}) in another terminal`;
+  const what =
+    status.runner === 'up'
+      ? 'procs up attaches to it here, procs down stops it (then procs up -d starts it in the background)'
+      : 'procs run --attach runs a command against it, procs down stops it first';
+  d.err.write(`procs up: cannot ${o.wait ? 'wait for' : 'start'} this project in the background: ${where}; nothing was changed\n  ${what}\n`);
+  return true;
 }
 
 /** Waits for the procs holding the lock to answer, and gives a client for it. */

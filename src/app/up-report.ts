@@ -13,8 +13,13 @@ import type { WaitVerdict } from './wait.js';
 
 const LAST_LINES = 10;
 
-/** The project's units after `up -d`, or what a reconcile of a running project changed. */
-export function printStarted(status: ProjectStatus, reconciled: ReloadResult | undefined, t: Terminal): void {
+/** The project's units after `up -d`, or what a reconcile of a running project changed; then `footer` (none when empty). */
+export function printStarted(
+  status: ProjectStatus,
+  reconciled: ReloadResult | undefined,
+  t: Terminal,
+  footer = '  procs ps · procs logs -f · procs down',
+): void {
   const out: string[] = [];
   if (reconciled) {
     const did = [...reconciled.actions, ...reconciled.started.map((u) => `start ${u}`)];
@@ -28,7 +33,7 @@ export function printStarted(status: ProjectStatus, reconciled: ReloadResult | u
     const width = Math.max(4, ...status.units.map((u) => u.name.length));
     for (const u of status.units) out.push(`  ${u.name.padEnd(width)}  ${u.state.padEnd(8)}  ${u.pid === null ? '' : `pid ${u.pid}`}`.trimEnd());
   }
-  out.push('  procs ps · procs logs -f · procs down');
+  if (footer !== '') out.push(footer);
   t.out.write(`${out.join('\n')}\n`);
 }
 

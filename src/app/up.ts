@@ -1,5 +1,5 @@
 // `procs up` in the foreground: start, stream output, stop cleanly on Ctrl-C. A procs already
-// running the project is reconciled instead (up-detached.ts).
+// running the project is reconciled and attached to instead (up-detached.ts, up-attach.ts).
 import type { Spec } from '../config/spec.js';
 import type { ProcsEvent } from '../events/types.js';
 import { summaryLines } from '../output/summary.js';
@@ -7,22 +7,26 @@ import { closure } from '../config/graph.js';
 import { EXIT } from './exit-codes.js';
 import { claimForeground, serveForeground, type ForegroundControl } from './foreground.js';
 import { loadProjectSpec, printDiagnostics } from './load.js';
+import type { KeyInput } from './attach-prompt.js';
 import type { Display, UpOptions } from './options.js';
 import { createProjectFor, watchSettings, type Project } from './project.js';
 import { selectUnits } from './select.js';
 import { onShutdownSignals } from './signals.js';
 
-/** Runs the project in the foreground until it ends; returns procs' exit code. */
-export async function upForeground(o: UpOptions, d: Display): Promise<number> {
+/**
+ * Runs the project in the foreground until it ends; returns procs' exit code. `keys` (stdin) answers
+ * the question Ctrl-C asks when this attaches to a project that already runs.
+ */
+export async function upForeground(o: UpOptions, d: Display, keys?: () => KeyInput): Promise<number> {
   const result = await loadProjectSpec(o.spec);
   printDiagnostics(result.diagnostics, d.err);
   if (!result.spec) return EXIT.usage;
   const spec = result.spec;
   const names = selectUnits(spec, o.units);
   if (o.exitFrom !== undefined) selectUnits(spec, [o.exitFrom]);
-  // The control socket: a procs already running the project is reconciled instead.
+  // The control socket: a procs already running the project is reconciled and shown instead.
   const claim = await claimForeground(spec.root, d.err);
-  if (claim?.kind === 'held') return (await import('./up-detached.js')).upOnRunning(o, result, claim.pid, d);
+  if (claim?.kind === 'held') return (await import('./up-detached.js')).upOnRunning(o, { ...result, spec }, claim.pid, d, keys);
   if (claim?.kind === 'refused') {
     d.err.write(`procs up: ${claim.message}\n`);
     return EXIT.failed;

@@ -68,6 +68,9 @@ export const COMMANDS: readonly CommandDef[] = [
     notes: [
       'With --no-deps the named units start without waiting for dependencies procs is not running',
       '(as docker compose up --no-deps); a dependency that runs or is starting is waited for as usual.',
+      'On a project that already runs, up reconciles it to the spec and shows it live; Ctrl-C then',
+      'asks whether to stop it or detach (without a terminal: detaches). up -d refuses a project',
+      'that a procs up in another terminal runs.',
     ],
   },
   {

@@ -24,5 +24,5 @@ export async function up(args: ParsedArgs): Promise<number> {
     const waitMs = waitTimeoutOf(args);
     return (await import('../app/up-detached.js')).upDetached(upOptions(args, waitMs), display(args));
   }
-  return (await import('../app/up.js')).upForeground(upOptions(args, undefined), display(args));
+  return (await import('../app/up.js')).upForeground(upOptions(args, undefined), display(args), () => process.stdin);
 }

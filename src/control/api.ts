@@ -9,12 +9,22 @@ import type { WindowSize } from '../proc/unit-input.js';
 
 export type { UnitRow, WatchInfo } from '../events/unit-row.js';
 
+/** What serves a running project: the daemon, a foreground `procs up`, or `procs run`. */
+export type ProjectRunner = 'daemon' | 'up' | 'run';
+
 export interface ProjectStatus {
   readonly project: string;
   /** The spec's folder: `.procs/` is in it. */
   readonly root: string;
   /** The pid of the process serving the socket (the daemon, or a foreground `up`). */
   readonly pid: number;
+  /**
+   * What serves the project: `daemon` (started by `up -d`), `up` (a foreground `procs up` in some
+   * terminal) or `run` (`procs run`). Absent from a procs before this field: a daemon then.
+   */
+  readonly runner?: ProjectRunner;
+  /** When that procs began serving the project (ISO-8601): lines logged before are from an earlier run. */
+  readonly started_at?: string;
   /** The spec files the project runs, in merge order (absolute paths). */
   readonly files: readonly string[];
   readonly pools: readonly { readonly name: string; readonly replicas: number }[];

@@ -4,7 +4,7 @@
 import type { UnitSpec } from '../config/spec.js';
 import type { OutputBatch, ProcsEvent } from '../events/types.js';
 import type { OutputSink } from '../events/sink.js';
-import { startupStep, type StartupPhase } from './startup-steps.js';
+import { startupStep, type StartupPhase, type StartupStep } from './startup-steps.js';
 
 const MAX_HELD = 8 * 1024 * 1024;
 
@@ -69,6 +69,12 @@ export class CiGroupsView implements StartupPhase {
       },
       onceDrain: (fn) => sink.onceDrain(fn),
     };
+  }
+
+  /** A unit already up (or failed) needs no group: its output flows as usual. */
+  preset(unit: string, step: StartupStep): void {
+    const held = this.#units.get(unit);
+    if (held && step.kind !== 'progress') held.settled = true;
   }
 
   async run(names: ReadonlySet<string>): Promise<void> {

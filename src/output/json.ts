@@ -8,7 +8,7 @@ import type { OutputBatch, ProcsEvent } from '../events/types.js';
 import { BatchRenderer } from './batch-renderer.js';
 
 export interface JsonOptions {
-  /** Wall-clock milliseconds for output lines' `ts` (tests pass a fixed clock). */
+  /** Wall-clock milliseconds for output lines' `ts` when a batch has no time of its own (tests pass a fixed clock). */
   readonly now?: () => number;
   /** Told once when the stream fails (EPIPE); output is dropped from then on. */
   readonly onError?: (error: Error) => void;
@@ -32,7 +32,8 @@ export class JsonRenderer extends BatchRenderer {
   override render(batch: OutputBatch): string {
     const step = batch.step === undefined ? '' : `,"step":${batch.step}`;
     const head =
-      `{"ts":"${new Date(this.#now()).toISOString()}","unit":${JSON.stringify(batch.unit)},` + `"type":"output","stream":"${batch.stream}"${step},"text":`;
+      `{"ts":"${new Date(batch.at ?? this.#now()).toISOString()}","unit":${JSON.stringify(batch.unit)},` +
+      `"type":"output","stream":"${batch.stream}"${step},"text":`;
     const text = batch.text;
     let out = '';
     let start = 0;

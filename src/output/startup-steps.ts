@@ -50,6 +50,11 @@ export interface StartupPhase {
   readonly event: (e: ProcsEvent, passOn: (e: ProcsEvent) => void) => void;
   /** Wraps the terminal's output sink. */
   gate(sink: OutputSink): OutputSink;
+  /**
+   * Before `run`: where a unit of a project that already runs stands (`procs up` attaching to
+   * it): up already (`ok`), or a step of its startup under way.
+   */
+  preset(unit: string, step: StartupStep): void;
   /** Starts showing the phase for the units being started. */
   run(names: ReadonlySet<string>): Promise<void>;
   /** Ends the phase now (a stop was asked for). */

@@ -4,7 +4,7 @@
 // has settled; then the view gives way to the prefixed output stream.
 import type { UnitSpec } from '../config/spec.js';
 import type { OutputBatch, ProcsEvent } from '../events/types.js';
-import { pendingText, startupStep, type StartupPhase } from './startup-steps.js';
+import { pendingText, startupStep, type StartupPhase, type StartupStep } from './startup-steps.js';
 import type { OutputSink } from '../events/sink.js';
 import type { TailBuffer } from './tail.js';
 
@@ -45,6 +45,8 @@ export class StartupView implements StartupPhase {
   #active = true;
   #closing = false;
   #rendering = false;
+  /** Rows were settled before `run` (a project already running): the list is shown all the same. */
+  #preset = false;
   #ended: Promise<void>;
   #finish!: () => void;
 
@@ -75,7 +77,7 @@ export class StartupView implements StartupPhase {
    */
   async run(names: ReadonlySet<string>): Promise<void> {
     for (const name of [...this.#rows.keys()]) if (!names.has(name)) this.#rows.delete(name);
-    if ([...this.#rows.values()].every((r) => r.outcome)) this.end();
+    if (!this.#preset && [...this.#rows.values()].every((r) => r.outcome)) this.end();
     const { Listr, ListrLogger, ProcessOutput } = await import('listr2');
     if (!this.#active) return;
     // listr2 swaps the `write` of the streams it is given while it renders; give it its own
@@ -123,6 +125,17 @@ export class StartupView implements StartupPhase {
     this.#rendering = false;
     this.end();
     this.#release();
+  }
+
+  /** A row's state before `run`: settled rows show as done, the others as what they are doing. */
+  preset(unit: string, step: StartupStep): void {
+    const row = this.#rows.get(unit);
+    if (!row || row.outcome || this.#closing) return;
+    if (step.kind === 'progress') return this.#say(row, step.text);
+    this.#preset = true;
+    if (step.kind === 'ok') this.#settle(row, step.text, { kind: 'ok' });
+    else if (step.kind === 'skip') this.#settle(row, row.unit.name, { kind: 'skip', why: step.text });
+    else this.#settle(row, step.text, { kind: 'fail', error: new Error(`${row.unit.name} failed: ${step.reason}`) });
   }
 
   /**

@@ -10,6 +10,10 @@ import { JsonRenderer } from './json.js';
 import { UnitLayout } from './layout.js';
 import type { FactsOf } from './phrases.js';
 import { PrefixRenderer } from './prefix.js';
+import { CiGroupsView } from './ci-groups.js';
+import type { StartupPhase } from './startup-steps.js';
+import { StartupView } from './startup-view.js';
+import type { TailBuffer } from './tail.js';
 
 export interface ViewOptions {
   readonly out: Writable;
@@ -60,4 +64,25 @@ export function factsFromSpec(units: readonly UnitSpec[]): FactsOf {
     if (!spec) return undefined;
     return { maxRestarts: spec.restart.maxRestarts, stopSignal: spec.stop.signal, stopTimeoutMs: spec.stop.timeoutMs };
   };
+}
+
+/** How the startup phase shows: a task list on a terminal, GitHub Actions groups in CI; none: plain lines. */
+export type StartupKind = 'tasks' | 'ci-groups';
+
+export interface StartupOptions {
+  /** The terminal (a TTY for the task list). */
+  readonly out: Writable;
+  readonly units: readonly UnitSpec[];
+  /** Each unit's last lines, shown under a unit that fails. */
+  readonly tail: TailBuffer;
+  readonly color: boolean;
+  /** Writes the state lines the view holds back (a CI group closes after them). */
+  readonly flush: () => void;
+}
+
+/** The startup phase view of `kind`, or undefined for plain lines. */
+export function createStartupPhase(kind: StartupKind | undefined, o: StartupOptions): StartupPhase | undefined {
+  if (kind === 'tasks') return new StartupView({ out: o.out as NodeJS.WriteStream, units: o.units, tail: o.tail, color: o.color });
+  if (kind === 'ci-groups') return new CiGroupsView(o.out, o.units, o.flush);
+  return undefined;
 }

@@ -6,7 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { MAIN, project, removeProject, taggedProcesses } from '../helpers/cli.js';
+import { MAIN, procs, project, removeProject, taggedProcesses } from '../helpers/cli.js';
 import { asNobody, canSwitchUser } from '../helpers/other-user.js';
 import { alive, NODE, psJson, tempProject, waitUntil, type Proj } from '../control/helpers.js';
 
@@ -89,11 +89,14 @@ describe('the daemon lifecycle', () => {
       status.units.map((u) => u.name),
       ['web', 'api'],
     );
-    // A foreground `up` on the running project reconciles it and returns, starting no second procs.
-    const fg = await p.run(['up']);
-    assert.equal(fg.code, 0, fg.stderr);
-    assert.match(fg.stdout, /is already running \(pid \d+\); nothing to change/);
+    // A foreground `up` on the running project reconciles it and shows it, starting no second
+    // procs; without a terminal, SIGINT detaches it.
+    const fg = procs(['up'], { cwd: p.dir, env: { PROCS_TEST_TAG: p.tag } });
+    await fg.waitFor(/is already running \(pid \d+\); nothing to change/);
+    await fg.waitFor(/^procs: attached/);
     assert.equal(daemons(p).length, 1);
+    fg.child.kill('SIGINT');
+    assert.equal(await fg.exited, 0, fg.text());
     assert.equal((await p.run(['down'])).code, 0);
   });
 

@@ -1,7 +1,7 @@
 // A real terminal for tests: a tmux server of its own (a private socket in a temporary folder),
 // one window running a command, its screen read with `capture-pane` and polled until the text
-// expected shows, with a deadline. Panes stay after their command exits, so its exit status can
-// be read. Every server is killed after the test file, whatever happened.
+// expected shows, with a deadline. The command's exit status is written on the terminal after it,
+// and the pane stays. Every server is killed after the test file, whatever happened.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { after } from 'node:test';
 
 const servers: Tmux[] = [];
+/** The line the shell around the command writes once it has exited. */
+const EXITED = /^\[exited with (\d+)\]$/m;
 after(() => {
   for (const t of servers.splice(0)) t.kill();
 });
@@ -37,7 +39,10 @@ export class Tmux {
     writeFileSync(conf, 'set -g remain-on-exit on\nset -g history-limit 5000\n');
     servers.push(this);
     const env = Object.entries(o.env ?? {}).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
-    const cmd = argv.map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ');
+    // A shell runs the command and writes its exit status on the terminal: tmux may be slow to
+    // reap a pane's process, so the status is read from the screen, not from tmux. The shell
+    // survives the Ctrl-C sent to the command (a trap, which the command does not inherit).
+    const cmd = ['sh', '-c', 'trap : INT; "$@"; echo "[exited with $?]"', 'sh', ...argv].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ');
     this.#tmux(['-f', conf, 'new-session', '-d', '-x', String(o.cols ?? 120), '-y', String(o.rows ?? 40), '-c', o.cwd, ...env, `exec ${cmd}`], o.env);
   }
 
@@ -64,13 +69,7 @@ export class Tmux {
 
   /** Resolves with the command's exit status once it has exited; rejects after `timeoutMs`. */
   async exited(timeoutMs = 30_000): Promise<number> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const [dead, status] = this.#tmux(['display-message', '-p', '#{pane_dead} #{pane_dead_status}']).trim().split(' ');
-      if (dead === '1') return Number(status);
-      if (Date.now() > deadline) throw new Error(`the command on the terminal has not exited; it shows:\n${this.screen()}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    return Number(EXITED.exec(await this.waitFor(EXITED, timeoutMs))?.[1]);
   }
 
   /** Resizes the window (its program gets SIGWINCH). */

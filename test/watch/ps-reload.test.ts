@@ -31,8 +31,18 @@ async function command(dir: string, args: string[]): Promise<string> {
 // foreground `up` also reloads by itself when procs.yaml changes; whichever comes first does
 // the work and the other finds nothing to change, so the actions are read from `up`'s output.
 async function reload(run: Run, dir: string, actions: string, args = ['reload']): Promise<void> {
-  await command(dir, args);
+  if (args[0] === 'up') await upAttached(dir, args);
+  else await command(dir, args);
   await run.waitFor(new RegExp(`reloaded: ${actions}$`));
+}
+
+// `procs up` on the running project: it reconciles, then shows the project live until SIGINT
+// detaches it (no terminal here), leaving the project running.
+async function upAttached(dir: string, args: string[]): Promise<void> {
+  const r = procs(args, { cwd: dir });
+  await r.waitFor(/^procs: attached/);
+  r.child.kill('SIGINT');
+  assert.equal(await r.exited, 0, `procs ${args.join(' ')}: ${r.text()}`);
 }
 
 // `ps --json`, by name.
@@ -146,7 +156,7 @@ describe('watch rules through a reload', () => {
       join(dir, 'procs.yaml'),
       `version: 1\n${API}watch:\n  api-build:\n    paths: ["src/**"]\n    debounce: 50ms\n    run: sh ${BUILD}\n    restart: [api]\n`,
     );
-    // `up` on the running project reconciles it, and returns once the rule watches.
+    // `up` on the running project reconciles it, and attaches once the rule watches.
     await reload(run, dir, 'start api-build', ['up']);
     assert.equal((await psRows(dir)).get('api-build')?.state, 'running');
     write(dir, 'src/version.txt', '2\n');
