@@ -49,7 +49,7 @@ export class SgrState {
       this.#seenCount = 0;
       known = undefined;
     }
-    if (known === undefined) this.#seen.set(from, (known = new Map()));
+    if (known === undefined) this.#seen.set(from, (known = new Map<string, string>()));
     known.set(params, this.style);
     this.#seenCount++;
   }
