@@ -27,23 +27,31 @@ export class SgrState {
   style = '';
   /** The style the fields below hold (they are brought up to date only on a cache miss). */
   #fieldsOf = '';
-  /** Known results: style and parameters → style. */
-  readonly #seen = new Map<string, string>();
+  /** Known results: style → parameters → style. */
+  readonly #seen = new Map<string, Map<string, string>>();
+  #seenCount = 0;
 
   /** Applies the parameters of one SGR sequence (`1;32`, `38;5;208`, `38:2::1:2:3`, `` …). */
   apply(params: string): void {
-    const key = `${this.style}\u0000${params}`;
-    const known = this.#seen.get(key);
-    if (known !== undefined) {
-      this.style = known;
+    const from = this.style;
+    let known = this.#seen.get(from);
+    const to = known?.get(params);
+    if (to !== undefined) {
+      this.style = to;
       return;
     }
-    if (this.#fieldsOf !== this.style) this.#load(this.style);
+    if (this.#fieldsOf !== from) this.#load(from);
     this.#params(params);
     this.style = this.#render();
     this.#fieldsOf = this.style;
-    if (this.#seen.size >= MAX_SEEN) this.#seen.clear();
-    this.#seen.set(key, this.style);
+    if (this.#seenCount >= MAX_SEEN) {
+      this.#seen.clear();
+      this.#seenCount = 0;
+      known = undefined;
+    }
+    if (known === undefined) this.#seen.set(from, (known = new Map<string, string>()));
+    known.set(params, this.style);
+    this.#seenCount++;
   }
 
   /** Sets the fields from a canonical style. */

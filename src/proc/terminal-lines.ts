@@ -49,6 +49,11 @@ const MAX_CSI = 64;
 /** Longest string sequence (OSC, DCS…) swallowed before it is given up and text shows again. */
 const MAX_STRING = 64 * 1024;
 
+/** `text` with a terminal's "\r\n" as "\n". */
+function crlf(text: string): string {
+  return text.includes('\r') ? text.replaceAll('\r\n', '\n') : text;
+}
+
 /** Emulates one terminal line over a unit's output; push/end as LineSplitter's. */
 export class TerminalLines {
   readonly #max: number;
@@ -86,10 +91,26 @@ export class TerminalLines {
   /** As push, for text already decoded. */
   pushText(text: string): string | undefined {
     if (text.length === 0) return undefined;
-    if (this.#plain === undefined || hasOtherControls(text) || !this.#fast(text.includes('\r') ? text.replaceAll('\r\n', '\n') : text)) this.#feed(text);
+    let rest = text;
+    if (this.#plain === undefined) {
+      // Emulated up to the end of the line in progress; the fast paths may take the rest.
+      const nl = rest.indexOf('\n') + 1;
+      this.#feed(nl === 0 ? rest : rest.slice(0, nl));
+      rest = nl === 0 ? '' : rest.slice(nl);
+    }
+    if (rest !== '') this.#fastOrFeed(rest);
     const out = this.#out;
     this.#out = '';
     return out === '' ? undefined : out;
+  }
+
+  /** The fast paths for `text` where they apply, else for its complete lines, the rest emulated. */
+  #fastOrFeed(text: string): void {
+    if (this.#plain === undefined || hasOtherControls(text)) return this.#feed(text);
+    if (this.#fast(crlf(text))) return;
+    const nl = text.lastIndexOf('\n') + 1;
+    if (nl > 0 && nl < text.length && this.#fast(crlf(text.slice(0, nl)))) this.#feed(text.slice(nl));
+    else this.#feed(text);
   }
 
   /**
