@@ -95,7 +95,17 @@ describe('procs up on a running project', () => {
       ['quiet', 'running'],
     ]);
 
+    // Each `up` starts broken again; it fails at once, and the next `up` finds it failed.
+    const brokenFailed = async (): Promise<void> => {
+      const deadline = Date.now() + 20_000;
+      while ((await psJson(p)).units.find((u) => u.name === 'broken')?.state !== 'failed') {
+        if (Date.now() > deadline) throw new Error('broken did not fail');
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    };
+
     // With --json: the report line `up -d --json` prints, then NDJSON only; SIGTERM detaches too.
+    await brokenFailed();
     const json = procs(['up', '--json'], { cwd: p.dir, env: { PROCS_TEST_TAG: p.tag } });
     await json.waitFor(/"type":"output".*"text":"tick \d+"/);
     json.child.kill('SIGTERM');
@@ -109,6 +119,7 @@ describe('procs up on a running project', () => {
     assert.match(json.stderr.join('\n'), /^procs: detached/m);
 
     // `up` starts what is not running (broken, again), then shows it fail, and how it ends.
+    await brokenFailed();
     const second = procs(['up'], { cwd: p.dir, env: { PROCS_TEST_TAG: p.tag } });
     await second.waitFor(/reconciled: start broken/);
     await second.waitFor(/^\d\d:\d\d:\d\d broken +\| broken out$/);
