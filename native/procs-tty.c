@@ -117,9 +117,6 @@ static int take_frames(int master) {
 }
 
 static void __attribute__((noreturn)) relay(int master, int ctl) {
-  signal(SIGINT, SIG_IGN);
-  signal(SIGTERM, SIG_IGN);
-  signal(SIGHUP, SIG_IGN);
   signal(SIGPIPE, SIG_IGN);
   fcntl(master, F_SETFL, fcntl(master, F_GETFL) | O_NONBLOCK);
   fcntl(ctl, F_SETFL, fcntl(ctl, F_GETFL) | O_NONBLOCK);
@@ -184,12 +181,26 @@ int main(int argc, char **argv) {
   int slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
   if (slave < 0) fail("cannot open", name, errno);
   fcntl(ctl, F_SETFD, FD_CLOEXEC);
+  // The relay ignores the signals a stop or the terminal's hangup sends the unit's group; they
+  // are blocked over the fork, so that none reaches it before it ignores them (a program that
+  // exits at once hangs up the terminal while the relay may still be in the group).
+  sigset_t stops, old;
+  sigemptyset(&stops);
+  sigaddset(&stops, SIGHUP);
+  sigaddset(&stops, SIGINT);
+  sigaddset(&stops, SIGTERM);
+  sigprocmask(SIG_BLOCK, &stops, &old);
   pid_t mid = fork();
   if (mid < 0) fail("cannot fork the relay", NULL, errno);
   if (mid == 0) {
-    // Out of the unit's tree: the relay's parent exits at once, and it leads a session of its own.
-    if (fork() != 0) _exit(0);
+    signal(SIGINT, SIG_IGN);
+    signal(SIGTERM, SIG_IGN);
+    signal(SIGHUP, SIG_IGN);
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    // Out of the unit's group before the helper goes on (a session of its own), and out of its
+    // tree: the relay's parent exits at once.
     setsid();
+    if (fork() != 0) _exit(0);
     close(slave);
     int null = open("/dev/null", O_RDWR);
     if (null >= 0) {
@@ -199,6 +210,8 @@ int main(int argc, char **argv) {
     }
     relay(master, ctl);
   }
+  // A stop signal that came meanwhile acts on the helper now, as it would on the program.
+  sigprocmask(SIG_SETMASK, &old, NULL);
   while (waitpid(mid, NULL, 0) < 0 && errno == EINTR) {
   }
   close(master);

@@ -40,8 +40,7 @@ def write_all(fd, data):
 
 
 def relay(master, ctl):
-    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGPIPE):
-        signal.signal(sig, signal.SIG_IGN)
+    signal.signal(signal.SIGPIPE, signal.SIG_IGN)
     os.set_blocking(master, False)
     os.set_blocking(ctl, False)
     queue = b""
@@ -131,12 +130,20 @@ def main():
         fail("cannot open a pseudo-terminal", e.errno)
     set_size(master, cols, rows)
     os.set_inheritable(ctl, False)
+    # The relay ignores the signals a stop or the terminal's hangup sends the unit's group; they
+    # are blocked over the fork, so that none reaches it before it ignores them.
+    stops = {signal.SIGHUP, signal.SIGINT, signal.SIGTERM}
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, stops)
     mid = os.fork()
     if mid == 0:
-        # Out of the unit's tree: the relay's parent exits at once, and it leads a session of its own.
+        for sig in stops:
+            signal.signal(sig, signal.SIG_IGN)
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+        # Out of the unit's group before the helper goes on (a session of its own), and out of its
+        # tree: the relay's parent exits at once.
+        os.setsid()
         if os.fork() != 0:
             os._exit(0)
-        os.setsid()
         os.close(slave)
         null = os.open(os.devnull, os.O_RDWR)
         os.dup2(null, 0)
@@ -146,6 +153,8 @@ def main():
             relay(master, ctl)
         finally:
             os._exit(0)
+    # A stop signal that came meanwhile acts on the helper now, as it would on the program.
+    signal.pthread_sigmask(signal.SIG_SETMASK, old)
     os.waitpid(mid, 0)
     os.close(master)
     try:
