@@ -3,7 +3,7 @@
 // are the same at the end as before, and its resident memory is on a plateau over the last half:
 // the slope of a line fitted through its samples stays under 4 MB per 1,000 rounds (1 KB a
 // session). Over so few rounds resident memory wanders by a MB or so as V8 sizes its heap (slopes
-// up to 2.6 MB per 1,000 rounds on a plateau); a client kept after it detached made it 9 MB. The
+// up to 2.6 MB per 1,000 rounds on a plateau); a client kept after it detached made it 12 MB. The
 // measured rounds come after 1,500 rounds of warm-up: V8 grows the daemon's heap to its working
 // size over the first ~1,200 (RSS from 72 to 92 MB, then flat at ±0.5 MB over 6,000 rounds).
 import assert from 'node:assert/strict';
