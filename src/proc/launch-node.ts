@@ -2,7 +2,7 @@
 // stdout/stderr and extra fds writing into pipes procs made (output-pipes.ts). How units start
 // without the spawner, and once it is gone.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync } from 'node:fs';
+import { closeSync, constants as fsc, openSync } from 'node:fs';
 import { type Clock, realClock } from '../base/clock.js';
 import { exitInfo } from '../events/signals.js';
 import type { ExitInfo } from '../events/types.js';
@@ -35,6 +35,21 @@ function startDetached(req: LaunchRequest, pipes: readonly OutputPipe[], input: 
   });
 }
 
+// A pipe into a child (its stdin, or a terminal helper's control channel): procs keeps the write
+// end (non-blocking), the child gets a blocking read end, as a stdin should be.
+function inputPipe(pool: FifoPool): { readonly read: number; readonly write: number } {
+  const [named] = pool.namedPipes(1);
+  if (named === undefined) throw new Error('no pipe');
+  try {
+    return { read: openSync(named.path, fsc.O_RDONLY), write: named.write };
+  } catch (err) {
+    closeSync(named.write);
+    throw err;
+  } finally {
+    pool.unlinkInput(named);
+  }
+}
+
 // Starts a child and gives its exit as a value. A synchronous throw (an option Node rejects) or
 // an asynchronous spawn error (ENOENT, EACCES…) becomes a failed run like any other.
 export function launchNode(parts: NodeLaunchParts, req: LaunchRequest, clock: Clock = req.clock ?? realClock, started = clock.now()): Launched {
@@ -50,7 +65,7 @@ export function launchNode(parts: NodeLaunchParts, req: LaunchRequest, clock: Cl
   }
   let input: { readonly read: number; readonly write: number } | undefined;
   try {
-    if (req.input !== undefined) input = parts.pipes.inputPipe();
+    if (req.input !== undefined) input = inputPipe(parts.pipes);
   } catch (err) {
     closePipes(pipes, 'both');
     return failed(err);

@@ -178,36 +178,6 @@ export class FifoPool {
     });
   }
 
-  /**
-   * A pipe into a child (its stdin, or a terminal helper's control channel), the FIFO unlinked:
-   * procs writes `write` (non-blocking), the child gets `read` (blocking, as a stdin should be).
-   */
-  inputPipe(): { readonly read: number; readonly write: number } {
-    const path = this.#takePath();
-    try {
-      // A placeholder writer lets the blocking read end open at once; the write end then has a reader.
-      const placeholder = openSync(path, fsc.O_RDWR);
-      try {
-        const read = openSync(path, fsc.O_RDONLY);
-        try {
-          return { read, write: openSync(path, fsc.O_WRONLY | fsc.O_NONBLOCK) };
-        } catch (err) {
-          closeSync(read);
-          throw err;
-        }
-      } finally {
-        closeSync(placeholder);
-      }
-    } finally {
-      try {
-        unlinkSync(path);
-      } catch {
-        // already gone
-      }
-      this.#unnamed(path);
-    }
-  }
-
   /** A named pipe used as an input (the other process opened it for reading): takes its name and closes procs' read end. */
   unlinkInput(pipe: NamedPipe): void {
     try {
