@@ -19,10 +19,17 @@ export interface AttachConnection {
   connectionError(err: NodeJS.ErrnoException): ControlError;
   /** The error for a project that did not answer in time. */
   noAnswer(): ControlError;
+  /** Why the socket must not be used, when it must not. */
+  readonly refusal?: ControlError | undefined;
 }
 
 /** Attaches to `unit` over the project's socket. */
 export function openAttach(c: AttachConnection, unit: string, client: AttachClient, size?: WindowSize): AttachSession {
+  if (c.refusal) {
+    const ready = Promise.reject(c.refusal);
+    ready.catch(() => undefined);
+    return { ready, ended: Promise.resolve(), write: () => undefined, resize: () => undefined, close: () => undefined };
+  }
   const query = [`unit=${encodeURIComponent(unit)}`, ...(size ? [`cols=${size.cols}`, `rows=${size.rows}`] : [])].join('&');
   const head = [
     `GET ${ATTACH_PATH}?${query} HTTP/1.1`,

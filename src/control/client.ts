@@ -140,19 +140,8 @@ export class ControlClient implements ControlApi {
   }
 
   attach(unit: string, client: AttachClient, size?: WindowSize): AttachSession {
-    const refused = this.#refusal();
-    if (refused) {
-      const ready = Promise.reject(refused);
-      ready.catch(() => undefined);
-      return { ready, ended: Promise.resolve(), write: () => undefined, resize: () => undefined, close: () => undefined };
-    }
-    const connection = {
-      socketPath: this.socketPath,
-      timeoutMs: this.#timeoutMs,
-      connectionError: (err: NodeJS.ErrnoException) => this.#connectionError(err),
-      noAnswer: () => this.#noAnswer(),
-    };
-    return openAttach(connection, unit, client, size);
+    const c = { socketPath: this.socketPath, timeoutMs: this.#timeoutMs, refusal: this.#refusal() };
+    return openAttach({ ...c, connectionError: (err) => this.#connectionError(err), noAnswer: () => this.#noAnswer() }, unit, client, size);
   }
 
   /** One request with a JSON answer. */

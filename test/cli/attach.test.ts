@@ -13,9 +13,11 @@ import { waitFor } from '../helpers/processes.js';
 
 const SPEC = `version: 1
 processes:
+  # An interactive shell ignores SIGTERM; a hangup ends it, as closing its terminal would.
   sh:
     command: ["/bin/sh"]
     tty: true
+    stop: { signal: SIGHUP }
   py:
     command: ["python3", "-i", "-q"]
     tty: true
@@ -49,7 +51,7 @@ async function allRunning(p: Proj): Promise<void> {
 }
 
 /** Runs `body` against the project running detached (`up -d`) or in the foreground on a terminal of its own. */
-async function withProject(mode: 'daemon' | 'foreground', body: (p: Proj) => Promise<void>): Promise<void> {
+async function withProject(mode: 'daemon' | 'foreground', body: (p: Proj, up?: Tmux) => Promise<void>): Promise<void> {
   const p = tempProject({ 'procs.yaml': SPEC });
   const terminals: Tmux[] = [];
   try {
@@ -57,10 +59,10 @@ async function withProject(mode: 'daemon' | 'foreground', body: (p: Proj) => Pro
       const up = await p.run(['up', '-d']);
       assert.equal(up.code, 0, up.stderr);
     } else {
-      terminals.push(new Tmux([process.execPath, MAIN, 'up'], { cwd: p.dir, env: { PROCS_TEST_TAG: p.tag }, cols: 120, rows: 40 }));
+      terminals.push(new Tmux([process.execPath, MAIN, 'up'], { cwd: p.dir, env: { PROCS_TEST_TAG: p.tag }, cols: 132, rows: 43 }));
     }
     await allRunning(p);
-    await body(p);
+    await body(p, terminals[0]);
   } finally {
     if (mode === 'foreground') await p.run(['down']);
     for (const t of terminals) t.kill();
@@ -97,8 +99,22 @@ describe('procs attach', { skip }, () => {
     await withProject('daemon', driveRepl);
   });
 
-  it('drives a Python REPL on a foreground procs up in another terminal', async () => {
-    await withProject('foreground', driveRepl);
+  it("drives a Python REPL on a foreground procs up in another terminal; without a client, the unit has up's terminal size", async () => {
+    await withProject('foreground', async (p, up) => {
+      await driveRepl(p);
+      // Attached from a script (no terminal, so no size of its own): the size is procs up's, followed as it changes.
+      const sizeSeen = async (re: RegExp): Promise<void> => {
+        const deadline = Date.now() + 10_000;
+        for (;;) {
+          const r = await p.run(['attach', 'py']);
+          if (re.test(r.stderr)) return;
+          if (Date.now() > deadline) throw new Error(`no ${re} in: ${r.stderr}`);
+        }
+      };
+      await sizeSeen(/attached to py \(tty 132×43\)/);
+      up?.resize(140, 50);
+      await sizeSeen(/attached to py \(tty 140×50\)/);
+    });
   });
 
   it('gives a tty unit a terminal that follows resizes, and two clients both see output and reach it', async () => {
