@@ -133,13 +133,13 @@ for (const [helperName, helperEnv] of helpers) {
       // The relay once died now and then of the hangup of a program that exited before it left the group.
       for (let i = 0; i < (helperEnv === undefined ? 60 : 15); i++) {
         const sink = new CollectingSink();
-        const unit = tracker.add(host.spawnUnit(processUnit('o', sh('seq 1 2000'), { tty: true }), sink));
+        const unit = tracker.add(host.spawnUnit(processUnit('o', sh('[ -t 1 ] && echo on-tty; seq 1 2000'), { tty: true }), sink));
         await within(unit.exited, 60_000, 'the unit to end');
         const { found } = await host.reapLeftovers(unit, QUICK_STOP);
         assert.equal(found, false, 'nothing left behind');
         await within(unit.outputDone, 10_000, 'the output to end');
-        assert.equal(plain(sink, 'o').split('\n').length, 2001, 'every line, the last one included');
-        assert.ok(sink.text('o').startsWith('1\r\n'), 'written on a terminal');
+        assert.equal(plain(sink, 'o').split('\n').length, 2002, 'every line, the last one included');
+        assert.ok(plain(sink, 'o').startsWith('on-tty\n1\n'), 'written on a terminal');
       }
     });
 
