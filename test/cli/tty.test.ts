@@ -6,15 +6,8 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { taggedProcesses } from '../helpers/cli.js';
 import { tempProject, type Proj } from '../control/helpers.js';
-import { waitFor } from '../helpers/processes.js';
+import { cmdline, waitFor } from '../helpers/processes.js';
 
-const cmdline = (pid: number): string => {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-  } catch {
-    return '';
-  }
-};
 const SPEC = `version: 1
 processes:
   term:

@@ -15,27 +15,13 @@ import { ControlClient } from '../../src/control/client.js';
 import { projectPaths, recordedSocketPath } from '../../src/rundir/paths.js';
 import { taggedProcesses } from '../helpers/cli.js';
 import { tempProject, type Proj } from '../control/helpers.js';
-import { faults, figure, tunable } from './support.js';
+import { faults, figure, slope, tunable } from './support.js';
 
 const ROUNDS = tunable('PROCS_FAULTS_ATTACH_ROUNDS', 1000);
 const CLIENTS = 4;
 const WARMUP = tunable('PROCS_FAULTS_ATTACH_WARMUP', 1500);
 const SAMPLES = 20;
 const MAX_SLOPE_KB = tunable('PROCS_FAULTS_ATTACH_SLOPE_KB', 4096);
-
-/** The least-squares slope of y over x. */
-function slope(points: readonly (readonly [x: number, y: number])[]): number {
-  const n = points.length;
-  const mx = points.reduce((a, [x]) => a + x, 0) / n;
-  const my = points.reduce((a, [, y]) => a + y, 0) / n;
-  let num = 0;
-  let den = 0;
-  for (const [x, y] of points) {
-    num += (x - mx) * (y - my);
-    den += (x - mx) ** 2;
-  }
-  return den === 0 ? 0 : num / den;
-}
 
 const fdsOf = (pid: number): number => readdirSync(`/proc/${pid}/fd`).length;
 const rssKbOf = (pid: number): number => Number(/^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, it } from 'node:test';
 import { taggedProcesses } from '../helpers/cli.js';
 import { psJson, tempProject, type Proj } from '../control/helpers.js';
-import { faults, figure, tunable } from './support.js';
+import { faults, figure, slope, tunable } from './support.js';
 
 const RESTARTS = tunable('PROCS_FAULTS_RESTARTS', 10_000);
 const SAMPLES = 20;
@@ -37,20 +37,6 @@ async function usage(pid: number): Promise<{ fds: number; rssKb: number }> {
   }
   const rss = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return { fds, rssKb: Number(rss?.[1] ?? NaN) };
-}
-
-/** The least-squares slope of y over x. */
-function slope(points: readonly (readonly [x: number, y: number])[]): number {
-  const n = points.length;
-  const mx = points.reduce((a, [x]) => a + x, 0) / n;
-  const my = points.reduce((a, [, y]) => a + y, 0) / n;
-  let num = 0;
-  let den = 0;
-  for (const [x, y] of points) {
-    num += (x - mx) * (y - my);
-    den += (x - mx) ** 2;
-  }
-  return den === 0 ? 0 : num / den;
 }
 
 faults('resource leaks', () => {

@@ -109,3 +109,17 @@ export async function until(cond: () => boolean, what: string, ms = 30_000, ever
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
+
+/** The least-squares slope of y over x. */
+export function slope(points: readonly (readonly [x: number, y: number])[]): number {
+  const n = points.length;
+  const mx = points.reduce((a, [x]) => a + x, 0) / n;
+  const my = points.reduce((a, [, y]) => a + y, 0) / n;
+  let num = 0;
+  let den = 0;
+  for (const [x, y] of points) {
+    num += (x - mx) * (y - my);
+    den += (x - mx) ** 2;
+  }
+  return den === 0 ? 0 : num / den;
+}

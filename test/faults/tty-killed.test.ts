@@ -2,22 +2,15 @@
 // steps and every terminal helper's relay end with it, through the compiled helper and the
 // python3 one, on the spawner and on Node's child_process.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, it } from 'node:test';
 import { BIN, procs, taggedProcesses } from '../helpers/cli.js';
 import { tempProject, type Proj } from '../control/helpers.js';
 import { faults, figure, until } from './support.js';
+import { cmdline } from '../helpers/processes.js';
 
 const NODE = JSON.stringify(process.execPath);
 const HANG = JSON.stringify(join(BIN, 'hang.js'));
-const cmdline = (pid: number): string => {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-  } catch {
-    return '';
-  }
-};
 const SPEC = `version: 1
 processes:
   term: { command: [${NODE}, ${HANG}], tty: true }

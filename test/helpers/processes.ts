@@ -1,6 +1,7 @@
 // Making sure tests leave no process behind: track what a test starts, and after it, kill and
 // fail on anything still alive (checked per process group through /proc). Waiting helpers that
 // wait on conditions, never on fixed sleeps.
+import { readFileSync } from 'node:fs';
 import { afterEach } from 'node:test';
 import type { SpawnedUnit } from '../../src/proc/spawn.js';
 import { descendants, groupMembers, isAlive, readProc, scanProcs, signalTree, type TrackedPid } from '../../src/proc/procfs.js';
@@ -109,4 +110,13 @@ export function within<T>(promise: Promise<T>, timeoutMs: number, what: string):
     timer = setTimeout(() => reject(new Error(`${what} took longer than ${timeoutMs} ms`)), timeoutMs);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** A process's command line as /proc holds it (NUL-separated), or empty once it is gone. */
+export function cmdline(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return '';
+  }
 }
