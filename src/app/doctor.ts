@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import { formatDiagnostic, type LoadResult } from '../config/index.js';
 import type { Spec } from '../config/spec.js';
 import { probeSpawner, spawnerStatus } from '../proc/create-host.js';
+import { ttyHelper } from '../proc/tty.js';
 import { projectPaths, SOCKET_PATH_MAX } from '../rundir/paths.js';
 import { livePid } from '../rundir/pidlock.js';
 import { loadProjectSpec } from './load.js';
@@ -45,6 +46,8 @@ export async function doctor(r: SpecRequest): Promise<DoctorCheck[]> {
   ];
   const loaded = await loadProjectSpec(r).catch((err: unknown): LoadResult | string => (err instanceof Error ? err.message : String(err)));
   const root = typeof loaded !== 'string' && loaded.spec ? loaded.spec.root : (locateRoot(r.files) ?? process.cwd());
+  const spec = typeof loaded !== 'string' ? loaded.spec : undefined;
+  checks.push(terminalCheck(spec?.units.some((u) => u.tty === true) ?? false));
   checks.push(socketCheck(root), specCheck(loaded));
   if (typeof loaded !== 'string' && loaded.spec) checks.push(await portsCheck(loaded.spec));
   return checks;
@@ -57,6 +60,18 @@ export async function spawnerCheck(): Promise<DoctorCheck> {
   const failure = await probeSpawner(status.binary);
   if (failure === undefined) return { name: 'spawner', level: 'ok', detail: `units start through ${status.why}` };
   return { name: 'spawner', level: 'note', detail: `${status.binary} does not run here: ${failure}; units start through Node's child_process` };
+}
+
+/** How `tty: true` units get their terminal: the compiled helper, python3, or not at all (a failure when the spec has one). */
+export function terminalCheck(specNeedsIt: boolean): DoctorCheck {
+  const helper = ttyHelper();
+  if ('missing' in helper) return { name: 'terminal', level: specNeedsIt ? 'fail' : 'note', detail: helper.missing };
+  if (helper.args.length === 0) return { name: 'terminal', level: 'ok', detail: `tty: true units start through ${helper.file}` };
+  return {
+    name: 'terminal',
+    level: 'note',
+    detail: `tty: true units start through python3 (${helper.file} ${helper.args.join(' ')}): the compiled helper was not built`,
+  };
 }
 
 /** Where `up` would bind the control socket, and whether only this user could reach it. */

@@ -109,6 +109,25 @@ describe('procs doctor', () => {
   });
 });
 
+describe('procs doctor: the terminal helper', () => {
+  it('names the helper tty: true units start through, python3 without the compiled one, and fails a spec that needs one when there is none', () => {
+    const plain = { 'procs.yaml': 'version: 1\nprocesses:\n  a: { command: "true" }\n' };
+    const withTty = { 'procs.yaml': 'version: 1\nprocesses:\n  a: { command: "true", tty: true }\n' };
+    const compiled = doctorJson(plain);
+    assert.equal(compiled.check('terminal').level, 'ok');
+    assert.match(compiled.check('terminal').detail, /^tty: true units start through \/.*\/procs-tty$/);
+    const python = doctorJson(plain, { PROCS_TTY_HELPER: 'python' });
+    assert.equal(python.check('terminal').level, 'note');
+    assert.match(python.check('terminal').detail, /through python3 .*procs-tty\.py/);
+    const none = doctorJson(plain, { PROCS_TTY_HELPER: 'none', PATH: '/nonexistent' });
+    assert.equal(none.check('terminal').level, 'note');
+    const needed = doctorJson(withTty, { PROCS_TTY_HELPER: 'none', PATH: '/nonexistent' });
+    assert.equal(needed.check('terminal').level, 'fail');
+    assert.match(needed.check('terminal').detail, /tty: true needs the terminal helper/);
+    assert.equal(needed.status, 1);
+  });
+});
+
 describe('procs --version --verbose', () => {
   it('gives the version, Node, the platform, the spawner and the package root', () => {
     const r = run(['--version', '--verbose'], {});
