@@ -23,6 +23,7 @@
 // A failure before the exec is written to fd 2 (the unit's stderr) and ends the helper with 126,
 // 127 for a program not found, as a shell would.
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -116,6 +117,24 @@ static int take_frames(int master) {
   return 0;
 }
 
+// Closes every descriptor from 3 up but `a` and `b`.
+static void close_others(int a, int b) {
+  DIR *d = opendir("/proc/self/fd");
+  if (d == NULL) {
+    for (int fd = 3; fd < 1024; fd++)
+      if (fd != a && fd != b) close(fd);
+    return;
+  }
+  int fds[1024], n = 0;
+  struct dirent *e;
+  while ((e = readdir(d)) != NULL && n < 1024) {
+    int fd = atoi(e->d_name);
+    if (e->d_name[0] >= '0' && e->d_name[0] <= '9' && fd >= 3 && fd != a && fd != b && fd != dirfd(d)) fds[n++] = fd;
+  }
+  closedir(d);
+  for (int i = 0; i < n; i++) close(fds[i]);
+}
+
 static void __attribute__((noreturn)) relay(int master, int ctl) {
   signal(SIGPIPE, SIG_IGN);
   fcntl(master, F_SETFL, fcntl(master, F_GETFL) | O_NONBLOCK);
@@ -197,10 +216,11 @@ int main(int argc, char **argv) {
     signal(SIGTERM, SIG_IGN);
     signal(SIGHUP, SIG_IGN);
     sigprocmask(SIG_SETMASK, &old, NULL);
-    // Out of the unit's group before the helper goes on (a session of its own), and out of its
-    // tree: the relay's parent exits at once.
+    // Out of the unit's group before the helper goes on (a session of its own), holding none of
+    // the unit's pipes but fd 1 (the output it copies), and out of its tree: the relay's parent
+    // exits at once, and the helper waits for that. Procs looking for what holds the unit's
+    // pipes, once the program has exited, never finds the relay.
     setsid();
-    if (fork() != 0) _exit(0);
     close(slave);
     int null = open("/dev/null", O_RDWR);
     if (null >= 0) {
@@ -208,6 +228,8 @@ int main(int argc, char **argv) {
       dup2(null, 2);
       if (null > 2) close(null);
     }
+    close_others(master, ctl);
+    if (fork() != 0) _exit(0);
     relay(master, ctl);
   }
   // A stop signal that came meanwhile acts on the helper now, as it would on the program.

@@ -141,14 +141,23 @@ def main():
         signal.pthread_sigmask(signal.SIG_SETMASK, old)
         # Out of the unit's group before the helper goes on (a session of its own), and out of its
         # tree: the relay's parent exits at once.
+        # Holding none of the unit's pipes but fd 1 (the output it copies), before the helper
+        # goes on: procs looking for what holds them never finds the relay.
         os.setsid()
-        if os.fork() != 0:
-            os._exit(0)
         os.close(slave)
         null = os.open(os.devnull, os.O_RDWR)
         os.dup2(null, 0)
         os.dup2(null, 2)
         os.close(null)
+        for name in os.listdir("/proc/self/fd"):
+            fd = int(name)
+            if fd >= 3 and fd not in (master, ctl):
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+        if os.fork() != 0:
+            os._exit(0)
         try:
             relay(master, ctl)
         finally:

@@ -2,7 +2,7 @@
 // compiled terminal helper and the python3 one, on whichever host this run uses (the suite also
 // runs with PROCS_SPAWNER=node); and FORCE_COLOR for units whose lines go to a coloured terminal.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
 import type { ProcessUnit } from '../../src/config/spec.js';
 import { createHost } from '../../src/proc/create-host.js';
@@ -45,6 +45,14 @@ function holdersOf(marker: string): number[] {
     }
   }
   return out;
+}
+
+function readlinkQuiet(path: string): string {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return '';
+  }
 }
 
 const helpers = [
@@ -141,6 +149,26 @@ for (const [helperName, helperEnv] of helpers) {
         assert.equal(plain(sink, 'o').split('\n').length, 2002, 'every line, the last one included');
         assert.ok(plain(sink, 'o').startsWith('on-tty\n1\n'), 'written on a terminal');
       }
+    });
+
+    it('leaves the relay holding none of the unit’s pipes but its output: a pipeline’s step stderr pipes end with the steps', async () => {
+      useHelper();
+      const sink = new CollectingSink();
+      const marker = `tty-fds-${helperName}-${process.pid}`;
+      const steps = [sh(`echo ready; sleep 600; : ${marker}`), sh(`cat; : ${marker}`)];
+      const unit = tracker.add(host.spawnPipeline(pipelineUnit('f', steps, { tty: true, stop: QUICK_STOP }), sink));
+      await sink.waitFor(() => plain(sink, 'f').includes('ready\n'), 'the pipeline to start');
+      const group = unit.pgid;
+      const relays = holdersOf(marker).filter((pid) => Number(/\) \S+ \d+ (\d+)/.exec(readFileSync(`/proc/${pid}/stat`, 'utf8'))?.[1]) !== group);
+      assert.equal(relays.length, 1, 'one relay, out of the unit’s group');
+      const relay = relays[0] ?? 0;
+      const fds = readdirSync(`/proc/${relay}/fd`).map(Number);
+      const targets = fds.map((fd) => readlinkQuiet(`/proc/${relay}/fd/${fd}`));
+      assert.equal(targets[fds.indexOf(0)], '/dev/null');
+      assert.equal(targets[fds.indexOf(2)], '/dev/null');
+      assert.equal(fds.filter((fd) => fd >= 3).length, 2, `the terminal and the control pipe only: ${targets.join(', ')}`);
+      await host.stopUnit(unit, QUICK_STOP);
+      await within(unit.outputDone, 10_000, 'the output to end');
     });
 
     it('leaves no process when stopped: the program, its group and the relay are gone', async () => {
