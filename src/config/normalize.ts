@@ -117,6 +117,7 @@ function unitBase(
     ...(raw.tty === true ? { tty: true as const } : {}),
     ...(raw.stdin === true ? { stdin: true as const } : {}),
     ...(raw.color === false ? { noColor: true as const } : {}),
+    ...('watchdog' in raw && raw.watchdog !== undefined ? { watchdogMs: ms(raw.watchdog, 0) } : {}),
     source,
   };
 }

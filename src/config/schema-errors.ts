@@ -34,7 +34,7 @@ const TYPE_NAMES: Readonly<Record<string, string>> = {
   boolean: 'true or false',
   null: 'empty',
 };
-const CHECKS = ['exec', 'http', 'tcp', 'log'];
+const CHECKS = ['exec', 'http', 'tcp', 'log', 'notify'];
 
 /** Reads an error's instance path as keys and indexes, following the tree to tell them apart. */
 function toPath(root: LNode, pointer: string): PathSeg[] {
