@@ -418,6 +418,10 @@ export interface Pipeline {
   env_file?: EnvFile;
   depends_on?: DependsOn;
   health?: Health;
+  /**
+   * The unit must send WATCHDOG=1 to NOTIFY_SOCKET at least this often (procs sets WATCHDOG_USEC); when none arrives in time, it is restarted under its restart policy, as a liveness failure.
+   */
+  watchdog?: string | number;
   restart?: Restart;
   stop?: Stop;
   log?: Log;
