@@ -74,11 +74,11 @@ processes:
     },
   );
 
-  it('ignores a process outside the unit, and shows STATUS and STOPPING=1 from its own', async () => {
+  it('ignores a process outside the unit (and garbage), and shows STATUS and STOPPING=1 from its own', async () => {
     const dir = specProject(`version: 1
 processes:
   api:
-    command: ["python3", ${fixture}, "wait:go", "send:STATUS=own", "wait:go2", "send:STOPPING=1\\\\nSTATUS=bye"]
+    command: ["python3", ${fixture}, "wait:go", "junk", "send:STATUS=own", "wait:go2", "send:STOPPING=1\\\\nSTATUS=bye"]
     health:
       readiness: { notify: true }
 `);
@@ -87,7 +87,8 @@ processes:
     const socket = join(dir, '.procs', 'notify.sock');
     const foreign = spawnSync('python3', [
       '-c',
-      'import socket,sys; s=socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.sendto(b"READY=1\\nSTATUS=foreign", sys.argv[1])',
+      'import socket,sys; s=socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); ' +
+        '[s.sendto(m, sys.argv[1]) for m in (b"READY=1\\nSTATUS=foreign", b"\\xff\\x00\\n=\\n\\n", b"STATUS=" + b"x" * 5000)]',
       socket,
     ]);
     assert.equal(foreign.status, 0, foreign.stderr.toString());
