@@ -64,6 +64,9 @@ processes:
       const after = await row(dir, 'api');
       assert.equal(after?.state, 'ready');
       assert.equal(after?.status, 'serving 3 clients');
+      const table = procs(['ps'], { cwd: dir });
+      assert.equal(await table.exited, 0, table.text());
+      assert.match(table.stdout.find((l) => l.startsWith('api')) ?? '', /ready, serving 3 clients/);
       const ev = readEvents(dir);
       const ready = ev.findIndex((e) => e.type === 'ready' && e.unit === 'api');
       assert.ok(ready >= 0 && ready < ev.findIndex((e) => e.type === 'spawn' && e.unit === 'client'));
@@ -126,8 +129,9 @@ processes:
     await assertClean(run);
   });
 
-  it('leaves nothing behind when procs is killed with SIGKILL', async () => {
-    const dir = specProject(`version: 1
+  for (const helper of ['compiled', 'python'] as const) {
+    it(`leaves nothing behind when procs is killed with SIGKILL (the ${helper} helper)`, async () => {
+      const dir = specProject(`version: 1
 processes:
   api:
     command: ["python3", ${fixture}, "send:READY=1"]
@@ -135,12 +139,13 @@ processes:
       readiness: { notify: true }
     watchdog: 1h
 `);
-    const run = procs(['up'], { cwd: dir });
-    await run.waitFor(/api\s+\+ ready/);
-    const socket = join(dir, '.procs', 'notify.sock');
-    assert.ok(existsSync(socket));
-    run.child.kill('SIGKILL');
-    await assertClean(run);
-    await waitUntil(() => !existsSync(socket), 5000, 'the notify socket to be removed');
-  });
+      const run = procs(['up'], { cwd: dir, env: helper === 'python' ? { PROCS_NOTIFY_HELPER: 'python' } : {} });
+      await run.waitFor(/api\s+\+ ready/);
+      const socket = join(dir, '.procs', 'notify.sock');
+      assert.ok(existsSync(socket));
+      run.child.kill('SIGKILL');
+      await assertClean(run);
+      await waitUntil(() => !existsSync(socket), 5000, 'the notify socket to be removed');
+    });
+  }
 });
