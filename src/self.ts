@@ -26,3 +26,9 @@ export const TTY_HELPER_BINARY = packageFile('dist/bin/procs-tty');
 
 /** The same helper in python3, for where it was not compiled. */
 export const TTY_HELPER_SCRIPT = packageFile('native/procs-tty.py');
+
+/** The notify socket's helper, compiled from native/procs-notify.c at build or install. */
+export const NOTIFY_HELPER_BINARY = packageFile('dist/bin/procs-notify');
+
+/** The same helper in python3, for where it was not compiled. */
+export const NOTIFY_HELPER_SCRIPT = packageFile('native/procs-notify.py');

@@ -286,5 +286,6 @@ export function toRow(u: UnitStatus): UnitRow {
     exit: { code: u.exit?.code ?? null, signal: u.exit?.signal ?? null },
     health: { readiness: u.health.readiness, liveness: u.health.liveness },
     reason: u.reason,
+    ...(u.status === undefined ? {} : { status: u.status }),
   };
 }

@@ -22,6 +22,7 @@ import { LiveOutput } from './live.js';
 import { Terminals } from './terminals.js';
 import type { Display, WatchFlags } from './options.js';
 import { WatchManager, type WatchSettings } from '../watch/manager.js';
+import { ProjectNotify } from './notify.js';
 
 export interface ProjectOptions {
   readonly spec: Spec;
@@ -55,6 +56,8 @@ export interface Project {
   readonly watch: WatchManager;
   /** Every OS process of the project: units, watch builds, their guard and the record of their groups. */
   readonly processes: ProcessHost;
+  /** Opens what units need before they start (the notify socket, when a unit listens on one). */
+  prepare(): Promise<void>;
   /** Resolves once the unit log files hold every line read so far (they are written behind). */
   logsWritten(): Promise<void>;
   /** Takes the spec a reload or scale arrived at: new names in the view, their log limits and facts. */
@@ -124,9 +127,14 @@ export function createProject(o: ProjectOptions): Project {
         .join(''),
   });
   const stopFollowing = terminals.follow(o.out);
+  // Messages from a process that is no unit listening on the socket are ignored.
+  const notify = new ProjectNotify(
+    (sender, fields) => void supervisor.notified(sender, fields),
+    (text) => warnOnce('notify', text),
+  );
   const supervisor = new Supervisor({
     units: o.spec.units,
-    driver: createRealDriver({ sink, clock, host: processes, color: o.color && !o.json, terminals: terminals.hooks }),
+    driver: createRealDriver({ sink, clock, host: processes, color: o.color && !o.json, terminals: terminals.hooks, env: (u) => notify.env(u) }),
     clock,
     publish: (e) => bus.publish(e),
     onRunning: (u, run) => health.unitRunning(u, run),
@@ -164,8 +172,11 @@ export function createProject(o: ProjectOptions): Project {
     live,
     terminals,
     watch,
+    prepare: () => notify.open(current),
     logsWritten: () => unitLog.flushed(),
     adopt(spec) {
+      // A unit that listens may be new; the socket opens before the reconciler starts it, bound a moment later.
+      void notify.open(spec);
       byName = new Map(spec.units.map((u) => [u.name, u]));
       const kept = new Set([...byName.keys(), ...spec.watch.map((r) => r.name)]);
       for (const name of [...current.units.map((u) => u.name), ...current.watch.map((r) => r.name)]) if (!kept.has(name)) tail.forget(name);
@@ -182,6 +193,7 @@ export function createProject(o: ProjectOptions): Project {
       startup?.end();
       await startup?.ended;
       health.stopAll();
+      await notify.close();
       view.flush();
       await Promise.all([eventLog.close(), unitLog.close()]);
     },

@@ -46,7 +46,7 @@ export function psTable(units: readonly UnitRow[], now: number, usage?: UsageRes
 /** One unit's cells. */
 function psCells(u: UnitRow, now: number): string[] {
   if (u.watch !== undefined) return watchCells(u, u.watch, now);
-  return [u.name, u.state, u.pid === null ? '-' : String(u.pid), String(u.restarts), uptime(u, now), exitText(u.exit), healthText(u.health)];
+  return [u.name, u.state, u.pid === null ? '-' : String(u.pid), String(u.restarts), uptime(u, now), exitText(u.exit), healthText(u.health, u.status ?? null)];
 }
 
 const ACTIVITY: Readonly<Record<WatchInfo['activity'], string>> = {
@@ -127,10 +127,11 @@ export function exitText(exit: UnitRow['exit']): string {
   return exit.code === null ? '-' : String(exit.code);
 }
 
-/** Readiness and liveness in words: `ready`, `not ready`, `live`, `failing`. */
-function healthText(h: UnitRow['health']): string {
+/** Readiness and liveness in words: `ready`, `not ready`, `live`, `failing`; then the status line a unit announced. */
+function healthText(h: UnitRow['health'], status: string | null): string {
   const parts: string[] = [];
   if (h.readiness !== null) parts.push(h.readiness === 'ok' ? 'ready' : 'not ready');
   if (h.liveness !== null) parts.push(h.liveness === 'ok' ? 'live' : h.liveness);
+  if (status !== null && status !== '') parts.push(status);
   return parts.length > 0 ? parts.join(', ') : '-';
 }

@@ -72,6 +72,7 @@ async function runProject(project: Project, spec: Spec, r: RunRequest, control: 
 // Starts the units, waits for them, and runs CMD once they are up; gives the exit status.
 async function upAndRun(project: Project, spec: Spec, r: RunRequest, interrupts: Interrupts, t: Terminal): Promise<number> {
   const wanted = closure(r.names, spec.units);
+  await project.prepare();
   project.supervisor.start(r.names);
   void project.startup?.run(wanted);
   const waited = await Promise.race([

@@ -97,6 +97,7 @@ async function runForeground(project: Project, spec: Spec, names: readonly strin
 
   // Watch rules with `initial: true` run before their targets first start.
   await project.watch.started;
+  await project.prepare();
   if (!stopping) supervisor.start(names, { noDeps: o.noDeps });
   void project.startup?.run(o.noDeps ? new Set(names) : closure(names, spec.units));
   // While a watch rule is on (a reload may turn rules on or off), `up` keeps running.

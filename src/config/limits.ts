@@ -51,6 +51,7 @@ export const UNIT_DURATIONS: readonly (readonly string[])[] = [
   ['restart', 'backoff', 'max'],
   ['restart', 'reset_after'],
   ['stop', 'timeout'],
+  ['watchdog'],
 ];
 /** Where durations are written in a watch rule. */
 export const WATCH_DURATIONS: readonly (readonly string[])[] = [['debounce']];

@@ -117,8 +117,16 @@ function unitBase(
     ...(raw.tty === true ? { tty: true as const } : {}),
     ...(raw.stdin === true ? { stdin: true as const } : {}),
     ...(raw.color === false ? { noColor: true as const } : {}),
+    ...('watchdog' in raw && raw.watchdog !== undefined ? { watchdogMs: watchdogMs(ctx, raw.watchdog, [...where, 'watchdog']) } : {}),
     source,
   };
+}
+
+/** A `watchdog` in milliseconds; zero is refused (the unit would be restarted at once, for ever). */
+function watchdogMs(ctx: Context, raw: string | number, where: PathSeg[]): number {
+  const value = ms(raw, 0);
+  if (value <= 0) ctx.diags.error(valuePos(ctx.tree, where), `${describePath(where)} must be longer than 0 (how often the unit must send WATCHDOG=1)`);
+  return value;
 }
 
 /** Adds the hash, computed over everything but the source position. */

@@ -34,7 +34,7 @@ const TYPE_NAMES: Readonly<Record<string, string>> = {
   boolean: 'true or false',
   null: 'empty',
 };
-const CHECKS = ['exec', 'http', 'tcp', 'log'];
+const CHECKS = ['exec', 'http', 'tcp', 'log', 'notify'];
 
 /** Reads an error's instance path as keys and indexes, following the tree to tell them apart. */
 function toPath(root: LNode, pointer: string): PathSeg[] {
@@ -174,6 +174,7 @@ function describe(root: LNode, e: SchemaError, path: PathSeg[]): Issue {
       return at(`${where} must be one of ${allowed.join(', ')}, got ${quote(e.data)}${didYouMean(got, allowed)}`);
     }
     case 'const':
+      if (path.length > 1) return at(`${where} must be ${JSON.stringify(e.params.allowedValue)}, got ${describeValue(e.data)}`);
       return at(
         typeof e.data === 'number' ? `unsupported version ${e.data}: this procs reads version 1` : `version must be the number 1, got ${describeValue(e.data)}`,
       );

@@ -155,6 +155,10 @@ export interface Process {
   env_file?: EnvFile;
   depends_on?: DependsOn;
   health?: Health;
+  /**
+   * The unit must send WATCHDOG=1 to NOTIFY_SOCKET at least this often (procs sets WATCHDOG_USEC); when none arrives in time, it is restarted under its restart policy, as a liveness failure.
+   */
+  watchdog?: string | number;
   restart?: Restart;
   stop?: Stop;
   log?: Log;
@@ -171,7 +175,7 @@ export interface Health {
   liveness?: LivenessProbe;
 }
 /**
- * Gates `depends_on: healthy`, `--wait` and `procs run`. Exactly one of exec, http, tcp, log.
+ * Gates `depends_on: healthy`, `--wait` and `procs run`. Exactly one of exec, http, tcp, log, notify.
  */
 export interface ReadinessProbe {
   exec?: Command;
@@ -187,6 +191,10 @@ export interface ReadinessProbe {
    * Ready once a line of the unit's output matches this regular expression.
    */
   log?: string;
+  /**
+   * Ready once the unit sends READY=1 to the socket procs names in NOTIFY_SOCKET (systemd's sd_notify, or `systemd-notify --ready`).
+   */
+  notify?: true;
   /**
    * Time between checks. Default: 1s.
    */
@@ -383,6 +391,10 @@ export interface Pool {
   env_file?: EnvFile;
   depends_on?: DependsOn;
   health?: Health;
+  /**
+   * The unit must send WATCHDOG=1 to NOTIFY_SOCKET at least this often (procs sets WATCHDOG_USEC); when none arrives in time, it is restarted under its restart policy, as a liveness failure.
+   */
+  watchdog?: string | number;
   restart?: Restart;
   stop?: Stop;
   log?: Log;
@@ -406,6 +418,10 @@ export interface Pipeline {
   env_file?: EnvFile;
   depends_on?: DependsOn;
   health?: Health;
+  /**
+   * The unit must send WATCHDOG=1 to NOTIFY_SOCKET at least this often (procs sets WATCHDOG_USEC); when none arrives in time, it is restarted under its restart policy, as a liveness failure.
+   */
+  watchdog?: string | number;
   restart?: Restart;
   stop?: Stop;
   log?: Log;

@@ -52,6 +52,8 @@ export type ProbeCheck = (
   | { readonly kind: 'http'; readonly url: string; readonly written?: string }
   | { readonly kind: 'tcp'; readonly host: string; readonly port: number; readonly written?: string }
   | { readonly kind: 'log'; readonly pattern: string; readonly written?: string }
+  /** Ready when the unit sends READY=1 to its NOTIFY_SOCKET. */
+  | { readonly kind: 'notify' }
 ) & { readonly display: string };
 
 export interface ProbeSpec {
@@ -103,6 +105,8 @@ export interface UnitBase {
   readonly stdin?: true;
   /** No FORCE_COLOR=1 even when procs writes to a coloured terminal; set only when `color: false`. */
   readonly noColor?: true;
+  /** Milliseconds within which the unit must send WATCHDOG=1 (processes and pools); set only when given. */
+  readonly watchdogMs?: number;
   /** Stable hash of this unit's normalized definition; the reconciler compares it. */
   readonly hash: string;
   /** Where the unit is defined, for messages. */

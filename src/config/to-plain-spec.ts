@@ -107,6 +107,7 @@ function unitFields(spec: Spec, u: UnitSpec, env: Record<string, string>, shown:
     },
     stop: { signal: u.stop.signal, timeout: duration(u.stop.timeoutMs) },
     ...health(u.health, shown),
+    ...(u.watchdogMs === undefined ? {} : { watchdog: duration(u.watchdogMs) }),
     log: { max_size: size(u.log.maxSizeBytes), keep: u.log.keep },
     tty: u.tty === true,
     stdin: u.stdin === true,
@@ -130,7 +131,9 @@ function probe(p: ProbeSpec, shown: Shown): Plain {
         ? { http: shown.show ? text(c.written, c.url, shown) : withoutCredentials(text(c.written, c.url, shown), SET) }
         : c.kind === 'tcp'
           ? { tcp: text(c.written, `${c.host.includes(':') ? `[${c.host}]` : c.host}:${c.port}`, shown) }
-          : { log: text(c.written, c.pattern, shown) };
+          : c.kind === 'notify'
+            ? { notify: true }
+            : { log: text(c.written, c.pattern, shown) };
   return {
     ...check,
     interval: duration(p.intervalMs),

@@ -81,6 +81,7 @@ function probe(ctx: Context, raw: ReadinessProbe | LivenessProbe, where: readonl
 /** The check of a probe; targets are checked once interpolated (values never quoted in errors). */
 function probeCheck(ctx: Context, raw: ReadinessProbe | LivenessProbe, where: readonly PathSeg[], lookup: Lookup, shell: string): ProbeCheck {
   const fail = (key: string, why: string): void => ctx.diags.error(valuePos(ctx.tree, [...where, key]), `${describePath([...where, key])} ${why}`);
+  if ('notify' in raw && raw.notify === true) return { kind: 'notify', display: 'notify' };
   if (raw.exec !== undefined) {
     const shown = typeof raw.exec === 'string' ? masked(raw.exec, lookup) : raw.exec.map((a) => masked(a, lookup)).join(' ');
     return { kind: 'exec', command: toCommand(ctx, [...where, 'exec'], raw.exec, lookup, shell), display: shown };

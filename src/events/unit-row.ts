@@ -15,6 +15,11 @@ export interface UnitRow {
   readonly health: { readonly readiness: string | null; readonly liveness: string | null };
   /** Why a unit failed, was skipped or stopped, when known; for a watch rule, why it is off or why its last run failed. */
   readonly reason: string | null;
+  /**
+   * Only on units with `notify` readiness or a `watchdog`, while a run is up: the status line it
+   * announced (STATUS=… on its NOTIFY_SOCKET), null before it sends one.
+   */
+  readonly status?: string | null;
   /** Only on watch rules (`kind: "watch"`): what the rule watches and where it is. */
   readonly watch?: WatchInfo;
 }

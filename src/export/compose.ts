@@ -114,6 +114,9 @@ function healthcheckOf(probe: ProbeSpec, name: string, notes: Notes): Healthchec
   if (check.kind === 'log') {
     notes.add(`${name}: the readiness probe watches the output for /${check.display}/; compose has no such check, left out`);
     return undefined;
+  } else if (check.kind === 'notify') {
+    notes.add(`${name}: the readiness probe waits for READY=1 on NOTIFY_SOCKET; compose has no such check, left out`);
+    return undefined;
   } else if (check.kind === 'exec') {
     const cmd = check.command;
     test = cmd.kind === 'shell' && cmd.shell === '/bin/sh' ? ['CMD-SHELL', cmd.script] : ['CMD', ...argvOf(cmd)];

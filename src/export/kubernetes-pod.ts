@@ -121,6 +121,9 @@ function actionOf(probe: ProbeSpec, which: string, unit: string, notes: Notes): 
     case 'log':
       notes.add(`${unit}: the ${which} probe watches the output for /${check.display}/; Kubernetes has no such probe, left out`);
       return undefined;
+    case 'notify':
+      notes.add(`${unit}: the ${which} probe waits for READY=1 on NOTIFY_SOCKET; Kubernetes has no such probe, left out`);
+      return undefined;
   }
 }
 

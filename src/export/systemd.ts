@@ -73,8 +73,12 @@ function serviceSections(unit: UnitSpec, ctx: UnitContext): Section[] {
   // systemd wants an absolute path or a bare name looked up in PATH: `./bin/x` is made absolute.
   if (file.includes('/') && !path.isAbsolute(file)) argv[0] = path.resolve(unit.cwd, file);
   const successCodes = unit.restart.successCodes.filter((c) => c !== 0);
+  // `readiness: { notify: true }` is systemd's own protocol; procs takes messages from the unit's whole group.
+  const notify = !oneShot && unit.health.readiness?.check.kind === 'notify';
   const service: [string, string][] = [
-    ['Type', oneShot ? 'oneshot' : 'exec'],
+    ['Type', oneShot ? 'oneshot' : notify ? 'notify' : 'exec'],
+    ...(notify || unit.watchdogMs !== undefined ? ([['NotifyAccess', 'all']] as [string, string][]) : []),
+    ...(unit.watchdogMs !== undefined ? ([['WatchdogSec', durationText(unit.watchdogMs)]] as [string, string][]) : []),
     ...(oneShot ? ([['RemainAfterExit', 'yes']] as [string, string][]) : []),
     ['WorkingDirectory', escapeSpecifiers(unit.cwd)],
     ...ctx.envFiles.map((f): [string, string] => ['EnvironmentFile', escapeSpecifiers(f)]),
@@ -115,7 +119,7 @@ function startLimits(restart: RestartSpec): [string, string][] {
 /** Notes on what a service loses under systemd. */
 function serviceNotes(svc: Service, notes: Notes): void {
   const { health, restart } = svc.unit;
-  if (health.readiness || health.liveness) {
+  if ((health.readiness && health.readiness.check.kind !== 'notify') || health.liveness) {
     notes.add(`${svc.name}: systemd has no health probes; they are left out, and depends_on healthy only orders the start (After=)`);
   }
   if (!svc.oneShot && restart.backoff.factor !== 1) {

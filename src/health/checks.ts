@@ -74,6 +74,7 @@ export function checkFor(unit: UnitSpec, check: ProbeCheck, runOneShot: OneShotR
     case 'exec':
       return execCheck(unit, check.command, runOneShot);
     case 'log':
+    case 'notify':
       return undefined;
   }
 }

@@ -20,6 +20,8 @@ export function createRealDriver(opts: {
   terminals?: TerminalHooks;
   /** Units' lines go to procs' coloured terminal: units without `tty` get FORCE_COLOR=1 (proc/tty.ts). */
   color?: boolean;
+  /** Variables a unit's run gets beyond its spec's (NOTIFY_SOCKET and WATCHDOG_USEC: app/notify.ts). */
+  env?: (unit: UnitSpec) => Readonly<Record<string, string>> | undefined;
 }): ProcessDriver {
   const clock = opts.clock ?? realClock;
   const host = opts.host;
@@ -42,7 +44,9 @@ export function createRealDriver(opts: {
     return state !== undefined && state !== 'Z' && state !== 'X';
   };
   return {
-    start(unit: UnitSpec): RunningProcess {
+    start(spec: UnitSpec): RunningProcess {
+      const extra = opts.env?.(spec);
+      const unit: UnitSpec = extra ? { ...spec, env: { ...spec.env, ...extra } } : spec;
       const size = unit.tty === true ? (opts.terminals?.size(unit.name) ?? DEFAULT_WINDOW) : undefined;
       const how = { clock, color: opts.color ?? false, ...(size === undefined ? {} : { size }) };
       const s = unit.kind === 'pipeline' ? host.spawnPipeline(unit, opts.sink, how) : host.spawnUnit(unit, opts.sink, how);

@@ -13,8 +13,8 @@ import type { WindowSize } from './unit-input.js';
 /** The program that runs units on a terminal, or why there is none. */
 export type TtyHelper = { readonly file: string; readonly args: readonly string[] } | { readonly missing: string };
 
-// Whether `path` is a regular file this process may execute.
-function executable(path: string): boolean {
+/** Whether `path` is a regular file this process may execute. */
+export function executable(path: string): boolean {
   try {
     accessSync(path, fsc.X_OK);
     return statSync(path).isFile();
@@ -23,8 +23,8 @@ function executable(path: string): boolean {
   }
 }
 
-// python3 on procs' own PATH.
-function python3(): string | undefined {
+/** python3 on procs' own PATH. */
+export function python3(): string | undefined {
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
     if (dir === '' || !dir.startsWith('/')) continue;
     const path = join(dir, 'python3');

@@ -47,6 +47,17 @@ export function socketPathFor(paths: ProjectPaths, env: NodeJS.ProcessEnv = proc
   return { path: join(mkdtempSync(join(fallbackBase(env), 'procs-')), 'procs.sock'), fallback: true };
 }
 
+/**
+ * Where a project's notify socket (units' NOTIFY_SOCKET) is bound: `.procs/notify.sock`, or,
+ * when that path is too long or `.procs/` is not this user's, `notify.sock` in a new private
+ * folder with a random name (made here, removed with `removeFallbackDir`).
+ */
+export function notifySocketFor(paths: ProjectPaths, env: NodeJS.ProcessEnv = process.env): { path: string; fallback: boolean } {
+  const usual = join(paths.dir, 'notify.sock');
+  if (Buffer.byteLength(usual) <= SOCKET_PATH_MAX && isOwnDir(paths.dir)) return { path: usual, fallback: false };
+  return { path: join(mkdtempSync(join(fallbackBase(env), 'procs-')), 'notify.sock'), fallback: true };
+}
+
 /** Where fallback folders are made: the user's runtime folder, else /tmp. */
 function fallbackBase(env: NodeJS.ProcessEnv = process.env): string {
   const runtime = env.XDG_RUNTIME_DIR;

@@ -10,6 +10,7 @@ import { rollingBatches, stopInOrder } from './stop-order.js';
 import { UnitRuns, type EventInput, type RunsHost } from './unit-runs.js';
 import { depView, outcomeRow, statusRow, type UnitOutcome, type UnitStatus } from './unit-view.js';
 import { Waiters } from './waiters.js';
+import { Announcements, announces, type NotifyFields } from './notify.js';
 
 export type { UnitStatus, UnitOutcome } from './unit-view.js';
 
@@ -42,6 +43,8 @@ export class Supervisor {
   readonly #opts: SupervisorOptions;
   readonly #waiters = new Waiters();
   readonly #runs: UnitRuns;
+  /** What units with `notify` readiness or a `watchdog` have announced, and their watchdogs. */
+  readonly #notes: Announcements;
   /** Units started without their dependencies (`up --no-deps`): they wait only on those that run. */
   readonly #noDeps = new Set<string>();
   #shuttingDown = false;
@@ -49,11 +52,18 @@ export class Supervisor {
 
   constructor(opts: SupervisorOptions) {
     this.#opts = opts;
+    this.#notes = new Announcements(opts.clock, (name, run, reason) => this.markUnhealthy(name, reason, run));
     const host: RunsHost = {
       driver: opts.driver,
       clock: opts.clock,
-      ...(opts.onRunning ? { onRunning: opts.onRunning } : {}),
-      ...(opts.onEnded ? { onEnded: opts.onEnded } : {}),
+      onRunning: (unit, run) => {
+        this.#notes.running(unit, run);
+        opts.onRunning?.(unit, run);
+      },
+      onEnded: (unit, run) => {
+        this.#notes.ended(unit.name, run);
+        opts.onEnded?.(unit, run);
+      },
       emit: (e) => this.#emit(e),
       schedule: () => this.#schedule(),
       checkIdle: () => this.#checkIdle(),
@@ -100,6 +110,25 @@ export class Supervisor {
   markUnhealthy(name: string, reason: string, run?: number): void {
     const r = this.#units.get(name);
     if (r) this.#runs.markUnhealthy(r, reason, run);
+  }
+
+  /**
+   * A message on the notify socket from process `pid` of group `pgid` (0 when unknown). It counts
+   * for the unit whose current run leads that group (or is that process) and listens for
+   * announcements; the name of that unit is returned, undefined when the message was ignored.
+   */
+  notified(sender: { readonly pid: number; readonly pgid: number }, fields: NotifyFields): string | undefined {
+    for (const r of this.#units.values()) {
+      const run = runOf(r.phase);
+      const pid = run?.proc.pid;
+      if (!run?.alive || pid === undefined || !announces(r.spec)) continue;
+      if (pid !== sender.pid && pid !== sender.pgid) continue;
+      if (!this.#notes.message(r.spec, run.id, fields)) return undefined;
+      if (fields.ready) this.markReady(r.spec.name, run.id);
+      this.#waiters.changed();
+      return r.spec.name;
+    }
+    return undefined;
   }
 
   /** Stops every unit, dependents before their dependencies; resolves once all are gone. */
@@ -194,7 +223,7 @@ export class Supervisor {
   }
 
   status(): UnitStatus[] {
-    return [...this.#units.values()].map(statusRow);
+    return [...this.#units.values()].map((r) => statusRow(r, this.#notes.of(r.spec.name)));
   }
 
   /** Final facts per unit, for the exit summary. */

@@ -4,6 +4,7 @@ import type { UnitSpec } from '../config/spec.js';
 import type { ExitInfo, UnitState } from '../events/types.js';
 import type { DepView } from './deps.js';
 import { isLive, readinessOf, runOf, type UnitRecord } from './lifecycle.js';
+import type { Announced } from './notify.js';
 
 /** What `ps` shows of one unit. */
 export interface UnitStatus {
@@ -17,6 +18,8 @@ export interface UnitStatus {
   readonly exit: { readonly code: number | null; readonly signal: string | null } | null;
   readonly health: { readonly readiness: string | null; readonly liveness: string | null };
   readonly reason: string | null;
+  /** The status line the run announced (STATUS=… on its NOTIFY_SOCKET); only on units that listen. */
+  readonly status?: string | null;
 }
 
 /** Final facts about a unit, for the exit summary. */
@@ -34,13 +37,16 @@ function reasonOf(r: UnitRecord): string | null {
   return r.phase.kind === 'failed' || r.phase.kind === 'skipped' ? r.phase.reason : null;
 }
 
-export function statusRow(r: UnitRecord): UnitStatus {
+export function statusRow(r: UnitRecord, announced?: Announced): UnitStatus {
   const { spec, phase } = r;
+  const run = runOf(phase);
+  // What the current run announced; a run that said STOPPING=1 shows as stopping until it ends.
+  const own = announced && run?.id === announced.run ? announced : undefined;
   return {
     name: spec.name,
     kind: spec.kind,
     pool: spec.kind === 'instance' ? (spec.pool ?? null) : null,
-    state: phase.kind,
+    state: own?.stopping && isLive(phase) ? 'stopping' : phase.kind,
     // The pid of the current run, while it is alive or being stopped.
     pid: runOf(phase)?.proc.pid ?? null,
     restarts: r.restarts,
@@ -54,6 +60,7 @@ export function statusRow(r: UnitRecord): UnitStatus {
         }
       : { readiness: null, liveness: null },
     reason: reasonOf(r),
+    ...(announced ? { status: own?.status ?? null } : {}),
   };
 }
 

@@ -2,9 +2,10 @@
 // order, hashes and freezing. Built from the contract's own example.
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { test } from 'node:test';
+import { describe, it, test } from 'node:test';
 import { loadSpec } from '../../src/config/index.js';
 import type { Spec } from '../../src/config/spec.js';
+import { toPlainSpec } from '../../src/config/to-plain-spec.js';
 import { build, ENV, FIXTURES, lines, proc, specOf, unit } from './helpers.js';
 
 const CONTRACT = path.join(FIXTURES, 'good', 'contract');
@@ -223,4 +224,31 @@ test('a spec with nothing to run is refused: `up` would wait for ever', () => {
   assert.ok(build({ 'procs.yaml': 'version: 1\nwatch:\n  build: { paths: [src], run: tsc }\n' }).spec);
   assert.ok(build({ 'procs.yaml': 'version: 1\nwatch:\n  copy: { paths: [src], sync: out }\n' }).spec);
   assert.equal(specOf(build({ 'procs.yaml': 'version: 1\npools:\n  w: { command: x, replicas: 0 }\n' })).units.length, 0);
+});
+
+describe('notify readiness and watchdog', () => {
+  it('reads readiness.notify and watchdog, and shows them in procs config', () => {
+    const spec = specOf(
+      build({ 'procs.yaml': 'version: 1\nprocesses:\n  api:\n    command: app\n    health:\n      readiness: { notify: true }\n    watchdog: 10s\n' }),
+    );
+    const api = proc(spec, 'api');
+    assert.deepEqual(api.health.readiness?.check, { kind: 'notify', display: 'notify' });
+    assert.equal(api.watchdogMs, 10_000);
+    const plain = toPlainSpec(spec, { inherited: ENV, showValues: true }) as { processes: Record<string, Record<string, unknown>> };
+    assert.equal(plain.processes.api?.watchdog, '10s');
+    assert.deepEqual((plain.processes.api?.health as { readiness: Record<string, unknown> }).readiness.notify, true);
+  });
+
+  it('refuses a notify liveness probe, notify beside another check, notify: false, and a zero or bad watchdog, by file, line and key', () => {
+    const r = build({
+      'procs.yaml':
+        'version: 1\nprocesses:\n  a:\n    command: app\n    health:\n      liveness: { notify: true }\n  b:\n    command: app\n    health:\n      readiness: { notify: true, http: "http://x/" }\n  c:\n    command: app\n    health:\n      readiness: { notify: false }\n  d:\n    command: app\n    watchdog: 0s\n  e:\n    command: app\n    watchdog: soon\n',
+    });
+    const text = lines(r);
+    assert.match(text, /procs\.yaml:6:\d+ .*unknown key `notify` in processes\.a\.health\.liveness/);
+    assert.match(text, /procs\.yaml:10:\d+ .*processes\.b\.health\.readiness/);
+    assert.match(text, /procs\.yaml:14:\d+ .*processes\.c\.health\.readiness\.notify must be true, got true or false/);
+    assert.match(text, /procs\.yaml:17:\d+ .*processes\.d\.watchdog must be longer than 0/);
+    assert.match(text, /procs\.yaml:20:\d+ .*processes\.e\.watchdog/);
+  });
 });

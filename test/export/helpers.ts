@@ -75,6 +75,8 @@ const SERVICE_KEYS: Readonly<Record<string, readonly string[]>> = {
   Unit: ['Description', 'PartOf', 'Requires', 'After', 'Wants', 'StartLimitIntervalSec', 'StartLimitBurst'],
   Service: [
     'Type',
+    'NotifyAccess',
+    'WatchdogSec',
     'RemainAfterExit',
     'WorkingDirectory',
     'EnvironmentFile',

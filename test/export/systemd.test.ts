@@ -90,6 +90,25 @@ describe('export systemd', () => {
     if (verify) assert.deepEqual(verify, []);
   });
 
+  it('maps notify readiness to Type=notify and watchdog to WatchdogSec=, and systemd-analyze verify passes', () => {
+    const loaded = load({
+      'procs.yaml': `
+processes:
+  api: { command: ["/bin/sleep", "100"], health: { readiness: { notify: true } }, watchdog: 10s }
+  worker: { command: ["/bin/sleep", "100"], watchdog: 1500ms }
+`,
+    });
+    const r = exportSystemd(loaded.spec);
+    assert.deepEqual(r.files.flatMap(systemdStructure), []);
+    const api = fileText(r.files, 'project-api.service');
+    for (const line of ['Type=notify', 'NotifyAccess=all', 'WatchdogSec=10s']) assert.ok(api.includes(`\n${line}\n`), line);
+    const worker = fileText(r.files, 'project-worker.service');
+    for (const line of ['Type=exec', 'NotifyAccess=all', 'WatchdogSec=1500ms']) assert.ok(worker.includes(`\n${line}\n`), line);
+    assert.ok(!r.notes.some((n) => n.includes('api: systemd has no health probes')), r.notes.join('\n'));
+    const verify = systemdVerify(r.files);
+    if (verify) assert.deepEqual(verify, []);
+  });
+
   it('maps one-shots, restart, dependencies and start limits', () => {
     const loaded = load({
       'procs.yaml': `
