@@ -1,6 +1,8 @@
 // What both process hosts share: units spawned, signalled and stopped through `launch` and the
 // host's own reads of /proc, channels, group record and shell guardian.
-import type { PipelineUnit, ProcessUnit, StopSpec } from '../config/spec.js';
+import { unitPorts } from '../config/ports.js';
+import type { PipelineUnit, ProcessUnit, StopSpec, UnitSpec } from '../config/spec.js';
+import { spawnFailure } from '../events/signals.js';
 import type { Clock } from '../base/clock.js';
 import type { OutputSink } from '../events/sink.js';
 import type { OneShotRunner } from '../runtime/one-shot.js';
@@ -11,10 +13,11 @@ import type { ProcessHost } from './host.js';
 import type { FifoPool, OutputPipe } from './output-pipes.js';
 import { spawnPipeline } from './pipeline.js';
 import { runOneShot } from './one-shot.js';
-import { ProcScans } from './procfs.js';
+import { portHolder, portInUse } from './ports.js';
+import { ProcScans, readProc } from './procfs.js';
 import { ShellGuardian } from './shell-guardian.js';
 import { ProgramFinder } from './simple-command.js';
-import { type Launched, type LaunchRequest, type SpawnedUnit, type SpawnOptions, spawnUnit } from './spawn.js';
+import { type Launched, type LaunchRequest, type SpawnedUnit, type SpawnOptions, notStarted, spawnUnit } from './spawn.js';
 import { reapLeftovers, signalUnit, stopUnit, type TreeContext } from './tree.js';
 import { UsageSampler, type UsageSample } from './usage.js';
 
@@ -38,8 +41,8 @@ export abstract class HostBase implements ProcessHost {
   readonly trees: TreeContext;
   /** The programs of plain-word commands, found once per PATH, cwd and name. */
   readonly programs = new ProgramFinder();
-  /** Units whose leader runs or whose output has not ended, for their trees' usage. */
-  readonly #units = new Set<SpawnedUnit>();
+  /** Units whose leader runs or whose output has not ended (with their names), for their trees' usage. */
+  readonly #units = new Map<SpawnedUnit, string>();
   readonly #usage = new UsageSampler();
 
   constructor(opts: HostOptions) {
@@ -64,16 +67,38 @@ export abstract class HostBase implements ProcessHost {
   }
 
   spawnUnit(unit: ProcessUnit, sink: OutputSink, opts: SpawnOptions = {}): SpawnedUnit {
-    return this.#keep(spawnUnit(this, unit, sink, opts));
+    const busy = this.#portBusy(unit);
+    return busy === undefined ? this.#keep(unit.name, spawnUnit(this, unit, sink, opts)) : notStarted(spawnFailure(busy, 126, 0));
   }
 
   spawnPipeline(unit: PipelineUnit, sink: OutputSink, opts: SpawnOptions = {}): SpawnedUnit {
-    return this.#keep(spawnPipeline(this, unit, sink, opts));
+    const busy = this.#portBusy(unit);
+    return busy === undefined ? this.#keep(unit.name, spawnPipeline(this, unit, sink, opts)) : notStarted(spawnFailure(busy, 126, 0));
+  }
+
+  // Why the unit cannot start because a port it listens on is taken, or undefined when all are
+  // free. Checked before every start, restarts included: anything may have taken a port meanwhile.
+  // A unit's restart comes after its stop has ended its tree, so a holder in this project is
+  // another unit that runs, not one that is stopping.
+  #portBusy(unit: UnitSpec): string | undefined {
+    for (const port of unitPorts(unit, process.env.PORT)) {
+      const holder = portHolder(port);
+      if (holder !== undefined) return portInUse(holder, (pid) => this.#unitOf(pid));
+    }
+    return undefined;
+  }
+
+  // The unit of this host whose process group `pid` is in.
+  #unitOf(pid: number): string | undefined {
+    const pgid = readProc(pid)?.pgid;
+    if (pgid === undefined) return undefined;
+    for (const [u, name] of this.#units) if (u.pgid === pgid || u.tree.tracked.some((t) => t.pid === pid)) return name;
+    return undefined;
   }
 
   sampleUsage(pids: readonly number[]): UsageSample {
     const trees = new Map<number, SpawnedUnit['tree']>();
-    for (const u of this.#units) if (u.pgid !== undefined) trees.set(u.pgid, u.tree);
+    for (const u of this.#units.keys()) if (u.pgid !== undefined) trees.set(u.pgid, u.tree);
     return this.#usage.sample(
       pids.map((pgid) => ({ pgid, tree: trees.get(pgid) })),
       this.channels,
@@ -81,8 +106,8 @@ export abstract class HostBase implements ProcessHost {
   }
 
   // Knows the unit until its leader has exited and its output ended.
-  #keep(unit: SpawnedUnit): SpawnedUnit {
-    this.#units.add(unit);
+  #keep(name: string, unit: SpawnedUnit): SpawnedUnit {
+    this.#units.set(unit, name);
     void Promise.all([unit.exited, unit.outputDone]).then(() => this.#units.delete(unit));
     return unit;
   }
