@@ -66,6 +66,7 @@ export function buildSpec(input: CoreInput): CoreResult {
     readFile,
     envFiles,
     budget: expansionBudget(),
+    ports: new Map(),
   };
   // What failed the schema has been set aside: the rest conforms to it.
   return done(normalize(ctx, usable as ProcsSpec, files));
