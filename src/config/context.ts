@@ -10,6 +10,9 @@ import type { Command as RawCommand } from './spec-types.generated.js';
 import type { Command } from './spec.js';
 import { describePath, locate, posInText, valuePos, type LNode, type PathSeg } from './tree.js';
 
+/** Picks the port of the `port: auto` unit `unit`, `preferred` first; the same unit gets the same port. */
+export type AutoPort = (unit: string, preferred: number) => number;
+
 /** The result of reading a file: its text, or why it could not be read. */
 export type ReadResult = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly reason: string; readonly missing: boolean };
 
@@ -31,6 +34,8 @@ export interface Context {
   readonly envFiles: Set<string>;
   /** What interpolation may still produce in this load. */
   readonly budget: ExpansionBudget;
+  /** Picks the port of a `port: auto` unit. */
+  readonly autoPort: AutoPort;
   /** The ports `${ports.NAME}` names, by unit (a process, or a pool's instance `POOL.I`); filled by `normalize`. */
   readonly ports: Map<string, string>;
 }

@@ -48,7 +48,8 @@ export function normalize(ctx: Context, doc: ProcsSpec, files: readonly string[]
     const pipeline = section === 'pipelines' ? own(doc.pipelines, name) : undefined;
     if (pipeline) add(name, pipeline, [pipelineUnit(s, name, pipeline, where, source)], where);
     const proc = section === 'processes' ? own(doc.processes, name) : undefined;
-    if (proc) add(name, proc, [processUnit(s, name, proc, where, source, proc.port === undefined ? {} : { PORT: String(proc.port) })], where);
+    if (proc)
+      add(name, proc, [processUnit(s, name, proc, where, source, proc.port === undefined ? {} : { PORT: ctx.ports.get(name) ?? String(proc.port) })], where);
     const pool = section === 'pools' ? own(doc.pools, name) : undefined;
     if (pool) {
       const replicas = formationCount(ctx.formation, name) ?? pool.replicas ?? DEFAULTS.replicas;

@@ -18,10 +18,21 @@ function writtenPort(value: string | number | boolean | undefined): number | und
   return port >= 1 && port <= 65535 ? port : undefined;
 }
 
+/**
+ * Where the search for a `port: auto` unit's port starts: a number from the project's folder and
+ * the unit's name, in 20000-32767 (below Linux's ephemeral ports), so that a project's units tend
+ * to get the same ports from one `up` to the next and `procs config` shows them.
+ */
+export function preferredPort(root: string, unit: string): number {
+  let h = 0x811c9dc5;
+  for (const c of `${root}\0${unit}`) h = Math.imul(h ^ c.charCodeAt(0), 0x01000193) >>> 0;
+  return 20000 + (h % 12768);
+}
+
 /** Fills `ctx.ports` from the document, before any unit is normalized. */
 export function knownPorts(ctx: Context, doc: ProcsSpec): void {
   for (const [name, raw] of Object.entries(doc.processes ?? {})) {
-    const port = raw?.port ?? writtenPort(raw?.env?.PORT);
+    const port = raw?.port === 'auto' ? ctx.autoPort(name, preferredPort(ctx.root, name)) : (raw?.port ?? writtenPort(raw?.env?.PORT));
     if (port !== undefined) ctx.ports.set(name, String(port));
   }
   for (const [name, pool] of Object.entries(doc.pools ?? {})) {

@@ -13,6 +13,7 @@ import type { ProcessHost } from './host.js';
 import type { FifoPool, OutputPipe } from './output-pipes.js';
 import { spawnPipeline } from './pipeline.js';
 import { runOneShot } from './one-shot.js';
+import type { PortBook } from './port-book.js';
 import { portHolder, portInUse } from './ports.js';
 import { ProcScans, readProc } from './procfs.js';
 import { ShellGuardian } from './shell-guardian.js';
@@ -27,6 +28,8 @@ export interface HostOptions {
    * spawn (the real driver turns it on). Off, it starts only for `guardCommand`.
    */
   readonly guardian?: boolean;
+  /** The ports picked for `port: auto` units, held until each unit starts. */
+  readonly ports?: PortBook | undefined;
 }
 
 export abstract class HostBase implements ProcessHost {
@@ -44,9 +47,11 @@ export abstract class HostBase implements ProcessHost {
   /** Units whose leader runs or whose output has not ended (with their names), for their trees' usage. */
   readonly #units = new Map<SpawnedUnit, string>();
   readonly #usage = new UsageSampler();
+  readonly #book: PortBook | undefined;
 
   constructor(opts: HostOptions) {
     this.guardian = new ShellGuardian(opts.guardian ?? false);
+    this.#book = opts.ports;
     this.trees = { scans: new ProcScans(), channels: this.channels, guard: this };
   }
 
@@ -81,6 +86,9 @@ export abstract class HostBase implements ProcessHost {
   // A unit's restart comes after its stop has ended its tree, so a holder in this project is
   // another unit that runs, not one that is stopping.
   #portBusy(unit: UnitSpec): string | undefined {
+    // A `port: auto` port procs holds is let go of just before the unit starts.
+    const own = Number(unit.env.PORT);
+    if (Number.isInteger(own)) this.#book?.release(own);
     for (const port of unitPorts(unit, process.env.PORT)) {
       const holder = portHolder(port);
       if (holder !== undefined) return portInUse(holder, (pid) => this.#unitOf(pid));

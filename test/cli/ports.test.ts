@@ -1,10 +1,10 @@
 // Ports that never collide: a unit whose port another process listens on fails at once, naming
 // the holder, instead of crash-looping with EADDRINUSE; its dependents are skipped.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { BIN, assertClean, freePort, procs, readEvents, specProject } from '../helpers/cli.js';
+import { BIN, MAIN, assertClean, freePort, procs, readEvents, specProject } from '../helpers/cli.js';
 import { within } from '../helpers/processes.js';
 
 /** A process outside any project listening on `port` (127.0.0.1), until `stop`. */
@@ -58,6 +58,34 @@ describe('ports checked before a unit starts', () => {
       await assertClean(up);
     } finally {
       await foreign.stop();
+    }
+  });
+});
+
+describe('port: auto', () => {
+  it('gives a free port as PORT, the same after a restart, and ${ports.api} to a probe and another unit', async () => {
+    const dir = specProject(
+      `version: 1\nprocesses:\n  api:\n    command: ["node", "${join(BIN, 'http-server.js')}"]\n    port: auto\n` +
+        `    health:\n      readiness: { http: "http://127.0.0.1:\${ports.api}/health", interval: 100ms }\n` +
+        `  client:\n    command: ["node", "-e", "console.log('api at ' + process.env.API); setInterval(() => {}, 1000)"]\n` +
+        `    depends_on: { api: healthy }\n    env: { API: "\${ports.api}" }\n`,
+    );
+    const up = procs(['up'], { cwd: dir });
+    try {
+      const port = Number(/listening (\d+)/.exec(await up.waitFor(/listening \d+/))?.[1]);
+      assert.ok(port > 0, up.text());
+      assert.match(await up.waitFor(/api at /), new RegExp(`api at ${port}$`), 'the client got the port, once the probe on it passed');
+      const restart = spawnSync(process.execPath, [MAIN, 'restart', 'api'], { cwd: dir, encoding: 'utf8' });
+      assert.equal(restart.status, 0, restart.stdout + restart.stderr);
+      await up.waitForCount(/listening \d+/, 2);
+      assert.deepEqual(
+        up.stdout.filter((l) => /listening \d+/.test(l)).map((l) => Number(/listening (\d+)/.exec(l)?.[1])),
+        [port, port],
+        'the same port after the restart',
+      );
+    } finally {
+      up.child.kill('SIGTERM');
+      await assertClean(up);
     }
   });
 });
