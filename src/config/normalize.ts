@@ -142,7 +142,9 @@ function processUnit(
 ): ProcessUnit {
   const base = unitBase(s, name, pool ? 'instance' : 'process', raw, where, vars, source);
   const command = toCommand(s.ctx, [...where, 'command'], raw.command, lookupIn(base.env, s.ctx.ports), s.shell);
-  return hashed({ ...base, kind: pool ? 'instance' : 'process', command, ...(pool ? { pool: pool.name, index: pool.index } : {}) });
+  // Only when set, so that the hashes of units without it stay what they were.
+  const port = pool === undefined && raw.port !== undefined ? { port: raw.port } : {};
+  return hashed({ ...base, kind: pool ? 'instance' : 'process', command, ...port, ...(pool ? { pool: pool.name, index: pool.index } : {}) });
 }
 
 /** A pool's instances NAME.0 … NAME.(replicas-1), each with WORKER_ID, PROCS_INSTANCE and PORT. */

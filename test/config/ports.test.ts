@@ -2,7 +2,8 @@
 // probes; an unknown name or a missing dependency is a spec error at its file, line and key.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { build, lines, proc, specOf, unit } from './helpers.js';
+import { toPlainSpec } from '../../src/config/to-plain-spec.js';
+import { build, ENV, lines, proc, specOf, unit } from './helpers.js';
 
 const project = `
 processes:
@@ -56,4 +57,18 @@ test('naming the port of a unit one does not depend on is an error saying what t
     proc(specOf(own), 'api').command.kind === 'shell' ? (proc(specOf(own), 'api').command as { script: string }).script : '',
     'node api.js --port 4100',
   );
+});
+
+test('procs config shows port: as written, auto included, and ${ports.NAME} as written', () => {
+  const auto = project.replace('port: 4100', 'port: auto');
+  const spec = specOf(build({ 'procs.yaml': auto }));
+  const port = Number(proc(spec, 'api').env.PORT);
+  assert.ok(port >= 20000 && port <= 32767, `an auto port below the ephemeral range: ${port}`);
+  assert.equal(proc(spec, 'web').env.API_URL, `http://localhost:${port}`);
+  const plain = toPlainSpec(spec, { showValues: false, inherited: ENV }) as { processes: Record<string, Record<string, unknown>> };
+  assert.equal(plain.processes.api?.port, 'auto');
+  assert.equal((plain.processes.api?.env as Record<string, string> | undefined)?.PORT, undefined, 'PORT shown once, as port:');
+  assert.equal(plain.processes.web?.command, 'node web.js --api ${ports.api}');
+  // The same spec loaded again gets the same port (the number comes from the folder and the name).
+  assert.equal(proc(specOf(build({ 'procs.yaml': auto })), 'api').env.PORT, String(port));
 });
