@@ -91,7 +91,11 @@ export abstract class HostBase implements ProcessHost {
     if (Number.isInteger(own)) this.#book?.release(own);
     for (const port of unitPorts(unit, process.env.PORT)) {
       const holder = portHolder(port);
-      if (holder !== undefined) return portInUse(holder, (pid) => this.#unitOf(pid));
+      if (holder === undefined) continue;
+      const holdingUnit = holder.pid === undefined ? undefined : this.#unitOf(holder.pid);
+      // A probe may watch the port of another unit of this project (its PORT may not).
+      if (holdingUnit !== undefined && holdingUnit !== unit.name && port !== own) continue;
+      return portInUse(holder, () => holdingUnit);
     }
     return undefined;
   }

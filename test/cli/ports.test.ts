@@ -62,6 +62,31 @@ describe('ports checked before a unit starts', () => {
   });
 });
 
+describe('a port another unit of the project holds', () => {
+  it('fails the second unit naming the first; a probe may watch the other unit', async () => {
+    const port = await freePort();
+    const server = join(BIN, 'http-server.js');
+    const dir = specProject(
+      `version: 1\nprocesses:\n  first:\n    command: ["node", "${server}"]\n    env: { PORT: "${port}" }\n` +
+        `    health:\n      readiness: { tcp: "127.0.0.1:${port}", interval: 100ms }\n` +
+        `  watcher:\n    command: ["node", "-e", "setInterval(() => {}, 1000)"]\n    depends_on: { first: healthy }\n` +
+        `    health:\n      readiness: { tcp: "127.0.0.1:${port}", interval: 100ms }\n` +
+        `  second:\n    command: ["node", "${server}"]\n    env: { PORT: "${port}" }\n    depends_on: { watcher: healthy }\n`,
+    );
+    const up = procs(['up'], { cwd: dir });
+    try {
+      await up.waitFor(/second.*failed/);
+      assert.match(up.text(), new RegExp(`second .*failed: port ${port} is in use by pid \\d+ \\(node ${server}\\), unit first of this project`));
+      // second starts only once watcher is healthy: watcher, whose probe is on the port first
+      // holds, was not failed for it.
+      assert.doesNotMatch(up.text(), /watcher .*failed/);
+    } finally {
+      up.child.kill('SIGTERM');
+      await assertClean(up);
+    }
+  });
+});
+
 describe('port: auto', () => {
   it('gives a free port as PORT, the same after a restart, and ${ports.api} to a probe and another unit', async () => {
     const dir = specProject(
