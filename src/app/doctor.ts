@@ -123,6 +123,8 @@ function specCheck(loaded: LoadResult | string): DoctorCheck {
 export function unitPorts(spec: Spec): Map<number, string[]> {
   const ports = new Map<number, string[]>();
   for (const unit of spec.units) {
+    // A `port: auto` port is picked free when the project starts.
+    if (unit.kind !== 'pipeline' && unit.port === 'auto') continue;
     for (const port of portsOfUnit(unit, process.env.PORT)) ports.set(port, [...(ports.get(port) ?? []), unit.name]);
   }
   return ports;

@@ -1,6 +1,6 @@
 // What both process hosts share: units spawned, signalled and stopped through `launch` and the
 // host's own reads of /proc, channels, group record and shell guardian.
-import { unitPorts } from '../config/ports.js';
+import { ownPort } from '../config/ports.js';
 import type { PipelineUnit, ProcessUnit, StopSpec, UnitSpec } from '../config/spec.js';
 import { spawnFailure } from '../events/signals.js';
 import type { Clock } from '../base/clock.js';
@@ -81,23 +81,18 @@ export abstract class HostBase implements ProcessHost {
     return busy === undefined ? this.#keep(unit.name, spawnPipeline(this, unit, sink, opts)) : notStarted(spawnFailure(busy, 126, 0));
   }
 
-  // Why the unit cannot start because a port it listens on is taken, or undefined when all are
-  // free. Checked before every start, restarts included: anything may have taken a port meanwhile.
-  // A unit's restart comes after its stop has ended its tree, so a holder in this project is
-  // another unit that runs, not one that is stopping.
+  // Why the unit cannot start because the port it listens on (its PORT, unless only inherited from
+  // procs) is taken, or undefined when it is free. Checked before every start, restarts included:
+  // anything may have taken the port meanwhile. A unit's restart comes after its stop has ended
+  // its tree, so a holder in this project is another unit that runs, not one that is stopping.
+  // The port of a probe is not checked: a probe may wait for a service procs does not run.
   #portBusy(unit: UnitSpec): string | undefined {
+    const port = ownPort(unit, process.env.PORT);
+    if (port === undefined) return undefined;
     // A `port: auto` port procs holds is let go of just before the unit starts.
-    const own = Number(unit.env.PORT);
-    if (Number.isInteger(own)) this.#book?.release(own);
-    for (const port of unitPorts(unit, process.env.PORT)) {
-      const holder = portHolder(port);
-      if (holder === undefined) continue;
-      const holdingUnit = holder.pid === undefined ? undefined : this.#unitOf(holder.pid);
-      // A probe may watch the port of another unit of this project (its PORT may not).
-      if (holdingUnit !== undefined && holdingUnit !== unit.name && port !== own) continue;
-      return portInUse(holder, () => holdingUnit);
-    }
-    return undefined;
+    this.#book?.release(port);
+    const holder = portHolder(port);
+    return holder === undefined ? undefined : portInUse(holder, (pid) => this.#unitOf(pid));
   }
 
   // The unit of this host whose process group `pid` is in.
