@@ -7,6 +7,7 @@ import { daemonLog, parentReporter } from './detach.js';
 import { EXIT } from './exit-codes.js';
 import { loadSettings } from './foreground.js';
 import { serveProject } from './host.js';
+import { PortBook } from '../proc/port-book.js';
 import { loadProjectSpec, printDiagnostics } from './load.js';
 import type { UpOptions } from './options.js';
 import { createProject, watchSettings } from './project.js';
@@ -16,7 +17,8 @@ import { onShutdownSignals } from './signals.js';
 /** Runs the daemon; `stderr` is the daemon's own (procs.log). Returns once the project has stopped. */
 export async function daemonMain(o: UpOptions, stderr: Writable): Promise<number> {
   const report = parentReporter();
-  const result = await loadProjectSpec(o.spec);
+  const ports = new PortBook();
+  const result = await loadProjectSpec(o.spec, ports);
   printDiagnostics(result.diagnostics, stderr);
   if (!result.spec) {
     report({ error: 'the spec has errors', code: EXIT.usage });
@@ -29,11 +31,12 @@ export async function daemonMain(o: UpOptions, stderr: Writable): Promise<number
     throw err;
   });
   if (claim.kind === 'held') {
+    ports.close();
     report({ held: claim.pid });
     return EXIT.ok;
   }
   const log = daemonLog(claim.paths, stderr);
-  const project = createProject({ spec, out: discard(), err: log.stream, json: false, color: false, watch: watchSettings(o.watch, o.units, names) });
+  const project = createProject({ spec, out: discard(), err: log.stream, json: false, color: false, watch: watchSettings(o.watch, o.units, names), ports });
   project.bus.subscribe(new EventTextRenderer(log.stream, { names: spec.units.map((u) => u.name) }).event);
   let stopping: Promise<void> | undefined;
   let markStopped!: () => void;
@@ -46,7 +49,7 @@ export async function daemonMain(o: UpOptions, stderr: Writable): Promise<number
     void stopping.then(markStopped);
     return stopping;
   };
-  const host = await serveProject(claim, project, { settings: loadSettings(o.spec.formation, result), initial: result, stopAll, gated: true }).catch(
+  const host = await serveProject(claim, project, { settings: loadSettings(o.spec.formation, result, ports), initial: result, stopAll, gated: true }).catch(
     async (err: unknown) => {
       claim.release();
       report({ error: `cannot serve the control socket: ${err instanceof Error ? err.message : String(err)}`, code: EXIT.failed });

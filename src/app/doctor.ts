@@ -4,8 +4,10 @@
 import { accessSync, constants, lstatSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { formatDiagnostic, type LoadResult } from '../config/index.js';
+import { unitPorts as portsOfUnit } from '../config/ports.js';
 import type { Spec } from '../config/spec.js';
 import { probeSpawner, spawnerStatus } from '../proc/create-host.js';
+import { portHolder, portInUse } from '../proc/ports.js';
 import { ttyHelper } from '../proc/tty.js';
 import { projectPaths, SOCKET_PATH_MAX } from '../rundir/paths.js';
 import { livePid } from '../rundir/pidlock.js';
@@ -120,28 +122,10 @@ function specCheck(loaded: LoadResult | string): DoctorCheck {
 /** The ports the units will use on this machine: PORT in a unit's env, local tcp and http probes. */
 export function unitPorts(spec: Spec): Map<number, string[]> {
   const ports = new Map<number, string[]>();
-  const add = (port: number, unit: string): void => {
-    if (!Number.isInteger(port) || port <= 0 || port > 65535) return;
-    const users = ports.get(port) ?? [];
-    if (!users.includes(unit)) users.push(unit);
-    ports.set(port, users);
-  };
-  const local = (host: string): boolean => ['localhost', '127.0.0.1', '0.0.0.0', '::1', '[::1]', ''].includes(host);
   for (const unit of spec.units) {
-    const own = unit.env.PORT;
-    if (own !== undefined && own !== process.env.PORT && /^\d+$/.test(own)) add(Number(own), unit.name);
-    for (const probe of [unit.health.readiness, unit.health.liveness]) {
-      const check = probe?.check;
-      if (check?.kind === 'tcp' && local(check.host)) add(check.port, unit.name);
-      if (check?.kind === 'http') {
-        try {
-          const url = new URL(check.url);
-          if (local(url.hostname)) add(Number(url.port || (url.protocol === 'https:' ? 443 : 80)), unit.name);
-        } catch {
-          // not a URL procs could probe either; validate says so
-        }
-      }
-    }
+    // A `port: auto` port is picked free when the project starts.
+    if (unit.kind !== 'pipeline' && unit.port === 'auto') continue;
+    for (const port of portsOfUnit(unit, process.env.PORT)) ports.set(port, [...(ports.get(port) ?? []), unit.name]);
   }
   return ports;
 }
@@ -154,7 +138,8 @@ async function portsCheck(spec: Spec): Promise<DoctorCheck> {
   if (running !== undefined) return { name: 'ports', level: 'ok', detail: `${[...ports.keys()].join(', ')}: the project is running (procs pid ${running})` };
   const busy: string[] = [];
   for (const [port, units] of ports) {
-    const why = await portTaken(port);
+    const holder = portHolder(port);
+    const why = holder === undefined ? await portTaken(port) : portInUse(holder, () => undefined).replace(`port ${port} is `, '');
     if (why !== undefined) busy.push(`${port} (${units.join(', ')}) is ${why}`);
   }
   if (busy.length > 0) return { name: 'ports', level: 'fail', detail: busy.join('; ') };

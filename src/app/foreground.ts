@@ -5,6 +5,8 @@
 import type { Writable } from 'node:stream';
 import type { Project } from './project.js';
 import type { LoadResult } from '../config/index.js';
+import type { PortBook } from '../proc/port-book.js';
+import { autoPorts } from './load.js';
 import { claimProject, type Claim } from '../rundir/claim.js';
 import { describeOrphans } from '../rundir/orphans.js';
 import { claimSpareLock } from '../rundir/spare-lock.js';
@@ -21,8 +23,8 @@ export interface ForegroundControl {
 }
 
 /** How a command line reads the spec (its `-m` counts, `formation`), kept for reloads. */
-export function loadSettings(formation: Readonly<Record<string, number>> | undefined, result: LoadResult): LoadSettings {
-  return { cwd: process.cwd(), files: result.files, env: { ...process.env }, formation: { ...formation } };
+export function loadSettings(formation: Readonly<Record<string, number>> | undefined, result: LoadResult, ports?: PortBook): LoadSettings {
+  return { cwd: process.cwd(), files: result.files, env: { ...process.env }, formation: { ...formation }, ...autoPorts(ports) };
 }
 
 /** A foreground claim: the project's, none (no socket, but the spare lock held), or a refusal to run. */
@@ -78,7 +80,7 @@ export async function serveForeground(
   let host: Host;
   try {
     host = await serveProject(claim, project, {
-      settings: loadSettings(formation, result),
+      settings: loadSettings(formation, result, project.ports),
       initial: result,
       stopAll: (reason) => stopAll(reason),
       watchSpec: o.watchSpec !== false,

@@ -15,6 +15,7 @@ import type { StartupPhase } from '../output/startup-steps.js';
 import { createStartupPhase, createView, factsFromSpec, type View } from '../output/view.js';
 import { realClock, type Clock } from '../base/clock.js';
 import { createHost } from '../proc/create-host.js';
+import type { PortBook } from '../proc/port-book.js';
 import type { ProcessHost } from '../proc/host.js';
 import { createRealDriver } from '../proc/real-driver.js';
 import { Supervisor } from '../runtime/supervisor.js';
@@ -35,10 +36,14 @@ export interface ProjectOptions {
   readonly startupView?: 'tasks' | 'ci-groups';
   /** `--no-watch`, `--ignore` and the units `up` was asked for, for the watch rules. */
   readonly watch?: WatchSettings;
+  /** The ports of `port: auto` units, picked when the spec was loaded (`loadProjectSpec`). */
+  readonly ports?: PortBook;
 }
 
 export interface Project {
   readonly spec: Spec;
+  /** The ports of `port: auto` units, kept for the project's life. */
+  readonly ports?: PortBook | undefined;
   readonly bus: EventBus;
   readonly supervisor: Supervisor;
   readonly view: View;
@@ -102,7 +107,7 @@ export function createProject(o: ProjectOptions): Project {
   };
   const target = { markReady: (_n: string, _run: number) => {}, markUnhealthy: (_n: string, _r: string, _run: number) => {} };
   // Units outlive a procs killed with SIGKILL unless the guardian (started at the first spawn) ends them.
-  const processes = createHost({ guardian: true });
+  const processes = createHost({ guardian: true, ports: o.ports });
   const health = new HealthMonitor(
     clock,
     {
@@ -161,6 +166,7 @@ export function createProject(o: ProjectOptions): Project {
     get spec() {
       return current;
     },
+    ports: o.ports,
     bus,
     supervisor,
     view,
@@ -196,13 +202,14 @@ export function createProject(o: ProjectOptions): Project {
       await notify.close();
       view.flush();
       await Promise.all([eventLog.close(), unitLog.close()]);
+      o.ports?.close();
     },
   };
 }
 
 /** The project as `up` and `run` wire it for the terminal `d`, with the watch settings `watch`. */
-export function createProjectFor(spec: Spec, d: Display, watch: WatchSettings): Project {
-  return createProject({ spec, out: d.out, err: d.err, json: d.json, color: d.color, startupView: d.startupView, watch });
+export function createProjectFor(spec: Spec, d: Display, watch: WatchSettings, ports?: PortBook): Project {
+  return createProject({ spec, out: d.out, err: d.err, json: d.json, color: d.color, startupView: d.startupView, watch, ...(ports ? { ports } : {}) });
 }
 
 /** The watch settings of a command: `--no-watch`, `--ignore`, and the units it names (`names`, as selected, when it names any). */

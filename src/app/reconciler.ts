@@ -2,6 +2,7 @@
 // let the supervisor apply it. A spec with errors changes nothing: the errors are published as
 // a `config-error` event and returned. A scale sticks across reloads until the spec itself
 // changes that pool's size.
+import type { AutoPort } from '../config/context.js';
 import { formatDiagnostic, loadSpec, type LoadOptions, type LoadResult } from '../config/index.js';
 import type { Spec } from '../config/spec.js';
 import type { EventBus } from '../events/bus.js';
@@ -17,6 +18,8 @@ export interface LoadSettings {
   readonly files: readonly string[];
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly formation: Readonly<Record<string, number>>;
+  /** Picks `port: auto` ports: the running project's, so that a reload keeps them. */
+  readonly autoPort?: AutoPort;
 }
 
 /** The watch rules of a running project, as the reconciler and `ps` see them. */
@@ -128,7 +131,13 @@ export class SpecReconciler {
 
   /** Reads the spec with extra counts on top of the settings' own. */
   #read(settings: LoadSettings, counts: Record<string, number>): Promise<LoadResult> {
-    return this.#load({ cwd: settings.cwd, files: [...settings.files], env: { ...settings.env }, formation: { ...settings.formation, ...counts } });
+    return this.#load({
+      cwd: settings.cwd,
+      files: [...settings.files],
+      env: { ...settings.env },
+      formation: { ...settings.formation, ...counts },
+      ...(settings.autoPort ? { autoPort: settings.autoPort } : {}),
+    });
   }
 
   /** The spec of a load, or (after publishing them) its errors as a ControlError. */

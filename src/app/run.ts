@@ -7,6 +7,7 @@ import type { Spec } from '../config/spec.js';
 import { closure } from '../config/graph.js';
 import { EXIT } from './exit-codes.js';
 import { claimForeground, serveForeground, type ForegroundControl } from './foreground.js';
+import { PortBook } from '../proc/port-book.js';
 import { loadProjectSpec, printDiagnostics } from './load.js';
 import type { Display, RunOptions, Terminal } from './options.js';
 import { createProjectFor, watchSettings, type Project } from './project.js';
@@ -17,14 +18,18 @@ import { selectUnits } from './select.js';
 /** What `procs run` was asked: CMD, the units, how long to wait for them. */
 /** Runs `procs run`; returns the exit code (CMD's status once it ran). */
 export async function runWithUnits(o: RunOptions, d: Display): Promise<number> {
-  const result = await loadProjectSpec(o.spec);
+  const ports = new PortBook();
+  const result = await loadProjectSpec(o.spec, ports);
   printDiagnostics(result.diagnostics, d.err);
   if (!result.spec) return EXIT.usage;
   const spec = result.spec;
   const request = { cmd: o.cmd, names: selectUnits(spec, o.units), timeoutMs: o.timeoutMs };
+  // Against a project that runs (or none): its own procs holds its ports, not this one.
+  if (o.attach) ports.close();
   if (o.attach) return (await import('./run-attach.js')).runAttached(spec, o.units, request, d);
   // The project's lock, as `up` takes it: a procs already running the project keeps it.
   const claim = await claimForeground(spec.root, d.err);
+  if (claim?.kind === 'held' || claim?.kind === 'refused') ports.close();
   if (claim?.kind === 'held') {
     d.err.write(
       `procs run: the project in ${spec.root} is already running (procs pid ${claim.pid}); nothing was started\n` +
@@ -36,7 +41,7 @@ export async function runWithUnits(o: RunOptions, d: Display): Promise<number> {
     d.err.write(`procs run: ${claim.message}\n`);
     return EXIT.failed;
   }
-  const project = createProjectFor(spec, d, watchSettings(o.watch, o.units));
+  const project = createProjectFor(spec, d, watchSettings(o.watch, o.units), ports);
   // `ps`, `logs -f`, `down`… from another terminal reach the run; closing the socket gives the lock back.
   const control = await serveForeground(claim, project, result, o.spec.formation, d.err, { watchSpec: false, runner: 'run' });
   try {

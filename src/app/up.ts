@@ -6,6 +6,7 @@ import { summaryLines } from '../output/summary.js';
 import { closure } from '../config/graph.js';
 import { EXIT } from './exit-codes.js';
 import { claimForeground, serveForeground, type ForegroundControl } from './foreground.js';
+import { PortBook } from '../proc/port-book.js';
 import { loadProjectSpec, printDiagnostics } from './load.js';
 import type { KeyInput } from './attach-prompt.js';
 import type { Display, UpOptions } from './options.js';
@@ -18,20 +19,27 @@ import { onShutdownSignals } from './signals.js';
  * the question Ctrl-C asks when this attaches to a project that already runs.
  */
 export async function upForeground(o: UpOptions, d: Display, keys?: () => KeyInput): Promise<number> {
-  const result = await loadProjectSpec(o.spec);
+  // The ports of `port: auto` units, picked (and held) as the spec loads, kept for the run.
+  const ports = new PortBook();
+  const result = await loadProjectSpec(o.spec, ports);
   printDiagnostics(result.diagnostics, d.err);
-  if (!result.spec) return EXIT.usage;
+  if (!result.spec) {
+    ports.close();
+    return EXIT.usage;
+  }
   const spec = result.spec;
   const names = selectUnits(spec, o.units);
   if (o.exitFrom !== undefined) selectUnits(spec, [o.exitFrom]);
   // The control socket: a procs already running the project is reconciled and shown instead.
   const claim = await claimForeground(spec.root, d.err);
+  // Attached to a project that runs: its own procs holds its ports.
+  if (claim?.kind === 'held' || claim?.kind === 'refused') ports.close();
   if (claim?.kind === 'held') return (await import('./up-detached.js')).upOnRunning(o, { ...result, spec }, claim.pid, d, keys);
   if (claim?.kind === 'refused') {
     d.err.write(`procs up: ${claim.message}\n`);
     return EXIT.failed;
   }
-  const project = createProjectFor(spec, d, watchSettings(o.watch, o.units, names));
+  const project = createProjectFor(spec, d, watchSettings(o.watch, o.units, names), ports);
   const control = await serveForeground(claim, project, result, o.spec.formation, d.err);
   await project.watch.start();
   return runForeground(project, spec, names, { abortOnFailure: o.abortOnFailure, exitFrom: o.exitFrom, noDeps: o.noDeps, control, err: d.err });

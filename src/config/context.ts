@@ -1,6 +1,7 @@
 // What normalization works with: the spec's folder, the positioned tree (for messages), the
 // inherited environment, a way to read env files, and the diagnostics being collected.
 import path from 'node:path';
+import { suggest } from '../base/suggest.js';
 import type { Diagnostics } from './diagnostics.js';
 import { interpolate, type ExpansionLimits, type InterpolationProblem, type Lookup } from './interpolate.js';
 import { MAX_VALUE_BYTES, type ExpansionBudget } from './limits.js';
@@ -8,6 +9,9 @@ import { takesValues } from './redact.js';
 import type { Command as RawCommand } from './spec-types.generated.js';
 import type { Command } from './spec.js';
 import { describePath, locate, posInText, valuePos, type LNode, type PathSeg } from './tree.js';
+
+/** Picks the port of the `port: auto` unit `unit`, `preferred` first; the same unit gets the same port. */
+export type AutoPort = (unit: string, preferred: number) => number;
 
 /** The result of reading a file: its text, or why it could not be read. */
 export type ReadResult = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly reason: string; readonly missing: boolean };
@@ -30,14 +34,28 @@ export interface Context {
   readonly envFiles: Set<string>;
   /** What interpolation may still produce in this load. */
   readonly budget: ExpansionBudget;
+  /** Picks the port of a `port: auto` unit. */
+  readonly autoPort: AutoPort;
+  /** The ports `${ports.NAME}` names, by unit (a process, or a pool's instance `POOL.I`); filled by `normalize`. */
+  readonly ports: Map<string, string>;
 }
 
 /** Reports an interpolation problem at the character where its `${` is written. */
 export function reportProblem(ctx: Context, where: readonly PathSeg[], node: LNode | undefined, p: InterpolationProblem): void {
   const pos = posInText(node, p.index, valuePos(ctx.tree, where));
-  const message = `${describePath(where)}: ${p.message}`;
+  const hint = p.kind === 'port' ? portHint(ctx, p.name.slice('ports.'.length)) : '';
+  const message = `${describePath(where)}: ${p.message}${hint}`;
   if (p.kind === 'undefined') ctx.diags.warn(pos, message);
   else ctx.diags.error(pos, message);
+}
+
+// What to write instead of an unknown `${ports.NAME}`: a close name, or the units that have a port.
+function portHint(ctx: Context, name: string): string {
+  const close = suggest(name, ctx.ports.keys());
+  if (close !== undefined) return `; did you mean \`\${ports.${close}}\`?`;
+  if (ctx.ports.has(`${name}.0`)) return `; ${name} is a pool: name one instance, \`\${ports.${name}.0}\``;
+  const known = [...ctx.ports.keys()];
+  return known.length === 0 ? ' (no unit has `port:` or a PORT written in its env)' : ` (units with a port: ${known.slice(0, 8).join(', ')})`;
 }
 
 /** The bounds interpolation keeps to in this load. */
@@ -55,10 +73,16 @@ export function interp(ctx: Context, where: readonly PathSeg[], text: string, lo
   return r.value;
 }
 
-/** A lookup into a finished environment. */
-export function lookupIn(env: Readonly<Record<string, string>>): Lookup {
-  return (name) => (Object.hasOwn(env, name) ? env[name] : undefined);
+/** A lookup into a finished environment, and into the units' ports for `${ports.NAME}`. */
+export function lookupIn(env: Readonly<Record<string, string>>, ports?: ReadonlyMap<string, string>): Lookup {
+  return (name) => {
+    if (ports !== undefined && name.startsWith(PORTS)) return ports.get(name.slice(PORTS.length));
+    return Object.hasOwn(env, name) ? env[name] : undefined;
+  };
 }
+
+/** How `${ports.NAME}` begins. */
+export const PORTS = 'ports.';
 
 /** A command as the runtime takes it: a string through the shell, an array exec'd; interpolated. */
 export function toCommand(ctx: Context, where: readonly PathSeg[], raw: RawCommand, lookup: Lookup, shell: string): Command {

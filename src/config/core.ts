@@ -2,7 +2,7 @@
 // and every problem out. No discovery, no real filesystem: tests drive it with a map of texts.
 import path from 'node:path';
 import { checkReferences } from './checks.js';
-import type { Context, ReadFile, ReadResult } from './context.js';
+import type { AutoPort, Context, ReadFile, ReadResult } from './context.js';
 import { Diagnostics, nowhere } from './diagnostics.js';
 import { deepFreeze } from './hash.js';
 import { checkDurations, expansionBudget } from './limits.js';
@@ -22,6 +22,8 @@ export interface CoreInput {
   readonly formation?: Readonly<Record<string, number>> | undefined;
   /** Files already read into trees (JS configs, files found by search), by absolute path. */
   readonly preloaded?: ReadonlyMap<string, LoadedSpec> | undefined;
+  /** Picks the port of a `port: auto` unit, `preferred` first (a running project's book of ports); without it, `preferred`. */
+  readonly autoPort?: AutoPort | undefined;
 }
 
 export interface CoreResult {
@@ -66,6 +68,8 @@ export function buildSpec(input: CoreInput): CoreResult {
     readFile,
     envFiles,
     budget: expansionBudget(),
+    ports: new Map(),
+    autoPort: input.autoPort ?? ((_unit, preferred) => preferred),
   };
   // What failed the schema has been set aside: the rest conforms to it.
   return done(normalize(ctx, usable as ProcsSpec, files));

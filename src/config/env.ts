@@ -3,7 +3,7 @@
 // final environment, except that a variable naming itself sees the layers below its own.
 import type * as Dotenv from 'dotenv';
 import { createRequire } from 'node:module';
-import { interpolate, type ExpansionLimits, type InterpolationProblem } from './interpolate.js';
+import { interpolate, type ExpansionLimits, type InterpolationProblem, type Lookup } from './interpolate.js';
 import type { LNode, PathSeg } from './tree.js';
 
 export interface EnvEntry {
@@ -52,7 +52,7 @@ export function parseDotenv(text: string): Record<string, string> {
 }
 
 /** Resolves every variable of the layers into the unit's final environment. */
-export function resolveEnv(layers: readonly EnvLayer[], report: EnvReporter, limits?: ExpansionLimits): Record<string, string> {
+export function resolveEnv(layers: readonly EnvLayer[], report: EnvReporter, limits?: ExpansionLimits, extra?: Lookup): Record<string, string> {
   const top = layers.length - 1;
   const memo = new Map<string, string>();
   const stack: { key: string; name: string; entry: EnvEntry }[] = [];
@@ -77,7 +77,7 @@ export function resolveEnv(layers: readonly EnvLayer[], report: EnvReporter, lim
       return '';
     }
     stack.push({ key, name, entry });
-    const r = interpolate(entry.value, (x) => (x === name ? valueAt(x, li - 1) : valueAt(x, top)), limits);
+    const r = interpolate(entry.value, (x) => extra?.(x) ?? (x === name ? valueAt(x, li - 1) : valueAt(x, top)), limits);
     stack.pop();
     for (const p of r.problems) report.problem(entry, p);
     memo.set(key, r.value);

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { packageFile } from '../self.js';
+import type { AutoPort } from './context.js';
 import { buildSpec } from './core.js';
 import { notFoundMessage, specSources } from './discover.js';
 import { readFromDisk } from './read.js';
@@ -18,6 +19,8 @@ export interface LoadOptions {
   env?: Record<string, string | undefined>;
   /** `-m web=2,worker=1`: instance counts for pools and Procfile entries; `all=N` sets every one. */
   formation?: Record<string, number>;
+  /** Picks the ports of `port: auto` units (a running project's book of ports). */
+  autoPort?: AutoPort;
 }
 
 export interface LoadResult {
@@ -43,7 +46,7 @@ export async function loadSpec(opts: LoadOptions): Promise<LoadResult> {
     );
     if (sources === undefined) return failure(notFoundMessage(cwd));
     const formation = opts.formation && Object.keys(opts.formation).length > 0 ? opts.formation : undefined;
-    return buildSpec({ ...sources, readFile: readFromDisk, env, formation });
+    return buildSpec({ ...sources, readFile: readFromDisk, env, formation, autoPort: opts.autoPort });
   } catch (err) {
     return failure(`cannot load the spec: ${err instanceof Error ? err.message : String(err)}`);
   }

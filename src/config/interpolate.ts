@@ -8,7 +8,7 @@ import { MAX_EXPANDED_BYTES, sizeText, type ExpansionBudget } from './limits.js'
 export type Lookup = (name: string) => string | undefined;
 
 export interface InterpolationProblem {
-  readonly kind: 'undefined' | 'required' | 'syntax' | 'size';
+  readonly kind: 'undefined' | 'required' | 'syntax' | 'size' | 'port';
   /** The variable concerned ('' for syntax problems without one). */
   readonly name: string;
   /** Index in the text of the `${` concerned. */
@@ -30,7 +30,8 @@ export interface ExpansionLimits {
   readonly budget?: ExpansionBudget;
 }
 
-const NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
+// A variable, or `ports.UNIT` (a process, or a pool's instance `POOL.I`): another unit's port.
+const NAME = /^(?:ports\.[A-Za-z0-9_][A-Za-z0-9_.-]*[A-Za-z0-9_]|ports\.[A-Za-z0-9_]|[A-Za-z_][A-Za-z0-9_]*)/;
 const FORMS = 'use ${VAR}, ${VAR:-default} or ${VAR:?message}, and write $${ to pass ${ to the shell';
 
 /** Thrown inside `expand` when a value outgrows its limit; caught in `interpolate`. */
@@ -141,6 +142,10 @@ function substitute(body: string, index: number, lookup: Lookup, problems: Inter
   const rest = body.slice(name.length);
   const value = lookup(name);
   const op = /^(:-|-|:\?|\?)/.exec(rest)?.[0];
+  if (value === undefined && name.startsWith('ports.')) {
+    problems.push({ kind: 'port', name, index, message: `\`\${${name}}\` names no unit with a port` });
+    return '';
+  }
   if (rest === '') {
     if (value === undefined) {
       problems.push({ kind: 'undefined', name, index, message: `\`\${${name}}\` is not set; using an empty string` });

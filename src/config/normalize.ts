@@ -9,6 +9,7 @@ import { unitHash } from './hash.js';
 import type { Pipeline, Pool, Process, ProcsSpec, WatchRule as RawWatchRule } from './spec-types.generated.js';
 import type { PoolSpec, ProcessUnit, SourcePos, Spec, UnitBase, UnitSpec, WatchRule } from './spec.js';
 import { describePath, keyPos, locate, valuePos, type PathSeg } from './tree.js';
+import { checkPortDependencies, knownPorts } from './port-refs.js';
 import { envFileLayer, globalLayers, specLayer, unitEnv } from './unit-env.js';
 import { dependencies, DEFAULTS, healthSpec, logSpec, ms, restartSpec, stopSpec } from './unit-parts.js';
 
@@ -29,7 +30,9 @@ export function normalize(ctx: Context, doc: ProcsSpec, files: readonly string[]
   const pools: PoolSpec[] = [];
   const watch: WatchRule[] = [];
   const kinds = new Map<string, string>();
-  const add = (name: string, raw: Process | Pool | Pipeline, built: UnitSpec[]): void => {
+  knownPorts(ctx, doc);
+  const add = (name: string, raw: Process | Pool | Pipeline, built: UnitSpec[], where: readonly PathSeg[]): void => {
+    checkPortDependencies(ctx, name, raw, where);
     deps.set(
       name,
       dependencies(raw.depends_on).map((d) => d.name),
@@ -43,14 +46,15 @@ export function normalize(ctx: Context, doc: ProcsSpec, files: readonly string[]
     const rule = section === 'watch' ? own(doc.watch, name) : undefined;
     if (rule) watch.push(watchRule(s, name, rule, where, source));
     const pipeline = section === 'pipelines' ? own(doc.pipelines, name) : undefined;
-    if (pipeline) add(name, pipeline, [pipelineUnit(s, name, pipeline, where, source)]);
+    if (pipeline) add(name, pipeline, [pipelineUnit(s, name, pipeline, where, source)], where);
     const proc = section === 'processes' ? own(doc.processes, name) : undefined;
-    if (proc) add(name, proc, [processUnit(s, name, proc, where, source, {})]);
+    if (proc)
+      add(name, proc, [processUnit(s, name, proc, where, source, proc.port === undefined ? {} : { PORT: ctx.ports.get(name) ?? String(proc.port) })], where);
     const pool = section === 'pools' ? own(doc.pools, name) : undefined;
     if (pool) {
       const replicas = formationCount(ctx.formation, name) ?? pool.replicas ?? DEFAULTS.replicas;
       pools.push({ name, replicas, ...(pool.port !== undefined ? { basePort: pool.port } : {}), source });
-      add(name, pool, poolInstances(s, name, pool, replicas, where, source));
+      add(name, pool, poolInstances(s, name, pool, replicas, where, source), where);
     }
     const shorthand = proc ?? pool;
     if (shorthand?.watch) {
@@ -102,7 +106,7 @@ function unitBase(
     literalLayer({ PROCS_UNIT: name, PROCS_PROJECT: s.project, ...vars }),
   ];
   const env = unitEnv(ctx, layers);
-  const lookup = lookupIn(env);
+  const lookup = lookupIn(env, ctx.ports);
   return {
     name,
     kind,
@@ -145,8 +149,10 @@ function processUnit(
   pool?: { name: string; index: number },
 ): ProcessUnit {
   const base = unitBase(s, name, pool ? 'instance' : 'process', raw, where, vars, source);
-  const command = toCommand(s.ctx, [...where, 'command'], raw.command, lookupIn(base.env), s.shell);
-  return hashed({ ...base, kind: pool ? 'instance' : 'process', command, ...(pool ? { pool: pool.name, index: pool.index } : {}) });
+  const command = toCommand(s.ctx, [...where, 'command'], raw.command, lookupIn(base.env, s.ctx.ports), s.shell);
+  // Only when set, so that the hashes of units without it stay what they were.
+  const port = pool === undefined && raw.port !== undefined ? { port: raw.port } : {};
+  return hashed({ ...base, kind: pool ? 'instance' : 'process', command, ...port, ...(pool ? { pool: pool.name, index: pool.index } : {}) });
 }
 
 /** A pool's instances NAME.0 … NAME.(replicas-1), each with WORKER_ID, PROCS_INSTANCE and PORT. */
@@ -167,7 +173,7 @@ function poolInstances(s: Shared, name: string, raw: Pool, replicas: number, whe
 /** A pipeline: its steps, each a command, in one unit. */
 function pipelineUnit(s: Shared, name: string, raw: Pipeline, where: PathSeg[], source: SourcePos): UnitSpec {
   const base = unitBase(s, name, 'pipeline', raw, where, {}, source);
-  const lookup = lookupIn(base.env);
+  const lookup = lookupIn(base.env, s.ctx.ports);
   const steps = raw.steps.map((step, i) => toCommand(s.ctx, [...where, 'steps', i], step, lookup, s.shell));
   return hashed({ ...base, kind: 'pipeline', steps });
 }
@@ -183,7 +189,7 @@ function watchRule(
 ): WatchRule {
   const { ctx } = s;
   const env = unitEnv(ctx, [...s.base, specLayer(ctx, raw.env, [...where, 'env']), literalLayer({ PROCS_UNIT: name, PROCS_PROJECT: s.project })]);
-  const lookup = lookupIn(env);
+  const lookup = lookupIn(env, ctx.ports);
   const ruleCwd = resolveCwd(ctx, cwd.where, cwd.raw, lookup);
   const sync = raw.sync === undefined ? undefined : path.resolve(ruleCwd, interp(ctx, [...where, 'sync'], raw.sync, lookup));
   const run = raw.run === undefined ? undefined : toCommand(ctx, [...where, 'run'], raw.run, lookup, s.shell);

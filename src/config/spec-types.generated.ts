@@ -150,6 +150,10 @@ export interface Env {
  */
 export interface Process {
   command: Command;
+  /**
+   * The port the process listens on: set as PORT, checked free before each start, and `${ports.NAME}` to the other units. `auto`: a free port procs picks and keeps for the project's life.
+   */
+  port?: number | 'auto';
   cwd?: Cwd;
   env?: Env;
   env_file?: EnvFile;

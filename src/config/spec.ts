@@ -116,6 +116,8 @@ export interface UnitBase {
 export interface ProcessUnit extends UnitBase {
   readonly kind: 'process' | 'instance';
   readonly command: Command;
+  /** A process's `port:` as written (its PORT is in `env`); only when set. */
+  readonly port?: number | 'auto';
   /** For pool instances: the pool's name and this instance's index. */
   readonly pool?: string;
   readonly index?: number;

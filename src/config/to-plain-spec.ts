@@ -54,8 +54,11 @@ export function toPlainSpec(spec: Spec, opts: PlainOptions): Plain {
   for (const u of spec.units) {
     const shown: Shown = { show: opts.showValues, env: u.env, keep: [] };
     if (u.kind === 'pipeline') pipelines[u.name] = { steps: u.steps.map((c) => command(c, shown)), ...unit(u, []) };
-    else if (u.kind === 'process') processes[u.name] = { command: command(u.command, shown), ...unit(u, []) };
-    else if (u.pool !== undefined && u.index === 0) {
+    else if (u.kind === 'process') {
+      // With `port:`, PORT is the port's: shown once, as written.
+      const port = u.port === undefined ? {} : { port: u.port };
+      processes[u.name] = { command: command(u.command, shown), ...port, ...unit(u, u.port === undefined ? [] : ['PORT']) };
+    } else if (u.pool !== undefined && u.index === 0) {
       const pool = spec.pools.find((p) => p.name === u.pool);
       const skip = [...INSTANCE_VARS, ...(pool?.basePort !== undefined ? ['PORT'] : [])];
       pools[u.pool] = {
@@ -177,12 +180,13 @@ function text(written: string | undefined, resolved: string, shown: Shown): stri
   if (written === undefined) return escape(resolved);
   const value = interpolate(written, (name) => {
     // A NUL cannot be in an env value: it marks the reference until the `$` are escaped.
-    if (shown.keep.includes(name)) return `\u0000${name}\u0000`;
+    // Another unit's port (`${ports.api}`) stays a reference, as written: it reads back the same.
+    if (shown.keep.includes(name) || name.startsWith('ports.')) return `\u0000${name}\u0000`;
     const v = Object.hasOwn(shown.env, name) ? shown.env[name] : undefined;
     return shown.show || v === undefined || v === '' ? v : SET;
   }).value;
   // eslint-disable-next-line no-control-regex -- the NUL marks set just above
-  return escape(value).replace(/\u0000([A-Za-z_][A-Za-z0-9_]*)\u0000/g, '$${$1}');
+  return escape(value).replace(/\u0000([A-Za-z_][A-Za-z0-9_.-]*)\u0000/g, '$${$1}');
 }
 
 /** The entries of `env` that `base` does not already hold with the same value, procs' own left out. */

@@ -1,7 +1,7 @@
 // The environment layers of the spec: the inherited environment, env files, `env:` maps, and the
 // variables procs sets; and a unit's final environment from them.
 import path from 'node:path';
-import { limitsOf, reportProblem, type Context } from './context.js';
+import { limitsOf, PORTS, reportProblem, type Context } from './context.js';
 import { nowhere } from './diagnostics.js';
 import { describeLoop, inheritedLayer, literalLayer, parseDotenv, resolveEnv, type EnvEntry, type EnvLayer } from './env.js';
 import { MAX_ENV_FILE_BYTES, sizeText, tooLarge } from './limits.js';
@@ -92,5 +92,6 @@ export function unitEnv(ctx: Context, layers: readonly EnvLayer[]): Record<strin
       },
     },
     limitsOf(ctx),
+    (name) => (name.startsWith(PORTS) ? ctx.ports.get(name.slice(PORTS.length)) : undefined),
   );
 }

@@ -1,6 +1,8 @@
 // What both process hosts share: units spawned, signalled and stopped through `launch` and the
 // host's own reads of /proc, channels, group record and shell guardian.
-import type { PipelineUnit, ProcessUnit, StopSpec } from '../config/spec.js';
+import { ownPort } from '../config/ports.js';
+import type { PipelineUnit, ProcessUnit, StopSpec, UnitSpec } from '../config/spec.js';
+import { spawnFailure } from '../events/signals.js';
 import type { Clock } from '../base/clock.js';
 import type { OutputSink } from '../events/sink.js';
 import type { OneShotRunner } from '../runtime/one-shot.js';
@@ -11,10 +13,12 @@ import type { ProcessHost } from './host.js';
 import type { FifoPool, OutputPipe } from './output-pipes.js';
 import { spawnPipeline } from './pipeline.js';
 import { runOneShot } from './one-shot.js';
-import { ProcScans } from './procfs.js';
+import type { PortBook } from './port-book.js';
+import { portHolder, portInUse } from './ports.js';
+import { ProcScans, readProc } from './procfs.js';
 import { ShellGuardian } from './shell-guardian.js';
 import { ProgramFinder } from './simple-command.js';
-import { type Launched, type LaunchRequest, type SpawnedUnit, type SpawnOptions, spawnUnit } from './spawn.js';
+import { type Launched, type LaunchRequest, type SpawnedUnit, type SpawnOptions, notStarted, spawnUnit } from './spawn.js';
 import { reapLeftovers, signalUnit, stopUnit, type TreeContext } from './tree.js';
 import { UsageSampler, type UsageSample } from './usage.js';
 
@@ -24,6 +28,8 @@ export interface HostOptions {
    * spawn (the real driver turns it on). Off, it starts only for `guardCommand`.
    */
   readonly guardian?: boolean;
+  /** The ports picked for `port: auto` units, held until each unit starts. */
+  readonly ports?: PortBook | undefined;
 }
 
 export abstract class HostBase implements ProcessHost {
@@ -38,12 +44,14 @@ export abstract class HostBase implements ProcessHost {
   readonly trees: TreeContext;
   /** The programs of plain-word commands, found once per PATH, cwd and name. */
   readonly programs = new ProgramFinder();
-  /** Units whose leader runs or whose output has not ended, for their trees' usage. */
-  readonly #units = new Set<SpawnedUnit>();
+  /** Units whose leader runs or whose output has not ended (with their names), for their trees' usage. */
+  readonly #units = new Map<SpawnedUnit, string>();
   readonly #usage = new UsageSampler();
+  readonly #book: PortBook | undefined;
 
   constructor(opts: HostOptions) {
     this.guardian = new ShellGuardian(opts.guardian ?? false);
+    this.#book = opts.ports;
     this.trees = { scans: new ProcScans(), channels: this.channels, guard: this };
   }
 
@@ -64,16 +72,40 @@ export abstract class HostBase implements ProcessHost {
   }
 
   spawnUnit(unit: ProcessUnit, sink: OutputSink, opts: SpawnOptions = {}): SpawnedUnit {
-    return this.#keep(spawnUnit(this, unit, sink, opts));
+    const busy = this.#portBusy(unit);
+    return busy === undefined ? this.#keep(unit.name, spawnUnit(this, unit, sink, opts)) : notStarted(spawnFailure(busy, 126, 0));
   }
 
   spawnPipeline(unit: PipelineUnit, sink: OutputSink, opts: SpawnOptions = {}): SpawnedUnit {
-    return this.#keep(spawnPipeline(this, unit, sink, opts));
+    const busy = this.#portBusy(unit);
+    return busy === undefined ? this.#keep(unit.name, spawnPipeline(this, unit, sink, opts)) : notStarted(spawnFailure(busy, 126, 0));
+  }
+
+  // Why the unit cannot start because the port it listens on (its PORT, unless only inherited from
+  // procs) is taken, or undefined when it is free. Checked before every start, restarts included:
+  // anything may have taken the port meanwhile. A unit's restart comes after its stop has ended
+  // its tree, so a holder in this project is another unit that runs, not one that is stopping.
+  // The port of a probe is not checked: a probe may wait for a service procs does not run.
+  #portBusy(unit: UnitSpec): string | undefined {
+    const port = ownPort(unit, process.env.PORT);
+    if (port === undefined) return undefined;
+    // A `port: auto` port procs holds is let go of just before the unit starts.
+    this.#book?.release(port);
+    const holder = portHolder(port);
+    return holder === undefined ? undefined : portInUse(holder, (pid) => this.#unitOf(pid));
+  }
+
+  // The unit of this host whose process group `pid` is in.
+  #unitOf(pid: number): string | undefined {
+    const pgid = readProc(pid)?.pgid;
+    if (pgid === undefined) return undefined;
+    for (const [u, name] of this.#units) if (u.pgid === pgid || u.tree.tracked.some((t) => t.pid === pid)) return name;
+    return undefined;
   }
 
   sampleUsage(pids: readonly number[]): UsageSample {
     const trees = new Map<number, SpawnedUnit['tree']>();
-    for (const u of this.#units) if (u.pgid !== undefined) trees.set(u.pgid, u.tree);
+    for (const u of this.#units.keys()) if (u.pgid !== undefined) trees.set(u.pgid, u.tree);
     return this.#usage.sample(
       pids.map((pgid) => ({ pgid, tree: trees.get(pgid) })),
       this.channels,
@@ -81,8 +113,8 @@ export abstract class HostBase implements ProcessHost {
   }
 
   // Knows the unit until its leader has exited and its output ended.
-  #keep(unit: SpawnedUnit): SpawnedUnit {
-    this.#units.add(unit);
+  #keep(name: string, unit: SpawnedUnit): SpawnedUnit {
+    this.#units.set(unit, name);
     void Promise.all([unit.exited, unit.outputDone]).then(() => this.#units.delete(unit));
     return unit;
   }
