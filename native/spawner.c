@@ -27,7 +27,14 @@
 //           control channel of a unit on a pseudo-terminal, native/procs-tty.c).
 //           Reply `P PID` or `E ERRNO` (the program not found or not executable); a failure
 //           after the fork comes as the event `e PID ERRNO` before the child's exit.
+//           A path written `=ID` is a listening socket this process holds (below), given as it is:
+//           the child then gets LISTEN_PID set to its own pid (systemd's socket activation).
 //   F DIR FIRST COUNT   mkfifo DIR/FIRST … DIR/FIRST+COUNT-1, mode 0600. Reply `K` or `E ERRNO`.
+//   B LEN   bind. LEN bytes follow: ID, HOST (empty: every address, IPv6 and IPv4), PORT, BACKLOG,
+//           each NUL-terminated. A TCP socket bound there and listening, held under ID (one held
+//           under ID before is closed first) until `C ID` or the end: connections wait in its
+//           queue while no unit accepts them. Reply `K PORT` or `E ERRNO`.
+//   C ID    close the socket held under ID.
 //   p PID   a descendant of a unit that left its group, or a command procs runs itself in procs'
 //           own group (`procs run`'s CMD on a terminal): end it, and its descendants, if procs dies.
 //   g PGID  a group procs started itself (`procs run`'s CMD): end it too if procs dies.
@@ -37,13 +44,16 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <arpa/inet.h>
 #include <limits.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
@@ -73,6 +83,14 @@ static struct tracked *groups;
 static size_t ngroups, capgroups;
 static struct tracked *pids;
 static size_t npids, cappids;
+
+// Listening sockets held for units (`B`), by the id procs gave them.
+struct held {
+  char id[128];
+  int fd;
+};
+static struct held *helds;
+static size_t nhelds, caphelds;
 
 // Events waiting for room in the event pipe.
 static char *pending;
@@ -303,7 +321,24 @@ static void cloexec_from(int low) {
   closedir(d);
 }
 
-static void __attribute__((noreturn)) child(const char *path, char *const argv[], char *const env[], const char *cwd, int *src, int n, int ready) {
+// The environment with LISTEN_PID set to this process (the child, before its exec): one given
+// by procs is replaced.
+static char **with_listen_pid(char *const env[]) {
+  size_t count = 0;
+  while (env[count] != NULL) count++;
+  char **out = calloc(count + 2, sizeof *out);
+  static char own[32];
+  if (out == NULL) return (char **)env;
+  snprintf(own, sizeof own, "LISTEN_PID=%d", (int)getpid());
+  size_t k = 0;
+  for (size_t i = 0; i < count; i++)
+    if (strncmp(env[i], "LISTEN_PID=", 11) != 0) out[k++] = env[i];
+  out[k++] = own;
+  out[k] = NULL;
+  return out;
+}
+
+static void __attribute__((noreturn)) child(const char *path, char *const argv[], char *const given[], const char *cwd, int *src, int n, int ready, int listens) {
   int err = 0;
   // Default handling first (SIGTERM and SIGCHLD stay blocked until the exec: one sent meanwhile
   // waits and then acts by default), then the session: from then on a signal to the unit's group
@@ -326,6 +361,7 @@ static void __attribute__((noreturn)) child(const char *path, char *const argv[]
     if (dup2(src[i], i) < 0) err = errno;
   if (err == 0 && chdir(cwd) != 0) err = errno;
   if (err == 0) cloexec_from(n);
+  char *const *env = listens ? with_listen_pid(given) : given;
   if (err == 0) {
     sigset_t none;
     sigemptyset(&none);
@@ -339,6 +375,98 @@ static void __attribute__((noreturn)) child(const char *path, char *const argv[]
     // the exit status still tells
   }
   _exit(err == ENOENT ? 127 : 126);
+}
+
+// The index of the socket held under `id`, or -1.
+static int find_held(const char *id) {
+  for (size_t i = 0; i < nhelds; i++)
+    if (strcmp(helds[i].id, id) == 0) return (int)i;
+  return -1;
+}
+
+static void close_held(const char *id) {
+  int i = find_held(id);
+  if (i < 0) return;
+  close(helds[i].fd);
+  helds[i] = helds[--nhelds];
+}
+
+// A TCP socket bound to HOST:PORT and listening; -1 with errno set. An empty host is every
+// address: IPv6 taking IPv4 too, or IPv4 alone where the kernel has no IPv6.
+static int listen_on(const char *host, int port, int backlog) {
+  struct sockaddr_in6 a6;
+  struct sockaddr_in a4;
+  memset(&a6, 0, sizeof a6);
+  memset(&a4, 0, sizeof a4);
+  a6.sin6_family = AF_INET6;
+  a6.sin6_port = htons((uint16_t)port);
+  a4.sin_family = AF_INET;
+  a4.sin_port = htons((uint16_t)port);
+  int family;
+  if (host[0] == 0) {
+    family = AF_INET6;
+    a6.sin6_addr = in6addr_any;
+  } else if (inet_pton(AF_INET, host, &a4.sin_addr) == 1) {
+    family = AF_INET;
+  } else if (inet_pton(AF_INET6, host, &a6.sin6_addr) == 1) {
+    family = AF_INET6;
+  } else {
+    errno = EINVAL;
+    return -1;
+  }
+  int fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0 && family == AF_INET6 && host[0] == 0 && errno == EAFNOSUPPORT) {
+    family = AF_INET;
+    a4.sin_addr.s_addr = htonl(INADDR_ANY);
+    fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  }
+  if (fd < 0) return -1;
+  int one = 1, zero = 0;
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  if (family == AF_INET6 && host[0] == 0) setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof zero);
+  int bound = family == AF_INET6 ? bind(fd, (struct sockaddr *)&a6, sizeof a6) : bind(fd, (struct sockaddr *)&a4, sizeof a4);
+  if (bound != 0 || listen(fd, backlog) != 0) {
+    int err = errno;
+    close(fd);
+    errno = err;
+    return -1;
+  }
+  return fd;
+}
+
+// One bind request; returns 0 when procs went away in the middle of it.
+static int do_bind(size_t len) {
+  char *block = len < 4096 ? malloc(len + 1) : NULL;
+  if (block == NULL) return 0;
+  if (!take(block, len)) {
+    free(block);
+    return 0;
+  }
+  block[len] = 0;
+  char *cur = block, *end = block + len;
+  char *id = next_string(&cur, end), *host = next_string(&cur, end), *sport = next_string(&cur, end), *sbacklog = next_string(&cur, end);
+  if (id == NULL || host == NULL || sport == NULL || sbacklog == NULL || strlen(id) >= sizeof helds->id) {
+    reply("E %ld\n", EINVAL);
+    free(block);
+    return 1;
+  }
+  close_held(id);
+  int fd = listen_on(host, atoi(sport), atoi(sbacklog));
+  if (fd < 0) {
+    reply("E %ld\n", errno);
+  } else {
+    struct sockaddr_storage ss;
+    socklen_t sl = sizeof ss;
+    int port = 0;
+    if (getsockname(fd, (struct sockaddr *)&ss, &sl) == 0)
+      port = ss.ss_family == AF_INET6 ? ntohs(((struct sockaddr_in6 *)&ss)->sin6_port) : ntohs(((struct sockaddr_in *)&ss)->sin_port);
+    helds = grow(helds, &caphelds, nhelds + 1, sizeof *helds);
+    snprintf(helds[nhelds].id, sizeof helds->id, "%s", id);
+    helds[nhelds++].fd = fd;
+    reply("K %ld\n", port);
+  }
+  free(block);
+  return 1;
 }
 
 // One spawn request; returns 0 when procs went away in the middle of it.
@@ -391,8 +519,15 @@ static int do_spawn(size_t len) {
   src[n] = open(sstdin[0] ? sstdin : "/dev/null", O_RDONLY | O_CLOEXEC);
   if (src[n] < 0) err = errno;
   else n++;
+  int listens = 0;
   for (long i = 0; err == 0 && i < fdc; i++) {
-    src[n] = outs[i][0] == '<' ? open(outs[i] + 1, O_RDONLY | O_CLOEXEC) : open(outs[i], O_WRONLY | O_CLOEXEC);
+    if (outs[i][0] == '=') {
+      int held = find_held(outs[i] + 1);
+      src[n] = held < 0 ? (errno = EBADF, -1) : fcntl(helds[held].fd, F_DUPFD_CLOEXEC, 0);
+      listens = 1;
+    } else {
+      src[n] = outs[i][0] == '<' ? open(outs[i] + 1, O_RDONLY | O_CLOEXEC) : open(outs[i], O_WRONLY | O_CLOEXEC);
+    }
     if (src[n] < 0) err = errno;
     else n++;
   }
@@ -403,7 +538,7 @@ static int do_spawn(size_t len) {
   if (err == 0) {
     pid = fork();
     if (pid < 0) err = errno;
-    else if (pid == 0) child(path, argv, env, cwd, src, n, sync[1]);
+    else if (pid == 0) child(path, argv, env, cwd, src, n, sync[1], listens);
   }
   for (int i = 0; i < n; i++) close(src[i]);
   if (sync[1] >= 0) close(sync[1]);
@@ -465,6 +600,12 @@ static int handle(void) {
       break;
     case 'F':
       do_fifos(args);
+      break;
+    case 'B':
+      if (!do_bind((size_t)strtoull(args, NULL, 10))) return 0;
+      break;
+    case 'C':
+      close_held(args);
       break;
     case 'p': {
       pid_t pid = (pid_t)strtol(args, NULL, 10);

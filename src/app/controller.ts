@@ -1,6 +1,7 @@
 // The ControlApi on a running project: the socket server calls this, and so could a dashboard.
 // It only asks the supervisor and the reconciler; requests that change the project run one at a
 // time, except `down`, which goes ahead at once.
+import { STOPPED_ON_REQUEST } from './listen.js';
 import type { ProcsEvent } from '../events/types.js';
 import type { TailLine } from '../output/tail.js';
 import type { UnitStatus } from '../runtime/supervisor.js';
@@ -115,7 +116,7 @@ export class Controller implements ControlApi {
     return this.#serial(async () => {
       const names = this.#resolve(units);
       names.forEach((n) => this.#held.add(n));
-      await this.#project.supervisor.stopUnits(names, 'stopped on request');
+      await this.#project.supervisor.stopUnits(names, STOPPED_ON_REQUEST);
       return { units: this.#rows(names) };
     });
   }

@@ -1,5 +1,6 @@
 // The composition root of a running project: one event bus, the event log, the view, per-unit
 // log files, the last-lines ring, health probes and the supervisor, wired once for `up` and `run`.
+import { ownerOf, socketReleaser } from './listen.js';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { Spec } from '../config/spec.js';
@@ -160,6 +161,13 @@ export function createProject(o: ProjectOptions): Project {
   target.markReady = (name, run) => supervisor.markReady(name, run);
   target.markUnhealthy = (name, reason, run) => supervisor.markUnhealthy(name, reason, run);
   bus.subscribe(eventLog.append);
+  bus.subscribe(
+    socketReleaser({
+      units: () => current.units,
+      states: () => new Map(supervisor.status().map((u) => [u.name, u.state])),
+      release: (owner) => processes.releaseListen(owner),
+    }),
+  );
   bus.subscribe((e: ProcsEvent) => terminals.event(e));
   bus.subscribe((e: ProcsEvent) => (startup ? startup.event(e, view.event) : view.event(e)));
   return {
@@ -186,6 +194,12 @@ export function createProject(o: ProjectOptions): Project {
       byName = new Map(spec.units.map((u) => [u.name, u]));
       const kept = new Set([...byName.keys(), ...spec.watch.map((r) => r.name)]);
       for (const name of [...current.units.map((u) => u.name), ...current.watch.map((r) => r.name)]) if (!kept.has(name)) tail.forget(name);
+      // Sockets of an owner that no longer listens are let go of (new addresses rebind at the next start).
+      const listening = new Set(spec.units.map(ownerOf));
+      for (const u of current.units) {
+        const owner = ownerOf(u);
+        if (owner !== undefined && !listening.has(owner)) processes.releaseListen(owner);
+      }
       current = spec;
       facts = factsFromSpec(spec.units);
       view.addNames(spec.units.map((u) => u.name));

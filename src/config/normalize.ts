@@ -7,8 +7,9 @@ import { literalLayer, type EnvLayer } from './env.js';
 import { topoOrder } from './graph.js';
 import { unitHash } from './hash.js';
 import type { Pipeline, Pool, Process, ProcsSpec, WatchRule as RawWatchRule } from './spec-types.generated.js';
-import type { PoolSpec, ProcessUnit, SourcePos, Spec, UnitBase, UnitSpec, WatchRule } from './spec.js';
+import type { ListenSpec, PoolSpec, ProcessUnit, SourcePos, Spec, UnitBase, UnitSpec, WatchRule } from './spec.js';
 import { describePath, keyPos, locate, valuePos, type PathSeg } from './tree.js';
+import { listenPort, listenSpec } from './listen.js';
 import { checkPortDependencies, knownPorts } from './port-refs.js';
 import { envFileLayer, globalLayers, specLayer, unitEnv } from './unit-env.js';
 import { dependencies, DEFAULTS, healthSpec, logSpec, ms, restartSpec, stopSpec } from './unit-parts.js';
@@ -48,8 +49,10 @@ export function normalize(ctx: Context, doc: ProcsSpec, files: readonly string[]
     const pipeline = section === 'pipelines' ? own(doc.pipelines, name) : undefined;
     if (pipeline) add(name, pipeline, [pipelineUnit(s, name, pipeline, where, source)], where);
     const proc = section === 'processes' ? own(doc.processes, name) : undefined;
-    if (proc)
-      add(name, proc, [processUnit(s, name, proc, where, source, proc.port === undefined ? {} : { PORT: ctx.ports.get(name) ?? String(proc.port) })], where);
+    if (proc) {
+      const port = proc.port ?? listenPort(proc.listen);
+      add(name, proc, [processUnit(s, name, proc, where, source, port === undefined ? {} : { PORT: ctx.ports.get(name) ?? String(port) })], where);
+    }
     const pool = section === 'pools' ? own(doc.pools, name) : undefined;
     if (pool) {
       const replicas = formationCount(ctx.formation, name) ?? pool.replicas ?? DEFAULTS.replicas;
@@ -146,13 +149,25 @@ function processUnit(
   where: PathSeg[],
   source: SourcePos,
   vars: Record<string, string>,
-  pool?: { name: string; index: number },
+  pool?: { name: string; index: number; listen: ListenSpec | undefined },
 ): ProcessUnit {
   const base = unitBase(s, name, pool ? 'instance' : 'process', raw, where, vars, source);
   const command = toCommand(s.ctx, [...where, 'command'], raw.command, lookupIn(base.env, s.ctx.ports), s.shell);
-  // Only when set, so that the hashes of units without it stay what they were.
+  // Only when set, so that the hashes of units without them stay what they were.
   const port = pool === undefined && raw.port !== undefined ? { port: raw.port } : {};
-  return hashed({ ...base, kind: pool ? 'instance' : 'process', command, ...port, ...(pool ? { pool: pool.name, index: pool.index } : {}) });
+  // A pool's sockets are read once, for all its instances.
+  const sockets = pool === undefined ? unitListen(s.ctx, name, raw, where) : pool.listen;
+  const listen = sockets === undefined ? {} : { listen: sockets };
+  return hashed({ ...base, kind: pool ? 'instance' : 'process', command, ...port, ...listen, ...(pool ? { pool: pool.name, index: pool.index } : {}) });
+}
+
+/** A process's or pool's `listen:`, which leaves no room for `port:`. */
+function unitListen(ctx: Context, owner: string, raw: Process | Pool, where: PathSeg[]): ListenSpec | undefined {
+  if (raw.listen === undefined) return undefined;
+  if (raw.port !== undefined) {
+    ctx.diags.error(keyPos(ctx.tree, [...where, 'port']), `${describePath([...where, 'port'])}: a unit with \`listen\` gets its PORT from there; remove \`port\``);
+  }
+  return listenSpec(ctx, owner, raw.listen, [...where, 'listen']);
 }
 
 /** A pool's instances NAME.0 … NAME.(replicas-1), each with WORKER_ID, PROCS_INSTANCE and PORT. */
@@ -163,10 +178,14 @@ function poolInstances(s: Shared, name: string, raw: Pool, replicas: number, whe
       `${describePath([...where, 'port'])}: ${replicas} instances from port ${raw.port} go past port 65535`,
     );
   }
+  const listen = unitListen(s.ctx, name, raw, where);
   return Array.from({ length: replicas }, (_, i) => {
     const vars: Record<string, string> = { WORKER_ID: String(i), PROCS_INSTANCE: String(i) };
     if (raw.port !== undefined) vars.PORT = String(raw.port + i);
-    return processUnit(s, `${name}.${i}`, raw, where, source, vars, { name, index: i });
+    // Every instance shares the pool's sockets, so they all have its port.
+    const shared = raw.port === undefined ? listenPort(raw.listen) : undefined;
+    if (shared !== undefined) vars.PORT = String(shared);
+    return processUnit(s, `${name}.${i}`, raw, where, source, vars, { name, index: i, listen });
   });
 }
 

@@ -3,6 +3,7 @@
 // A unit that names another's port must depend on it: the value is known at load, but the order
 // is not, and only the user can say whether `started` is enough or it must wait for `healthy`.
 import { formationCount } from './checks.js';
+import { listenPort } from './listen.js';
 import type { Context } from './context.js';
 import type { Pipeline, Pool, Process, ProcsSpec } from './spec-types.generated.js';
 import { describePath, keyPos, type PathSeg } from './tree.js';
@@ -32,10 +33,17 @@ export function preferredPort(root: string, unit: string): number {
 /** Fills `ctx.ports` from the document, before any unit is normalized. */
 export function knownPorts(ctx: Context, doc: ProcsSpec): void {
   for (const [name, raw] of Object.entries(doc.processes ?? {})) {
-    const port = raw?.port === 'auto' ? ctx.autoPort(name, preferredPort(ctx.root, name)) : (raw?.port ?? writtenPort(raw?.env?.PORT));
+    const port = raw?.port === 'auto' ? ctx.autoPort(name, preferredPort(ctx.root, name)) : (raw?.port ?? listenPort(raw?.listen) ?? writtenPort(raw?.env?.PORT));
     if (port !== undefined) ctx.ports.set(name, String(port));
   }
   for (const [name, pool] of Object.entries(doc.pools ?? {})) {
+    const shared = pool?.port === undefined ? listenPort(pool?.listen) : undefined;
+    if (shared !== undefined) {
+      // The instances share the pool's sockets: the pool's port is theirs.
+      ctx.ports.set(name, String(shared));
+      const replicas = formationCount(ctx.formation, name) ?? pool?.replicas ?? DEFAULTS.replicas;
+      for (let i = 0; i < replicas; i++) ctx.ports.set(`${name}.${i}`, String(shared));
+    }
     if (pool?.port === undefined) continue;
     const replicas = formationCount(ctx.formation, name) ?? pool.replicas ?? DEFAULTS.replicas;
     for (let i = 0; i < replicas && pool.port + i <= 65535; i++) ctx.ports.set(`${name}.${i}`, String(pool.port + i));

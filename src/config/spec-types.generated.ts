@@ -17,6 +17,27 @@ export type EnvName = string;
  */
 export type Command = string | [string, ...string[]];
 /**
+ * Sockets procs binds before the unit starts and keeps open across its restarts, passed as fd 3… with LISTEN_FDS, LISTEN_PID and LISTEN_FDNAMES (systemd's socket activation): connections wait in the kernel's queue while the next run starts. An address, a list, or the full form. The first port is the unit's PORT. A pool's instances share the sockets.
+ */
+export type Listen =
+  | ListenAddresses
+  | {
+      address: ListenAddresses;
+      /**
+       * node: procs preloads procs/listen into Node (through NODE_OPTIONS), so that `server.listen(PORT)` on a passed port takes the passed socket and the old run finishes its requests on SIGTERM. Default: none.
+       */
+      adopt?: 'node' | 'none';
+      /**
+       * Connections the kernel queues while no run accepts them. Default: 511.
+       */
+      backlog?: number;
+    };
+export type ListenAddresses = ListenAddress | [ListenAddress, ...ListenAddress[]];
+/**
+ * A TCP address: a port (every address, IPv6 and IPv4), or HOST:PORT with HOST an IP address or localhost (`127.0.0.1:3000`, `[::1]:3000`).
+ */
+export type ListenAddress = number | string;
+/**
  * Working directory, relative to the spec's folder. Default: the spec's folder.
  */
 export type Cwd = string;
@@ -154,6 +175,7 @@ export interface Process {
    * The port the process listens on: set as PORT, checked free before each start, and `${ports.NAME}` to the other units. `auto`: a free port procs picks and keeps for the project's life.
    */
   port?: number | 'auto';
+  listen?: Listen;
   cwd?: Cwd;
   env?: Env;
   env_file?: EnvFile;
@@ -390,6 +412,7 @@ export interface Pool {
    * First port: instance I gets PORT = port + I.
    */
   port?: number;
+  listen?: Listen;
   cwd?: Cwd;
   env?: Env;
   env_file?: EnvFile;

@@ -113,11 +113,29 @@ export interface UnitBase {
   readonly source?: SourcePos;
 }
 
+/** A TCP address procs listens on for a unit: `host` '' is every address (IPv6 and IPv4). */
+export interface ListenAddress {
+  readonly host: string;
+  readonly port: number;
+}
+
+/** A unit's `listen:`: sockets procs binds once and passes to each run as fd 3… */
+export interface ListenSpec {
+  /** Whose sockets they are: the process, or the pool whose instances share them. */
+  readonly owner: string;
+  readonly addresses: readonly ListenAddress[];
+  /** `node`: procs/listen is preloaded through NODE_OPTIONS. */
+  readonly adopt: 'node' | 'none';
+  readonly backlog: number;
+}
+
 export interface ProcessUnit extends UnitBase {
   readonly kind: 'process' | 'instance';
   readonly command: Command;
   /** A process's `port:` as written (its PORT is in `env`); only when set. */
   readonly port?: number | 'auto';
+  /** Sockets procs holds for the unit (a pool's are shared by its instances); only when set. */
+  readonly listen?: ListenSpec;
   /** For pool instances: the pool's name and this instance's index. */
   readonly pool?: string;
   readonly index?: number;

@@ -8,6 +8,7 @@ import type { OutputSink } from '../events/sink.js';
 import type { OneShotRunner } from '../runtime/one-shot.js';
 import { type AttachedCommand, startAttached } from './attached.js';
 import { GroupRecord } from './group-record.js';
+import type { ListenSockets } from './listen-sockets.js';
 import { ChannelWatch } from './holders.js';
 import type { ProcessHost } from './host.js';
 import type { FifoPool, OutputPipe } from './output-pipes.js';
@@ -56,6 +57,8 @@ export abstract class HostBase implements ProcessHost {
   }
 
   abstract launch(req: LaunchRequest): Launched;
+  /** The sockets of `listen:` units (none can be held without the spawner). */
+  protected abstract get listenSockets(): ListenSockets;
   /** The FIFOs this host's units write into. */
   protected abstract get pipes(): FifoPool;
   /** Tells the spawner a guardian line; false when there is none (or it does not run). */
@@ -72,8 +75,18 @@ export abstract class HostBase implements ProcessHost {
   }
 
   spawnUnit(unit: ProcessUnit, sink: OutputSink, opts: SpawnOptions = {}): SpawnedUnit {
+    if (unit.listen !== undefined) {
+      // The sockets are procs' own: binding them is the check that the ports are free.
+      const grant = this.listenSockets.grant(unit.listen, unit.env, (pid) => this.#unitOf(pid));
+      if (typeof grant === 'string') return notStarted(spawnFailure(grant, 126, 0));
+      return this.#keep(unit.name, spawnUnit(this, unit, sink, { ...opts, listen: grant }));
+    }
     const busy = this.#portBusy(unit);
     return busy === undefined ? this.#keep(unit.name, spawnUnit(this, unit, sink, opts)) : notStarted(spawnFailure(busy, 126, 0));
+  }
+
+  releaseListen(owner: string): void {
+    this.listenSockets.release(owner);
   }
 
   spawnPipeline(unit: PipelineUnit, sink: OutputSink, opts: SpawnOptions = {}): SpawnedUnit {

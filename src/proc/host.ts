@@ -50,6 +50,8 @@ export interface ProcessHost {
   reapLeftovers(unit: SpawnedUnit, stop: StopSpec, clock?: Clock): Promise<{ forced: boolean; found: boolean }>;
   /** What the trees of the units led by `pids` use now (CPU time, memory), read from /proc. */
   sampleUsage(pids: readonly number[]): UsageSample;
+  /** Closes the listening sockets of `owner` (a `listen:` process or pool) until it starts again. */
+  releaseListen(owner: string): void;
   /** The spawner's pid while it runs (tests and benchmarks look for it). */
   spawnerPid(): number | undefined;
 }

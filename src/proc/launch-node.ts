@@ -4,7 +4,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, constants as fsc, openSync } from 'node:fs';
 import { type Clock, realClock } from '../base/clock.js';
-import { exitInfo } from '../events/signals.js';
+import { exitInfo, spawnFailure } from '../events/signals.js';
 import type { ExitInfo } from '../events/types.js';
 import type { ChannelWatch } from './holders.js';
 import { closePipes, type FifoPool, type OutputPipe } from './output-pipes.js';
@@ -57,6 +57,11 @@ export function launchNode(parts: NodeLaunchParts, req: LaunchRequest, clock: Cl
     const exit = spawnErrorInfo((err as NodeJS.ErrnoException).code, req.file, String(err), clock.now() - started);
     return { pid: undefined, exited: Promise.resolve(exit), stdio: [] };
   };
+  if (req.listen !== undefined && req.listen.length > 0) {
+    // Only the spawner holds listening sockets; they cannot reach a child started through Node.
+    const exit = spawnFailure('listen: the sockets are held by procs-spawner, which is gone; restart procs', 126, clock.now() - started);
+    return { pid: undefined, exited: Promise.resolve(exit), stdio: [] };
+  }
   let pipes: OutputPipe[];
   try {
     pipes = parts.pipes.outputPipes(2 + (req.extraFds ?? 0));

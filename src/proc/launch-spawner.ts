@@ -50,7 +50,13 @@ export function launchViaSpawner(spawner: SpawnerClient, channelWatch: ChannelWa
       cwd: req.cwd,
       args: req.args,
       env: req.env,
-      outputs: [...pipes.map((p) => p.path), ...(req.input === 'fd' ? inputPath : [])],
+      // stdout and stderr, the listening sockets from fd 3, the other pipes, the input.
+      outputs: [
+        ...pipes.slice(0, 2).map((p) => p.path),
+        ...(req.listen ?? []).map((id) => `=${id}`),
+        ...pipes.slice(2).map((p) => p.path),
+        ...(req.input === 'fd' ? inputPath : []),
+      ],
       ...(req.input === 'stdin' && input !== undefined ? { stdin: input.path } : {}),
     },
     (result) => {

@@ -3,6 +3,7 @@
 import { realClock } from '../base/clock.js';
 import { HostBase, type HostOptions } from './host-base.js';
 import { launchNode, type NodeLaunchParts } from './launch-node.js';
+import { ListenSockets } from './listen-sockets.js';
 import { FifoPool } from './output-pipes.js';
 import type { Launched, LaunchRequest } from './spawn.js';
 
@@ -14,6 +15,12 @@ export class NodeHost extends HostBase {
   constructor(opts: HostOptions = {}) {
     super(opts);
     this.#parts = { pipes: this.#pipes, channels: this.channels, guardGroup: (pgid) => this.guardGroup(pgid), forgetGroup: (pgid) => this.record.forget(pgid) };
+  }
+
+  readonly #sockets = new ListenSockets(undefined);
+
+  protected get listenSockets(): ListenSockets {
+    return this.#sockets;
   }
 
   protected get pipes(): FifoPool {

@@ -1,6 +1,7 @@
 // Starting one unit as the leader of its own process group, with its output flowing line by line
 // into a sink. A run that cannot start is a value (an ExitInfo with `error`), never an exception.
 import { statSync } from 'node:fs';
+import type { ListenGrant } from './listen-sockets.js';
 import type { Readable, Writable } from 'node:stream';
 import { Socket } from 'node:net';
 import type { Command, ProcessUnit } from '../config/spec.js';
@@ -50,6 +51,8 @@ export interface SpawnOptions {
   readonly size?: WindowSize;
   /** Whether the unit's lines go to procs' coloured terminal: units without `tty` get FORCE_COLOR=1 (tty.ts). */
   readonly color?: boolean;
+  /** The unit's listening sockets and their variables (`listen:`); the host gets them. */
+  readonly listen?: ListenGrant;
 }
 
 /** What to start, below the unit level: shared by processes and the pipeline runner. */
@@ -72,6 +75,8 @@ export interface LaunchRequest {
    * of the channels whose holders a stop looks for, so that the relay is no leftover.
    */
   readonly relayed?: boolean;
+  /** Listening sockets the spawner holds (listen-sockets.ts), given as fd 3 onwards, before any other. */
+  readonly listen?: readonly string[];
   readonly clock?: Clock;
 }
 
@@ -163,13 +168,14 @@ function unitLine(unit: ProcessUnit, programs: ProgramFinder): Pick<LaunchReques
 // What a process unit's launch asks for: the unit's line, or the terminal helper running it.
 function unitRequest(host: Launcher, unit: ProcessUnit, opts: SpawnOptions): LaunchRequest | ExitInfo {
   const line = unitLine(unit, host.programs);
-  const env = outputEnv(unit, line.env, opts.color ?? false);
-  const base = { cwd: unit.cwd, env, clock: opts.clock ?? realClock };
+  const listen = opts.listen;
+  const env = outputEnv(unit, listen === undefined ? line.env : { ...line.env, ...listen.env }, opts.color ?? false);
+  const base = { cwd: unit.cwd, env, clock: opts.clock ?? realClock, ...(listen === undefined ? {} : { listen: listen.ids }) };
   if (unit.tty !== true) return { ...line, ...base, ...(unit.stdin === true ? { input: 'stdin' as const } : {}) };
   const helper = ttyHelper();
   if ('missing' in helper) return spawnFailure(helper.missing, 126, 0);
-  // The control channel comes after stdout and stderr, on fd 3.
-  return { ...onTerminal(helper, line, opts.size ?? DEFAULT_WINDOW, 3, 'stdio'), ...base, input: 'fd', relayed: true };
+  // The control channel comes after stdout, stderr and the listening sockets.
+  return { ...onTerminal(helper, line, opts.size ?? DEFAULT_WINDOW, 3 + (listen?.ids.length ?? 0), 'stdio'), ...base, input: 'fd', relayed: true };
 }
 
 /** The splitter of a unit on a terminal. */

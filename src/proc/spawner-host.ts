@@ -5,6 +5,7 @@ import { realClock } from '../base/clock.js';
 import { HostBase, type HostOptions } from './host-base.js';
 import { launchNode, type NodeLaunchParts } from './launch-node.js';
 import { launchViaSpawner } from './launch-spawner.js';
+import { ListenSockets } from './listen-sockets.js';
 import type { FifoPool } from './output-pipes.js';
 import type { Launched, LaunchRequest } from './spawn.js';
 import { SpawnerClient } from './spawner.js';
@@ -13,17 +14,23 @@ export class SpawnerHost extends HostBase {
   readonly backend = 'spawner' as const;
   readonly #spawner: SpawnerClient;
   readonly #parts: NodeLaunchParts;
+  readonly #sockets: ListenSockets;
 
   /** `binary`: the spawner to run (spawnerBinary() finds it). */
   constructor(binary: string, opts: HostOptions = {}) {
     super(opts);
     this.#spawner = new SpawnerClient(binary, this.record);
+    this.#sockets = new ListenSockets(this.#spawner);
     this.#parts = {
       pipes: this.#spawner.pool,
       channels: this.channels,
       guardGroup: (pgid) => this.guardGroup(pgid),
       forgetGroup: (pgid) => this.record.forget(pgid),
     };
+  }
+
+  protected get listenSockets(): ListenSockets {
+    return this.#sockets;
   }
 
   protected get pipes(): FifoPool {

@@ -22,7 +22,8 @@ export interface SpawnRequest {
   readonly env: Readonly<Record<string, string>>;
   /**
    * The child's fd 1, 2, 3…: paths of FIFOs it opens for writing (procs holds their read ends),
-   * or `<PATH`, a FIFO it opens for reading (procs holds its write end).
+   * or `<PATH`, a FIFO it opens for reading (procs holds its write end), or `=ID`, a listening
+   * socket the spawner holds (the child then gets LISTEN_PID).
    */
   readonly outputs: readonly string[];
   /** The FIFO the child's stdin reads (procs holds its write end); /dev/null without. */
@@ -56,6 +57,12 @@ export function spawnRequest(req: SpawnRequest): Buffer {
   ];
   const body = `${parts.join('\0')}\0`;
   return Buffer.from(`S ${Buffer.byteLength(body)}\n${body}`, 'utf8');
+}
+
+/** A bind request: `B LENGTH\n` then the id, host, port and backlog, NUL-terminated. */
+export function bindRequest(id: string, host: string, port: number, backlog: number): Buffer {
+  const body = `${[id, host, String(port), String(backlog)].join('\0')}\0`;
+  return Buffer.from(`B ${Buffer.byteLength(body)}\n${body}`, 'utf8');
 }
 
 /** Writes a request whole to a blocking fd; false when the spawner is gone. */

@@ -15,7 +15,7 @@ import type { Socket } from 'node:net';
 import { packageFile } from '../self.js';
 import type { GroupRecord } from './group-record.js';
 import { FifoPool, type FifoMaker } from './output-pipes.js';
-import { errnoName, ReplyReader, sendAll, spawnRequest, type SpawnerExit, type SpawnRequest, type SpawnResult } from './spawner-wire.js';
+import { bindRequest, errnoName, ReplyReader, sendAll, spawnRequest, type SpawnerExit, type SpawnRequest, type SpawnResult } from './spawner-wire.js';
 import { signalName } from '../events/signals.js';
 
 export type { SpawnerExit, SpawnRequest, SpawnResult } from './spawner-wire.js';
@@ -146,6 +146,25 @@ export class SpawnerClient implements FifoMaker {
     this.#drain();
     if (this.#state !== conn || /[\s\0]/.test(dir) || !sendAll(conn.request, `F ${dir} ${first} ${count}\n`)) return false;
     return conn.reply.line() === 'K';
+  }
+
+  /**
+   * Has the spawner bind a listening TCP socket and hold it under `id` (replacing one held there):
+   * the port it got, or the errno; undefined when the spawner does not run.
+   */
+  bind(id: string, host: string, port: number, backlog: number): { port: number } | { errno: string } | undefined {
+    const conn = this.#connection();
+    if (conn === undefined) return undefined;
+    this.#drain();
+    if (this.#state !== conn || !sendAll(conn.request, bindRequest(id, host, port, backlog))) return undefined;
+    const [kind, value] = (conn.reply.line() ?? 'E 0').split(' ');
+    return kind === 'K' ? { port: Number(value) } : { errno: errnoName(Number(value)) };
+  }
+
+  /** Closes the socket held under `id`. */
+  unbind(id: string): void {
+    const conn = this.#state;
+    if (conn !== undefined && conn !== 'off' && !sendAll(conn.request, `C ${id}\n`)) this.#lost(conn);
   }
 
   // The running spawner, started on first use; undefined when units start through Node.
