@@ -44,12 +44,15 @@ export async function doctor(r: SpecRequest): Promise<DoctorCheck[]> {
     process.platform === 'linux'
       ? { name: 'platform', level: 'ok', detail: `${process.platform} ${process.arch}` }
       : { name: 'platform', level: 'fail', detail: `${process.platform} ${process.arch}: procs runs on linux only` },
-    await spawnerCheck(),
   ];
+  const spawner = await spawnerCheck();
+  checks.push(spawner);
   const loaded = await loadProjectSpec(r).catch((err: unknown): LoadResult | string => (err instanceof Error ? err.message : String(err)));
   const root = typeof loaded !== 'string' && loaded.spec ? loaded.spec.root : (locateRoot(r.files) ?? process.cwd());
   const spec = typeof loaded !== 'string' ? loaded.spec : undefined;
   checks.push(terminalCheck(spec?.units.some((u) => u.tty === true) ?? false));
+  const listening = spec?.units.filter((u) => u.kind !== 'pipeline' && u.listen !== undefined).map((u) => u.name) ?? [];
+  if (listening.length > 0) checks.push(listenCheck(listening, spawner));
   checks.push(socketCheck(root), specCheck(loaded));
   if (typeof loaded !== 'string' && loaded.spec) checks.push(await portsCheck(loaded.spec));
   return checks;
@@ -62,6 +65,18 @@ export async function spawnerCheck(): Promise<DoctorCheck> {
   const failure = await probeSpawner(status.binary);
   if (failure === undefined) return { name: 'spawner', level: 'ok', detail: `units start through ${status.why}` };
   return { name: 'spawner', level: 'note', detail: `${status.binary} does not run here: ${failure}; units start through Node's child_process` };
+}
+
+/** `listen:` units need the spawner, which alone holds their sockets. */
+export function listenCheck(units: readonly string[], spawner: DoctorCheck): DoctorCheck {
+  const which = units.length === 1 ? `unit ${units[0]}` : `units ${units.join(', ')}`;
+  if (spawner.level === 'ok' && spawner.detail.startsWith('units start through the spawner'))
+    return { name: 'listen', level: 'ok', detail: `the spawner holds the sockets of ${which}` };
+  return {
+    name: 'listen',
+    level: 'fail',
+    detail: `${which} cannot start: only procs-spawner holds listen: sockets, and it is not in use (see the spawner check)`,
+  };
 }
 
 /** How `tty: true` units get their terminal: the compiled helper, python3, or not at all (a failure when the spec has one). */

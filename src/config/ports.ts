@@ -34,6 +34,7 @@ export function unitPorts(unit: UnitSpec, inheritedPort: string | undefined): nu
   };
   const own = ownPort(unit, inheritedPort);
   if (own !== undefined) add(own);
+  if (unit.kind !== 'pipeline') for (const a of unit.listen?.addresses ?? []) add(a.port);
   for (const probe of [unit.health.readiness, unit.health.liveness]) {
     const check = probe?.check;
     if (check?.kind === 'tcp' && isLocalHost(check.host)) add(check.port);

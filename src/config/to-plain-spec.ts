@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { interpolate } from './interpolate.js';
 import { SET, withoutCredentials } from './redact.js';
-import type { Command, HealthSpec, ProbeSpec, Spec, UnitSpec, WatchRule } from './spec.js';
+import type { Command, HealthSpec, ListenSpec, ProbeSpec, Spec, UnitSpec, WatchRule } from './spec.js';
 
 export interface PlainOptions {
   /** The environment procs inherited: what a unit's env only passes on is left out. */
@@ -57,15 +57,17 @@ export function toPlainSpec(spec: Spec, opts: PlainOptions): Plain {
     else if (u.kind === 'process') {
       // With `port:`, PORT is the port's: shown once, as written.
       const port = u.port === undefined ? {} : { port: u.port };
-      processes[u.name] = { command: command(u.command, shown), ...port, ...unit(u, u.port === undefined ? [] : ['PORT']) };
+      const own = u.port === undefined && u.listen === undefined ? [] : ['PORT'];
+      processes[u.name] = { command: command(u.command, shown), ...port, ...listen(u.listen), ...unit(u, own) };
     } else if (u.pool !== undefined && u.index === 0) {
       const pool = spec.pools.find((p) => p.name === u.pool);
-      const skip = [...INSTANCE_VARS, ...(pool?.basePort !== undefined ? ['PORT'] : [])];
+      const skip = [...INSTANCE_VARS, ...(pool?.basePort !== undefined || u.listen !== undefined ? ['PORT'] : [])];
       pools[u.pool] = {
         // Written with `${PORT}`, `${WORKER_ID}`…: each instance has its own.
         command: command(u.command, { ...shown, keep: skip }),
         replicas: pool?.replicas ?? 1,
         ...(pool?.basePort !== undefined ? { port: pool.basePort } : {}),
+        ...listen(u.listen),
         ...unit(u, skip),
       };
     }
@@ -76,6 +78,13 @@ export function toPlainSpec(spec: Spec, opts: PlainOptions): Plain {
   const rules = spec.watch.filter((w) => !(w.name.endsWith('.watch') && isShorthand(out, w)));
   if (rules.length > 0) out.watch = Object.fromEntries(rules.map((w) => [w.name, watchRule(spec, w, opts)]));
   return out;
+}
+
+/** `listen:` in its full form (its PORT is the first address's). */
+function listen(spec: ListenSpec | undefined): Plain {
+  if (spec === undefined) return {};
+  const address = spec.addresses.map((a) => (a.host === '' ? a.port : `${a.host.includes(':') ? `[${a.host}]` : a.host}:${a.port}`));
+  return { listen: { address, adopt: spec.adopt, backlog: spec.backlog } };
 }
 
 /** True when a unit printed above carries this rule as its `watch:` shorthand. */

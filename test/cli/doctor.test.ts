@@ -111,6 +111,20 @@ describe('procs doctor', () => {
   });
 });
 
+describe('procs doctor: listen', () => {
+  it('says the spawner holds listen: sockets, and fails without it', () => {
+    const spec = { 'procs.yaml': 'version: 1\nprocesses:\n  api: { command: "true", listen: "127.0.0.1:1" }\n  b: { command: "true" }\n' };
+    const on = doctorJson(spec);
+    if (on.check('spawner').detail.startsWith('units start through the spawner')) {
+      assert.deepEqual(on.check('listen'), { name: 'listen', level: 'ok', detail: 'the spawner holds the sockets of unit api' });
+    }
+    const off = doctorJson(spec, { PROCS_SPAWNER: 'node' });
+    assert.equal(off.status, 1);
+    assert.equal(off.check('listen').level, 'fail');
+    assert.match(off.check('listen').detail, /^unit api cannot start: only procs-spawner holds listen: sockets/);
+  });
+});
+
 describe('procs doctor: the terminal helper', () => {
   it('names the helper tty: true units start through, python3 without the compiled one, and fails a spec that needs one when there is none', () => {
     const plain = { 'procs.yaml': 'version: 1\nprocesses:\n  a: { command: "true" }\n' };

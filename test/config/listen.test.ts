@@ -2,7 +2,8 @@
 // shared sockets, and errors at their file, line and key.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { build, lines, proc, specOf } from './helpers.js';
+import { toPlainSpec } from '../../src/config/to-plain-spec.js';
+import { build, ENV, lines, proc, specOf } from './helpers.js';
 
 test('listen: a port, HOST:PORT, a list or the full form; the first port is PORT and ${ports.NAME}', () => {
   const spec = specOf(
@@ -72,4 +73,23 @@ pools:
   // A pool's listen is read once: one message each, not one per instance.
   assert.equal(text.match(/pools\.p\.listen is not a port/g)?.length, 1, text);
   assert.equal(text.match(/pools\.p\.port: a unit with `listen`/g)?.length, 1, text);
+});
+
+test('procs config prints listen in its full form, without the PORT it gives, and reads back the same', () => {
+  const text = `
+processes:
+  api: { command: node a.js, listen: ["127.0.0.1:3000", "[::1]:3001", 3002] }
+pools:
+  web: { command: node w.js, replicas: 2, listen: { address: 8080, adopt: node } }
+`;
+  const spec = specOf(build({ 'procs.yaml': text }));
+  const plain = toPlainSpec(spec, { inherited: ENV, showValues: true }) as Record<string, Record<string, Record<string, unknown>>>;
+  assert.deepEqual(plain.processes?.api?.listen, { address: ['127.0.0.1:3000', '[::1]:3001', 3002], adopt: 'none', backlog: 511 });
+  assert.deepEqual(plain.pools?.web?.listen, { address: [8080], adopt: 'node', backlog: 511 });
+  assert.equal(plain.processes?.api?.env, undefined, 'PORT comes from listen');
+  const again = specOf(build({ 'procs.yaml': JSON.stringify(plain) }));
+  assert.deepEqual(
+    again.units.map((u) => u.hash),
+    spec.units.map((u) => u.hash),
+  );
 });
