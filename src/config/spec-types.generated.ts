@@ -22,7 +22,10 @@ export type Command = string | [string, ...string[]];
 export type Listen =
   | ListenAddresses
   | {
-      address: ListenAddresses;
+      /**
+       * A port, HOST:PORT, or a list of them: fd 3, 4, … in this order.
+       */
+      address: ListenAddress | [ListenAddress, ...ListenAddress[]];
       /**
        * node: procs preloads procs/listen into Node (through NODE_OPTIONS), so that `server.listen(PORT)` on a passed port takes the passed socket and the old run finishes its requests on SIGTERM. Default: none.
        */

@@ -120,6 +120,8 @@ describe('listen: sockets passed as systemd passes them', { skip: noSpawner }, (
     const during = await get(port);
     assert.match(during, /^pid \d+$/, `not refused: ${during}`);
     assert.notEqual(during, `pid ${pid}`, 'answered by the next run');
+    // Its lines reach procs' output after its answer reached the client.
+    await up.waitForCount(/api +\| serving/, 2);
     const [a, b] = reports(up, 'api');
     assert.ok(a?.fd3?.inode !== undefined && a.fd3.inode === b?.fd3?.inode, 'the same socket in both runs');
     assert.equal(a.fds, '1');

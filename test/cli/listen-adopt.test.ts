@@ -1,0 +1,103 @@
+// `listen: { adopt: node }`: an unmodified Node server (fixtures/bin/plain-server.js) takes the
+// socket procs holds, so that requests sent all through restarts are all answered.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import http from 'node:http';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { BIN, MAIN, assertClean, freePort, procs, specProject } from '../helpers/cli.js';
+import { within } from '../helpers/processes.js';
+
+const noSpawner = process.env.PROCS_SPAWNER === 'node' ? 'PROCS_SPAWNER=node: only the spawner holds sockets' : false;
+
+/** GET / on a fresh connection: the body, or the error's code. */
+function get(port: number): Promise<string> {
+  return new Promise((resolve) => {
+    const req = http.get({ host: '127.0.0.1', port, path: '/', agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (body += d));
+      res.on('end', () => resolve(body.trim()));
+    });
+    req.on('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? String(err)));
+  });
+}
+
+describe('listen: { adopt: node }', { skip: noSpawner }, () => {
+  it('answers every request sent through five restarts of an unmodified server', async () => {
+    const port = await freePort();
+    const dir = specProject(
+      `processes:\n  api:\n    command: ["node", "${join(BIN, 'plain-server.js')}"]\n    listen: { address: "127.0.0.1:${port}", adopt: node }\n` +
+        `    health:\n      readiness: { log: listening }\n`,
+    );
+    const up = procs(['up'], { cwd: dir });
+    await up.waitFor(/api +\| listening/);
+    const answers: string[] = [];
+    let going = true;
+    // Four clients, each sending its next request as soon as the last is answered.
+    const clients = Array.from({ length: 4 }, async () => {
+      while (going) answers.push(await get(port));
+    });
+    for (let i = 0; i < 5; i++) {
+      const before = answers.length;
+      const r = spawnSync(process.execPath, [MAIN, 'restart', 'api'], { cwd: dir, encoding: 'utf8' });
+      assert.equal(r.status, 0, `${r.stdout}${r.stderr}`);
+      // Some requests reach each new run before the next restart.
+      await within(
+        new Promise<void>((resolve) => {
+          const check = (): void => (answers.length > before + 8 ? resolve() : void setTimeout(check, 10));
+          check();
+        }),
+        30_000,
+        'requests after the restart',
+      );
+    }
+    going = false;
+    await Promise.all(clients);
+    const failed = answers.filter((a) => !/^pid \d+$/.test(a));
+    assert.deepEqual(failed, [], `${failed.length} of ${answers.length} requests failed`);
+    assert.ok(new Set(answers).size >= 6, `answered by every run: ${[...new Set(answers)].join(', ')}`);
+    up.child.kill('SIGTERM');
+    await within(up.exited, 30_000, 'procs up to stop');
+    await assertClean(up);
+  });
+
+  it('answers every request through rolling restarts of a pool that shares the socket', async () => {
+    const port = await freePort();
+    const dir = specProject(
+      `pools:\n  web:\n    command: ["node", "${join(BIN, 'plain-server.js')}"]\n    replicas: 2\n` +
+        `    listen: { address: "127.0.0.1:${port}", adopt: node }\n    health:\n      readiness: { log: listening }\n` +
+        `watch:\n  code:\n    paths: [trigger.txt]\n    restart: [web]\n    rolling: true\n`,
+      { 'trigger.txt': '0' },
+    );
+    const up = procs(['up'], { cwd: dir });
+    await up.waitForCount(/web\.\d +\| listening/, 2);
+    const answers: string[] = [];
+    let going = true;
+    const clients = Array.from({ length: 4 }, async () => {
+      while (going) answers.push(await get(port));
+    });
+    for (let i = 1; i <= 3; i++) {
+      writeFileSync(join(dir, 'trigger.txt'), String(i));
+      // Both instances restarted, one after the other.
+      await up.waitForCount(/web\.\d +\| listening/, 2 + 2 * i);
+    }
+    const before = answers.length;
+    await within(
+      new Promise<void>((resolve) => {
+        const check = (): void => (answers.length > before + 8 ? resolve() : void setTimeout(check, 10));
+        check();
+      }),
+      30_000,
+      'requests after the last restart',
+    );
+    going = false;
+    await Promise.all(clients);
+    const failed = answers.filter((a) => !/^pid \d+$/.test(a));
+    assert.deepEqual(failed, [], `${failed.length} of ${answers.length} requests failed`);
+    up.child.kill('SIGTERM');
+    await within(up.exited, 30_000, 'procs up to stop');
+    await assertClean(up);
+  });
+});
