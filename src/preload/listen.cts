@@ -207,7 +207,8 @@ function install(candidates: readonly Inherited[]): void {
     return undefined;
   };
   proto.listen = function (this: Server, ...args: unknown[]): Server {
-    const request = tcpRequest(args);
+    // A server that listens already gets listen()'s own error, and takes no socket.
+    const request = this.listening ? undefined : tcpRequest(args);
     const fd = request === undefined ? undefined : take(request.port);
     if (request === undefined || fd === undefined) return listen.apply(this, args);
     const options: Record<string, unknown> = { fd };

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readlinkSync } from 'node:fs';
-import { request } from 'node:http';
+import { Agent, request } from 'node:http';
 import type { Socket } from 'node:net';
 import { test, type TestContext } from 'node:test';
 import { LISTEN_PRELOAD, packageFile } from '../../src/self.js';
@@ -184,6 +184,18 @@ test('on SIGTERM the server finishes its request, leaves new connections to the 
   const first = Number((await run.line(new RegExp(`^listening ${port} (\\d+)$`)))[1]);
   const socket = readlinkSync(`/proc/${first}/fd/3`);
   assert.match(socket, /^socket:/);
+  // An idle keep-alive connection: the server closes it once the drain has begun.
+  const agent = new Agent({ keepAlive: true });
+  t.after(() => agent.destroy());
+  const idle = await new Promise<Socket>((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path: '/', agent }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(req.socket as Socket));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+  const idleClosed = new Promise<void>((resolve) => idle.once('close', () => resolve()));
   const slow = get(port, '/slow');
   await run.line(new RegExp(`^slow ${first}$`));
   process.kill(first, 'SIGTERM');
@@ -197,6 +209,7 @@ test('on SIGTERM the server finishes its request, leaves new connections to the 
   }, 'the server to stop accepting');
   const queued = get(port, '/');
   await queued.connected;
+  await idleClosed;
   run.child.stdin?.write('go\n');
   const answered = await slow.reply;
   assert.equal(answered.status, 200);
