@@ -3,7 +3,9 @@
 // import each other), with the exceptions written next to each layer. Also:
 // - node:child_process only in proc/ (every OS process) and app/detach.ts (the daemon launcher);
 // - the pure core (runtime/, reconcile/) imports no node: module, except for types;
-// - only output/ (the renderers) and cli/ name process.stdout or process.stderr.
+// - only output/ (the renderers) and cli/ name process.stdout or process.stderr;
+// - preload/ sits outside the layers: programs loaded into users' Node processes, importing only
+//   node: builtins and each other; no file of procs imports them (src/self.ts names their path).
 // The rules apply to static imports, `export … from`, `import type` and dynamic `import()`.
 
 /** The layers, bottom first; `level` ties folders that sit side by side. */
@@ -42,6 +44,15 @@ const WHY_UP = {
   app: 'cli/ parses arguments and calls app/, never the reverse',
 };
 
+/** Folders outside the layers, which no layer imports, with what they are. */
+const STANDALONE = {
+  preload: "a program loaded into users' Node processes (`procs/listen`), not a module of procs; src/self.ts names its file",
+};
+
+/** Restrictions on importing the standalone folders, for the files of `who`. */
+const standaloneFolders = (who, regexOf = folderRegex) =>
+  Object.entries(STANDALONE).map(([dir, what]) => [regexOf(dir), `${who} may not import ${dir}/: ${what}`]);
+
 /** Layers that are pure: no node: module except for types. */
 const PURE = new Set(['runtime', 'reconcile']);
 /** Layers that may not import src/self.ts (where procs' own files are on disk). */
@@ -67,6 +78,7 @@ function forbiddenFolders(layer) {
     else continue;
     out.push([folderRegex(other.dir), `${layer.dir}/ may not import ${other.dir}/: ${why}. ${layer.dir}/ may import ${may}.`]);
   }
+  out.push(...standaloneFolders(`${layer.dir}/`));
   if (NO_SELF.has(layer.dir)) {
     out.push(['^(\\.\\./)+self(\\.js)?$', `${layer.dir}/ may not import self.ts: where procs' files lie on disk is for the layers that start processes`]);
   }
@@ -84,7 +96,7 @@ export function layerConfigs(builtinModules) {
   const bare = builtinModules.filter((m) => !m.startsWith('node:') && !m.startsWith('_'));
   const configs = [];
   const rulesFor = (layer, { childProcess, terminal }) => {
-    const folders = layer === undefined ? [] : forbiddenFolders(layer);
+    const folders = layer === undefined ? standaloneFolders('src/*.ts', (dir) => `^\\./${esc(dir)}(/|$)`) : forbiddenFolders(layer);
     const pure = layer !== undefined && PURE.has(layer.dir);
     const paths = [];
     const patterns = folders.map(([regex, message]) => ({ regex, message }));
@@ -120,5 +132,29 @@ export function layerConfigs(builtinModules) {
     { files: ['src/app/detach.ts'], rules: rulesFor(app, { childProcess: true, terminal: false }) },
     { files: ['src/proc/pipeline-runner.ts'], rules: rulesFor(proc, { childProcess: true, terminal: true }) },
   );
+  configs.push({ files: ['src/preload/**/*.ts', 'src/preload/**/*.cts'], rules: preloadRules() });
   return configs;
+}
+
+const PRELOAD_MESSAGE =
+  "preload/ is loaded into users' Node processes: it imports only node: builtins (best through process.getBuiltinModule, when needed) and files of its own folder, nothing of procs and no package";
+
+/** preload/: node: builtins and its own folder only, no child_process, no terminal. */
+function preloadRules() {
+  const terminal = 'preload/ writes nothing to the terminal of the program it is loaded into';
+  return {
+    '@typescript-eslint/no-restricted-imports': [
+      'error',
+      {
+        paths: ['node:child_process', 'child_process'].map((name) => ({ name, message: CHILD_PROCESS_MESSAGE, allowTypeImports: true })),
+        patterns: [{ regex: '^(?!node:|\\./)', message: PRELOAD_MESSAGE }],
+      },
+    ],
+    'no-restricted-syntax': ['error', { selector: 'ImportExpression[source.value=/^(?!node:|\\.\\/)/]', message: PRELOAD_MESSAGE }],
+    'no-restricted-properties': [
+      'error',
+      { object: 'process', property: 'stdout', message: terminal },
+      { object: 'process', property: 'stderr', message: terminal },
+    ],
+  };
 }

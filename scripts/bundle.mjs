@@ -48,3 +48,7 @@ await build({
 // banner's), so that on an unsupported Node it says so in one line before main.js is linked.
 copyFileSync('dist/src/cli/entry.js', `${outdir}/procs.js`);
 chmodSync(`${outdir}/procs.js`, 0o755);
+
+// `listen.cjs`, the preload `procs/listen` (src/preload/listen.cts): CommonJS, so that both
+// `--require` and `--import` load it; it imports only Node's builtins, so it is copied as it is.
+copyFileSync('dist/src/preload/listen.cjs', `${outdir}/listen.cjs`);

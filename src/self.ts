@@ -21,6 +21,9 @@ export const MAIN_SCRIPT = packageFile(BUNDLED ? 'dist/bin/procs.js' : 'dist/src
 /** The script of the pipeline runner. */
 export const PIPELINE_RUNNER_SCRIPT = packageFile(BUNDLED ? 'dist/bin/pipeline-runner.js' : 'dist/src/proc/pipeline-runner.js');
 
+/** The preload `procs/listen` (src/preload/listen.cts), for NODE_OPTIONS' `--require`. */
+export const LISTEN_PRELOAD = packageFile(BUNDLED ? 'dist/bin/listen.cjs' : 'dist/src/preload/listen.cjs');
+
 /** The terminal helper, compiled from native/procs-tty.c at build or install (when there is a C compiler). */
 export const TTY_HELPER_BINARY = packageFile('dist/bin/procs-tty');
 

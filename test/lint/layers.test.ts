@@ -44,6 +44,13 @@ const planted: [string, string, RegExp][] = [
   ['src/cli/planted.ts', "import { spawn } from 'node:child_process';", /node:child_process belongs in proc\//],
   ['src/control/planted.ts', "process.stdout.write('hi\\n');", /only output\/ .* and cli\/ write to the terminal/],
   ['src/app/planted.ts', 'const { stderr } = process;', /only output\/ .* and cli\/ write to the terminal/],
+  ['src/preload/planted.ts', "import { printable } from '../base/printable.js';", /preload\/ is loaded into users' Node processes/],
+  ['src/preload/planted.ts', "import { parse } from 'yaml';", /preload\/ is loaded into users' Node processes/],
+  ['src/preload/planted.ts', "const yaml = await import('yaml');", /preload\/ is loaded into users' Node processes/],
+  ['src/preload/planted.ts', "import { spawn } from 'node:child_process';", /node:child_process belongs in proc\//],
+  ['src/preload/planted.ts', "process.stderr.write('hi\\n');", /preload\/ writes nothing to the terminal/],
+  ['src/app/planted.ts', "import '../preload/listen.cjs';", /app\/ may not import preload\//],
+  ['src/planted.ts', "import './preload/listen.cjs';", /may not import preload\//],
 ];
 
 for (const [path, code, expected] of planted) {
@@ -63,6 +70,7 @@ const allowed: [string, string][] = [
   ['src/cli/planted.ts', "import { project } from '../app/project.js';\nprocess.stdout.write('hi\\n');"],
   ['src/output/planted.ts', "import { formatExit } from '../events/exit.js';\nprocess.stderr.write('hi\\n');"],
   ['src/health/planted.ts', "import type { ProcessDriver } from '../runtime/driver.js';"],
+  ['src/preload/planted.ts', "import type { Server } from 'node:net';\nimport { x } from './other.cjs';"],
 ];
 
 for (const [path, code] of allowed) {
