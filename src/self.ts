@@ -35,6 +35,3 @@ export const NOTIFY_HELPER_BINARY = packageFile('dist/bin/procs-notify');
 
 /** The same helper in python3, for where it was not compiled. */
 export const NOTIFY_HELPER_SCRIPT = packageFile('native/procs-notify.py');
-
-/** procs/listen, the preload that lets a Node server take the sockets of `listen:` (CommonJS, for --require and --import). */
-export const LISTEN_PRELOAD = packageFile('dist/bin/listen.cjs');

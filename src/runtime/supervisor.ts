@@ -48,6 +48,8 @@ export class Supervisor {
   /** Units started without their dependencies (`up --no-deps`): they wait only on those that run. */
   readonly #noDeps = new Set<string>();
   #shuttingDown = false;
+  /** Restarts under way (restartUnits, apply): the project is not idle while one runs. */
+  #restarting = 0;
   #killing = false;
 
   constructor(opts: SupervisorOptions) {
@@ -148,6 +150,17 @@ export class Supervisor {
    * `signal` ends a rolling restart between instances. Their dependents are left alone.
    */
   async restartUnits(names: readonly string[], opts: { rolling?: boolean; reason?: string; signal?: AbortSignal } = {}): Promise<void> {
+    // Between a unit's stop and its start nothing is wanted: the project is not idle for that.
+    this.#restarting += 1;
+    try {
+      await this.#restart(names, opts);
+    } finally {
+      this.#restarting -= 1;
+      this.#checkIdle();
+    }
+  }
+
+  async #restart(names: readonly string[], opts: { rolling?: boolean; reason?: string; signal?: AbortSignal }): Promise<void> {
     const reason = opts.reason ?? 'restart requested';
     const batches = opts.rolling ? rollingBatches(names, this.specs) : [[...names]];
     for (const batch of batches) {
@@ -175,7 +188,13 @@ export class Supervisor {
     const of = (kind: Action['kind']): string[] => actions.filter((a) => a.kind === kind).map((a) => a.unit);
     const removed = of('remove');
     const restarted = of('restart');
-    await this.#stopSet([...removed, ...restarted], 'spec changed');
+    // A restarted unit is wanted again once the new list is in: not idle in between.
+    this.#restarting += 1;
+    try {
+      await this.#stopSet([...removed, ...restarted], 'spec changed');
+    } finally {
+      this.#restarting -= 1;
+    }
     const old = this.#units;
     const rebuilt = new Map<string, UnitRecord>();
     for (const spec of units) {
@@ -303,6 +322,7 @@ export class Supervisor {
   }
 
   #isIdle(): boolean {
+    if (this.#restarting > 0) return false;
     for (const r of this.#units.values()) {
       if (r.wanted && !isEnded(r.phase)) return false;
       if (endingOf(r.phase)) return false;

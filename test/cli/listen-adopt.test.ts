@@ -1,15 +1,25 @@
 // `listen: { adopt: node }`: an unmodified Node server (fixtures/bin/plain-server.js) takes the
 // socket procs holds, so that requests sent all through restarts are all answered.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { BIN, MAIN, assertClean, freePort, procs, specProject } from '../helpers/cli.js';
-import { within } from '../helpers/processes.js';
+import { waitFor, within } from '../helpers/processes.js';
 
 const noSpawner = process.env.PROCS_SPAWNER === 'node' ? 'PROCS_SPAWNER=node: only the spawner holds sockets' : false;
+
+/** Runs a command without blocking the event loop: its exit code and output. */
+function run(file: string, args: string[], opts: { cwd: string }): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) => {
+    execFile(file, args, opts, (err, stdout, stderr) => {
+      const code = err === null ? 0 : typeof err.code === 'number' ? err.code : 1;
+      resolve({ code, output: `${stdout}${stderr}` });
+    });
+  });
+}
 
 /** GET / on a fresh connection: the body, or the error's code. */
 function get(port: number): Promise<string> {
@@ -33,28 +43,33 @@ describe('listen: { adopt: node }', { skip: noSpawner }, () => {
     );
     const up = procs(['up'], { cwd: dir });
     await up.waitFor(/api +\| listening/);
+    await waitFor(() => existsSync(join(dir, '.procs/procs.sock')), 'the control socket');
     const answers: string[] = [];
     let going = true;
     // Four clients, each sending its next request as soon as the last is answered.
     const clients = Array.from({ length: 4 }, async () => {
       while (going) answers.push(await get(port));
     });
-    for (let i = 0; i < 5; i++) {
-      const before = answers.length;
-      const r = spawnSync(process.execPath, [MAIN, 'restart', 'api'], { cwd: dir, encoding: 'utf8' });
-      assert.equal(r.status, 0, `${r.stdout}${r.stderr}`);
-      // Some requests reach each new run before the next restart.
-      await within(
-        new Promise<void>((resolve) => {
-          const check = (): void => (answers.length > before + 8 ? resolve() : void setTimeout(check, 10));
-          check();
-        }),
-        30_000,
-        'requests after the restart',
-      );
+    try {
+      for (let i = 0; i < 5; i++) {
+        const before = answers.length;
+        // Not spawnSync: the clients must go on while procs restarts the unit.
+        const r = await run(process.execPath, [MAIN, 'restart', 'api'], { cwd: dir });
+        assert.equal(r.code, 0, r.output);
+        // Some requests reach each new run before the next restart.
+        await within(
+          new Promise<void>((resolve) => {
+            const check = (): void => (answers.length > before + 8 ? resolve() : void setTimeout(check, 10));
+            check();
+          }),
+          30_000,
+          'requests after the restart',
+        );
+      }
+    } finally {
+      going = false;
+      await Promise.all(clients);
     }
-    going = false;
-    await Promise.all(clients);
     const failed = answers.filter((a) => !/^pid \d+$/.test(a));
     assert.deepEqual(failed, [], `${failed.length} of ${answers.length} requests failed`);
     assert.ok(new Set(answers).size >= 6, `answered by every run: ${[...new Set(answers)].join(', ')}`);
@@ -78,22 +93,25 @@ describe('listen: { adopt: node }', { skip: noSpawner }, () => {
     const clients = Array.from({ length: 4 }, async () => {
       while (going) answers.push(await get(port));
     });
-    for (let i = 1; i <= 3; i++) {
-      writeFileSync(join(dir, 'trigger.txt'), String(i));
-      // Both instances restarted, one after the other.
-      await up.waitForCount(/web\.\d +\| listening/, 2 + 2 * i);
+    try {
+      for (let i = 1; i <= 3; i++) {
+        writeFileSync(join(dir, 'trigger.txt'), String(i));
+        // Both instances restarted, one after the other.
+        await up.waitForCount(/web\.\d +\| listening/, 2 + 2 * i);
+      }
+      const before = answers.length;
+      await within(
+        new Promise<void>((resolve) => {
+          const check = (): void => (answers.length > before + 8 ? resolve() : void setTimeout(check, 10));
+          check();
+        }),
+        30_000,
+        'requests after the last restart',
+      );
+    } finally {
+      going = false;
+      await Promise.all(clients);
     }
-    const before = answers.length;
-    await within(
-      new Promise<void>((resolve) => {
-        const check = (): void => (answers.length > before + 8 ? resolve() : void setTimeout(check, 10));
-        check();
-      }),
-      30_000,
-      'requests after the last restart',
-    );
-    going = false;
-    await Promise.all(clients);
     const failed = answers.filter((a) => !/^pid \d+$/.test(a));
     assert.deepEqual(failed, [], `${failed.length} of ${answers.length} requests failed`);
     up.child.kill('SIGTERM');

@@ -4,6 +4,7 @@
 // `procs stop`, and names the holder of a taken port.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import http from 'node:http';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -135,6 +136,7 @@ describe('listen: sockets passed as systemd passes them', { skip: noSpawner }, (
     const up = procs(['up'], { cwd: dir });
     await up.waitFor(/api +\| serving/);
     assert.match(await get(port), /^pid \d+$/);
+    await waitFor(() => existsSync(join(dir, '.procs/procs.sock')), 'the control socket');
     control(dir, 'stop', 'api');
     assert.equal(await get(port), 'ECONNREFUSED', 'a stopped unit does not keep clients waiting');
     control(dir, 'start', 'api');

@@ -268,6 +268,31 @@ describe('Supervisor', () => {
     await sup.stopAll();
   });
 
+  it('is not idle between the stop and the start of a restart, nor of a spec change', async () => {
+    const { sup, driver } = setup([unit('api')]);
+    sup.start();
+    let idle = false;
+    void sup.idle().then(() => (idle = true));
+    await sup.restartUnits(['api']);
+    await flush();
+    assert.deepEqual(driver.log, ['start api', 'stop api', 'start api']);
+    assert.equal(idle, false, 'a foreground up would have ended with its only unit restarting');
+    const changed = { ...unit('api'), hash: 'api2' };
+    await sup.apply(
+      [changed],
+      plan(
+        [changed],
+        sup.status().map((u) => ({ name: u.name, state: u.state, hash: 'api' })),
+      ),
+    );
+    await flush();
+    assert.deepEqual(driver.log.slice(3), ['stop api', 'start api']);
+    assert.equal(idle, false);
+    await sup.stopAll();
+    await flush();
+    assert.equal(idle, true, 'idle once stopped for good');
+  });
+
   it('restarts pool instances one at a time with rolling, each up before the next', async () => {
     const { sup, driver } = setup([unit('w.0', { pool: 'w', readiness: true }), unit('w.1', { pool: 'w', readiness: true })]);
     sup.start();
