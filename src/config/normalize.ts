@@ -165,7 +165,10 @@ function processUnit(
 function unitListen(ctx: Context, owner: string, raw: Process | Pool, where: PathSeg[]): ListenSpec | undefined {
   if (raw.listen === undefined) return undefined;
   if (raw.port !== undefined) {
-    ctx.diags.error(keyPos(ctx.tree, [...where, 'port']), `${describePath([...where, 'port'])}: a unit with \`listen\` gets its PORT from there; remove \`port\``);
+    ctx.diags.error(
+      keyPos(ctx.tree, [...where, 'port']),
+      `${describePath([...where, 'port'])}: a unit with \`listen\` gets its PORT from there; remove \`port\``,
+    );
   }
   return listenSpec(ctx, owner, raw.listen, [...where, 'listen']);
 }

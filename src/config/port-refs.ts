@@ -33,7 +33,8 @@ export function preferredPort(root: string, unit: string): number {
 /** Fills `ctx.ports` from the document, before any unit is normalized. */
 export function knownPorts(ctx: Context, doc: ProcsSpec): void {
   for (const [name, raw] of Object.entries(doc.processes ?? {})) {
-    const port = raw?.port === 'auto' ? ctx.autoPort(name, preferredPort(ctx.root, name)) : (raw?.port ?? listenPort(raw?.listen) ?? writtenPort(raw?.env?.PORT));
+    const port =
+      raw?.port === 'auto' ? ctx.autoPort(name, preferredPort(ctx.root, name)) : (raw?.port ?? listenPort(raw?.listen) ?? writtenPort(raw?.env?.PORT));
     if (port !== undefined) ctx.ports.set(name, String(port));
   }
   for (const [name, pool] of Object.entries(doc.pools ?? {})) {
