@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { stringify } from 'yaml';
 import type { DependencyCondition, ProbeSpec, RestartSpec, Spec } from '../config/spec.js';
-import { envFilesOf, relativeCwd, servicesOf, type Service } from './model.js';
+import { envFilesOf, listenNote, relativeCwd, servicesOf, type Service } from './model.js';
 import { composeProjectName, durationText } from './names.js';
 import { argvOf, shQuote, unitArgv } from './shell.js';
 import { CONTAINER_ROOT, DEFAULT_IMAGE, Notes, type ExportOptions, type ExportResult } from './types.js';
@@ -78,6 +78,7 @@ function serviceOf(
     notes.add(`${svc.name}: compose replicas have no index: WORKER_ID is not set and every replica has PORT=${svc.env.PORT ?? '(unset)'}`);
   if (unit.restart.successCodes.some((c) => c !== 0)) notes.add(`${svc.name}: only exit code 0 counts as success in compose`);
   if (unit.kind === 'pipeline') notes.add(`${svc.name}: the pipeline runs in one container through sh -c, with pipefail where the image's shell has it`);
+  if (unit.kind !== 'pipeline' && unit.listen) notes.add(listenNote(svc, unit.listen, 'compose'));
   return {
     image: options.image ?? DEFAULT_IMAGE,
     entrypoint: unitArgv(unit),

@@ -50,10 +50,11 @@ function workingDir(svc: Service, ctx: PodContext): string {
   return path.posix.join(CONTAINER_ROOT, rel ?? '');
 }
 
-/** Container ports: a pool's `port:`, and the ports its probes check. */
+/** Container ports: a pool's `port:`, the ports of `listen:`, and the ports its probes check. */
 function portsOf(svc: Service): ContainerPort[] {
   const ports = new Set<number>();
   if (svc.basePort !== undefined) ports.add(svc.basePort);
+  if (svc.unit.kind !== 'pipeline') for (const a of svc.unit.listen?.addresses ?? []) ports.add(a.port);
   for (const probe of [svc.unit.health.readiness, svc.unit.health.liveness]) {
     const port = probe && probePort(probe);
     if (port !== undefined) ports.add(port);

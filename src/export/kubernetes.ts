@@ -9,7 +9,7 @@ import type { ObjectMeta } from 'kubernetes-types/meta/v1.js';
 import { stringify } from 'yaml';
 import type { Spec } from '../config/spec.js';
 import { containerOf, type PodContext } from './kubernetes-pod.js';
-import { envFilesOf, servicesOf, type Service } from './model.js';
+import { envFilesOf, listenNote, servicesOf, type Service } from './model.js';
 import { ceilSeconds, dnsLabel, labelValue, uniqueNames } from './names.js';
 import { DEFAULT_IMAGE, Notes, type ExportOptions, type ExportResult } from './types.js';
 
@@ -146,4 +146,5 @@ function serviceNotes(svc: Service, notes: Notes): void {
   if (!svc.oneShot) notes.add('max_restarts and backoff do not map: Kubernetes restarts containers with its own back-off');
   if (unit.restart.successCodes.some((c) => c !== 0)) notes.add(`${svc.name}: only exit code 0 counts as success in Kubernetes`);
   if (unit.kind === 'pipeline') notes.add(`${svc.name}: the pipeline runs in one container through sh -c, with pipefail where the image's shell has it`);
+  if (unit.kind !== 'pipeline' && unit.listen) notes.add(listenNote(svc, unit.listen, 'Kubernetes'));
 }

@@ -1,7 +1,7 @@
 // The spec seen as deployable services, the shape every engine starts from: one per process, one
 // per pipeline, and one per pool (not per instance), in dependency order.
 import path from 'node:path';
-import type { Dependency, Spec, UnitSpec } from '../config/spec.js';
+import type { Dependency, ListenSpec, Spec, UnitSpec } from '../config/spec.js';
 import type { ExportOptions, Notes } from './types.js';
 
 /** Variables procs sets per pool instance: one service for the whole pool has no single value. */
@@ -104,4 +104,16 @@ export function relativeCwd(spec: Spec, cwd: string): string | undefined {
 /** The env files a service reads, lowest precedence first (a pool's are its first instance's). */
 export function envFilesOf(svc: Service | undefined, options: ExportOptions): readonly string[] {
   return svc ? (options.envFiles?.[svc.unit.name] ?? []) : [];
+}
+
+/**
+ * The note on `listen:` in a container engine: the unit's PORT (and in Kubernetes containerPorts),
+ * nothing more. Nothing holds the sockets: the process binds them itself, and a restart closes them.
+ */
+export function listenNote(svc: Service, listen: ListenSpec, engine: 'compose' | 'Kubernetes'): string {
+  const ports = [...new Set(listen.addresses.map((a) => a.port))].join(', ');
+  const port = `PORT=${svc.env.PORT ?? '(unset)'}`;
+  const mapped = engine === 'Kubernetes' ? `${port} and containerPort ${ports}` : port;
+  const adopt = listen.adopt === 'node' ? '; adopt: node is dropped' : '';
+  return `${svc.name}: listen: is only ${mapped} in ${engine}: the process binds its ports itself and no socket is held across restarts${adopt}`;
 }

@@ -1,10 +1,12 @@
 // `procs export systemd`: one .service per unit (a pool's instances each get their own, exact
-// WORKER_ID and PORT included) and a <project>.target that wants them all.
+// WORKER_ID and PORT included), a .socket per `listen:` owner, and a <project>.target that wants
+// the services.
 import path from 'node:path';
 import type { RestartSpec, Spec, UnitSpec } from '../config/spec.js';
 import { envFilesOf, servicesOf, type Service } from './model.js';
 import { durationText, systemdName } from './names.js';
 import { unitArgv } from './shell.js';
+import { listenVars, poolComment, socketNotes, socketSections } from './systemd-socket.js';
 import { envAssignment, escapeSpecifiers, execLine, unitText, type Section } from './systemd-syntax.js';
 import { Notes, type ExportOptions, type ExportResult, type ExportFile } from './types.js';
 
@@ -21,13 +23,26 @@ export function exportSystemd(spec: Spec, options: ExportOptions = {}): ExportRe
   const files: ExportFile[] = [];
   for (const svc of services) {
     const deps = svc.dependsOn.flatMap((d) => (byName.get(d.name)?.instances ?? []).map((u) => fileOf(u.name)));
+    const listen = svc.unit.kind === 'pipeline' ? undefined : svc.unit.listen;
+    const socket = listen && `${project}-${systemdName(listen.owner)}.socket`;
+    const envFiles = envFilesOf(svc, options);
     for (const unit of svc.instances) {
-      const sections = serviceSections(unit, { project, deps, envFiles: envFilesOf(svc, options) });
+      const sections = serviceSections(unit, { project, deps, envFiles, ...(socket ? { socket } : {}) });
       files.push({ path: fileOf(unit.name), content: unitText(header, sections) });
+    }
+    if (listen && socket) {
+      const ctx = { project, services: svc.instances.map((u) => fileOf(u.name)) };
+      const pool = svc.kind === 'pool';
+      const text = unitText(pool ? `${header}\n${poolComment(listen, socket, ctx)}` : header, socketSections(listen, ctx));
+      files.push({ path: socket, content: text });
+      socketNotes(listen, socket, { pool, envFiles: envFiles.length > 0 }, notes);
     }
     serviceNotes(svc, notes);
   }
-  const wants = files.map((f) => f.path).join(' ');
+  const wants = files
+    .filter((f) => f.path.endsWith('.service'))
+    .map((f) => f.path)
+    .join(' ');
   const target: Section[] = [
     [
       'Unit',
@@ -51,12 +66,17 @@ interface UnitContext {
   /** The unit files this one depends on. */
   readonly deps: readonly string[];
   readonly envFiles: readonly string[];
+  /** The socket unit holding the unit's `listen:` sockets (a pool's, shared by its instances). */
+  readonly socket?: string;
 }
 
 /** The [Unit], [Service] and [Install] sections of one unit. */
 function serviceSections(unit: UnitSpec, ctx: UnitContext): Section[] {
   const oneShot = unit.restart.policy === 'never';
-  const deps = ctx.deps.join(' ');
+  const deps = [...ctx.deps, ...(ctx.socket ? [ctx.socket] : [])].join(' ');
+  // PORT stays the first address's port, as procs sets it; systemd sets LISTEN_FDS, LISTEN_PID and LISTEN_FDNAMES.
+  const listen = unit.kind === 'pipeline' ? undefined : unit.listen;
+  const env = listen ? { ...unit.env, ...listenVars(listen, unit.env) } : unit.env;
   const head: [string, string][] = [
     ['Description', escapeSpecifiers(`procs unit ${unit.name} of ${ctx.project}`)],
     ['PartOf', `${ctx.project}.target`],
@@ -80,9 +100,10 @@ function serviceSections(unit: UnitSpec, ctx: UnitContext): Section[] {
     ...(notify || unit.watchdogMs !== undefined ? ([['NotifyAccess', 'all']] as [string, string][]) : []),
     ...(unit.watchdogMs !== undefined ? ([['WatchdogSec', durationText(unit.watchdogMs)]] as [string, string][]) : []),
     ...(oneShot ? ([['RemainAfterExit', 'yes']] as [string, string][]) : []),
+    ...(ctx.socket ? ([['Sockets', ctx.socket]] as [string, string][]) : []),
     ['WorkingDirectory', escapeSpecifiers(unit.cwd)],
     ...ctx.envFiles.map((f): [string, string] => ['EnvironmentFile', escapeSpecifiers(f)]),
-    ...Object.entries(unit.env).map(([k, v]): [string, string] => ['Environment', envAssignment(k, v)]),
+    ...Object.entries(env).map(([k, v]): [string, string] => ['Environment', envAssignment(k, v)]),
     ['ExecStart', execLine(argv)],
     ['Restart', RESTART[unit.restart.policy]],
     ...(oneShot ? [] : ([['RestartSec', durationText(unit.restart.backoff.initialMs)]] as [string, string][])),

@@ -132,6 +132,30 @@ pipelines:
     assert.deepEqual(svc(services, 'p').entrypoint, ['/bin/sh', '-c', '(set -o pipefail) 2>/dev/null && set -o pipefail; a | b']);
   });
 
+  it('listen: is PORT only, with a note that no socket is held and adopt: node is dropped', () => {
+    const { services, notes, text } = compose({
+      'procs.yaml': `
+processes:
+  api: { command: node api.js, listen: { address: [3000, "127.0.0.1:3001"], adopt: node } }
+pools:
+  web: { command: node w.js, replicas: 2, listen: 8080 }
+`,
+    });
+    assert.equal(svc(services, 'api').environment.PORT, '3000');
+    assert.equal(svc(services, 'web').environment.PORT, '8080');
+    assert.doesNotMatch(text, /NODE_OPTIONS|PROCS_LISTEN|LISTEN_FD|ports:/);
+    assert.ok(
+      notes.includes(
+        'api: listen: is only PORT=3000 in compose: the process binds its ports itself and no socket is held across restarts; adopt: node is dropped',
+      ),
+      notes.join('\n'),
+    );
+    assert.ok(
+      notes.includes('web: listen: is only PORT=8080 in compose: the process binds its ports itself and no socket is held across restarts'),
+      notes.join('\n'),
+    );
+  });
+
   it('doubles every $ (compose would interpolate it), and references env files relative to the output folder', () => {
     const { services, text } = compose({
       'procs.yaml': `

@@ -71,13 +71,14 @@ export function systemdVerify(files: readonly ExportFile[]): string[] | undefine
   }
 }
 
-const SERVICE_KEYS: Readonly<Record<string, readonly string[]>> = {
+const UNIT_KEYS: Readonly<Record<string, readonly string[]>> = {
   Unit: ['Description', 'PartOf', 'Requires', 'After', 'Wants', 'StartLimitIntervalSec', 'StartLimitBurst'],
   Service: [
     'Type',
     'NotifyAccess',
     'WatchdogSec',
     'RemainAfterExit',
+    'Sockets',
     'WorkingDirectory',
     'EnvironmentFile',
     'Environment',
@@ -89,10 +90,11 @@ const SERVICE_KEYS: Readonly<Record<string, readonly string[]>> = {
     'KillSignal',
     'TimeoutStopSec',
   ],
+  Socket: ['ListenStream', 'BindIPv6Only', 'Backlog', 'FileDescriptorName', 'Service'],
   Install: ['WantedBy'],
 };
 
-/** Structural problems of a unit file: lines outside sections, unknown sections or keys, a service without ExecStart. */
+/** Structural problems of a unit file: lines outside sections, unknown sections or keys, a service without ExecStart, a socket without ListenStream. */
 export function systemdStructure(file: ExportFile): string[] {
   const problems: string[] = [];
   let section: string | undefined;
@@ -102,17 +104,18 @@ export function systemdStructure(file: ExportFile): string[] {
     const head = /^\[([A-Za-z]+)\]$/.exec(line);
     if (head) {
       section = head[1];
-      if (!section || !SERVICE_KEYS[section]) problems.push(`${file.path}:${i + 1}: unknown section ${line}`);
+      if (!section || !UNIT_KEYS[section]) problems.push(`${file.path}:${i + 1}: unknown section ${line}`);
       continue;
     }
-    const kv = /^([A-Za-z]+)=(.*)$/.exec(line);
+    const kv = /^([A-Za-z][A-Za-z0-9]*)=(.*)$/.exec(line);
     if (!section || !kv?.[1]) {
       problems.push(`${file.path}:${i + 1}: not a Key=value line in a section: ${line}`);
       continue;
     }
-    if (!SERVICE_KEYS[section]?.includes(kv[1])) problems.push(`${file.path}:${i + 1}: unknown key ${kv[1]} in [${section}]`);
+    if (!UNIT_KEYS[section]?.includes(kv[1])) problems.push(`${file.path}:${i + 1}: unknown key ${kv[1]} in [${section}]`);
     seen.add(`${section}.${kv[1]}`);
   }
   if (file.path.endsWith('.service') && !seen.has('Service.ExecStart')) problems.push(`${file.path}: no ExecStart=`);
+  if (file.path.endsWith('.socket') && !seen.has('Socket.ListenStream')) problems.push(`${file.path}: no ListenStream=`);
   return problems;
 }

@@ -116,6 +116,32 @@ pools:
     assert.ok(notes.some((n) => n.startsWith('worker: replicas have no index')));
   });
 
+  it('listen: is containerPorts and PORT only, with a note that no socket is held and adopt: node is dropped', () => {
+    const { docs, notes } = manifests(`
+processes:
+  api: { command: node api.js, listen: { address: [3000, "127.0.0.1:3001", "[::1]:3001"], adopt: node } }
+pools:
+  web: { command: node w.js, replicas: 2, listen: 8080 }
+`);
+    assert.deepEqual(container(workload(docs, 'api') as Deployment).ports, [{ containerPort: 3000 }, { containerPort: 3001 }]);
+    assert.deepEqual(container(workload(docs, 'web') as Deployment).ports, [{ containerPort: 8080 }]);
+    const data = (name: string) =>
+      (docs.find((d) => d.kind === 'ConfigMap' && (d.metadata as { name: string }).name === `${name}-env`) as { data: Record<string, string> }).data;
+    assert.equal(data('api').PORT, '3000');
+    assert.equal(data('web').PORT, '8080');
+    assert.ok(!Object.keys(data('api')).some((k) => /NODE_OPTIONS|LISTEN/.test(k)));
+    assert.ok(
+      notes.includes(
+        'api: listen: is only PORT=3000 and containerPort 3000, 3001 in Kubernetes: the process binds its ports itself and no socket is held across restarts; adopt: node is dropped',
+      ),
+      notes.join('\n'),
+    );
+    assert.ok(
+      notes.some((n) => n.startsWith('web: listen: is only PORT=8080 and containerPort 8080 in Kubernetes')),
+      notes.join('\n'),
+    );
+  });
+
   it('maps tty and stdin to the container’s tty and stdin (a terminal takes input too)', () => {
     const { docs } = manifests(`
 processes:
