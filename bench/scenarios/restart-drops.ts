@@ -127,6 +127,7 @@ export async function measure(c: Contestant, restarts: number, log: (text: strin
     let exited = false;
     void run.exited.then(() => (exited = true));
     let load: ChildProcess | undefined;
+    let poll: NodeJS.Timeout | undefined;
     try {
       if (!(await untilAnswers(port, 20_000, () => !exited))) return { failed: `did not answer on ${String(port)}: ${run.chatter().slice(-300)}` };
       // The watcher's first scan, then the load, steady before the first change.
@@ -134,7 +135,7 @@ export async function measure(c: Contestant, restarts: number, log: (text: strin
       const seen = new Set(serverPids(root));
       const first = seen.size;
       let appeared: number[] = [];
-      const poll = setInterval(() => {
+      poll = setInterval(() => {
         for (const pid of serverPids(root)) {
           if (seen.has(pid)) continue;
           seen.add(pid);
@@ -177,7 +178,8 @@ export async function measure(c: Contestant, restarts: number, log: (text: strin
       log(`restart-drops ${c.name}: ${JSON.stringify({ ...counts, failedAt: counts.failedAt.length, restarts: restartsSeen, missed })}`);
       return { drops: { counts, restarts: restartsSeen, missed, toNewPid, failedSpan } };
     } finally {
-      if (load !== undefined && load.exitCode === null) signal(load.pid ?? -1, 'SIGKILL');
+      clearInterval(poll);
+      if (load?.pid !== undefined && load.exitCode === null) signal(load.pid, 'SIGKILL');
       run.stop();
       await Promise.race([run.exited, sleep(5000)]);
       // Whatever the tool left (its group, its descendants) goes before the run's token sweep.
