@@ -2,7 +2,7 @@
 // nodemon: installs the peers it can into bench/tmp, runs each scenario, writes bench/RESULTS.md.
 //
 //   npm run bench                          all scenarios, results to bench/RESULTS.md
-//   npm run bench -- --only 1,3 --reps 3   some scenarios, fewer rounds
+//   npm run bench -- --only 1,3 --reps 3   some scenarios, fewer rounds (numbers or names: --only restart-drops)
 //   options: --no-install  --out FILE  --reps N (default 5)  --peers pm2,nf (a subset; procs always runs)
 //
 //   npm run bench -- --compare REV [--only 1,8] [--reps N] [--keep-compare] [--out FILE]
@@ -23,6 +23,7 @@ import { crashLoop } from './scenarios/crash.js';
 import { idleCost } from './scenarios/idle.js';
 import { toolKilled } from './scenarios/killed.js';
 import { outputThroughput } from './scenarios/output.js';
+import { restartDrops } from './scenarios/restart-drops.js';
 import { shutdown } from './scenarios/shutdown.js';
 import { startLatency } from './scenarios/start.js';
 import { watchLatency } from './scenarios/watch.js';
@@ -36,6 +37,20 @@ const SCENARIOS: Record<string, (o: ScenarioOptions) => Promise<Section>> = {
   '6': toolKilled,
   '7': watchLatency,
   '8': coldStart,
+  '9': restartDrops,
+};
+
+/** Names `--only` takes besides the numbers. */
+const NAMES: Record<string, string> = {
+  start: '1',
+  idle: '2',
+  output: '3',
+  crash: '4',
+  shutdown: '5',
+  killed: '6',
+  watch: '7',
+  cold: '8',
+  'restart-drops': '9',
 };
 
 // The value after `name` on the command line.
@@ -106,7 +121,7 @@ async function compare(rev: string, only: readonly string[], reps: number, log: 
 }
 
 async function main(): Promise<void> {
-  const only = (flag('--only') ?? Object.keys(SCENARIOS).join(',')).split(',');
+  const only = (flag('--only') ?? Object.keys(SCENARIOS).join(',')).split(',').map((id) => NAMES[id] ?? id);
   // Compare mode alternates the order of the two trees per round: an even count balances it.
   const reps = Number(flag('--reps') ?? (flag('--compare') === undefined ? 5 : 4));
   const out = flag('--out') ?? join(BENCH_SRC, 'RESULTS.md');

@@ -62,7 +62,7 @@ function shq(s: string): string {
 const line = (c: ChildSpec): string => c.argv.map(shq).join(' ');
 
 // Starts `file args` in its own process group with the token, output to /dev/null or a pipe.
-function start(file: string, args: readonly string[], o: LaunchOptions, stopSignal: NodeJS.Signals, env: Record<string, string> = {}): Running {
+export function start(file: string, args: readonly string[], o: LaunchOptions, stopSignal: NodeJS.Signals, env: Record<string, string> = {}): Running {
   const started = performance.now();
   const child = spawn(file, args, {
     cwd: o.dir,
