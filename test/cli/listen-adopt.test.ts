@@ -34,6 +34,34 @@ function get(port: number): Promise<string> {
   });
 }
 
+/** Four clients, each sending its next request as soon as the last is answered, until stopped. */
+function load(port: number): { answers: string[]; answered: (more: number, what: string) => Promise<void>; stop: () => Promise<void> } {
+  const answers: string[] = [];
+  let going = true;
+  const clients = Array.from({ length: 4 }, async () => {
+    while (going) answers.push(await get(port));
+  });
+  return {
+    answers,
+    // Resolves once `more` requests beyond those answered now have been answered.
+    answered(more, what) {
+      const target = answers.length + more;
+      return within(
+        new Promise<void>((resolve) => {
+          const check = (): void => (answers.length > target ? resolve() : void setTimeout(check, 10));
+          check();
+        }),
+        30_000,
+        what,
+      );
+    },
+    async stop() {
+      going = false;
+      await Promise.all(clients);
+    },
+  };
+}
+
 describe('listen: { adopt: node }', { skip: noSpawner }, () => {
   it('answers every request sent through five restarts of an unmodified server', async () => {
     const port = await freePort();
@@ -44,31 +72,17 @@ describe('listen: { adopt: node }', { skip: noSpawner }, () => {
     const up = procs(['up'], { cwd: dir });
     await up.waitFor(/api +\| listening/);
     await waitFor(() => existsSync(join(dir, '.procs/procs.sock')), 'the control socket');
-    const answers: string[] = [];
-    let going = true;
-    // Four clients, each sending its next request as soon as the last is answered.
-    const clients = Array.from({ length: 4 }, async () => {
-      while (going) answers.push(await get(port));
-    });
+    const { answers, answered, stop } = load(port);
     try {
       for (let i = 0; i < 5; i++) {
-        const before = answers.length;
         // Not spawnSync: the clients must go on while procs restarts the unit.
         const r = await run(process.execPath, [MAIN, 'restart', 'api'], { cwd: dir });
         assert.equal(r.code, 0, r.output);
         // Some requests reach each new run before the next restart.
-        await within(
-          new Promise<void>((resolve) => {
-            const check = (): void => (answers.length > before + 8 ? resolve() : void setTimeout(check, 10));
-            check();
-          }),
-          30_000,
-          'requests after the restart',
-        );
+        await answered(8, 'requests after the restart');
       }
     } finally {
-      going = false;
-      await Promise.all(clients);
+      await stop();
     }
     const failed = answers.filter((a) => !/^pid \d+$/.test(a));
     assert.deepEqual(failed, [], `${failed.length} of ${answers.length} requests failed`);
@@ -88,29 +102,16 @@ describe('listen: { adopt: node }', { skip: noSpawner }, () => {
     );
     const up = procs(['up'], { cwd: dir });
     await up.waitForCount(/web\.\d +\| listening/, 2);
-    const answers: string[] = [];
-    let going = true;
-    const clients = Array.from({ length: 4 }, async () => {
-      while (going) answers.push(await get(port));
-    });
+    const { answers, answered, stop } = load(port);
     try {
       for (let i = 1; i <= 3; i++) {
         writeFileSync(join(dir, 'trigger.txt'), String(i));
         // Both instances restarted, one after the other.
         await up.waitForCount(/web\.\d +\| listening/, 2 + 2 * i);
       }
-      const before = answers.length;
-      await within(
-        new Promise<void>((resolve) => {
-          const check = (): void => (answers.length > before + 8 ? resolve() : void setTimeout(check, 10));
-          check();
-        }),
-        30_000,
-        'requests after the last restart',
-      );
+      await answered(8, 'requests after the last restart');
     } finally {
-      going = false;
-      await Promise.all(clients);
+      await stop();
     }
     const failed = answers.filter((a) => !/^pid \d+$/.test(a));
     assert.deepEqual(failed, [], `${failed.length} of ${answers.length} requests failed`);
