@@ -64,3 +64,29 @@ export function listenSpec(ctx: Context, owner: string, raw: Listen, where: Path
   const full = typeof raw === 'object' && !Array.isArray(raw) ? raw : undefined;
   return { owner, addresses, adopt: full?.adopt ?? 'none', backlog: full?.backlog ?? DEFAULT_BACKLOG };
 }
+
+/** An address as written in a spec or a ListenStream=: the port alone for every address, else HOST:PORT (IPv6 in brackets). */
+export function addressText(a: ListenAddress): string {
+  if (a.host === '') return String(a.port);
+  return a.host.includes(':') ? `[${a.host}]:${a.port}` : `${a.host}:${a.port}`;
+}
+
+/** An address as bound, for PROCS_LISTEN and messages: every address is `[::]:PORT`. */
+export function boundText(a: ListenAddress): string {
+  return a.host === '' ? `[::]:${a.port}` : addressText(a);
+}
+
+/**
+ * What procs adds to a run's variables beside systemd's LISTEN_*: PROCS_LISTEN (`3=[::]:3000,…`,
+ * for procs/listen behind wrappers such as npm, whose pid is not the server's) and, with
+ * `adopt: node`, `--require PRELOAD` after the unit's own NODE_OPTIONS (once).
+ */
+export function listenVars(spec: ListenSpec, env: Readonly<Record<string, string>>, preload: string): Record<string, string> {
+  const vars: Record<string, string> = { PROCS_LISTEN: spec.addresses.map((a, i) => `${3 + i}=${boundText(a)}`).join(',') };
+  if (spec.adopt === 'node') {
+    const option = `--require ${preload}`;
+    const current = env.NODE_OPTIONS ?? '';
+    vars.NODE_OPTIONS = current.includes(option) ? current : `${current === '' ? '' : `${current} `}${option}`;
+  }
+  return vars;
+}

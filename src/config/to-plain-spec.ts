@@ -4,6 +4,7 @@
 // command or probe took from a variable, and the credentials of a probe URL.
 import path from 'node:path';
 import { interpolate } from './interpolate.js';
+import { addressText } from './listen.js';
 import { SET, withoutCredentials } from './redact.js';
 import type { Command, HealthSpec, ListenSpec, ProbeSpec, Spec, UnitSpec, WatchRule } from './spec.js';
 
@@ -83,7 +84,7 @@ export function toPlainSpec(spec: Spec, opts: PlainOptions): Plain {
 /** `listen:` in its full form (its PORT is the first address's). */
 function listen(spec: ListenSpec | undefined): Plain {
   if (spec === undefined) return {};
-  const address = spec.addresses.map((a) => (a.host === '' ? a.port : `${a.host.includes(':') ? `[${a.host}]` : a.host}:${a.port}`));
+  const address = spec.addresses.map((a) => (a.host === '' ? a.port : addressText(a)));
   return { listen: { address, adopt: spec.adopt, backlog: spec.backlog } };
 }
 

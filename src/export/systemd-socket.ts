@@ -2,36 +2,20 @@
 // them open across the service's restarts, as procs does, and passes them to each run as fd 3…
 // with LISTEN_FDS, LISTEN_PID and LISTEN_FDNAMES (FileDescriptorName=, the owner's name). A pool's
 // instances share one socket unit, each naming it in Sockets=.
-import type { ListenAddress, ListenSpec } from '../config/spec.js';
+import { addressText, listenVars } from '../config/listen.js';
+import type { ListenSpec } from '../config/spec.js';
 import { escapeSpecifiers, type Section } from './systemd-syntax.js';
 import type { Notes } from './types.js';
 
 /** The preload of `adopt: node`, as a package specifier: it resolves where procs is installed in the project. */
 export const LISTEN_PRELOAD_SPECIFIER = 'procs/listen';
 
-/** A ListenStream= value: the port alone for every address (IPv6 and IPv4), else HOST:PORT with IPv6 in brackets. */
-export function listenStream(a: ListenAddress): string {
-  if (a.host === '') return String(a.port);
-  return a.host.includes(':') ? `[${a.host}]:${a.port}` : `${a.host}:${a.port}`;
-}
-
-// An address as PROCS_LISTEN names it: `[::]:3000`, `127.0.0.1:3000`.
-function addressText(a: ListenAddress): string {
-  return a.host === '' ? `[::]:${a.port}` : listenStream(a);
-}
-
 /**
  * The variables procs sets for a run with sockets that systemd does not: PROCS_LISTEN
  * (`3=[::]:3000,…`), and with `adopt: node` NODE_OPTIONS with the preload, after the unit's own.
  */
-export function listenVars(spec: ListenSpec, env: Readonly<Record<string, string>>): Record<string, string> {
-  const vars: Record<string, string> = { PROCS_LISTEN: spec.addresses.map((a, i) => `${3 + i}=${addressText(a)}`).join(',') };
-  if (spec.adopt === 'node') {
-    const preload = `--require ${LISTEN_PRELOAD_SPECIFIER}`;
-    const current = env.NODE_OPTIONS ?? '';
-    vars.NODE_OPTIONS = current.includes(preload) ? current : `${current === '' ? '' : `${current} `}${preload}`;
-  }
-  return vars;
+export function serviceListenVars(spec: ListenSpec, env: Readonly<Record<string, string>>): Record<string, string> {
+  return listenVars(spec, env, LISTEN_PRELOAD_SPECIFIER);
 }
 
 export interface SocketContext {
@@ -54,7 +38,7 @@ export function socketSections(spec: ListenSpec, ctx: SocketContext): Section[] 
     [
       'Socket',
       [
-        ...spec.addresses.map((a): [string, string] => ['ListenStream', listenStream(a)]),
+        ...spec.addresses.map((a): [string, string] => ['ListenStream', addressText(a)]),
         // procs binds the port alone on [::] with IPV6_V6ONLY off, whatever the system default.
         ...(dualStack ? ([['BindIPv6Only', 'both']] as [string, string][]) : []),
         // Always written: systemd's own default is the kernel's maximum, procs' is 511.

@@ -6,7 +6,7 @@ import type { RestartSpec, Spec, UnitSpec } from '../config/spec.js';
 import { envFilesOf, servicesOf, type Service } from './model.js';
 import { durationText, systemdName } from './names.js';
 import { unitArgv } from './shell.js';
-import { listenVars, poolComment, socketNotes, socketSections } from './systemd-socket.js';
+import { poolComment, serviceListenVars, socketNotes, socketSections } from './systemd-socket.js';
 import { envAssignment, escapeSpecifiers, execLine, unitText, type Section } from './systemd-syntax.js';
 import { Notes, type ExportOptions, type ExportResult, type ExportFile } from './types.js';
 
@@ -76,7 +76,7 @@ function serviceSections(unit: UnitSpec, ctx: UnitContext): Section[] {
   const deps = [...ctx.deps, ...(ctx.socket ? [ctx.socket] : [])].join(' ');
   // PORT stays the first address's port, as procs sets it; systemd sets LISTEN_FDS, LISTEN_PID and LISTEN_FDNAMES.
   const listen = unit.kind === 'pipeline' ? undefined : unit.listen;
-  const env = listen ? { ...unit.env, ...listenVars(listen, unit.env) } : unit.env;
+  const env = listen ? { ...unit.env, ...serviceListenVars(listen, unit.env) } : unit.env;
   const head: [string, string][] = [
     ['Description', escapeSpecifiers(`procs unit ${unit.name} of ${ctx.project}`)],
     ['PartOf', `${ctx.project}.target`],

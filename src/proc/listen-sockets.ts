@@ -3,6 +3,7 @@
 // process's sockets are its own; a pool's are shared by its instances. They stay open across
 // restarts and rebuilds, and close when the owner is let go of (stopped for good, failed, removed)
 // or its addresses change.
+import { boundText, listenVars } from '../config/listen.js';
 import type { ListenAddress, ListenSpec } from '../config/spec.js';
 import { LISTEN_PRELOAD } from '../self.js';
 import { portHolder, portInUse } from './ports.js';
@@ -20,12 +21,6 @@ export interface ListenGrant {
   readonly env: Readonly<Record<string, string>>;
 }
 
-// An address as the variables name it: `[::]:3000`, `127.0.0.1:3000`.
-function addressText(a: ListenAddress): string {
-  const host = a.host === '' ? '::' : a.host;
-  return host.includes(':') ? `[${host}]:${a.port}` : `${host}:${a.port}`;
-}
-
 // A path for NODE_OPTIONS, quoted when it holds a space or a quote.
 function optionPath(path: string): string {
   return /[\s"\\]/.test(path) ? `"${path.replace(/(["\\])/g, '\\$1')}"` : path;
@@ -33,22 +28,14 @@ function optionPath(path: string): string {
 
 /**
  * The variables of a run with `spec`'s sockets: LISTEN_FDS and LISTEN_FDNAMES (LISTEN_PID is
- * set by the spawner in the child), PROCS_LISTEN (`3=[::]:3000,…`, for procs/listen through
- * wrappers such as npm, whose pid is not the server's), and with `adopt: node` the preload in
- * NODE_OPTIONS.
+ * set by the spawner in the child), and procs' own (`listenVars`) with the preload's path.
  */
 export function listenEnv(spec: ListenSpec, env: Readonly<Record<string, string>>): Record<string, string> {
-  const vars: Record<string, string> = {
+  return {
     LISTEN_FDS: String(spec.addresses.length),
     LISTEN_FDNAMES: spec.addresses.map(() => spec.owner).join(':'),
-    PROCS_LISTEN: spec.addresses.map((a, i) => `${3 + i}=${addressText(a)}`).join(','),
+    ...listenVars(spec, env, optionPath(LISTEN_PRELOAD)),
   };
-  if (spec.adopt === 'node') {
-    const preload = `--require ${optionPath(LISTEN_PRELOAD)}`;
-    const current = env.NODE_OPTIONS ?? '';
-    vars.NODE_OPTIONS = current.includes(preload) ? current : `${current === '' ? '' : `${current} `}${preload}`;
-  }
-  return vars;
 }
 
 export class ListenSockets {
@@ -83,7 +70,7 @@ export class ListenSockets {
       if (got === undefined) {
         return 'listen: needs procs-spawner, which is not running here (procs was built without a C compiler, or PROCS_SPAWNER=node); procs doctor says more';
       }
-      return `listen: cannot listen on ${addressText(a)}: ${bindError(got.errno, a, unitOf)}`;
+      return `listen: cannot listen on ${boundText(a)}: ${bindError(got.errno, a, unitOf)}`;
     }
     this.#held.set(spec.owner, { key, ids });
     return { ids, env: listenEnv(spec, env) };
