@@ -52,6 +52,8 @@ export const UNIT_DURATIONS: readonly (readonly string[])[] = [
   ['restart', 'reset_after'],
   ['stop', 'timeout'],
   ['watchdog'],
+  ...['post_start', 'pre_stop', 'on_failure'].map((h) => ['hooks', h, 'timeout']),
+  ['schedule', 'every'],
 ];
 /** Where durations are written in a watch rule. */
 export const WATCH_DURATIONS: readonly (readonly string[])[] = [['debounce']];

@@ -152,7 +152,8 @@ function processUnit(
   pool?: { name: string; index: number; listen: ListenSpec | undefined },
 ): ProcessUnit {
   const base = unitBase(s, name, pool ? 'instance' : 'process', raw, where, vars, source);
-  const command = toCommand(s.ctx, [...where, 'command'], raw.command, lookupIn(base.env, s.ctx.ports), s.shell);
+  // `extends` is resolved before validation, so a unit has its command here.
+  const command = toCommand(s.ctx, [...where, 'command'], raw.command ?? '', lookupIn(base.env, s.ctx.ports), s.shell);
   // Only when set, so that the hashes of units without them stay what they were.
   const port = pool === undefined && raw.port !== undefined ? { port: raw.port } : {};
   // A pool's sockets are read once, for all its instances.
@@ -196,7 +197,7 @@ function poolInstances(s: Shared, name: string, raw: Pool, replicas: number, whe
 function pipelineUnit(s: Shared, name: string, raw: Pipeline, where: PathSeg[], source: SourcePos): UnitSpec {
   const base = unitBase(s, name, 'pipeline', raw, where, {}, source);
   const lookup = lookupIn(base.env, s.ctx.ports);
-  const steps = raw.steps.map((step, i) => toCommand(s.ctx, [...where, 'steps', i], step, lookup, s.shell));
+  const steps = (raw.steps ?? []).map((step, i) => toCommand(s.ctx, [...where, 'steps', i], step, lookup, s.shell));
   return hashed({ ...base, kind: 'pipeline', steps });
 }
 

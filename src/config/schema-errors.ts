@@ -131,6 +131,16 @@ function pruneUnion(items: readonly { e: SchemaError; path: PathSeg[] }[], at: n
       kept++;
     }
   });
+  // `anyOf: [{ required: [command] }, { required: [extends] }]`: one message naming the first key,
+  // none when one of the keys is there misspelt (`comand`: the unknown key says it).
+  const missing = items.flatMap(({ e }, i) => (i !== at && e.instancePath === pointer && e.keyword === 'required' ? [i] : []));
+  if (missing.some((i) => dropped.has(i))) for (const i of missing) dropped.add(i);
+  else if (missing.length > 1) {
+    const first = items[missing[0]!]!;
+    const others = missing.slice(1).map((i) => String(items[i]!.e.params.missingProperty));
+    first.e = { ...first.e, params: { ...first.e.params, alternatives: others } };
+    for (const i of missing.slice(1)) dropped.add(i);
+  }
   if (kept > 0) dropped.add(at);
   else here.e = { ...here.e, keyword: 'type', params: { type: [...new Set(types)] } };
 }
@@ -150,11 +160,13 @@ function describe(root: LNode, e: SchemaError, path: PathSeg[]): Issue {
       const known = Object.keys((ps?.properties as SchemaNode | undefined) ?? {});
       return at(`unknown key \`${key}\`${where === '' ? '' : ` in ${where}`}${didYouMean(key, known)}`, pos, [...path, key]);
     }
-    case 'required':
-      return at(`missing key \`${String(e.params.missingProperty)}\` in ${where === '' ? 'the spec' : where}`, keyPos(root, path), [
+    case 'required': {
+      const alternatives = Array.isArray(e.params.alternatives) ? ` (or ${e.params.alternatives.map((k) => `\`${String(k)}\``).join(', ')})` : '';
+      return at(`missing key \`${String(e.params.missingProperty)}\` in ${where === '' ? 'the spec' : where}${alternatives}`, keyPos(root, path), [
         ...path,
         String(e.params.missingProperty),
       ]);
+    }
     case 'propertyNames':
       return nameIssue(root, path, String(e.params.propertyName), ps);
     case 'pattern':

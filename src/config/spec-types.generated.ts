@@ -11,11 +11,76 @@ export type EnvFile = string | string[];
  */
 export type EnvName = string;
 /**
+ * A process: a server, a worker, or (with restart: never) a one-shot step.
+ */
+export type Process = Process1 & {
+  profiles?: Profiles;
+  enabled?: Enabled;
+  hooks?: Hooks;
+  extends?: Extends;
+  schedule?: Schedule;
+  command?: Command;
+  /**
+   * The port the process listens on: set as PORT, checked free before each start, and `${ports.NAME}` to the other units. `auto`: a free port procs picks and keeps for the project's life.
+   */
+  port?: number | 'auto';
+  listen?: Listen;
+  cwd?: Cwd;
+  env?: Env;
+  env_file?: EnvFile;
+  depends_on?: DependsOn;
+  health?: Health;
+  /**
+   * The unit must send WATCHDOG=1 to NOTIFY_SOCKET at least this often (procs sets WATCHDOG_USEC); when none arrives in time, it is restarted under its restart policy, as a liveness failure.
+   */
+  watchdog?: string | number;
+  restart?: Restart;
+  stop?: Stop;
+  log?: Log;
+  tty?: Tty;
+  stdin?: Stdin;
+  color?: Color;
+  watch?: WatchShorthand;
+};
+export type Process1 = {
+  [k: string]: unknown | undefined;
+};
+/**
+ * Profiles this unit belongs to: it starts only when one of them is active (`procs up --profile NAME`, PROCS_PROFILES), when it is named (`procs up NAME`, `procs start NAME`), or as a dependency of a unit that starts. Without profiles a unit always starts.
+ *
+ * @minItems 1
+ */
+export type Profiles = [ProfileName, ...ProfileName[]];
+/**
+ * A profile name: letters, digits, `-`, `_` and `.`, starting with a letter or digit.
+ */
+export type ProfileName = string;
+/**
+ * false: the unit is defined but starts only when named (`procs up NAME`, `procs start NAME`) or needed by a unit that starts. Default: true.
+ */
+export type Enabled = boolean;
+/**
  * A command. A string runs through `shell`; an array is executed directly, with no shell: [FILE, ARG…].
  *
  * @minItems 1
  */
 export type Command = string | [string, ...string[]];
+/**
+ * Start from another unit's definition, this unit's keys winning key by key (maps such as env and health merged, lists replaced): a unit's name in the same section, or `{ file, unit }` for one in another spec file (relative to this one).
+ */
+export type Extends =
+  | Name
+  | {
+      /**
+       * A spec file, relative to this one. Default: this file.
+       */
+      file?: string;
+      unit: Name;
+    };
+/**
+ * A unit name: lowercase letters, digits, `-` and `_`, starting with a letter or digit; at most 63 characters.
+ */
+export type Name = string;
 /**
  * Sockets procs binds before the unit starts and keeps open across its restarts, passed as fd 3… with LISTEN_FDS, LISTEN_PID and LISTEN_FDNAMES (systemd's socket activation): connections wait in the kernel's queue while the next run starts. An address, a list, or the full form. The first port is the unit's PORT. A pool's instances share the sockets.
  */
@@ -45,17 +110,25 @@ export type ListenAddress = number | string;
  */
 export type Cwd = string;
 /**
- * Units to wait for: a list (each must have started), or a map of name to `started`, `healthy` or `completed`. A pool name means every instance.
+ * Units to wait for: a list (each must have started), or a map of name to `started`, `healthy` or `completed`, or to `{ condition, restart }`. A pool name means every instance.
  */
 export type DependsOn =
   | Name[]
   | {
-      [k: string]: DependencyCondition | undefined;
+      [k: string]:
+        | DependencyCondition
+        | {
+            /**
+             * started: the unit has been spawned. healthy: its readiness probe passed (or it started, without one). completed: it ended with a success code.
+             */
+            condition?: 'started' | 'healthy' | 'completed';
+            /**
+             * When the dependency restarts (a crash, a rebuild, `procs restart`), this unit is stopped first and started again once the dependency meets the condition again. Default: false.
+             */
+            restart?: boolean;
+          }
+        | undefined;
     };
-/**
- * A unit name: lowercase letters, digits, `-` and `_`, starting with a letter or digit; at most 63 characters.
- */
-export type Name = string;
 /**
  * started: the unit has been spawned. healthy: its readiness probe passed (or it started, without one). completed: it ended with a success code.
  */
@@ -86,6 +159,78 @@ export type Color = boolean;
  * @minItems 1
  */
 export type WatchShorthand = [string, ...string[]];
+/**
+ * A pool: `replicas` identical instances NAME.0, NAME.1, …; depending on a pool means on every instance.
+ */
+export type Pool = Pool1 & {
+  profiles?: Profiles;
+  enabled?: Enabled;
+  hooks?: Hooks;
+  extends?: Extends;
+  command?: Command;
+  /**
+   * Instances kept alive: NAME.0 … NAME.(replicas-1), each with WORKER_ID. Default: 1.
+   */
+  replicas?: number;
+  /**
+   * First port: instance I gets PORT = port + I.
+   */
+  port?: number;
+  listen?: Listen;
+  cwd?: Cwd;
+  env?: Env;
+  env_file?: EnvFile;
+  depends_on?: DependsOn;
+  health?: Health;
+  /**
+   * The unit must send WATCHDOG=1 to NOTIFY_SOCKET at least this often (procs sets WATCHDOG_USEC); when none arrives in time, it is restarted under its restart policy, as a liveness failure.
+   */
+  watchdog?: string | number;
+  restart?: Restart;
+  stop?: Stop;
+  log?: Log;
+  tty?: Tty;
+  stdin?: Stdin;
+  color?: Color;
+  watch?: WatchShorthand;
+};
+export type Pool1 = {
+  [k: string]: unknown | undefined;
+};
+/**
+ * A pipeline: steps joined by OS pipes, run and restarted as one unit.
+ */
+export type Pipeline = Pipeline1 & {
+  profiles?: Profiles;
+  enabled?: Enabled;
+  hooks?: Hooks;
+  extends?: Extends;
+  schedule?: Schedule;
+  /**
+   * Commands whose stdout feeds the next one's stdin, through OS pipes. Exit status: the last non-zero one (pipefail).
+   *
+   * @minItems 1
+   */
+  steps?: [Command, ...Command[]];
+  cwd?: Cwd;
+  env?: Env;
+  env_file?: EnvFile;
+  depends_on?: DependsOn;
+  health?: Health;
+  /**
+   * The unit must send WATCHDOG=1 to NOTIFY_SOCKET at least this often (procs sets WATCHDOG_USEC); when none arrives in time, it is restarted under its restart policy, as a liveness failure.
+   */
+  watchdog?: string | number;
+  restart?: Restart;
+  stop?: Stop;
+  log?: Log;
+  tty?: Tty;
+  stdin?: Stdin;
+  color?: Color;
+};
+export type Pipeline1 = {
+  [k: string]: unknown | undefined;
+};
 
 /**
  * A procs spec (version 1): the processes, pools, pipelines and watch rules a project runs.
@@ -109,6 +254,10 @@ export interface ProcsSpec {
    * The shell that runs string commands, as `SHELL -c SCRIPT`. Default: /bin/sh.
    */
   shell?: string;
+  /**
+   * Other spec files merged into this one, relative to this file: their processes, pools, pipelines and watch rules join this spec's (a name defined twice is an error naming both files); their env and env_file apply to their own units. A file included twice is read once; a cycle is an error.
+   */
+  include?: string | string[];
   /**
    * Long-running processes and one-shot steps, by name.
    */
@@ -149,6 +298,7 @@ export interface ProcsSpec {
     | EnvFile
     | boolean
     | EnvName[]
+    | string[]
     | {
         [k: string]: Process | undefined;
       }
@@ -170,31 +320,70 @@ export interface Env {
   [k: string]: string | number | boolean | undefined;
 }
 /**
- * A process: a server, a worker, or (with restart: never) a one-shot step.
+ * Commands run around the unit's life.
  */
-export interface Process {
-  command: Command;
+export interface Hooks {
   /**
-   * The port the process listens on: set as PORT, checked free before each start, and `${ports.NAME}` to the other units. `auto`: a free port procs picks and keeps for the project's life.
+   * After each run is up (ready, when it has a readiness probe). Dependents wait for it; a failure fails the start, under the restart policy.
    */
-  port?: number | 'auto';
-  listen?: Listen;
-  cwd?: Cwd;
-  env?: Env;
-  env_file?: EnvFile;
-  depends_on?: DependsOn;
-  health?: Health;
+  post_start?:
+    | Command
+    | {
+        command: Command;
+        /**
+         * Killed (its whole process group) after this long, which fails it. Default: 30s.
+         */
+        timeout?: string | number;
+      };
   /**
-   * The unit must send WATCHDOG=1 to NOTIFY_SOCKET at least this often (procs sets WATCHDOG_USEC); when none arrives in time, it is restarted under its restart policy, as a liveness failure.
+   * Before the stop signal, when the unit is stopped or restarted on request; its time counts into the stop timeout.
    */
-  watchdog?: string | number;
-  restart?: Restart;
-  stop?: Stop;
-  log?: Log;
-  tty?: Tty;
-  stdin?: Stdin;
-  color?: Color;
-  watch?: WatchShorthand;
+  pre_stop?:
+    | Command
+    | {
+        command: Command;
+        /**
+         * Killed (its whole process group) after this long, which fails it. Default: 30s.
+         */
+        timeout?: string | number;
+      };
+  /**
+   * When the unit has failed for good (no restart left), with PROCS_FAILED_UNIT, PROCS_EXIT_CODE and PROCS_EXIT_SIGNAL.
+   */
+  on_failure?:
+    | Command
+    | {
+        command: Command;
+        /**
+         * Killed (its whole process group) after this long, which fails it. Default: 30s.
+         */
+        timeout?: string | number;
+      };
+}
+/**
+ * Makes the unit a scheduled job: started at each tick instead of kept running. Exactly one of cron and every.
+ */
+export interface Schedule {
+  /**
+   * Five fields (minute hour day-of-month month day-of-week), or six with seconds first; names (`mon`, `jan`) and @hourly, @daily, @weekly, @monthly, @yearly.
+   */
+  cron?: string;
+  /**
+   * A fixed interval, counted from procs' start.
+   */
+  every?: string | number;
+  /**
+   * An IANA time zone (`Europe/Paris`) for cron. Default: the system's.
+   */
+  timezone?: string;
+  /**
+   * Also run once when procs starts it. Default: false.
+   */
+  run_on_start?: boolean;
+  /**
+   * A run still going at the next tick: forbid (default) skips the tick, allow starts another run beside it, replace stops it and starts a new one.
+   */
+  concurrency?: 'forbid' | 'allow' | 'replace';
 }
 /**
  * Health probes.
@@ -401,63 +590,6 @@ export interface Log {
    * Rotated files kept. Default: 3.
    */
   keep?: number;
-}
-/**
- * A pool: `replicas` identical instances NAME.0, NAME.1, …; depending on a pool means on every instance.
- */
-export interface Pool {
-  command: Command;
-  /**
-   * Instances kept alive: NAME.0 … NAME.(replicas-1), each with WORKER_ID. Default: 1.
-   */
-  replicas?: number;
-  /**
-   * First port: instance I gets PORT = port + I.
-   */
-  port?: number;
-  listen?: Listen;
-  cwd?: Cwd;
-  env?: Env;
-  env_file?: EnvFile;
-  depends_on?: DependsOn;
-  health?: Health;
-  /**
-   * The unit must send WATCHDOG=1 to NOTIFY_SOCKET at least this often (procs sets WATCHDOG_USEC); when none arrives in time, it is restarted under its restart policy, as a liveness failure.
-   */
-  watchdog?: string | number;
-  restart?: Restart;
-  stop?: Stop;
-  log?: Log;
-  tty?: Tty;
-  stdin?: Stdin;
-  color?: Color;
-  watch?: WatchShorthand;
-}
-/**
- * A pipeline: steps joined by OS pipes, run and restarted as one unit.
- */
-export interface Pipeline {
-  /**
-   * Commands whose stdout feeds the next one's stdin, through OS pipes. Exit status: the last non-zero one (pipefail).
-   *
-   * @minItems 1
-   */
-  steps: [Command, ...Command[]];
-  cwd?: Cwd;
-  env?: Env;
-  env_file?: EnvFile;
-  depends_on?: DependsOn;
-  health?: Health;
-  /**
-   * The unit must send WATCHDOG=1 to NOTIFY_SOCKET at least this often (procs sets WATCHDOG_USEC); when none arrives in time, it is restarted under its restart policy, as a liveness failure.
-   */
-  watchdog?: string | number;
-  restart?: Restart;
-  stop?: Stop;
-  log?: Log;
-  tty?: Tty;
-  stdin?: Stdin;
-  color?: Color;
 }
 /**
  * A watch rule: on changes to `paths`, optionally `sync` and `run`, then restart units.

@@ -76,6 +76,8 @@ export type DependencyCondition = 'started' | 'healthy' | 'completed';
 export interface Dependency {
   readonly name: string;
   readonly condition: DependencyCondition;
+  /** Restart this unit when the dependency restarts (`{ restart: true }`); set only when true. */
+  readonly restart?: true;
 }
 
 export interface LogSpec {

@@ -50,11 +50,15 @@ export function logSpec(raw: Log | undefined): LogSpec {
   return { maxSizeBytes: size ?? DEFAULTS.log.maxSizeBytes, keep: raw?.keep ?? DEFAULTS.log.keep };
 }
 
-/** `depends_on` as a list of conditions: the list form means `started`. */
+/** `depends_on` as a list of conditions: the list form means `started`; `restart` is set only when true. */
 export function dependencies(raw: DependsOn | undefined): Dependency[] {
   if (raw === undefined) return [];
   if (Array.isArray(raw)) return raw.map((name) => ({ name, condition: 'started' }));
-  return Object.entries(raw).flatMap(([name, condition]) => (condition ? [{ name, condition }] : []));
+  return Object.entries(raw).flatMap(([name, value]): Dependency[] => {
+    if (value === undefined) return [];
+    if (typeof value === 'string') return [{ name, condition: value }];
+    return [{ name, condition: value.condition ?? 'started', ...(value.restart === true ? { restart: true as const } : {}) }];
+  });
 }
 
 /** Probes, interpolated against the unit's environment. */
