@@ -30,6 +30,8 @@ export interface LoadResult {
   diagnostics: SpecDiagnostic[];
   /** The spec files read, in merge order (absolute paths). */
   files: string[];
+  /** The other spec files read: included, or extended from (absolute paths). A change to one changes the spec. */
+  included?: string[];
   /** The env files read (absolute paths): a change to one of them changes the spec too. */
   envFiles?: string[];
 }
