@@ -8,7 +8,7 @@ import { MAX_VALUE_BYTES, type ExpansionBudget } from './limits.js';
 import { takesValues } from './redact.js';
 import type { Command as RawCommand } from './spec-types.generated.js';
 import type { Command } from './spec.js';
-import { describePath, keyPos, locate, posInText, valuePos, type LNode, type PathSeg } from './tree.js';
+import { describePath, locate, posInText, valuePos, type LNode, type PathSeg } from './tree.js';
 
 /** Picks the port of the `port: auto` unit `unit`, `preferred` first; the same unit gets the same port. */
 export type AutoPort = (unit: string, preferred: number) => number;
@@ -112,6 +112,7 @@ export function baseDir(ctx: Context, file: string): string {
  * written in; without one, the folder of the file that defines the unit (`where` is UNIT.cwd).
  */
 export function resolveCwd(ctx: Context, where: readonly PathSeg[], raw: string | undefined, lookup: Lookup): string {
-  if (raw === undefined) return baseDir(ctx, keyPos(ctx.tree, where.slice(0, 2)).file);
+  // The unit's map keeps the position of the file that first defined it (an override file's changes do not move it).
+  if (raw === undefined) return baseDir(ctx, valuePos(ctx.tree, where.slice(0, 2)).file);
   return path.resolve(baseDir(ctx, valuePos(ctx.tree, where).file), interp(ctx, where, raw, lookup));
 }

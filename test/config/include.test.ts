@@ -40,6 +40,19 @@ test("an included file's env and env_file apply to its own units only, under the
   assert.equal(proc(spec, 'c').env.B, 'r-b');
 });
 
+test('an override file (-f) changes an included unit, which still runs in its own folder', () => {
+  const r = build(
+    {
+      'procs.yaml': 'include: [svc/api.yaml]\n',
+      'override.yaml': 'processes:\n  api: { env: { MODE: dev } }\n',
+      'svc/api.yaml': 'processes:\n  api: { command: api }\n',
+    },
+    { files: ['procs.yaml', 'override.yaml'] },
+  );
+  const api = proc(specOf(r), 'api');
+  assert.deepEqual([api.cwd, api.env.MODE], ['/project/svc', 'dev']);
+});
+
 test('a file included twice is read once', () => {
   const r = build({
     'procs.yaml': 'include: [a.yaml, b.yaml]\n',
