@@ -14,6 +14,8 @@ import type { Entry, LNode, MapNode, ScalarNode } from './tree.js';
 
 /** The sections whose units may extend another unit of their own section. */
 const UNIT_SECTIONS = ['processes', 'pools', 'pipelines'] as const;
+/** How many units deep an `extends` chain may go (a longer one is refused, not followed). */
+const MAX_DEPTH = 64;
 const KIND: Readonly<Record<string, string>> = { processes: 'process', pools: 'pool', pipelines: 'pipeline', watch: 'watch rule' };
 
 export interface Extended {
@@ -100,6 +102,10 @@ class Resolver {
     const from = target.file === undefined ? src : this.other(src, target.file);
     if (!from) return undefined;
     const key = `${from.file ?? ''}\0${section}\0${target.unit}`;
+    if (this.active.length > MAX_DEPTH) {
+      this.diags.error(target.pos, `${section}.${name}: the extends chain is longer than ${MAX_DEPTH} units`);
+      return undefined;
+    }
     const open = this.active.findIndex((a) => a.key === key);
     if (open !== -1) {
       const chain = [...this.active.slice(open).map((a) => a.label), this.active[open]!.label];

@@ -76,3 +76,10 @@ test('unknown units, unknown files and cycles are positioned errors', () => {
     ].join('\n'),
   );
 });
+
+test('a very long chain is refused, not followed', () => {
+  const units = Array.from({ length: 3000 }, (_, i) => `  u${i}: { extends: u${i + 1} }`);
+  const r = build({ 'procs.yaml': `processes:\n${units.join('\n')}\n  u3000: { command: x }\n` });
+  assert.equal(r.spec, undefined);
+  assert.match(lines(r), /the extends chain is longer than 64 units/);
+});
