@@ -168,9 +168,9 @@ export class SpecReconciler {
   }
 }
 
-/** Every file a load read: the spec files, then the env files. */
+/** Every file a load read: the spec files, those they include or extend from, then the env files. */
 function filesOf(result: LoadResult): string[] {
-  return [...result.files, ...(result.envFiles ?? [])];
+  return [...result.files, ...(result.included ?? []), ...(result.envFiles ?? [])];
 }
 
 /** A load's warnings, `FILE:LINE:COL  warning: message`. */

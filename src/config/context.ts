@@ -25,6 +25,8 @@ export type ReadFile = (absPath: string, maxBytes?: number) => ReadResult;
 export interface Context {
   /** Absolute folder of the first spec file. */
   readonly root: string;
+  /** The spec files named with -f (or found): relative paths written in them resolve against `root`. */
+  readonly specFiles?: readonly string[];
   readonly tree: LNode;
   readonly diags: Diagnostics;
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -97,7 +99,20 @@ export function toCommand(ctx: Context, where: readonly PathSeg[], raw: RawComma
   return { kind: 'exec', file, args, ...(raw.some((part) => takesValues(part, lookup)) ? { written: [...raw] } : {}) };
 }
 
-/** An absolute working directory: `cwd` (interpolated) relative to the spec's folder. */
+/**
+ * The folder relative paths written in `file` resolve against: the spec's folder for the spec
+ * files, an included (or extended-from) file's own folder for the others.
+ */
+export function baseDir(ctx: Context, file: string): string {
+  return ctx.specFiles === undefined || file === '' || ctx.specFiles.includes(file) ? ctx.root : path.dirname(file);
+}
+
+/**
+ * An absolute working directory: `cwd` (interpolated) relative to the folder of the file it is
+ * written in; without one, the folder of the file that defines the unit (`where` is UNIT.cwd).
+ */
 export function resolveCwd(ctx: Context, where: readonly PathSeg[], raw: string | undefined, lookup: Lookup): string {
-  return raw === undefined ? ctx.root : path.resolve(ctx.root, interp(ctx, where, raw, lookup));
+  // The unit's map keeps the position of the file that first defined it (an override file's changes do not move it).
+  if (raw === undefined) return baseDir(ctx, valuePos(ctx.tree, where.slice(0, 2)).file);
+  return path.resolve(baseDir(ctx, valuePos(ctx.tree, where).file), interp(ctx, where, raw, lookup));
 }

@@ -4,7 +4,9 @@ import path from 'node:path';
 import { checkReferences } from './checks.js';
 import type { AutoPort, Context, ReadFile, ReadResult } from './context.js';
 import { Diagnostics, nowhere } from './diagnostics.js';
+import { resolveExtends } from './extends.js';
 import { deepFreeze } from './hash.js';
+import { expandIncludes } from './include.js';
 import { checkDurations, expansionBudget } from './limits.js';
 import { normalize } from './normalize.js';
 import { isProcfile, procfileTree } from './procfile.js';
@@ -30,6 +32,8 @@ export interface CoreResult {
   readonly spec?: Spec;
   readonly diagnostics: SpecDiagnostic[];
   readonly files: string[];
+  /** The other spec files the spec read: included, or extended from (absolute paths). */
+  readonly included: string[];
   /** The env files the spec read (absolute paths), e.g. to reload when one changes. */
   readonly envFiles: string[];
 }
@@ -46,21 +50,34 @@ export function buildSpec(input: CoreInput): CoreResult {
     return pre.tree;
   });
   const envFiles = new Set<string>();
+  let read = files;
   const done = (spec?: Spec): CoreResult => ({
     ...(spec && !diags.hasErrors() ? { spec: deepFreeze(spec) } : {}),
-    diagnostics: diags.all(files),
+    diagnostics: diags.all(read),
     files,
+    included: read.filter((f) => !files.includes(f)),
     envFiles: [...envFiles],
   });
   if (files.length === 0 || trees.some((t) => t === undefined)) return done();
-  const tree = (trees as LNode[]).reduce((a, b) => mergeNodes(a, b));
+  const root = path.dirname(files[0]!);
+  const expanded = expandIncludes(files, trees as LNode[], readFile, diags);
+  const extended = resolveExtends(
+    expanded.trees.reduce((a, b) => mergeNodes(a, b)),
+    root,
+    readFile,
+    diags,
+  );
+  read = [...expanded.files, ...extended.files.filter((f) => !expanded.files.includes(f))];
+  const tree = extended.tree;
   const data = toPlain(tree);
   const usable = validateSchema(tree, data, diags);
   checkReferences(tree, diags);
   checkDurations(tree, diags);
-  if (usable === undefined) return done();
+  // An unresolved `extends` leaves its unit without a command: normalizing would only repeat that.
+  if (usable === undefined || extended.failed) return done();
   const ctx: Context = {
-    root: path.dirname(files[0]!),
+    root,
+    specFiles: files,
     tree,
     diags,
     env: input.env,
@@ -72,7 +89,7 @@ export function buildSpec(input: CoreInput): CoreResult {
     autoPort: input.autoPort ?? ((_unit, preferred) => preferred),
   };
   // What failed the schema has been set aside: the rest conforms to it.
-  return done(normalize(ctx, usable as ProcsSpec, files));
+  return done(normalize(ctx, usable as ProcsSpec, read));
 }
 
 /** One file's tree: YAML, the `procs` key of a package.json, or a Procfile. */

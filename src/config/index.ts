@@ -28,8 +28,10 @@ export interface LoadResult {
   spec?: Spec;
   /** Every problem found, errors and warnings, in file order. */
   diagnostics: SpecDiagnostic[];
-  /** The spec files read, in merge order (absolute paths). */
+  /** The spec files named with -f (or found), in merge order (absolute paths): what a reload reads again. */
   files: string[];
+  /** The other spec files read: included, or extended from (absolute paths). A change to one changes the spec. */
+  included?: string[];
   /** The env files read (absolute paths): a change to one of them changes the spec too. */
   envFiles?: string[];
 }

@@ -66,7 +66,7 @@ export type Enabled = boolean;
  */
 export type Command = string | [string, ...string[]];
 /**
- * Start from another unit's definition, this unit's keys winning key by key (maps such as env and health merged, lists replaced): a unit's name in the same section, or `{ file, unit }` for one in another spec file (relative to this one).
+ * Start from another unit's definition, this unit's keys winning key by key (maps such as env, health and restart merged at every depth; lists and other values replaced; chains allowed, a cycle is an error): a unit's name in the same section (a process extends a process, a pool a pool, a pipeline a pipeline), or `{ file, unit }` for one defined in another YAML spec file, relative to this one (its own includes are not read). Paths inherited from another file stay relative to that file's folder.
  */
 export type Extends =
   | Name
@@ -255,7 +255,7 @@ export interface ProcsSpec {
    */
   shell?: string;
   /**
-   * Other spec files merged into this one, relative to this file: their processes, pools, pipelines and watch rules join this spec's (a name defined twice is an error naming both files); their env and env_file apply to their own units. A file included twice is read once; a cycle is an error.
+   * Other YAML spec files merged into this one, relative to this file: their processes, pools, pipelines and watch rules join this spec's (a name defined twice is an error naming both files). In an included file, relative paths (cwd, env_file, watch paths) resolve against its own folder, where its units run without cwd; its env and env_file apply to its own units only (its env under each unit's env, its env_file before each unit's env_file; no default .env is read for it); its name and version are ignored, and its shell and inherit_env, when set, must be this spec's. A file included twice is read once; a cycle is an error.
    */
   include?: string | string[];
   /**

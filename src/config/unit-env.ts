@@ -1,7 +1,7 @@
 // The environment layers of the spec: the inherited environment, env files, `env:` maps, and the
 // variables procs sets; and a unit's final environment from them.
 import path from 'node:path';
-import { limitsOf, PORTS, reportProblem, type Context } from './context.js';
+import { baseDir, limitsOf, PORTS, reportProblem, type Context } from './context.js';
 import { nowhere } from './diagnostics.js';
 import { describeLoop, inheritedLayer, literalLayer, parseDotenv, resolveEnv, type EnvEntry, type EnvLayer } from './env.js';
 import { MAX_ENV_FILE_BYTES, sizeText, tooLarge } from './limits.js';
@@ -35,7 +35,7 @@ export function envFileLayer(ctx: Context, raw: EnvFile | undefined, where: read
   const vars: Record<string, string> = {};
   list.forEach((name, i) => {
     const at = typeof raw === 'string' ? where : [...where, i];
-    const file = path.resolve(ctx.root, name);
+    const file = path.resolve(baseDir(ctx, valuePos(ctx.tree, at).file), name);
     const read = ctx.readFile(file, MAX_ENV_FILE_BYTES);
     if (!read.ok) {
       const why = read.missing ? 'not found' : `cannot be read: ${read.reason}`;

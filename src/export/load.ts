@@ -33,9 +33,10 @@ export interface ExportLoadInput {
 export function buildForExport(input: ExportLoadInput): ExportLoad {
   const specFiles = new Set(input.files);
   const envPaths: string[] = [];
-  const readFile: ReadFile = (file) => {
-    const read = input.readFile(file);
-    if (specFiles.has(file) || !read.ok) return read;
+  // Spec files (named, included, extended from) are read without a size bound of their own; env files with one.
+  const readFile: ReadFile = (file, maxBytes) => {
+    const read = input.readFile(file, maxBytes);
+    if (specFiles.has(file) || maxBytes === undefined || !read.ok) return read;
     let index = envPaths.indexOf(file);
     if (index < 0) index = envPaths.push(file) - 1;
     return { ok: true, text: `${MARKER}${index}=1\n` };
