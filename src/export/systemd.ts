@@ -153,6 +153,7 @@ function serviceNotes(svc: Service, notes: Notes): void {
   }
   if (svc.kind === 'pipeline') notes.add(`${svc.name}: the pipeline runs through sh -c, with pipefail where /bin/sh has it`);
   const follows = svc.dependsOn.filter((d) => d.restart).map((d) => d.name);
-  if (follows.length > 0) notes.add(`${svc.name}: PartOf= restarts it with ${follows.join(', ')}, but also stops it when they are stopped, which procs does not`);
+  if (follows.length > 0)
+    notes.add(`${svc.name}: PartOf= restarts it with ${follows.join(', ')}, but also stops it when they are stopped, which procs does not`);
   if (svc.unit.tty === true || svc.unit.stdin === true) notes.add(`${svc.name}: systemd has no terminal or stdin to attach to; tty and stdin are left out`);
 }

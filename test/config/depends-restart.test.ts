@@ -5,7 +5,8 @@ import { stringify } from 'yaml';
 import { toPlainSpec } from '../../src/config/to-plain-spec.js';
 import { build, ENV, proc, specOf } from './helpers.js';
 
-const spec = (deps: string): ReturnType<typeof specOf> => specOf(build({ 'procs.yaml': `processes:\n  db: { command: db }\n  api: { command: api, depends_on: ${deps} }\n` }));
+const spec = (deps: string): ReturnType<typeof specOf> =>
+  specOf(build({ 'procs.yaml': `processes:\n  db: { command: db }\n  api: { command: api, depends_on: ${deps} }\n` }));
 
 describe('depends_on with restart', () => {
   it('procs config writes the map form with restart, and it reads back the same', () => {
@@ -19,7 +20,9 @@ describe('depends_on with restart', () => {
   });
 
   it('writes a dependency without restart as its condition alone', () => {
-    const plain = toPlainSpec(spec('{ db: { condition: started, restart: false } }'), { inherited: ENV, showValues: true }) as { processes: Record<string, { depends_on?: unknown }> };
+    const plain = toPlainSpec(spec('{ db: { condition: started, restart: false } }'), { inherited: ENV, showValues: true }) as {
+      processes: Record<string, { depends_on?: unknown }>;
+    };
     assert.deepEqual(plain.processes.api?.depends_on, { db: 'started' });
   });
 

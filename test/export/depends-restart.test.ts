@@ -22,7 +22,8 @@ describe('export of depends_on restart: true', () => {
     const r = exportSystemd(load({ 'procs.yaml': SPEC }).spec);
     assert.deepEqual(r.files.flatMap(systemdStructure), []);
     const api = fileText(r.files, 'project-api.service');
-    for (const line of ['PartOf=project.target project-db.service', 'Requires=project-db.service', 'After=project-db.service']) assert.ok(api.includes(`\n${line}\n`), line);
+    for (const line of ['PartOf=project.target project-db.service', 'Requires=project-db.service', 'After=project-db.service'])
+      assert.ok(api.includes(`\n${line}\n`), line);
     const web = fileText(r.files, 'project-web.service');
     assert.ok(web.includes('\nPartOf=project.target project-worker.0.service project-worker.1.service\n'), web);
     assert.ok(fileText(r.files, 'project-db.service').includes('\nPartOf=project.target\n'));
@@ -42,7 +43,10 @@ describe('export of depends_on restart: true', () => {
 
   it('Kubernetes: a note that it is left out', () => {
     const r = exportKubernetes(load({ 'procs.yaml': SPEC }).spec);
-    assert.ok(r.notes.includes('api: Kubernetes does not restart a pod when one it depends on restarts; depends_on restart: true is left out'), r.notes.join('\n'));
+    assert.ok(
+      r.notes.includes('api: Kubernetes does not restart a pod when one it depends on restarts; depends_on restart: true is left out'),
+      r.notes.join('\n'),
+    );
     assert.ok(!r.notes.some((n) => n.startsWith('db: Kubernetes does not restart')));
   });
 });

@@ -18,7 +18,14 @@ interface Opts {
 }
 
 function unit(name: string, o: Opts = {}): ProcessUnit {
-  const readiness = { check: { kind: 'log', pattern: 'ready', display: 'ready' }, intervalMs: 1000, timeoutMs: 1000, initialDelayMs: 0, failureThreshold: 3, successThreshold: 1 } as const;
+  const readiness = {
+    check: { kind: 'log', pattern: 'ready', display: 'ready' },
+    intervalMs: 1000,
+    timeoutMs: 1000,
+    initialDelayMs: 0,
+    failureThreshold: 3,
+    successThreshold: 1,
+  } as const;
   return processUnit(
     name,
     { kind: 'exec', file: 'true', args: [] },
@@ -112,7 +119,11 @@ describe('restarts that follow dependencies', () => {
   });
 
   it('restartUnits([db]) stops the dependent before db and starts it after db is up', async () => {
-    const { sup, state, since } = setup([unit('db', { readiness: true }), unit('api', { deps: follows('db') }), unit('other', { deps: [{ name: 'db', condition: 'healthy' }] })]);
+    const { sup, state, since } = setup([
+      unit('db', { readiness: true }),
+      unit('api', { deps: follows('db') }),
+      unit('other', { deps: [{ name: 'db', condition: 'healthy' }] }),
+    ]);
     sup.start();
     sup.markReady('db');
     const log = since();
@@ -138,7 +149,11 @@ describe('restarts that follow dependencies', () => {
   });
 
   it('does not restart dependents without restart: true', async () => {
-    const { sup, driver, clock, since } = setup([unit('db'), unit('api', { deps: [{ name: 'db', condition: 'started' }] }), unit('worker', { deps: follows('db', 'started') })]);
+    const { sup, driver, clock, since } = setup([
+      unit('db'),
+      unit('api', { deps: [{ name: 'db', condition: 'started' }] }),
+      unit('worker', { deps: follows('db', 'started') }),
+    ]);
     sup.start();
     const log = since();
     await sup.restartUnits(['db']);
@@ -177,7 +192,10 @@ describe('restarts that follow dependencies', () => {
   });
 
   it('does not count the dependent restarts against max_restarts', async () => {
-    const { sup, driver, clock, state } = setup([unit('db', { restart: { maxRestarts: 10 } }), unit('api', { deps: follows('db', 'started'), restart: { maxRestarts: 1 } })]);
+    const { sup, driver, clock, state } = setup([
+      unit('db', { restart: { maxRestarts: 10 } }),
+      unit('api', { deps: follows('db', 'started'), restart: { maxRestarts: 1 } }),
+    ]);
     sup.start();
     for (let i = 0; i < 3; i++) {
       driver.procs.get('db')?.exit({ code: 1, status: 1 });
