@@ -7,6 +7,7 @@ import { resolveDependency } from '../config/graph.js';
 import { freshRecord, isEnded, type UnitRecord } from './lifecycle.js';
 import { stopInOrder } from './stop-order.js';
 import type { EventInput } from './unit-runs.js';
+import type { UnitStatus } from './unit-view.js';
 
 /** What the cascade needs from the supervisor around it. */
 export interface CascadeHost {
@@ -81,8 +82,13 @@ export class Cascade {
     return followersOf(roots, this.#host.specs(), (n) => active(records.get(n)));
   }
 
-  /** Stops the followers of `names` (dependents first), each saying which restart it follows. */
-  async stop(names: readonly string[]): Promise<Followers> {
+  /**
+   * Stops the followers of `names` (dependents first), each saying which restart it follows. A
+   * batch of a rolling restart of pool instances has none: `bounce` restarts them after the last.
+   */
+  async stop(names: readonly string[], rolling = false): Promise<Followers> {
+    const records = this.#host.records();
+    if (rolling && names.every((n) => records.get(n)?.spec.kind === 'instance')) return NONE;
     const followers = this.followers(names);
     await this.#stop(followers);
     return followers;
@@ -91,13 +97,11 @@ export class Cascade {
   async #stop(followers: Followers): Promise<void> {
     if (followers.size === 0) return;
     const records = this.#host.records();
-    const stopping = [...followers.keys()].flatMap((n) => {
-      const r = records.get(n);
-      return r ? [r] : [];
-    });
-    for (const r of stopping) {
-      r.wanted = false;
-      this.#inFlight.add(r.spec.name);
+    // Every follower is unwanted at once, then each stops after those that depend on it.
+    for (const name of followers.keys()) {
+      const r = records.get(name);
+      if (r) r.wanted = false;
+      this.#inFlight.add(name);
     }
     const stop = async (name: string): Promise<void> => {
       const r = records.get(name);
@@ -140,11 +144,11 @@ export class Cascade {
   }
 
   /** Stops the followers of `names` and wants them again at once (after a rolling restart of a pool). */
-  async bounce(names: readonly string[]): Promise<Followers> {
+  async bounce(names: readonly string[]): Promise<void> {
+    if (this.#host.shuttingDown()) return;
     const followers = await this.stop(names);
     this.requeue(followers);
     this.#host.schedule();
-    return followers;
   }
 
   /** The units are stopped on request: a cascade under way does not want them again. */
@@ -155,14 +159,12 @@ export class Cascade {
     }
   }
 
-  /** What a waiting follower waits for, for `ps`; nothing once it has left `pending`. */
-  waitingFor(name: string, state: string): string | null {
-    const cause = this.#waiting.get(name);
-    if (cause === undefined) return null;
-    if (state !== 'pending') {
-      this.#waiting.delete(name);
-      return null;
-    }
-    return `waiting for ${cause}, which restarted`;
+  /** A `ps` row with what a waiting follower waits for; forgotten once it has left `pending`. */
+  annotate(row: UnitStatus): UnitStatus {
+    const cause = this.#waiting.get(row.name);
+    if (cause === undefined || row.reason !== null) return row;
+    if (row.state === 'pending') return { ...row, reason: `waiting for ${cause}, which restarted` };
+    this.#waiting.delete(row.name);
+    return row;
   }
 }

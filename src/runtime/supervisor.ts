@@ -11,7 +11,7 @@ import { UnitRuns, type EventInput, type RunsHost } from './unit-runs.js';
 import { depView, outcomeRow, statusRow, type UnitOutcome, type UnitStatus } from './unit-view.js';
 import { Waiters } from './waiters.js';
 import { Announcements, announces, type NotifyFields } from './notify.js';
-import { Cascade } from './cascade.js';
+import { Cascade, type Followers } from './cascade.js';
 
 export type { UnitStatus, UnitOutcome } from './unit-view.js';
 
@@ -162,7 +162,7 @@ export class Supervisor {
    * Restarts the named units gracefully (dependents among them stopped first) and resolves once
    * each is up again. With `rolling`, pool instances go one at a time, each up before the next;
    * `signal` ends a rolling restart between instances. Dependents with `restart: true` that run
-   * are stopped first and wanted again with them (cascade.ts); after a rolling restart, once at the end.
+   * are stopped first and start again after them (cascade.ts); after a rolling restart, once at the end.
    */
   async restartUnits(names: readonly string[], opts: { rolling?: boolean; reason?: string; signal?: AbortSignal } = {}): Promise<void> {
     // Between a unit's stop and its start nothing is wanted: the project is not idle for that.
@@ -181,7 +181,7 @@ export class Supervisor {
     for (const batch of batches) {
       // A newer restart of the same units takes over between batches (a rolling restart).
       if (opts.signal?.aborted) return;
-      const followers = opts.rolling && batch.every((n) => this.#units.get(n)?.spec.kind === 'instance') ? undefined : await this.#cascade.stop(batch);
+      const followers = await this.#cascade.stop(batch, opts.rolling);
       await this.#stopSet(batch, reason);
       if (this.#shuttingDown) return;
       for (const name of batch) {
@@ -189,11 +189,11 @@ export class Supervisor {
         // The attempt count goes on, so the next spawn reads as a restart.
         if (r) Object.assign(r, freshRecord(r.spec, { wanted: true, attempts: r.attempts }));
       }
-      if (followers) this.#cascade.requeue(followers);
+      this.#cascade.requeue(followers);
       this.#schedule();
-      await Promise.all([...batch, ...(followers?.keys() ?? [])].map((n) => this.whenUp(n)));
+      await Promise.all(batch.map((n) => this.whenUp(n)));
     }
-    if (opts.rolling && !this.#shuttingDown) await Promise.all([...(await this.#cascade.bounce(names)).keys()].map((n) => this.whenUp(n)));
+    if (opts.rolling) await this.#cascade.bounce(names);
   }
 
   /**
@@ -208,7 +208,7 @@ export class Supervisor {
     const restarted = of('restart');
     // A restarted unit is wanted again once the new list is in: not idle in between.
     this.#restarting += 1;
-    let followers;
+    let followers: Followers | undefined;
     try {
       followers = await this.#cascade.stop(restarted);
       await this.#stopSet([...removed, ...restarted], 'spec changed');
@@ -228,7 +228,7 @@ export class Supervisor {
     }
     this.#units.clear();
     for (const [k, v] of rebuilt) this.#units.set(k, v);
-    this.#cascade.requeue(followers);
+    if (followers) this.#cascade.requeue(followers);
     this.#schedule();
   }
 
@@ -263,10 +263,7 @@ export class Supervisor {
   }
 
   status(): UnitStatus[] {
-    return [...this.#units.values()].map((r) => {
-      const row = statusRow(r, this.#notes.of(r.spec.name));
-      return { ...row, reason: row.reason ?? this.#cascade.waitingFor(row.name, row.state) };
-    });
+    return [...this.#units.values()].map((r) => this.#cascade.annotate(statusRow(r, this.#notes.of(r.spec.name))));
   }
 
   /** Final facts per unit, for the exit summary. */
