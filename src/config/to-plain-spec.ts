@@ -110,7 +110,9 @@ function unitFields(spec: Spec, u: UnitSpec, env: Record<string, string>, shown:
   return {
     cwd: relativeDir(spec.root, u.cwd),
     ...(Object.keys(env).length > 0 ? { env: values(env, shown.show) } : {}),
-    ...(u.dependsOn.length > 0 ? { depends_on: Object.fromEntries(u.dependsOn.map((d) => [d.name, d.condition])) } : {}),
+    ...(u.dependsOn.length > 0
+      ? { depends_on: Object.fromEntries(u.dependsOn.map((d) => [d.name, d.restart ? { condition: d.condition, restart: true } : d.condition])) }
+      : {}),
     restart: {
       policy: r.policy,
       max_restarts: r.maxRestarts,

@@ -21,7 +21,7 @@ interface ComposeService {
   working_dir: string;
   env_file?: string[];
   environment: Record<string, string>;
-  depends_on?: Record<string, { condition: string }>;
+  depends_on?: Record<string, { condition: string; restart?: true }>;
   healthcheck?: Healthcheck;
   restart: string;
   stop_signal: string;
@@ -70,7 +70,7 @@ function serviceOf(
   const deps = Object.fromEntries(
     svc.dependsOn.map((d) => {
       const condition = d.condition === 'healthy' && !checked.has(d.name) ? 'started' : d.condition;
-      return [d.name, { condition: CONDITIONS[condition] }];
+      return [d.name, { condition: CONDITIONS[condition], ...(d.restart ? { restart: true as const } : {}) }];
     }),
   );
   if (unit.health.liveness) notes.add(`${svc.name}: compose has no liveness probe (docker does not restart an unhealthy container); left out`);

@@ -142,6 +142,8 @@ function serviceNotes(svc: Service, notes: Notes): void {
     notes.add(`${svc.name}: replicas have no index in Kubernetes: WORKER_ID is not set and every replica has PORT=${svc.env.PORT ?? '(unset)'}`);
   if (svc.dependsOn.some((d) => d.condition !== 'completed'))
     notes.add(`${svc.name}: Kubernetes has no start order; depends_on is kept as the annotation procs/depends-on`);
+  if (svc.dependsOn.some((d) => d.restart))
+    notes.add(`${svc.name}: Kubernetes does not restart a pod when one it depends on restarts; depends_on restart: true is left out`);
   if (unit.stop.signal !== 'SIGTERM') notes.add(`${svc.name}: Kubernetes stops containers with SIGTERM, not ${unit.stop.signal}`);
   if (!svc.oneShot) notes.add('max_restarts and backoff do not map: Kubernetes restarts containers with its own back-off');
   if (unit.restart.successCodes.some((c) => c !== 0)) notes.add(`${svc.name}: only exit code 0 counts as success in Kubernetes`);

@@ -22,12 +22,15 @@ export function exportSystemd(spec: Spec, options: ExportOptions = {}): ExportRe
   const header = `# Written by \`procs export systemd\` from ${spec.files.map((f) => path.basename(f)).join(', ')}.`;
   const files: ExportFile[] = [];
   for (const svc of services) {
-    const deps = svc.dependsOn.flatMap((d) => (byName.get(d.name)?.instances ?? []).map((u) => fileOf(u.name)));
+    const filesOf = (deps: readonly { name: string }[]): string[] => deps.flatMap((d) => (byName.get(d.name)?.instances ?? []).map((u) => fileOf(u.name)));
+    const deps = filesOf(svc.dependsOn);
+    // `restart: true`: stopped and started again with what it depends on (systemd stops it with it too).
+    const partOf = filesOf(svc.dependsOn.filter((d) => d.restart));
     const listen = svc.unit.kind === 'pipeline' ? undefined : svc.unit.listen;
     const socket = listen && `${project}-${systemdName(listen.owner)}.socket`;
     const envFiles = envFilesOf(svc, options);
     for (const unit of svc.instances) {
-      const sections = serviceSections(unit, { project, deps, envFiles, ...(socket ? { socket } : {}) });
+      const sections = serviceSections(unit, { project, deps, partOf, envFiles, ...(socket ? { socket } : {}) });
       files.push({ path: fileOf(unit.name), content: unitText(header, sections) });
     }
     if (listen && socket) {
@@ -65,6 +68,8 @@ interface UnitContext {
   readonly project: string;
   /** The unit files this one depends on. */
   readonly deps: readonly string[];
+  /** The unit files whose restarts this one follows (`depends_on` with `restart: true`). */
+  readonly partOf: readonly string[];
   readonly envFiles: readonly string[];
   /** The socket unit holding the unit's `listen:` sockets (a pool's, shared by its instances). */
   readonly socket?: string;
@@ -79,7 +84,7 @@ function serviceSections(unit: UnitSpec, ctx: UnitContext): Section[] {
   const env = listen ? { ...unit.env, ...serviceListenVars(listen, unit.env) } : unit.env;
   const head: [string, string][] = [
     ['Description', escapeSpecifiers(`procs unit ${unit.name} of ${ctx.project}`)],
-    ['PartOf', `${ctx.project}.target`],
+    ['PartOf', [`${ctx.project}.target`, ...ctx.partOf].join(' ')],
     ...(deps
       ? ([
           ['Requires', deps],
@@ -147,5 +152,8 @@ function serviceNotes(svc: Service, notes: Notes): void {
     notes.add('backoff: RestartSec= is the initial delay; the growing factor and max are not mapped');
   }
   if (svc.kind === 'pipeline') notes.add(`${svc.name}: the pipeline runs through sh -c, with pipefail where /bin/sh has it`);
+  const follows = svc.dependsOn.filter((d) => d.restart).map((d) => d.name);
+  if (follows.length > 0)
+    notes.add(`${svc.name}: PartOf= restarts it with ${follows.join(', ')}, but also stops it when they are stopped, which procs does not`);
   if (svc.unit.tty === true || svc.unit.stdin === true) notes.add(`${svc.name}: systemd has no terminal or stdin to attach to; tty and stdin are left out`);
 }

@@ -11,6 +11,7 @@ import { UnitRuns, type EventInput, type RunsHost } from './unit-runs.js';
 import { depView, outcomeRow, statusRow, type UnitOutcome, type UnitStatus } from './unit-view.js';
 import { Waiters } from './waiters.js';
 import { Announcements, announces, type NotifyFields } from './notify.js';
+import { Cascade, type Followers } from './cascade.js';
 
 export type { UnitStatus, UnitOutcome } from './unit-view.js';
 
@@ -45,6 +46,8 @@ export class Supervisor {
   readonly #runs: UnitRuns;
   /** What units with `notify` readiness or a `watchdog` have announced, and their watchdogs. */
   readonly #notes: Announcements;
+  /** Dependents with `restart: true`, taken along when what they depend on restarts. */
+  readonly #cascade: Cascade;
   /** Units started without their dependencies (`up --no-deps`): they wait only on those that run. */
   readonly #noDeps = new Set<string>();
   #shuttingDown = false;
@@ -71,8 +74,18 @@ export class Supervisor {
       checkIdle: () => this.#checkIdle(),
       shuttingDown: () => this.#shuttingDown,
       killing: () => this.#killing,
+      restarting: (r) => void this.#cascade.crashed(r),
     };
     this.#runs = new UnitRuns(host);
+    this.#cascade = new Cascade({
+      records: () => this.#units,
+      specs: () => this.specs,
+      stop: (r, reason) => this.#runs.stop(r, reason),
+      ordered: () => !this.#killing,
+      shuttingDown: () => this.#shuttingDown,
+      emit: (e) => this.#emit(e),
+      schedule: () => this.#schedule(),
+    });
     for (const spec of opts.units) this.#units.set(spec.name, freshRecord(spec));
   }
 
@@ -141,13 +154,15 @@ export class Supervisor {
 
   /** Stops the named units, dependents among them first; their other dependents keep running. */
   async stopUnits(names: readonly string[], reason = 'requested'): Promise<void> {
+    this.#cascade.cancel(names);
     await this.#stopSet([...names], reason);
   }
 
   /**
    * Restarts the named units gracefully (dependents among them stopped first) and resolves once
    * each is up again. With `rolling`, pool instances go one at a time, each up before the next;
-   * `signal` ends a rolling restart between instances. Their dependents are left alone.
+   * `signal` ends a rolling restart between instances. Dependents with `restart: true` that run
+   * are stopped first and start again after them (cascade.ts); after a rolling restart, once at the end.
    */
   async restartUnits(names: readonly string[], opts: { rolling?: boolean; reason?: string; signal?: AbortSignal } = {}): Promise<void> {
     // Between a unit's stop and its start nothing is wanted: the project is not idle for that.
@@ -166,6 +181,7 @@ export class Supervisor {
     for (const batch of batches) {
       // A newer restart of the same units takes over between batches (a rolling restart).
       if (opts.signal?.aborted) return;
+      const followers = await this.#cascade.stop(batch, opts.rolling);
       await this.#stopSet(batch, reason);
       if (this.#shuttingDown) return;
       for (const name of batch) {
@@ -173,9 +189,11 @@ export class Supervisor {
         // The attempt count goes on, so the next spawn reads as a restart.
         if (r) Object.assign(r, freshRecord(r.spec, { wanted: true, attempts: r.attempts }));
       }
+      this.#cascade.requeue(followers);
       this.#schedule();
       await Promise.all(batch.map((n) => this.whenUp(n)));
     }
+    if (opts.rolling) await this.#cascade.bounce(names);
   }
 
   /**
@@ -190,7 +208,9 @@ export class Supervisor {
     const restarted = of('restart');
     // A restarted unit is wanted again once the new list is in: not idle in between.
     this.#restarting += 1;
+    let followers: Followers | undefined;
     try {
+      followers = await this.#cascade.stop(restarted);
       await this.#stopSet([...removed, ...restarted], 'spec changed');
     } finally {
       this.#restarting -= 1;
@@ -208,6 +228,7 @@ export class Supervisor {
     }
     this.#units.clear();
     for (const [k, v] of rebuilt) this.#units.set(k, v);
+    if (followers) this.#cascade.requeue(followers);
     this.#schedule();
   }
 
@@ -242,7 +263,7 @@ export class Supervisor {
   }
 
   status(): UnitStatus[] {
-    return [...this.#units.values()].map((r) => statusRow(r, this.#notes.of(r.spec.name)));
+    return [...this.#units.values()].map((r) => this.#cascade.annotate(statusRow(r, this.#notes.of(r.spec.name))));
   }
 
   /** Final facts per unit, for the exit summary. */

@@ -43,6 +43,8 @@ export interface RunsHost {
   shuttingDown(): boolean;
   /** Everything is being killed at once. */
   killing(): boolean;
+  /** A run ended and the unit restarts under its policy (its dependents may follow). */
+  restarting?(r: UnitRecord): void;
 }
 
 export class UnitRuns {
@@ -176,11 +178,13 @@ export class UnitRuns {
           if (q.kind !== 'backoff' || host.shuttingDown()) return;
           host.emit({ type: 'restart', unit: name, reason: cause === 'liveness' ? 'liveness probe failed' : 'exited', attempt, state: 'starting' });
           this.started(r, this.start(r, q));
+          host.schedule(); // dependents waiting for this run may go now
         });
         r.phase = backingOff(p, host.clock.now() + delayMs, attempt, timer);
         r.restarts = attempt;
         host.emit({ type: 'exit', unit: name, exit, state: 'backoff' });
         host.emit({ type: 'backoff', unit: name, delayMs, attempt, state: 'backoff' });
+        host.restarting?.(r);
         return;
       }
       case 'completed':
