@@ -125,7 +125,14 @@ export class Controller implements ControlApi {
     return this.#serial(async () => {
       const names = this.#resolve(units);
       names.forEach((n) => this.#held.delete(n));
-      await this.#project.supervisor.restartUnits(names, { reason: 'restart requested' });
+      // An inactive unit has nothing to restart: it starts, with what it needs.
+      const states = new Map(this.#project.supervisor.status().map((u) => [u.name, u.state]));
+      const inactive = names.filter((n) => states.get(n) === 'inactive');
+      if (inactive.length > 0) await this.#startUnits(inactive);
+      await this.#project.supervisor.restartUnits(
+        names.filter((n) => !inactive.includes(n)),
+        { reason: 'restart requested' },
+      );
       return { units: this.#rows(names) };
     });
   }
@@ -140,7 +147,10 @@ export class Controller implements ControlApi {
       const done = { actions, warnings, ...(switched ? { switched } : {}) };
       if (req.start === undefined) return { ...done, started: [] };
       const states = new Map(this.#project.supervisor.status().map((u) => [u.name, u.state]));
-      const idle = this.#resolve(req.start).filter((n) => !RUNNING.has(states.get(n) ?? '') && states.get(n) !== 'completed');
+      // None named (`up` on a running project): what starts by default, not the inactive units.
+      const idle = this.#resolve(req.start).filter(
+        (n) => !RUNNING.has(states.get(n) ?? '') && states.get(n) !== 'completed' && (req.start?.length !== 0 || states.get(n) !== 'inactive'),
+      );
       idle.forEach((n) => this.#held.delete(n));
       if (idle.length > 0) await this.#startUnits(idle, false, req.noDeps === true);
       return { ...done, started: idle };

@@ -25,7 +25,7 @@ export async function daemonMain(o: UpOptions, stderr: Writable): Promise<number
     return EXIT.usage;
   }
   const spec = result.spec;
-  const names = selectUnits(spec, o.units);
+  const names = selectUnits(spec, o.units, o.profiles);
   const claim = await claimProject(spec.root).catch((err: unknown) => {
     report({ error: `cannot take ${spec.root}/.procs: ${err instanceof Error ? err.message : String(err)}`, code: EXIT.failed });
     throw err;
@@ -36,7 +36,16 @@ export async function daemonMain(o: UpOptions, stderr: Writable): Promise<number
     return EXIT.ok;
   }
   const log = daemonLog(claim.paths, stderr);
-  const project = createProject({ spec, out: discard(), err: log.stream, json: false, color: false, watch: watchSettings(o.watch, o.units, names), ports });
+  const project = createProject({
+    spec,
+    out: discard(),
+    err: log.stream,
+    json: false,
+    color: false,
+    watch: watchSettings(o.watch, o.units, names),
+    ports,
+    profiles: o.profiles,
+  });
   project.bus.subscribe(new EventTextRenderer(log.stream, { names: spec.units.map((u) => u.name) }).event);
   let stopping: Promise<void> | undefined;
   let markStopped!: () => void;

@@ -44,6 +44,8 @@ export interface UpOptions {
   readonly waitTimeoutMs: number | undefined;
   /** `--no-deps`: start only the named units, not waiting for dependencies that are not running. */
   readonly noDeps: boolean;
+  /** The active profiles (`--profile`, else PROCS_PROFILES): units with other profiles start only when named. */
+  readonly profiles: readonly string[];
 }
 
 /** `procs run [UNIT…] -- CMD…`. */
@@ -55,4 +57,6 @@ export interface RunOptions {
   /** `--attach`: against the project already running. */
   readonly attach: boolean;
   readonly timeoutMs: number | undefined;
+  /** The active profiles, as for `up`. */
+  readonly profiles: readonly string[];
 }

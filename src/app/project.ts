@@ -39,6 +39,8 @@ export interface ProjectOptions {
   readonly watch?: WatchSettings;
   /** The ports of `port: auto` units, picked when the spec was loaded (`loadProjectSpec`). */
   readonly ports?: PortBook;
+  /** The active profiles (kept across reloads): units with other profiles start only when named. */
+  readonly profiles?: readonly string[];
 }
 
 export interface Project {
@@ -145,6 +147,7 @@ export function createProject(o: ProjectOptions): Project {
     publish: (e) => bus.publish(e),
     onRunning: (u, run) => health.unitRunning(u, run),
     onEnded: (u, run) => health.unitEnded(u, run),
+    ...(o.profiles ? { profiles: o.profiles } : {}),
   });
   const watch = new WatchManager(
     o.spec,
@@ -222,8 +225,18 @@ export function createProject(o: ProjectOptions): Project {
 }
 
 /** The project as `up` and `run` wire it for the terminal `d`, with the watch settings `watch`. */
-export function createProjectFor(spec: Spec, d: Display, watch: WatchSettings, ports?: PortBook): Project {
-  return createProject({ spec, out: d.out, err: d.err, json: d.json, color: d.color, startupView: d.startupView, watch, ...(ports ? { ports } : {}) });
+export function createProjectFor(spec: Spec, d: Display, watch: WatchSettings, ports?: PortBook, profiles: readonly string[] = []): Project {
+  return createProject({
+    spec,
+    out: d.out,
+    err: d.err,
+    json: d.json,
+    color: d.color,
+    startupView: d.startupView,
+    watch,
+    profiles,
+    ...(ports ? { ports } : {}),
+  });
 }
 
 /** The watch settings of a command: `--no-watch`, `--ignore`, and the units it names (`names`, as selected, when it names any). */

@@ -46,7 +46,9 @@ export function psTable(units: readonly UnitRow[], now: number, usage?: UsageRes
 /** One unit's cells. */
 function psCells(u: UnitRow, now: number): string[] {
   if (u.watch !== undefined) return watchCells(u, u.watch, now);
-  return [u.name, u.state, u.pid === null ? '-' : String(u.pid), String(u.restarts), uptime(u, now), exitText(u.exit), healthText(u.health, u.status ?? null)];
+  // An inactive unit says why: `inactive (profile seed not active)`, `inactive (enabled: false)`.
+  const state = u.state === 'inactive' && u.reason ? `inactive (${u.reason})` : u.state;
+  return [u.name, state, u.pid === null ? '-' : String(u.pid), String(u.restarts), uptime(u, now), exitText(u.exit), healthText(u.health, u.status ?? null)];
 }
 
 const ACTIVITY: Readonly<Record<WatchInfo['activity'], string>> = {

@@ -23,7 +23,7 @@ export async function runWithUnits(o: RunOptions, d: Display): Promise<number> {
   printDiagnostics(result.diagnostics, d.err);
   if (!result.spec) return EXIT.usage;
   const spec = result.spec;
-  const request = { cmd: o.cmd, names: selectUnits(spec, o.units), timeoutMs: o.timeoutMs };
+  const request = { cmd: o.cmd, names: selectUnits(spec, o.units, o.profiles), timeoutMs: o.timeoutMs };
   // Against a project that runs (or none): its own procs holds its ports, not this one.
   if (o.attach) ports.close();
   if (o.attach) return (await import('./run-attach.js')).runAttached(spec, o.units, request, d);
@@ -41,7 +41,7 @@ export async function runWithUnits(o: RunOptions, d: Display): Promise<number> {
     d.err.write(`procs run: ${claim.message}\n`);
     return EXIT.failed;
   }
-  const project = createProjectFor(spec, d, watchSettings(o.watch, o.units), ports);
+  const project = createProjectFor(spec, d, watchSettings(o.watch, o.units), ports, o.profiles);
   // `ps`, `logs -f`, `down`… from another terminal reach the run; closing the socket gives the lock back.
   const control = await serveForeground(claim, project, result, o.spec.formation, d.err, { watchSpec: false, runner: 'run' });
   try {
@@ -76,7 +76,8 @@ async function runProject(project: Project, spec: Spec, r: RunRequest, control: 
 
 // Starts the units, waits for them, and runs CMD once they are up; gives the exit status.
 async function upAndRun(project: Project, spec: Spec, r: RunRequest, interrupts: Interrupts, t: Terminal): Promise<number> {
-  const wanted = closure(r.names, spec.units);
+  // Nothing starts by default (every unit has a profile not active): nothing to wait for.
+  const wanted = r.names.length === 0 ? new Set<string>() : closure(r.names, spec.units);
   await project.prepare();
   project.supervisor.start(r.names);
   void project.startup?.run(wanted);

@@ -17,6 +17,7 @@ import { loadProjectSpec, printDiagnostics } from './load.js';
 import { whenServing } from './locate.js';
 import type { Display, UpOptions } from './options.js';
 import { selectUnits } from './select.js';
+import { activeUnits } from '../config/profiles.js';
 import { printStarted, printStartedJson, printVerdict, printVerdictJson } from './up-report.js';
 import { oneShotSteps, waitForUnits } from './wait.js';
 
@@ -26,7 +27,7 @@ export async function upDetached(o: UpOptions, d: Display): Promise<number> {
   const result = await loadProjectSpec(o.spec);
   printDiagnostics(result.diagnostics, d.err);
   if (!result.spec) return EXIT.usage;
-  selectUnits(result.spec, o.units);
+  selectUnits(result.spec, o.units, o.profiles);
   const paths = projectPaths(result.spec.root);
   let client = new ControlClient(recordedSocketPath(paths), paths.root);
   let reconciled: ReloadResult | undefined;
@@ -116,7 +117,7 @@ function reconcile(client: ControlApi, o: UpOptions, result: LoadResult): Promis
   return client.reload({
     files: result.files,
     ...(o.spec.formation !== undefined ? { formation: loadSettings(o.spec.formation, result).formation } : {}),
-    start: [...o.units],
+    start: o.units.length > 0 || o.profiles.length === 0 ? [...o.units] : activeUnits(result.spec!.units, o.profiles),
     ...(o.noDeps ? { noDeps: true } : {}),
   });
 }
@@ -131,5 +132,8 @@ function daemonArgv(o: UpOptions, result: LoadResult): string[] {
     ...o.watch.ignore.flatMap((g) => ['--ignore', g]),
     ...(o.watch.off ? ['--no-watch'] : []),
     ...(o.noDeps ? ['--no-deps'] : []),
+    // Always said, so that the daemon's PROCS_PROFILES does not decide instead of this command's.
+    '--profile',
+    o.profiles.join(','),
   ];
 }

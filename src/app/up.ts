@@ -28,7 +28,7 @@ export async function upForeground(o: UpOptions, d: Display, keys?: () => KeyInp
     return EXIT.usage;
   }
   const spec = result.spec;
-  const names = selectUnits(spec, o.units);
+  const names = selectUnits(spec, o.units, o.profiles);
   if (o.exitFrom !== undefined) selectUnits(spec, [o.exitFrom]);
   // The control socket: a procs already running the project is reconciled and shown instead.
   const claim = await claimForeground(spec.root, d.err);
@@ -39,7 +39,7 @@ export async function upForeground(o: UpOptions, d: Display, keys?: () => KeyInp
     d.err.write(`procs up: ${claim.message}\n`);
     return EXIT.failed;
   }
-  const project = createProjectFor(spec, d, watchSettings(o.watch, o.units, names), ports);
+  const project = createProjectFor(spec, d, watchSettings(o.watch, o.units, names), ports, o.profiles);
   const control = await serveForeground(claim, project, result, o.spec.formation, d.err);
   await project.watch.start();
   return runForeground(project, spec, names, { abortOnFailure: o.abortOnFailure, exitFrom: o.exitFrom, noDeps: o.noDeps, control, err: d.err });
@@ -107,7 +107,7 @@ async function runForeground(project: Project, spec: Spec, names: readonly strin
   await project.watch.started;
   await project.prepare();
   if (!stopping) supervisor.start(names, { noDeps: o.noDeps });
-  void project.startup?.run(o.noDeps ? new Set(names) : closure(names, spec.units));
+  void project.startup?.run(o.noDeps || names.length === 0 ? new Set(names) : closure(names, spec.units));
   // While a watch rule is on (a reload may turn rules on or off), `up` keeps running.
   for (;;) {
     await (o.control ? o.control.idle(() => stopping !== undefined) : supervisor.idle());
@@ -120,7 +120,7 @@ async function runForeground(project: Project, spec: Spec, names: readonly strin
   unsubscribe();
   await o.control?.close();
 
-  const outcome = supervisor.outcome().filter((u) => u.state !== 'pending');
+  const outcome = supervisor.outcome().filter((u) => u.state !== 'pending' && u.state !== 'inactive');
   const allGood = outcome.every((u) => u.state === 'completed' || u.state === 'stopped');
   const exitCode = code ?? (allGood ? EXIT.ok : EXIT.failed);
   const lines = summaryLines(outcome);

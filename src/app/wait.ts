@@ -144,7 +144,8 @@ export async function waitForUnits(
 
 /** The selected rows: named units and instances of named pools; all when none are named. */
 function pick(rows: readonly UnitRow[], selected: readonly string[]): UnitRow[] {
-  if (selected.length === 0) return rows.filter((u) => u.kind !== 'watch');
+  // None named: the units that start by default, not those left inactive (profiles, `enabled: false`).
+  if (selected.length === 0) return rows.filter((u) => u.kind !== 'watch' && u.state !== 'inactive');
   return rows.filter((u) => selected.includes(u.name) || (u.pool !== null && selected.includes(u.pool)));
 }
 

@@ -38,6 +38,12 @@ const FORMATION: FlagDef = {
 };
 const NO_WATCH: FlagDef = { name: 'no-watch', kind: 'bool', help: 'turn every watch rule off' };
 const IGNORE: FlagDef = { name: 'ignore', kind: 'list', value: 'GLOB', help: 'ignore these paths in watch rules (repeatable)' };
+const PROFILE: FlagDef = {
+  name: 'profile',
+  kind: 'list',
+  value: 'NAME',
+  help: 'activate a profile: its units start too (repeatable, or a,b; default: PROCS_PROFILES)',
+};
 const WAIT_TIMEOUT: FlagDef = { name: 'wait-timeout', kind: 'string', value: 'D', help: 'how long to wait for readiness (e.g. 60s)' };
 
 export const GLOBAL_FLAGS: readonly FlagDef[] = [
@@ -60,6 +66,7 @@ export const COMMANDS: readonly CommandDef[] = [
       { name: 'abort-on-failure', kind: 'bool', help: 'stop everything when a unit fails for good' },
       { name: 'exit-code-from', kind: 'string', value: 'UNIT', help: 'stop everything when UNIT exits and return its status' },
       { name: 'no-deps', kind: 'bool', help: 'start only the named units, not what they depend on' },
+      PROFILE,
       FORMATION,
       NO_WATCH,
       IGNORE,
@@ -71,6 +78,8 @@ export const COMMANDS: readonly CommandDef[] = [
       'On a project that already runs, up reconciles it to the spec and shows it live; Ctrl-C then',
       'asks whether to stop it or detach (without a terminal: detaches). up -d refuses a project',
       'that a procs up in another terminal runs.',
+      'A unit with profiles starts only when one is active (--profile, PROCS_PROFILES), one with',
+      'enabled: false only when named; either starts when named (up NAME, start NAME), with its dependencies.',
     ],
   },
   {
@@ -145,13 +154,19 @@ export const COMMANDS: readonly CommandDef[] = [
     flags: [
       { name: 'attach', kind: 'bool', help: 'run CMD against the project already running (wait for its units, leave it running)' },
       WAIT_TIMEOUT,
+      PROFILE,
       FORMATION,
       NO_WATCH,
       JSON_FLAG,
     ],
   },
   { name: 'help', args: '[COMMAND]', help: 'show the help of procs or of one command', flags: [] },
-  { name: 'validate', args: '', help: 'check the spec and print every problem', flags: [] },
+  {
+    name: 'validate',
+    args: '',
+    help: 'check the spec and print every problem',
+    flags: [{ ...PROFILE, help: 'also check that each profile named is one a unit has (default: PROCS_PROFILES)' }],
+  },
   { name: 'schema', args: '', help: 'print the JSON Schema of the spec', flags: [] },
   { name: 'doctor', args: '', help: 'check Node, the platform, the spawner, the socket folder, the spec and its ports', flags: [JSON_FLAG] },
   {

@@ -3,6 +3,7 @@ import { MAX_REPLICAS } from '../config/checks.js';
 import { MAX_DURATION_TEXT, parseDurationArg } from '../config/durations.js';
 import type { SpecRequest, WatchFlags } from '../app/options.js';
 import { UsageError } from '../app/usage-error.js';
+import { profileList } from '../config/profiles.js';
 import type { ParsedArgs } from './args.js';
 
 /** A list flag's values (none when not given). */
@@ -34,6 +35,11 @@ export function parseFormation(values: readonly string[]): Record<string, number
 export function specRequest(args: ParsedArgs): SpecRequest {
   const m = args.flags.formation;
   return { files: listFlag(args, 'file'), formation: typeof m === 'object' ? parseFormation(m) : undefined };
+}
+
+/** The active profiles: `--profile` values (repeatable, each `a,b`), else PROCS_PROFILES. */
+export function profilesOf(args: ParsedArgs): readonly string[] {
+  return profileList(listFlag(args, 'profile'), process.env.PROCS_PROFILES);
 }
 
 /** `--no-watch` and `--ignore`. */

@@ -1,7 +1,7 @@
 // `procs up [UNIT…]`: in the foreground, or `-d` / `--wait` in the background.
 import type { UpOptions } from '../app/options.js';
 import type { ParsedArgs } from './args.js';
-import { specRequest, stringFlag, waitTimeoutOf, watchFlags } from './options.js';
+import { profilesOf, specRequest, stringFlag, waitTimeoutOf, watchFlags } from './options.js';
 import { display } from './terminal.js';
 
 /** The options of `procs up` (and of the daemon it starts). */
@@ -15,6 +15,7 @@ export function upOptions(args: ParsedArgs, waitTimeoutMs: number | undefined): 
     wait: args.flags.wait === true,
     waitTimeoutMs,
     noDeps: args.flags['no-deps'] === true,
+    profiles: profilesOf(args),
   };
 }
 

@@ -2,7 +2,8 @@ import { EXIT } from '../app/exit-codes.js';
 import { loadProjectSpec, printDiagnostics } from '../app/load.js';
 import { printable } from '../base/printable.js';
 import type { ParsedArgs } from './args.js';
-import { specRequest } from './options.js';
+import { profilesOf, specRequest } from './options.js';
+import { checkProfiles } from '../app/select.js';
 import { printQuick } from './print.js';
 
 /** `procs validate`: every problem of the spec, positioned; exit 2 when there are errors. */
@@ -10,6 +11,8 @@ export async function validate(args: ParsedArgs): Promise<number> {
   const result = await loadProjectSpec(specRequest(args));
   printDiagnostics(result.diagnostics, process.stderr);
   if (!result.spec) return EXIT.usage;
+  // A profile no unit has (a typo in CI's PROCS_PROFILES): a usage error, with the closest one.
+  checkProfiles(result.spec, profilesOf(args));
   const n = result.spec.units.length;
   const files = printable(result.files.join(', '));
   return printQuick(`${files}: ok (${n} unit${n === 1 ? '' : 's'})\n`) ? EXIT.ok : EXIT.failed;

@@ -2,6 +2,7 @@
 // and every problem out. No discovery, no real filesystem: tests drive it with a map of texts.
 import path from 'node:path';
 import { checkReferences } from './checks.js';
+import { checkProfileDependencies } from './profile-checks.js';
 import type { AutoPort, Context, ReadFile, ReadResult } from './context.js';
 import { Diagnostics, nowhere } from './diagnostics.js';
 import { resolveExtends } from './extends.js';
@@ -72,6 +73,7 @@ export function buildSpec(input: CoreInput): CoreResult {
   const data = toPlain(tree);
   const usable = validateSchema(tree, data, diags);
   checkReferences(tree, diags);
+  checkProfileDependencies(tree, diags);
   checkDurations(tree, diags);
   // An unresolved `extends` leaves its unit without a command: normalizing would only repeat that.
   if (usable === undefined || extended.failed) return done();

@@ -124,6 +124,8 @@ function unitBase(
     ...(raw.tty === true ? { tty: true as const } : {}),
     ...(raw.stdin === true ? { stdin: true as const } : {}),
     ...(raw.color === false ? { noColor: true as const } : {}),
+    ...(raw.profiles !== undefined ? { profiles: raw.profiles } : {}),
+    ...(raw.enabled === false ? { enabled: false as const } : {}),
     ...('watchdog' in raw && raw.watchdog !== undefined ? { watchdogMs: watchdogMs(ctx, raw.watchdog, [...where, 'watchdog']) } : {}),
     source,
   };

@@ -221,6 +221,8 @@ function valueMessage(e: SchemaError, where: string, ps: SchemaNode | undefined)
   if (pattern.includes('KB|MB')) return `bad size ${quote(e.data)} for ${where}: write 512KB, 10MB, 1GB, or a number of bytes`;
   if (pattern.startsWith('^[a-z0-9]'))
     return `bad name ${quote(e.data)} in ${where}: names use lowercase letters, digits, - and _, and start with a letter or digit`;
+  if (pattern.startsWith('^[A-Za-z0-9]'))
+    return `bad profile name ${quote(e.data)} in ${where}: profile names use letters, digits, -, _ and ., and start with a letter or digit`;
   if (pattern.startsWith('^[A-Za-z_]')) return `bad variable name ${quote(e.data)} in ${where}: use letters, digits and _, not starting with a digit`;
   if (pattern === '\\S') return `${where} is empty`;
   if (pattern.startsWith('^[^\\u0000')) return `${where} cannot hold control characters`;

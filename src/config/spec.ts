@@ -107,6 +107,10 @@ export interface UnitBase {
   readonly stdin?: true;
   /** No FORCE_COLOR=1 even when procs writes to a coloured terminal; set only when `color: false`. */
   readonly noColor?: true;
+  /** Profiles it belongs to: it starts by default only when one is active; set only when given. */
+  readonly profiles?: readonly string[];
+  /** Starts only when named (or needed by a unit that starts); set only when `enabled: false`. */
+  readonly enabled?: false;
   /** Milliseconds within which the unit must send WATCHDOG=1 (processes and pools); set only when given. */
   readonly watchdogMs?: number;
   /** Stable hash of this unit's normalized definition; the reconciler compares it. */

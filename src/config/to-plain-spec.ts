@@ -108,6 +108,8 @@ function commandsOf(u: UnitSpec): readonly Command[] {
 function unitFields(spec: Spec, u: UnitSpec, env: Record<string, string>, shown: Shown): Plain {
   const r = u.restart;
   return {
+    ...(u.profiles === undefined ? {} : { profiles: [...u.profiles] }),
+    ...(u.enabled === false ? { enabled: false } : {}),
     cwd: relativeDir(spec.root, u.cwd),
     ...(Object.keys(env).length > 0 ? { env: values(env, shown.show) } : {}),
     ...(u.dependsOn.length > 0

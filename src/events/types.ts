@@ -2,7 +2,8 @@
 // the NDJSON log and the control socket all consume the same values. Env values never go in.
 
 /** States a unit shows, as the contract names them. */
-export type UnitState = 'pending' | 'starting' | 'running' | 'ready' | 'unhealthy' | 'backoff' | 'stopping' | 'stopped' | 'completed' | 'failed' | 'skipped';
+export type UnitState =
+  'pending' | 'starting' | 'running' | 'ready' | 'unhealthy' | 'backoff' | 'stopping' | 'stopped' | 'completed' | 'failed' | 'skipped' | 'inactive';
 
 /** States a unit stays in until it is started again: its run, or its start, is over. */
 export const ENDED_STATES: ReadonlySet<UnitState> = new Set<UnitState>(['stopped', 'completed', 'failed', 'skipped']);

@@ -5,6 +5,7 @@ import type { DependencyCondition, ProbeSpec, RestartSpec, Spec } from '../confi
 import { envFilesOf, listenNote, relativeCwd, servicesOf, type Service } from './model.js';
 import { composeProjectName, durationText } from './names.js';
 import { argvOf, shQuote, unitArgv } from './shell.js';
+import { composeProfiles } from './profiles.js';
 import { CONTAINER_ROOT, DEFAULT_IMAGE, Notes, type ExportOptions, type ExportResult } from './types.js';
 
 interface Healthcheck {
@@ -80,6 +81,7 @@ function serviceOf(
   if (unit.kind === 'pipeline') notes.add(`${svc.name}: the pipeline runs in one container through sh -c, with pipefail where the image's shell has it`);
   if (unit.kind !== 'pipeline' && unit.listen) notes.add(listenNote(svc, unit.listen, 'compose'));
   return {
+    ...composeProfiles(unit, svc.name, notes),
     image: options.image ?? DEFAULT_IMAGE,
     entrypoint: unitArgv(unit),
     working_dir: path.posix.join(CONTAINER_ROOT, rel ?? ''),

@@ -11,6 +11,7 @@ import type { Spec } from '../config/spec.js';
 import { containerOf, type PodContext } from './kubernetes-pod.js';
 import { envFilesOf, listenNote, servicesOf, type Service } from './model.js';
 import { ceilSeconds, dnsLabel, labelValue, uniqueNames } from './names.js';
+import { kubernetesOnDemandNote } from './profiles.js';
 import { DEFAULT_IMAGE, Notes, type ExportOptions, type ExportResult } from './types.js';
 
 type K8sObject = ConfigMap | Deployment | Job;
@@ -51,6 +52,7 @@ export function exportKubernetes(spec: Spec, options: ExportOptions = {}): Expor
     };
     objects.push(svc.oneShot ? jobOf(svc, nameOf(svc.name), spec.project, pod) : deploymentOf(svc, nameOf(svc.name), spec.project, pod));
     serviceNotes(svc, notes);
+    kubernetesOnDemandNote(svc.unit, svc.name, notes);
   }
   const secretLines = [...secrets].map(([file, name]) => {
     const rel = path.relative(spec.root, file);

@@ -8,6 +8,7 @@ import { durationText, systemdName } from './names.js';
 import { unitArgv } from './shell.js';
 import { poolComment, serviceListenVars, socketNotes, socketSections } from './systemd-socket.js';
 import { envAssignment, escapeSpecifiers, execLine, unitText, type Section } from './systemd-syntax.js';
+import { onDemand, systemdOnDemandNote } from './profiles.js';
 import { Notes, type ExportOptions, type ExportResult, type ExportFile } from './types.js';
 
 const RESTART: Readonly<Record<RestartSpec['policy'], string>> = { always: 'always', 'on-failure': 'on-failure', never: 'no' };
@@ -41,9 +42,12 @@ export function exportSystemd(spec: Spec, options: ExportOptions = {}): ExportRe
       socketNotes(listen, socket, { pool, envFiles: envFiles.length > 0 }, notes);
     }
     serviceNotes(svc, notes);
+    systemdOnDemandNote(svc.unit, svc.name, svc.instances.map((u) => fileOf(u.name)).join(' '), notes);
   }
+  // Units procs starts only on demand (profiles, `enabled: false`) are not wanted by the target.
+  const onDemandFiles = new Set(spec.units.filter((u) => onDemand(u) !== undefined).map((u) => fileOf(u.name)));
   const wants = files
-    .filter((f) => f.path.endsWith('.service'))
+    .filter((f) => f.path.endsWith('.service') && !onDemandFiles.has(f.path))
     .map((f) => f.path)
     .join(' ');
   const target: Section[] = [
@@ -120,7 +124,8 @@ function serviceSections(unit: UnitSpec, ctx: UnitContext): Section[] {
   return [
     ['Unit', head],
     ['Service', service],
-    ['Install', [['WantedBy', `${ctx.project}.target`]]],
+    // Started on demand: no [Install], `systemctl start` names it.
+    ...(onDemand(unit) === undefined ? ([['Install', [['WantedBy', `${ctx.project}.target`]]]] as Section[]) : []),
   ];
 }
 

@@ -43,7 +43,9 @@ export type Phase =
   | { readonly kind: 'stopped'; readonly forced: boolean }
   | { readonly kind: 'completed' }
   | { readonly kind: 'failed'; readonly reason: string }
-  | { readonly kind: 'skipped'; readonly reason: string };
+  | { readonly kind: 'skipped'; readonly reason: string }
+  /** Not started by default (a profile not active, `enabled: false`) and not asked for by name. */
+  | { readonly kind: 'inactive'; readonly reason: string };
 
 export type PhaseOf<K extends Phase['kind']> = Extract<Phase, { readonly kind: K }>;
 /** A run is alive and not being stopped on request (a liveness restart may be under way). */

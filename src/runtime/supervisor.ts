@@ -12,6 +12,8 @@ import { depView, outcomeRow, statusRow, type UnitOutcome, type UnitStatus } fro
 import { Waiters } from './waiters.js';
 import { Announcements, announces, type NotifyFields } from './notify.js';
 import { Cascade, type Followers } from './cascade.js';
+import { initialRecord, reactivate, reloadedRecord } from './activation.js';
+import { activeUnits } from '../config/profiles.js';
 
 export type { UnitStatus, UnitOutcome } from './unit-view.js';
 
@@ -31,6 +33,8 @@ export interface SupervisorOptions {
    */
   readonly onRunning?: (unit: UnitSpec, run: number) => void;
   readonly onEnded?: (unit: UnitSpec, run: number) => void;
+  /** The active profiles: units with other profiles (or `enabled: false`) start only when named. */
+  readonly profiles?: readonly string[];
 }
 
 /**
@@ -54,9 +58,14 @@ export class Supervisor {
   /** Restarts under way (restartUnits, apply): the project is not idle while one runs. */
   #restarting = 0;
   #killing = false;
+  /** The active profiles, kept across reloads. */
+  readonly #profiles: readonly string[];
+  /** Units started while inactive (by name, or as what such a unit needs): a reload keeps them wanted. */
+  readonly #onDemand = new Set<string>();
 
   constructor(opts: SupervisorOptions) {
     this.#opts = opts;
+    this.#profiles = opts.profiles ?? [];
     this.#notes = new Announcements(opts.clock, (name, run, reason) => this.markUnhealthy(name, reason, run));
     const host: RunsHost = {
       driver: opts.driver,
@@ -86,7 +95,7 @@ export class Supervisor {
       emit: (e) => this.#emit(e),
       schedule: () => this.#schedule(),
     });
-    for (const spec of opts.units) this.#units.set(spec.name, freshRecord(spec));
+    for (const spec of opts.units) this.#units.set(spec.name, initialRecord(spec, this.#profiles));
   }
 
   get specs(): readonly UnitSpec[] {
@@ -94,20 +103,24 @@ export class Supervisor {
   }
 
   /**
-   * Starts the named units and what they depend on (all units when none are named). With
+   * Starts the named units and what they depend on (when none are named: every unit that starts
+   * by default, i.e. not inactive under the active profiles). With
    * `noDeps`, only the named units: a dependency procs is not running is not started and not
    * waited for (one that is running or on its way is, as usual).
    */
   start(names: readonly string[] = [], opts: { readonly noDeps?: boolean } = {}): void {
     this.#shuttingDown = false;
     const noDeps = opts.noDeps === true && names.length > 0;
-    for (const name of noDeps ? names : closure(names, this.specs)) {
+    const asked = names.length > 0 ? names : activeUnits(this.specs, this.#profiles);
+    for (const name of noDeps ? names : asked.length > 0 ? closure(asked, this.specs) : []) {
       if (noDeps) this.#noDeps.add(name);
       else this.#noDeps.delete(name);
       const r = this.#units.get(name);
       // Running or on its way: leave it. Ended (failed, stopped, completed…): start it afresh.
       if (!r || (r.wanted && !isEnded(r.phase))) continue;
-      if (isEnded(r.phase) || r.phase.kind === 'pending') Object.assign(r, freshRecord(r.spec, { wanted: true, attempts: r.attempts }));
+      if (r.phase.kind === 'inactive') this.#onDemand.add(name);
+      if (isEnded(r.phase) || r.phase.kind === 'pending' || r.phase.kind === 'inactive')
+        Object.assign(r, freshRecord(r.spec, { wanted: true, attempts: r.attempts }));
     }
     this.#schedule();
   }
@@ -163,8 +176,10 @@ export class Supervisor {
    * each is up again. With `rolling`, pool instances go one at a time, each up before the next;
    * `signal` ends a rolling restart between instances. Dependents with `restart: true` that run
    * are stopped first and start again after them (cascade.ts); after a rolling restart, once at the end.
+   * Inactive units are left alone (a watch rule's change does not start them; `start` does).
    */
-  async restartUnits(names: readonly string[], opts: { rolling?: boolean; reason?: string; signal?: AbortSignal } = {}): Promise<void> {
+  async restartUnits(all: readonly string[], opts: { rolling?: boolean; reason?: string; signal?: AbortSignal } = {}): Promise<void> {
+    const names = all.filter((n) => this.#units.get(n)?.phase.kind !== 'inactive');
     // Between a unit's stop and its start nothing is wanted: the project is not idle for that.
     this.#restarting += 1;
     try {
@@ -219,8 +234,10 @@ export class Supervisor {
     const rebuilt = new Map<string, UnitRecord>();
     for (const spec of units) {
       const r = old.get(spec.name);
-      if (!r) rebuilt.set(spec.name, freshRecord(spec, { wanted: true }));
-      else if (restarted.includes(spec.name)) rebuilt.set(spec.name, freshRecord(spec, { wanted: true, attempts: r.attempts }));
+      const onDemand = this.#onDemand.has(spec.name);
+      if (!r) rebuilt.set(spec.name, reloadedRecord(spec, this.#profiles, false));
+      else if (restarted.includes(spec.name)) rebuilt.set(spec.name, reloadedRecord(spec, this.#profiles, onDemand, r.attempts));
+      else if (r.phase.kind === 'inactive') rebuilt.set(spec.name, (reactivate(r, spec, this.#profiles), r));
       else {
         r.spec = next.get(spec.name) ?? r.spec;
         rebuilt.set(spec.name, r);
@@ -332,7 +349,7 @@ export class Supervisor {
     for (const name of names) {
       const r = this.#units.get(name);
       if (toStop.has(name)) continue;
-      toStop.set(name, r && (r.wanted || r.phase.kind !== 'pending') ? r : undefined);
+      toStop.set(name, r && (r.wanted || (r.phase.kind !== 'pending' && r.phase.kind !== 'inactive')) ? r : undefined);
       if (r) r.wanted = false;
     }
     const stop = async (name: string): Promise<void> => {

@@ -32,9 +32,10 @@ export interface UnitOutcome {
   readonly restarts: number;
 }
 
-// Why a unit failed or was skipped; nothing in any other state.
+// Why a unit failed, was skipped or is inactive; nothing in any other state.
 function reasonOf(r: UnitRecord): string | null {
-  return r.phase.kind === 'failed' || r.phase.kind === 'skipped' ? r.phase.reason : null;
+  const p = r.phase;
+  return p.kind === 'failed' || p.kind === 'skipped' || p.kind === 'inactive' ? p.reason : null;
 }
 
 export function statusRow(r: UnitRecord, announced?: Announced): UnitStatus {

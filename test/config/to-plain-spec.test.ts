@@ -148,6 +148,21 @@ describe('the resolved spec as a plain spec', () => {
     assert.equal(toPlainSpec(specOf(build({ 'procs.yaml': watch })), { inherited: ENV, showValues: true }).shell, '/bin/bash');
   });
 
+  it('keeps profiles and enabled: false, and reads back as the same units', () => {
+    const text = 'processes:\n  api: { command: a }\n  db: { command: b, profiles: [seed, e2e] }\n  tool: { command: c, enabled: false }\n';
+    const withProfiles = specOf(build({ 'procs.yaml': text }));
+    const plain = toPlainSpec(withProfiles, { inherited: ENV, showValues: true }) as { processes: Record<string, Record<string, unknown>> };
+    assert.deepEqual(
+      ['api', 'db', 'tool'].map((n) => [plain.processes[n]?.profiles, plain.processes[n]?.enabled]),
+      [
+        [undefined, undefined],
+        [['seed', 'e2e'], undefined],
+        [undefined, false],
+      ],
+    );
+    assert.deepEqual(definitions(specOf(build({ 'procs.yaml': stringify(plain) }))), definitions(withProfiles));
+  });
+
   it('writes durations in the largest whole unit', () => {
     assert.deepEqual([0, 150, 2000, 90_000, 120_000, 3_600_000].map(duration), ['0s', '150ms', '2s', '90s', '2m', '1h']);
   });
