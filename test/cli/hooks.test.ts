@@ -71,7 +71,7 @@ processes:
 `);
     const up = procs(['up'], { cwd: dir });
     await up.waitFor(/api:post_start +\| waiting/);
-    const sleepers = (): number[] => taggedProcesses(up.tag).filter((pid) => /^sleep\u000031[01]/.test(cmdline(pid)));
+    const sleepers = (): number[] => taggedProcesses(up.tag).filter((pid) => /^sleep 31[01]/.test(cmdline(pid).replaceAll('\0', ' ')));
     await waitFor(() => sleepers().length === 2, 'the hook and the process it left in its group');
     assert.equal(await within(up.exited, 30_000, 'procs up to end by itself'), 1);
     assert.deepEqual(sleepers(), []);
