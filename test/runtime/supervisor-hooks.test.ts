@@ -231,15 +231,16 @@ describe('Supervisor: hooks', () => {
   });
 
   it('does not run pre_stop for a run that exited on its own', async () => {
-    const api = unit('api', { restart: { ...unit('x').restart, policy: 'never' }, hooks: hooks({ pre_stop: 'drain' }) });
+    const api = unit('api', { restart: { ...unit('x').restart, policy: 'never' }, hooks: hooks({ pre_stop: 'drain', on_failure: 'page' }) });
     const { driver, sup, state } = setup([api]);
     sup.start();
     await flush();
-    driver.procs[0]?.exit(0);
+    driver.procs[0]?.exit(1);
     await flush();
-    assert.equal(state('api'), 'completed');
+    assert.equal(state('api'), 'failed');
+    driver.hook('api', 'on_failure').end({ status: 0 });
     await sup.stopAll();
-    assert.deepEqual(driver.log, ['start api']);
+    assert.deepEqual(driver.log, ['start api', 'hook api on_failure']);
   });
 
   it('runs on_failure after the final failure, with the exit; idle and stopAll wait for it', async () => {
