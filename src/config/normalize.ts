@@ -10,6 +10,7 @@ import type { Pipeline, Pool, Process, ProcsSpec, WatchRule as RawWatchRule } fr
 import type { ListenSpec, PoolSpec, ProcessUnit, SourcePos, Spec, UnitBase, UnitSpec, WatchRule } from './spec.js';
 import { describePath, keyPos, locate, valuePos, type PathSeg } from './tree.js';
 import { listenPort, listenSpec } from './listen.js';
+import { hooksSpec } from './hooks.js';
 import { checkPortDependencies, knownPorts } from './port-refs.js';
 import { envFileLayer, globalLayers, specLayer, unitEnv } from './unit-env.js';
 import { dependencies, DEFAULTS, healthSpec, logSpec, ms, restartSpec, stopSpec } from './unit-parts.js';
@@ -127,8 +128,14 @@ function unitBase(
     ...(raw.profiles !== undefined ? { profiles: raw.profiles } : {}),
     ...(raw.enabled === false ? { enabled: false as const } : {}),
     ...('watchdog' in raw && raw.watchdog !== undefined ? { watchdogMs: watchdogMs(ctx, raw.watchdog, [...where, 'watchdog']) } : {}),
+    ...withHooks(hooksSpec(ctx, raw.hooks, [...where, 'hooks'], lookup, s.shell)),
     source,
   };
+}
+
+/** `hooks` only when set. */
+function withHooks(hooks: UnitBase['hooks']): Pick<UnitBase, 'hooks'> {
+  return hooks === undefined ? {} : { hooks };
 }
 
 /** A `watchdog` in milliseconds; zero is refused (the unit would be restarted at once, for ever). */

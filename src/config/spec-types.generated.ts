@@ -324,7 +324,7 @@ export interface Env {
  */
 export interface Hooks {
   /**
-   * After each run is up (ready, when it has a readiness probe). Dependents wait for it; a failure fails the start, under the restart policy.
+   * After each run is up (ready, when it has a readiness probe; else running). Dependents with condition healthy wait for it (started ones do not); a failure or timeout stops the run and the restart policy decides.
    */
   post_start?:
     | Command
@@ -336,7 +336,7 @@ export interface Hooks {
         timeout?: string | number;
       };
   /**
-   * Before the stop signal, when the unit is stopped or restarted on request; its time counts into the stop timeout.
+   * Before the stop signal whenever procs stops a run that is still alive (stop, down, restart, reload, a failed liveness probe), not after it exited on its own; its time counts into the stop timeout, and when that runs out the hook is killed and the unit gets SIGKILL.
    */
   pre_stop?:
     | Command
@@ -348,7 +348,7 @@ export interface Hooks {
         timeout?: string | number;
       };
   /**
-   * When the unit has failed for good (no restart left), with PROCS_FAILED_UNIT, PROCS_EXIT_CODE and PROCS_EXIT_SIGNAL.
+   * When the unit has failed for good (no restart left), with PROCS_FAILED_UNIT, PROCS_EXIT_CODE and PROCS_EXIT_SIGNAL (empty when not applicable). procs does not end before it has.
    */
   on_failure?:
     | Command

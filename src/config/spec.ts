@@ -87,6 +87,19 @@ export interface LogSpec {
 
 export type UnitKind = 'process' | 'instance' | 'pipeline' | 'watch';
 
+/** The points of a unit's life where a hook runs, as the spec names them. */
+export type HookName = 'post_start' | 'pre_stop' | 'on_failure';
+
+export const HOOK_NAMES: readonly HookName[] = ['post_start', 'pre_stop', 'on_failure'];
+
+/** A hook: a command run with the unit's env and cwd, killed with its process group after `timeoutMs`. */
+export interface HookSpec {
+  readonly command: Command;
+  readonly timeoutMs: number;
+}
+
+export type HooksSpec = { readonly [K in HookName]?: HookSpec };
+
 /** What every runnable unit shares. */
 export interface UnitBase {
   /** Unit name: `api`, `worker.3`, `errors`. */
@@ -111,6 +124,8 @@ export interface UnitBase {
   readonly profiles?: readonly string[];
   /** Starts only when named (or needed by a unit that starts); set only when `enabled: false`. */
   readonly enabled?: false;
+  /** Commands run around the unit's life (runtime/hooks.ts); set only when at least one is given. */
+  readonly hooks?: HooksSpec;
   /** Milliseconds within which the unit must send WATCHDOG=1 (processes and pools); set only when given. */
   readonly watchdogMs?: number;
   /** Stable hash of this unit's normalized definition; the reconciler compares it. */

@@ -6,7 +6,17 @@ import path from 'node:path';
 import { interpolate } from './interpolate.js';
 import { addressText } from './listen.js';
 import { SET, withoutCredentials } from './redact.js';
-import type { Command, HealthSpec, ListenSpec, ProbeSpec, Spec, UnitSpec, WatchRule } from './spec.js';
+import {
+  HOOK_NAMES,
+  type Command,
+  type HealthSpec,
+  type HooksSpec,
+  type ListenSpec,
+  type ProbeSpec,
+  type Spec,
+  type UnitSpec,
+  type WatchRule,
+} from './spec.js';
 
 export interface PlainOptions {
   /** The environment procs inherited: what a unit's env only passes on is left out. */
@@ -101,7 +111,8 @@ function isShorthand(out: Plain, w: WatchRule): boolean {
 /** Every command of a unit: its own (or its steps) and its exec probes'. */
 function commandsOf(u: UnitSpec): readonly Command[] {
   const probes = [u.health.readiness, u.health.liveness].flatMap((p) => (p?.check.kind === 'exec' ? [p.check.command] : []));
-  return [...(u.kind === 'pipeline' ? u.steps : [u.command]), ...probes];
+  const hooks = HOOK_NAMES.flatMap((n) => u.hooks?.[n]?.command ?? []);
+  return [...(u.kind === 'pipeline' ? u.steps : [u.command]), ...probes, ...hooks];
 }
 
 /** The fields every unit has, defaults included. */
@@ -125,11 +136,23 @@ function unitFields(spec: Spec, u: UnitSpec, env: Record<string, string>, shown:
     stop: { signal: u.stop.signal, timeout: duration(u.stop.timeoutMs) },
     ...health(u.health, shown),
     ...(u.watchdogMs === undefined ? {} : { watchdog: duration(u.watchdogMs) }),
+    ...hooks(u.hooks, shown),
     log: { max_size: size(u.log.maxSizeBytes), keep: u.log.keep },
     tty: u.tty === true,
     stdin: u.stdin === true,
     color: u.noColor !== true,
   };
+}
+
+/** `hooks:` in the full form, each command as written when it took a value. */
+function hooks(h: HooksSpec | undefined, shown: Shown): Plain {
+  if (h === undefined) return {};
+  const out: Plain = {};
+  for (const name of HOOK_NAMES) {
+    const hook = h[name];
+    if (hook) out[name] = { command: command(hook.command, shown), timeout: duration(hook.timeoutMs) };
+  }
+  return { hooks: out };
 }
 
 function health(h: HealthSpec, shown: Shown): Plain {

@@ -46,3 +46,17 @@ export function describeExitBriefly(exit: { readonly code: number | null; readon
   if (exit.code !== null) return `exited with code ${exit.code}`;
   return exit.signal ? `exited on ${exit.signal}` : 'exited';
 }
+
+/** How a hook ended, in words: `exited with code 3`, `timed out after 30s`. */
+export function describeHookEnd(end: {
+  readonly status?: number | null;
+  readonly timedOut?: boolean;
+  readonly canceled?: boolean;
+  readonly failure?: string;
+  readonly timeoutMs?: number;
+}): string {
+  if (end.failure !== undefined) return end.failure;
+  if (end.timedOut) return end.timeoutMs === undefined ? 'timed out' : `timed out after ${end.timeoutMs / 1000}s`;
+  if (end.canceled) return 'canceled';
+  return `exited with code ${end.status ?? 0}`;
+}

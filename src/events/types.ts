@@ -46,7 +46,8 @@ interface Base {
   readonly state?: UnitState;
 }
 
-// The `type` values are the contract's list; new facts go into new fields, never new types.
+// The `type` values are the contract's list; new facts go into new fields, never new types
+// (`hook` was added with hooks: a hook's start and end are facts of their own).
 // States without an event of their own travel in `state`: `completed` and `failed` on `exit`,
 // `stopping`/`stopped`/`skipped` on `stop`, `running` on `spawn`.
 export type ProcsEvent =
@@ -76,6 +77,21 @@ export type ProcsEvent =
       readonly waiting?: readonly string[];
       /** …and when they will be killed (ISO-8601). */
       readonly killAt?: string;
+    })
+  | (Base & {
+      readonly type: 'hook';
+      /** Which hook: `post_start`, `pre_stop` or `on_failure`. */
+      readonly hook: 'post_start' | 'pre_stop' | 'on_failure';
+      readonly phase: 'start' | 'end';
+      /** On `end`: its status as a shell reports it (code, 128+N for signal N); null when killed (timeout, stop). */
+      readonly status?: number | null;
+      /** On `end`: killed for its timeout. */
+      readonly timedOut?: boolean;
+      /** On `end`: killed because its run ended or procs stopped everything. */
+      readonly canceled?: boolean;
+      /** On `end`: why it could not start (not `error`: the control socket's lines use that name). */
+      readonly failure?: string;
+      readonly durationMs?: number;
     })
   | (Base & { readonly type: 'watch'; readonly paths: readonly string[] })
   | (Base & { readonly type: 'build'; readonly ok: boolean; readonly exit?: ExitInfo })

@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { stringify } from 'yaml';
 import type { DependencyCondition, ProbeSpec, RestartSpec, Spec } from '../config/spec.js';
+import { composeHooks } from './hooks.js';
 import { envFilesOf, listenNote, relativeCwd, servicesOf, type Service } from './model.js';
 import { composeProjectName, durationText } from './names.js';
 import { argvOf, shQuote, unitArgv } from './shell.js';
@@ -30,6 +31,8 @@ interface ComposeService {
   deploy?: { replicas: number };
   tty?: boolean;
   stdin_open?: boolean;
+  post_start?: { command: string[] }[];
+  pre_stop?: { command: string[] }[];
 }
 
 const CONDITIONS: Readonly<Record<DependencyCondition, string>> = {
@@ -96,6 +99,7 @@ function serviceOf(
     // A unit on a terminal takes keystrokes through it (`docker attach`), as through `procs attach`.
     ...(unit.tty === true ? { tty: true } : {}),
     ...(unit.tty === true || unit.stdin === true ? { stdin_open: true } : {}),
+    ...composeHooks(unit, svc.name, notes),
   };
 }
 

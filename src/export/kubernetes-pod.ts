@@ -7,6 +7,7 @@ import type { Service } from './model.js';
 import { relativeCwd } from './model.js';
 import { ceilSeconds } from './names.js';
 import { argvOf, unitArgv } from './shell.js';
+import { kubernetesLifecycle } from './hooks.js';
 import { CONTAINER_ROOT, type Notes } from './types.js';
 
 export interface PodContext {
@@ -28,6 +29,7 @@ export function containerOf(svc: Service, name: string, ctx: PodContext): Contai
   const ports = portsOf(svc);
   const readiness = svc.unit.health.readiness && probeOf(svc.unit.health.readiness, 'readiness', svc.name, ctx.notes);
   const liveness = svc.unit.health.liveness && probeOf(svc.unit.health.liveness, 'liveness', svc.name, ctx.notes);
+  const lifecycle = kubernetesLifecycle(svc.unit, svc.name, ctx.notes);
   return {
     name,
     image: ctx.image,
@@ -37,6 +39,7 @@ export function containerOf(svc: Service, name: string, ctx: PodContext): Contai
     ...(ports.length > 0 ? { ports } : {}),
     ...(readiness ? { readinessProbe: readiness } : {}),
     ...(liveness ? { livenessProbe: liveness } : {}),
+    ...(lifecycle ? { lifecycle } : {}),
     // A unit on a terminal takes keystrokes through it (`kubectl attach -it`), as through `procs attach`.
     ...(svc.unit.tty === true ? { tty: true } : {}),
     ...(svc.unit.tty === true || svc.unit.stdin === true ? { stdin: true } : {}),

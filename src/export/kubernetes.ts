@@ -39,10 +39,10 @@ export function exportKubernetes(spec: Spec, options: ExportOptions = {}): Expor
   for (const svc of services) {
     objects.push(configMapOf(svc, nameOf(svc.name), spec.project, ctx));
     if (inits.has(svc)) continue;
-    // Init containers run to completion: probes do not apply to them (and are refused).
+    // Init containers run to completion: probes and lifecycle hooks do not apply to them (and are refused).
     const init = initChain(svc, byName).map((s) => {
       notes.add(`${s.name}: runs as an init container of ${svc.name}, so once each time one of its pods starts`);
-      const { readinessProbe: _r, livenessProbe: _l, ...c } = containerOf(s, nameOf(s.name), ctx);
+      const { readinessProbe: _r, livenessProbe: _l, lifecycle: _h, ...c } = containerOf(s, nameOf(s.name), ctx);
       return c;
     });
     const pod: PodSpec = {

@@ -6,6 +6,7 @@ import type { RestartSpec, Spec, UnitSpec } from '../config/spec.js';
 import { envFilesOf, servicesOf, type Service } from './model.js';
 import { durationText, systemdName } from './names.js';
 import { unitArgv } from './shell.js';
+import { onFailureFile, onFailureSections, systemdArgv, systemdHookEntries, systemdHookNotes } from './hooks.js';
 import { poolComment, serviceListenVars, socketNotes, socketSections } from './systemd-socket.js';
 import { envAssignment, escapeSpecifiers, execLine, unitText, type Section } from './systemd-syntax.js';
 import { onDemand, systemdOnDemandNote } from './profiles.js';
@@ -22,6 +23,7 @@ export function exportSystemd(spec: Spec, options: ExportOptions = {}): ExportRe
   const byName = new Map(services.map((s) => [s.name, s]));
   const header = `# Written by \`procs export systemd\` from ${spec.files.map((f) => path.basename(f)).join(', ')}.`;
   const files: ExportFile[] = [];
+  const onFailure: ExportFile[] = [];
   for (const svc of services) {
     const filesOf = (deps: readonly { name: string }[]): string[] => deps.flatMap((d) => (byName.get(d.name)?.instances ?? []).map((u) => fileOf(u.name)));
     const deps = filesOf(svc.dependsOn);
@@ -31,8 +33,12 @@ export function exportSystemd(spec: Spec, options: ExportOptions = {}): ExportRe
     const socket = listen && `${project}-${systemdName(listen.owner)}.socket`;
     const envFiles = envFilesOf(svc, options);
     for (const unit of svc.instances) {
-      const sections = serviceSections(unit, { project, deps, partOf, envFiles, ...(socket ? { socket } : {}) });
+      const sections = serviceSections(unit, { project, deps, partOf, envFiles, file: fileOf(unit.name), ...(socket ? { socket } : {}) });
       files.push({ path: fileOf(unit.name), content: unitText(header, sections) });
+      const hook = unit.hooks?.on_failure;
+      const argv = hook && systemdArgv(unit)(hook.command);
+      if (hook && argv)
+        onFailure.push({ path: onFailureFile(fileOf(unit.name)), content: unitText(header, onFailureSections(unit, hook, { project, envFiles, argv })) });
     }
     if (listen && socket) {
       const ctx = { project, services: svc.instances.map((u) => fileOf(u.name)) };
@@ -43,6 +49,7 @@ export function exportSystemd(spec: Spec, options: ExportOptions = {}): ExportRe
     }
     serviceNotes(svc, notes);
     systemdOnDemandNote(svc.unit, svc.name, svc.instances.map((u) => fileOf(u.name)).join(' '), notes);
+    systemdHookNotes(svc.unit, svc.name, svc.oneShot, notes);
   }
   // Units procs starts only on demand (profiles, `enabled: false`) are not wanted by the target.
   const onDemandFiles = new Set(spec.units.filter((u) => onDemand(u) !== undefined).map((u) => fileOf(u.name)));
@@ -50,6 +57,8 @@ export function exportSystemd(spec: Spec, options: ExportOptions = {}): ExportRe
     .filter((f) => f.path.endsWith('.service') && !onDemandFiles.has(f.path))
     .map((f) => f.path)
     .join(' ');
+  // Started by OnFailure= only: not wanted by the target.
+  files.push(...onFailure);
   const target: Section[] = [
     [
       'Unit',
@@ -75,6 +84,8 @@ interface UnitContext {
   /** The unit files whose restarts this one follows (`depends_on` with `restart: true`). */
   readonly partOf: readonly string[];
   readonly envFiles: readonly string[];
+  /** This unit's own file (its on_failure unit is named after it). */
+  readonly file: string;
   /** The socket unit holding the unit's `listen:` sockets (a pool's, shared by its instances). */
   readonly socket?: string;
 }
@@ -86,6 +97,7 @@ function serviceSections(unit: UnitSpec, ctx: UnitContext): Section[] {
   // PORT stays the first address's port, as procs sets it; systemd sets LISTEN_FDS, LISTEN_PID and LISTEN_FDNAMES.
   const listen = unit.kind === 'pipeline' ? undefined : unit.listen;
   const env = listen ? { ...unit.env, ...serviceListenVars(listen, unit.env) } : unit.env;
+  const hooks = systemdHookEntries(unit, ctx.file, systemdArgv(unit));
   const head: [string, string][] = [
     ['Description', escapeSpecifiers(`procs unit ${unit.name} of ${ctx.project}`)],
     ['PartOf', [`${ctx.project}.target`, ...ctx.partOf].join(' ')],
@@ -96,6 +108,7 @@ function serviceSections(unit: UnitSpec, ctx: UnitContext): Section[] {
         ] as [string, string][])
       : []),
     ...(oneShot ? [] : startLimits(unit.restart)),
+    ...hooks.unit,
   ];
   const argv = unitArgv(unit);
   const file = argv[0] ?? '';
@@ -114,6 +127,7 @@ function serviceSections(unit: UnitSpec, ctx: UnitContext): Section[] {
     ...ctx.envFiles.map((f): [string, string] => ['EnvironmentFile', escapeSpecifiers(f)]),
     ...Object.entries(env).map(([k, v]): [string, string] => ['Environment', envAssignment(k, v)]),
     ['ExecStart', execLine(argv)],
+    ...hooks.service,
     ['Restart', RESTART[unit.restart.policy]],
     ...(oneShot ? [] : ([['RestartSec', durationText(unit.restart.backoff.initialMs)]] as [string, string][])),
     ...(successCodes.length > 0 ? ([['SuccessExitStatus', successCodes.join(' ')]] as [string, string][]) : []),

@@ -3,7 +3,7 @@
 // `phraseExit` folds such a pair into one line.
 
 import type { ExitInfo, ProcsEvent } from '../events/types.js';
-import { describeExit } from '../events/exit.js';
+import { describeExit, describeHookEnd } from '../events/exit.js';
 import { clockTimeOf, formatDuration, nameList } from './format.js';
 import { PROJECT_UNIT } from './layout.js';
 
@@ -45,6 +45,8 @@ export function phrase(e: ProcsEvent, facts: FactsOf): Phrase[] {
       return [{ mark: 'fail', text: `failed: ${e.reason}` }];
     case 'stop':
       return [phraseStop(e, facts)];
+    case 'hook':
+      return [phraseHook(e)];
     case 'watch':
       return [{ mark: 'info', text: `changed: ${nameList(e.paths, 3)}` }];
     case 'build':
@@ -125,4 +127,12 @@ function phraseBuild(e: Event<'build'>): Phrase {
   if (e.ok) return { mark: 'ok', text: `build succeeded${took}` };
   const how = e.exit ? `: ${describeExit(e.exit)}` : '';
   return { mark: 'fail', text: `build failed${how} — targets keep running their previous version` };
+}
+
+/** `post_start hook running…`, `post_start hook done (after 1.2s)`, `pre_stop hook failed: timed out after 5s`. */
+function phraseHook(e: Event<'hook'>): Phrase {
+  if (e.phase === 'start') return { mark: 'info', text: `${e.hook} hook running…` };
+  const after = e.durationMs === undefined ? '' : ` (after ${formatDuration(e.durationMs)})`;
+  if (e.status === 0) return { mark: 'ok', text: `${e.hook} hook done${after}` };
+  return { mark: e.canceled ? 'stop' : 'fail', text: `${e.hook} hook failed: ${describeHookEnd(e)}${after}` };
 }

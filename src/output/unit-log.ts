@@ -8,7 +8,8 @@
 // UTC time with milliseconds (so `procs logs` can merge units in order and show local time),
 // the stream (`out`, `err`, or `err:N` for pipeline step N counted from 1), one space, the
 // text as the unit wrote it, colours kept, but as a terminal shows it: "\r", cursor moves and
-// screen changes played out on the line (see proc/terminal-lines.ts). Files are created on a unit's first line; a disk problem is
+// screen changes played out on the line (see proc/terminal-lines.ts). A hook's lines (unit
+// `api:post_start`) go into the unit's file, each text after `[post_start] `. Files are created on a unit's first line; a disk problem is
 // reported once and never reaches the terminal path. A symlink or FIFO found in a log's place is
 // replaced by a new file (and reported once), never followed or blocked on.
 
@@ -49,9 +50,11 @@ export class UnitLogSink implements OutputSink {
 
   /** Queues the batch for the unit's file; false while that file's queue is full. */
   write(batch: OutputBatch): boolean {
-    const lines = batch.text.length === 0 ? '' : this.render(batch);
+    const colon = batch.unit.indexOf(':');
+    const own = colon < 0 ? batch : { ...batch, unit: batch.unit.slice(0, colon), text: hookText(batch.unit.slice(colon + 1), batch.text) };
+    const lines = own.text.length === 0 ? '' : this.render(own);
     if (lines.length === 0) return true;
-    const file = this.#fileOf(batch.unit);
+    const file = this.#fileOf(own.unit);
     const accepted = file.append(lines);
     this.#group.note(file, accepted);
     return accepted;
@@ -105,4 +108,15 @@ export class UnitLogSink implements OutputSink {
     this.#reported = true;
     this.#opts.onError?.(error, unit);
   }
+}
+
+/** A hook's lines as the unit's log keeps them: each after `[HOOK] `. */
+function hookText(hook: string, text: string): string {
+  const body = text.endsWith('\n') ? text.slice(0, -1) : text;
+  return body.length === 0
+    ? text
+    : `${body
+        .split('\n')
+        .map((line) => `[${hook}] ${line}`)
+        .join('\n')}\n`;
 }

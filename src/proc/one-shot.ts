@@ -7,6 +7,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import type { Command } from '../config/spec.js';
+import type { OutputSink } from '../events/sink.js';
+import { pumpLines } from './lines.js';
 import { exitStatus } from '../events/exit.js';
 import type { OneShotOptions, OneShotResult } from '../runtime/one-shot.js';
 
@@ -27,14 +29,21 @@ export interface GroupGuard {
   release(pgid: number): void;
 }
 
+/** Where a one-shot's output goes line by line (a unit's hook: `api:post_start`), instead of captured or discarded. */
+export interface OneShotLines {
+  readonly sink: OutputSink;
+  readonly unit: string;
+}
+
 /**
  * Runs `command` to its end in a process group of its own; never rejects. With `guard`, the group
- * is guarded from its start until it is gone, so that it ends with procs however procs ends.
+ * is guarded from its start until it is gone, so that it ends with procs however procs ends. With
+ * `lines` (and no `capture`), its output goes into a sink, and it ends once all of it is there.
  */
-export function runOneShot(command: Command, options: OneShotOptions, guard?: GroupGuard): Promise<OneShotResult> {
+export function runOneShot(command: Command, options: OneShotOptions, guard?: GroupGuard, lines?: OneShotLines): Promise<OneShotResult> {
   const [file, args] = commandArgv(command);
   const { capture, signal } = options;
-  const output = capture ? 'pipe' : 'ignore';
+  const output = capture || lines ? 'pipe' : 'ignore';
   let child: ChildProcess;
   try {
     child = spawn(file, args, { cwd: options.cwd, env: { ...options.env }, detached: true, stdio: ['ignore', output, output] });
@@ -74,6 +83,13 @@ export function runOneShot(command: Command, options: OneShotOptions, guard?: Gr
     keep(child.stdout, 'stdout');
     keep(child.stderr, 'stderr');
   }
+  const pumped =
+    lines && !capture
+      ? Promise.all([
+          pumpLines(child.stdout, lines.sink, { unit: lines.unit, stream: 'stdout' }),
+          pumpLines(child.stderr, lines.sink, { unit: lines.unit, stream: 'stderr' }),
+        ])
+      : Promise.resolve();
   return new Promise((resolve) => {
     let status: number | null = null;
     const done = (start?: { status: number; error: string }): void => {
@@ -90,6 +106,6 @@ export function runOneShot(command: Command, options: OneShotOptions, guard?: Gr
       // Anything it left in its group goes with it (and lets go of its output pipes).
       killGroup();
     });
-    child.once('close', () => done());
+    child.once('close', () => void pumped.then(() => done()));
   });
 }

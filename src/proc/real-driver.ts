@@ -4,6 +4,7 @@ import { realClock, type Clock } from '../base/clock.js';
 import type { ProcessDriver, RunningProcess } from '../runtime/driver.js';
 import type { ProcessHost } from './host.js';
 import { readProc } from './procfs.js';
+import { runOneShot } from './one-shot.js';
 import type { SpawnedUnit } from './spawn.js';
 import { DEFAULT_WINDOW, type TerminalHooks } from './unit-input.js';
 
@@ -68,6 +69,14 @@ export function createRealDriver(opts: {
     },
     alive(proc) {
       return proc.pid !== undefined && isAlive(proc.pid);
+    },
+    // A hook leads a group of its own, guarded like the one-shot commands; its lines are the unit's, as `UNIT:HOOK`.
+    async runHook(unit, req) {
+      const env = { ...unit.env, ...req.env };
+      const guard = { guard: (pgid: number) => host.guardCommand(pgid, true), release: (pgid: number) => host.releaseGroup(pgid) };
+      const options = { cwd: unit.cwd, env, signal: req.signal, timeoutMs: req.timeoutMs };
+      const r = await runOneShot(req.command, options, guard, { sink: opts.sink, unit: `${unit.name}:${req.hook}` });
+      return { status: r.status, timedOut: r.timedOut, canceled: r.canceled, ...(r.error === undefined ? {} : { error: r.error }) };
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { UnitSpec } from '../config/spec.js';
+import type { Command, HookName, UnitSpec } from '../config/spec.js';
 import type { ExitInfo } from '../events/types.js';
 
 /** One run of a unit's process tree, as the supervisor sees it. */
@@ -8,6 +8,27 @@ export interface RunningProcess {
   readonly exited: Promise<ExitInfo>;
   /** Resolves when every line of output has reached its sinks. */
   readonly outputDone: Promise<void>;
+}
+
+/** A hook to run for a unit; runtime/hooks.ts decides when. */
+export interface HookRequest {
+  readonly hook: HookName;
+  readonly command: Command;
+  /** Its whole process group is killed this long after it started; the result is `timedOut`. */
+  readonly timeoutMs: number;
+  /** Variables it gets beyond the unit's env (on_failure's PROCS_FAILED_UNIT…). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Aborting kills its whole process group at once; the result is `canceled`. */
+  readonly signal: AbortSignal;
+}
+
+/** How a hook ended: its status as a shell reports it, null when it was killed (then `timedOut` or `canceled`). */
+export interface HookResult {
+  readonly status: number | null;
+  readonly timedOut: boolean;
+  readonly canceled: boolean;
+  /** Why it could not start. */
+  readonly error?: string;
 }
 
 /**
@@ -27,4 +48,9 @@ export interface ProcessDriver {
    * result counts: its exit may not have been reported yet. Drivers that cannot tell leave it out.
    */
   alive?(proc: RunningProcess): boolean;
+  /**
+   * Runs one of a unit's hooks to its end, with the unit's env and cwd, in a process group of its
+   * own; its output is the unit's, shown as `UNIT:HOOK`. Never rejects. Drivers without it run no hook.
+   */
+  runHook?(unit: UnitSpec, request: HookRequest): Promise<HookResult>;
 }

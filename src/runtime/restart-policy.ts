@@ -14,10 +14,12 @@ export interface RestartInput {
   readonly now: number;
   readonly exit: ExitInfo;
   readonly cause: EndCause;
+  /** Why, when `cause` is `post_start`: `post_start hook exited with code 3`. */
+  readonly why?: string;
 }
 
-/** Why a run ended: on its own, killed for a failing liveness probe, or stopped on request. */
-export type EndCause = 'exit' | 'liveness' | 'stop-requested';
+/** Why a run ended: on its own, killed for a failing liveness probe or post_start hook, or stopped on request. */
+export type EndCause = 'exit' | 'liveness' | 'post_start' | 'stop-requested';
 
 export type RestartDecision =
   | { readonly kind: 'restart'; readonly delayMs: number; readonly attempt: number }
@@ -38,7 +40,8 @@ export function backoffDelay(spec: RestartSpec, attempt: number): number {
 }
 
 // How the run ended, in words, for reasons.
-function endReason(exit: ExitInfo, cause: EndCause): string {
+function endReason(exit: ExitInfo, cause: EndCause, why?: string): string {
+  if (cause === 'post_start') return why ?? 'post_start hook failed';
   return cause === 'liveness' ? 'liveness probe failed' : describeExit(exit, false);
 }
 
@@ -50,12 +53,12 @@ export function decideAfterExit(input: RestartInput): RestartDecision {
   if (exit.error !== undefined) return { kind: 'failed', reason: exit.error };
   const success = isSuccess(spec, exit, cause);
   if (spec.policy === 'never' || (spec.policy === 'on-failure' && success)) {
-    return success ? { kind: 'completed' } : { kind: 'failed', reason: endReason(exit, cause) };
+    return success ? { kind: 'completed' } : { kind: 'failed', reason: endReason(exit, cause, input.why) };
   }
   const restarts = input.now - input.startedAt >= spec.resetAfterMs ? 0 : input.restarts;
   if (restarts >= spec.maxRestarts) {
     const plural = restarts === 1 ? '' : 's';
-    return { kind: 'failed', reason: `${endReason(exit, cause)}; gave up after ${restarts} restart${plural}` };
+    return { kind: 'failed', reason: `${endReason(exit, cause, input.why)}; gave up after ${restarts} restart${plural}` };
   }
   const attempt = restarts + 1;
   return { kind: 'restart', delayMs: backoffDelay(spec, attempt), attempt };

@@ -163,6 +163,7 @@ export class Supervisor {
   async stopAll(reason = 'requested'): Promise<void> {
     this.#shuttingDown = true;
     await this.#stopSet([...this.#units.keys()], reason);
+    await this.#runs.hooks.settled();
   }
 
   /** Stops the named units, dependents among them first; their other dependents keep running. */
@@ -253,6 +254,7 @@ export class Supervisor {
   killAll(): void {
     this.#killing = true;
     this.#shuttingDown = true;
+    this.#runs.hooks.cancelAll();
     for (const r of this.#units.values()) {
       r.wanted = false;
       const p = r.phase;
@@ -360,7 +362,7 @@ export class Supervisor {
   }
 
   #isIdle(): boolean {
-    if (this.#restarting > 0) return false;
+    if (this.#restarting > 0 || this.#runs.hooks.busy()) return false;
     for (const r of this.#units.values()) {
       if (r.wanted && !isEnded(r.phase)) return false;
       if (endingOf(r.phase)) return false;

@@ -7,6 +7,7 @@ import type { ExitInfo, ProcsEvent } from '../events/types.js';
 import { isoTime, type Clock } from '../base/clock.js';
 import type { ProcessDriver, RunningProcess } from './driver.js';
 import { decideAfterExit, type EndCause } from './restart-policy.js';
+import { UnitHooks } from './hooks.js';
 import {
   backingOff,
   completed,
@@ -49,10 +50,13 @@ export interface RunsHost {
 
 export class UnitRuns {
   readonly #host: RunsHost;
+  /** The units' hooks (hooks.ts). */
+  readonly hooks: UnitHooks;
   #runs = 0;
 
   constructor(host: RunsHost) {
     this.#host = host;
+    this.hooks = new UnitHooks(host);
   }
 
   /** Asks the driver to start a unit; `started` then takes its pid. */
@@ -76,25 +80,44 @@ export class UnitRuns {
     r.everStarted = true;
     this.#host.emit({ type: 'spawn', unit: r.spec.name, pid: proc.pid, attempt: r.attempts, state: 'running' });
     this.#host.onRunning?.(r.spec, p.run.id);
-    // Without a readiness probe a unit is ready once started; the scheduling loop picks that up.
-    if (!r.spec.health.readiness) r.everReady = true;
+    // Without a readiness probe a unit is ready once started (and its post_start hook has passed); the scheduling loop picks that up.
+    if (!r.spec.health.readiness && !this.#postStart(r, p.run.proc)) r.everReady = true;
   }
 
   /** Its readiness probe passed for `run` (the current run when not given). */
   markReady(r: UnitRecord, run?: number): void {
     if (!isLive(r.phase) || !this.#current(r, run)) return;
-    const first = !r.everReady;
-    r.everReady = true;
     const p = r.phase;
+    const hooked = r.spec.hooks?.post_start !== undefined;
     if (isLive(p) && p.kind !== 'ready') {
       r.phase = readied(p);
       this.#host.emit({ type: 'ready', unit: r.spec.name, afterMs: Math.round(this.#host.clock.now() - p.run.startedAt), state: 'ready' });
+      this.#postStart(r, p.run.proc);
     }
+    // With a post_start hook, dependents wait for it (#postStart).
+    if (!hooked) this.#upForDependents(r);
+  }
+
+  #upForDependents(r: UnitRecord): void {
+    const first = !r.everReady;
+    r.everReady = true;
     if (first) this.#host.schedule();
   }
 
-  /** Its liveness probe gave up for `run`: the run is stopped, then the policy decides. */
-  markUnhealthy(r: UnitRecord, reason: string, run?: number): void {
+  // Runs the post_start hook of the run of `proc` (false when the unit has none): on success the
+  // unit is up for its dependents, on failure the run ends under the restart policy.
+  #postStart(r: UnitRecord, proc: RunningProcess): boolean {
+    if (!r.spec.hooks?.post_start) return false;
+    void this.hooks.postStart(r.spec).then((outcome) => {
+      if (runOf(r.phase)?.proc !== proc || !isSteady(r.phase)) return;
+      if (outcome.ok) this.#upForDependents(r);
+      else if (!outcome.canceled) this.markUnhealthy(r, outcome.reason, undefined, 'post_start');
+    });
+    return true;
+  }
+
+  /** Its liveness probe (or post_start hook) gave up for `run`: the run is stopped, then the policy decides. */
+  markUnhealthy(r: UnitRecord, reason: string, run?: number, cause: 'liveness' | 'post_start' = 'liveness'): void {
     if (!isSteady(r.phase) || !this.#current(r, run)) return;
     const p = r.phase;
     if (!isSteady(p)) return;
@@ -102,10 +125,9 @@ export class UnitRuns {
     const ending = deferred();
     r.phase = failedLiveness(p, ending.promise);
     this.#host.emit({ type: 'unhealthy', unit: r.spec.name, reason, state: 'unhealthy' });
-    this.#host.driver
-      .stop(r.spec, proc)
-      .then(async () => this.#ended(r, proc, await proc.exited, 'liveness'))
-      .then(ending.resolve, ending.reject);
+    this.hooks.cancelPostStart(r.spec.name);
+    const stopped = cause === 'liveness' ? this.hooks.stopRun(r.spec, proc, p.run.alive) : this.#host.driver.stop(r.spec, proc);
+    stopped.then(async () => this.#ended(r, proc, await proc.exited, cause, reason)).then(ending.resolve, ending.reject);
   }
 
   // Whether a probe result for `run` is about the live process of the unit's current run.
@@ -124,6 +146,7 @@ export class UnitRuns {
     const p = r.phase;
     if (!(isLive(p) || p.kind === 'stopping') || !p.run.alive) return;
     r.phase = leaderExited(p);
+    this.hooks.cancelPostStart(r.spec.name);
     this.#host.onEnded?.(r.spec, p.run.id);
   }
 
@@ -153,7 +176,7 @@ export class UnitRuns {
     });
   }
 
-  #ended(r: UnitRecord, proc: RunningProcess, exit: ExitInfo, cause: EndCause): void {
+  #ended(r: UnitRecord, proc: RunningProcess, exit: ExitInfo, cause: EndCause, why?: string): void {
     if (runOf(r.phase)?.proc !== proc) return;
     this.#leaderGone(r);
     const p = r.phase;
@@ -169,14 +192,22 @@ export class UnitRuns {
     }
     const decision = exit.error
       ? ({ kind: 'failed', reason: exit.error } as const)
-      : decideAfterExit({ restart: r.spec.restart, restarts: r.restarts, startedAt: p.run.startedAt, now: host.clock.now(), exit, cause });
+      : decideAfterExit({
+          restart: r.spec.restart,
+          restarts: r.restarts,
+          startedAt: p.run.startedAt,
+          now: host.clock.now(),
+          exit,
+          cause,
+          ...(why === undefined ? {} : { why }),
+        });
     switch (decision.kind) {
       case 'restart': {
         const { delayMs, attempt } = decision;
         const timer = host.clock.setTimer(delayMs, () => {
           const q = r.phase;
           if (q.kind !== 'backoff' || host.shuttingDown()) return;
-          host.emit({ type: 'restart', unit: name, reason: cause === 'liveness' ? 'liveness probe failed' : 'exited', attempt, state: 'starting' });
+          host.emit({ type: 'restart', unit: name, reason: cause === 'liveness' ? 'liveness probe failed' : (why ?? 'exited'), attempt, state: 'starting' });
           this.started(r, this.start(r, q));
           host.schedule(); // dependents waiting for this run may go now
         });
@@ -201,6 +232,7 @@ export class UnitRuns {
         r.phase = failed(p, decision.reason);
         host.emit({ type: 'exit', unit: name, exit, state: 'failed' });
         host.emit({ type: 'failed', unit: name, reason: decision.reason, state: 'failed' });
+        this.hooks.onFailure(r.spec, exit);
         host.schedule();
         return;
     }
@@ -225,9 +257,10 @@ export class UnitRuns {
     const done = deferred();
     r.phase = stopRequested(p, host.clock.wallNow(), done.promise);
     host.emit({ type: 'stop', unit: r.spec.name, reason, state: 'stopping', signal: r.spec.stop.signal, timeoutMs: r.spec.stop.timeoutMs });
+    this.hooks.cancelPostStart(r.spec.name);
     const stopping = async (): Promise<void> => {
       if (host.killing()) host.driver.kill(r.spec, proc);
-      const result = await host.driver.stop(r.spec, proc);
+      const result = await this.hooks.stopRun(r.spec, proc, p.run.alive && !host.killing());
       const exit = await proc.exited;
       await this.#drained(proc);
       const forced = result.forced || host.killing();

@@ -72,7 +72,7 @@ export function systemdVerify(files: readonly ExportFile[]): string[] | undefine
 }
 
 const UNIT_KEYS: Readonly<Record<string, readonly string[]>> = {
-  Unit: ['Description', 'PartOf', 'Requires', 'After', 'Wants', 'StartLimitIntervalSec', 'StartLimitBurst'],
+  Unit: ['Description', 'PartOf', 'Requires', 'After', 'Wants', 'StartLimitIntervalSec', 'StartLimitBurst', 'OnFailure'],
   Service: [
     'Type',
     'NotifyAccess',
@@ -83,12 +83,15 @@ const UNIT_KEYS: Readonly<Record<string, readonly string[]>> = {
     'EnvironmentFile',
     'Environment',
     'ExecStart',
+    'ExecStartPost',
+    'ExecStop',
     'Restart',
     'RestartSec',
     'SuccessExitStatus',
     'KillMode',
     'KillSignal',
     'TimeoutStopSec',
+    'TimeoutStartSec',
   ],
   Socket: ['ListenStream', 'BindIPv6Only', 'Backlog', 'FileDescriptorName', 'Service'],
   Install: ['WantedBy'],
