@@ -1,5 +1,6 @@
 // The composition root of a running project: one event bus, the event log, the view, per-unit
 // log files, the last-lines ring, health probes and the supervisor, wired once for `up` and `run`.
+import { cronTicks } from './cron.js';
 import { ownerOf, socketReleaser } from './listen.js';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
@@ -145,6 +146,7 @@ export function createProject(o: ProjectOptions): Project {
     publish: (e) => bus.publish(e),
     onRunning: (u, run) => health.unitRunning(u, run),
     onEnded: (u, run) => health.unitEnded(u, run),
+    cron: cronTicks,
   });
   const watch = new WatchManager(
     o.spec,

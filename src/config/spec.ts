@@ -80,6 +80,20 @@ export interface Dependency {
   readonly restart?: true;
 }
 
+/**
+ * A unit's `schedule:`: started at each tick instead of kept running. Exactly one of `cron`
+ * (checked field by field) and `everyMs`.
+ */
+export interface ScheduleSpec {
+  readonly cron?: string;
+  readonly everyMs?: number;
+  /** An IANA zone for `cron`; the system's when absent. */
+  readonly timezone?: string;
+  readonly runOnStart: boolean;
+  /** A run still going at the next tick: skip the tick, or stop the run and start a new one. */
+  readonly concurrency: 'forbid' | 'replace';
+}
+
 export interface LogSpec {
   readonly maxSizeBytes: number;
   readonly keep: number;
@@ -107,6 +121,8 @@ export interface UnitBase {
   readonly stdin?: true;
   /** No FORCE_COLOR=1 even when procs writes to a coloured terminal; set only when `color: false`. */
   readonly noColor?: true;
+  /** Started at each tick instead of kept running; set only when given. */
+  readonly schedule?: ScheduleSpec;
   /** Milliseconds within which the unit must send WATCHDOG=1 (processes and pools); set only when given. */
   readonly watchdogMs?: number;
   /** Stable hash of this unit's normalized definition; the reconciler compares it. */

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { interpolate } from './interpolate.js';
 import { addressText } from './listen.js';
 import { SET, withoutCredentials } from './redact.js';
-import type { Command, HealthSpec, ListenSpec, ProbeSpec, Spec, UnitSpec, WatchRule } from './spec.js';
+import type { Command, HealthSpec, ListenSpec, ProbeSpec, ScheduleSpec, Spec, UnitSpec, WatchRule } from './spec.js';
 
 export interface PlainOptions {
   /** The environment procs inherited: what a unit's env only passes on is left out. */
@@ -108,6 +108,7 @@ function commandsOf(u: UnitSpec): readonly Command[] {
 function unitFields(spec: Spec, u: UnitSpec, env: Record<string, string>, shown: Shown): Plain {
   const r = u.restart;
   return {
+    ...(u.schedule ? { schedule: plainSchedule(u.schedule) } : {}),
     cwd: relativeDir(spec.root, u.cwd),
     ...(Object.keys(env).length > 0 ? { env: values(env, shown.show) } : {}),
     ...(u.dependsOn.length > 0 ? { depends_on: Object.fromEntries(u.dependsOn.map((d) => [d.name, d.condition])) } : {}),
@@ -125,6 +126,16 @@ function unitFields(spec: Spec, u: UnitSpec, env: Record<string, string>, shown:
     tty: u.tty === true,
     stdin: u.stdin === true,
     color: u.noColor !== true,
+  };
+}
+
+function plainSchedule(s: ScheduleSpec): Plain {
+  return {
+    ...(s.cron !== undefined ? { cron: s.cron } : {}),
+    ...(s.everyMs !== undefined ? { every: duration(s.everyMs) } : {}),
+    ...(s.timezone !== undefined ? { timezone: s.timezone } : {}),
+    run_on_start: s.runOnStart,
+    concurrency: s.concurrency,
   };
 }
 

@@ -11,6 +11,7 @@ import { UnitRuns, type EventInput, type RunsHost } from './unit-runs.js';
 import { depView, outcomeRow, statusRow, type UnitOutcome, type UnitStatus } from './unit-view.js';
 import { Waiters } from './waiters.js';
 import { Announcements, announces, type NotifyFields } from './notify.js';
+import { Schedules, type CronTicks } from './schedule.js';
 
 export type { UnitStatus, UnitOutcome } from './unit-view.js';
 
@@ -30,6 +31,8 @@ export interface SupervisorOptions {
    */
   readonly onRunning?: (unit: UnitSpec, run: number) => void;
   readonly onEnded?: (unit: UnitSpec, run: number) => void;
+  /** The ticks of cron schedules (croner, from the application); without it a cron schedule has no ticks. */
+  readonly cron?: CronTicks;
 }
 
 /**
@@ -45,6 +48,7 @@ export class Supervisor {
   readonly #runs: UnitRuns;
   /** What units with `notify` readiness or a `watchdog` have announced, and their watchdogs. */
   readonly #notes: Announcements;
+  readonly #ticks: Schedules;
   /** Units started without their dependencies (`up --no-deps`): they wait only on those that run. */
   readonly #noDeps = new Set<string>();
   #shuttingDown = false;
@@ -71,8 +75,18 @@ export class Supervisor {
       checkIdle: () => this.#checkIdle(),
       shuttingDown: () => this.#shuttingDown,
       killing: () => this.#killing,
+      runOver: (r, from, exit, failure) => this.#ticks.runOver(r, from, exit, failure),
     };
     this.#runs = new UnitRuns(host);
+    this.#ticks = new Schedules({
+      clock: opts.clock,
+      runs: this.#runs,
+      cron: opts.cron,
+      record: (name) => this.#units.get(name),
+      emit: (e) => this.#emit(e),
+      shuttingDown: () => this.#shuttingDown,
+      replace: (name, reason) => this.restartUnits([name], { reason }),
+    });
     for (const spec of opts.units) this.#units.set(spec.name, freshRecord(spec));
   }
 
@@ -217,6 +231,7 @@ export class Supervisor {
     this.#shuttingDown = true;
     for (const r of this.#units.values()) {
       r.wanted = false;
+      this.#ticks.stopped(r.spec.name);
       const p = r.phase;
       if (p.kind === 'backoff') p.timer.cancel();
       const proc = runOf(p)?.proc ?? (p.kind === 'backoff' ? p.after : undefined);
@@ -242,7 +257,7 @@ export class Supervisor {
   }
 
   status(): UnitStatus[] {
-    return [...this.#units.values()].map((r) => statusRow(r, this.#notes.of(r.spec.name)));
+    return [...this.#units.values()].map((r) => statusRow(r, this.#notes.of(r.spec.name), r.spec.schedule && this.#ticks.info(r.spec.name)));
   }
 
   /** Final facts per unit, for the exit summary. */
@@ -291,7 +306,8 @@ export class Supervisor {
         if (!r.wanted || p.kind !== 'pending') continue;
         const verdict = evaluateDependencies(r.spec, this.specs, this.#noDeps.has(r.spec.name) ? this.#noDepsView : this.#view);
         if (verdict.kind === 'go') {
-          started.push([r, this.#runs.start(r, p)]);
+          const proc = r.spec.schedule ? this.#ticks.begin(r, p) : this.#runs.start(r, p);
+          if (proc) started.push([r, proc]);
           changed = true;
         } else if (verdict.kind === 'skip') {
           r.phase = skipped(p, verdict.reason);
@@ -313,6 +329,7 @@ export class Supervisor {
       if (toStop.has(name)) continue;
       toStop.set(name, r && (r.wanted || r.phase.kind !== 'pending') ? r : undefined);
       if (r) r.wanted = false;
+      this.#ticks.stopped(name);
     }
     const stop = async (name: string): Promise<void> => {
       const r = toStop.get(name);

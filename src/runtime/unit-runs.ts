@@ -16,6 +16,7 @@ import {
   isLive,
   isSteady,
   launched,
+  type Live,
   leaderExited,
   readied,
   runOf,
@@ -43,6 +44,8 @@ export interface RunsHost {
   shuttingDown(): boolean;
   /** Everything is being killed at once. */
   killing(): boolean;
+  /** A scheduled unit's run is over (`failure` says why it failed): true when it now waits for its next tick. */
+  runOver?(r: UnitRecord, from: Live, exit: ExitInfo, failure: string | undefined): boolean;
 }
 
 export class UnitRuns {
@@ -168,6 +171,8 @@ export class UnitRuns {
     const decision = exit.error
       ? ({ kind: 'failed', reason: exit.error } as const)
       : decideAfterExit({ restart: r.spec.restart, restarts: r.restarts, startedAt: p.run.startedAt, now: host.clock.now(), exit, cause });
+    const over = decision.kind === 'completed' || decision.kind === 'failed';
+    if (over && host.runOver?.(r, p, exit, decision.kind === 'failed' ? decision.reason : undefined)) return;
     switch (decision.kind) {
       case 'restart': {
         const { delayMs, attempt } = decision;
@@ -210,7 +215,7 @@ export class UnitRuns {
     const ending = endingOf(p);
     if (ending) return ending;
     const host = this.#host;
-    if (p.kind === 'pending' || p.kind === 'backoff') {
+    if (p.kind === 'pending' || p.kind === 'backoff' || p.kind === 'scheduled') {
       r.phase = stopped(p);
       host.emit({ type: 'stop', unit: r.spec.name, reason, state: 'stopped' });
       host.checkIdle();
