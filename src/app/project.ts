@@ -1,6 +1,5 @@
 // The composition root of a running project: one event bus, the event log, the view, per-unit
 // log files, the last-lines ring, health probes and the supervisor, wired once for `up` and `run`.
-import { cronTicks } from './cron.js';
 import { ownerOf, socketReleaser } from './listen.js';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
@@ -26,6 +25,7 @@ import { Terminals } from './terminals.js';
 import type { Display, WatchFlags } from './options.js';
 import { WatchManager, type WatchSettings } from '../watch/manager.js';
 import { ProjectNotify } from './notify.js';
+import { cronTicks } from './cron.js';
 
 export interface ProjectOptions {
   readonly spec: Spec;

@@ -7,6 +7,7 @@ import { envFilesOf, servicesOf, type Service } from './model.js';
 import { durationText, systemdName } from './names.js';
 import { unitArgv } from './shell.js';
 import { poolComment, serviceListenVars, socketNotes, socketSections } from './systemd-socket.js';
+import { scheduledUnit } from './systemd-timer.js';
 import { envAssignment, escapeSpecifiers, execLine, unitText, type Section } from './systemd-syntax.js';
 import { Notes, type ExportOptions, type ExportResult, type ExportFile } from './types.js';
 
@@ -28,7 +29,9 @@ export function exportSystemd(spec: Spec, options: ExportOptions = {}): ExportRe
     const envFiles = envFilesOf(svc, options);
     for (const unit of svc.instances) {
       const sections = serviceSections(unit, { project, deps, envFiles, ...(socket ? { socket } : {}) });
-      files.push({ path: fileOf(unit.name), content: unitText(header, sections) });
+      const timed = unit.schedule && scheduledUnit(unit, unit.schedule, sections, { project, header, service: fileOf(unit.name) }, notes);
+      files.push({ path: fileOf(unit.name), content: unitText(header, timed ? timed.service : sections) });
+      if (timed) files.push(timed.timer);
     }
     if (listen && socket) {
       const ctx = { project, services: svc.instances.map((u) => fileOf(u.name)) };
@@ -39,8 +42,10 @@ export function exportSystemd(spec: Spec, options: ExportOptions = {}): ExportRe
     }
     serviceNotes(svc, notes);
   }
+  // A scheduled unit's timer is wanted in place of its service.
+  const timers = new Set(files.filter((f) => f.path.endsWith('.timer')).map((f) => f.path.replace(/\.timer$/, '.service')));
   const wants = files
-    .filter((f) => f.path.endsWith('.service'))
+    .filter((f) => (f.path.endsWith('.service') && !timers.has(f.path)) || f.path.endsWith('.timer'))
     .map((f) => f.path)
     .join(' ');
   const target: Section[] = [
