@@ -23,7 +23,8 @@ interface Scheduled extends PsUnit {
 async function rowWhen(p: Proj, name: string, cond: (u: Scheduled) => boolean, what: string): Promise<Scheduled> {
   const deadline = Date.now() + 20_000;
   for (;;) {
-    const u = (await psJson(p)).units.find((x) => x.name === name) as Scheduled | undefined;
+    const units: readonly Scheduled[] = (await psJson(p)).units;
+    const u = units.find((x) => x.name === name);
     if (u && cond(u)) return u;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(u)}`);
     await new Promise((r) => setTimeout(r, 25));
