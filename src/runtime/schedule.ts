@@ -90,7 +90,7 @@ export class Schedules {
 
   /** A unit was stopped, or everything is: its ticks end (unless its run is being replaced). */
   stopped(name: string): void {
-    if (this.#replacing.has(name)) return;
+    if (this.#replacing.has(name) && !this.#host.shuttingDown()) return;
     this.#armed.get(name)?.timer?.cancel();
     this.#armed.delete(name);
   }
