@@ -95,8 +95,9 @@ export class Schedules {
     this.#armed.delete(name);
   }
 
-  /** A run of a scheduled unit is over: it waits for its next tick. Always true (the run is handled). */
+  /** A run is over: a scheduled unit's waits for its next tick (true); any other unit's is not handled here (false). */
   runOver(r: UnitRecord, from: Live, exit: ExitInfo, failure: string | undefined): boolean {
+    if (!r.spec.schedule) return false;
     const name = r.spec.name;
     const clock = this.#host.clock;
     this.#last.set(name, {
