@@ -2,7 +2,20 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ENDED_STATES, isUpState, LIVE_STATES, NOT_ENDED_STATES, type UnitState } from '../../src/events/types.js';
 
-const ALL: readonly UnitState[] = ['pending', 'starting', 'running', 'ready', 'unhealthy', 'backoff', 'stopping', 'stopped', 'completed', 'failed', 'skipped'];
+const ALL: readonly UnitState[] = [
+  'pending',
+  'starting',
+  'running',
+  'ready',
+  'unhealthy',
+  'backoff',
+  'stopping',
+  'stopped',
+  'completed',
+  'failed',
+  'skipped',
+  'scheduled',
+];
 
 describe('unit states', () => {
   it('splits every state into ended and not ended, with the live ones among the not ended', () => {
@@ -11,14 +24,14 @@ describe('unit states', () => {
     for (const s of LIVE_STATES) assert.ok(NOT_ENDED_STATES.has(s), s);
   });
 
-  it('counts ready, or running without a readiness probe, as up', () => {
+  it('counts ready, or running without a readiness probe, or scheduled, as up', () => {
     assert.deepEqual(
       ALL.filter((s) => isUpState(s, false)),
-      ['running', 'ready'],
+      ['running', 'ready', 'scheduled'],
     );
     assert.deepEqual(
       ALL.filter((s) => isUpState(s, true)),
-      ['ready'],
+      ['ready', 'scheduled'],
     );
   });
 });
