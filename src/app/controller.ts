@@ -53,7 +53,7 @@ export interface ControllerHooks {
   readonly runner?: ProjectRunner;
 }
 
-const RUNNING: ReadonlySet<string> = new Set(['starting', 'running', 'ready', 'unhealthy', 'backoff', 'stopping']);
+const RUNNING: ReadonlySet<string> = new Set(['starting', 'running', 'ready', 'unhealthy', 'backoff', 'stopping', 'scheduled']);
 
 export class Controller implements ControlApi {
   readonly #project: ControlledProject;
@@ -298,5 +298,6 @@ export function toRow(u: UnitStatus): UnitRow {
     health: { readiness: u.health.readiness, liveness: u.health.liveness },
     reason: u.reason,
     ...(u.status === undefined ? {} : { status: u.status }),
+    ...(u.schedule === undefined ? {} : { schedule: u.schedule }),
   };
 }

@@ -25,6 +25,7 @@ import { Terminals } from './terminals.js';
 import type { Display, WatchFlags } from './options.js';
 import { WatchManager, type WatchSettings } from '../watch/manager.js';
 import { ProjectNotify } from './notify.js';
+import { cronTicks } from './cron.js';
 
 export interface ProjectOptions {
   readonly spec: Spec;
@@ -148,6 +149,7 @@ export function createProject(o: ProjectOptions): Project {
     onRunning: (u, run) => health.unitRunning(u, run),
     onEnded: (u, run) => health.unitEnded(u, run),
     ...(o.profiles ? { profiles: o.profiles } : {}),
+    cron: cronTicks,
   });
   const watch = new WatchManager(
     o.spec,

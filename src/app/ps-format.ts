@@ -2,8 +2,9 @@
 // rule), columns padded; with the units' usage, CPU MEM PSS after PID and a TOTAL line. Pure:
 // rows, usage and "now" in, text out.
 import { signalWithStatus } from '../events/exit.js';
-import { formatDuration } from '../output/format.js';
+import { clockTimeOf, formatDuration } from '../output/format.js';
 import type { UnitRow, UsageFigures, UsageResult, WatchInfo } from '../control/api.js';
+import type { ScheduleInfo } from '../events/unit-row.js';
 import { sum } from './usage.js';
 
 const HEADER = ['NAME', 'STATE', 'PID', 'RESTARTS', 'UPTIME', 'EXIT', 'HEALTH'] as const;
@@ -46,9 +47,34 @@ export function psTable(units: readonly UnitRow[], now: number, usage?: UsageRes
 /** One unit's cells. */
 function psCells(u: UnitRow, now: number): string[] {
   if (u.watch !== undefined) return watchCells(u, u.watch, now);
+  const health = healthText(u.health, u.status ?? null);
+  if (u.schedule !== undefined) {
+    const [state, last] = scheduleTexts(u.state, u.schedule, now);
+    return [
+      u.name,
+      state,
+      u.pid === null ? '-' : String(u.pid),
+      String(u.restarts),
+      uptime(u, now),
+      exitText(u.exit),
+      health === '-' ? last : `${health}, ${last}`,
+    ];
+  }
   // An inactive unit says why: `inactive (profile seed not active)`, `inactive (enabled: false)`.
   const state = u.state === 'inactive' && u.reason ? `inactive (${u.reason})` : u.state;
-  return [u.name, state, u.pid === null ? '-' : String(u.pid), String(u.restarts), uptime(u, now), exitText(u.exit), healthText(u.health, u.status ?? null)];
+  return [u.name, state, u.pid === null ? '-' : String(u.pid), String(u.restarts), uptime(u, now), exitText(u.exit), health];
+}
+
+/**
+ * A scheduled unit's state with its next run (`scheduled (next 14:20:00)`, a date when it is a day
+ * or more away), and how its last run went in place of health (`last run ok at 14:10:00`).
+ */
+function scheduleTexts(state: string, s: ScheduleInfo, now: number): [string, string] {
+  const next = s.next_run === null ? NaN : Date.parse(s.next_run);
+  const when = Number.isNaN(next) ? '' : next - now < 86_400_000 ? clockTimeOf(s.next_run ?? '') : (s.next_run ?? '').slice(0, 16).replace('T', ' ') + ' UTC';
+  const last = s.last_run === null ? 'no run yet' : `last run ${s.last_run.ok ? 'ok' : 'failed'} at ${clockTimeOf(s.last_run.ended_at)}`;
+  const skipped = s.skipped > 0 ? `, ${s.skipped} skipped` : '';
+  return [when === '' ? state : `${state} (next ${when})`, last + skipped];
 }
 
 const ACTIVITY: Readonly<Record<WatchInfo['activity'], string>> = {

@@ -14,7 +14,7 @@ export type WaitResult = { readonly ok: true } | { readonly ok: false; readonly 
  */
 export function waitForUp(project: Project, names: ReadonlySet<string>, timeoutMs?: number): Promise<WaitResult> {
   const specs = new Map(project.spec.units.map((u) => [u.name, u]));
-  const oneShot = (u: { readonly name: string }): boolean => specs.get(u.name)?.restart.policy === 'never';
+  const oneShot = (u: { readonly name: string }): boolean => specs.get(u.name)?.restart.policy === 'never' && !specs.get(u.name)?.schedule;
   const seen = new Map<string, { code: number | null; signal: string | null }>();
   return new Promise((resolve) => {
     let timer: NodeJS.Timeout | undefined;

@@ -51,7 +51,7 @@ export function oneShotNamed(names: ReadonlySet<string>): OneShot {
 
 /** The spec's one-shot steps (`restart: never`), which `--wait` waits on until they have completed. */
 export function oneShotSteps(spec: Spec): OneShot {
-  const steps = spec.units.filter((u) => u.restart.policy === 'never');
+  const steps = spec.units.filter((u) => u.restart.policy === 'never' && !u.schedule);
   return oneShotNamed(new Set(steps.flatMap((u) => (u.kind === 'instance' && u.pool !== undefined ? [u.name, u.pool] : [u.name]))));
 }
 

@@ -12,6 +12,7 @@ import { describePath, keyPos, locate, valuePos, type PathSeg } from './tree.js'
 import { listenPort, listenSpec } from './listen.js';
 import { hooksSpec } from './hooks.js';
 import { checkPortDependencies, knownPorts } from './port-refs.js';
+import { checkScheduledDependencies, scheduledRestart, scheduleSpec } from './schedule.js';
 import { envFileLayer, globalLayers, specLayer, unitEnv } from './unit-env.js';
 import { dependencies, DEFAULTS, healthSpec, logSpec, ms, restartSpec, stopSpec } from './unit-parts.js';
 
@@ -71,6 +72,7 @@ export function normalize(ctx: Context, doc: ProcsSpec, files: readonly string[]
     const poolNames = [...kinds].filter(([, k]) => k === KIND_WORDS.pools).map(([n]) => n);
     checkFormation(ctx.formation, poolNames, new Map([...kinds].filter(([, k]) => k !== KIND_WORDS.pools)), ctx.diags);
   }
+  checkScheduledDependencies(ctx, [...units.values()].flat());
   const order = topoOrder([...units.keys()], (n) => deps.get(n) ?? []);
   const env = { ...unitEnv(ctx, s.base), PROCS_PROJECT: s.project };
   return { project: s.project, root: ctx.root, files: [...files], env, units: order.flatMap((n) => units.get(n) ?? []), pools, watch };
@@ -111,13 +113,14 @@ function unitBase(
   ];
   const env = unitEnv(ctx, layers);
   const lookup = lookupIn(env, ctx.ports);
+  const schedule = 'schedule' in raw ? scheduleSpec(ctx, (raw as Process | Pipeline).schedule, raw.restart, where) : undefined;
   return {
     name,
     kind,
     cwd: resolveCwd(ctx, [...where, 'cwd'], raw.cwd, lookup),
     env,
     dependsOn: dependencies(raw.depends_on),
-    restart: restartSpec(raw.restart),
+    restart: restartSpec(scheduledRestart(raw)),
     stop: stopSpec(raw.stop),
     health: healthSpec(ctx, raw.health, [...where, 'health'], lookup, s.shell),
     log: logSpec(raw.log),
@@ -127,6 +130,7 @@ function unitBase(
     ...(raw.color === false ? { noColor: true as const } : {}),
     ...(raw.profiles !== undefined ? { profiles: raw.profiles } : {}),
     ...(raw.enabled === false ? { enabled: false as const } : {}),
+    ...(schedule ? { schedule } : {}),
     ...('watchdog' in raw && raw.watchdog !== undefined ? { watchdogMs: watchdogMs(ctx, raw.watchdog, [...where, 'watchdog']) } : {}),
     ...withHooks(hooksSpec(ctx, raw.hooks, [...where, 'hooks'], lookup, s.shell)),
     source,

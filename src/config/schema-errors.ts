@@ -196,7 +196,7 @@ function describe(root: LNode, e: SchemaError, path: PathSeg[]): Issue {
       return at(`${where} lists ${quote(dup)} twice`, valuePos(root, [...path, j]));
     }
     case 'not':
-      return at(probeMessage(root, path, where, ps));
+      return at(path.at(-1) === 'schedule' ? scheduleMessage(root, path, where) : probeMessage(root, path, where, ps));
     default:
       return at(`${where} is not valid (${e.keyword})`);
   }
@@ -243,4 +243,11 @@ function probeMessage(root: LNode, path: PathSeg[], where: string, ps: SchemaNod
   return present.length === 0
     ? `${where} has no check: give one of ${options}`
     : `${where} has ${present.length} checks (${present.join(', ')}): give exactly one of ${options}`;
+}
+
+/** A schedule with both `cron` and `every`, or neither. */
+function scheduleMessage(root: LNode, path: PathSeg[], where: string): string {
+  const node = locate(root, path).node;
+  const both = node?.kind === 'map' && node.entries.has('cron') && node.entries.has('every');
+  return `${where} ${both ? 'has both `cron` and `every`' : 'has no time'}: give exactly one of \`cron\` and \`every\``;
 }

@@ -361,7 +361,7 @@ export interface Hooks {
       };
 }
 /**
- * Makes the unit a scheduled job: started at each tick instead of kept running. Exactly one of cron and every.
+ * Makes the unit a scheduled job: started at each tick instead of kept running, `scheduled` between runs (it counts as up, and never completes: depends_on it with started). Exactly one of cron and every. Its restart policy defaults to never (a failing run waits for the next tick); on-failure retries a failing run first.
  */
 export interface Schedule {
   /**
@@ -369,7 +369,7 @@ export interface Schedule {
    */
   cron?: string;
   /**
-   * A fixed interval, counted from procs' start.
+   * A fixed interval, counted from when procs starts the unit.
    */
   every?: string | number;
   /**
@@ -381,7 +381,7 @@ export interface Schedule {
    */
   run_on_start?: boolean;
   /**
-   * A run still going at the next tick: forbid (default) skips the tick, allow starts another run beside it, replace stops it and starts a new one.
+   * A run still going at the next tick (or retrying): forbid (default) skips the tick, replace stops it like a restart and starts a new one. allow (another run beside it) is refused: procs keeps one run of a unit at a time.
    */
   concurrency?: 'forbid' | 'allow' | 'replace';
 }

@@ -80,6 +80,20 @@ export interface Dependency {
   readonly restart?: true;
 }
 
+/**
+ * A unit's `schedule:`: started at each tick instead of kept running. Exactly one of `cron`
+ * (checked field by field) and `everyMs`.
+ */
+export interface ScheduleSpec {
+  readonly cron?: string;
+  readonly everyMs?: number;
+  /** An IANA zone for `cron`; the system's when absent. */
+  readonly timezone?: string;
+  readonly runOnStart: boolean;
+  /** A run still going at the next tick: skip the tick, or stop the run and start a new one. */
+  readonly concurrency: 'forbid' | 'replace';
+}
+
 export interface LogSpec {
   readonly maxSizeBytes: number;
   readonly keep: number;
@@ -126,6 +140,8 @@ export interface UnitBase {
   readonly enabled?: false;
   /** Commands run around the unit's life (runtime/hooks.ts); set only when at least one is given. */
   readonly hooks?: HooksSpec;
+  /** Started at each tick instead of kept running; set only when given. */
+  readonly schedule?: ScheduleSpec;
   /** Milliseconds within which the unit must send WATCHDOG=1 (processes and pools); set only when given. */
   readonly watchdogMs?: number;
   /** Stable hash of this unit's normalized definition; the reconciler compares it. */

@@ -13,6 +13,7 @@ import {
   type HooksSpec,
   type ListenSpec,
   type ProbeSpec,
+  type ScheduleSpec,
   type Spec,
   type UnitSpec,
   type WatchRule,
@@ -121,6 +122,7 @@ function unitFields(spec: Spec, u: UnitSpec, env: Record<string, string>, shown:
   return {
     ...(u.profiles === undefined ? {} : { profiles: [...u.profiles] }),
     ...(u.enabled === false ? { enabled: false } : {}),
+    ...(u.schedule ? { schedule: plainSchedule(u.schedule) } : {}),
     cwd: relativeDir(spec.root, u.cwd),
     ...(Object.keys(env).length > 0 ? { env: values(env, shown.show) } : {}),
     ...(u.dependsOn.length > 0
@@ -153,6 +155,16 @@ function hooks(h: HooksSpec | undefined, shown: Shown): Plain {
     if (hook) out[name] = { command: command(hook.command, shown), timeout: duration(hook.timeoutMs) };
   }
   return { hooks: out };
+}
+
+function plainSchedule(s: ScheduleSpec): Plain {
+  return {
+    ...(s.cron !== undefined ? { cron: s.cron } : {}),
+    ...(s.everyMs !== undefined ? { every: duration(s.everyMs) } : {}),
+    ...(s.timezone !== undefined ? { timezone: s.timezone } : {}),
+    run_on_start: s.runOnStart,
+    concurrency: s.concurrency,
+  };
 }
 
 function health(h: HealthSpec, shown: Shown): Plain {

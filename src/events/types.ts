@@ -3,23 +3,47 @@
 
 /** States a unit shows, as the contract names them. */
 export type UnitState =
-  'pending' | 'starting' | 'running' | 'ready' | 'unhealthy' | 'backoff' | 'stopping' | 'stopped' | 'completed' | 'failed' | 'skipped' | 'inactive';
+  | 'pending'
+  | 'starting'
+  | 'running'
+  | 'ready'
+  | 'unhealthy'
+  | 'backoff'
+  | 'stopping'
+  | 'stopped'
+  | 'completed'
+  | 'failed'
+  | 'skipped'
+  /** Not started by default (a profile not active, `enabled: false`) and not asked for by name. */
+  | 'inactive'
+  /** A scheduled unit between runs: it waits for its next tick. */
+  | 'scheduled';
 
 /** States a unit stays in until it is started again: its run, or its start, is over. */
 export const ENDED_STATES: ReadonlySet<UnitState> = new Set<UnitState>(['stopped', 'completed', 'failed', 'skipped']);
 
 /** Every state but the ended ones: the unit is wanted, starting, running, waiting to restart or stopping. */
-export const NOT_ENDED_STATES: ReadonlySet<UnitState> = new Set<UnitState>(['pending', 'starting', 'running', 'ready', 'unhealthy', 'backoff', 'stopping']);
+export const NOT_ENDED_STATES: ReadonlySet<UnitState> = new Set<UnitState>([
+  'pending',
+  'starting',
+  'running',
+  'ready',
+  'unhealthy',
+  'backoff',
+  'stopping',
+  'scheduled',
+]);
 
 /** States in which the unit's current run is alive and not being stopped: its pid and health are shown. */
 export const LIVE_STATES: ReadonlySet<UnitState> = new Set<UnitState>(['starting', 'running', 'ready', 'unhealthy']);
 
 /**
- * Whether a unit in `state` is up: ready, or running when it has no readiness probe to pass.
+ * Whether a unit in `state` is up: ready, or running when it has no readiness probe to pass, or
+ * scheduled (waiting for its next tick).
  * Waits (`up --wait`, `procs run`) also count a completed unit, and only that for a one-shot step.
  */
 export function isUpState(state: UnitState, hasReadinessProbe: boolean): boolean {
-  return state === 'ready' || (state === 'running' && !hasReadinessProbe);
+  return state === 'ready' || state === 'scheduled' || (state === 'running' && !hasReadinessProbe);
 }
 
 /** How a run of a unit ended: one value whether it succeeded or not. */
@@ -54,7 +78,12 @@ export type ProcsEvent =
   | (Base & { readonly type: 'spawn'; readonly pid: number; readonly attempt: number })
   | (Base & { readonly type: 'ready'; readonly afterMs: number })
   | (Base & { readonly type: 'unhealthy'; readonly reason: string })
-  | (Base & { readonly type: 'exit'; readonly exit: ExitInfo })
+  | (Base & {
+      readonly type: 'exit';
+      readonly exit: ExitInfo;
+      /** A scheduled unit's run: the ticks skipped while it went on (`concurrency: forbid`). */
+      readonly skipped?: number;
+    })
   | (Base & { readonly type: 'restart'; readonly reason: string; readonly attempt: number })
   | (Base & {
       readonly type: 'backoff';

@@ -20,6 +20,8 @@ export interface UnitRow {
    * announced (STATUS=… on its NOTIFY_SOCKET), null before it sends one.
    */
   readonly status?: string | null;
+  /** Only on scheduled units (`schedule:`): the next run and how the last one ended. */
+  readonly schedule?: ScheduleInfo;
   /** Only on watch rules (`kind: "watch"`): what the rule watches and where it is. */
   readonly watch?: WatchInfo;
 }
@@ -43,4 +45,25 @@ export interface WatchInfo {
   readonly runs: number;
   /** The latest run: when it started, and whether every step went through (null while it is in progress). */
   readonly last_run: { readonly started_at: string; readonly ok: boolean | null } | null;
+}
+
+/** How a scheduled unit's last run ended, as `ps` shows it. */
+export interface LastRun {
+  readonly started_at: string | null;
+  readonly ended_at: string;
+  /** It exited with one of its success codes. */
+  readonly ok: boolean;
+  readonly code: number | null;
+  readonly signal: string | null;
+  /** Why it failed; null when it succeeded. */
+  readonly reason: string | null;
+}
+
+/** What `ps` shows of a scheduled unit beside its state. */
+export interface ScheduleInfo {
+  /** The next tick (ISO-8601), null when there is none (or the unit is not running). */
+  readonly next_run: string | null;
+  readonly last_run: LastRun | null;
+  /** Ticks skipped because a run was still going (`concurrency: forbid`). */
+  readonly skipped: number;
 }

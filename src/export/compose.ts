@@ -8,6 +8,7 @@ import { composeProjectName, durationText } from './names.js';
 import { argvOf, shQuote, unitArgv } from './shell.js';
 import { composeProfiles } from './profiles.js';
 import { CONTAINER_ROOT, DEFAULT_IMAGE, Notes, type ExportOptions, type ExportResult } from './types.js';
+import { scheduleNote } from './schedule.js';
 
 interface Healthcheck {
   test: string[];
@@ -83,6 +84,7 @@ function serviceOf(
   if (unit.restart.successCodes.some((c) => c !== 0)) notes.add(`${svc.name}: only exit code 0 counts as success in compose`);
   if (unit.kind === 'pipeline') notes.add(`${svc.name}: the pipeline runs in one container through sh -c, with pipefail where the image's shell has it`);
   if (unit.kind !== 'pipeline' && unit.listen) notes.add(listenNote(svc, unit.listen, 'compose'));
+  if (unit.schedule) notes.add(scheduleNote(svc.name));
   return {
     ...composeProfiles(unit, svc.name, notes),
     image: options.image ?? DEFAULT_IMAGE,

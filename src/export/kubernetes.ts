@@ -3,18 +3,19 @@
 // step that others wait for with `completed` runs as their init container instead).
 import path from 'node:path';
 import type { Deployment } from 'kubernetes-types/apps/v1.js';
-import type { Job } from 'kubernetes-types/batch/v1.js';
+import type { CronJob, Job } from 'kubernetes-types/batch/v1.js';
 import type { ConfigMap, PodSpec } from 'kubernetes-types/core/v1.js';
 import type { ObjectMeta } from 'kubernetes-types/meta/v1.js';
 import { stringify } from 'yaml';
 import type { Spec } from '../config/spec.js';
+import { cronJobOf } from './kubernetes-cronjob.js';
 import { containerOf, type PodContext } from './kubernetes-pod.js';
 import { envFilesOf, listenNote, servicesOf, type Service } from './model.js';
 import { ceilSeconds, dnsLabel, labelValue, uniqueNames } from './names.js';
 import { kubernetesOnDemandNote } from './profiles.js';
 import { DEFAULT_IMAGE, Notes, type ExportOptions, type ExportResult } from './types.js';
 
-type K8sObject = ConfigMap | Deployment | Job;
+type K8sObject = ConfigMap | Deployment | Job | CronJob;
 
 /** The Kubernetes manifests of a spec, as one multi-document YAML file. */
 export function exportKubernetes(spec: Spec, options: ExportOptions = {}): ExportResult {
@@ -50,7 +51,9 @@ export function exportKubernetes(spec: Spec, options: ExportOptions = {}): Expor
       containers: [containerOf(svc, nameOf(svc.name), ctx)],
       terminationGracePeriodSeconds: ceilSeconds(svc.unit.stop.timeoutMs, 0),
     };
-    objects.push(svc.oneShot ? jobOf(svc, nameOf(svc.name), spec.project, pod) : deploymentOf(svc, nameOf(svc.name), spec.project, pod));
+    const schedule = svc.unit.schedule;
+    if (schedule) objects.push(cronJobOf(svc, schedule, metadata(nameOf(svc.name), nameOf(svc.name), spec.project, annotationsOf(svc)), pod, notes));
+    else objects.push(svc.oneShot ? jobOf(svc, nameOf(svc.name), spec.project, pod) : deploymentOf(svc, nameOf(svc.name), spec.project, pod));
     serviceNotes(svc, notes);
     kubernetesOnDemandNote(svc.unit, svc.name, notes);
   }

@@ -8,6 +8,7 @@ import { durationText, systemdName } from './names.js';
 import { unitArgv } from './shell.js';
 import { onFailureFile, onFailureSections, systemdArgv, systemdHookEntries, systemdHookNotes } from './hooks.js';
 import { poolComment, serviceListenVars, socketNotes, socketSections } from './systemd-socket.js';
+import { scheduledUnit } from './systemd-timer.js';
 import { envAssignment, escapeSpecifiers, execLine, unitText, type Section } from './systemd-syntax.js';
 import { onDemand, systemdOnDemandNote } from './profiles.js';
 import { Notes, type ExportOptions, type ExportResult, type ExportFile } from './types.js';
@@ -34,7 +35,9 @@ export function exportSystemd(spec: Spec, options: ExportOptions = {}): ExportRe
     const envFiles = envFilesOf(svc, options);
     for (const unit of svc.instances) {
       const sections = serviceSections(unit, { project, deps, partOf, envFiles, file: fileOf(unit.name), ...(socket ? { socket } : {}) });
-      files.push({ path: fileOf(unit.name), content: unitText(header, sections) });
+      const timed = unit.schedule && scheduledUnit(unit, unit.schedule, sections, { project, header, service: fileOf(unit.name) }, notes);
+      files.push({ path: fileOf(unit.name), content: unitText(header, timed ? timed.service : sections) });
+      if (timed) files.push(timed.timer);
       const hook = unit.hooks?.on_failure;
       const argv = hook && systemdArgv(unit)(hook.command);
       if (hook && argv)
@@ -51,10 +54,16 @@ export function exportSystemd(spec: Spec, options: ExportOptions = {}): ExportRe
     systemdOnDemandNote(svc.unit, svc.name, svc.instances.map((u) => fileOf(u.name)).join(' '), notes);
     systemdHookNotes(svc.unit, svc.name, svc.oneShot, notes);
   }
-  // Units procs starts only on demand (profiles, `enabled: false`) are not wanted by the target.
+  // Units procs starts only on demand (profiles, `enabled: false`) are not wanted by the target;
+  // a scheduled unit's timer is wanted in place of its service.
   const onDemandFiles = new Set(spec.units.filter((u) => onDemand(u) !== undefined).map((u) => fileOf(u.name)));
+  const timers = new Set(files.filter((f) => f.path.endsWith('.timer')).map((f) => f.path.replace(/\.timer$/, '.service')));
   const wants = files
-    .filter((f) => f.path.endsWith('.service') && !onDemandFiles.has(f.path))
+    .filter((f) => {
+      const service = f.path.replace(/\.timer$/, '.service');
+      if (onDemandFiles.has(service)) return false;
+      return (f.path.endsWith('.service') && !timers.has(f.path)) || f.path.endsWith('.timer');
+    })
     .map((f) => f.path)
     .join(' ');
   // Started by OnFailure= only: not wanted by the target.

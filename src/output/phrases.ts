@@ -74,6 +74,12 @@ export function phraseExit(exit: Event<'exit'>, next?: ProcsEvent, facts?: Facts
       return { mark: 'fail', text: `failed: ${how}` };
     case 'stopped':
       return { mark: 'stop', text: `stopped (${how})` };
+    case 'scheduled': {
+      const n = exit.skipped ?? 0;
+      const skipped = n > 0 ? `; ${n} tick${n === 1 ? '' : 's'} skipped while it ran` : '';
+      const ok = exit.exit.status === 0;
+      return { mark: ok ? 'ok' : 'fail', text: `run ${ok ? 'done' : 'failed'} (${how} after ${formatDuration(exit.exit.durationMs)})${skipped}` };
+    }
     default:
       return { mark: exit.exit.status === 0 ? 'stop' : 'fail', text: how };
   }

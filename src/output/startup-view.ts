@@ -57,9 +57,10 @@ export class StartupView implements StartupPhase {
       this.#rows.set(unit.name, {
         unit,
         started: Date.now(),
-        title: unit.name,
+        // A scheduled unit is up once it waits for its tick: nothing to wait for here.
+        title: unit.schedule ? `${unit.name}  scheduled` : unit.name,
         output: pendingText(unit),
-        outcome: undefined,
+        outcome: unit.schedule ? { kind: 'ok' } : undefined,
         task: undefined,
         finish: undefined,
       });

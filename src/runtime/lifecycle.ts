@@ -45,15 +45,17 @@ export type Phase =
   | { readonly kind: 'failed'; readonly reason: string }
   | { readonly kind: 'skipped'; readonly reason: string }
   /** Not started by default (a profile not active, `enabled: false`) and not asked for by name. */
-  | { readonly kind: 'inactive'; readonly reason: string };
+  | { readonly kind: 'inactive'; readonly reason: string }
+  /** A scheduled unit between runs; `next` is its next tick (wall-clock ms), null when it has none. */
+  | { readonly kind: 'scheduled'; readonly next: number | null };
 
 export type PhaseOf<K extends Phase['kind']> = Extract<Phase, { readonly kind: K }>;
 /** A run is alive and not being stopped on request (a liveness restart may be under way). */
 export type Live = PhaseOf<'starting' | 'running' | 'ready' | 'unhealthy'>;
 /** A live run with no stop under way: a stop request or a failed liveness probe may end it. */
 export type Steady = PhaseOf<'starting' | 'running' | 'ready'>;
-/** No run: waiting to start or to restart. */
-export type Waiting = PhaseOf<'pending' | 'backoff'>;
+/** No run: waiting to start, to restart, or for the next tick. */
+export type Waiting = PhaseOf<'pending' | 'backoff' | 'scheduled'>;
 /** Over until started again. */
 export type Ended = PhaseOf<'stopped' | 'completed' | 'failed' | 'skipped'>;
 
@@ -113,6 +115,11 @@ export function failed(_from: Live, reason: string): PhaseOf<'failed'> {
 /** A run that ended, or a unit without one, → stopped. */
 export function stopped(_from: Live | PhaseOf<'stopping'> | Waiting, forced = false): PhaseOf<'stopped'> {
   return { kind: 'stopped', forced };
+}
+
+/** pending, a run that ended, or a tick → scheduled: waits for the tick at `next`. */
+export function awaitingTick(_from: Live | Waiting, next: number | null): PhaseOf<'scheduled'> {
+  return { kind: 'scheduled', next };
 }
 
 /** pending → skipped: a dependency failed or was skipped, so it can never start. */

@@ -14,6 +14,7 @@ import { Announcements, announces, type NotifyFields } from './notify.js';
 import { Cascade, type Followers } from './cascade.js';
 import { initialRecord, reactivate, reloadedRecord } from './activation.js';
 import { activeUnits } from '../config/profiles.js';
+import { Schedules, type CronTicks } from './schedule.js';
 
 export type { UnitStatus, UnitOutcome } from './unit-view.js';
 
@@ -35,6 +36,8 @@ export interface SupervisorOptions {
   readonly onEnded?: (unit: UnitSpec, run: number) => void;
   /** The active profiles: units with other profiles (or `enabled: false`) start only when named. */
   readonly profiles?: readonly string[];
+  /** The ticks of cron schedules (croner, from the application); without it a cron schedule has no ticks. */
+  readonly cron?: CronTicks;
 }
 
 /**
@@ -52,6 +55,7 @@ export class Supervisor {
   readonly #notes: Announcements;
   /** Dependents with `restart: true`, taken along when what they depend on restarts. */
   readonly #cascade: Cascade;
+  readonly #ticks: Schedules;
   /** Units started without their dependencies (`up --no-deps`): they wait only on those that run. */
   readonly #noDeps = new Set<string>();
   #shuttingDown = false;
@@ -84,6 +88,7 @@ export class Supervisor {
       shuttingDown: () => this.#shuttingDown,
       killing: () => this.#killing,
       restarting: (r) => void this.#cascade.crashed(r),
+      runOver: (r, from, exit, failure) => this.#ticks.runOver(r, from, exit, failure),
     };
     this.#runs = new UnitRuns(host);
     this.#cascade = new Cascade({
@@ -94,6 +99,15 @@ export class Supervisor {
       shuttingDown: () => this.#shuttingDown,
       emit: (e) => this.#emit(e),
       schedule: () => this.#schedule(),
+    });
+    this.#ticks = new Schedules({
+      clock: opts.clock,
+      runs: this.#runs,
+      cron: opts.cron,
+      record: (name) => this.#units.get(name),
+      emit: (e) => this.#emit(e),
+      shuttingDown: () => this.#shuttingDown,
+      replace: (name, reason) => this.restartUnits([name], { reason }),
     });
     for (const spec of opts.units) this.#units.set(spec.name, initialRecord(spec, this.#profiles));
   }
@@ -257,6 +271,7 @@ export class Supervisor {
     this.#runs.hooks.cancelAll();
     for (const r of this.#units.values()) {
       r.wanted = false;
+      this.#ticks.stopped(r.spec.name);
       const p = r.phase;
       if (p.kind === 'backoff') p.timer.cancel();
       const proc = runOf(p)?.proc ?? (p.kind === 'backoff' ? p.after : undefined);
@@ -282,7 +297,9 @@ export class Supervisor {
   }
 
   status(): UnitStatus[] {
-    return [...this.#units.values()].map((r) => this.#cascade.annotate(statusRow(r, this.#notes.of(r.spec.name))));
+    return [...this.#units.values()].map((r) =>
+      this.#cascade.annotate(statusRow(r, this.#notes.of(r.spec.name), r.spec.schedule && this.#ticks.info(r.spec.name))),
+    );
   }
 
   /** Final facts per unit, for the exit summary. */
@@ -331,7 +348,8 @@ export class Supervisor {
         if (!r.wanted || p.kind !== 'pending') continue;
         const verdict = evaluateDependencies(r.spec, this.specs, this.#noDeps.has(r.spec.name) ? this.#noDepsView : this.#view);
         if (verdict.kind === 'go') {
-          started.push([r, this.#runs.start(r, p)]);
+          const proc = r.spec.schedule ? this.#ticks.begin(r, p) : this.#runs.start(r, p);
+          if (proc) started.push([r, proc]);
           changed = true;
         } else if (verdict.kind === 'skip') {
           r.phase = skipped(p, verdict.reason);
@@ -353,6 +371,7 @@ export class Supervisor {
       if (toStop.has(name)) continue;
       toStop.set(name, r && (r.wanted || (r.phase.kind !== 'pending' && r.phase.kind !== 'inactive')) ? r : undefined);
       if (r) r.wanted = false;
+      this.#ticks.stopped(name);
     }
     const stop = async (name: string): Promise<void> => {
       const r = toStop.get(name);

@@ -17,6 +17,7 @@ import {
   isLive,
   isSteady,
   launched,
+  type Live,
   leaderExited,
   readied,
   runOf,
@@ -46,6 +47,8 @@ export interface RunsHost {
   killing(): boolean;
   /** A run ended and the unit restarts under its policy (its dependents may follow). */
   restarting?(r: UnitRecord): void;
+  /** A scheduled unit's run is over (`failure` says why it failed): true when it now waits for its next tick. */
+  runOver?(r: UnitRecord, from: Live, exit: ExitInfo, failure: string | undefined): boolean;
 }
 
 export class UnitRuns {
@@ -201,6 +204,8 @@ export class UnitRuns {
           cause,
           ...(why === undefined ? {} : { why }),
         });
+    const over = decision.kind === 'completed' || decision.kind === 'failed';
+    if (over && host.runOver?.(r, p, exit, decision.kind === 'failed' ? decision.reason : undefined)) return;
     switch (decision.kind) {
       case 'restart': {
         const { delayMs, attempt } = decision;
@@ -246,7 +251,7 @@ export class UnitRuns {
     const ending = endingOf(p);
     if (ending) return ending;
     const host = this.#host;
-    if (p.kind === 'pending' || p.kind === 'backoff') {
+    if (p.kind === 'pending' || p.kind === 'backoff' || p.kind === 'scheduled') {
       r.phase = stopped(p);
       host.emit({ type: 'stop', unit: r.spec.name, reason, state: 'stopped' });
       host.checkIdle();

@@ -5,6 +5,7 @@ import type { ExitInfo, UnitState } from '../events/types.js';
 import type { DepView } from './deps.js';
 import { isLive, readinessOf, runOf, type UnitRecord } from './lifecycle.js';
 import type { Announced } from './notify.js';
+import type { ScheduleInfo } from './schedule.js';
 
 /** What `ps` shows of one unit. */
 export interface UnitStatus {
@@ -20,6 +21,8 @@ export interface UnitStatus {
   readonly reason: string | null;
   /** The status line the run announced (STATUS=… on its NOTIFY_SOCKET); only on units that listen. */
   readonly status?: string | null;
+  /** Only on scheduled units: the next tick and the last run. */
+  readonly schedule?: ScheduleInfo;
 }
 
 /** Final facts about a unit, for the exit summary. */
@@ -38,7 +41,7 @@ function reasonOf(r: UnitRecord): string | null {
   return p.kind === 'failed' || p.kind === 'skipped' || p.kind === 'inactive' ? p.reason : null;
 }
 
-export function statusRow(r: UnitRecord, announced?: Announced): UnitStatus {
+export function statusRow(r: UnitRecord, announced?: Announced, schedule?: ScheduleInfo): UnitStatus {
   const { spec, phase } = r;
   const run = runOf(phase);
   // What the current run announced; a run that said STOPPING=1 shows as stopping until it ends.
@@ -62,6 +65,7 @@ export function statusRow(r: UnitRecord, announced?: Announced): UnitStatus {
       : { readiness: null, liveness: null },
     reason: reasonOf(r),
     ...(announced ? { status: own?.status ?? null } : {}),
+    ...(schedule ? { schedule } : {}),
   };
 }
 

@@ -94,6 +94,7 @@ const UNIT_KEYS: Readonly<Record<string, readonly string[]>> = {
     'TimeoutStartSec',
   ],
   Socket: ['ListenStream', 'BindIPv6Only', 'Backlog', 'FileDescriptorName', 'Service'],
+  Timer: ['OnCalendar', 'OnActiveSec', 'OnUnitActiveSec', 'AccuracySec', 'Unit'],
   Install: ['WantedBy'],
 };
 
@@ -120,5 +121,7 @@ export function systemdStructure(file: ExportFile): string[] {
   }
   if (file.path.endsWith('.service') && !seen.has('Service.ExecStart')) problems.push(`${file.path}: no ExecStart=`);
   if (file.path.endsWith('.socket') && !seen.has('Socket.ListenStream')) problems.push(`${file.path}: no ListenStream=`);
+  if (file.path.endsWith('.timer') && !seen.has('Timer.OnCalendar') && !seen.has('Timer.OnActiveSec'))
+    problems.push(`${file.path}: no OnCalendar= or OnActiveSec=`);
   return problems;
 }

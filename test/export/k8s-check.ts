@@ -1,7 +1,7 @@
 // Checks Kubernetes manifests as the API server would: each object against its OpenAPI schema
 // (through kubernetes-models), then the rules a schema cannot say (names, selectors, probes).
 import { Deployment } from 'kubernetes-models/apps/v1';
-import { Job } from 'kubernetes-models/batch/v1';
+import { CronJob, Job } from 'kubernetes-models/batch/v1';
 import { ConfigMap } from 'kubernetes-models/v1';
 import type { Container, PodTemplateSpec } from 'kubernetes-types/core/v1.js';
 import { yamlDocs } from './helpers.js';
@@ -30,6 +30,9 @@ export function kubernetesProblems(text: string): string[] {
     if (!DNS_LABEL.test(doc.metadata?.name ?? '')) problems.push(`${where}: name is not a DNS-1123 label`);
     for (const [k, v] of Object.entries(doc.metadata?.labels ?? {})) if (!LABEL_VALUE.test(v)) problems.push(`${where}: label ${k}=${v} is not a valid value`);
     if (doc.kind === 'Deployment' || doc.kind === 'Job') problems.push(...podProblems(doc, where, configMaps));
+    // A CronJob's pods are those of the Job it makes.
+    const job = (doc as { spec?: { jobTemplate?: Doc } }).spec?.jobTemplate;
+    if (doc.kind === 'CronJob' && job) problems.push(...podProblems({ ...job, kind: 'Job' }, where, configMaps));
   }
   return problems;
 }
@@ -39,6 +42,7 @@ function schemaCheck(doc: Doc): void {
   const data = doc as never;
   if (doc.kind === 'Deployment') new Deployment(data).validate();
   else if (doc.kind === 'Job') new Job(data).validate();
+  else if (doc.kind === 'CronJob') new CronJob(data).validate();
   else if (doc.kind === 'ConfigMap') new ConfigMap(data).validate();
   else throw new Error(`unexpected kind ${doc.kind}`);
 }
