@@ -74,7 +74,8 @@ function scheduleTexts(state: string, s: ScheduleInfo, now: number): [string, st
   const when = Number.isNaN(next) ? '' : next - now < 86_400_000 ? clockTimeOf(s.next_run ?? '') : (s.next_run ?? '').slice(0, 16).replace('T', ' ') + ' UTC';
   const last = s.last_run === null ? 'no run yet' : `last run ${s.last_run.ok ? 'ok' : 'failed'} at ${clockTimeOf(s.last_run.ended_at)}`;
   const skipped = s.skipped > 0 ? `, ${s.skipped} skipped` : '';
-  return [when === '' ? state : `${state} (next ${when})`, last + skipped];
+  const beside = s.beside > 0 ? `, ${s.beside} more running` : '';
+  return [when === '' ? state : `${state} (next ${when})`, last + skipped + beside];
 }
 
 const ACTIVITY: Readonly<Record<WatchInfo['activity'], string>> = {

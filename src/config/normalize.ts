@@ -113,7 +113,7 @@ function unitBase(
   ];
   const env = unitEnv(ctx, layers);
   const lookup = lookupIn(env, ctx.ports);
-  const schedule = 'schedule' in raw ? scheduleSpec(ctx, (raw as Process | Pipeline).schedule, raw.restart, where) : undefined;
+  const schedule = 'schedule' in raw ? scheduleSpec(ctx, (raw as Process | Pipeline).schedule, raw.restart, where, raw) : undefined;
   return {
     name,
     kind,

@@ -10,7 +10,13 @@ import { describePath, keyPos, locate, posInText, valuePos, type PathSeg } from 
 import { ms } from './unit-parts.js';
 
 /** The unit's schedule, or undefined when it has none; problems go to the diagnostics. */
-export function scheduleSpec(ctx: Context, raw: Schedule | undefined, restart: Restart | undefined, where: readonly PathSeg[]): ScheduleSpec | undefined {
+export function scheduleSpec(
+  ctx: Context,
+  raw: Schedule | undefined,
+  restart: Restart | undefined,
+  where: readonly PathSeg[],
+  unit: { readonly tty?: boolean; readonly stdin?: boolean; readonly listen?: unknown; readonly port?: unknown } = {},
+): ScheduleSpec | undefined {
   if (raw === undefined) return undefined;
   const at = [...where, 'schedule'];
   if (raw.cron !== undefined) {
@@ -27,10 +33,12 @@ export function scheduleSpec(ctx: Context, raw: Schedule | undefined, restart: R
   }
   const everyMs = raw.every === undefined ? undefined : ms(raw.every, 0);
   if (everyMs !== undefined && everyMs <= 0) ctx.diags.error(valuePos(ctx.tree, [...at, 'every']), `${describePath([...at, 'every'])} must be longer than 0`);
-  if (raw.concurrency === 'allow') {
+  // Runs side by side share nothing but the unit's output: not one terminal, stdin or port.
+  const single = (['tty', 'stdin', 'listen', 'port'] as const).filter((k) => unit[k] !== undefined && unit[k] !== false);
+  if (raw.concurrency === 'allow' && single.length > 0) {
     ctx.diags.error(
       valuePos(ctx.tree, [...at, 'concurrency']),
-      `${describePath([...at, 'concurrency'])}: \`allow\` is not supported yet (procs keeps one run of a unit at a time): use forbid or replace`,
+      `${describePath([...at, 'concurrency'])}: \`allow\` runs a second run beside the first, which cannot share \`${single[0]!}\`: use forbid or replace`,
     );
   }
   const policy = typeof restart === 'string' ? restart : restart?.policy;
@@ -45,7 +53,7 @@ export function scheduleSpec(ctx: Context, raw: Schedule | undefined, restart: R
     ...(everyMs !== undefined ? { everyMs } : {}),
     ...(raw.timezone !== undefined ? { timezone: raw.timezone } : {}),
     runOnStart: raw.run_on_start === true,
-    concurrency: raw.concurrency === 'replace' ? 'replace' : 'forbid',
+    concurrency: raw.concurrency ?? 'forbid',
   };
 }
 

@@ -381,7 +381,7 @@ export interface Schedule {
    */
   run_on_start?: boolean;
   /**
-   * A run still going at the next tick (or retrying): forbid (default) skips the tick, replace stops it like a restart and starts a new one. allow (another run beside it) is refused: procs keeps one run of a unit at a time.
+   * A run still going at the next tick (or retrying): forbid (default) skips the tick, allow starts another run beside it (its output the unit's, its end the unit's last run; not with tty, stdin, listen or port, which one run holds), replace stops it like a restart and starts a new one.
    */
   concurrency?: 'forbid' | 'allow' | 'replace';
 }

@@ -90,8 +90,8 @@ export interface ScheduleSpec {
   /** An IANA zone for `cron`; the system's when absent. */
   readonly timezone?: string;
   readonly runOnStart: boolean;
-  /** A run still going at the next tick: skip the tick, or stop the run and start a new one. */
-  readonly concurrency: 'forbid' | 'replace';
+  /** A run still going at the next tick: skip the tick, start another beside it, or stop it and start a new one. */
+  readonly concurrency: 'forbid' | 'allow' | 'replace';
 }
 
 export interface LogSpec {

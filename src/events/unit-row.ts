@@ -66,4 +66,6 @@ export interface ScheduleInfo {
   readonly last_run: LastRun | null;
   /** Ticks skipped because a run was still going (`concurrency: forbid`). */
   readonly skipped: number;
+  /** Runs going beside the unit's own run (`concurrency: allow`). */
+  readonly beside: number;
 }

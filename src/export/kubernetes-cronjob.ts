@@ -20,7 +20,7 @@ export function cronJobOf(svc: Service, schedule: ScheduleSpec, meta: ObjectMeta
     spec: {
       schedule: cronOf(svc.name, schedule, notes),
       ...(schedule.timezone !== undefined ? { timeZone: schedule.timezone } : {}),
-      concurrencyPolicy: schedule.concurrency === 'replace' ? 'Replace' : 'Forbid',
+      concurrencyPolicy: ({ forbid: 'Forbid', allow: 'Allow', replace: 'Replace' } as const)[schedule.concurrency],
       jobTemplate: {
         metadata: { labels: meta.labels ?? {} },
         spec: {

@@ -41,8 +41,10 @@ export function scheduledUnit(
     notes.add(`${unit.name}: OnUnitActiveSec= counts each interval from the last run's start, procs' \`every\` from when it started the unit`);
   }
   timer.push(['AccuracySec', '1s'], ['Unit', ctx.service]);
-  if (schedule.concurrency === 'replace') {
-    notes.add(`${unit.name}: a systemd timer never replaces a run still going (the tick is skipped, as with concurrency: forbid)`);
+  if (schedule.concurrency !== 'forbid') {
+    notes.add(
+      `${unit.name}: a systemd timer never ${schedule.concurrency === 'replace' ? 'replaces' : 'runs beside'} a run still going (the tick is skipped, as with concurrency: forbid)`,
+    );
   }
   const sectionsOfTimer: Section[] = [
     [

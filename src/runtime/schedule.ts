@@ -1,15 +1,17 @@
 // Scheduled units (`schedule:`): started at each tick instead of kept running. Between runs a unit
 // is `scheduled`; each tick starts a run, and a run still going at the next tick follows the
-// unit's `concurrency` (forbid: the tick is skipped and counted; replace: the run is stopped like a
-// restart and a new one starts). A run that ends, well or badly, waits for the next tick; a failing
+// unit's `concurrency` (forbid: the tick is skipped and counted; allow: another run starts beside
+// it, through the driver, outside the unit's lifecycle; replace: the run is stopped like a restart
+// and a new one starts). A run that ends, well or badly, waits for the next tick; a failing
 // one is retried first when its restart policy says so (`on-failure`). Ticks follow the wall clock
 // of the injected Clock: `every` from when procs started the unit, `cron` through the `CronTicks`
 // the application gives (croner, loaded only for a spec with a cron schedule).
 import { isoTime, type Clock, type TimerHandle } from '../base/clock.js';
-import type { ScheduleSpec } from '../config/spec.js';
+import type { ScheduleSpec, UnitSpec } from '../config/spec.js';
+import { describeExit } from '../events/exit.js';
 import type { ExitInfo } from '../events/types.js';
 import type { LastRun, ScheduleInfo } from '../events/unit-row.js';
-import type { RunningProcess } from './driver.js';
+import type { ProcessDriver, RunningProcess } from './driver.js';
 import { awaitingTick, endingOf, isLive, type Live, type PhaseOf, type UnitRecord } from './lifecycle.js';
 import type { EventInput, UnitRuns } from './unit-runs.js';
 
@@ -25,7 +27,11 @@ export type CronTicks = (cron: string, timezone: string | undefined) => NextTick
 export interface SchedulesHost {
   readonly clock: Clock;
   readonly runs: UnitRuns;
+  /** Starts, stops and kills the runs beside a unit's own (`concurrency: allow`). */
+  readonly driver: ProcessDriver;
   readonly cron?: CronTicks | undefined;
+  /** A run beside ended: the project may be idle now. */
+  checkIdle(): void;
   record(name: string): UnitRecord | undefined;
   emit(e: EventInput): void;
   shuttingDown(): boolean;
@@ -56,6 +62,8 @@ export class Schedules {
   readonly #skipped = new Map<string, { total: number; run: number }>();
   /** Units whose run is being replaced: their ticks go on, and the next start is at once. */
   readonly #replacing = new Set<string>();
+  /** Runs going beside a unit's own (`concurrency: allow`), until each has exited and its group is empty. */
+  readonly #beside = new Map<string, { readonly spec: UnitSpec; readonly procs: Set<RunningProcess> }>();
 
   constructor(host: SchedulesHost) {
     this.#host = host;
@@ -123,7 +131,25 @@ export class Schedules {
       next_run: due === undefined || due === null ? null : isoTime(due),
       last_run: this.#last.get(name) ?? null,
       skipped: this.#skipped.get(name)?.total ?? 0,
+      beside: this.#beside.get(name)?.procs.size ?? 0,
     };
+  }
+
+  /** Whether a run beside a unit's own is still going. */
+  busy(): boolean {
+    for (const b of this.#beside.values()) if (b.procs.size > 0) return true;
+    return false;
+  }
+
+  /** Stops the runs beside the unit's own (the unit is stopped); resolves once they are gone. */
+  async stopBeside(name: string): Promise<void> {
+    const b = this.#beside.get(name);
+    if (b) await Promise.all([...b.procs].map((proc) => this.#host.driver.stop(b.spec, proc)));
+  }
+
+  /** Kills every run beside (a second Ctrl-C). */
+  killBeside(): void {
+    for (const b of this.#beside.values()) for (const proc of b.procs) this.#host.driver.kill(b.spec, proc);
   }
 
   #arm(name: string, next: NextTick, due: number | null): void {
@@ -153,6 +179,10 @@ export class Schedules {
       return;
     }
     if (!(isLive(p) || p.kind === 'backoff') || endingOf(p)) return;
+    if (r.spec.schedule?.concurrency === 'allow') {
+      this.#runBeside(r);
+      return;
+    }
     if (r.spec.schedule?.concurrency === 'replace') {
       this.#replacing.add(name);
       void host.replace(name, 'replaced by its next scheduled run').finally(() => this.#replacing.delete(name));
@@ -162,6 +192,31 @@ export class Schedules {
     skipped.total += 1;
     skipped.run += 1;
     this.#skipped.set(name, skipped);
+  }
+
+  // A run beside the unit's own: its output is the unit's, its end is the unit's last run; the
+  // unit's state stays what its own run makes it.
+  #runBeside(r: UnitRecord): void {
+    const host = this.#host;
+    const spec = r.spec;
+    const name = spec.name;
+    const startedAt = isoTime(host.clock.wallNow());
+    const proc = host.driver.start(spec);
+    const b = this.#beside.get(name) ?? { spec, procs: new Set<RunningProcess>() };
+    b.procs.add(proc);
+    this.#beside.set(name, b);
+    const state = () => host.record(name)?.phase.kind ?? 'scheduled';
+    if (proc.pid !== undefined) host.emit({ type: 'spawn', unit: name, pid: proc.pid, attempt: 0, state: state() });
+    void proc.exited.then(async (exit) => {
+      await host.driver.settle(spec, proc);
+      await proc.outputDone;
+      b.procs.delete(proc);
+      const ok = exit.signal === null && exit.code !== null && spec.restart.successCodes.includes(exit.code);
+      const ended = isoTime(host.clock.wallNow());
+      this.#last.set(name, { started_at: startedAt, ended_at: ended, ok, code: exit.code, signal: exit.signal, reason: ok ? null : describeExit(exit) });
+      host.emit({ type: 'exit', unit: name, exit, state: state() });
+      host.checkIdle();
+    });
   }
 
   // Starts a run; a new run begins a new restart series, so its start reads as a start.

@@ -103,6 +103,8 @@ export class Supervisor {
     this.#ticks = new Schedules({
       clock: opts.clock,
       runs: this.#runs,
+      driver: opts.driver,
+      checkIdle: () => this.#checkIdle(),
       cron: opts.cron,
       record: (name) => this.#units.get(name),
       emit: (e) => this.#emit(e),
@@ -269,6 +271,7 @@ export class Supervisor {
     this.#killing = true;
     this.#shuttingDown = true;
     this.#runs.hooks.cancelAll();
+    this.#ticks.killBeside();
     for (const r of this.#units.values()) {
       r.wanted = false;
       this.#ticks.stopped(r.spec.name);
@@ -375,13 +378,13 @@ export class Supervisor {
     }
     const stop = async (name: string): Promise<void> => {
       const r = toStop.get(name);
-      if (r) await this.#runs.stop(r, reason);
+      await Promise.all([r && this.#runs.stop(r, reason), this.#ticks.stopBeside(name)]);
     };
     await stopInOrder(names, this.specs, stop, () => !this.#killing);
   }
 
   #isIdle(): boolean {
-    if (this.#restarting > 0 || this.#runs.hooks.busy()) return false;
+    if (this.#restarting > 0 || this.#runs.hooks.busy() || this.#ticks.busy()) return false;
     for (const r of this.#units.values()) {
       if (r.wanted && !isEnded(r.phase)) return false;
       if (endingOf(r.phase)) return false;

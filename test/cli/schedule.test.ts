@@ -16,6 +16,7 @@ interface Scheduled extends PsUnit {
     readonly next_run: string | null;
     readonly last_run: { readonly started_at: string | null; readonly ended_at: string; readonly ok: boolean; readonly code: number | null } | null;
     readonly skipped: number;
+    readonly beside: number;
   };
 }
 
@@ -68,5 +69,29 @@ processes:
     assert.ok(exits.length >= 3 && exits.every((e) => e.state === 'scheduled'), JSON.stringify(exits));
     assert.equal((await psJson(p)).units.find((u) => u.name === 'web')?.state, 'running');
     assert.equal((await p.run(['down'])).code, 0);
+  });
+
+  it('concurrency: allow starts a run beside one still going; down stops both', async () => {
+    // Each run writes its pid, then waits until the file `release` exists: runs overlap until then.
+    const p = tempProject({
+      'procs.yaml': `version: 1
+processes:
+  slow:
+    command: ["/bin/sh", "-c", "echo $ >> runs.txt; while [ ! -e release ]; do sleep 0.05; done"]
+    schedule: { every: 200ms, concurrency: allow }
+`,
+    });
+    projects.push(p);
+    const up = await p.run(['up', '-d', '--wait', '--wait-timeout', '30s']);
+    assert.equal(up.code, 0, `${up.stdout}\n${up.stderr}`);
+    const row = await rowWhen(p, 'slow', (u) => (u.schedule?.beside ?? 0) >= 1 && u.state === 'running', 'a run beside the first');
+    assert.equal(row.schedule?.skipped, 0);
+    const text = (await p.run(['ps'])).stdout;
+    assert.match(text, /\d+ more running/);
+    assert.equal((await p.run(['down'])).code, 0);
+    // Every run's shell is gone (the after hook also checks that no process outlived the test).
+    const pids = readFileSync(join(p.dir, 'runs.txt'), 'utf8').trim().split('\n').map(Number);
+    assert.ok(pids.length >= 2, `runs: ${pids.join(', ')}`);
+    for (const pid of pids) assert.throws(() => process.kill(pid, 0), `run ${pid} outlived down`);
   });
 });

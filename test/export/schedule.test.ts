@@ -17,7 +17,7 @@ processes:
   sync: { command: ["/bin/true"], schedule: { every: 90s, run_on_start: true } }
   api: { command: ["/bin/sleep", "100"] }
 pipelines:
-  digest: { steps: [["/bin/echo", "hi"], ["/bin/cat"]], schedule: { cron: "30 8 1,15 * mon-fri" } }
+  digest: { steps: [["/bin/echo", "hi"], ["/bin/cat"]], schedule: { cron: "30 8 1,15 * mon-fri", concurrency: allow } }
 `;
 
 describe('cron as OnCalendar=', () => {
@@ -65,7 +65,8 @@ describe('export of scheduled units', () => {
     const wants = /\nWants=(.*)\n/.exec(fileText(r.files, 'project.target'))?.[1]?.split(' ') ?? [];
     assert.deepEqual(wants.sort(), ['project-api.service', 'project-backup.timer', 'project-cleanup.timer', 'project-digest.timer', 'project-sync.timer']);
     assert.ok(
-      r.notes.some((n) => n.startsWith('backup: a systemd timer never replaces a run')),
+      r.notes.some((n) => n.startsWith('backup: a systemd timer never replaces a run')) &&
+        r.notes.some((n) => n.startsWith('digest: a systemd timer never runs beside a run')),
       r.notes.join('\n'),
     );
     const verify = systemdVerify(r.files);
@@ -87,6 +88,7 @@ describe('export of scheduled units', () => {
     );
     assert.equal(jobs.get('backup')?.jobTemplate.spec?.backoffLimit, 5);
     assert.equal(jobs.get('cleanup')?.concurrencyPolicy, 'Forbid');
+    assert.equal(jobs.get('digest')?.concurrencyPolicy, 'Allow');
     assert.equal(jobs.get('cleanup')?.jobTemplate.spec?.backoffLimit, 0);
     assert.equal(jobs.get('sync')?.schedule, '* * * * *');
     const r = exportKubernetes(load({ 'procs.yaml': SPEC }).spec);

@@ -37,6 +37,8 @@ class Driver implements ProcessDriver {
   readonly hold = new Set<string>();
   readonly codes: number[] = [];
   readonly running = new Map<string, (e: Partial<ExitInfo>) => void>();
+  /** Every run's exit, by run (runs beside a unit's own share its name). */
+  readonly byProc = new Map<RunningProcess, (e: Partial<ExitInfo>) => void>();
   #pid = 100;
   constructor(readonly clock: ManualClock) {}
 
@@ -50,12 +52,14 @@ class Driver implements ProcessDriver {
       const code = this.codes.shift() ?? 0;
       queueMicrotask(() => exit({ code, status: code }));
     }
-    return { pid: ++this.#pid, exited, outputDone: Promise.resolve() };
+    const proc = { pid: ++this.#pid, exited, outputDone: Promise.resolve() };
+    this.byProc.set(proc, exit);
+    return proc;
   }
 
   async stop(u: UnitSpec, proc: RunningProcess): Promise<{ forced: boolean }> {
     this.stops.push(u.name);
-    this.running.get(u.name)?.({ code: null, signal: 'SIGTERM', status: 143 });
+    (this.byProc.get(proc) ?? this.running.get(u.name))?.({ code: null, signal: 'SIGTERM', status: 143 });
     await proc.exited;
     return { forced: false };
   }
@@ -174,6 +178,38 @@ describe('scheduled units', () => {
     assert.equal(sup.status()[0]?.state, 'running');
     assert.equal(sup.status()[0]?.schedule?.next_run, iso(3 * MIN));
     await sup.stopAll();
+    assert.equal(clock.pending(), 0);
+  });
+
+  it('allow: a run still going at the tick gets another beside it; stopping the unit stops both', async () => {
+    const { clock, driver, sup } = setup([unit('report', { everyMs: MIN, concurrency: 'allow' })], 0);
+    driver.hold.add('report');
+    sup.start();
+    await advance(clock, 2 * MIN + 1000, 1000);
+    assert.deepEqual(
+      driver.starts.map((s) => s.at),
+      [MIN, 2 * MIN],
+    );
+    assert.equal(sup.status()[0]?.state, 'running');
+    assert.equal(sup.status()[0]?.schedule?.beside, 1);
+    assert.equal(sup.status()[0]?.schedule?.skipped, 0);
+    // The run beside ends: it is the last run, and the unit's own still runs.
+    const beside = [...driver.byProc.keys()][1];
+    assert.ok(beside);
+    driver.byProc.get(beside)?.({ code: 4, status: 4 });
+    await flush();
+    const row = sup.status()[0];
+    assert.equal(row?.state, 'running');
+    assert.equal(row?.schedule?.beside, 0);
+    assert.equal(row?.schedule?.last_run?.ok, false);
+    assert.equal(row?.schedule?.last_run?.code, 4);
+    // Another one beside at the next tick; stopping everything stops both runs.
+    await advance(clock, MIN, 1000);
+    assert.equal(sup.status()[0]?.schedule?.beside, 1);
+    await sup.stopAll();
+    assert.equal(driver.stops.length, 2);
+    await flush();
+    assert.equal(sup.status()[0]?.schedule?.beside, 0);
     assert.equal(clock.pending(), 0);
   });
 
