@@ -48,11 +48,21 @@ export async function generateValidator(schema = readSchema()) {
   const ajv = new Ajv2020(AJV_OPTIONS);
   const code = standalone(ajv, ajv.compile(schema));
   const runtime = new Map();
-  const body = code.replace(/^"use strict";/, '').replace(/require\("(ajv\/dist\/runtime\/[a-z0-9]+)"\)/g, (_m, mod) => {
-    const id = `runtime_${mod.split('/').pop()}`;
-    runtime.set(id, `${mod}.js`);
-    return id;
-  });
+  const body = code
+    .replace(/^"use strict";/, '')
+    .replace(/require\("(ajv\/dist\/runtime\/[a-z0-9]+)"\)/g, (_m, mod) => {
+      const id = `runtime_${mod.split('/').pop()}`;
+      runtime.set(id, `${mod}.js`);
+      return id;
+    })
+    // ajv appends a called validator's errors with `vErrors.concat(...)`, a copy of every error so
+    // far at each call: quadratic in the errors (a spec with 10,000 bad units took seconds). Pushing
+    // them is the same list, in linear time.
+    .replace(
+      /vErrors = vErrors === null \? (validate\d+)\.errors : vErrors\.concat\(\1\.errors\);/g,
+      (_m, fn) => `if (vErrors === null) vErrors = ${fn}.errors; else for (const e of ${fn}.errors) vErrors.push(e);`,
+    );
+  if (body.includes('.concat(')) throw new Error('ajv appends errors in a way gen-types.mjs does not rewrite: see its concat rewrite');
   // uniqueItems compares with our own equality (schema-equal.ts): ajv's calls a value's own
   // toString/valueOf, which a spec can set to a string. The code reads `runtime_equal.default`.
   const imports = [...runtime]

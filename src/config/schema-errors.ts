@@ -90,38 +90,67 @@ function quote(v: unknown): string {
 /** Translates the raw errors into issues, dropping the echoes of union and property-name checks. */
 export function translate(root: LNode, errors: readonly SchemaError[]): Issue[] {
   const items = errors.map((e) => ({ e, path: toPath(root, e.instancePath) }));
+  const index = indexItems(items);
   const dropped = new Set<number>();
   items.forEach(({ e, path }, i) => {
     const node = locate(root, path).node;
     // A property name failing its pattern reports at the map; the propertyNames error says it better.
     if ((e.keyword === 'pattern' || e.keyword === 'maxLength') && node?.kind === 'map') dropped.add(i);
-    if (e.keyword === 'anyOf') pruneUnion(items, i, dropped);
+    if (e.keyword === 'anyOf') pruneUnion(items, index, i, dropped);
     if (e.keyword === 'not' && path.at(-1) === 'liveness' && node?.kind === 'map' && node.entries.has('log')) dropped.add(i);
-    if (e.keyword === 'required' && isTypoOf(items, e, String(e.params.missingProperty))) dropped.add(i);
+    if (e.keyword === 'required' && isTypoOf(items, index, e, String(e.params.missingProperty))) dropped.add(i);
   });
   return items.filter((_, i) => !dropped.has(i)).map(({ e, path }) => describe(root, e, path));
 }
 
+/**
+ * The errors' indexes by instance path: `at` a path, and `under` it (the path itself and below), so
+ * that each error looks only at its neighbours: a spec with 10,000 bad units has 40,000 errors.
+ */
+interface ItemIndex {
+  readonly at: ReadonlyMap<string, readonly number[]>;
+  readonly under: ReadonlyMap<string, readonly number[]>;
+}
+
+function indexItems(items: readonly { e: SchemaError }[]): ItemIndex {
+  const at = new Map<string, number[]>();
+  const under = new Map<string, number[]>();
+  const add = (m: Map<string, number[]>, key: string, i: number): void => {
+    const list = m.get(key);
+    if (list) list.push(i);
+    else m.set(key, [i]);
+  };
+  items.forEach(({ e }, i) => {
+    const pointer = e.instancePath;
+    add(at, pointer, i);
+    add(under, '', i);
+    for (let slash = pointer.indexOf('/', 1); slash !== -1; slash = pointer.indexOf('/', slash + 1)) add(under, pointer.slice(0, slash), i);
+    if (pointer !== '') add(under, pointer, i);
+  });
+  return { at, under };
+}
+
 /** True when an unknown key beside a missing one looks like a typo of it (`comand` for `command`). */
-function isTypoOf(items: readonly { e: SchemaError }[], required: SchemaError, missing: string): boolean {
-  return items.some(
-    ({ e }) =>
-      e.keyword === 'additionalProperties' && e.instancePath === required.instancePath && didYouMean(String(e.params.additionalProperty), [missing]) !== '',
-  );
+function isTypoOf(items: readonly { e: SchemaError }[], index: ItemIndex, required: SchemaError, missing: string): boolean {
+  return (index.at.get(required.instancePath) ?? []).some((i) => {
+    const e = items[i]!.e;
+    return e.keyword === 'additionalProperties' && didYouMean(String(e.params.additionalProperty), [missing]) !== '';
+  });
 }
 
 /**
  * For `anyOf` at a path (restart: a policy name or the full form): the branches whose type does not
  * match the value are not what the user meant; their errors go. If none matches, one type error stays.
  */
-function pruneUnion(items: readonly { e: SchemaError; path: PathSeg[] }[], at: number, dropped: Set<number>): void {
+function pruneUnion(items: readonly { e: SchemaError; path: PathSeg[] }[], index: ItemIndex, at: number, dropped: Set<number>): void {
   const here = items[at]!;
   const pointer = here.e.instancePath;
   const actual = jsonTypes(here.e.data);
   const types: unknown[] = [];
   let kept = 0;
-  items.forEach(({ e }, i) => {
-    if (i === at || (e.instancePath !== pointer && !e.instancePath.startsWith(`${pointer}/`))) return;
+  for (const i of index.under.get(pointer) ?? []) {
+    const e = items[i]!.e;
+    if (i === at) continue;
     const t = e.parentSchema?.type;
     const accepts = t === undefined || (Array.isArray(t) ? (t as unknown[]) : [t]).some((x) => actual.includes(String(x)));
     if (e.instancePath === pointer && (!accepts || e.keyword === 'type')) {
@@ -130,10 +159,10 @@ function pruneUnion(items: readonly { e: SchemaError; path: PathSeg[] }[], at: n
     } else {
       kept++;
     }
-  });
+  }
   // `anyOf: [{ required: [command] }, { required: [extends] }]`: one message naming the first key,
   // none when one of the keys is there misspelt (`comand`: the unknown key says it).
-  const missing = items.flatMap(({ e }, i) => (i !== at && e.instancePath === pointer && e.keyword === 'required' ? [i] : []));
+  const missing = (index.at.get(pointer) ?? []).filter((i) => i !== at && items[i]!.e.keyword === 'required');
   if (missing.some((i) => dropped.has(i))) for (const i of missing) dropped.add(i);
   else if (missing.length > 1) {
     const first = items[missing[0]!]!;
