@@ -72,13 +72,13 @@ processes:
   });
 
   it('concurrency: allow starts a run beside one still going; down stops both', async () => {
-    // Each run writes its pid, then waits until the file `release` exists: runs overlap until then.
+    // Each run writes its pid and sleeps 2 s, ticks come every 500ms: a few runs overlap, none busy.
     const p = tempProject({
       'procs.yaml': `version: 1
 processes:
   slow:
-    command: ["/bin/sh", "-c", "echo $ >> runs.txt; while [ ! -e release ]; do sleep 0.05; done"]
-    schedule: { every: 200ms, concurrency: allow }
+    command: ["/bin/sh", "-c", "echo $$$$ >> runs.txt; sleep 2"]
+    schedule: { every: 500ms, concurrency: allow }
 `,
     });
     projects.push(p);
@@ -86,12 +86,16 @@ processes:
     assert.equal(up.code, 0, `${up.stdout}\n${up.stderr}`);
     const row = await rowWhen(p, 'slow', (u) => (u.schedule?.beside ?? 0) >= 1 && u.state === 'running', 'a run beside the first');
     assert.equal(row.schedule?.skipped, 0);
-    const text = (await p.run(['ps'])).stdout;
-    assert.match(text, /\d+ more running/);
+    let text = '';
+    const deadline = Date.now() + 20_000;
+    while (!/\d+ more running/.test(text)) {
+      assert.ok(Date.now() < deadline, `ps never showed a run beside:\n${text}`);
+      text = (await p.run(['ps'])).stdout;
+    }
     assert.equal((await p.run(['down'])).code, 0);
     // Every run's shell is gone (the after hook also checks that no process outlived the test).
     const pids = readFileSync(join(p.dir, 'runs.txt'), 'utf8').trim().split('\n').map(Number);
-    assert.ok(pids.length >= 2, `runs: ${pids.join(', ')}`);
+    assert.ok(pids.length >= 2 && pids.every((pid) => Number.isInteger(pid) && pid > 1), `runs: ${pids.join(', ')}`);
     for (const pid of pids) assert.throws(() => process.kill(pid, 0), `run ${pid} outlived down`);
   });
 });
