@@ -78,6 +78,7 @@ export async function daemonMain(o: UpOptions, stderr: Writable): Promise<number
   try {
     // Rules watch (their first scans over) and `initial: true` runs build before the units start;
     // `up -d` returns once they have started.
+    project.begin('daemon');
     if (await project.watch.start()) await project.watch.started;
     await project.prepare();
     if (!stopping) project.supervisor.start(names, { noDeps: o.noDeps });

@@ -6,6 +6,7 @@ import type { Writable } from 'node:stream';
 import type { Spec } from '../config/spec.js';
 import { EventBus } from '../events/bus.js';
 import { EventLog } from '../events/log.js';
+import { RecentEvents } from '../events/recent.js';
 import type { ProcsEvent } from '../events/types.js';
 import { HealthMonitor } from '../health/monitor.js';
 import { FanOut } from '../output/fanout.js';
@@ -49,6 +50,8 @@ export interface Project {
   /** The ports of `port: auto` units, kept for the project's life. */
   readonly ports?: PortBook | undefined;
   readonly bus: EventBus;
+  /** This run's events in memory (from its `start` event on), for `procs why` and reports. */
+  readonly recent: RecentEvents;
   readonly supervisor: Supervisor;
   readonly view: View;
   readonly tail: TailBuffer;
@@ -65,6 +68,11 @@ export interface Project {
   readonly watch: WatchManager;
   /** Every OS process of the project: units, watch builds, their guard and the record of their groups. */
   readonly processes: ProcessHost;
+  /**
+   * Publishes the run's `start` event: the runner calls it once it holds the project (after the
+   * claim), right before it starts units, so a procs turned away never writes into its log.
+   */
+  begin(runner: 'up' | 'run' | 'daemon'): void;
   /** Opens what units need before they start (the notify socket, when a unit listens on one). */
   prepare(): Promise<void>;
   /** Resolves once the unit log files hold every line read so far (they are written behind). */
@@ -166,6 +174,8 @@ export function createProject(o: ProjectOptions): Project {
   target.markReady = (name, run) => supervisor.markReady(name, run);
   target.markUnhealthy = (name, reason, run) => supervisor.markUnhealthy(name, reason, run);
   bus.subscribe(eventLog.append);
+  const recent = new RecentEvents();
+  bus.subscribe(recent.add);
   bus.subscribe(
     socketReleaser({
       units: () => current.units,
@@ -181,6 +191,7 @@ export function createProject(o: ProjectOptions): Project {
     },
     ports: o.ports,
     bus,
+    recent,
     supervisor,
     view,
     tail,
@@ -191,6 +202,9 @@ export function createProject(o: ProjectOptions): Project {
     live,
     terminals,
     watch,
+    begin(runner) {
+      bus.publish({ type: 'start', unit: 'procs', runner, pid: process.pid, ...(o.profiles && o.profiles.length > 0 ? { profiles: o.profiles } : {}) });
+    },
     prepare: () => notify.open(current),
     logsWritten: () => unitLog.flushed(),
     adopt(spec) {

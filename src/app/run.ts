@@ -44,6 +44,7 @@ export async function runWithUnits(o: RunOptions, d: Display): Promise<number> {
   const project = createProjectFor(spec, d, watchSettings(o.watch, o.units), ports, o.profiles);
   // `ps`, `logs -f`, `down`… from another terminal reach the run; closing the socket gives the lock back.
   const control = await serveForeground(claim, project, result, o.spec.formation, d.err, { watchSpec: false, runner: 'run' });
+  project.begin('run');
   try {
     return await runProject(project, spec, request, control, d);
   } finally {

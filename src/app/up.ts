@@ -41,6 +41,7 @@ export async function upForeground(o: UpOptions, d: Display, keys?: () => KeyInp
   }
   const project = createProjectFor(spec, d, watchSettings(o.watch, o.units, names), ports, o.profiles);
   const control = await serveForeground(claim, project, result, o.spec.formation, d.err);
+  project.begin('up');
   await project.watch.start();
   return runForeground(project, spec, names, { abortOnFailure: o.abortOnFailure, exitFrom: o.exitFrom, noDeps: o.noDeps, control, err: d.err });
 }

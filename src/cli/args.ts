@@ -44,6 +44,12 @@ const PROFILE: FlagDef = {
   value: 'NAME',
   help: 'activate a profile: its units start too (repeatable, or a,b; default: PROCS_PROFILES)',
 };
+const REPORT: FlagDef = {
+  name: 'report',
+  kind: 'string',
+  value: 'DIR',
+  help: 'write report.md and a post-mortem bundle (events, log tails, why of each unit not up, the spec without env values) into DIR',
+};
 const WAIT_TIMEOUT: FlagDef = { name: 'wait-timeout', kind: 'string', value: 'D', help: 'how long to wait for readiness (e.g. 60s)' };
 
 export const GLOBAL_FLAGS: readonly FlagDef[] = [
@@ -63,6 +69,7 @@ export const COMMANDS: readonly CommandDef[] = [
       { name: 'detach', short: 'd', kind: 'bool', help: 'run in the background and return once started' },
       { name: 'wait', kind: 'bool', help: 'return once every unit is ready (exit 1 if one fails)' },
       WAIT_TIMEOUT,
+      { ...REPORT, help: 'with --wait: write report.md and a post-mortem bundle into DIR' },
       { name: 'abort-on-failure', kind: 'bool', help: 'stop everything when a unit fails for good' },
       { name: 'exit-code-from', kind: 'string', value: 'UNIT', help: 'stop everything when UNIT exits and return its status' },
       { name: 'no-deps', kind: 'bool', help: 'start only the named units, not what they depend on' },
@@ -154,11 +161,28 @@ export const COMMANDS: readonly CommandDef[] = [
     flags: [
       { name: 'attach', kind: 'bool', help: 'run CMD against the project already running (wait for its units, leave it running)' },
       WAIT_TIMEOUT,
+      REPORT,
       PROFILE,
       FORMATION,
       NO_WATCH,
       JSON_FLAG,
     ],
+  },
+  {
+    name: 'why',
+    args: 'UNIT…',
+    help: 'say why a unit is in its state: what it waits for, down the chain; its exits, probes and restarts',
+    flags: [
+      { name: 'startup', kind: 'bool', help: 'the critical chain of the last startup: the units that decided the time to all-ready' },
+      { name: 'json', kind: 'bool', help: 'JSON instead of text' },
+    ],
+    notes: ['On a running project it asks procs; otherwise it reads the last run from .procs/events.ndjson', 'and the unit logs.'],
+  },
+  {
+    name: 'graph',
+    args: '[UNIT…]',
+    help: 'print the dependency graph, each edge with its condition (with states while the project runs)',
+    flags: [{ name: 'format', kind: 'string', value: 'text|dot|mermaid', help: 'a text tree (the default), Graphviz dot or a Mermaid flowchart' }],
   },
   { name: 'help', args: '[COMMAND]', help: 'show the help of procs or of one command', flags: [] },
   {

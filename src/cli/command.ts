@@ -32,6 +32,8 @@ const loaders: Record<string, () => Promise<CommandMain>> = {
   doctor: async () => (await import('./doctor.js')).doctorCommand,
   config: async () => (await import('./config.js')).config,
   init: async () => (await import('./init.js')).init,
+  why: async () => (await import('./why.js')).why,
+  graph: async () => (await import('./graph.js')).graph,
 };
 
 /** The hidden command line of the daemon `up -d` starts: `main.js __daemon up …`. */

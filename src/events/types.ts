@@ -46,6 +46,21 @@ export function isUpState(state: UnitState, hasReadinessProbe: boolean): boolean
   return state === 'ready' || state === 'scheduled' || (state === 'running' && !hasReadinessProbe);
 }
 
+/** One answer of a unit's probe, as `ps --json` keeps it and a `probe` event carries it. */
+export interface ProbeResult {
+  readonly probe: 'readiness' | 'liveness';
+  readonly check: 'http' | 'tcp' | 'exec' | 'log';
+  /** What it checks, as shown (values and credentials masked): `GET http://127.0.0.1:3000/health`, `tcp 127.0.0.1:5432`, `exec pg_isready`. */
+  readonly target: string;
+  readonly ok: boolean;
+  /** What it saw, without the target: `connect ECONNREFUSED 127.0.0.1:3000`, `HTTP 503`, `exit 1: no such table`. */
+  readonly detail: string;
+  /** When this answer came (ISO-8601). */
+  readonly at: string;
+  /** How many answers in a row were this one (same `ok` and `detail`), this one included. */
+  readonly count: number;
+}
+
 /** How a run of a unit ended: one value whether it succeeded or not. */
 export interface ExitInfo {
   /** Exit code, or null when killed by a signal or never spawned. */
@@ -121,6 +136,25 @@ export type ProcsEvent =
       /** On `end`: why it could not start (not `error`: the control socket's lines use that name). */
       readonly failure?: string;
       readonly durationMs?: number;
+    })
+  | (Base & {
+      /**
+       * A probe's answer changed (healthy or not, or what it saw) for a unit's run: the first
+       * answer of each run, then each change. Repeats of the same answer are counted, not logged.
+       */
+      readonly type: 'probe';
+      readonly result: ProbeResult;
+    })
+  | (Base & {
+      /**
+       * procs began serving a project (unit `procs`): the first event of each run of `up`, `up -d`
+       * or `procs run`, where `procs why` and the startup analysis read a run's events from.
+       */
+      readonly type: 'start';
+      readonly runner: 'up' | 'run' | 'daemon';
+      readonly pid: number;
+      /** The active profiles, when any. */
+      readonly profiles?: readonly string[];
     })
   | (Base & { readonly type: 'watch'; readonly paths: readonly string[] })
   | (Base & { readonly type: 'build'; readonly ok: boolean; readonly exit?: ExitInfo })

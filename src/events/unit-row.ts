@@ -1,6 +1,6 @@
 // A unit as `procs ps --json` shows it, and as the control API answers it: the supervisor's units
 // and the watch rules (which make their own rows) alike.
-import type { UnitState } from './types.js';
+import type { ProbeResult, UnitState } from './types.js';
 
 /** One unit as `ps --json` shows it. Fields may be added, never renamed. */
 export interface UnitRow {
@@ -20,6 +20,11 @@ export interface UnitRow {
    * announced (STATUS=… on its NOTIFY_SOCKET), null before it sends one.
    */
   readonly status?: string | null;
+  /**
+   * Only on units with a readiness or liveness probe: the latest answers of the current (or last)
+   * run, oldest first, a few per probe (a run of equal answers is one entry with its `count`).
+   */
+  readonly probes?: readonly ProbeResult[];
   /** Only on scheduled units (`schedule:`): the next run and how the last one ended. */
   readonly schedule?: ScheduleInfo;
   /** Only on watch rules (`kind: "watch"`): what the rule watches and where it is. */

@@ -47,6 +47,10 @@ export function phrase(e: ProcsEvent, facts: FactsOf): Phrase[] {
       return [phraseStop(e, facts)];
     case 'hook':
       return [phraseHook(e)];
+    case 'probe':
+    case 'start':
+      // In the event log and `--json` only: `procs why` and `ps --json` tell them.
+      return [];
     case 'watch':
       return [{ mark: 'info', text: `changed: ${nameList(e.paths, 3)}` }];
     case 'build':
