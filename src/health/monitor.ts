@@ -105,8 +105,7 @@ export class HealthMonitor implements ProbeResults {
       if (kind === 'log') {
         probes.logPattern = this.#pattern(readiness.check.pattern);
         probes.logTarget = shownTarget(readiness.check);
-      }
-      else if (check && kind !== 'notify') {
+      } else if (check && kind !== 'notify') {
         const shown = shownTarget(readiness.check);
         probes.readiness = new ProbeRunner({
           spec: readiness,

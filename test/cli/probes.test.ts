@@ -48,8 +48,9 @@ processes:
     projects.push(p);
     assert.equal((await p.run(['up', '-d'])).code, 0);
     // Each `ps --json` takes a while: ask until the probe has failed five times in a row.
+    const deadline = Date.now() + 20_000;
     let rows = await probesOf(p);
-    for (let i = 0; i < 200 && (rows.get('api')?.[0]?.count ?? 0) < 5; i++) rows = await probesOf(p);
+    while ((rows.get('api')?.[0]?.count ?? 0) < 5 && Date.now() < deadline) rows = await probesOf(p);
     const api = rows.get('api');
     assert.equal(api?.length, 1, JSON.stringify(api));
     const [answer] = api ?? [];

@@ -97,9 +97,13 @@ describe('execCheck', () => {
   });
 
   it('shows the last non-empty line the command wrote, stderr’s first, cut to 200 characters', async () => {
-    const check = (result: Partial<OneShotResult>) => execCheck(unit, command, () => Promise.resolve({ ...none, status: 1, ...result }))(new AbortController().signal);
+    const check = (result: Partial<OneShotResult>) =>
+      execCheck(unit, command, () => Promise.resolve({ ...none, status: 1, ...result }))(new AbortController().signal);
     assert.deepEqual(await check({ stdout: 'checking\n/tmp:5432 - no response\n\n' }), { ok: false, detail: 'exit 1: /tmp:5432 - no response' });
-    assert.deepEqual(await check({ stdout: 'progress\n', stderr: 'psql: error: no such table\r\n  \n' }), { ok: false, detail: 'exit 1: psql: error: no such table' });
+    assert.deepEqual(await check({ stdout: 'progress\n', stderr: 'psql: error: no such table\r\n  \n' }), {
+      ok: false,
+      detail: 'exit 1: psql: error: no such table',
+    });
     const long = await check({ stdout: `${'x'.repeat(500)}\n` });
     assert.equal(long.detail, `exit 1: ${'x'.repeat(199)}…`);
   });
