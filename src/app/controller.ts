@@ -3,6 +3,7 @@
 // time, except `down`, which goes ahead at once.
 import { STOPPED_ON_REQUEST } from './listen.js';
 import type { ProcsEvent } from '../events/types.js';
+import { withProbes, type ProbeResults } from '../health/monitor.js';
 import type { TailLine } from '../output/tail.js';
 import type { UnitStatus } from '../runtime/supervisor.js';
 import {
@@ -42,6 +43,8 @@ export interface ControlledProject extends ReconcileTarget {
   logsWritten(): Promise<void>;
   /** The project's processes, for what their trees use (a project without them answers no figures). */
   readonly processes?: Pick<ProcessHost, 'sampleUsage'>;
+  /** The units' latest probe answers (a project without them shows none). */
+  readonly probes?: ProbeResults;
 }
 
 export interface ControllerHooks {
@@ -99,7 +102,7 @@ export class Controller implements ControlApi {
       started_at: this.#since,
       files: this.#reconciler.specFiles,
       pools: spec.pools.map((p) => ({ name: p.name, replicas: p.replicas })),
-      units: [...this.#project.supervisor.status().map(toRow), ...(this.#project.watch?.rows() ?? [])],
+      units: [...this.#unitRows(this.#project.supervisor.status()), ...(this.#project.watch?.rows() ?? [])],
     };
   }
 
@@ -253,10 +256,13 @@ export class Controller implements ControlApi {
 
   #rows(names: readonly string[]): UnitRow[] {
     const set = new Set(names);
-    return this.#project.supervisor
-      .status()
-      .filter((u) => set.has(u.name))
-      .map(toRow);
+    return this.#unitRows(this.#project.supervisor.status().filter((u) => set.has(u.name)));
+  }
+
+  /** Rows of supervisor statuses, with the latest probe answers of units that have probes. */
+  #unitRows(statuses: readonly UnitStatus[]): UnitRow[] {
+    const addProbes = withProbes(this.#project.supervisor.specs, this.#project.probes);
+    return statuses.map((u) => addProbes(toRow(u)));
   }
 
   /** Runs requests that change the project one after another; refuses them once going down. */

@@ -8,7 +8,7 @@ import { EventBus } from '../events/bus.js';
 import { EventLog } from '../events/log.js';
 import { RecentEvents } from '../events/recent.js';
 import type { ProcsEvent } from '../events/types.js';
-import { HealthMonitor } from '../health/monitor.js';
+import { HealthMonitor, type ProbeResults } from '../health/monitor.js';
 import { FanOut } from '../output/fanout.js';
 import type { OutputSink } from '../events/sink.js';
 import { TailBuffer } from '../output/tail.js';
@@ -68,6 +68,8 @@ export interface Project {
   readonly watch: WatchManager;
   /** Every OS process of the project: units, watch builds, their guard and the record of their groups. */
   readonly processes: ProcessHost;
+  /** The latest probe answers of each unit's current or last run, for `ps --json`. */
+  readonly probes: ProbeResults;
   /**
    * Publishes the run's `start` event: the runner calls it once it holds the project (after the
    * claim), right before it starts units, so a procs turned away never writes into its log.
@@ -127,6 +129,8 @@ export function createProject(o: ProjectOptions): Project {
       markUnhealthy: (name, reason, run) => target.markUnhealthy(name, reason, run),
     },
     processes.runOneShot,
+    // Each probe's first answer of a run and each change: the event log's record of why.
+    (unit, result) => bus.publish({ type: 'probe', unit, result }),
   );
   const live = new LiveOutput();
   const sink = new FanOut([terminalSink, unitLog, tail, health.logSink(), live]);
@@ -198,6 +202,7 @@ export function createProject(o: ProjectOptions): Project {
     procsDir,
     sink,
     processes,
+    probes: health,
     startup,
     live,
     terminals,

@@ -50,12 +50,16 @@ export function isUpState(state: UnitState, hasReadinessProbe: boolean): boolean
 export interface ProbeResult {
   readonly probe: 'readiness' | 'liveness';
   readonly check: 'http' | 'tcp' | 'exec' | 'log';
-  /** What it checks, as shown (values and credentials masked): `GET http://127.0.0.1:3000/health`, `tcp 127.0.0.1:5432`, `exec pg_isready`. */
+  /** What it checks, as shown (values and credentials masked): `GET http://127.0.0.1:3000/health`, `tcp 127.0.0.1:5432`, `exec pg_isready`, `log /listening/`. */
   readonly target: string;
   readonly ok: boolean;
-  /** What it saw, without the target: `connect ECONNREFUSED 127.0.0.1:3000`, `HTTP 503`, `exit 1: no such table`. */
+  /**
+   * What it saw, without the target: `connect ECONNREFUSED 127.0.0.1:3000` (the address only when
+   * the target shows its host unmasked), `HTTP 503`, `no answer within 1s`, `exit 1: no such table`
+   * (an exec probe's status and the last line it wrote), `exit 0`, `a line matched`.
+   */
   readonly detail: string;
-  /** When this answer came (ISO-8601). */
+  /** When this answer came (ISO-8601): for a run of equal answers (`count` > 1), the latest of them. */
   readonly at: string;
   /** How many answers in a row were this one (same `ok` and `detail`), this one included. */
   readonly count: number;

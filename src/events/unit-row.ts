@@ -21,8 +21,9 @@ export interface UnitRow {
    */
   readonly status?: string | null;
   /**
-   * Only on units with a readiness or liveness probe: the latest answers of the current (or last)
-   * run, oldest first, a few per probe (a run of equal answers is one entry with its `count`).
+   * Only on units with a readiness or liveness probe (not `notify`): the latest answers of the
+   * current (or last) run, the readiness probe's then the liveness probe's, each oldest first, at
+   * most 5 per probe (a run of equal answers is one entry with its `count`); `[]` before any.
    */
   readonly probes?: readonly ProbeResult[];
   /** Only on scheduled units (`schedule:`): the next run and how the last one ended. */

@@ -9,3 +9,16 @@ export function errorText(err: unknown): string {
   if (code !== undefined) return syscall !== undefined ? `${syscall} ${code}` : code;
   return 'request failed';
 }
+
+/**
+ * Where a network failure happened as Node names it (`127.0.0.1:3000`, or the host name a lookup
+ * failed for), when `hostShown`: the probe's target, as shown, has its host and port in plain
+ * text. A host or port taken from a variable is masked in the target, and its resolved address
+ * would give it away: then there is no place.
+ */
+export function errorPlace(err: unknown, hostShown: boolean): string | undefined {
+  if (!hostShown || typeof err !== 'object' || err === null) return undefined;
+  const e = err as { address?: unknown; port?: unknown; hostname?: unknown };
+  if (typeof e.address === 'string') return typeof e.port === 'number' ? `${e.address}:${e.port}` : e.address;
+  return typeof e.hostname === 'string' ? e.hostname : undefined;
+}

@@ -1,11 +1,16 @@
 import type { ProbeSpec } from '../config/spec.js';
 import type { Clock, TimerHandle } from '../base/clock.js';
 import { errorText } from './error-text.js';
+import { durationText } from './target.js';
 
-/** One attempt's answer: healthy or not, and what was seen (for messages). */
+/** One attempt's answer: healthy or not, and what was seen, without the target (`HTTP 503`). */
 export interface CheckResult {
   readonly ok: boolean;
   readonly detail: string;
+  /** Where a network failure happened (`127.0.0.1:3000`), when the target as shown names its host. */
+  readonly where?: string;
+  /** The check gave no answer within the probe's timeout (and was aborted). */
+  readonly timedOut?: boolean;
 }
 
 /** Runs one real check; must give up when `signal` aborts. */
@@ -19,6 +24,8 @@ export interface ProbeRunnerOptions {
   readonly check: Check;
   /** Called when the verdict changes (first `ok` after enough successes, `failing` after enough misses). */
   readonly onVerdict: (verdict: ProbeVerdict, last: CheckResult) => void;
+  /** Called with every answer, before any verdict it brings. */
+  readonly onAnswer?: (answer: CheckResult) => void;
   /** Stop probing after the first `ok` (readiness) or keep going (liveness). */
   readonly stopWhenOk: boolean;
 }
@@ -73,7 +80,7 @@ export class ProbeRunner {
     const result = await new Promise<CheckResult>((resolve) => {
       const timeout = this.#o.clock.setTimer(this.#o.spec.timeoutMs, () => {
         abort.abort();
-        resolve({ ok: false, detail: `no answer within ${this.#o.spec.timeoutMs}ms` });
+        resolve({ ok: false, detail: `no answer within ${durationText(this.#o.spec.timeoutMs)}`, timedOut: true });
       });
       this.#o.check(abort.signal).then(
         (r) => {
@@ -87,6 +94,8 @@ export class ProbeRunner {
       );
     });
     abort.abort();
+    if (this.#stopped) return;
+    this.#o.onAnswer?.(result);
     if (this.#stopped) return;
     this.#record(result);
     if (this.#stopped || (this.#o.stopWhenOk && this.#verdict === 'ok')) return;

@@ -75,6 +75,10 @@ export function runOneShot(command: Command, options: OneShotOptions, guard?: Gr
     const keep = (stream: Readable | null, key: keyof typeof text): void => {
       stream?.setEncoding('utf8');
       stream?.on('data', (chunk: string) => {
+        if (capture.keep === 'end') {
+          text[key] = (text[key] + chunk).slice(-capture.maxChars);
+          return;
+        }
         const room = capture.maxChars - text[key].length;
         text[key] += chunk.length > room ? chunk.slice(0, room) : chunk;
         if (chunk.length > room && !why.outputLimited) stop('outputLimited');

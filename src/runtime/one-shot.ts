@@ -13,9 +13,10 @@ export interface OneShotOptions {
   /**
    * Captures stdout and stderr (as UTF-8 text), at most `maxChars` characters each: a command that
    * writes more is killed with its group and the result is `outputLimited`, its output cut at the
-   * limit. Without it the output is discarded.
+   * limit. With `keep: 'end'` it keeps the last `maxChars` characters of each instead, and the
+   * command runs on however much it writes. Without `capture` the output is discarded.
    */
-  readonly capture?: { readonly maxChars: number };
+  readonly capture?: { readonly maxChars: number; readonly keep?: 'start' | 'end' };
 }
 
 export interface OneShotResult {
@@ -32,7 +33,7 @@ export interface OneShotResult {
   /** What it wrote, when captured (empty otherwise). */
   readonly stdout: string;
   readonly stderr: string;
-  /** Whether it was killed for writing more than `capture.maxChars`. */
+  /** Whether it was killed for writing more than `capture.maxChars` (never with `keep: 'end'`). */
   readonly outputLimited: boolean;
 }
 

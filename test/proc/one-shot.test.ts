@@ -75,6 +75,16 @@ describe('runOneShot', () => {
     assert.ok(r.stdout.length <= 4096 && r.stdout.length > 0, `output of ${r.stdout.length} characters`);
   });
 
+  it('with `keep: end`, keeps the end of what a command writes and lets it run on however much it writes', async () => {
+    const r = await runOneShot(sh('i=0; while [ $i -lt 2000 ]; do echo line $i; i=$((i+1)); done; echo last >&2; exit 1'), {
+      ...base,
+      capture: { maxChars: 40, keep: 'end' },
+    });
+    assert.deepEqual([r.status, r.outputLimited, r.stderr], [1, false, 'last\n']);
+    assert.equal(r.stdout.length, 40);
+    assert.ok(r.stdout.endsWith('line 1998\nline 1999\n'), r.stdout);
+  });
+
   it('captures stdout and stderr apart', async () => {
     const r = await runOneShot(sh('echo out; echo err >&2; exit 2'), { ...base, capture: { maxChars: 100 } });
     assert.deepEqual([r.status, r.stdout, r.stderr], [2, 'out\n', 'err\n']);
