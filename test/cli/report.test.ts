@@ -151,11 +151,12 @@ processes:
     dirs.push(dir);
     const run = procs(['run', '--', 'true'], { cwd: dir, env: { ...NO_CI, GITLAB_CI: 'true' } });
     assert.equal(await run.exited, 1, run.text());
-    const text = run.stdout.join('\n');
-    assert.match(text, /\x1b\[0Ksection_start:\d+:procs_0_db\[collapsed=true\]\r\x1b\[0Kdb {2}ready in/);
-    assert.match(text, /\x1b\[0Ksection_end:\d+:procs_0_db\r\x1b\[0K/);
+    // ESC shown as `<ESC>`, so that the patterns need no control characters.
+    const text = run.stdout.join('\n').replaceAll('\x1b', '<ESC>');
+    assert.match(text, /<ESC>\[0Ksection_start:\d+:procs_0_db\[collapsed=true\]\r<ESC>\[0Kdb {2}ready in/);
+    assert.match(text, /<ESC>\[0Ksection_end:\d+:procs_0_db\r<ESC>\[0K/);
     // A unit that failed gets a section left open.
-    assert.match(text, /\x1b\[0Ksection_start:\d+:procs_1_api\r\x1b\[0Kapi/);
+    assert.match(text, /<ESC>\[0Ksection_start:\d+:procs_1_api\r<ESC>\[0Kapi/);
     assert.doesNotMatch(text, /::group::|::error/);
     const start = text.indexOf('section_start:');
     const end = text.indexOf('section_end:', start);
