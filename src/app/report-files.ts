@@ -9,7 +9,7 @@ import type { Writable } from 'node:stream';
 import { printable } from '../base/printable.js';
 import type { Spec } from '../config/spec.js';
 import type { ProcsEvent } from '../events/types.js';
-import { whyText } from '../output/why.js';
+import { whyText, type Why } from '../output/why.js';
 import type { ReportRequest } from './options.js';
 import type { ReportSource } from './report-source.js';
 
@@ -21,8 +21,8 @@ export interface Bundle {
   readonly events: readonly ProcsEvent[];
   /** The units in the report. */
   readonly units: readonly string[];
-  /** Those not up: each gets its `procs why`. */
-  readonly notUp: readonly string[];
+  /** `procs why` of each unit not up. */
+  readonly whys: readonly Why[];
   readonly spec: Spec;
   readonly source: ReportSource;
   readonly request: ReportRequest;
@@ -63,13 +63,7 @@ export async function writeBundle(dir: string, b: Bundle, err: Writable): Promis
       const lines = await b.source.logTail(unit, BUNDLE_LOG_LINES, since);
       await writePrivate(join(dir, 'logs', `${fileNameOf(unit)}.log`), lines.map((l) => `${l}\n`).join(''));
     }
-    if (b.notUp.length > 0) {
-      const whys = new Map((await b.source.why(b.notUp)).map((w) => [w.unit, w]));
-      for (const unit of b.notUp) {
-        const why = whys.get(unit);
-        if (why) await writePrivate(join(dir, 'why', `${fileNameOf(unit)}.txt`), whyText(why));
-      }
-    }
+    for (const why of b.whys) await writePrivate(join(dir, 'why', `${fileNameOf(why.unit)}.txt`), whyText(why));
     await writePrivate(join(dir, 'spec.yaml'), await b.request.specText(b.spec));
   } catch (e) {
     err.write(`procs: cannot write the report in ${printable(dir)}: ${printable(e instanceof Error ? e.message : String(e))}\n`);

@@ -11,6 +11,7 @@ import type { ProcsEvent } from '../events/types.js';
 import type { UnitRow } from '../events/unit-row.js';
 import { printable } from '../base/printable.js';
 import { analyzeStartup } from '../output/critical-chain.js';
+import type { Why } from '../output/why.js';
 import { reportMarkdown, REPORT_LINES, type ReportCommand, type ReportFacts, type ReportUnit } from '../output/report-md.js';
 import type { ReportRequest } from './options.js';
 import { writeBundle } from './report-files.js';
@@ -43,6 +44,7 @@ export async function writeReport(source: ReportSource, spec: Spec, request: Rep
   if (request.dir === undefined && request.summaryFile === undefined) return;
   let facts: ReportFacts;
   let events: readonly ProcsEvent[];
+  let whys: readonly Why[] = [];
   try {
     const rows = (await source.rows()).filter(
       (r) => r.kind !== 'watch' && r.state !== 'inactive' && (!o.wanted || o.wanted.has(r.name) || (r.pool !== null && o.wanted.has(r.pool))),
@@ -63,6 +65,8 @@ export async function writeReport(source: ReportSource, spec: Spec, request: Rep
       lastLines: (lines.get(r.name) ?? []).slice(-REPORT_LINES),
     }));
     facts = { title: o.title, project: spec.project, ok: o.ok, outcome: o.outcome, units, ...(o.command ? { command: o.command } : {}) };
+    // Asked now, with the states above, before the units move on while files are written.
+    if (request.dir !== undefined && notUp.size > 0) whys = await source.why([...notUp]);
   } catch (e) {
     err.write(`procs: cannot gather the report: ${printable(e instanceof Error ? e.message : String(e))}\n`);
     return;
@@ -76,8 +80,7 @@ export async function writeReport(source: ReportSource, spec: Spec, request: Rep
     }
   }
   if (request.dir !== undefined) {
-    const notUp = facts.units.filter((u) => u.notUp).map((u) => u.unit);
-    await writeBundle(request.dir, { markdown, events, units: facts.units.map((u) => u.unit), notUp, spec, source, request }, err);
+    await writeBundle(request.dir, { markdown, events, units: facts.units.map((u) => u.unit), whys, spec, source, request }, err);
   }
 }
 
