@@ -1,6 +1,7 @@
 // What the command line gives the application: typed options, already parsed and checked, and
 // the streams to write to. Nothing here knows about argv.
 import type { Writable } from 'node:stream';
+import type { Spec } from '../config/spec.js';
 
 /** Where a command's words go: the command line's stdout and stderr. */
 export interface Terminal {
@@ -14,7 +15,7 @@ export interface Display extends Terminal {
   readonly json: boolean;
   readonly color: boolean;
   /** How the startup phase shows: a task list on a terminal, GitHub Actions groups in CI, or plain lines. */
-  readonly startupView: 'tasks' | 'ci-groups' | undefined;
+  readonly startupView: 'tasks' | 'ci-groups' | 'gitlab-sections' | undefined;
 }
 
 /** Which spec: `-f` files (none: discovered from the current folder) and `-m` counts (undefined without `-m`). */
@@ -46,6 +47,8 @@ export interface UpOptions {
   readonly noDeps: boolean;
   /** The active profiles (`--profile`, else PROCS_PROFILES): units with other profiles start only when named. */
   readonly profiles: readonly string[];
+  /** With `--wait`: where the CI report goes (`--report DIR`, `$GITHUB_STEP_SUMMARY`). */
+  readonly report?: ReportRequest;
 }
 
 /** `procs run [UNIT…] -- CMD…`. */
@@ -59,4 +62,16 @@ export interface RunOptions {
   readonly timeoutMs: number | undefined;
   /** The active profiles, as for `up`. */
   readonly profiles: readonly string[];
+  /** Where the CI report goes (`--report DIR`, `$GITHUB_STEP_SUMMARY`). */
+  readonly report?: ReportRequest;
+}
+
+/** Where a CI report is written: none of the two, no report. */
+export interface ReportRequest {
+  /** `--report DIR` (absolute): report.md and the post-mortem bundle. */
+  readonly dir?: string;
+  /** `$GITHUB_STEP_SUMMARY`: the Markdown is appended to it. */
+  readonly summaryFile?: string;
+  /** The resolved spec as `procs config` prints it, values shown as `<set>`. */
+  readonly specText: (spec: Spec) => Promise<string>;
 }

@@ -36,7 +36,7 @@ export interface ProjectOptions {
   readonly color: boolean;
   readonly clock?: Clock;
   /** How the startup phase shows: a task list on a terminal, GitHub Actions groups in CI, or plain lines. */
-  readonly startupView?: 'tasks' | 'ci-groups';
+  readonly startupView?: 'tasks' | 'ci-groups' | 'gitlab-sections';
   /** `--no-watch`, `--ignore` and the units `up` was asked for, for the watch rules. */
   readonly watch?: WatchSettings;
   /** The ports of `port: auto` units, picked when the spec was loaded (`loadProjectSpec`). */

@@ -9,10 +9,10 @@ import { EXIT } from './exit-codes.js';
 import { claimForeground, serveForeground, type ForegroundControl } from './foreground.js';
 import { PortBook } from '../proc/port-book.js';
 import { loadProjectSpec, printDiagnostics } from './load.js';
-import type { Display, RunOptions, Terminal } from './options.js';
+import type { Display, ReportRequest, RunOptions, Terminal } from './options.js';
 import { createProjectFor, watchSettings, type Project } from './project.js';
 import { commandEnv, Interrupts, type RunRequest } from './run-command.js';
-import { describeWaitFailure, waitForUp } from './run-wait.js';
+import { describeWaitFailure, waitForUp, type WaitResult } from './run-wait.js';
 import { selectUnits } from './select.js';
 
 /** What `procs run` was asked: CMD, the units, how long to wait for them. */
@@ -46,14 +46,21 @@ export async function runWithUnits(o: RunOptions, d: Display): Promise<number> {
   const control = await serveForeground(claim, project, result, o.spec.formation, d.err, { watchSpec: false, runner: 'run' });
   project.begin('run');
   try {
-    return await runProject(project, spec, request, control, d);
+    return await runProject(project, spec, request, control, d, o.report);
   } finally {
     await control?.close();
   }
 }
 
 /** Runs the project around CMD: up, wait, CMD, down. `procs down` from elsewhere ends it as SIGTERM would. */
-async function runProject(project: Project, spec: Spec, r: RunRequest, control: ForegroundControl | undefined, t: Terminal): Promise<number> {
+async function runProject(
+  project: Project,
+  spec: Spec,
+  r: RunRequest,
+  control: ForegroundControl | undefined,
+  t: Terminal,
+  report: ReportRequest | undefined,
+): Promise<number> {
   const interrupts = new Interrupts((sig, command) => {
     const what = command === '' ? 'every unit' : `${command} and every unit`;
     project.bus.publish({ type: 'stop', unit: 'procs', reason: `${sig} again: killing ${what} now`, state: 'stopping' });
@@ -66,7 +73,10 @@ async function runProject(project: Project, spec: Spec, r: RunRequest, control: 
     return done;
   });
   try {
-    const code = await upAndRun(project, spec, r, interrupts, t);
+    const ran: Ran = {};
+    const code = await upAndRun(project, spec, r, interrupts, t, ran);
+    // The report, before teardown: the states that mattered, not those of stopping.
+    if (report) await (await import('./report.js')).reportRun(project, report, r, ran.waited, ran.status, code, t.err);
     await teardown(project);
     return code;
   } finally {
@@ -75,8 +85,14 @@ async function runProject(project: Project, spec: Spec, r: RunRequest, control: 
   }
 }
 
+/** What became of the wait and of CMD, for the report. */
+interface Ran {
+  waited?: WaitResult;
+  status?: number;
+}
+
 // Starts the units, waits for them, and runs CMD once they are up; gives the exit status.
-async function upAndRun(project: Project, spec: Spec, r: RunRequest, interrupts: Interrupts, t: Terminal): Promise<number> {
+async function upAndRun(project: Project, spec: Spec, r: RunRequest, interrupts: Interrupts, t: Terminal, ran: Ran): Promise<number> {
   // Nothing starts by default (every unit has a profile not active): nothing to wait for.
   const wanted = r.names.length === 0 ? new Set<string>() : closure(r.names, spec.units);
   await project.prepare();
@@ -86,6 +102,7 @@ async function upAndRun(project: Project, spec: Spec, r: RunRequest, interrupts:
     waitForUp(project, wanted, r.timeoutMs),
     interrupts.received.then((sig) => ({ ok: false as const, unit: undefined, reason: `${sig} received while starting`, timedOut: false })),
   ]);
+  ran.waited = waited;
   project.startup?.end();
   await project.startup?.ended;
   // Interrupted before CMD ran: the run was cut short, which is not a success.
@@ -96,7 +113,7 @@ async function upAndRun(project: Project, spec: Spec, r: RunRequest, interrupts:
   }
   project.muteOutput(true);
   try {
-    return await interrupts.runCommand(r.cmd, commandEnv(project.spec), project.processes);
+    return (ran.status = await interrupts.runCommand(r.cmd, commandEnv(project.spec), project.processes));
   } finally {
     project.muteOutput(false);
   }

@@ -57,6 +57,7 @@ export async function upDetached(o: UpOptions, d: Display): Promise<number> {
   // started now counts every restart, a running project those after its status above.
   const baseline = new Map(reconciled ? status.units.map((u) => [u.name, u.restarts]) : []);
   const verdict = await waitForUnits(client, o.units, o.waitTimeoutMs, oneShotSteps(result.spec), onEvent, baseline);
+  if (o.report) await (await import('./report.js')).reportWait(client, result.spec, o.report, verdict, o.units, d.err);
   return await (d.json ? printVerdictJson : printVerdict)(verdict, client, paths, d, t0);
 }
 

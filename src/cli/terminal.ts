@@ -15,9 +15,10 @@ export function display(args: ParsedArgs): Display {
   };
 }
 
-/** How the startup phase shows: a task list on a terminal, groups on GitHub Actions, else plain lines. */
-function startupViewFor(json: boolean): 'tasks' | 'ci-groups' | undefined {
+/** How the startup phase shows: a task list on a terminal, groups on GitHub Actions, sections on GitLab CI, else plain lines. */
+function startupViewFor(json: boolean): Display['startupView'] {
   if (json) return undefined;
   if (process.stdout.isTTY && (process.stdout.columns ?? 0) > 0) return 'tasks';
-  return process.env.GITHUB_ACTIONS === 'true' ? 'ci-groups' : undefined;
+  if (process.env.GITHUB_ACTIONS === 'true') return 'ci-groups';
+  return process.env.GITLAB_CI === 'true' ? 'gitlab-sections' : undefined;
 }

@@ -2,10 +2,13 @@
 import type { UpOptions } from '../app/options.js';
 import type { ParsedArgs } from './args.js';
 import { profilesOf, specRequest, stringFlag, waitTimeoutOf, watchFlags } from './options.js';
+import { reportRequest } from './report-options.js';
 import { display } from './terminal.js';
+import { UsageError } from '../app/usage-error.js';
 
 /** The options of `procs up` (and of the daemon it starts). */
 export function upOptions(args: ParsedArgs, waitTimeoutMs: number | undefined): UpOptions {
+  const report = args.flags.wait === true ? reportRequest(args) : undefined;
   return {
     spec: specRequest(args),
     units: args.positionals,
@@ -16,11 +19,15 @@ export function upOptions(args: ParsedArgs, waitTimeoutMs: number | undefined): 
     waitTimeoutMs,
     noDeps: args.flags['no-deps'] === true,
     profiles: profilesOf(args),
+    ...(report ? { report } : {}),
   };
 }
 
 /** Runs `procs up`. */
 export async function up(args: ParsedArgs): Promise<number> {
+  if (args.flags.report !== undefined && args.flags.wait !== true) {
+    throw new UsageError('--report needs --wait: the report is written once the wait has its answer (procs up --wait --report DIR)');
+  }
   if (args.flags.detach || args.flags.wait) {
     const waitMs = waitTimeoutOf(args);
     return (await import('../app/up-detached.js')).upDetached(upOptions(args, waitMs), display(args));

@@ -66,8 +66,8 @@ export function factsFromSpec(units: readonly UnitSpec[]): FactsOf {
   };
 }
 
-/** How the startup phase shows: a task list on a terminal, GitHub Actions groups in CI; none: plain lines. */
-export type StartupKind = 'tasks' | 'ci-groups';
+/** How the startup phase shows: a task list on a terminal, GitHub Actions groups or GitLab sections in CI; none: plain lines. */
+export type StartupKind = 'tasks' | 'ci-groups' | 'gitlab-sections';
 
 export interface StartupOptions {
   /** The terminal (a TTY for the task list). */
@@ -84,5 +84,6 @@ export interface StartupOptions {
 export function createStartupPhase(kind: StartupKind | undefined, o: StartupOptions): StartupPhase | undefined {
   if (kind === 'tasks') return new StartupView({ out: o.out as NodeJS.WriteStream, units: o.units, tail: o.tail, color: o.color });
   if (kind === 'ci-groups') return new CiGroupsView(o.out, o.units, o.flush);
+  if (kind === 'gitlab-sections') return new CiGroupsView(o.out, o.units, o.flush, 'gitlab');
   return undefined;
 }
