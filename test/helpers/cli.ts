@@ -85,7 +85,11 @@ export function specProject(yaml: string, files: Record<string, string> = {}): s
 /** Starts `procs ARGS` in `cwd` with a fresh tag; output is collected line by line. */
 export function procs(args: string[], opts: { cwd: string; env?: Record<string, string> }): Run {
   const tag = randomUUID();
-  const env: Record<string, string | undefined> = { ...process.env, PROCS_TEST_TAG: tag, NO_COLOR: '1', ...opts.env };
+  // A CI job's own variables would make every procs here write into the job's step summary or
+  // fold its output: tests that want them pass them in `opts.env`.
+  const inherited: Record<string, string | undefined> = { ...process.env };
+  for (const name of ['GITHUB_ACTIONS', 'GITHUB_STEP_SUMMARY', 'GITLAB_CI']) delete inherited[name];
+  const env: Record<string, string | undefined> = { ...inherited, PROCS_TEST_TAG: tag, NO_COLOR: '1', ...opts.env };
   delete env.FORCE_COLOR;
   const child = spawn(process.execPath, [MAIN, ...args], { cwd: opts.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const stdout: string[] = [];
