@@ -30,7 +30,7 @@ export function graphText(g: Graph): string {
       const node = byName.get(e.to);
       if (!node) return;
       const again = shown.has(e.to);
-      const mark = path.includes(e.to) ? ' (cycle)' : again && (deps.get(e.to)?.length ?? 0) > 0 ? ' (see above)' : '';
+      const mark = path.includes(e.to) ? ' (cycle)' : again ? ' (see above)' : '';
       lines.push(
         `${prefix}${last ? '└── ' : '├── '}${printable(nodeTitle(node))} [${edgeLabel(e)}]${node.state !== undefined ? ` (${printable(node.state)})` : ''}${mark}`,
       );
