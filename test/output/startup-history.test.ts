@@ -4,6 +4,19 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { addRun, median, parseHistory, slowText, slowUnits, type StartupHistory } from '../../src/output/critical-chain-history.js';
 import type { StartupAnalysis, UnitStartup } from '../../src/output/critical-chain.js';
+import { startupVerdict } from '../../src/app/startup-history.js';
+import type { ProbeSpec } from '../../src/config/spec.js';
+import type { UnitState } from '../../src/events/types.js';
+import { DEFAULT_RESTART, processUnit, sh } from '../helpers/units.js';
+
+const readiness = (): ProbeSpec => ({
+  check: { kind: 'tcp', host: '127.0.0.1', port: 1, display: 'tcp 127.0.0.1:1' },
+  intervalMs: 100,
+  timeoutMs: 100,
+  initialDelayMs: 0,
+  failureThreshold: 1,
+  successThreshold: 1,
+});
 
 const run = (startedAt: string, units: Record<string, number>): StartupAnalysis => {
   const rows: UnitStartup[] = Object.entries(units).map(([unit, ms]) => ({ unit, spawnedMs: 0, upMs: ms, tookMs: ms, how: 'ready' }));
@@ -48,5 +61,27 @@ describe('startup history', () => {
     const recorded = addRun(history({ web: [400, 400, 400] }), run('now', { web: 601 }), new Set(['web']));
     assert.equal(slowUnits(run('now', { web: 601 }), recorded)[0]?.runs, 3);
     assert.equal(median([3, 1, 2, 10]), 2.5);
+  });
+});
+
+describe('when a startup has settled', () => {
+  const units = [
+    processUnit('db', sh('db'), { health: { readiness: readiness() } }),
+    processUnit('step', sh('step'), { restart: { ...DEFAULT_RESTART, policy: 'never' } }),
+    processUnit('web', sh('web')),
+  ];
+  const rows = (db: UnitState, step: UnitState, web: UnitState) => [
+    { name: 'db', state: db },
+    { name: 'step', state: step },
+    { name: 'web', state: web },
+  ];
+
+  it('waits for every unit started to be up, a one-shot step to complete', () => {
+    assert.equal(startupVerdict(units, rows('stopped', 'stopped', 'stopped')), 'waiting');
+    assert.equal(startupVerdict(units, rows('running', 'completed', 'running')), 'waiting');
+    assert.equal(startupVerdict(units, rows('ready', 'running', 'running')), 'waiting');
+    assert.equal(startupVerdict(units, rows('ready', 'completed', 'running')), 'settled');
+    assert.equal(startupVerdict(units, rows('ready', 'stopped', 'inactive')), 'settled');
+    assert.equal(startupVerdict(units, rows('ready', 'failed', 'pending')), 'never');
   });
 });
