@@ -32,10 +32,11 @@ export function graphDot(g: Graph): string {
   ];
   for (const n of g.nodes) {
     const attrs = [`label=${dq(label(n))}`];
-    if (n.kind === 'watch') attrs.push('shape=ellipse', 'style=dashed');
-    if (n.kind === 'pool') attrs.push('peripheries=2');
     const fill = stateColor(n.state);
-    if (fill) attrs.push(`style=${dq(n.kind === 'watch' ? 'dashed,filled' : 'rounded,filled')}`, `fillcolor=${dq(fill)}`);
+    if (n.kind === 'watch') attrs.push('shape=ellipse', fill ? 'style="dashed,filled"' : 'style=dashed');
+    else if (fill) attrs.push('style="rounded,filled"');
+    if (n.kind === 'pool') attrs.push('peripheries=2');
+    if (fill) attrs.push(`fillcolor=${dq(fill)}`);
     lines.push(`  ${dq(n.name)} [${attrs.join(', ')}];`);
   }
   for (const e of g.edges) {

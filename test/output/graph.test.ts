@@ -101,7 +101,8 @@ describe('procs graph renderings', () => {
     assert.ok(lines.includes('  "api" -> "migrate" [label="completed"];'));
     assert.ok(lines.includes('  "worker" -> "api" [label="started"];'));
     assert.ok(lines.includes('  "api-build" -> "api" [label="restarts", style=dashed];'));
-    assert.match(dot, /"worker" \[label="worker ×2\\n1 running, 1 starting", peripheries=2, style="rounded,filled", fillcolor="#fff3c4"\];/);
+    assert.ok(lines.includes('  "api-build" [label="api-build (watch)\\nrunning", shape=ellipse, style="dashed,filled", fillcolor="#d4f7d4"];'), dot);
+    assert.match(dot, /"worker" \[label="worker ×2\\n1 running, 1 starting", style="rounded,filled", peripheries=2, fillcolor="#fff3c4"\];/);
     // Every statement line between the braces ends with `;`, and every quote is balanced.
     for (const l of lines.slice(1, -1)) {
       assert.match(l, /;$/);
