@@ -27,6 +27,7 @@ import type { Display, WatchFlags } from './options.js';
 import { WatchManager, type WatchSettings } from '../watch/manager.js';
 import { ProjectNotify } from './notify.js';
 import { cronTicks } from './cron.js';
+import { StartupRecorder } from './startup-history.js';
 
 export interface ProjectOptions {
   readonly spec: Spec;
@@ -111,7 +112,23 @@ export function createProject(o: ProjectOptions): Project {
     onError: (e, unit) => warnOnce('logs', `cannot write the log of ${unit} (${e.message}); units keep running, output still shown`),
   });
   const tail = new TailBuffer(20);
-  const startup = createStartupPhase(o.startupView, { out: o.out, units: o.spec.units, tail, color: o.color, flush: () => view.flush() });
+  const recent = new RecentEvents();
+  const history = new StartupRecorder({
+    root: o.spec.root,
+    units: () => current.units,
+    // Read only once the run began, long after the supervisor below exists.
+    status: () => supervisor.status(),
+    events: () => recent.list(),
+    onError: (e) => warnOnce('startup', `cannot write ${join(procsDir, 'startup.json')} (${e.message})`),
+  });
+  const startup = createStartupPhase(o.startupView, {
+    out: o.out,
+    units: o.spec.units,
+    tail,
+    color: o.color,
+    flush: () => view.flush(),
+    history: () => history.previous(),
+  });
   let muted = false;
   const shown = startup ? startup.gate(view.sink) : view.sink;
   // While muted (`procs run` during CMD) unit output still reaches the log files and the tail.
@@ -178,8 +195,8 @@ export function createProject(o: ProjectOptions): Project {
   target.markReady = (name, run) => supervisor.markReady(name, run);
   target.markUnhealthy = (name, reason, run) => supervisor.markUnhealthy(name, reason, run);
   bus.subscribe(eventLog.append);
-  const recent = new RecentEvents();
   bus.subscribe(recent.add);
+  bus.subscribe(history.event);
   bus.subscribe(
     socketReleaser({
       units: () => current.units,
@@ -208,6 +225,7 @@ export function createProject(o: ProjectOptions): Project {
     terminals,
     watch,
     begin(runner) {
+      history.arm();
       bus.publish({ type: 'start', unit: 'procs', runner, pid: process.pid, ...(o.profiles && o.profiles.length > 0 ? { profiles: o.profiles } : {}) });
     },
     prepare: () => notify.open(current),

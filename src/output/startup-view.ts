@@ -7,9 +7,13 @@ import type { OutputBatch, ProcsEvent } from '../events/types.js';
 import { pendingText, startupStep, type StartupPhase, type StartupStep } from './startup-steps.js';
 import type { OutputSink } from '../events/sink.js';
 import type { TailBuffer } from './tail.js';
+import { analyzeStartup, summaryLine } from './critical-chain.js';
+import { slowText, slowUnits, type StartupHistory } from './critical-chain-history.js';
 
 /** Held-back output beyond this many characters ends the view early, so memory stays bounded. */
 const MAX_HELD = 8 * 1024 * 1024;
+/** Events kept for the summary line; a startup with more goes without one. */
+const MAX_EVENTS = 20_000;
 
 type Outcome = { readonly kind: 'ok' } | { readonly kind: 'fail'; readonly error: Error } | { readonly kind: 'skip'; readonly why: string };
 
@@ -35,6 +39,8 @@ export interface StartupViewOptions {
   readonly units: readonly UnitSpec[];
   readonly tail: TailBuffer;
   readonly color: boolean;
+  /** The startup times of the runs before this one: units much slower than usual are flagged under the summary. */
+  readonly history?: () => StartupHistory | undefined;
 }
 
 export class StartupView implements StartupPhase {
@@ -47,6 +53,10 @@ export class StartupView implements StartupPhase {
   #rendering = false;
   /** Rows were settled before `run` (a project already running): the list is shown all the same. */
   #preset = false;
+  /** This run's events while the view is up, for the summary line (none when it did not see the run's start). */
+  #events: ProcsEvent[] | undefined;
+  /** Every row came up by itself (not ended early by a stop or too much output). */
+  #allUp = false;
   #ended: Promise<void>;
   #finish!: () => void;
 
@@ -125,7 +135,22 @@ export class StartupView implements StartupPhase {
     }
     this.#rendering = false;
     this.end();
+    this.#summarize();
     this.#release();
+  }
+
+  // Once every row came up: one line with the time to all-up and the critical chain, then one per
+  // unit that was much slower than its usual time.
+  #summarize(): void {
+    const events = this.#events;
+    if (!events || this.#preset || !this.#allUp) return;
+    const units = [...this.#rows.values()].map((r) => r.unit);
+    const run = analyzeStartup(events, units);
+    const line = summaryLine(run);
+    if (line === undefined) return;
+    const history = this.#o.history?.();
+    const slow = history ? slowUnits(run, history).map(slowText) : [];
+    this.#o.out.write([line, ...slow.map((s) => `  slow: ${s}`)].map((l) => `${l}\n`).join(''));
   }
 
   /** A row's state before `run`: settled rows show as done, the others as what they are doing. */
@@ -144,6 +169,11 @@ export class StartupView implements StartupPhase {
    * state lines are not printed then (they stay in the event log); afterwards they pass on.
    */
   readonly event = (e: ProcsEvent, passOn: (e: ProcsEvent) => void): void => {
+    if (e.type === 'start') this.#events = [];
+    if (!this.#closing && this.#events) {
+      this.#events.push(e);
+      if (this.#events.length > MAX_EVENTS) this.#events = undefined;
+    }
     if (!this.#closing) this.#observe(e);
     if (!this.#active) passOn(e);
   };
@@ -211,7 +241,10 @@ export class StartupView implements StartupPhase {
       const text = [`${row.unit.name} failed: ${step.reason}`, ...(last.length > 0 ? ['last lines:', ...last] : [])].join('\n');
       this.#settle(row, step.text, { kind: 'fail', error: new Error(text) });
     }
-    if ([...this.#rows.values()].every((r) => r.outcome)) this.end();
+    if ([...this.#rows.values()].every((r) => r.outcome)) {
+      this.#allUp = [...this.#rows.values()].every((r) => r.outcome?.kind === 'ok');
+      this.end();
+    }
   }
 
   // Updates a row's second line (what it is doing now).

@@ -11,6 +11,7 @@ import { UnitLayout } from './layout.js';
 import type { FactsOf } from './phrases.js';
 import { PrefixRenderer } from './prefix.js';
 import { CiGroupsView } from './ci-groups.js';
+import type { StartupHistory } from './critical-chain-history.js';
 import type { StartupPhase } from './startup-steps.js';
 import { StartupView } from './startup-view.js';
 import type { TailBuffer } from './tail.js';
@@ -78,11 +79,15 @@ export interface StartupOptions {
   readonly color: boolean;
   /** Writes the state lines the view holds back (a CI group closes after them). */
   readonly flush: () => void;
+  /** The startup times of the runs before this one, for the summary line's slow flags. */
+  readonly history?: () => StartupHistory | undefined;
 }
 
 /** The startup phase view of `kind`, or undefined for plain lines. */
 export function createStartupPhase(kind: StartupKind | undefined, o: StartupOptions): StartupPhase | undefined {
-  if (kind === 'tasks') return new StartupView({ out: o.out as NodeJS.WriteStream, units: o.units, tail: o.tail, color: o.color });
+  if (kind === 'tasks') {
+    return new StartupView({ out: o.out as NodeJS.WriteStream, units: o.units, tail: o.tail, color: o.color, ...(o.history ? { history: o.history } : {}) });
+  }
   if (kind === 'ci-groups') return new CiGroupsView(o.out, o.units, o.flush);
   if (kind === 'gitlab-sections') return new CiGroupsView(o.out, o.units, o.flush, 'gitlab');
   return undefined;

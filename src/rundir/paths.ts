@@ -1,5 +1,5 @@
 // Where a project's runtime files are: `.procs/` beside the spec (mode 0700) holding
-// `procs.pid`, `procs.sock`, `procs.log` (the daemon's own output) and `logs/`. A Unix socket
+// `procs.pid`, `procs.sock`, `procs.log` (the daemon's own output), `logs/` and `startup.json`. A Unix socket
 // path is limited to 107 bytes; a project deeper than that gets its socket in a folder made for
 // it with a random name (`$XDG_RUNTIME_DIR/procs-XXXXXX/` or `/tmp/procs-XXXXXX/`, mode 0700),
 // which no one else can have taken beforehand, and `.procs/procs.sock.path` says where it is.
@@ -19,6 +19,8 @@ export interface ProjectPaths {
   /** The daemon's stdout and stderr. */
   readonly log: string;
   readonly logs: string;
+  /** Each unit's own time to up over its last runs (`procs why --startup`, the `up` summary). */
+  readonly startup: string;
 }
 
 /** Longest socket path the kernel takes (sun_path is 108 bytes with its terminating NUL). */
@@ -35,6 +37,7 @@ export function projectPaths(root: string): ProjectPaths {
     socketPathFile: join(dir, 'procs.sock.path'),
     log: join(dir, 'procs.log'),
     logs: join(dir, 'logs'),
+    startup: join(dir, 'startup.json'),
   };
 }
 
