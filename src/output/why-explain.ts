@@ -19,6 +19,11 @@ export function explain(facts: WhyFacts, name: string): Why {
 }
 
 function explainIn(facts: WhyFacts, name: string, seen: Set<string>): Why {
+  const why = reasoned(facts, name, seen);
+  return why.details?.length === 0 ? (({ details: _, ...rest }) => rest)(why) : why;
+}
+
+function reasoned(facts: WhyFacts, name: string, seen: Set<string>): Why {
   const row = facts.units.find((u) => u.name === name);
   if (!row) return { unit: name, state: 'unknown', summary: 'no unit of that name in this run' };
   seen.add(name);
@@ -180,7 +185,7 @@ function live(facts: WhyFacts, row: UnitRow): Part {
   const readiness = latest(row.probes, 'readiness');
   if (readiness === undefined && spec?.readiness === undefined) return { ...base, summary: `running${at}${pid}` };
   let summary: string;
-  if (readiness === undefined) summary = `readiness probe ${spec?.readiness ?? ''} has not answered yet; running${at}${pid}`;
+  if (readiness === undefined) summary = `readiness probe ${spec?.readiness ?? ''} has not passed yet; running${at}${pid}`;
   else if (!readiness.ok) summary = probeWords(facts, row.name, readiness);
   else summary = `readiness probe ${readiness.check} ${readiness.target} passed ${times(readiness.count)}, not yet enough in a row`;
   return { ...base, label: 'running but not ready', summary };

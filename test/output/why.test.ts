@@ -84,7 +84,7 @@ describe('procs why', () => {
     );
   });
 
-  it('pending on a dependency that has no probe answer yet names its probe', () => {
+  it('pending on a dependency whose probe has not passed names the probe', () => {
     const f = facts(
       [row('api', 'pending'), row('db', 'running', { pid: 42 })],
       [{ ts: at(10), type: 'spawn', unit: 'db', pid: 42, attempt: 0, state: 'running' }],
@@ -92,7 +92,7 @@ describe('procs why', () => {
         spec: { api: { dependsOn: [{ name: 'db', condition: 'healthy' }] }, db: { dependsOn: [], readiness: 'tcp 127.0.0.1:5432' } },
       },
     );
-    assert.equal(explain(f, 'api').cause?.summary, 'readiness probe tcp 127.0.0.1:5432 has not answered yet; running since 18:50:10 (pid 42)');
+    assert.equal(explain(f, 'api').cause?.summary, 'readiness probe tcp 127.0.0.1:5432 has not passed yet; running since 18:50:10 (pid 42)');
   });
 
   it('skipped: the failed dependency, its last exit and its last lines', () => {
