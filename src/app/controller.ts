@@ -190,8 +190,8 @@ export class Controller implements ControlApi {
   }
 
   async why(units: readonly string[]): Promise<WhyResult> {
-    const rows = [...this.#project.supervisor.status().map(toRow), ...(this.#project.watch?.rows() ?? [])];
-    return { units: explainLive(this.#project, rows, units) };
+    // The rows `ps` shows, probe answers included.
+    return { units: explainLive(this.#project, (await this.status()).units, units) };
   }
 
   /** The units' and watch rules' runs, with their leaders' pids, as `status` lists them. */

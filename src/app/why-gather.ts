@@ -7,7 +7,7 @@ import { isUpState, type ProcsEvent } from '../events/types.js';
 import type { UnitRow } from '../events/unit-row.js';
 import type { TailLine } from '../output/tail.js';
 import { explain } from '../output/why-explain.js';
-import type { WhySpecUnit } from '../output/why-facts.js';
+import { probesFrom, type WhySpecUnit } from '../output/why-facts.js';
 import type { Why } from '../output/why.js';
 import { resolveUnits } from './names.js';
 
@@ -48,6 +48,13 @@ export function whyNames(names: readonly string[], rows: readonly UnitRow[], spe
     .map((r) => r.name);
 }
 
+/** A row that does not carry probe answers gets them from the run's probe events (repeats uncounted). */
+function withProbes(row: UnitRow, events: readonly ProcsEvent[]): UnitRow {
+  if (row.probes !== undefined) return row;
+  const probes = probesFrom(events, row.name);
+  return probes.length > 0 ? { ...row, probes } : row;
+}
+
 /** Why of each of `names` on a running project whose units are `rows`. */
 export function explainLive(source: WhySource, rows: readonly UnitRow[], names: readonly string[], now = Date.now()): Why[] {
   const spec = specFacts(source.spec);
@@ -58,6 +65,7 @@ export function explainLive(source: WhySource, rows: readonly UnitRow[], names: 
     source.spec.pools.map((p) => p.name),
   );
   const lines = new Map(rows.map((r) => [r.name, source.tail.lines(r.name).map((l) => l.text)]));
-  const facts = { units: rows, spec, events: source.recent?.list() ?? [], lines, now, live: true };
+  const events = source.recent?.list() ?? [];
+  const facts = { units: rows.map((r) => withProbes(r, events)), spec, events, lines, now, live: true };
   return wanted.map((name) => explain(facts, name));
 }

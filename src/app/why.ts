@@ -15,7 +15,10 @@ import { clientFor, locateRoot } from './locate.js';
 import type { Project } from './project.js';
 import { explainLive, specFacts, WHY_LINES, whyNames } from './why-gather.js';
 
-/** Why of each named unit (every unit that is not up, when none is named) of a project this procs runs. */
+/**
+ * Why of each named unit (every unit that is not up, when none is named) of a project this procs
+ * runs. Probe answers come from the run's probe events (the rows of the supervisor carry none).
+ */
 export async function explainProject(project: Project, names: readonly string[] = []): Promise<readonly Why[]> {
   const rows = [...project.supervisor.status().map(toRow), ...project.watch.rows()];
   return explainLive(project, rows, names);

@@ -187,7 +187,7 @@ function live(facts: WhyFacts, row: UnitRow): Part {
   let summary: string;
   if (readiness === undefined) summary = `readiness probe ${spec?.readiness ?? ''} has not passed yet; running${at}${pid}`;
   else if (!readiness.ok) summary = probeWords(facts, row.name, readiness);
-  else summary = `readiness probe ${readiness.check} ${readiness.target} passed ${times(readiness.count)}, not yet enough in a row`;
+  else summary = `readiness probe ${readiness.check} ${readiness.target} passed${times(readiness.count)}, not yet enough times in a row`;
   return { ...base, label: 'running but not ready', summary };
 }
 
@@ -198,18 +198,19 @@ function latest(probes: readonly ProbeResult[] | undefined, probe: ProbeResult['
 /** `readiness probe http GET http://…/health failing since 18:50:17: connect ECONNREFUSED 127.0.0.1:3000 (12 times)`. */
 function probeWords(facts: WhyFacts, unit: string, r: ProbeResult): string {
   const since = answerSince(facts.events, unit, r);
-  return `${r.probe} probe ${r.check} ${r.target} failing since ${clock(since)}: ${r.detail} (${times(r.count)})`;
+  return `${r.probe} probe ${r.check} ${r.target} failing since ${clock(since)}: ${r.detail}${times(r.count)}`;
 }
 
+/** ` (12 times)`; nothing for one answer (answers read back from events are not counted). */
 function times(n: number): string {
-  return n === 1 ? 'once' : `${n} times`;
+  return n > 1 ? ` (${n} times)` : '';
 }
 
 /** The probe answers kept, one line each: `readiness 18:50:17 failed: HTTP 503 (3 times)`. */
 function probeLines(facts: WhyFacts, row: UnitRow): string[] {
   return (row.probes ?? []).map((p) => {
     const since = answerSince(facts.events, row.name, p);
-    return `${p.probe} ${p.check} ${p.target}: ${p.ok ? 'passed' : 'failed'} since ${clock(since)}${p.detail ? `: ${p.detail}` : ''} (${times(p.count)})`;
+    return `${p.probe} ${p.check} ${p.target}: ${p.ok ? 'passed' : 'failed'} since ${clock(since)}${p.detail ? `: ${p.detail}` : ''}${times(p.count)}`;
   });
 }
 

@@ -105,6 +105,13 @@ export function foldRows(events: readonly ProcsEvent[], known: readonly string[]
   }));
 }
 
+/** A unit's latest probe answers from the run's `probe` events (for rows that do not carry them). */
+export function probesFrom(events: readonly ProcsEvent[], unit: string): ProbeResult[] {
+  let kept: ProbeResult[] = [];
+  for (const e of events) if (e.type === 'probe' && e.unit === unit) kept = keepProbe(kept, e.result);
+  return kept;
+}
+
 /** The answers kept after `result`: a repeat of the last answer of its probe replaces it. */
 function keepProbe(kept: readonly ProbeResult[], result: ProbeResult): ProbeResult[] {
   const last = kept.findLast((p) => p.probe === result.probe);
