@@ -172,7 +172,10 @@ function live(facts: WhyFacts, row: UnitRow): Part {
   const at = since ? ` since ${clock(since)}` : '';
   const pid = row.pid === null ? '' : ` (pid ${row.pid})`;
   const restarted = restartedBy(facts.events, row.name);
-  const details = [...(restarted ? [causeLine('restarted', restarted, clock)] : []), ...probeLines(facts, row)];
+  // The probe answer the summary tells is not repeated below it.
+  const told = row.state === 'unhealthy' ? latest(row.probes, 'liveness') : row.state === 'running' ? latest(row.probes, 'readiness') : undefined;
+  const others = told && !told.ok ? probeLines(facts, row, told) : probeLines(facts, row);
+  const details = [...(restarted ? [causeLine('restarted', restarted, clock)] : []), ...others];
   const base = { details, ...(restarted ? { restarted } : {}) };
   if (row.state === 'unhealthy') {
     const failing = latest(row.probes, 'liveness');
@@ -207,11 +210,13 @@ function times(n: number): string {
 }
 
 /** The probe answers kept, one line each: `readiness 18:50:17 failed: HTTP 503 (3 times)`. */
-function probeLines(facts: WhyFacts, row: UnitRow): string[] {
-  return (row.probes ?? []).map((p) => {
-    const since = answerSince(facts.events, row.name, p);
-    return `${p.probe} ${p.check} ${p.target}: ${p.ok ? 'passed' : 'failed'} since ${clock(since)}${p.detail ? `: ${p.detail}` : ''}${times(p.count)}`;
-  });
+function probeLines(facts: WhyFacts, row: UnitRow, except?: ProbeResult): string[] {
+  return (row.probes ?? [])
+    .filter((p) => p !== except)
+    .map((p) => {
+      const since = answerSince(facts.events, row.name, p);
+      return `${p.probe} ${p.check} ${p.target}: ${p.ok ? 'passed' : 'failed'} since ${clock(since)}${p.detail ? `: ${p.detail}` : ''}${times(p.count)}`;
+    });
 }
 
 function stopped(facts: WhyFacts, row: UnitRow): Part {

@@ -78,7 +78,6 @@ describe('procs why', () => {
         'web is pending: waiting for api (started)',
         '  api is pending: waiting for db (healthy)',
         '    db is running but not ready: readiness probe http GET http://127.0.0.1:3000/health failing since 18:50:17: connect ECONNREFUSED 127.0.0.1:3000 (12 times)',
-        '      readiness http GET http://127.0.0.1:3000/health: failed since 18:50:17: connect ECONNREFUSED 127.0.0.1:3000 (12 times)',
         '',
       ].join('\n'),
     );
