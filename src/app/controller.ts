@@ -23,7 +23,9 @@ import {
   type UnitRow,
   type UnitsResult,
   type UsageResult,
+  type WhyResult,
 } from '../control/api.js';
+import { explainLive } from './why-gather.js';
 import type { ProcessHost } from '../proc/host.js';
 import { unitFilter, type LiveOutput } from './live.js';
 import { resolveUnits } from './names.js';
@@ -39,6 +41,8 @@ export interface ControlledProject extends ReconcileTarget {
   readonly terminals?: Terminals;
   /** Each unit's last lines, kept in memory as they are read (the project's TailBuffer). */
   readonly tail: { lines(unit: string): readonly TailLine[] };
+  /** This run's events in memory, for `why`; a project without them (tests) has none. */
+  readonly recent?: { list(): readonly ProcsEvent[] };
   /** Resolves once the unit log files hold every line read so far. */
   logsWritten(): Promise<void>;
   /** The project's processes, for what their trees use (a project without them answers no figures). */
@@ -186,6 +190,11 @@ export class Controller implements ControlApi {
 
   events(onEvent: (e: ProcsEvent) => void): Feed {
     return this.#feed(this.#project.bus.subscribe(onEvent));
+  }
+
+  async why(units: readonly string[]): Promise<WhyResult> {
+    // The rows `ps` shows, probe answers included.
+    return { units: explainLive(this.#project, (await this.status()).units, units) };
   }
 
   /** The units' and watch rules' runs, with their leaders' pids, as `status` lists them. */

@@ -68,7 +68,10 @@ async function runProject(
   }, t.err);
   let markDone!: () => void;
   const done = new Promise<void>((resolve) => (markDone = resolve));
+  // Why every unit stops, for the `procs` stop event (what `procs why` tells of a stopped unit).
+  let downRequested = false;
   control?.bindStop(() => {
+    downRequested = true;
     interrupts.requestStop('SIGTERM');
     return done;
   });
@@ -77,7 +80,8 @@ async function runProject(
     const code = await upAndRun(project, spec, r, interrupts, t, ran);
     // The report, before teardown: the states that mattered, not those of stopping.
     if (report) await (await import('./report.js')).reportRun(project, report, r, ran.waited, ran.status, code, t.err);
-    await teardown(project);
+    const first = interrupts.first;
+    await teardown(project, downRequested ? 'down requested' : first !== undefined ? `${first} received` : 'run finished');
     return code;
   } finally {
     interrupts.off();
@@ -119,9 +123,9 @@ async function upAndRun(project: Project, spec: Spec, r: RunRequest, interrupts:
   }
 }
 
-// Stops every unit (dependents first) and closes the logs.
-async function teardown(project: Project): Promise<void> {
-  project.bus.publish({ type: 'stop', unit: 'procs', reason: 'run finished', state: 'stopping' });
+// Stops every unit (dependents first) and closes the logs; `reason` says why (CMD ended, a signal, `procs down`).
+async function teardown(project: Project, reason: string): Promise<void> {
+  project.bus.publish({ type: 'stop', unit: 'procs', reason, state: 'stopping' });
   await project.supervisor.stopAll();
   await project.close();
 }

@@ -5,6 +5,7 @@
 import type { ProcsEvent } from '../events/types.js';
 import type { UnitRow } from '../events/unit-row.js';
 import type { TailLine } from '../output/tail.js';
+import type { Why } from '../output/why.js';
 import type { WindowSize } from '../proc/unit-input.js';
 
 export type { UnitRow, WatchInfo } from '../events/unit-row.js';
@@ -96,6 +97,11 @@ export interface TailResult {
   readonly units: readonly UnitTail[];
 }
 
+/** `why`: why each named unit is in its state, worked out by the procs that runs the project. */
+export interface WhyResult {
+  readonly units: readonly Why[];
+}
+
 /** What a unit's whole process tree uses, as `ps --json` shows it; null where it is not known (not running). */
 export interface UsageFigures {
   /** CPU over the last moment, in percent of one core (as `top`): 250 is two and a half cores busy. */
@@ -184,6 +190,8 @@ export interface ControlApi {
   /** The last `lines` lines (all that are kept when absent) of the named units (pool names mean every instance; none: all). */
   tail(units: readonly string[], lines?: number): Promise<TailResult>;
   events(onEvent: (e: ProcsEvent) => void): Feed;
+  /** Why each named unit (pool names mean every instance; none: every unit not up) is in its state. */
+  why(units: readonly string[]): Promise<WhyResult>;
   /** CPU and memory of each running unit's process tree, read when asked. */
   usage(): Promise<UsageResult>;
   /** Attaches to one unit: its recent and live output, input to it, this client's window size (`size`) on its terminal. */

@@ -23,6 +23,7 @@ import {
   type TailResult,
   type UnitsResult,
   type UsageResult,
+  type WhyResult,
 } from './api.js';
 import { Exchange } from './exchange.js';
 import { openAttach } from './attach-client.js';
@@ -137,6 +138,11 @@ export class ControlClient implements ControlApi {
 
   usage(): Promise<UsageResult> {
     return this.#call('GET', '/v1/usage');
+  }
+
+  why(units: readonly string[]): Promise<WhyResult> {
+    const query = units.map((u) => `unit=${encodeURIComponent(u)}`).join('&');
+    return this.#call('GET', `/v1/why${query ? `?${query}` : ''}`);
   }
 
   attach(unit: string, client: AttachClient, size?: WindowSize): AttachSession {

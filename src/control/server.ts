@@ -11,6 +11,7 @@
 //   GET  /v1/logs?unit=a&unit=b     → NDJSON { subscribed }, then LiveBatch lines
 //   GET  /v1/tail?unit=a&lines=10   → TailResult: each unit's last lines, from memory
 //   GET  /v1/events                 → NDJSON { subscribed }, then events
+//   GET  /v1/why?unit=a             → WhyResult: why each unit is in its state
 //   GET  /v1/usage                  → UsageResult: CPU and memory of each running unit's tree
 //   GET  /v1/attach?unit=a          upgraded to frames both ways (attach-server.ts)
 import type { Duplex } from 'node:stream';
@@ -73,6 +74,7 @@ export function createControlServer(api: ControlApi): ControlServer {
     'GET /v1/logs': feedRoute((url, send) => api.logs(url.searchParams.getAll('unit'), (b) => send(b, lineCount(b.text)))),
     'GET /v1/events': feedRoute((_url, send) => api.events((e) => send(e, 1))),
     'GET /v1/usage': async (_req, res) => sendJson(res, 200, await api.usage()),
+    'GET /v1/why': async (_req, res, url) => sendJson(res, 200, await api.why(url.searchParams.getAll('unit'))),
     [`GET ${ATTACH_PATH}`]: async () => {
       throw new ControlError('bad-request', `attach needs connection: Upgrade and upgrade: ${ATTACH_PROTOCOL}`);
     },

@@ -219,7 +219,7 @@ export class UnitRuns {
         r.phase = backingOff(p, host.clock.now() + delayMs, attempt, timer);
         r.restarts = attempt;
         host.emit({ type: 'exit', unit: name, exit, state: 'backoff' });
-        host.emit({ type: 'backoff', unit: name, delayMs, attempt, state: 'backoff' });
+        host.emit({ type: 'backoff', unit: name, delayMs, attempt, maxRestarts: r.spec.restart.maxRestarts, state: 'backoff' });
         host.restarting?.(r);
         return;
       }

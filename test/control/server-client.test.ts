@@ -63,6 +63,7 @@ const api: ControlApi = {
     calls.push(`tail ${units.join(',')} ${lines ?? '-'}`);
     return { units: units.map((unit) => ({ unit, lines: [{ stream: 'stderr', text: `${unit}: last words` }] })) };
   },
+  why: async (units) => ({ units: units.map((unit) => ({ unit, state: 'pending' as const, summary: 'waiting for db (healthy)' })) }),
   events: (onEvent) => {
     const f = feed(
       () => (listeners.event = onEvent),
