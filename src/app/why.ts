@@ -49,7 +49,8 @@ export async function explainPast(files: readonly string[], names: readonly stri
   const paths = projectPaths(root);
   const { events } = await readLastRun(paths.dir);
   const spec = await specIfItLoads(files);
-  if (events.length === 0 && spec === undefined) throw new ControlError('not-running', `no procs project is running in ${root}, and it has no events yet`);
+  // Nothing to tell from: a project that never ran here (or whose event log is gone).
+  if (events.length === 0) throw new ControlError('not-running', `no procs project is running in ${root}, and no run of it is recorded (.procs/events.ndjson)`);
   const specUnits = specFacts(spec);
   const start = events[0]?.type === 'start' ? events[0].ts : null;
   const known = spec?.units.map((u) => u.name) ?? [];

@@ -85,8 +85,11 @@ export interface SlowUnit {
 
 /**
  * The units of `run` that took more than 1.5 times their median over the previous runs in
- * `history` (those not started at `run.startedAt`), when there are at least 3.
+ * `history` (those not started at `run.startedAt`), when there are at least 3, and by 50 ms at least.
  */
+/** Below this many milliseconds over its median a unit is never flagged. */
+const MIN_SLOWER_MS = 50;
+
 export function slowUnits(run: StartupAnalysis, history: StartupHistory): SlowUnit[] {
   const out: SlowUnit[] = [];
   for (const r of run.units) {
@@ -94,7 +97,8 @@ export function slowUnits(run: StartupAnalysis, history: StartupHistory): SlowUn
     const previous = (history.units[r.unit] ?? []).filter((s) => s.at !== run.startedAt).map((s) => s.ms);
     if (previous.length < MIN_PREVIOUS) continue;
     const m = median(previous);
-    if (r.tookMs <= m * SLOW_FACTOR) continue;
+    // A few milliseconds more is timer noise, not a slow start (a unit up at once has a median near 0).
+    if (r.tookMs <= m * SLOW_FACTOR || r.tookMs - m < MIN_SLOWER_MS) continue;
     const slowerPercent = m > 0 ? Math.round(((r.tookMs - m) / m) * 100) : Infinity;
     out.push({ unit: r.unit, how: r.how, tookMs: r.tookMs, medianMs: m, slowerPercent, runs: previous.length });
   }

@@ -47,6 +47,17 @@ async function whyText(p: Proj, ...units: string[]): Promise<string> {
 const has = (p: Proj, match: (e: Ev & Record<string, unknown>) => boolean): boolean => p.events().some((e) => match(e as Ev & Record<string, unknown>));
 
 describe('procs why', () => {
+  it('a project that never ran: says no run is recorded, instead of inventing states', async () => {
+    const p = tempProject({ 'procs.yaml': `version: 1\nprocesses:\n  api:\n    command: [${NODE}, ${bin('hang.js')}]\n` });
+    projects.push(p);
+    for (const args of [['why', 'api'], ['why']]) {
+      const r = await p.run(args);
+      assert.equal(r.code, 1, r.stdout);
+      assert.match(r.stderr, /no run of it is recorded/);
+      assert.doesNotMatch(r.stdout, /every unit is up|inactive/);
+    }
+  });
+
   it('a dependency that never becomes ready: its dependent names it and its probe', async () => {
     const port = await freePort();
     const p = tempProject({

@@ -62,6 +62,15 @@ describe('startup history', () => {
     assert.equal(slowUnits(run('now', { web: 601 }), recorded)[0]?.runs, 3);
     assert.equal(median([3, 1, 2, 10]), 2.5);
   });
+
+  it('does not flag a few milliseconds over a tiny median: timer noise', () => {
+    const h = history({ web: [0, 1, 0, 2], api: [20, 20, 20] });
+    assert.deepEqual(slowUnits(run('now', { web: 9, api: 69 }), h), []);
+    assert.deepEqual(
+      slowUnits(run('now', { api: 71 }), h).map((s) => s.unit),
+      ['api'],
+    );
+  });
 });
 
 describe('when a startup has settled', () => {
