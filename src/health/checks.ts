@@ -66,7 +66,7 @@ const EXEC_TAIL_CHARS = 1000;
 const EXEC_LINE_CHARS = 200;
 
 /**
- * The last non-empty line a command wrote, cut to 200 characters: stderr's when it wrote any
+ * The last non-empty line a command wrote: stderr's when it wrote any
  * (where commands explain a failure), else stdout's.
  */
 function lastLine(r: OneShotResult): string | undefined {
@@ -75,15 +75,37 @@ function lastLine(r: OneShotResult): string | undefined {
       .split('\n')
       .map((l) => l.replace(/\r$/, '').trim())
       .findLast((l) => l !== '');
-    if (line !== undefined) return line.length > EXEC_LINE_CHARS ? `${line.slice(0, EXEC_LINE_CHARS - 1)}…` : line;
+    if (line !== undefined) return line;
   }
   return undefined;
+}
+
+/** Values shorter than this are not masked in a probe's line: they would hide ports and flags, not secrets. */
+const MIN_MASKED = 6;
+
+/**
+ * `line` with each env value the spec gave the unit (not one it inherited from procs' own
+ * environment) that is at least MIN_MASKED long shown as `***`: the line goes into events and
+ * `ps`, where no env value may appear, even one the probe command printed itself.
+ */
+export function maskEnvValues(
+  line: string,
+  env: Readonly<Record<string, string>>,
+  inherited: Readonly<Record<string, string | undefined>> = process.env,
+): string {
+  const values = Object.entries(env)
+    .filter(([key, value]) => value.length >= MIN_MASKED && inherited[key] !== value)
+    .map(([, value]) => value)
+    .sort((a, b) => b.length - a.length);
+  let out = line;
+  for (const value of values) if (out.includes(value)) out = out.split(value).join('***');
+  return out;
 }
 
 /**
  * A command with the unit's env and cwd, run by `runOneShot`: healthy when it exits 0. The probe's
  * abort (its timeout) kills the command's whole group. A failure shows the status and the last line
- * the command wrote (`exit 1: no such table`): the command's own output, as its unit's logs are.
+ * the command wrote (`exit 1: no such table`), the unit's env values in it masked.
  */
 export function execCheck(unit: UnitSpec, command: Extract<ProbeCheck, { kind: 'exec' }>['command'], runOneShot: OneShotRunner): Check {
   return async (signal) => {
@@ -92,7 +114,10 @@ export function execCheck(unit: UnitSpec, command: Extract<ProbeCheck, { kind: '
     const status = r.error !== undefined ? 127 : r.status;
     if (status === 0) return { ok: true, detail: 'exit 0' };
     if (status === null) return { ok: false, detail: 'timed out' };
-    const said = r.error ?? lastLine(r);
+    const line = lastLine(r);
+    // Masked whole, then cut: a value cut in two would not be found.
+    const shown = line === undefined ? undefined : maskEnvValues(line, unit.env);
+    const said = r.error ?? (shown === undefined || shown.length <= EXEC_LINE_CHARS ? shown : `${shown.slice(0, EXEC_LINE_CHARS - 1)}…`);
     return { ok: false, detail: said === undefined ? `exit ${status}` : `exit ${status}: ${said}` };
   };
 }

@@ -107,4 +107,19 @@ describe('execCheck', () => {
     const long = await check({ stdout: `${'x'.repeat(500)}\n` });
     assert.equal(long.detail, `exit 1: ${'x'.repeat(199)}…`);
   });
+
+  it('masks the unit’s own env values in that line, whole, before cutting it; short and inherited values stay', async () => {
+    const secret = 's3cr3t-value-abc';
+    const own = { cwd: '/srv/app', env: { TOKEN: secret, PORT: '5432', HOME: process.env.HOME ?? '/root' } } as unknown as UnitSpec;
+    const check = (result: Partial<OneShotResult>) =>
+      execCheck(own, command, () => Promise.resolve({ ...none, status: 1, ...result }))(new AbortController().signal);
+    assert.deepEqual(await check({ stderr: `auth failed for ${secret} on 127.0.0.1:5432\n` }), {
+      ok: false,
+      detail: 'exit 1: auth failed for *** on 127.0.0.1:5432',
+    });
+    // A value across the 200th character is not shown in part either.
+    const cut = await check({ stderr: `${'y'.repeat(190)}${secret}\n` });
+    assert.doesNotMatch(cut.detail, /s3cr3t/);
+    assert.equal(cut.detail, `exit 1: ${'y'.repeat(190)}***`);
+  });
 });
