@@ -3,7 +3,8 @@
 // time, except `down`, which goes ahead at once.
 import { STOPPED_ON_REQUEST } from './listen.js';
 import type { ProcsEvent } from '../events/types.js';
-import { withProbes, type ProbeResults } from '../health/monitor.js';
+import type { ProbeResults } from '../health/monitor.js';
+import { rowsOf } from './rows.js';
 import type { TailLine } from '../output/tail.js';
 import type { UnitStatus } from '../runtime/supervisor.js';
 import {
@@ -270,8 +271,7 @@ export class Controller implements ControlApi {
 
   /** Rows of supervisor statuses, with the latest probe answers of units that have probes. */
   #unitRows(statuses: readonly UnitStatus[]): UnitRow[] {
-    const addProbes = withProbes(this.#project.supervisor.specs, this.#project.probes);
-    return statuses.map((u) => addProbes(toRow(u)));
+    return rowsOf(statuses, this.#project.supervisor.specs, this.#project.probes);
   }
 
   /** Runs requests that change the project one after another; refuses them once going down. */
@@ -297,22 +297,4 @@ export class Controller implements ControlApi {
     this.#feedEnds.add(close);
     return { ready, ended, close };
   }
-}
-
-/** A supervisor status as `ps --json` shows it: `exit` always an object. */
-export function toRow(u: UnitStatus): UnitRow {
-  return {
-    name: u.name,
-    kind: u.kind,
-    pool: u.pool,
-    state: u.state,
-    pid: u.pid,
-    restarts: u.restarts,
-    started_at: u.started_at,
-    exit: { code: u.exit?.code ?? null, signal: u.exit?.signal ?? null },
-    health: { readiness: u.health.readiness, liveness: u.health.liveness },
-    reason: u.reason,
-    ...(u.status === undefined ? {} : { status: u.status }),
-    ...(u.schedule === undefined ? {} : { schedule: u.schedule }),
-  };
 }

@@ -7,7 +7,7 @@ import type { ProcsEvent } from '../events/types.js';
 import type { UnitRow } from '../events/unit-row.js';
 import { readLogTail, type LogLine } from '../output/log-read.js';
 import type { Why } from '../output/why.js';
-import { toRow } from './controller.js';
+import { toRow } from './rows.js';
 import type { Project } from './project.js';
 import { explainProject, explainRunning } from './why.js';
 

@@ -1,6 +1,6 @@
 // `procs run`'s wait on the project it runs itself: the same judgement as `up --wait` (`judge`
 // in wait.ts) on the supervisor's status, re-checked on every event.
-import { toRow } from './controller.js';
+import { toRow } from './rows.js';
 import { isUp, judge, nextSettle } from './wait.js';
 import type { Project } from './project.js';
 

@@ -9,8 +9,7 @@ import { explain } from '../output/why-explain.js';
 import { foldRows } from '../output/why-facts.js';
 import type { Why } from '../output/why.js';
 import { projectPaths } from '../rundir/paths.js';
-import { toRow } from './controller.js';
-import { withProbes } from '../health/monitor.js';
+import { rowsOf } from './rows.js';
 import { loadProjectSpec } from './load.js';
 import { clientFor, locateRoot } from './locate.js';
 import type { Project } from './project.js';
@@ -21,8 +20,7 @@ import { explainLive, specFacts, WHY_LINES, whyNames } from './why-gather.js';
  * runs. Probe answers come from the run's probe events (the rows of the supervisor carry none).
  */
 export async function explainProject(project: Project, names: readonly string[] = []): Promise<readonly Why[]> {
-  const addProbes = withProbes(project.supervisor.specs, project.probes);
-  const rows = [...project.supervisor.status().map((u) => addProbes(toRow(u))), ...project.watch.rows()];
+  const rows = [...rowsOf(project.supervisor.status(), project.supervisor.specs, project.probes), ...project.watch.rows()];
   return explainLive(project, rows, names);
 }
 
