@@ -49,7 +49,9 @@ describe('procs why --startup', () => {
         ['api', 'ready'],
       ],
     );
-    assert.ok(json.chain[0]!.took_ms >= 200 && json.chain[1]!.took_ms >= 300, j.stdout);
-    assert.ok(json.all_up_ms >= 500, j.stdout);
+    // Times run from the spawn event, published a moment after the process began: a `sleep 0.2`
+    // may measure 199 ms. Bounds well below the sleeps, so only the order of things is checked.
+    assert.ok(json.chain[0]!.took_ms >= 150 && json.chain[1]!.took_ms >= 250, j.stdout);
+    assert.ok(json.all_up_ms >= 400, j.stdout);
   });
 });
