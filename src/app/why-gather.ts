@@ -10,6 +10,7 @@ import { explain } from '../output/why-explain.js';
 import { probesFrom, type WhySpecUnit } from '../output/why-facts.js';
 import type { Why } from '../output/why.js';
 import { resolveUnits } from './names.js';
+import { shownTarget } from '../health/target.js';
 
 /** What a running project offers `why`. */
 export interface WhySource {
@@ -29,8 +30,9 @@ export function specFacts(spec: Spec | undefined): Map<string, WhySpecUnit> {
     const { readiness, liveness } = u.health;
     out.set(u.name, {
       dependsOn: u.dependsOn.flatMap((d) => resolveDependency(d.name, spec?.units ?? []).map((t) => ({ name: t.name, condition: d.condition }))),
-      ...(readiness ? { readiness: `${readiness.check.kind} ${readiness.check.display}` } : {}),
-      ...(liveness ? { liveness: `${liveness.check.kind} ${liveness.check.display}` } : {}),
+      // As probe answers show it (`http GET http://…/health`), whether or not one has come yet.
+      ...(readiness ? { readiness: `${readiness.check.kind} ${shownTarget(readiness.check)}` } : {}),
+      ...(liveness ? { liveness: `${liveness.check.kind} ${shownTarget(liveness.check)}` } : {}),
       maxRestarts: u.restart.maxRestarts,
     });
   }
@@ -49,7 +51,7 @@ export function whyNames(names: readonly string[], rows: readonly UnitRow[], spe
 }
 
 /** A row that does not carry probe answers gets them from the run's probe events (repeats uncounted). */
-function withProbes(row: UnitRow, events: readonly ProcsEvent[]): UnitRow {
+function withProbeEvents(row: UnitRow, events: readonly ProcsEvent[]): UnitRow {
   if (row.probes !== undefined) return row;
   const probes = probesFrom(events, row.name);
   return probes.length > 0 ? { ...row, probes } : row;
@@ -66,6 +68,6 @@ export function explainLive(source: WhySource, rows: readonly UnitRow[], names: 
   );
   const lines = new Map(rows.map((r) => [r.name, source.tail.lines(r.name).map((l) => l.text)]));
   const events = source.recent?.list() ?? [];
-  const facts = { units: rows.map((r) => withProbes(r, events)), spec, events, lines, now, live: true };
+  const facts = { units: rows.map((r) => withProbeEvents(r, events)), spec, events, lines, now, live: true };
   return wanted.map((name) => explain(facts, name));
 }

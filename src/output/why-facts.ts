@@ -8,7 +8,7 @@ import type { UnitRow } from '../events/unit-row.js';
 export interface WhySpecUnit {
   /** Its dependencies, pools already resolved to their instances. */
   readonly dependsOn: readonly { readonly name: string; readonly condition: DependencyCondition }[];
-  /** Its readiness probe as shown (`http http://127.0.0.1:3000/health`), when it has one. */
+  /** Its readiness probe as shown (`http GET http://127.0.0.1:3000/health`), when it has one. */
   readonly readiness?: string;
   /** Its liveness probe as shown, when it has one. */
   readonly liveness?: string;
