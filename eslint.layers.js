@@ -21,9 +21,10 @@ const LAYERS = [
   { dir: 'output', level: 8, what: 'the renderers' },
   { dir: 'rundir', level: 9, what: 'the files under .procs/' },
   { dir: 'control', level: 10, what: 'the socket API, server and client' },
-  { dir: 'app', level: 11, what: 'the running project' },
-  { dir: 'export', level: 12, what: 'pure exporters' },
-  { dir: 'cli', level: 13, what: 'argument parsing and one file per command' },
+  { dir: 'dashboard', level: 11, what: "the web dashboard's HTTP server, over the control API" },
+  { dir: 'app', level: 12, what: 'the running project' },
+  { dir: 'export', level: 13, what: 'pure exporters' },
+  { dir: 'cli', level: 14, what: 'argument parsing and one file per command' },
 ];
 
 /** Folders a layer may not import although they sit below it, with the reason. */
@@ -31,7 +32,10 @@ const EXTRA = {
   health: { proc: 'health probes reach processes only through the ports they are given (runtime/)' },
   watch: { proc: 'watch builds reach processes only through the ports they are given (runtime/)' },
   export: Object.fromEntries(
-    ['runtime', 'proc', 'health', 'watch', 'output', 'rundir', 'control', 'app'].map((d) => [d, 'exporters are pure: they read the spec (config/) only']),
+    ['runtime', 'proc', 'health', 'watch', 'output', 'rundir', 'control', 'dashboard', 'app'].map((d) => [
+      d,
+      'exporters are pure: they read the spec (config/) only',
+    ]),
   ),
 };
 
@@ -41,6 +45,7 @@ const WHY_UP = {
   runtime: 'the core stays pure: it reaches processes, output and the socket only through the ports it is given',
   reconcile: 'the plan is pure',
   control: 'control/ is the socket API only: app/ drives it, never the reverse',
+  dashboard: 'the dashboard reaches the project only through the ControlApi and the source app/ gives it',
   app: 'cli/ parses arguments and calls app/, never the reverse',
 };
 

@@ -35,3 +35,6 @@ export const NOTIFY_HELPER_BINARY = packageFile('dist/bin/procs-notify');
 
 /** The same helper in python3, for where it was not compiled. */
 export const NOTIFY_HELPER_SCRIPT = packageFile('native/procs-notify.py');
+
+/** The dashboard's page (index.html and its assets), built from page/ by scripts/page.mjs. */
+export const DASHBOARD_ASSETS = packageFile('dist/bin/dashboard');

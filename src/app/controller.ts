@@ -12,6 +12,8 @@ import {
   type AttachClient,
   type AttachSession,
   type ControlApi,
+  type DashboardInfo,
+  type DashboardRequest,
   type DownRequest,
   type Feed,
   type LiveBatch,
@@ -59,6 +61,8 @@ export interface ControllerHooks {
   release(): Promise<void>;
   /** What serves the project (`status` says it): the daemon unless told otherwise. */
   readonly runner?: ProjectRunner;
+  /** Serves the web dashboard (a project without it refuses `dashboard`). */
+  readonly dashboard?: (request: DashboardRequest) => Promise<DashboardInfo>;
 }
 
 const RUNNING: ReadonlySet<string> = new Set(['starting', 'running', 'ready', 'unhealthy', 'backoff', 'stopping', 'scheduled']);
@@ -191,6 +195,11 @@ export class Controller implements ControlApi {
 
   events(onEvent: (e: ProcsEvent) => void): Feed {
     return this.#feed(this.#project.bus.subscribe(onEvent));
+  }
+
+  async dashboard(request: DashboardRequest = {}): Promise<DashboardInfo> {
+    if (!this.#hooks.dashboard) throw new ControlError('bad-request', 'this project serves no dashboard');
+    return this.#hooks.dashboard(request);
   }
 
   async why(units: readonly string[]): Promise<WhyResult> {

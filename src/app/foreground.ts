@@ -12,6 +12,7 @@ import { describeOrphans } from '../rundir/orphans.js';
 import { claimSpareLock } from '../rundir/spare-lock.js';
 import { serveProject, type Host } from './host.js';
 import type { LoadSettings } from './reconciler.js';
+import type { ControlApi } from '../control/api.js';
 
 export interface ForegroundControl {
   /** Gives the runner's way of stopping everything (as Ctrl-C does), which `down` uses. */
@@ -20,6 +21,8 @@ export interface ForegroundControl {
   idle(stopping: () => boolean): Promise<void>;
   /** Stops serving and removes the socket and pid files. */
   close(): Promise<void>;
+  /** The project's web dashboard (`up --ui`). */
+  readonly dashboard: ControlApi['dashboard'];
 }
 
 /** How a command line reads the spec (its `-m` counts, `formation`), kept for reloads. */
@@ -102,6 +105,7 @@ export async function serveForeground(
       }
     },
     close: () => host.close(),
+    dashboard: (request) => host.controller.dashboard(request),
   };
 }
 

@@ -17,6 +17,7 @@ import { unlinkQuietly } from '../rundir/pidlock.js';
 import { SpecReconciler, type LoadSettings } from './reconciler.js';
 import { createControlServer } from '../control/server.js';
 import { watchSpecFiles } from './spec-watch.js';
+import { DashboardHost } from './dashboard-host.js';
 
 export interface HostOptions {
   readonly settings: LoadSettings;
@@ -53,6 +54,7 @@ export async function serveProject(
   const close = (): Promise<void> =>
     (closing ??= (async () => {
       stopWatching();
+      await dashboard.close();
       controller.endFeeds();
       server.close();
       server.closeIdleConnections();
@@ -63,7 +65,13 @@ export async function serveProject(
       }
       claim.release();
     })());
-  const controller = new Controller(project, reconciler, { stopAll: o.stopAll, release: close, ...(o.runner ? { runner: o.runner } : {}) });
+  const dashboard: DashboardHost = new DashboardHost(claim.paths, project, () => controller);
+  const controller: Controller = new Controller(project, reconciler, {
+    stopAll: o.stopAll,
+    release: close,
+    dashboard: (request) => dashboard.serve(request),
+    ...(o.runner ? { runner: o.runner } : {}),
+  });
   if (!o.gated) controller.begin();
   const server: Server = createControlServer(controller).server;
   try {

@@ -49,6 +49,8 @@ export interface UpOptions {
   readonly profiles: readonly string[];
   /** With `--wait`: where the CI report goes (`--report DIR`, `$GITHUB_STEP_SUMMARY`). */
   readonly report?: ReportRequest;
+  /** `--ui`: serve the web dashboard too (`--ui-port`, `--no-open`). */
+  readonly ui?: { readonly port?: number; readonly open: boolean };
 }
 
 /** `procs run [UNIT…] -- CMD…`. */

@@ -42,6 +42,7 @@ export async function upForeground(o: UpOptions, d: Display, keys?: () => KeyInp
   const project = createProjectFor(spec, d, watchSettings(o.watch, o.units, names), ports, o.profiles);
   const control = await serveForeground(claim, project, result, o.spec.formation, d.err);
   project.begin('up');
+  if (o.ui) await serveUi(control, o.ui, d);
   await project.watch.start();
   return runForeground(project, spec, names, { abortOnFailure: o.abortOnFailure, exitFrom: o.exitFrom, noDeps: o.noDeps, control, err: d.err });
 }
@@ -130,6 +131,19 @@ async function runForeground(project: Project, spec: Spec, names: readonly strin
   // The listeners stay until procs exits (they do not keep it alive): a signal while the events,
   // logs and summary are written, or after, must not cut them short.
   return exitCode;
+}
+
+/** `up --ui`: the dashboard's URL said (and opened); a run without a control socket has none. */
+async function serveUi(control: ForegroundControl | undefined, ui: NonNullable<UpOptions['ui']>, d: Display): Promise<void> {
+  if (!control) {
+    d.err.write('procs: no dashboard for this run: it has no control socket\n');
+    return;
+  }
+  try {
+    await (await import('./dashboard.js')).showDashboard(control, ui, d, true);
+  } catch (err) {
+    d.err.write(`procs: no dashboard: ${err instanceof Error ? err.message : String(err)}\n`);
+  }
 }
 
 function unitMatches(unit: string, name: string): boolean {

@@ -50,6 +50,7 @@ const REPORT: FlagDef = {
   value: 'DIR',
   help: 'write report.md and a post-mortem bundle (events, log tails, why of each unit not up, the spec without env values) into DIR',
 };
+const NO_OPEN: FlagDef = { name: 'no-open', kind: 'bool', help: 'print the URL only, do not open a browser' };
 const WAIT_TIMEOUT: FlagDef = { name: 'wait-timeout', kind: 'string', value: 'D', help: 'how long to wait for readiness (e.g. 60s)' };
 
 export const GLOBAL_FLAGS: readonly FlagDef[] = [
@@ -73,6 +74,9 @@ export const COMMANDS: readonly CommandDef[] = [
       { name: 'abort-on-failure', kind: 'bool', help: 'stop everything when a unit fails for good' },
       { name: 'exit-code-from', kind: 'string', value: 'UNIT', help: 'stop everything when UNIT exits and return its status' },
       { name: 'no-deps', kind: 'bool', help: 'start only the named units, not what they depend on' },
+      { name: 'ui', kind: 'bool', help: 'serve the web dashboard too: print its URL and open it (as procs dashboard)' },
+      { name: 'ui-port', kind: 'string', value: 'PORT', help: "with --ui: the dashboard's port (default: its last one when free, else any)" },
+      { ...NO_OPEN, help: 'with --ui: print the URL only, do not open a browser' },
       PROFILE,
       FORMATION,
       NO_WATCH,
@@ -177,6 +181,16 @@ export const COMMANDS: readonly CommandDef[] = [
       { name: 'json', kind: 'bool', help: 'JSON instead of text' },
     ],
     notes: ['On a running project it asks procs; otherwise it reads the last run from .procs/events.ndjson', 'and the unit logs.'],
+  },
+  {
+    name: 'dashboard',
+    args: '',
+    help: "serve the running project's web dashboard: print its URL and open it in the browser",
+    flags: [NO_OPEN, { name: 'port', kind: 'string', value: 'PORT', help: 'the port to serve on (default: its last one when free, else any)' }],
+    notes: [
+      'The page is served on 127.0.0.1 and ::1 only; the URL carries a token that only this user can read.',
+      'It shows every unit, pool, watch rule and event live, the logs of each unit, and acts on them.',
+    ],
   },
   {
     name: 'graph',
@@ -322,6 +336,10 @@ export function checkFlagsFor(parsed: ParsedArgs): void {
   }
   if (cmd.name === 'up' && parsed.flags['no-deps'] === true && parsed.positionals.length === 0) {
     throw new UsageError('--no-deps needs the units to start: procs up --no-deps UNIT…');
+  }
+  if (cmd.name === 'up' && parsed.flags.ui !== true) {
+    for (const name of ['ui-port', 'no-open'])
+      if (parsed.flags[name] !== undefined) throw new UsageError(`--${name} goes with --ui (procs up --ui --${name} …)`);
   }
   // `up` without --wait has no wait to bound: the value would be silently ignored.
   if (cmd.name === 'up' && parsed.flags['wait-timeout'] !== undefined && parsed.flags.wait !== true) {

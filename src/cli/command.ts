@@ -34,6 +34,7 @@ const loaders: Record<string, () => Promise<CommandMain>> = {
   init: async () => (await import('./init.js')).init,
   why: async () => (await import('./why.js')).why,
   graph: async () => (await import('./graph.js')).graph,
+  dashboard: async () => (await import('./dashboard.js')).dashboard,
 };
 
 /** The hidden command line of the daemon `up -d` starts: `main.js __daemon up …`. */

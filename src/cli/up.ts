@@ -5,6 +5,7 @@ import { profilesOf, specRequest, stringFlag, waitTimeoutOf, watchFlags } from '
 import { reportRequest } from './report-options.js';
 import { display } from './terminal.js';
 import { UsageError } from '../app/usage-error.js';
+import { dashboardOptions } from './dashboard-options.js';
 
 /** The options of `procs up` (and of the daemon it starts). */
 export function upOptions(args: ParsedArgs, waitTimeoutMs: number | undefined): UpOptions {
@@ -20,6 +21,7 @@ export function upOptions(args: ParsedArgs, waitTimeoutMs: number | undefined): 
     noDeps: args.flags['no-deps'] === true,
     profiles: profilesOf(args),
     ...(report ? { report } : {}),
+    ...(args.flags.ui === true ? { ui: dashboardOptions(args, 'ui-port') } : {}),
   };
 }
 
@@ -30,7 +32,12 @@ export async function up(args: ParsedArgs): Promise<number> {
   }
   if (args.flags.detach || args.flags.wait) {
     const waitMs = waitTimeoutOf(args);
-    return (await import('../app/up-detached.js')).upDetached(upOptions(args, waitMs), display(args));
+    const o = upOptions(args, waitMs);
+    const code = await (await import('../app/up-detached.js')).upDetached(o, display(args));
+    if (code !== 0 || !o.ui) return code;
+    const { dashboardCommand } = await import('../app/dashboard.js');
+    await dashboardCommand(o.spec.files, o.ui, { out: process.stdout, err: process.stderr }, true);
+    return code;
   }
   return (await import('../app/up.js')).upForeground(upOptions(args, undefined), display(args), () => process.stdin);
 }

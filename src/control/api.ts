@@ -168,6 +168,19 @@ export interface AttachClient {
   notice(n: AttachNotice): void;
 }
 
+/** `dashboard`: serve the project's web dashboard (when it does not yet) and say where. */
+export interface DashboardRequest {
+  /** The port to serve on (absent: the last dashboard's when free, else one the kernel picks). */
+  readonly port?: number;
+}
+
+export interface DashboardInfo {
+  /** `http://127.0.0.1:PORT/?token=TOKEN`: the page, with the token that lets this user in. */
+  readonly url: string;
+  /** Whether this request started it (false: it was serving already). */
+  readonly started: boolean;
+}
+
 export interface ControlApi {
   status(): Promise<ProjectStatus>;
   /**
@@ -194,6 +207,8 @@ export interface ControlApi {
   why(units: readonly string[]): Promise<WhyResult>;
   /** CPU and memory of each running unit's process tree, read when asked. */
   usage(): Promise<UsageResult>;
+  /** Serves the web dashboard (once; later requests get the same URL). */
+  dashboard(request?: DashboardRequest): Promise<DashboardInfo>;
   /** Attaches to one unit: its recent and live output, input to it, this client's window size (`size`) on its terminal. */
   attach(unit: string, client: AttachClient, size?: WindowSize): AttachSession;
 }

@@ -13,6 +13,8 @@ import {
   type AttachSession,
   type ControlApi,
   type ControlErrorCode,
+  type DashboardInfo,
+  type DashboardRequest,
   type DownRequest,
   type Feed,
   type LiveBatch,
@@ -134,6 +136,10 @@ export class ControlClient implements ControlApi {
 
   events(onEvent: (e: ProcsEvent) => void): Feed {
     return this.#feed('/v1/events', (v) => onEvent(v as ProcsEvent));
+  }
+
+  dashboard(req: DashboardRequest = {}): Promise<DashboardInfo> {
+    return this.#call('POST', '/v1/dashboard', req);
   }
 
   usage(): Promise<UsageResult> {

@@ -13,6 +13,7 @@
 //   GET  /v1/events                 → NDJSON { subscribed }, then events
 //   GET  /v1/why?unit=a             → WhyResult: why each unit is in its state
 //   GET  /v1/usage                  → UsageResult: CPU and memory of each running unit's tree
+//   POST /v1/dashboard              { port? }            → DashboardInfo: the web dashboard's URL
 //   GET  /v1/attach?unit=a          upgraded to frames both ways (attach-server.ts)
 import type { Duplex } from 'node:stream';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -74,6 +75,7 @@ export function createControlServer(api: ControlApi): ControlServer {
     'GET /v1/logs': feedRoute((url, send) => api.logs(url.searchParams.getAll('unit'), (b) => send(b, lineCount(b.text)))),
     'GET /v1/events': feedRoute((_url, send) => api.events((e) => send(e, 1))),
     'GET /v1/usage': async (_req, res) => sendJson(res, 200, await api.usage()),
+    'POST /v1/dashboard': json(async (b) => api.dashboard(dashboardRequest(b))),
     'GET /v1/why': async (_req, res, url) => sendJson(res, 200, await api.why(url.searchParams.getAll('unit'))),
     [`GET ${ATTACH_PATH}`]: async () => {
       throw new ControlError('bad-request', `attach needs connection: Upgrade and upgrade: ${ATTACH_PROTOCOL}`);
@@ -166,6 +168,15 @@ function reloadRequest(b: Record<string, unknown>): { files?: string[]; formatio
   if (files?.some((f) => !f.startsWith('/'))) throw new ControlError('bad-request', 'files must be absolute paths');
   if (b.noDeps !== undefined && typeof b.noDeps !== 'boolean') throw new ControlError('bad-request', 'noDeps must be true or false');
   return { ...(files ? { files } : {}), ...(formation ? { formation } : {}), ...(start ? { start } : {}), ...(b.noDeps === true ? { noDeps: true } : {}) };
+}
+
+/** The body of a dashboard request, checked. */
+function dashboardRequest(b: Record<string, unknown>): { port?: number } {
+  const port = b.port;
+  if (port === undefined) return {};
+  if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535)
+    throw new ControlError('bad-request', 'port must be a whole number from 1 to 65535');
+  return { port };
 }
 
 /** `lines=N` of a tail request: a whole number, or absent for every line kept. */

@@ -21,6 +21,8 @@ export interface ProjectPaths {
   readonly logs: string;
   /** Each unit's own time to up over its last runs (`procs why --startup`, the `up` summary). */
   readonly startup: string;
+  /** The web dashboard's port and token (mode 0600), used again by the project's next dashboard. */
+  readonly dashboard: string;
 }
 
 /** Longest socket path the kernel takes (sun_path is 108 bytes with its terminating NUL). */
@@ -38,6 +40,7 @@ export function projectPaths(root: string): ProjectPaths {
     log: join(dir, 'procs.log'),
     logs: join(dir, 'logs'),
     startup: join(dir, 'startup.json'),
+    dashboard: join(dir, 'dashboard.json'),
   };
 }
 

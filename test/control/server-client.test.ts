@@ -72,6 +72,7 @@ const api: ControlApi = {
     closeFeeds = () => f.close();
     return f;
   },
+  dashboard: async (req) => ({ url: `http://127.0.0.1:${req?.port ?? 1}/?token=t`, started: true }),
   usage: async () => ({
     units: [{ name: 'a', cpu_percent: 12.5, rss_bytes: 1 << 20, pss_bytes: null }],
     total: { cpu_percent: 12.5, rss_bytes: 1 << 20, pss_bytes: null },
