@@ -51,7 +51,8 @@ export async function bindDashboard(handle: Listener, asked: number | undefined,
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'EADDRINUSE') throw new ControlError('bad-request', `port ${asked} is in use: choose another (--port), or none for a free one`);
-      if (code === 'EACCES') throw new ControlError('bad-request', `port ${asked} is not allowed to this user: choose another (--port), or none for a free one`);
+      if (code === 'EACCES')
+        throw new ControlError('bad-request', `port ${asked} is not allowed to this user: choose another (--port), or none for a free one`);
       throw err;
     }
   }
