@@ -29,6 +29,10 @@ export interface Fake {
   holdReady(): { release: () => void };
   /** Lets `down` resolve. */
   finishDown: () => void;
+  /** Resolves once `down` has been asked for. */
+  readonly downAsked: Promise<void>;
+  /** Resolves the next time a logs feed is closed. */
+  logsClosed(): Promise<void>;
   cleanup(): void;
 }
 
@@ -52,11 +56,11 @@ export function ev(unit: string, n: number): ProcsEvent {
   return { ts: new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString(), type: 'spawn', unit, pid: n, attempt: 1, state: 'running' };
 }
 
-function feedOf(set: Set<unknown>, item: unknown, ready: Promise<void>): Feed {
+function feedOf(set: Set<unknown>, item: unknown, ready: Promise<void>, onClose: () => void = () => undefined): Feed {
   let end!: () => void;
   const ended = new Promise<void>((r) => (end = r));
   set.add(item);
-  return { ready, ended, close: () => (set.delete(item), end()) };
+  return { ready, ended, close: () => (set.delete(item), end(), onClose()) };
 }
 
 export function fakeProject(units: UnitRow[] = [row('web'), row('api')], pools: { name: string; replicas: number }[] = []): Fake {
@@ -76,6 +80,9 @@ export function fakeProject(units: UnitRow[] = [row('web'), row('api')], pools: 
   const recent: ProcsEvent[] = [];
   let gate: Promise<void> = Promise.resolve();
   let finishDown: () => void = () => undefined;
+  let downAsked!: () => void;
+  const asked = new Promise<void>((r) => (downAsked = r));
+  const closeWaiters: (() => void)[] = [];
   const fake: Fake = {
     dir,
     logsDir,
@@ -100,6 +107,8 @@ export function fakeProject(units: UnitRow[] = [row('web'), row('api')], pools: 
     get finishDown() {
       return finishDown;
     },
+    downAsked: asked,
+    logsClosed: () => new Promise((r) => closeWaiters.push(r)),
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
     api: {
       status: async () => fake.status,
@@ -115,9 +124,10 @@ export function fakeProject(units: UnitRow[] = [row('web'), row('api')], pools: 
       reload: async () => (calls.push('reload'), { actions: [], warnings: [], started: [] }),
       down: async () => {
         calls.push('down');
+        downAsked();
         await new Promise<void>((r) => (finishDown = r));
       },
-      logs: (_u, onBatch) => feedOf(logSubs, onBatch, gate),
+      logs: (_u, onBatch) => feedOf(logSubs, onBatch, gate, () => closeWaiters.splice(0).forEach((r) => r())),
       tail: async () => ({ units: [] }),
       events: (onEvent) => feedOf(eventSubs, onEvent, Promise.resolve()),
       why: async () => ({ units: [] }),
