@@ -35,7 +35,10 @@ describe('a unit that cannot start', () => {
     projects.push(p);
     const up = await p.run(['up', '-d']);
     assert.equal(up.code, 0, up.stderr);
-    const failed = (): boolean => readFileSync(join(p.dir, '.procs/events.ndjson'), 'utf8').split('\n').filter((l) => /"type":"failed"/.test(l)).length >= 3;
+    const failed = (): boolean =>
+      readFileSync(join(p.dir, '.procs/events.ndjson'), 'utf8')
+        .split('\n')
+        .filter((l) => /"type":"failed"/.test(l)).length >= 3;
     await waitUntil(failed, 20_000, 'three units failed');
     const ps = await p.run(['ps', '--json']);
     const why = await p.run(['why', 'api', 'steps', 'there']);
