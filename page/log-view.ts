@@ -86,6 +86,12 @@ export class LogView {
     else if (this.following && this.frame === 0) this.frame = requestAnimationFrame(() => this.flush());
   }
 
+  /** A pool's instances changed: a pool's pane is filled again with its lines. */
+  regroup(isPool: (name: string) => boolean): void {
+    if (this.pane !== ALL && isPool(this.pane)) this.rebuild();
+    else this.updateReceived();
+  }
+
   /** Follows the newest lines again. */
   follow(): void {
     this.setFollowing(true);
