@@ -13,7 +13,7 @@ const SHOWN = 2000;
 /** …and while reading back (older pages prepended). */
 const BROWSE = 10000;
 /** Lines asked for at a time. */
-const PAGE = 500;
+const PAGE = 1000;
 /** How near the top (px) loads older lines, and how near the bottom counts as at the bottom. */
 const EDGE = 40;
 
