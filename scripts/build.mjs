@@ -53,10 +53,16 @@ function run(step, args) {
 
 // package.json: the bundle carries its version; package-lock.json: new versions of dependencies.
 const shared = ['package.json', 'package-lock.json'];
-const tsc = stale('tsc', ['src', 'test', 'bench', 'tsconfig.json', 'package-lock.json']);
-if (tsc) run('tsc', [node, 'node_modules/typescript/bin/tsc', '-p', 'tsconfig.json']);
-// The bundle empties dist/bin, the spawner's folder too: a new bundle needs a new spawner.
-const bundle = tsc || stale('bundle', ['dist/src', 'scripts/bundle.mjs', ...shared]);
+// The main tsconfig compiles the page's pure logic (page/lib, for test/page); the page's own
+// tsconfig type-checks the whole page (DOM, TSX) without emitting: esbuild bundles it.
+const tsc = stale('tsc', ['src', 'test', 'bench', 'page', 'tsconfig.json', 'package-lock.json']);
+if (tsc) {
+  run('tsc', [node, 'node_modules/typescript/bin/tsc', '-p', 'tsconfig.json']);
+  run('tsc', [node, 'node_modules/typescript/bin/tsc', '-p', 'page/tsconfig.json']);
+}
+// The bundle empties dist/bin, the spawner's folder too: a new bundle needs a new spawner. The
+// page is built into dist/bin/dashboard after that, so a change of page/ rebuilds the bundle.
+const bundle = tsc || stale('bundle', ['dist/src', 'page', 'scripts/bundle.mjs', 'scripts/page.mjs', ...shared]);
 if (bundle) run('bundle', [node, 'scripts/bundle.mjs']);
 if (bundle || stale('native', ['native', 'scripts/native.mjs'])) run('native', [node, 'scripts/native.mjs']);
 if (!tsc && !bundle) console.log('procs build: up to date');

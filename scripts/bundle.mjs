@@ -6,6 +6,7 @@
 // heavy ones loaded on demand (chokidar, listr2, cosmiconfig) stay in node_modules.
 import { build } from 'esbuild';
 import { chmodSync, copyFileSync, readFileSync, rmSync } from 'node:fs';
+import { buildPage } from './page.mjs';
 
 const outdir = 'dist/bin';
 
@@ -52,3 +53,6 @@ chmodSync(`${outdir}/procs.js`, 0o755);
 // `listen.cjs`, the preload `procs/listen` (src/preload/listen.cts): CommonJS, so that both
 // `--require` and `--import` load it; it imports only Node's builtins, so it is copied as it is.
 copyFileSync('dist/src/preload/listen.cjs', `${outdir}/listen.cjs`);
+
+// The dashboard's page, into dist/bin/dashboard (emptied with the rest above).
+await buildPage();

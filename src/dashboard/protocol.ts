@@ -60,6 +60,8 @@ export interface LogLine {
  *   have=NAME:K    (repeatable) the page holds the last K lines of NAME stamped exactly TS: skip them
  *   limit=N        at most N lines, the newest ones (default 500, at most 5000)
  *   q=TEXT|/RE/    only lines containing TEXT, or matching RE (RE2 syntax; case-sensitive)
+ * With `q`, `have` counts the lines held that pass it (the text is matched without its escape
+ * sequences). A bad regex, `before`, `have` or `limit` is answered 400; an unknown unit 404.
  */
 export interface LogPage {
   readonly lines: readonly LogLine[];

@@ -1,0 +1,3 @@
+import { render } from 'preact';
+import { App } from './app.js';
+render(<App />, document.getElementById('app')!);
