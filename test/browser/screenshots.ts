@@ -18,6 +18,7 @@ const LOGGER = `[${JSON.stringify(process.execPath)}, -e, ${JSON.stringify(
 )}]`;
 
 const SPEC = `version: 1
+name: shop
 processes:
   db:
     command: ${IDLE}
@@ -41,7 +42,7 @@ pools:
 describe('screenshots of the dashboard', { skip: skipBrowser() }, () => {
   it('saves the units and graph, the logs with a filter, and a scaled pool', async (t) => {
     const { url } = await startProject(t, SPEC);
-    const page = await newPage({ width: 1400, height: 900 });
+    const page = await newPage({ width: 1600, height: 900 });
 
     await page.goto(url);
     await waitAttr(page, '#connection', 'data-state', /^connected$/);
