@@ -30,15 +30,16 @@ function urlIn(stderr: string): string {
 }
 
 /**
- * Starts the project `yaml` with `procs up -d --wait --ui --no-open` (every unit up first) and
- * brings it down when the test ends; fails the test when any of its processes outlives it.
+ * Starts the project `yaml` with `procs up -d --wait --ui --no-open` (every unit up first; with
+ * `wait: false`, without --wait) and brings it down when the test ends; fails the test when any
+ * of its processes outlives it.
  */
-export async function startProject(t: TestContext, yaml: string): Promise<DashProject> {
+export async function startProject(t: TestContext, yaml: string, { wait = true } = {}): Promise<DashProject> {
   const proj = tempProject({ 'procs.yaml': yaml });
   t.after(async () => {
     assert.equal(await proj.cleanup(), 0, `processes outlived the test in ${proj.dir}`);
   });
-  const up = await proj.run(['up', '-d', '--wait', '--ui', '--no-open']);
+  const up = await proj.run(['up', '-d', ...(wait ? ['--wait'] : []), '--ui', '--no-open']);
   assert.equal(up.code, 0, `procs up failed:\n${up.stdout}\n${up.stderr}`);
   return { proj, url: urlIn(up.stderr) };
 }

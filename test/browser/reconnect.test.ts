@@ -42,6 +42,8 @@ describe('the dashboard in a browser: reconnecting', { skip: skipBrowser() }, ()
     await waitAttr(page, 'link[rel="icon"]', 'href', /icon-ok\.svg$/);
     await waitText(page, 'tr[data-unit="api"] td[data-field="pid"]', new RegExp(`^\\s*${secondPid}\\s*$`));
     await waitText(page, 'tr[data-unit="worker"] td[data-field="state"]', /running|ready/);
+    // The new run's events are shown: the new spawn of api among them.
+    await page.locator('#timeline li[data-seq]', { hasText: new RegExp(`\\bapi\\b.*\\b${secondPid}\\b`) }).waitFor();
     const seqs = await timelineSeqs(page);
     assert.ok(seqs.length > 0);
     assert.equal(new Set(seqs).size, seqs.length, `an event shown twice: ${JSON.stringify(seqs)}`);

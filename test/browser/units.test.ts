@@ -81,4 +81,29 @@ describe('the dashboard in a browser: units', { skip: skipBrowser() }, () => {
     assert.notEqual(ps.code, 0, `procs ps still finds the project:\n${ps.stdout}`);
     assert.deepEqual(pageErrors, []);
   });
+
+  it('shows the graph, and what a pending unit waits on, in the title and icon too', async (t) => {
+    const spec = `version: 1
+processes:
+  gate:
+    command: ${IDLE}
+    health:
+      readiness: { log: "never printed" }
+  app:
+    command: ${IDLE}
+    depends_on: { gate: healthy }
+`;
+    const { url } = await startProject(t, spec, { wait: false });
+    const page = await newPage();
+    await page.goto(url);
+    await waitText(page, 'tr[data-unit="app"] td[data-field="state"]', /pending/);
+    await waitAttr(page, '#graph [data-node="app"]', 'data-state', /^pending$/);
+    await waitAttr(page, '#graph [data-node="app"] [data-waits]', 'data-waits', /^gate$/);
+    assert.match((await page.locator('#graph [data-node="app"] [data-waits]').textContent()) ?? '', /gate/);
+    await waitAttr(page, '#graph [data-node="gate"]', 'data-state', /./);
+    await waitTitle(page, /^… .* · procs$/);
+    await waitAttr(page, 'link[rel="icon"]', 'href', /icon-starting\.svg$/);
+    await waitText(page, '[data-count="pending"]', /^\s*1\s*$/);
+    assert.deepEqual(pageErrors, []);
+  });
 });
