@@ -75,6 +75,16 @@ export function App() {
     if (icon && icon.getAttribute('href') !== href) icon.setAttribute('href', href);
   }, [project, summary, model.connected]);
 
+  // Which instance is in which pool: a pool's log pane shows its instances' lines.
+  const membership = units
+    .filter((u) => u.pool !== null)
+    .map((u) => `${u.name}:${u.pool}`)
+    .join(' ');
+  useEffect(() => {
+    const pools = new Set(status?.pools.map((p) => p.name));
+    logView.current?.regroup((name) => pools.has(name));
+  }, [membership]);
+
   const fail = (e: unknown): void => setToast({ kind: 'error', text: e instanceof Error ? e.message : String(e) });
   const run = async <T,>(path: string, body: unknown): Promise<T | undefined> => {
     try {

@@ -13,7 +13,7 @@ const SHOWN = 2000;
 /** …and while reading back (older pages prepended). */
 const BROWSE = 10000;
 /** Lines asked for at a time. */
-const PAGE = 500;
+const PAGE = 1000;
 /** How near the top (px) loads older lines, and how near the bottom counts as at the bottom. */
 const EDGE = 40;
 
@@ -84,6 +84,12 @@ export class LogView {
     this.updateReceived();
     if (history) this.rebuild();
     else if (this.following && this.frame === 0) this.frame = requestAnimationFrame(() => this.flush());
+  }
+
+  /** A pool's instances changed: a pool's pane is filled again with its lines. */
+  regroup(isPool: (name: string) => boolean): void {
+    if (this.pane !== ALL && isPool(this.pane)) this.rebuild();
+    else this.updateReceived();
   }
 
   /** Follows the newest lines again. */

@@ -23,9 +23,10 @@ interface Style {
   inverse?: true;
 }
 
-// CSI (ESC [ … final byte), OSC (ESC ] … BEL or ESC \), and two-byte escapes.
+// CSI (ESC [ … final byte), OSC (ESC ] … BEL or ESC \), and the other escapes (ESC, optional
+// intermediate bytes, a final byte: ESC ( B, ESC 7, ESC =).
 // eslint-disable-next-line no-control-regex
-const ESCAPE = /\u001b(?:\[([0-?]*)[ -/]*([@-~])|\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|[@-Z\\-_])/g;
+const ESCAPE = /\u001b(?:\[([0-?]*)[ -/]*([@-~])|\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|[ -/]*[0-~])/g;
 
 /** The 16 basic colours, as CSS variables the stylesheet sets (so the theme picks them). */
 function basic(n: number): string {

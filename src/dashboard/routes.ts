@@ -109,7 +109,8 @@ export function requestHandler(ctx: RouteContext): (req: IncomingMessage, res: S
     }
     const get = gets[path] ?? (path.startsWith('/assets/') ? assetRoute(ctx.assets, path.slice('/assets/'.length)) : undefined);
     if (!get) return refuse(res, 404, 'bad-request', `no such request: ${method} ${path.slice(0, 200)}`);
-    if (method !== 'GET' && method !== 'HEAD') return refuse(res, 405, 'bad-request', `${path} takes GET only`, { allow: 'GET, HEAD' });
+    const head = method === 'HEAD' && !isApi;
+    if (method !== 'GET' && !head) return refuse(res, 405, 'bad-request', `${path} takes GET only`, { allow: isApi ? 'GET' : 'GET, HEAD' });
     return get(req, res, url);
   };
 

@@ -199,6 +199,24 @@ describe('dashboard log stream', () => {
     assert.ok(Math.max(...sizes) <= 1000, `batches of at most 1000 lines: ${Math.max(...sizes)}`);
   });
 
+  it('disconnects a reader that falls too far behind instead of skipping lines', async () => {
+    const { f, d, cookie, streams } = await setup();
+    const s = await openStream(d.port, cookie);
+    streams.push(s);
+    await s.waitFor((m) => m.event === 'logs');
+    const closed = f.logsClosed();
+    // 40 MB handed over at once: more than a reader is let leave unread.
+    const text = `${'y'.repeat(999)}\n`.repeat(1000);
+    for (let i = 0; i < 40; i++) f.output({ ts: new Date().toISOString(), unit: 'web', stream: 'stdout', text });
+    await closed;
+    await s.ended;
+    assert.equal(f.subscribers().logs, 0);
+    // The next stream is served as usual.
+    const next = await openStream(d.port, cookie);
+    streams.push(next);
+    await next.waitFor((m) => m.event === 'logs');
+  });
+
   it('ends its streams on close and does not wait for a down in progress', async () => {
     const { f, d, cookie } = await setup();
     const s = await openStream(d.port, cookie);
