@@ -26,12 +26,35 @@ async function numbersShown(page: Page): Promise<number[]> {
   return texts.filter((t) => t.trim() !== 'fast done').map((t) => Number(/^fast (\d+)$/.exec(t.trim())?.[1] ?? NaN));
 }
 
-/** Fails unless `nums` are whole numbers each one more than the one before. */
-function assertConsecutive(nums: readonly number[], what: string): void {
+/** Fails unless `nums` are whole numbers each one more than the one before; `log` says what the page asked /api/logs. */
+function assertConsecutive(nums: readonly number[], what: string, log: readonly string[] = []): void {
   nums.forEach((n, i) => {
-    assert.ok(Number.isInteger(n), `${what}: line ${i} is not a numbered line`);
-    if (i > 0) assert.equal(n, nums[i - 1]! + 1, `${what}: line ${i} is ${n} after ${nums[i - 1]}`);
+    const context = () =>
+      `${what}: line ${i} is ${n} after ${nums[i - 1]} (shown from ${nums.slice(0, 4).join(', ')}…); the last pages asked:\n${log.slice(-6).join('\n')}`;
+    assert.ok(Number.isInteger(n), context());
+    if (i > 0) assert.equal(n, nums[i - 1]! + 1, context());
   });
+}
+
+/** Each answer of /api/logs the page gets, in a line: the query, how many lines, the first and last. */
+function recordLogPages(page: Page): string[] {
+  const log: string[] = [];
+  page.on('request', (req) => {
+    const url = new URL(req.url());
+    if (url.pathname === '/api/logs') log.push(`asked ${url.search}`);
+  });
+  page.on('response', (res) => {
+    const url = new URL(res.url());
+    if (url.pathname !== '/api/logs') return;
+    void res
+      .json()
+      .then((body: { lines: { ts: string; text: string }[]; more: boolean }) => {
+        const [first, last] = [body.lines[0], body.lines.at(-1)];
+        log.push(`${url.search} → ${body.lines.length} lines, ${first?.text} (${first?.ts}) … ${last?.text} (${last?.ts}), more: ${body.more}`);
+      })
+      .catch(() => undefined);
+  });
+  return log;
 }
 
 /** The first number the pane shows, once it is below `than` (older lines paged in). */
@@ -51,6 +74,7 @@ describe('the dashboard in a browser: following a fast printer', { skip: skipBro
   it('takes in 50,000 lines at 10,000 a second and pages every one back in order', async (t) => {
     const { proj, url } = await startProject(t, SPEC);
     const page = await newPage();
+    const asked = recordLogPages(page);
     await page.goto(withQuery(url, { logs: 'printer' }));
     await waitAttr(page, '#connection', 'data-state', /^connected$/);
     await waitAttr(page, '#logs', 'data-unit', /^printer$/);
@@ -80,7 +104,7 @@ describe('the dashboard in a browser: following a fast printer', { skip: skipBro
       }
       await waitFirstBelow(page, first);
       const nums = await numbersShown(page);
-      assertConsecutive(nums, `after scrolling up from ${first}`);
+      assertConsecutive(nums, `after scrolling up from ${first}`, asked);
       for (const n of nums) seen.add(n);
       first = nums[0]!;
     }
