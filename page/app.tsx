@@ -133,7 +133,11 @@ export function App() {
       <main class="top-half">
         <section class="panel units-panel">
           <h2>Units</h2>
-          {status ? <UnitsTable units={units} pools={status.pools} usage={model.state?.usage ?? null} actions={actions} /> : <p class="dim">loading…</p>}
+          {status ? (
+            <UnitsTable units={units} pools={status.pools} usage={model.state?.usage ?? null} why={model.state?.why ?? []} actions={actions} />
+          ) : (
+            <p class="dim">loading…</p>
+          )}
         </section>
         <div class="side">
           <section class="panel graph-panel">

@@ -2,7 +2,7 @@
 // and a scale control above its instances; the watch rules with their last runs.
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import type { UnitRow, UnitUsage, UsageResult } from './lib/types.js';
+import type { UnitRow, UnitUsage, UsageResult, Why } from './lib/types.js';
 import { bytes, duration, exitText, percent } from './lib/format.js';
 
 export interface Actions {
@@ -163,17 +163,25 @@ function Pool({
 }
 
 export function UnitsTable({
-  units,
+  units: rows,
   pools,
   usage,
+  why,
   actions,
 }: {
   units: readonly UnitRow[];
   pools: readonly { name: string; replicas: number }[];
   usage: UsageResult | null;
+  why: readonly Why[];
   actions: Actions;
 }) {
   const now = useNow();
+  // A unit waiting (pending, backoff) without a reason of its own says why it waits.
+  const whyOf = new Map(why.map((w) => [w.unit, w.summary]));
+  const units = rows.map((u) => {
+    const summary = whyOf.get(u.name);
+    return u.reason === null && (u.state === 'pending' || u.state === 'backoff') && summary ? { ...u, reason: summary } : u;
+  });
   const byName = new Map((usage?.units ?? []).map((u) => [u.name, u]));
   const usageOf = (n: string): UnitUsage | undefined => byName.get(n);
   const plain = units.filter((u) => u.pool === null && u.kind !== 'watch');

@@ -24,7 +24,21 @@ export async function showDashboard(api: Pick<ControlApi, 'dashboard'>, o: Dashb
   return info;
 }
 
+/** `up --ui`: the dashboard's URL on `t.err`, or why there is none (the project runs on without it). */
+export async function showDashboardOrSay(api: Pick<ControlApi, 'dashboard'>, o: DashboardOptions, t: Terminal): Promise<void> {
+  try {
+    await showDashboard(api, o, t, true);
+  } catch (err) {
+    t.err.write(`procs: no dashboard: ${err instanceof Error ? err.message : String(err)}\n`);
+  }
+}
+
 /** `procs dashboard`: the dashboard of the project running from `files`. */
-export async function dashboardCommand(files: readonly string[], o: DashboardOptions, t: Terminal, labelled = false): Promise<void> {
-  await showDashboard(clientFor(files).client, o, t, labelled);
+export async function dashboardCommand(files: readonly string[], o: DashboardOptions, t: Terminal): Promise<void> {
+  await showDashboard(clientFor(files).client, o, t);
+}
+
+/** `up -d --ui`, `up --wait --ui`: once the project runs, its dashboard (or why there is none). */
+export async function dashboardOfStarted(files: readonly string[], o: DashboardOptions, t: Terminal): Promise<void> {
+  await showDashboardOrSay(clientFor(files).client, o, t);
 }

@@ -74,6 +74,7 @@ export async function upOnRunning(
 ): Promise<number> {
   const paths = projectPaths(result.spec.root);
   const client = await afterHolder(paths, holder);
+  if (o.ui) await (await import('./dashboard.js')).showDashboardOrSay(client, o.ui, d);
   return attachToRunning({ client, paths, spec: result.spec, options: o, reconcile: () => reconcile(client, o, result), display: d, keys });
 }
 

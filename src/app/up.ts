@@ -135,15 +135,8 @@ async function runForeground(project: Project, spec: Spec, names: readonly strin
 
 /** `up --ui`: the dashboard's URL said (and opened); a run without a control socket has none. */
 async function serveUi(control: ForegroundControl | undefined, ui: NonNullable<UpOptions['ui']>, d: Display): Promise<void> {
-  if (!control) {
-    d.err.write('procs: no dashboard for this run: it has no control socket\n');
-    return;
-  }
-  try {
-    await (await import('./dashboard.js')).showDashboard(control, ui, d, true);
-  } catch (err) {
-    d.err.write(`procs: no dashboard: ${err instanceof Error ? err.message : String(err)}\n`);
-  }
+  if (!control) d.err.write('procs: no dashboard for this run: it has no control socket\n');
+  else await (await import('./dashboard.js')).showDashboardOrSay(control, ui, d);
 }
 
 function unitMatches(unit: string, name: string): boolean {

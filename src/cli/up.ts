@@ -35,8 +35,8 @@ export async function up(args: ParsedArgs): Promise<number> {
     const o = upOptions(args, waitMs);
     const code = await (await import('../app/up-detached.js')).upDetached(o, display(args));
     if (code !== 0 || !o.ui) return code;
-    const { dashboardCommand } = await import('../app/dashboard.js');
-    await dashboardCommand(o.spec.files, o.ui, { out: process.stdout, err: process.stderr }, true);
+    const { dashboardOfStarted } = await import('../app/dashboard.js');
+    await dashboardOfStarted(o.spec.files, o.ui, { out: process.stdout, err: process.stderr });
     return code;
   }
   return (await import('../app/up.js')).upForeground(upOptions(args, undefined), display(args), () => process.stdin);
