@@ -18,11 +18,11 @@ export class LiveOutput implements OutputSink {
     };
   }
 
-  /** Stamps the batch and hands it to every follower; never asks the producer to wait. */
+  /** Hands the batch, with its time (now when it has none), to to every follower; never asks the producer to wait. */
   write(batch: OutputBatch): boolean {
     if (this.#listeners.size === 0 || batch.text.length === 0) return true;
     const live: LiveBatch = {
-      ts: new Date().toISOString(),
+      ts: new Date(batch.at ?? Date.now()).toISOString(),
       unit: batch.unit,
       stream: batch.stream,
       text: batch.text,

@@ -24,3 +24,26 @@ export function masked(text: string, lookup: Lookup): string {
 export function withoutCredentials(url: string, mask = MASK): string {
   return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, `$1${mask}@`);
 }
+
+/** Values shorter than this are not masked in a line: they would hide ports and flags, not secrets. */
+const MIN_MASKED = 6;
+
+/**
+ * `line` with each env value the spec gave the unit (not one it inherited from procs' own
+ * environment) that is at least MIN_MASKED long shown as `***`: the line goes into events and
+ * `ps`, where no env value may appear: a probe command's last line, a spawn error naming an
+ * interpolated path.
+ */
+export function maskEnvValues(
+  line: string,
+  env: Readonly<Record<string, string>>,
+  inherited: Readonly<Record<string, string | undefined>> = process.env,
+): string {
+  const values = Object.entries(env)
+    .filter(([key, value]) => value.length >= MIN_MASKED && inherited[key] !== value)
+    .map(([, value]) => value)
+    .sort((a, b) => b.length - a.length);
+  let out = line;
+  for (const value of values) if (out.includes(value)) out = out.split(value).join('***');
+  return out;
+}

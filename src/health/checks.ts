@@ -5,6 +5,7 @@ import type { OneShotResult, OneShotRunner } from '../runtime/one-shot.js';
 import { errorPlace, errorText } from './error-text.js';
 import type { Check, CheckResult } from './probe-runner.js';
 import { hostShown } from './target.js';
+import { maskEnvValues } from '../config/redact.js';
 
 // Details say what a check saw, never what it checked (the answer carries the target as shown):
 // `connect ECONNREFUSED 127.0.0.1:3000`, `HTTP 503`, `exit 1: no such table`.
@@ -78,28 +79,6 @@ function lastLine(r: OneShotResult): string | undefined {
     if (line !== undefined) return line;
   }
   return undefined;
-}
-
-/** Values shorter than this are not masked in a probe's line: they would hide ports and flags, not secrets. */
-const MIN_MASKED = 6;
-
-/**
- * `line` with each env value the spec gave the unit (not one it inherited from procs' own
- * environment) that is at least MIN_MASKED long shown as `***`: the line goes into events and
- * `ps`, where no env value may appear, even one the probe command printed itself.
- */
-export function maskEnvValues(
-  line: string,
-  env: Readonly<Record<string, string>>,
-  inherited: Readonly<Record<string, string | undefined>> = process.env,
-): string {
-  const values = Object.entries(env)
-    .filter(([key, value]) => value.length >= MIN_MASKED && inherited[key] !== value)
-    .map(([, value]) => value)
-    .sort((a, b) => b.length - a.length);
-  let out = line;
-  for (const value of values) if (out.includes(value)) out = out.split(value).join('***');
-  return out;
 }
 
 /**

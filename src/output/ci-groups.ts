@@ -78,7 +78,7 @@ export class CiGroupsView implements StartupPhase {
       write: (batch: OutputBatch) => {
         const held = this.#active ? this.#units.get(batch.unit) : undefined;
         if (!held || held.settled) return sink.write(batch);
-        const at = { ...batch, at: Date.now() };
+        const at = { ...batch, at: batch.at ?? Date.now() };
         held.lines.push(() => void sink.write(at));
         this.#size += batch.text.length;
         if (this.#size > MAX_HELD) this.end();

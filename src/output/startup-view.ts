@@ -183,7 +183,7 @@ export class StartupView implements StartupPhase {
     return {
       write: (batch: OutputBatch) => {
         if (!this.#active) return sink.write(batch);
-        const held = { ...batch, at: Date.now() };
+        const held = { ...batch, at: batch.at ?? Date.now() };
         this.#hold(batch.text.length, () => void sink.write(held));
         return true;
       },

@@ -68,7 +68,7 @@ export class UnitLogSink implements OutputSink {
   /** The batch as log file lines. */
   render(batch: OutputBatch): string {
     const stream = batch.stream === 'stdout' ? 'out' : batch.step === undefined ? 'err' : `err:${batch.step + 1}`;
-    const prefix = `${new Date((this.#opts.now ?? Date.now)()).toISOString()} ${stream} `;
+    const prefix = `${new Date(batch.at ?? (this.#opts.now ?? Date.now)()).toISOString()} ${stream} `;
     const text = displayText(batch.text, true);
     if (text.length === 0) return '';
     const last = text.length - 1;

@@ -21,6 +21,7 @@ import {
   type Launcher,
   notStarted,
   spawnErrorInfo,
+  withoutEnvValues,
   type SpawnedUnit,
   type SpawnOptions,
 } from './spawn.js';
@@ -95,10 +96,10 @@ function runnerRequest(unit: PipelineUnit, steps: readonly [string, string[]][],
 // Spawns a pipeline: the runner leads the group, the steps are its children.
 export function spawnPipeline(host: Launcher, unit: PipelineUnit, sink: OutputSink, opts: SpawnOptions = {}): SpawnedUnit {
   const badCwd = checkCwd(unit.cwd);
-  if (badCwd !== undefined) return notStarted(badCwd);
+  if (badCwd !== undefined) return notStarted(withoutEnvValues(badCwd, unit.env));
   const steps = unit.steps.map(commandLine);
   const req = runnerRequest(unit, steps, opts);
-  if (!('file' in req)) return notStarted(req);
+  if (!('file' in req)) return notStarted(withoutEnvValues(req, unit.env));
   const run = host.launch(req);
   const raw = unit.tty === true || unit.stdin === true ? new RawOutput() : undefined;
   // On a terminal the steps' stderr pipes carry nothing of what the terminal shows.
@@ -111,6 +112,6 @@ export function spawnPipeline(host: Launcher, unit: PipelineUnit, sink: OutputSi
     if (r.other !== '') sink.write({ unit: unit.name, stream: 'stderr', text: `${r.other}\n` });
     return r;
   });
-  const exited = Promise.all([run.exited, runnerText]).then(([leader, r]) => pipelineExit(unit, leader, r.report, r.other));
+  const exited = Promise.all([run.exited, runnerText]).then(([leader, r]) => withoutEnvValues(pipelineExit(unit, leader, r.report, r.other), unit.env));
   return groupLeader(host.trees, run, exited, outputDone, raw && unitInput(unit.tty === true, run.input, raw, outputDone));
 }

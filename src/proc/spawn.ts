@@ -16,6 +16,7 @@ import { DEFAULT_WINDOW, type UnitInput, type WindowSize } from './unit-input.js
 import { RawOutput, unitInput } from './unit-io.js';
 import { directCommand, type ProgramFinder } from './simple-command.js';
 import { spawnFailure } from '../events/signals.js';
+import { maskEnvValues } from '../config/redact.js';
 import { signalUnit, type TreeContext, UnitTree } from './tree.js';
 
 /** A running (or finished) unit: the leader of its own process group. */
@@ -184,9 +185,9 @@ const terminalSplitter = (): TerminalLines => new TerminalLines();
 // Spawns a process unit as the leader of its own process group, its output going to `sink`.
 export function spawnUnit(host: Launcher, unit: ProcessUnit, sink: OutputSink, opts: SpawnOptions = {}): SpawnedUnit {
   const badCwd = checkCwd(unit.cwd);
-  if (badCwd !== undefined) return notStarted(badCwd);
+  if (badCwd !== undefined) return notStarted(withoutEnvValues(badCwd, unit.env));
   const req = unitRequest(host, unit, opts);
-  if (!('file' in req)) return notStarted(req);
+  if (!('file' in req)) return notStarted(withoutEnvValues(req, unit.env));
   const run = host.launch(req);
   const raw = unit.tty === true || unit.stdin === true ? new RawOutput() : undefined;
   // A terminal's output (colours, "\r" progress, cursor moves) is played on one line each.
@@ -195,7 +196,16 @@ export function spawnUnit(host: Launcher, unit: ProcessUnit, sink: OutputSink, o
     pumpLines(run.stdio[1], sink, { unit: unit.name, stream: 'stdout' }, pump),
     pumpLines(run.stdio[2], sink, { unit: unit.name, stream: 'stderr' }, pump),
   ]).then(() => undefined);
-  return groupLeader(host.trees, run, run.exited, outputDone, raw && unitInput(unit.tty === true, run.input, raw, outputDone));
+  const exited = run.exited.then((exit) => withoutEnvValues(exit, unit.env));
+  return groupLeader(host.trees, run, exited, outputDone, raw && unitInput(unit.tty === true, run.input, raw, outputDone));
+}
+
+/**
+ * A spawn failure's text with the unit's env values masked: it names the command or the folder,
+ * which may hold an interpolated value (`command not found: /opt/${TOKEN}/run`).
+ */
+export function withoutEnvValues(exit: ExitInfo, env: Readonly<Record<string, string>>): ExitInfo {
+  return exit.error === undefined ? exit : { ...exit, error: maskEnvValues(exit.error, env) };
 }
 
 // Wraps a started group leader as a SpawnedUnit, its tree stopped and signalled through `trees`.

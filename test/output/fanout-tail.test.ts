@@ -4,6 +4,8 @@ import type { OutputBatch } from '../../src/events/types.js';
 import { FanOut } from '../../src/output/fanout.js';
 import type { OutputSink } from '../../src/events/sink.js';
 import { TailBuffer } from '../../src/output/tail.js';
+import { UnitLogSink } from '../../src/output/unit-log.js';
+import { LiveOutput } from '../../src/app/live.js';
 
 /** A sink that says "full" until `drain()` is called. */
 class Gate implements OutputSink {
@@ -147,4 +149,18 @@ void test('the tail keeps lines as a terminal shows them, without escapes: they 
     tail.lines('api').map((l) => l.text),
     ['ab', '100%', 'plain'],
   );
+});
+
+void test('fan-out stamps a batch once: the log file and a follower give a line the same time', () => {
+  const logs = new UnitLogSink('/nonexistent', { now: () => Date.parse('2026-01-01T00:00:09.000Z') });
+  const lines: string[] = [];
+  const file: OutputSink = { write: (batch) => (lines.push(logs.render(batch)), true), onceDrain: (fn) => queueMicrotask(fn) };
+  const live = new LiveOutput();
+  const followed: string[] = [];
+  live.subscribe((x) => followed.push(x.ts));
+  const fan = new FanOut([file, live], () => Date.parse('2026-01-01T00:00:01.234Z'));
+  fan.write(b('one\n'));
+  fan.write({ ...b('two\n'), at: Date.parse('2026-01-01T00:00:00.500Z') });
+  assert.deepEqual(lines, ['2026-01-01T00:00:01.234Z out one\n', '2026-01-01T00:00:00.500Z out two\n']);
+  assert.deepEqual(followed, ['2026-01-01T00:00:01.234Z', '2026-01-01T00:00:00.500Z']);
 });
