@@ -61,12 +61,15 @@ describe('the published package', () => {
     assert.deepEqual(left, [], 'processes outlived the test');
   });
 
-  it('holds the bundle, the spawner source, the guardian and the schema, and no spawner binary', () => {
+  it('holds the bundle, the dashboard page, the spawner source, the guardian and the schema, and no spawner binary', () => {
     const files = must('tar', ['tzf', tarball], scratch).split('\n');
     for (const f of [
       'dist/bin/procs.js',
       'dist/bin/main.js',
       'dist/bin/pipeline-runner.js',
+      'dist/bin/dashboard/index.html',
+      'dist/bin/dashboard/app.js',
+      'dist/bin/dashboard/app.css',
       'native/spawner.c',
       'native/procs-tty.c',
       'native/procs-tty.py',
@@ -86,7 +89,7 @@ describe('the published package', () => {
 
   it('installs only what runs, and builds the spawner at install', () => {
     const installed = readdirSync(join(app, 'node_modules'));
-    for (const bundled of ['ajv', 'yaml', 'picomatch', 'typescript', 'esbuild'])
+    for (const bundled of ['ajv', 'yaml', 'picomatch', 'typescript', 'esbuild', 'preact', 'playwright-core'])
       assert.ok(!installed.includes(bundled), `${bundled} is bundled, not installed`);
     assert.ok(existsSync(join(app, 'node_modules/procs/dist/bin/procs-spawner')), 'the spawner was built at install');
     assert.ok(existsSync(join(app, 'node_modules/procs/dist/bin/procs-tty')), 'the terminal helper was built at install');
