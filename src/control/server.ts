@@ -19,7 +19,7 @@ import type { Duplex } from 'node:stream';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { ControlError, type ControlApi, type Feed } from './api.js';
 import { ATTACH_PATH, ATTACH_PROTOCOL, serveAttach } from './attach-server.js';
-import { countMap, DEADLINE_HEADER, NdjsonStream, readJson, sendError, sendJson, Streams, stringList } from './wire.js';
+import { answering, countMap, DEADLINE_HEADER, NdjsonStream, readJson, sendError, sendJson, Streams, stringList } from './wire.js';
 
 export interface ControlServer {
   readonly server: Server;
@@ -81,19 +81,7 @@ export function createControlServer(api: ControlApi): ControlServer {
       throw new ControlError('bad-request', `attach needs connection: Upgrade and upgrade: ${ATTACH_PROTOCOL}`);
     },
   };
-  // Nothing a client sends may throw out of here: a bad request gets its answer and the project
-  // goes on (a throw would end the process that runs every unit).
-  const server = createServer((req, res) => {
-    res.on('error', () => undefined); // the client went away: nothing to tell it
-    req.on('error', () => undefined);
-    void handle(req, res).catch((err: unknown) => {
-      try {
-        sendError(res, err);
-      } catch {
-        res.destroy();
-      }
-    });
-  });
+  const server = createServer(answering((req, res) => handle(req, res)));
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     // A client that gave up waiting (a frozen project, resumed) must not find its `stop` or
     // `down` carried out after all: past the deadline it set, a request does nothing.

@@ -92,6 +92,25 @@ export function sendError(res: ServerResponse, err: unknown): void {
   sendJson(res, e.httpStatus, body);
 }
 
+/**
+ * A request listener over `handle` from which nothing a client sends can throw: a failure is
+ * answered as an error (or the connection dropped), and the project goes on (a throw would end
+ * the process that runs every unit). A client that went away is nothing to tell.
+ */
+export function answering(handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    res.on('error', () => undefined);
+    req.on('error', () => undefined);
+    void handle(req, res).catch((err: unknown) => {
+      try {
+        sendError(res, err);
+      } catch {
+        res.destroy();
+      }
+    });
+  };
+}
+
 /** An NDJSON response that drops, and later reports, what a slow reader cannot take. */
 export class NdjsonStream {
   readonly #res: ServerResponse;

@@ -4,6 +4,7 @@
 import type { LiveBatch } from '../control/api.js';
 import { displayText } from '../proc/terminal-display.js';
 import type { LogLine } from './protocol.js';
+import { hookText } from '../output/unit-log.js';
 
 /**
  * A live batch's lines as the unit's log file holds them (output/unit-log.ts): a hook's lines
@@ -20,17 +21,6 @@ export function liveLines(b: LiveBatch): LogLine[] {
   if (texts[texts.length - 1] === '') texts.pop();
   const step = b.step === undefined ? {} : { step: b.step };
   return texts.map((text) => ({ ts: b.ts, unit, stream: b.stream, ...step, text }));
-}
-
-/** A hook's lines as the unit's log keeps them: each after `[HOOK] `. */
-function hookText(hook: string, text: string): string {
-  const body = text.endsWith('\n') ? text.slice(0, -1) : text;
-  return body.length === 0
-    ? text
-    : `${body
-        .split('\n')
-        .map((line) => `[${hook}] ${line}`)
-        .join('\n')}\n`;
 }
 
 /** Every unit's lines in one list ordered by time; a unit's own order is kept, and ties go in unit order. */

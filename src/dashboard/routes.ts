@@ -3,7 +3,7 @@
 // through the same ControlApi calls as the control socket's, with the same answers and errors.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ControlError, type ControlApi } from '../control/api.js';
-import { countMap, readJson, sendError, sendJson, stringList } from '../control/wire.js';
+import { answering, countMap, readJson, sendJson, stringList } from '../control/wire.js';
 import type { Graph } from '../output/graph.js';
 import type { Assets } from './assets.js';
 import { parseLogQuery, queryLogs, resolveNames } from './logs.js';
@@ -114,19 +114,7 @@ export function requestHandler(ctx: RouteContext): (req: IncomingMessage, res: S
     return get(req, res, url);
   };
 
-  // Nothing a page sends may throw out of here: a bad request gets its answer and the project
-  // goes on (a throw would end the process that runs every unit).
-  return (req, res) => {
-    res.on('error', () => undefined);
-    req.on('error', () => undefined);
-    void handle(req, res).catch((err: unknown) => {
-      try {
-        sendError(res, err);
-      } catch {
-        res.destroy();
-      }
-    });
-  };
+  return answering(handle);
 }
 
 /** `/assets/NAME`: a file of the page's folder, or 404. */

@@ -111,7 +111,7 @@ export class UnitLogSink implements OutputSink {
 }
 
 /** A hook's lines as the unit's log keeps them: each after `[HOOK] `. */
-function hookText(hook: string, text: string): string {
+export function hookText(hook: string, text: string): string {
   const body = text.endsWith('\n') ? text.slice(0, -1) : text;
   return body.length === 0
     ? text
