@@ -222,10 +222,21 @@ export const COMMANDS: readonly CommandDef[] = [
   {
     name: 'export',
     args: 'systemd|compose|kubernetes',
-    help: 'write the spec as units of another engine',
+    help: 'write the spec as units of another engine; --check validates them and tells what each key became',
     flags: [
       { name: 'output', short: 'o', kind: 'string', value: 'DIR', help: 'output folder' },
+      {
+        name: 'check',
+        kind: 'bool',
+        help: "validate the files with the engine's own checks and print what became of each spec key (every target when none is named; without -o nothing is written)",
+      },
+      { name: 'strict', kind: 'bool', help: 'with --check: also fail when a key is dropped' },
       { name: 'image', kind: 'string', value: 'IMAGE', help: 'container image for compose and kubernetes (default node:24-alpine)' },
+      { name: 'namespace', kind: 'string', value: 'NS', help: 'kubernetes: the namespace of every object' },
+      { name: 'dockerfile', kind: 'bool', help: 'compose: write a Dockerfile for the project and build from it' },
+      { name: 'mount', kind: 'bool', help: 'compose: bind-mount the project instead of building an image (for development)' },
+      { name: 'path', kind: 'bool', help: 'systemd: run the units with the PATH of this shell' },
+      { name: 'user', kind: 'bool', help: 'systemd: user units, for ~/.config/systemd/user' },
       FORMATION,
     ],
   },

@@ -1,7 +1,12 @@
 // `procs export TARGET -o DIR`: the spec as systemd units, a compose file or Kubernetes manifests.
+// `--check` validates what was written (or, without -o, what would be) with each engine's own
+// checks available offline and prints what became of every spec key; `--strict` fails on a
+// dropped key too.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { exportSpec, isTarget, loadForExport, TARGETS } from '../export/index.js';
+import { exportSpec, isTarget, loadForExport, TARGETS, type ExportOptions, type ExportResult, type Target } from '../export/index.js';
+import { checkReportText, keyTableText, type TargetCheck } from '../export/table.js';
+import { onPath } from '../base/which.js';
 import { suggest } from '../base/suggest.js';
 import { EXIT } from '../app/exit-codes.js';
 import { printDiagnostics } from '../app/load.js';
@@ -9,41 +14,120 @@ import { UsageError } from '../app/usage-error.js';
 import type { ParsedArgs } from './args.js';
 import { listFlag, parseFormation, stringFlag } from './options.js';
 
-/** The target named on the command line; a UsageError with a suggestion otherwise. */
-function targetOf(args: ParsedArgs): (typeof TARGETS)[number] {
+/** Flags that only one target reads. */
+const TARGET_FLAGS: Readonly<Record<string, Target>> = {
+  namespace: 'kubernetes',
+  dockerfile: 'compose',
+  mount: 'compose',
+  path: 'systemd',
+  user: 'systemd',
+};
+
+/** The targets named on the command line (every one for `--check` without a name); a UsageError with a suggestion otherwise. */
+function targetsOf(args: ParsedArgs, check: boolean): Target[] {
   const [target, ...extra] = args.positionals;
   const choices = TARGETS.join(', ');
-  if (target === undefined) throw new UsageError(`name a target: ${choices}`);
+  if (target === undefined) {
+    if (check) return [...TARGETS];
+    throw new UsageError(`name a target: ${choices} (or --check without one for all of them)`);
+  }
   if (!isTarget(target)) {
     const hint = suggest(target, TARGETS);
     throw new UsageError(`unknown target '${target}'${hint ? `; did you mean '${hint}'?` : ''} (one of ${choices})`);
   }
   if (extra.length > 0) throw new UsageError(`one target at a time, got '${args.positionals.join(' ')}'`);
-  return target;
+  return [target];
 }
 
-/** `procs export`: loads the spec (its own env only), writes the engine's files under -o DIR, prints notes. */
-export async function exportCommand(args: ParsedArgs): Promise<number> {
-  const target = targetOf(args);
-  const output = stringFlag(args, 'output');
-  if (output === undefined || output === '') throw new UsageError('-o DIR is required: the folder to write the files to');
+/** The exporters' options from the flags; a UsageError for a flag of another target. */
+function optionsOf(args: ParsedArgs, targets: readonly Target[]): ExportOptions {
+  for (const [flag, target] of Object.entries(TARGET_FLAGS)) {
+    if (args.flags[flag] !== undefined && !targets.includes(target)) throw new UsageError(`--${flag} is for ${target} exports`);
+  }
+  if (args.flags.dockerfile === true && args.flags.mount === true)
+    throw new UsageError('--dockerfile and --mount exclude each other: build the project into an image, or mount it');
   const image = stringFlag(args, 'image');
-  const loaded = await loadForExport({ cwd: process.cwd(), files: listFlag(args, 'file'), formation: parseFormation(listFlag(args, 'formation')) });
-  printDiagnostics(loaded.diagnostics, process.stderr);
-  if (!loaded.spec) return EXIT.usage;
-  const dir = path.resolve(output);
-  const result = exportSpec(target, loaded.spec, { ...(image ? { image } : {}), envFiles: loaded.envFiles, outputDir: dir });
+  const namespace = stringFlag(args, 'namespace');
+  if (namespace !== undefined && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(namespace))
+    throw new UsageError(`--namespace expects a DNS-1123 label (lowercase letters, digits and '-', at most 63), got '${namespace}'`);
+  const searchPath = process.env.PATH ?? '';
+  return {
+    ...(image ? { image } : {}),
+    ...(namespace ? { namespace } : {}),
+    ...(args.flags.dockerfile === true ? { dockerfile: true } : {}),
+    ...(args.flags.mount === true ? { mount: true } : {}),
+    ...(args.flags.path === true ? { searchPath } : {}),
+    ...(args.flags.user === true ? { user: true } : {}),
+    resolveCommand: (name) => onPath(name, searchPath),
+  };
+}
+
+/** Writes a target's files under `dir`; the error's text when it cannot. */
+function writeFiles(dir: string, result: ExportResult): string | undefined {
   try {
     mkdirSync(dir, { recursive: true });
     for (const file of result.files) {
       const where = path.join(dir, file.path);
+      mkdirSync(path.dirname(where), { recursive: true });
       writeFileSync(where, file.content);
       process.stdout.write(`wrote ${path.relative(process.cwd(), where) || where}\n`);
     }
+    return undefined;
   } catch (err) {
-    process.stderr.write(`procs export: cannot write to ${output}: ${err instanceof Error ? err.message : String(err)}\n`);
-    return EXIT.failed;
+    return err instanceof Error ? err.message : String(err);
   }
-  for (const note of result.notes) process.stderr.write(`procs export: note: ${note}\n`);
-  return EXIT.ok;
+}
+
+/** The offline checks of a target's files, systemd-analyze included where it is installed. */
+async function checksOf(target: Target, result: ExportResult, options: ExportOptions): Promise<TargetCheck> {
+  const { checkExport } = await import('../export/check/index.js');
+  const reports = [...(await checkExport(target, result.files))];
+  if (target === 'systemd') {
+    const { verifyUnitFiles } = await import('../proc/systemd-analyze.js');
+    const verified = await verifyUnitFiles(result.files, { user: options.user === true });
+    const units = result.files.filter((f) => /\.(service|socket|timer|target)$/.test(f.path)).length;
+    reports.push(
+      verified.available
+        ? { file: `${units} unit files`, checker: 'systemd-analyze verify', problems: verified.problems }
+        : { file: `${units} unit files`, checker: 'systemd-analyze is not installed here: not verified by systemd', problems: [] },
+    );
+  }
+  return { target, keys: result.keys, reports };
+}
+
+/** `procs export`: loads the spec (its own env only), writes the engine's files under -o DIR, prints notes; `--check` validates. */
+export async function exportCommand(args: ParsedArgs): Promise<number> {
+  const strict = args.flags.strict === true;
+  const check = strict || args.flags.check === true;
+  const targets = targetsOf(args, check);
+  const output = stringFlag(args, 'output');
+  if (output === '' || (output === undefined && !check))
+    throw new UsageError('-o DIR is required: the folder to write the files to (or --check alone to validate without writing)');
+  const options = optionsOf(args, targets);
+  const loaded = await loadForExport({ cwd: process.cwd(), files: listFlag(args, 'file'), formation: parseFormation(listFlag(args, 'formation')) });
+  printDiagnostics(loaded.diagnostics, process.stderr);
+  if (!loaded.spec) return EXIT.usage;
+  const checks: TargetCheck[] = [];
+  for (const target of targets) {
+    // Several targets into one folder: a folder each.
+    const dir = output === undefined ? undefined : path.resolve(output, targets.length > 1 ? target : '');
+    const result = exportSpec(target, loaded.spec, { ...options, envFiles: loaded.envFiles, ...(dir ? { outputDir: dir } : {}) });
+    if (dir !== undefined) {
+      const failed = writeFiles(dir, result);
+      if (failed !== undefined) {
+        process.stderr.write(`procs export: cannot write to ${output}: ${failed}\n`);
+        return EXIT.failed;
+      }
+    }
+    const prefix = targets.length > 1 ? `${target}: ` : '';
+    for (const note of result.notes) process.stderr.write(`procs export: note: ${prefix}${note}\n`);
+    if (check) checks.push(await checksOf(target, result, options));
+  }
+  if (!check) return EXIT.ok;
+  process.stdout.write(`\n${keyTableText(checks)}\n${checkReportText(checks)}`);
+  const invalid = checks.some((c) => c.reports.some((r) => r.problems.length > 0));
+  const dropped = checks.some((c) => c.keys.some((k) => k.fate === 'dropped'));
+  if (invalid) process.stderr.write('procs export: the check failed: see the problems above\n');
+  else if (strict && dropped) process.stderr.write('procs export: --strict: keys are dropped (see the table above)\n');
+  return invalid || (strict && dropped) ? EXIT.failed : EXIT.ok;
 }

@@ -56,7 +56,7 @@ export function exportCompose(spec: Spec, options: ExportOptions = {}): ExportRe
   if (spec.watch.length > 0) notes.add('watch rules are for development and are not exported');
   const doc = escapeDollars({ name: composeProjectName(spec.project), services: out });
   const header = `# Written by \`procs export compose\` from ${spec.files.map((f) => path.basename(f)).join(', ')}; run with docker compose up.\n`;
-  return { files: [{ path: 'compose.yaml', content: header + stringify(doc, { version: '1.1', lineWidth: 0 }) }], notes: notes.all() };
+  return { files: [{ path: 'compose.yaml', content: header + stringify(doc, { version: '1.1', lineWidth: 0 }) }], notes: notes.all(), keys: notes.keys() };
 }
 
 /** One compose service. `checked` names the services (seen so far) that have a healthcheck. */

@@ -65,7 +65,7 @@ export function exportKubernetes(spec: Spec, options: ExportOptions = {}): Expor
   if (spec.watch.length > 0) notes.add('watch rules are for development and are not exported');
   const header = `# Written by \`procs export kubernetes\` from ${spec.files.map((f) => path.basename(f)).join(', ')}; apply with kubectl apply -f kubernetes.yaml.\n${secretLines.join('')}`;
   const body = objects.map((o) => stringify(o, { version: '1.1', lineWidth: 0, aliasDuplicateObjects: false })).join('---\n');
-  return { files: [{ path: 'kubernetes.yaml', content: header + body }], notes: notes.all() };
+  return { files: [{ path: 'kubernetes.yaml', content: header + body }], notes: notes.all(), keys: notes.keys() };
 }
 
 /** The one-shot steps a service waits for with `completed`, theirs first, each once. */

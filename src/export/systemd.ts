@@ -83,7 +83,7 @@ export function exportSystemd(spec: Spec, options: ExportOptions = {}): ExportRe
     notes.add('env files are referenced with EnvironmentFile= (not copied); there their values override Environment=, while in procs `env:` wins');
   }
   if (spec.watch.length > 0) notes.add('watch rules are for development and are not exported');
-  return { files, notes: notes.all() };
+  return { files, notes: notes.all(), keys: notes.keys() };
 }
 
 interface UnitContext {

@@ -2,8 +2,7 @@
 // commands found on PATH), else `xdg-open`. Started on its own, its output let go: procs never
 // waits for a browser.
 import { spawn } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
-import { delimiter, isAbsolute, join } from 'node:path';
+import { onPath } from '../base/which.js';
 
 /** The command that opens URLs here, or undefined when there is none. */
 export function browserCommand(env: NodeJS.ProcessEnv = process.env): string | undefined {
@@ -27,25 +26,4 @@ export function openUrl(url: string, env: NodeJS.ProcessEnv = process.env): bool
   } catch {
     return false;
   }
-}
-
-/** The executable `command` names: itself when it is a path, else the first found on `path`. */
-function onPath(command: string, path: string): string | undefined {
-  const candidates = command.includes('/')
-    ? isAbsolute(command)
-      ? [command]
-      : []
-    : path
-        .split(delimiter)
-        .filter(Boolean)
-        .map((d) => join(d, command));
-  for (const c of candidates) {
-    try {
-      accessSync(c, constants.X_OK);
-      return c;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
 }
