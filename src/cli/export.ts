@@ -5,7 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { exportSpec, isTarget, loadForExport, TARGETS, type ExportOptions, type ExportResult, type Target } from '../export/index.js';
-import { checkReportText, keyTableText, type TargetCheck } from '../export/table.js';
+import { checkReportText, checkVerdict, keyTableText, type TargetCheck } from '../export/table.js';
 import { onPath } from '../base/which.js';
 import { suggest } from '../base/suggest.js';
 import { EXIT } from '../app/exit-codes.js';
@@ -125,9 +125,7 @@ export async function exportCommand(args: ParsedArgs): Promise<number> {
   }
   if (!check) return EXIT.ok;
   process.stdout.write(`\n${keyTableText(checks)}\n${checkReportText(checks)}`);
-  const invalid = checks.some((c) => c.reports.some((r) => r.problems.length > 0));
-  const dropped = checks.some((c) => c.keys.some((k) => k.fate === 'dropped'));
-  if (invalid) process.stderr.write('procs export: the check failed: see the problems above\n');
-  else if (strict && dropped) process.stderr.write('procs export: --strict: keys are dropped (see the table above)\n');
-  return invalid || (strict && dropped) ? EXIT.failed : EXIT.ok;
+  const verdict = checkVerdict(checks, strict);
+  if (verdict.why !== undefined) process.stderr.write(`procs export: ${verdict.why}\n`);
+  return verdict.ok ? EXIT.ok : EXIT.failed;
 }

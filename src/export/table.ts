@@ -68,13 +68,19 @@ export function keyTableText(checks: readonly TargetCheck[]): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** The checkers' findings: one line per file checked, its problems below it. */
+/** The checkers' findings: one line per file checked (aligned), its problems below it. */
 export function checkReportText(checks: readonly TargetCheck[]): string {
-  const lines: string[] = [];
-  for (const c of checks)
-    for (const r of c.reports) {
-      lines.push(`${r.problems.length === 0 ? 'ok    ' : 'FAILED'}  ${c.target}  ${r.file}  (${r.checker})`);
-      for (const p of r.problems) lines.push(`          ${p}`);
-    }
+  const reports = checks.flatMap((c) => c.reports.map((r) => ({ target: c.target, r })));
+  const heads = columns(reports.map(({ target, r }) => [r.problems.length === 0 ? 'ok' : 'FAILED', target, r.file, `(${r.checker})`]));
+  const lines = reports.flatMap(({ r }, i) => [heads[i] ?? '', ...r.problems.map((p) => `    ${p}`)]);
   return `${lines.join('\n')}\n`;
+}
+
+/** Whether a check passed: not when a checker found a problem, nor with `strict` when a key is dropped. */
+export function checkVerdict(checks: readonly TargetCheck[], strict: boolean): { readonly ok: boolean; readonly why?: string } {
+  if (checks.some((c) => c.reports.some((r) => r.problems.length > 0))) return { ok: false, why: 'the check failed: see the problems above' };
+  const dropped = checks.flatMap((c) => c.keys.filter((k) => k.fate === 'dropped').map((k) => `${c.target} ${k.unit} ${k.key}`));
+  if (strict && dropped.length > 0)
+    return { ok: false, why: `--strict: keys are dropped (${dropped.length}: ${dropped.slice(0, 3).join(', ')}${dropped.length > 3 ? ', …' : ''})` };
+  return { ok: true };
 }

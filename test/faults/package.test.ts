@@ -89,7 +89,7 @@ describe('the published package', () => {
 
   it('installs only what runs, and builds the spawner at install', () => {
     const installed = readdirSync(join(app, 'node_modules'));
-    for (const bundled of ['ajv', 'yaml', 'picomatch', 'typescript', 'esbuild', 'preact', 'playwright-core'])
+    for (const bundled of ['ajv', 'yaml', 'picomatch', 'typescript', 'esbuild', 'preact', 'playwright-core', 'kubernetes-models', 'dclint'])
       assert.ok(!installed.includes(bundled), `${bundled} is bundled, not installed`);
     assert.ok(existsSync(join(app, 'node_modules/procs/dist/bin/procs-spawner')), 'the spawner was built at install');
     assert.ok(existsSync(join(app, 'node_modules/procs/dist/bin/procs-tty')), 'the terminal helper was built at install');
@@ -102,5 +102,11 @@ describe('the published package', () => {
     assert.match(doctor, /^ok\s+spawner\s+units start through the spawner .*node_modules\/procs\/dist\/bin\/procs-spawner$/m);
     assert.match(doctor, /^ok\s+spec\s+/m);
     assert.deepEqual(taggedProcesses(tag), []);
+  });
+
+  it('checks exports offline with the bundled checkers (kubernetes models, compose schema)', () => {
+    const out = must('npx', ['--no-install', 'procs', 'export', '--check'], app);
+    assert.match(out, /^ok +kubernetes +kubernetes\.yaml /m);
+    assert.match(out, /^ok +compose +compose\.yaml /m);
   });
 });
