@@ -98,7 +98,7 @@ export function resolveUnitCommand(unit: UnitSpec, options: ExportOptions): Reso
   const steps = unit.steps.map((s) => resolveOne(s, lookupOf(options), unresolved));
   const argv = absoluteProgram(pipelineArgv(steps), unit.cwd);
   const moreCommands = unit.steps.some((s) => s.kind === 'shell' && MORE_COMMANDS.test(s.script));
-  return { argv, program: `${argv[0] ?? ''} -c (pipeline)`, unresolved: [...new Set(unresolved)], moreCommands };
+  return { argv, program: `${argv[0] ?? ''} -c`, unresolved: [...new Set(unresolved)], moreCommands };
 }
 
 /**
@@ -110,13 +110,13 @@ export function commandFate(r: ResolvedCommand, line: string, options: ExportOpt
   if (r.unresolved.length > 0) {
     const names = r.unresolved.join(', ');
     notes.push(`${names} not found on PATH here: systemd looks ${r.unresolved.length > 1 ? 'them' : 'it'} up on the unit's PATH at run time`);
-    return { fate: 'approximated', how: `${line} ${names} found through systemd's PATH at run time`, notes };
+    return { fate: 'approximated', how: `${line}${r.program}; ${names} found through systemd's PATH at run time`, notes };
   }
   if (r.moreCommands && options.searchPath === undefined) {
     notes.push(`the script's later commands are looked up on systemd's PATH (${SYSTEMD_DEFAULT_PATH}); --path gives the units procs' PATH`);
-    return { fate: 'approximated', how: `${line} ${r.program}; later commands through systemd's PATH`, notes };
+    return { fate: 'approximated', how: `${line}${r.program}; later commands through systemd's PATH`, notes };
   }
-  return { fate: 'mapped', how: `${line} ${r.program}`, notes };
+  return { fate: 'mapped', how: `${line}${r.program}`, notes };
 }
 
 /**

@@ -1,10 +1,11 @@
 // What became of each spec key of a service under systemd (the `--check` table), and the notes on
 // what it loses there. Every key export/keys.ts lists gets a fate here.
-import type { Dependency, UnitSpec } from '../config/spec.js';
+import type { Dependency, Spec, UnitSpec } from '../config/spec.js';
+import { keysOf } from './keys.js';
 import type { Service } from './model.js';
 import { durationText } from './names.js';
 import { onDemand } from './profiles.js';
-import type { Notes } from './types.js';
+import type { ExportOptions, Notes } from './types.js';
 
 type Fate = 'mapped' | 'approximated' | 'dropped';
 
@@ -41,10 +42,22 @@ export function restartSteps(unit: UnitSpec): number | undefined {
   return Math.max(1, Math.ceil(Math.log(b.maxMs / b.initialMs) / Math.log(b.factor)));
 }
 
+export interface KeyContext {
+  readonly spec: Spec;
+  readonly options: ExportOptions;
+  /** Every service by name, for what a dependency waits for. */
+  readonly byName: ReadonlyMap<string, Service>;
+}
+
 /** Records the fate of every key the service uses (unit: the service's name as the spec writes it). */
-export function systemdServiceKeys(svc: Service, byName: ReadonlyMap<string, Service>, fates: CommandFates, notes: Notes): void {
+export function systemdServiceKeys(svc: Service, ctx: KeyContext, fates: CommandFates, notes: Notes): void {
   const u = svc.unit;
-  const key = (k: string, fate: Fate, how: string): void => notes.key(svc.name, k, fate, how);
+  const byName = ctx.byName;
+  // Only the keys the spec uses: a row for a key it does not use would be listed after them.
+  const used = new Set(keysOf(svc, ctx.spec, ctx.options));
+  const key = (k: string, fate: Fate, how: string): void => {
+    if (used.has(k)) notes.key(svc.name, k, fate, how);
+  };
   const why = onDemand(u);
   if (u.profiles) key('profiles', 'approximated', `not wanted by the target: systemctl start it${why ? ` (${why})` : ''}`);
   if (u.enabled === false) key('enabled', 'approximated', 'not wanted by the target: systemctl start it');
@@ -59,7 +72,7 @@ export function systemdServiceKeys(svc: Service, byName: ReadonlyMap<string, Ser
     if (s.cron !== undefined) key('schedule', concurrency ? 'approximated' : 'mapped', `.timer OnCalendar=${concurrency}`);
     else key('schedule', 'approximated', `.timer OnUnitActiveSec= counts from the last run's start${concurrency}`);
   }
-  if (u.kind === 'pipeline') key('steps', 'approximated', `${fates.command.how}; one sh -c pipeline, pipefail where the shell has it`);
+  if (u.kind === 'pipeline') key('steps', 'approximated', `${fates.command.how} pipeline, pipefail where the shell has it`);
   else key('command', fates.command.fate, fates.command.how);
   if (svc.kind === 'pool') key('replicas', 'mapped', `one service per instance (${svc.name}.0 to ${svc.name}.${svc.replicas - 1})`);
   if (u.kind !== 'pipeline' && (u.port !== undefined || svc.basePort !== undefined))
@@ -67,7 +80,7 @@ export function systemdServiceKeys(svc: Service, byName: ReadonlyMap<string, Ser
   if (u.kind !== 'pipeline' && u.listen) key('listen', 'mapped', `socket activation: a .socket unit holds ${u.listen.owner}'s sockets`);
   key('cwd', 'mapped', 'WorkingDirectory=');
   key('env', 'mapped', 'Environment=');
-  key('env_file', 'approximated', 'EnvironmentFile= (its values override Environment=, procs has env: win)');
+  key('env_file', 'approximated', 'EnvironmentFile= (its values override env:, unlike procs)');
   for (const d of svc.dependsOn) {
     const f = dependencyFate(d, byName.get(d.name));
     key(`depends_on.${d.name}`, f.fate, f.how);

@@ -61,7 +61,7 @@ export function exportSystemd(spec: Spec, options: ExportOptions = {}): ExportRe
       socketNotes(listen, socket, { pool, envFiles: envFiles.length > 0 }, notes);
     }
     serviceNotes(svc, notes);
-    systemdServiceKeys(svc, byName, fates, notes);
+    systemdServiceKeys(svc, { spec, options, byName }, fates, notes);
     systemdOnDemandNote(svc.unit, svc.name, svc.instances.map((u) => fileOf(u.name)).join(' '), notes);
     systemdHookNotes(svc.unit, svc.name, svc.oneShot, notes);
   }
