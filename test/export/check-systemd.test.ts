@@ -12,10 +12,10 @@ describe('check of a systemd export', () => {
     ];
     const reports = await checkExport('systemd', files);
     assert.deepEqual(
-      reports.map((r) => [r.file, r.problems]),
+      reports.map((r) => [r.file, r.checker, r.problems]),
       [
-        ['app-a.service', []],
-        ['app.target', []],
+        ['app-a.service', "procs' unit file rules", []],
+        ['app.target', "procs' unit file rules", []],
       ],
     );
   });
