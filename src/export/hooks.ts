@@ -3,7 +3,6 @@
 // before the KillSignal, as pre_stop does) with on_failure as OnFailure= naming a one-shot unit,
 // and Kubernetes' lifecycle.postStart and preStop exec handlers. What has no equivalent is a note.
 import type { Lifecycle } from 'kubernetes-types/core/v1.js';
-import path from 'node:path';
 import type { Command, HookSpec, UnitSpec } from '../config/spec.js';
 import { durationText } from './names.js';
 import { argvOf } from './shell.js';
@@ -59,7 +58,7 @@ export function systemdHookEntries(unit: UnitSpec, serviceFile: string, argvFor:
 export function onFailureSections(
   unit: UnitSpec,
   hook: HookSpec,
-  ctx: { readonly project: string; readonly envFiles: readonly string[]; readonly argv: string[] },
+  ctx: { readonly project: string; readonly envFiles: readonly string[]; readonly argv: string[]; readonly pathEnv?: Readonly<Record<string, string>> },
 ): Section[] {
   return [
     ['Unit', [['Description', escapeSpecifiers(`on_failure hook of procs unit ${unit.name} of ${ctx.project}`)]]],
@@ -69,7 +68,7 @@ export function onFailureSections(
         ['Type', 'oneshot'],
         ['WorkingDirectory', escapeSpecifiers(unit.cwd)],
         ...ctx.envFiles.map((f): Entry => ['EnvironmentFile', escapeSpecifiers(f)]),
-        ...Object.entries(unit.env).map(([k, v]): Entry => ['Environment', envAssignment(k, v)]),
+        ...Object.entries({ ...ctx.pathEnv, ...unit.env }).map(([k, v]): Entry => ['Environment', envAssignment(k, v)]),
         ['Environment', envAssignment('PROCS_FAILED_UNIT', unit.name)],
         ['ExecStart', execLine(ctx.argv)],
         ['TimeoutStartSec', durationText(hook.timeoutMs)],
@@ -91,14 +90,4 @@ export function systemdHookNotes(unit: UnitSpec, service: string, oneShot: boole
       `${service}: the on_failure unit gets PROCS_FAILED_UNIT; instead of PROCS_EXIT_CODE and PROCS_EXIT_SIGNAL, systemd 251 and later give it MONITOR_SERVICE_RESULT, MONITOR_EXIT_CODE and MONITOR_EXIT_STATUS`,
     );
   }
-}
-
-/** An absolute program for systemd: `./bin/x` made absolute against the unit's cwd. */
-export function systemdArgv(unit: UnitSpec): (cmd: Command) => string[] {
-  return (cmd) => {
-    const argv = argvOf(cmd);
-    const file = argv[0] ?? '';
-    if (file.includes('/') && !path.isAbsolute(file)) argv[0] = path.resolve(unit.cwd, file);
-    return argv;
-  };
 }

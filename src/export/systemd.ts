@@ -3,10 +3,12 @@
 // the services.
 import path from 'node:path';
 import type { RestartSpec, Spec, UnitSpec } from '../config/spec.js';
-import { envFilesOf, servicesOf, type Service } from './model.js';
+import { envFilesOf, servicesOf } from './model.js';
 import { durationText, systemdName } from './names.js';
-import { unitArgv } from './shell.js';
-import { onFailureFile, onFailureSections, systemdArgv, systemdHookEntries, systemdHookNotes } from './hooks.js';
+import { onFailureFile, onFailureSections, systemdHookEntries, systemdHookNotes } from './hooks.js';
+import { commandFate, outsideDefaultPath, resolveCommandLine, resolveUnitCommand, searchPathEnv } from './systemd-command.js';
+import { restartSteps, serviceNotes, systemdServiceKeys, type CommandFates } from './systemd-keys.js';
+import { installComment, installTarget } from './systemd-install.js';
 import { poolComment, serviceListenVars, socketNotes, socketSections } from './systemd-socket.js';
 import { scheduledUnit } from './systemd-timer.js';
 import { envAssignment, escapeSpecifiers, execLine, unitText, type Section } from './systemd-syntax.js';
@@ -22,7 +24,8 @@ export function exportSystemd(spec: Spec, options: ExportOptions = {}): ExportRe
   const project = systemdName(spec.project);
   const fileOf = (unit: string): string => `${project}-${systemdName(unit)}.service`;
   const byName = new Map(services.map((s) => [s.name, s]));
-  const header = `# Written by \`procs export systemd\` from ${spec.files.map((f) => path.basename(f)).join(', ')}.`;
+  const written = `# Written by \`procs export systemd\` from ${spec.files.map((f) => path.basename(f)).join(', ')}.`;
+  const header = `${written}\n${installComment(project, options.user === true)}`;
   const files: ExportFile[] = [];
   const onFailure: ExportFile[] = [];
   for (const svc of services) {
@@ -33,15 +36,22 @@ export function exportSystemd(spec: Spec, options: ExportOptions = {}): ExportRe
     const listen = svc.unit.kind === 'pipeline' ? undefined : svc.unit.listen;
     const socket = listen && `${project}-${systemdName(listen.owner)}.socket`;
     const envFiles = envFilesOf(svc, options);
+    const fates = commandFates(svc.unit, options, (n) => notes.add(`${svc.name}: ${n}`));
     for (const unit of svc.instances) {
-      const sections = serviceSections(unit, { project, deps, partOf, envFiles, file: fileOf(unit.name), ...(socket ? { socket } : {}) });
+      const ctx = { project, deps, partOf, envFiles, file: fileOf(unit.name), options, ...(socket ? { socket } : {}) };
+      const sections = serviceSections(unit, ctx);
       const timed = unit.schedule && scheduledUnit(unit, unit.schedule, sections, { project, header, service: fileOf(unit.name) }, notes);
       files.push({ path: fileOf(unit.name), content: unitText(header, timed ? timed.service : sections) });
       if (timed) files.push(timed.timer);
       const hook = unit.hooks?.on_failure;
-      const argv = hook && systemdArgv(unit)(hook.command);
-      if (hook && argv)
-        onFailure.push({ path: onFailureFile(fileOf(unit.name)), content: unitText(header, onFailureSections(unit, hook, { project, envFiles, argv })) });
+      if (hook) {
+        const argv = resolveCommandLine(hook.command, unit, options).argv;
+        const pathEnv = searchPathEnv(options, unit.env);
+        onFailure.push({
+          path: onFailureFile(fileOf(unit.name)),
+          content: unitText(header, onFailureSections(unit, hook, { project, envFiles, argv, pathEnv })),
+        });
+      }
     }
     if (listen && socket) {
       const ctx = { project, services: svc.instances.map((u) => fileOf(u.name)) };
@@ -51,6 +61,7 @@ export function exportSystemd(spec: Spec, options: ExportOptions = {}): ExportRe
       socketNotes(listen, socket, { pool, envFiles: envFiles.length > 0 }, notes);
     }
     serviceNotes(svc, notes);
+    systemdServiceKeys(svc, { spec, options, byName }, fates, notes);
     systemdOnDemandNote(svc.unit, svc.name, svc.instances.map((u) => fileOf(u.name)).join(' '), notes);
     systemdHookNotes(svc.unit, svc.name, svc.oneShot, notes);
   }
@@ -76,13 +87,15 @@ export function exportSystemd(spec: Spec, options: ExportOptions = {}): ExportRe
         ['Wants', wants],
       ],
     ],
-    ['Install', [['WantedBy', 'default.target']]],
+    ['Install', [['WantedBy', installTarget(options.user === true)]]],
   ];
   files.push({ path: `${project}.target`, content: unitText(header, target) });
   if (Object.values(options.envFiles ?? {}).some((f) => f.length > 0)) {
     notes.add('env files are referenced with EnvironmentFile= (not copied); there their values override Environment=, while in procs `env:` wins');
   }
   if (spec.watch.length > 0) notes.add('watch rules are for development and are not exported');
+  for (const rule of spec.watch) notes.key(`watch.${rule.name}`, 'watch', 'dropped', 'development only: not exported');
+  if (options.user !== true) notes.add('system units run as root (no User=): add User= to each [Service], or export --user units for your own user manager');
   return { files, notes: notes.all(), keys: notes.keys() };
 }
 
@@ -97,6 +110,28 @@ interface UnitContext {
   readonly file: string;
   /** The socket unit holding the unit's `listen:` sockets (a pool's, shared by its instances). */
   readonly socket?: string;
+  readonly options: ExportOptions;
+}
+
+/** The fates of a unit's command and hooks (programs resolved or left to systemd's PATH), their notes made. */
+function commandFates(unit: UnitSpec, options: ExportOptions, note: (text: string) => void): CommandFates {
+  const fateOf = (r: ReturnType<typeof resolveUnitCommand>, line: string): { fate: 'mapped' | 'approximated'; how: string } => {
+    const f = commandFate(r, line, options);
+    f.notes.forEach(note);
+    const outside = outsideDefaultPath(r, options);
+    if (outside !== undefined)
+      note(
+        `${outside} is not on systemd's PATH: a script that starts another program by name (npm's #!/usr/bin/env node) does not find it there; --path sets the units' PATH`,
+      );
+    return { fate: f.fate, how: f.how };
+  };
+  const hooks: Partial<Record<'post_start' | 'pre_stop' | 'on_failure', { fate: 'mapped' | 'approximated'; how: string }>> = {};
+  const lines = { post_start: 'ExecStartPost=', pre_stop: 'ExecStop=', on_failure: 'ExecStart=' } as const;
+  for (const hook of ['post_start', 'pre_stop', 'on_failure'] as const) {
+    const h = unit.hooks?.[hook];
+    if (h) hooks[hook] = fateOf(resolveCommandLine(h.command, unit, options), lines[hook]);
+  }
+  return { command: fateOf(resolveUnitCommand(unit, options), 'ExecStart='), hooks };
 }
 
 /** The [Unit], [Service] and [Install] sections of one unit. */
@@ -105,8 +140,9 @@ function serviceSections(unit: UnitSpec, ctx: UnitContext): Section[] {
   const deps = [...ctx.deps, ...(ctx.socket ? [ctx.socket] : [])].join(' ');
   // PORT stays the first address's port, as procs sets it; systemd sets LISTEN_FDS, LISTEN_PID and LISTEN_FDNAMES.
   const listen = unit.kind === 'pipeline' ? undefined : unit.listen;
-  const env = listen ? { ...unit.env, ...serviceListenVars(listen, unit.env) } : unit.env;
-  const hooks = systemdHookEntries(unit, ctx.file, systemdArgv(unit));
+  const own = listen ? { ...unit.env, ...serviceListenVars(listen, unit.env) } : unit.env;
+  const env = { ...searchPathEnv(ctx.options, own), ...own };
+  const hooks = systemdHookEntries(unit, ctx.file, (cmd) => resolveCommandLine(cmd, unit, ctx.options).argv);
   const head: [string, string][] = [
     ['Description', escapeSpecifiers(`procs unit ${unit.name} of ${ctx.project}`)],
     ['PartOf', [`${ctx.project}.target`, ...ctx.partOf].join(' ')],
@@ -119,10 +155,8 @@ function serviceSections(unit: UnitSpec, ctx: UnitContext): Section[] {
     ...(oneShot ? [] : startLimits(unit.restart)),
     ...hooks.unit,
   ];
-  const argv = unitArgv(unit);
-  const file = argv[0] ?? '';
-  // systemd wants an absolute path or a bare name looked up in PATH: `./bin/x` is made absolute.
-  if (file.includes('/') && !path.isAbsolute(file)) argv[0] = path.resolve(unit.cwd, file);
+  const argv = resolveUnitCommand(unit, ctx.options).argv;
+  const steps = oneShot ? undefined : restartSteps(unit);
   const successCodes = unit.restart.successCodes.filter((c) => c !== 0);
   // `readiness: { notify: true }` is systemd's own protocol; procs takes messages from the unit's whole group.
   const notify = !oneShot && unit.health.readiness?.check.kind === 'notify';
@@ -139,6 +173,12 @@ function serviceSections(unit: UnitSpec, ctx: UnitContext): Section[] {
     ...hooks.service,
     ['Restart', RESTART[unit.restart.policy]],
     ...(oneShot ? [] : ([['RestartSec', durationText(unit.restart.backoff.initialMs)]] as [string, string][])),
+    ...(steps !== undefined
+      ? ([
+          ['RestartSteps', String(steps)],
+          ['RestartMaxDelaySec', durationText(unit.restart.backoff.maxMs)],
+        ] as [string, string][])
+      : []),
     ...(successCodes.length > 0 ? ([['SuccessExitStatus', successCodes.join(' ')]] as [string, string][]) : []),
     ['KillMode', 'control-group'],
     ['KillSignal', unit.stop.signal],
@@ -168,20 +208,4 @@ function startLimits(restart: RestartSpec): [string, string][] {
     ['StartLimitIntervalSec', `${Math.ceil(window / 1000)}s`],
     ['StartLimitBurst', String(restart.maxRestarts + 1)],
   ];
-}
-
-/** Notes on what a service loses under systemd. */
-function serviceNotes(svc: Service, notes: Notes): void {
-  const { health, restart } = svc.unit;
-  if ((health.readiness && health.readiness.check.kind !== 'notify') || health.liveness) {
-    notes.add(`${svc.name}: systemd has no health probes; they are left out, and depends_on healthy only orders the start (After=)`);
-  }
-  if (!svc.oneShot && restart.backoff.factor !== 1) {
-    notes.add('backoff: RestartSec= is the initial delay; the growing factor and max are not mapped');
-  }
-  if (svc.kind === 'pipeline') notes.add(`${svc.name}: the pipeline runs through sh -c, with pipefail where /bin/sh has it`);
-  const follows = svc.dependsOn.filter((d) => d.restart).map((d) => d.name);
-  if (follows.length > 0)
-    notes.add(`${svc.name}: PartOf= restarts it with ${follows.join(', ')}, but also stops it when they are stopped, which procs does not`);
-  if (svc.unit.tty === true || svc.unit.stdin === true) notes.add(`${svc.name}: systemd has no terminal or stdin to attach to; tty and stdin are left out`);
 }
