@@ -88,7 +88,7 @@ async function checksOf(target: Target, result: ExportResult, options: ExportOpt
     const units = result.files.filter((f) => /\.(service|socket|timer|target)$/.test(f.path)).length;
     reports.push(
       verified.available
-        ? { file: `${units} unit files`, checker: 'systemd-analyze verify', problems: verified.problems }
+        ? { file: `${units} unit files`, checker: `systemd-analyze verify${verified.fallback ? ` (${verified.fallback})` : ''}`, problems: verified.problems }
         : { file: `${units} unit files`, checker: 'systemd-analyze is not installed here: not verified by systemd', problems: [] },
     );
   }

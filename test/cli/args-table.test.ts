@@ -250,10 +250,10 @@ const COMMAND_REFUSED: readonly (readonly [argv: string, stderr: string])[] = [
   ['scale', 'procs scale: name the pools and their sizes: procs scale POOL=N…'],
   ['scale web=2000', "procs scale: expected POOL=N with N a whole number from 0 to 1024, got 'web=2000'"],
   ['scale web', "procs scale: expected POOL=N with N a whole number from 0 to 1024, got 'web'"],
-  ['export', 'procs export: name a target: systemd, compose, kubernetes'],
+  ['export', 'procs export: name a target: systemd, compose, kubernetes (or --check without one for all of them)'],
   ['export sytemd -o out', "procs export: unknown target 'sytemd'; did you mean 'systemd'? (one of systemd, compose, kubernetes)"],
   ['export compose kubernetes -o out', "procs export: one target at a time, got 'compose kubernetes'"],
-  ['export compose', 'procs export: -o DIR is required: the folder to write the files to'],
+  ['export compose', 'procs export: -o DIR is required: the folder to write the files to (or --check alone to validate without writing)'],
 ];
 
 // argv → exit code and the first line on stdout, for the command lines that answer without a command.
