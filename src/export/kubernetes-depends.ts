@@ -61,7 +61,9 @@ function collect(owner: Service, unit: Service, ctx: DependsContext, push: (c: C
     if (targets.length === 0) {
       if (self) {
         unmapped.push(dep);
-        ctx.notes.add(`${owner.name}: Kubernetes does not wait for ${dep.name} (${dep.condition}): it has no Service to wait on; kept as the annotation procs/depends-on`);
+        ctx.notes.add(
+          `${owner.name}: Kubernetes does not wait for ${dep.name} (${dep.condition}): it has no Service to wait on; kept as the annotation procs/depends-on`,
+        );
         ctx.notes.key(owner.name, key, 'dropped', `no Service of ${dep.name} to wait on; annotation procs/depends-on`);
       }
       continue;
@@ -70,7 +72,12 @@ function collect(owner: Service, unit: Service, ctx: DependsContext, push: (c: C
     if (!self) continue;
     // started: procs waits for the spawn; the Service answering is later, so close but stricter.
     const exact = dep.condition === 'healthy' && !dep.restart && (targets[0]?.path !== undefined || target.unit.health.readiness?.check.kind === 'tcp');
-    ctx.notes.key(owner.name, key, exact ? 'mapped' : 'approximated', `${waitHow(targets)}${dep.condition === 'started' ? ' (started: once it answers)' : ''}${restartLost}`);
+    ctx.notes.key(
+      owner.name,
+      key,
+      exact ? 'mapped' : 'approximated',
+      `${waitHow(targets)}${dep.condition === 'started' ? ' (started: once it answers)' : ''}${restartLost}`,
+    );
     if (dep.restart) ctx.notes.add(`${owner.name}: Kubernetes does not restart a pod when one it depends on restarts; depends_on restart: true is left out`);
   }
   return unmapped;

@@ -35,8 +35,14 @@ export function recordKeys(svc: Service, ctx: KeysContext): void {
   if (u.profiles) key('profiles', 'dropped', 'Kubernetes has no profiles: exported and run');
   if (u.enabled === false) key('enabled', 'dropped', 'Kubernetes runs what it is given: exported and run');
   const h = u.hooks;
-  if (h?.post_start) key('hooks.post_start', init ? 'dropped' : 'approximated', init ? 'init containers have no lifecycle' : 'lifecycle.postStart, beside the start, no timeout');
-  if (h?.pre_stop) key('hooks.pre_stop', init ? 'dropped' : 'approximated', init ? 'init containers have no lifecycle' : 'lifecycle.preStop, no timeout of its own');
+  if (h?.post_start)
+    key(
+      'hooks.post_start',
+      init ? 'dropped' : 'approximated',
+      init ? 'init containers have no lifecycle' : 'lifecycle.postStart, beside the start, no timeout',
+    );
+  if (h?.pre_stop)
+    key('hooks.pre_stop', init ? 'dropped' : 'approximated', init ? 'init containers have no lifecycle' : 'lifecycle.preStop, no timeout of its own');
   if (h?.on_failure) key('hooks.on_failure', 'dropped', 'Kubernetes has no on_failure hook');
   if (u.schedule) {
     const exact = !u.schedule.runOnStart && (u.schedule.cron !== undefined ? (fiveFields(u.schedule)?.exact ?? false) : false);
@@ -44,7 +50,8 @@ export function recordKeys(svc: Service, ctx: KeysContext): void {
   }
   if (u.kind === 'pipeline') key('steps', 'approximated', 'one container: sh -c with pipefail');
   else key('command', 'mapped', svc.kind === 'pool' ? 'container command, PORT and WORKER_ID per pod' : 'container command');
-  if (svc.kind === 'pool') key('replicas', 'mapped', ctx.role === 'StatefulSet' ? `StatefulSet replicas ${svc.replicas}` : `Indexed Job completions ${svc.replicas}`);
+  if (svc.kind === 'pool')
+    key('replicas', 'mapped', ctx.role === 'StatefulSet' ? `StatefulSet replicas ${svc.replicas}` : `Indexed Job completions ${svc.replicas}`);
   if (u.kind !== 'pipeline' && (u.port !== undefined || svc.basePort !== undefined)) {
     if (svc.basePort !== undefined) key('port', 'mapped', `PORT=${svc.basePort}+pod index; headless Service ${ctx.service?.name ?? svc.name}`);
     else if (u.port === 'auto') key('port', 'dropped', 'auto: no fixed port, no Service');
@@ -54,7 +61,11 @@ export function recordKeys(svc: Service, ctx: KeysContext): void {
   if (u.kind !== 'pipeline' && u.listen) key('listen', 'approximated', `containerPort${ctx.service ? ' and Service' : ''}; no socket held across restarts`);
   if (u.cwd !== ctx.spec.root) {
     const rel = relativeCwd(ctx.spec, u.cwd);
-    key('cwd', rel === undefined ? 'approximated' : 'mapped', rel === undefined ? `outside the spec's folder: ${CONTAINER_ROOT}` : `workingDir ${CONTAINER_ROOT}/${rel}`);
+    key(
+      'cwd',
+      rel === undefined ? 'approximated' : 'mapped',
+      rel === undefined ? `outside the spec's folder: ${CONTAINER_ROOT}` : `workingDir ${CONTAINER_ROOT}/${rel}`,
+    );
   }
   key('env', 'mapped', `ConfigMap ${ctx.configMap}`);
   if (ctx.secrets.length > 0) key('env_file', 'mapped', `Secret ${ctx.secrets.join(', ')} (kustomization.yaml secretGenerator)`);
@@ -81,11 +92,13 @@ function probeKey(svc: Service, which: 'readiness' | 'liveness', probe: ProbeSpe
   const kind = probe.check.kind;
   if (kind === 'log' || kind === 'notify') return key(k, 'dropped', `Kubernetes has no ${kind} probe`);
   const t = probeTarget(probe);
-  if (svc.basePort !== undefined && t?.port === svc.basePort) return key(k, 'approximated', `${name} exec: ${kind === 'http' ? 'wget' : 'nc'} of the pod's own PORT`);
+  if (svc.basePort !== undefined && t?.port === svc.basePort)
+    return key(k, 'approximated', `${name} exec: ${kind === 'http' ? 'wget' : 'nc'} of the pod's own PORT`);
   const rounded = [probe.intervalMs, probe.timeoutMs, probe.initialDelayMs].some((ms) => ms % 1000 !== 0);
   const thresholdLost = which === 'liveness' && probe.successThreshold !== 1;
   const action = kind === 'http' ? 'httpGet' : kind === 'tcp' ? 'tcpSocket' : 'exec';
-  if (rounded || thresholdLost) return key(k, 'approximated', `${name} ${action}${rounded ? ', times in whole seconds' : ''}${thresholdLost ? ', successThreshold 1' : ''}`);
+  if (rounded || thresholdLost)
+    return key(k, 'approximated', `${name} ${action}${rounded ? ', times in whole seconds' : ''}${thresholdLost ? ', successThreshold 1' : ''}`);
   key(k, 'mapped', `${name} ${action}`);
 }
 

@@ -24,7 +24,9 @@ export function kustomization(spec: Spec, secrets: ReadonlyMap<string, string>, 
   const header = [
     '# Written by `procs export kubernetes`: apply with kubectl apply -k on this folder.',
     ...(envs.length > 0 ? ['# The Secrets are generated from the env files named below, read when kustomize builds; their values are not copied here.'] : []),
-    ...(outside ? ['# An env file lies outside this folder: kustomize reads it with --load-restrictor LoadRestrictionsNone (kubectl kustomize, or kustomize build).'] : []),
+    ...(outside
+      ? ['# An env file lies outside this folder: kustomize reads it with --load-restrictor LoadRestrictionsNone (kubectl kustomize, or kustomize build).']
+      : []),
   ];
   return { text: `${header.join('\n')}\n${stringify(doc, { lineWidth: 0 })}`, outside };
 }

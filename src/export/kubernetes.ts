@@ -91,12 +91,14 @@ export function exportKubernetes(spec: Spec, options: ExportOptions = {}): Expor
     else objects.push(deploymentOf(svc, m, selector, pod));
     const exposed = hasService(svc, inits) && role === 'Deployment';
     if (exposed) objects.push(serviceObject(meta(svc.name), selector, ports, false));
-    if (svc.unit.kind !== 'pipeline' && svc.unit.port === 'auto') notes.add(`${svc.name}: port: auto has no fixed port in Kubernetes; set a number to get a Service`);
+    if (svc.unit.kind !== 'pipeline' && svc.unit.port === 'auto')
+      notes.add(`${svc.name}: port: auto has no fixed port in Kubernetes; set a number to get a Service`);
     recordKeys(svc, keyCtx(svc, role, exposed || role === 'StatefulSet' ? { name, ports, headless: role === 'StatefulSet' } : undefined));
     serviceNotes(svc, notes);
     kubernetesOnDemandNote(svc.unit, svc.name, notes);
   }
-  for (const [file, secret] of secrets) notes.add(`env file ${path.relative(spec.root, file)} is not copied: kustomization.yaml generates Secret ${secret} from it`);
+  for (const [file, secret] of secrets)
+    notes.add(`env file ${path.relative(spec.root, file)} is not copied: kustomization.yaml generates Secret ${secret} from it`);
   for (const rule of spec.watch) notes.key(`watch.${rule.name}`, 'watch', 'dropped', 'watch rules are for development');
   if (spec.watch.length > 0) notes.add('watch rules are for development and are not exported');
   const kust = kustomization(spec, secrets, options);

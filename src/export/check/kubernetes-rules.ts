@@ -8,7 +8,8 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
 const LABEL_KEY = /^([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 /** The pod fields the downward API gives an env var (fieldRef.fieldPath). */
-const FIELD_PATHS = /^(metadata\.(name|namespace|uid)|metadata\.(labels|annotations)\['([^']+)'\]|spec\.(nodeName|serviceAccountName)|status\.(hostIP|hostIPs|podIP|podIPs))$/;
+const FIELD_PATHS =
+  /^(metadata\.(name|namespace|uid)|metadata\.(labels|annotations)\['([^']+)'\]|spec\.(nodeName|serviceAccountName)|status\.(hostIP|hostIPs|podIP|podIPs))$/;
 
 /** A manifest as read: only the fields the rules look at. */
 export interface Manifest {
@@ -84,7 +85,8 @@ function podProblems(kind: string, pod: PodSpec | undefined, where: string, know
   const out: string[] = [];
   const policy = pod?.restartPolicy;
   if ((kind === 'Deployment' || kind === 'StatefulSet') && policy !== 'Always') out.push(`${where}: a ${kind} needs restartPolicy Always`);
-  if ((kind === 'Job' || kind === 'CronJob') && policy !== 'Never' && policy !== 'OnFailure') out.push(`${where}: a ${kind} needs restartPolicy Never or OnFailure`);
+  if ((kind === 'Job' || kind === 'CronJob') && policy !== 'Never' && policy !== 'OnFailure')
+    out.push(`${where}: a ${kind} needs restartPolicy Never or OnFailure`);
   const all: Container[] = [...(pod?.initContainers ?? []), ...(pod?.containers ?? [])];
   if (new Set(all.map((c) => c.name)).size !== all.length) out.push(`${where}: container names repeat`);
   for (const c of pod?.initContainers ?? [])
@@ -96,8 +98,10 @@ function podProblems(kind: string, pod: PodSpec | undefined, where: string, know
     for (const src of c.envFrom ?? []) {
       const cm = src.configMapRef?.name;
       const secret = src.secretRef?.name;
-      if (cm !== undefined && !src.configMapRef?.optional && !exists(known.configMaps, cm)) out.push(`${where}: ConfigMap ${cm} is not in the file or generated`);
-      if (secret !== undefined && known.generated && !src.secretRef?.optional && !exists(known.secrets, secret)) out.push(`${where}: Secret ${secret} is not in the file or generated`);
+      if (cm !== undefined && !src.configMapRef?.optional && !exists(known.configMaps, cm))
+        out.push(`${where}: ConfigMap ${cm} is not in the file or generated`);
+      if (secret !== undefined && known.generated && !src.secretRef?.optional && !exists(known.secrets, secret))
+        out.push(`${where}: Secret ${secret} is not in the file or generated`);
     }
     for (const e of c.env ?? []) {
       const path = e.valueFrom?.fieldRef?.fieldPath;

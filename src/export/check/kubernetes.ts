@@ -65,7 +65,7 @@ export function kubernetesTextProblems(text: string, generated?: ReadonlySet<str
       continue;
     }
     const value: unknown = d.toJS();
-    if (value !== null && typeof value === 'object') docs.push(value as Manifest);
+    if (value !== null && typeof value === 'object') docs.push(value);
   }
   for (const doc of docs) {
     const where = `${doc.kind ?? '?'}/${doc.metadata?.name ?? '?'}`;
