@@ -49,7 +49,12 @@ export function recordKeys(svc: Service, ctx: KeysContext): void {
     key('schedule', exact ? 'mapped' : 'approximated', exact ? 'CronJob schedule' : 'CronJob schedule, in whole minutes, not run on start');
   }
   if (u.kind === 'pipeline') key('steps', 'approximated', 'one container: sh -c with pipefail');
-  else key('command', 'mapped', svc.kind === 'pool' ? 'container command, PORT and WORKER_ID per pod' : 'container command');
+  else
+    key(
+      'command',
+      'mapped',
+      svc.kind !== 'pool' ? 'container command' : `container command, ${svc.basePort !== undefined ? 'PORT and ' : ''}WORKER_ID per pod`,
+    );
   if (svc.kind === 'pool')
     key('replicas', 'mapped', ctx.role === 'StatefulSet' ? `StatefulSet replicas ${svc.replicas}` : `Indexed Job completions ${svc.replicas}`);
   if (u.kind !== 'pipeline' && (u.port !== undefined || svc.basePort !== undefined)) {

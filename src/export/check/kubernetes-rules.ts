@@ -21,6 +21,7 @@ export interface Manifest {
     jobTemplate?: { spec?: { template?: PodTemplateSpec } };
     serviceName?: string;
     clusterIP?: string;
+    ports?: unknown[];
   };
 }
 
@@ -52,6 +53,7 @@ export function manifestProblems(docs: readonly Manifest[], generated: ReadonlyS
     if (doc.kind === 'Service') {
       const selector = (doc.spec?.selector ?? {}) as Record<string, string>;
       const entries = Object.entries(selector);
+      if (doc.spec?.clusterIP !== 'None' && (doc.spec?.ports ?? []).length === 0) out.push(`${where}: a Service that is not headless needs ports`);
       if (entries.length === 0) out.push(`${where}: has no selector`);
       else if (!templates.some((labels) => entries.every(([k, v]) => labels[k] === v))) out.push(`${where}: its selector matches no pod template in the file`);
     }

@@ -43,7 +43,7 @@ export function checkKubernetes(files: readonly ExportFile[]): CheckReport[] {
     const resources = Array.isArray(doc.resources) ? doc.resources : [];
     for (const r of resources) if (!files.some((f) => f.path === r)) problems.push(`resource ${String(r)} is not among the exported files`);
     for (const g of [...(doc.secretGenerator ?? []), ...(doc.configMapGenerator ?? [])]) if (typeof g.name === 'string') generated?.add(g.name);
-    reports.push({ file: kust.path, checker: 'procs\u2019 kustomization rules', problems });
+    reports.push({ file: kust.path, checker: "procs' kustomization rules", problems });
   }
   for (const file of files) {
     if (!file.path.endsWith('.yaml') || file === kust) continue;
