@@ -216,6 +216,34 @@ processes:
     assert.ok(notes.some((n) => n.includes('not SIGINT')));
   });
 
+  it('--namespace and the app.kubernetes.io labels on every object; kustomization.yaml generates the Secrets from the env files', () => {
+    const loaded = load({ 'procs.yaml': 'name: shop\nprocesses:\n  api: { command: a, port: 3000, env_file: conf/api.env }\n', 'conf/api.env': 'K=v\n' });
+    const r = exportKubernetes(loaded.spec, { envFiles: loaded.envFiles, outputDir: '/project/deploy', namespace: 'team-a' });
+    const docs = yamlDocs(fileText(r.files, 'kubernetes.yaml'));
+    assert.deepEqual(
+      docs.map((d) => d.kind),
+      ['ConfigMap', 'Deployment', 'Service'],
+    );
+    for (const d of docs) {
+      const meta = d.metadata as { namespace: string; labels: Record<string, string> };
+      assert.equal(meta.namespace, 'team-a');
+      assert.deepEqual(meta.labels, {
+        'app.kubernetes.io/name': 'api',
+        'app.kubernetes.io/instance': 'shop',
+        'app.kubernetes.io/component': 'api',
+        'app.kubernetes.io/part-of': 'shop',
+        'app.kubernetes.io/managed-by': 'procs',
+      });
+    }
+    const kust = fileText(r.files, 'kustomization.yaml');
+    assert.match(
+      kust,
+      /namespace: team-a\nresources:\n {2}- kubernetes\.yaml\nsecretGenerator:\n {2}- name: shop-api-env\n {4}envs:\n {6}- \.\.\/conf\/api\.env\n/,
+    );
+    assert.match(kust, /LoadRestrictionsNone/);
+    assert.doesNotMatch(kust + fileText(r.files, 'kubernetes.yaml'), /K=v/);
+  });
+
   it('makes names DNS-1123 labels, unique when two names clean up alike', () => {
     const { docs } = manifests('processes:\n  a_b: { command: a }\n  a-b: { command: b }\n');
     const names = docs.filter((d) => d.kind === 'Deployment').map((d) => (d.metadata as { name: string }).name);
