@@ -25,7 +25,8 @@ export function cronJobOf(svc: Service, schedule: ScheduleSpec, meta: ObjectMeta
         metadata: { labels: meta.labels ?? {} },
         spec: {
           backoffLimit: retries,
-          ...(svc.replicas !== 1 ? { completions: svc.replicas, parallelism: svc.replicas } : {}),
+          // A pool's pods take WORKER_ID from their completion index (kubernetes-pool.ts).
+          ...(svc.kind === 'pool' ? { completionMode: 'Indexed', completions: svc.replicas, parallelism: svc.replicas } : {}),
           template: { metadata: { labels: meta.labels ?? {} }, spec: { ...pod, restartPolicy: 'Never' } },
         },
       },

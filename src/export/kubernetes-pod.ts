@@ -8,6 +8,7 @@ import { relativeCwd } from './model.js';
 import { ceilSeconds } from './names.js';
 import { argvOf, unitArgv } from './shell.js';
 import { kubernetesLifecycle } from './hooks.js';
+import { indexEnv, instanceProbe, poolArgv } from './kubernetes-pool.js';
 import { CONTAINER_ROOT, type Notes } from './types.js';
 
 export interface PodContext {
@@ -23,18 +24,21 @@ export interface PodContext {
 /** The container that runs a service. */
 export function containerOf(svc: Service, name: string, ctx: PodContext): Container {
   // Kubernetes expands $(VAR) in command and args and reads $$ as a literal $: every $ is doubled.
-  const argv = unitArgv(svc.unit).map((a) => a.replaceAll('$', '$$$$'));
-  const execForm = svc.unit.kind !== 'pipeline' && svc.unit.command.kind === 'exec';
+  // A pool's pods read their index (and PORT) at run time; its command may go through /bin/sh for it.
+  const pool = svc.kind === 'pool';
+  const argv = (pool ? poolArgv(svc, ctx.notes) : unitArgv(svc.unit)).map((a) => a.replaceAll('$', '$$$$'));
+  const execForm = !pool && svc.unit.kind !== 'pipeline' && svc.unit.command.kind === 'exec';
   const envFrom: EnvFromSource[] = [...ctx.secrets(svc.name).map((s) => ({ secretRef: { name: s } })), { configMapRef: { name: ctx.configMap(svc.name) } }];
   const ports = portsOf(svc);
-  const readiness = svc.unit.health.readiness && probeOf(svc.unit.health.readiness, 'readiness', svc.name, ctx.notes);
-  const liveness = svc.unit.health.liveness && probeOf(svc.unit.health.liveness, 'liveness', svc.name, ctx.notes);
+  const readiness = svc.unit.health.readiness && probeOf(svc.unit.health.readiness, 'readiness', svc, ctx.notes);
+  const liveness = svc.unit.health.liveness && probeOf(svc.unit.health.liveness, 'liveness', svc, ctx.notes);
   const lifecycle = kubernetesLifecycle(svc.unit, svc.name, ctx.notes);
   return {
     name,
     image: ctx.image,
     ...(execForm ? { command: argv.slice(0, 1), args: argv.slice(1) } : { command: argv }),
     workingDir: workingDir(svc, ctx),
+    ...(pool ? { env: indexEnv(svc) } : {}),
     envFrom,
     ...(ports.length > 0 ? { ports } : {}),
     ...(readiness ? { readinessProbe: readiness } : {}),
@@ -56,7 +60,7 @@ function workingDir(svc: Service, ctx: PodContext): string {
 /** Container ports: a pool's `port:`, the ports of `listen:`, and the ports its probes check. */
 function portsOf(svc: Service): ContainerPort[] {
   const ports = new Set<number>();
-  if (svc.basePort !== undefined) ports.add(svc.basePort);
+  if (svc.basePort !== undefined) for (let i = 0; i < svc.replicas; i++) ports.add(svc.basePort + i);
   if (svc.unit.kind !== 'pipeline') for (const a of svc.unit.listen?.addresses ?? []) ports.add(a.port);
   for (const probe of [svc.unit.health.readiness, svc.unit.health.liveness]) {
     const port = probe && probePort(probe);
@@ -74,8 +78,12 @@ function probePort(probe: ProbeSpec): number | undefined {
 }
 
 /** A probe in Kubernetes terms; undefined for a log probe, which Kubernetes has no equivalent of. */
-function probeOf(probe: ProbeSpec, which: 'readiness' | 'liveness', unit: string, notes: Notes): Probe | undefined {
-  const action = actionOf(probe, which, unit, notes);
+function probeOf(probe: ProbeSpec, which: 'readiness' | 'liveness', svc: Service, notes: Notes): Probe | undefined {
+  const unit = svc.name;
+  // A pool's probe of its own port checks each pod's PORT (port + index), computed in the pod.
+  const own = svc.basePort !== undefined ? instanceProbe(probe, svc.basePort) : undefined;
+  if (own) notes.add(`${unit}: the ${which} probe checks each pod's own PORT through an exec probe (wget or nc of the image's busybox)`);
+  const action = own ? { exec: own } : actionOf(probe, which, unit, notes);
   if (!action) return undefined;
   const successThreshold = which === 'liveness' ? 1 : probe.successThreshold;
   if (successThreshold !== probe.successThreshold)

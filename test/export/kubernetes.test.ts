@@ -1,7 +1,7 @@
 // Kubernetes mapping tables: probes, restart policies, one-shot steps, pools, pipelines, names.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Deployment } from 'kubernetes-types/apps/v1.js';
+import type { Deployment, StatefulSet } from 'kubernetes-types/apps/v1.js';
 import type { Job } from 'kubernetes-types/batch/v1.js';
 import type { Container } from 'kubernetes-types/core/v1.js';
 import { exportKubernetes } from '../../src/export/kubernetes.js';
@@ -19,7 +19,7 @@ function manifests(spec: string, image?: string): { docs: Record<string, unknown
 
 /** The workload (Deployment or Job) named `name`. */
 function workload(docs: Record<string, unknown>[], name: string): Deployment | Job {
-  const d = docs.find((x) => x.kind !== 'ConfigMap' && (x.metadata as { name: string }).name === name);
+  const d = docs.find((x) => x.kind !== 'ConfigMap' && x.kind !== 'Service' && (x.metadata as { name: string }).name === name);
   assert.ok(d, `no workload ${name}`);
   return d;
 }
@@ -81,39 +81,67 @@ processes:
     assert.equal(c.spec?.template.spec?.restartPolicy, 'Never');
   });
 
-  it('runs one-shot steps waited for with completed as init containers, in order, and notes other dependencies', () => {
+  it('runs one-shot steps waited for with completed as init containers, waits for Services, and keeps the rest as an annotation', () => {
     const { docs, notes } = manifests(`
 processes:
-  db: { command: db }
+  db: { command: db, port: 5432 }
+  cache: { command: cache }
   fetch: { command: fetch, restart: never }
   migrate: { command: migrate, restart: never, depends_on: { fetch: completed, db: healthy } }
-  api: { command: api, depends_on: { migrate: completed, db: healthy } }
+  api: { command: api, depends_on: { migrate: completed, db: healthy, cache: started } }
 `);
     assert.equal(docs.filter((d) => d.kind === 'Job').length, 0);
     const api = workload(docs, 'api');
+    const init = api.spec?.template.spec?.initContainers ?? [];
     assert.deepEqual(
-      api.spec?.template.spec?.initContainers?.map((c) => c.name),
-      ['fetch', 'migrate'],
+      init.map((c) => c.name),
+      ['fetch', 'wait-db', 'migrate'],
     );
-    assert.equal(api.metadata?.annotations?.['procs/depends-on'], 'migrate=completed,db=healthy');
+    assert.match(init[1]?.command?.[2] ?? '', /until nc -z -w 2 db 5432; do/);
+    assert.equal(api.metadata?.annotations?.['procs/depends-on'], 'cache=started');
     assert.ok(notes.includes('migrate: runs as an init container of api, so once each time one of its pods starts'));
+    assert.ok(notes.some((n) => n.startsWith('api: Kubernetes does not wait for cache (started)')));
+    assert.ok(!notes.some((n) => n.includes('no start order')));
   });
 
-  it('a pool is one Deployment with its replicas, PORT from port: and a note that WORKER_ID does not exist', () => {
+  it('a pool is a StatefulSet behind a headless Service: WORKER_ID from the pod index, PORT = port + index', () => {
     const { docs, notes } = manifests(`
 pools:
   worker: { command: ["node", "w.js", "--port", "\${PORT}"], replicas: 3, port: 7000 }
 `);
-    const w = workload(docs, 'worker') as Deployment;
+    const w = workload(docs, 'worker') as unknown as StatefulSet;
+    assert.equal(w.kind, 'StatefulSet');
     assert.equal(w.spec?.replicas, 3);
-    assert.deepEqual(container(w).ports, [{ containerPort: 7000 }]);
-    assert.deepEqual(container(w).args, ['w.js', '--port', '7000']);
+    assert.equal(w.spec?.serviceName, 'worker');
+    const c = w.spec?.template.spec?.containers[0];
+    assert.deepEqual(c?.ports, [{ containerPort: 7000 }, { containerPort: 7001 }, { containerPort: 7002 }]);
+    assert.deepEqual(c?.command, ['/bin/sh', '-c', 'export PORT=$$((7000 + WORKER_ID)); exec node w.js --port "$${PORT}"']);
+    assert.deepEqual(c?.env?.[0], { name: 'WORKER_ID', valueFrom: { fieldRef: { fieldPath: "metadata.labels['apps.kubernetes.io/pod-index']" } } });
+    const svc = docs.find((d) => d.kind === 'Service') as { spec: { clusterIP: string; selector: Record<string, string> } };
+    assert.equal(svc.spec.clusterIP, 'None');
+    assert.deepEqual(svc.spec.selector, w.spec?.selector.matchLabels);
     const cm = docs.find((d) => d.kind === 'ConfigMap') as { data: Record<string, string> };
-    assert.equal(cm.data.PORT, '7000');
+    assert.equal(cm.data.PORT, undefined);
     assert.equal(cm.data.WORKER_ID, undefined);
     assert.equal(cm.data.PROCS_UNIT, 'worker');
-    assert.match(w.metadata?.annotations?.['procs/instances'] ?? '', /WORKER_ID/);
-    assert.ok(notes.some((n) => n.startsWith('worker: replicas have no index')));
+    assert.equal(w.metadata?.annotations?.['procs/instances'], undefined);
+    assert.ok(!notes.some((n) => n.includes('replicas have no index')));
+  });
+
+  it('an exec-form pool command without what differs per instance keeps its argv after the PORT prefix', () => {
+    const { docs } = manifests(`
+pools:
+  worker: { command: ["node", "w.js"], replicas: 2, port: 7000 }
+  batch: { command: "node b.js \${WORKER_ID}", replicas: 2, restart: never }
+`);
+    const w = workload(docs, 'worker');
+    assert.deepEqual(w.spec?.template.spec?.containers[0]?.command, ['/bin/sh', '-c', 'export PORT=$$((7000 + WORKER_ID)); exec "$$0" "$$@"', 'node', 'w.js']);
+    const b = workload(docs, 'batch') as Job;
+    assert.equal(b.spec?.completionMode, 'Indexed');
+    assert.equal(b.spec?.completions, 2);
+    const c = b.spec?.template.spec?.containers[0];
+    assert.deepEqual(c?.command, ['/bin/sh', '-c', 'node b.js $${WORKER_ID}']);
+    assert.equal(c?.env?.[0]?.valueFrom?.fieldRef?.fieldPath, "metadata.annotations['batch.kubernetes.io/job-completion-index']");
   });
 
   it('listen: is containerPorts and PORT only, with a note that no socket is held and adopt: node is dropped', () => {
@@ -186,6 +214,34 @@ processes:
     assert.equal(w.spec?.template.spec?.terminationGracePeriodSeconds, 3);
     assert.equal(w.metadata?.annotations?.['procs/stop-signal'], 'SIGINT');
     assert.ok(notes.some((n) => n.includes('not SIGINT')));
+  });
+
+  it('--namespace and the app.kubernetes.io labels on every object; kustomization.yaml generates the Secrets from the env files', () => {
+    const loaded = load({ 'procs.yaml': 'name: shop\nprocesses:\n  api: { command: a, port: 3000, env_file: conf/api.env }\n', 'conf/api.env': 'K=v\n' });
+    const r = exportKubernetes(loaded.spec, { envFiles: loaded.envFiles, outputDir: '/project/deploy', namespace: 'team-a' });
+    const docs = yamlDocs(fileText(r.files, 'kubernetes.yaml'));
+    assert.deepEqual(
+      docs.map((d) => d.kind),
+      ['ConfigMap', 'Deployment', 'Service'],
+    );
+    for (const d of docs) {
+      const meta = d.metadata as { namespace: string; labels: Record<string, string> };
+      assert.equal(meta.namespace, 'team-a');
+      assert.deepEqual(meta.labels, {
+        'app.kubernetes.io/name': 'api',
+        'app.kubernetes.io/instance': 'shop',
+        'app.kubernetes.io/component': 'api',
+        'app.kubernetes.io/part-of': 'shop',
+        'app.kubernetes.io/managed-by': 'procs',
+      });
+    }
+    const kust = fileText(r.files, 'kustomization.yaml');
+    assert.match(
+      kust,
+      /namespace: team-a\nresources:\n {2}- kubernetes\.yaml\nsecretGenerator:\n {2}- name: shop-api-env\n {4}envs:\n {6}- \.\.\/conf\/api\.env\n/,
+    );
+    assert.match(kust, /LoadRestrictionsNone/);
+    assert.doesNotMatch(kust + fileText(r.files, 'kubernetes.yaml'), /K=v/);
   });
 
   it('makes names DNS-1123 labels, unique when two names clean up alike', () => {
