@@ -37,7 +37,9 @@ await build({
   external: ['chokidar', 'listr2', 'cosmiconfig'],
   // yaml's ES module build: the same code as its CommonJS one, but tree-shaken (procs never
   // stringifies) and without a module wrapper per file.
-  alias: { yaml: './node_modules/yaml/browser/index.js' },
+  // punycode: the npm package, bundled, rather than Node's deprecated builtin of the same name
+  // (ajv-formats, under the Kubernetes models of `export --check`, requires it).
+  alias: { yaml: './node_modules/yaml/browser/index.js', punycode: 'punycode/' },
   define: { __PROCS_BUNDLE__: 'true', __PROCS_VERSION__: JSON.stringify(version) },
   // Bundled CommonJS code that requires a Node module needs a real `require`.
   banner: { js: "import { createRequire as __procsRequire } from 'node:module'; const require = __procsRequire(import.meta.url);" },
