@@ -47,7 +47,7 @@ function ruleEntries(spec: Spec, rule: WatchRule, services: readonly string[], o
       ...(options.mount
         ? { action: 'restart' as const }
         : { action: 'sync+restart' as const, target: path.posix.join(CONTAINER_ROOT, rel.split(path.sep).join('/')) }),
-      ...(pattern !== undefined ? { include: [pattern] } : {}),
+      ...(pattern !== undefined && pattern !== '**' ? { include: [pattern] } : {}),
       ...(ignore.length > 0 ? { ignore } : {}),
     });
   }

@@ -78,7 +78,7 @@ export function exportCompose(spec: Spec, options: ExportOptions = {}): ExportRe
   const doc = escapeDollars({ name: composeProjectName(spec.project), services: out });
   const header = `# Written by \`procs export compose\` from ${spec.files.map((f) => path.basename(f)).join(', ')}; ${runHint(options)}.\n`;
   return {
-    files: [{ path: 'compose.yaml', content: header + stringify(doc, { version: '1.1', lineWidth: 0 }) }, ...dockerFiles(options)],
+    files: [{ path: 'compose.yaml', content: header + stringify(doc, { version: '1.1', lineWidth: 0, singleQuote: true }) }, ...dockerFiles(options)],
     notes: notes.all(),
     keys: keptKeys(notes.keys(), services, spec, options),
   };
