@@ -15,7 +15,9 @@ interface Svc {
   stop_signal: string;
   stop_grace_period: string;
   working_dir: string;
-  deploy?: { replicas: number };
+  deploy?: { replicas?: number; restart_policy?: { condition: string; max_attempts?: number; delay?: string; window?: string } };
+  ports?: string[];
+  expose?: string[];
   tty?: boolean;
   stdin_open?: boolean;
 }
@@ -105,34 +107,38 @@ processes:
       'procs.yaml': `
 processes:
   a: { command: a, restart: always }
-  b: { command: b, restart: { policy: on-failure, max_restarts: 2 }, stop: { signal: SIGINT, timeout: 1500ms } }
+  b: { command: b, restart: { policy: on-failure, max_restarts: 2, backoff: { initial: 2s }, reset_after: 5m }, stop: { signal: SIGINT, timeout: 1500ms } }
   c: { command: c, restart: never }
 `,
     });
     assert.equal(svc(services, 'a').restart, 'always');
     assert.equal(svc(services, 'b').restart, 'on-failure:2');
     assert.equal(svc(services, 'c').restart, 'no');
-    assert.match(text, /restart: "no"/);
+    // Swarm reads only deploy.restart_policy: the same policy there.
+    assert.deepEqual(svc(services, 'a').deploy?.restart_policy, { condition: 'any', max_attempts: 5, delay: '250ms', window: '30s' });
+    assert.deepEqual(svc(services, 'b').deploy?.restart_policy, { condition: 'on-failure', max_attempts: 2, delay: '2s', window: '300s' });
+    assert.deepEqual(svc(services, 'c').deploy?.restart_policy, { condition: 'none' });
+    assert.match(text, /restart: 'no'/);
     assert.equal(svc(services, 'b').stop_signal, 'SIGINT');
     assert.equal(svc(services, 'b').stop_grace_period, '1500ms');
   });
 
-  it('a pool is one service with deploy.replicas; a pipeline one service through sh -c', () => {
+  it('a pool of alike instances is one service with deploy.replicas; a pipeline one service through sh -c', () => {
     const { services, notes } = compose({
       'procs.yaml': `
 pools:
-  worker: { command: node w.js, replicas: 3, port: 7000 }
+  worker: { command: node w.js, replicas: 3 }
 pipelines:
   p: { steps: [a, b] }
 `,
     });
-    assert.deepEqual(svc(services, 'worker').deploy, { replicas: 3 });
-    assert.equal(svc(services, 'worker').environment.PORT, '7000');
+    assert.deepEqual(svc(services, 'worker').deploy?.replicas, 3);
+    assert.equal(svc(services, 'worker').environment.WORKER_ID, undefined);
     assert.ok(notes.some((n) => n.startsWith('worker: compose replicas have no index')));
     assert.deepEqual(svc(services, 'p').entrypoint, ['/bin/sh', '-c', '(set -o pipefail) 2>/dev/null && set -o pipefail; a | b']);
   });
 
-  it('listen: is PORT only, with a note that no socket is held and adopt: node is dropped', () => {
+  it('listen: is PORT and its published ports, with a note that no socket is held and adopt: node is dropped', () => {
     const { services, notes, text } = compose({
       'procs.yaml': `
 processes:
@@ -143,7 +149,10 @@ pools:
     });
     assert.equal(svc(services, 'api').environment.PORT, '3000');
     assert.equal(svc(services, 'web').environment.PORT, '8080');
-    assert.doesNotMatch(text, /NODE_OPTIONS|PROCS_LISTEN|LISTEN_FD|ports:/);
+    assert.deepEqual(svc(services, 'api').ports, ['3000:3000', '127.0.0.1:3001:3001']);
+    // Replicas sharing one port cannot all publish it: the other services reach it.
+    assert.deepEqual([svc(services, 'web').ports, svc(services, 'web').expose], [undefined, ['8080']]);
+    assert.doesNotMatch(text, /NODE_OPTIONS|PROCS_LISTEN|LISTEN_FD/);
     assert.ok(
       notes.includes(
         'api: listen: is only PORT=3000 in compose: the process binds its ports itself and no socket is held across restarts; adopt: node is dropped',

@@ -1,14 +1,13 @@
 // Shared by the export tests: specs from in-memory texts, and each engine's own checks of the
 // output (the compose JSON schema, the Kubernetes OpenAPI schemas, systemd's own verifier).
-import { Ajv, type ValidateFunction } from 'ajv';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parse, parseAllDocuments } from 'yaml';
+import { parseAllDocuments } from 'yaml';
 import type { ReadFile } from '../../src/config/context.js';
 import type { Spec } from '../../src/config/spec.js';
+import { composeProblems } from '../../src/export/check/compose.js';
 import { buildForExport, type ExportLoad } from '../../src/export/load.js';
 import type { ExportFile } from '../../src/export/types.js';
 import { systemdStructure as checkedStructure } from '../../src/export/check/systemd.js';
@@ -38,19 +37,9 @@ export function fileText(files: readonly ExportFile[], name: string): string {
   return f.content;
 }
 
-let composeValidate: ValidateFunction | undefined;
-
-/** Errors of a compose file against the compose-spec JSON schema (as dclint ships it). */
+/** Errors of a compose file against the compose-spec JSON schema and procs' rules (export/check/compose.ts). */
 export function composeSchemaErrors(text: string): string[] {
-  if (!composeValidate) {
-    const require = createRequire(import.meta.url);
-    const file = path.join(path.dirname(require.resolve('dclint/package.json')), 'schemas/compose.schema.json');
-    const schema = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-    delete schema.$schema;
-    composeValidate = new Ajv({ strict: false, allErrors: true, validateFormats: false }).compile(schema);
-  }
-  const ok = composeValidate(parse(text, { version: '1.1' }));
-  return ok ? [] : (composeValidate.errors ?? []).map((e) => `${e.instancePath} ${e.message ?? ''}`);
+  return composeProblems(text);
 }
 
 /** The YAML documents of a multi-document file, as plain data. */
