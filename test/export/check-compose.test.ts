@@ -1,6 +1,9 @@
 // The offline check of compose exports: the compose-spec JSON schema and procs' own rules catch
 // broken files; what the exporter writes passes.
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import { describe, it } from 'node:test';
 import { checkExport } from '../../src/export/check/index.js';
 
@@ -63,5 +66,14 @@ services:
     assert.deepEqual(reports, [
       { file: 'Dockerfile', checker: 'procs Dockerfile rules', problems: ['line 3: not an instruction: npm ci', 'the first instruction is not FROM'] },
     ]);
+  });
+
+  it("bundles the same compose-spec schema as dclint's, so an upgrade of dclint is seen", () => {
+    const ours = JSON.parse(readFileSync(new URL('../../../src/export/check/compose.schema.json', import.meta.url), 'utf8')) as unknown;
+    const dclint = path.join(path.dirname(createRequire(import.meta.url).resolve('dclint')), '..');
+    let dir = dclint;
+    while (!existsSync(path.join(dir, 'schemas/compose.schema.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+    const theirs = JSON.parse(readFileSync(path.join(dir, 'schemas/compose.schema.json'), 'utf8')) as unknown;
+    assert.deepEqual(ours, theirs, 'src/export/check/compose.schema.json differs from dclint/schemas/compose.schema.json: copy it again');
   });
 });
