@@ -2,7 +2,7 @@
 // `--check` validates what was written (or, without -o, what would be) with each engine's own
 // checks available offline and prints what became of every spec key; `--strict` fails on a
 // dropped key too.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { exportSpec, isTarget, loadForExport, TARGETS, type ExportOptions, type ExportResult, type Target } from '../export/index.js';
 import { checkReportText, checkVerdict, keyTableText, type TargetCheck } from '../export/table.js';
@@ -120,7 +120,11 @@ export async function exportCommand(args: ParsedArgs): Promise<number> {
       }
     }
     const prefix = targets.length > 1 ? `${target}: ` : '';
-    for (const note of result.notes) process.stderr.write(`procs export: note: ${prefix}${note}\n`);
+    const notes = [...result.notes];
+    // compose builds from the project's own Dockerfile unless told otherwise: say when there is none.
+    if (target === 'compose' && options.dockerfile !== true && options.mount !== true && !existsSync(path.join(loaded.spec.root, 'Dockerfile')))
+      notes.push(`there is no Dockerfile in the project for build: to use: write one, or export with --dockerfile (a minimal Node one) or --mount`);
+    for (const note of notes) process.stderr.write(`procs export: note: ${prefix}${note}\n`);
     if (check) checks.push(await checksOf(target, result, options));
   }
   if (!check) return EXIT.ok;

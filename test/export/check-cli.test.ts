@@ -67,6 +67,13 @@ describe('procs export --check', () => {
     assert.ok(existsSync(join(out, 'kubernetes.yaml')));
   });
 
+  it('compose without --dockerfile or --mount says when the project has no Dockerfile to build from', () => {
+    const r = procs(['export', 'compose', '--check']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /^procs export: note: there is no Dockerfile in the project for build: to use: .*--dockerfile.*--mount$/m);
+    assert.doesNotMatch(procs(['export', 'compose', '--check', '--mount']).stderr, /no Dockerfile/);
+  });
+
   it('every target with -o: a folder each', () => {
     const out = join(dir, 'out-all');
     const r = procs(['export', '--check', '-o', out]);
