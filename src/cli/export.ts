@@ -83,9 +83,9 @@ async function checksOf(target: Target, result: ExportResult, options: ExportOpt
   const { checkExport } = await import('../export/check/index.js');
   const reports = [...(await checkExport(target, result.files))];
   if (target === 'systemd') {
-    const { verifyUnitFiles } = await import('../proc/systemd-analyze.js');
+    const { isUnitFile, verifyUnitFiles } = await import('../proc/systemd-analyze.js');
     const verified = await verifyUnitFiles(result.files, { user: options.user === true });
-    const units = result.files.filter((f) => /\.(service|socket|timer|target)$/.test(f.path)).length;
+    const units = result.files.filter((f) => isUnitFile(f.path)).length;
     reports.push(
       verified.available
         ? { file: `${units} unit files`, checker: `systemd-analyze verify${verified.fallback ? ` (${verified.fallback})` : ''}`, problems: verified.problems }

@@ -2,14 +2,9 @@
 // target, as mapped, approximated or dropped. Read from the normalized spec: a key with a default
 // is listed when it differs from the default (or when it always matters, like the command).
 import type { Spec, UnitSpec } from '../config/spec.js';
+import { DEFAULTS } from '../config/unit-parts.js';
 import { servicesOf, type Service } from './model.js';
 import { Notes, type ExportOptions, type KeyRow, type Target } from './types.js';
-
-/** Defaults of the keys listed only when set otherwise (config/unit-parts.ts DEFAULTS). */
-const DEFAULT_LOG = { maxSizeBytes: 10 * 1024 * 1024, keep: 3 };
-const DEFAULT_BACKOFF = { initialMs: 250, factor: 2, maxMs: 30_000 };
-const DEFAULT_RESET_AFTER_MS = 30_000;
-const DEFAULT_STOP_TIMEOUT_MS = 10_000;
 
 /** Variables procs sets itself: a unit whose env holds only these declares no `env`. */
 const OWN_VARS = /^(PROCS_[A-Z_]+|PORT|WORKER_ID|FORCE_COLOR|NOTIFY_SOCKET|LISTEN_[A-Z_]+)$/;
@@ -40,13 +35,13 @@ export function keysOf(svc: Service, spec: Spec, options: ExportOptions = {}): s
   if (r.policy !== 'never') {
     keys.push('restart.max_restarts');
     const b = r.backoff;
-    if (b.initialMs !== DEFAULT_BACKOFF.initialMs || b.factor !== DEFAULT_BACKOFF.factor || b.maxMs !== DEFAULT_BACKOFF.maxMs) keys.push('restart.backoff');
-    if (r.resetAfterMs !== DEFAULT_RESET_AFTER_MS) keys.push('restart.reset_after');
+    if (b.initialMs !== DEFAULTS.restart.initialMs || b.factor !== DEFAULTS.restart.factor || b.maxMs !== DEFAULTS.restart.maxMs) keys.push('restart.backoff');
+    if (r.resetAfterMs !== DEFAULTS.restart.resetAfterMs) keys.push('restart.reset_after');
   }
   if (r.successCodes.some((c) => c !== 0)) keys.push('restart.success_codes');
   if (u.stop.signal !== 'SIGTERM') keys.push('stop.signal');
-  if (u.stop.timeoutMs !== DEFAULT_STOP_TIMEOUT_MS) keys.push('stop.timeout');
-  if (u.log.maxSizeBytes !== DEFAULT_LOG.maxSizeBytes || u.log.keep !== DEFAULT_LOG.keep) keys.push('log');
+  if (u.stop.timeoutMs !== DEFAULTS.stop.timeoutMs) keys.push('stop.timeout');
+  if (u.log.maxSizeBytes !== DEFAULTS.log.maxSizeBytes || u.log.keep !== DEFAULTS.log.keep) keys.push('log');
   if (u.tty) keys.push('tty');
   if (u.stdin) keys.push('stdin');
   if (u.noColor) keys.push('color');

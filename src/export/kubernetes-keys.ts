@@ -1,5 +1,6 @@
 // What became of each spec key in the Kubernetes export: the rows of `procs export --check`.
 // depends_on rows are recorded where the init containers are made (kubernetes-depends.ts).
+import { DEFAULTS } from '../config/unit-parts.js';
 import type { ProbeSpec, Spec } from '../config/spec.js';
 import type { Service } from './model.js';
 import { relativeCwd } from './model.js';
@@ -81,7 +82,7 @@ export function recordKeys(svc: Service, ctx: KeysContext): void {
   if (u.stop.signal !== 'SIGTERM') key('stop.signal', 'dropped', `Kubernetes stops with SIGTERM; annotation procs/stop-signal`);
   if (u.stop.timeoutMs !== 10_000)
     key('stop.timeout', u.stop.timeoutMs % 1000 === 0 ? 'mapped' : 'approximated', `terminationGracePeriodSeconds ${Math.ceil(u.stop.timeoutMs / 1000)}`);
-  if (u.log.maxSizeBytes !== 10 * 1024 * 1024 || u.log.keep !== 3) key('log', 'dropped', 'the kubelet rotates container logs');
+  if (u.log.maxSizeBytes !== DEFAULTS.log.maxSizeBytes || u.log.keep !== DEFAULTS.log.keep) key('log', 'dropped', 'the kubelet rotates container logs');
   if (u.tty) key('tty', 'mapped', 'tty: true, stdin: true');
   if (u.stdin) key('stdin', 'mapped', 'stdin: true');
   if (u.noColor) key('color', 'mapped', 'no FORCE_COLOR set');

@@ -47,6 +47,11 @@ export function systemdVersion(text: string): number | undefined {
 /** A user manager cannot start here (no runtime folder, no session bus): nothing to do with the files. */
 const NO_USER_MANAGER = /Failed to initialize manager|Failed to lookup RuntimeDirectory|Failed to connect to bus/;
 
+/** Whether a file is one systemd verifies: a service, socket, timer or target unit. */
+export function isUnitFile(file: string): boolean {
+  return /\.(service|socket|timer|target)$/.test(file);
+}
+
 /** Runs a program; its exit code and output (or undefined when it cannot be started). */
 function run(
   file: string,
@@ -76,7 +81,7 @@ function run(
  * they are verified as system units and `fallback` says so.
  */
 export async function verifyUnitFiles(files: readonly UnitFile[], opts: { user?: boolean; timeoutMs?: number } = {}): Promise<SystemdVerify> {
-  const units = files.filter((f) => /\.(service|socket|timer|target)$/.test(f.path));
+  const units = files.filter((f) => isUnitFile(f.path));
   const probe = await run('systemd-analyze', ['--version'], 10_000);
   if (!probe || probe.code !== 0) return { available: false, problems: [] };
   const version = systemdVersion(probe.output);
