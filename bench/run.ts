@@ -19,6 +19,7 @@ import type { Sample, ScenarioOptions, Section } from './lib/report.js';
 import { checkoutOf, compareTable } from './lib/compare.js';
 import { procs, procsAt, RUNNERS, type Tool } from './lib/tools.js';
 import { coldStart } from './scenarios/cold.js';
+import { commandLatency } from './scenarios/commands.js';
 import { crashLoop } from './scenarios/crash.js';
 import { idleCost } from './scenarios/idle.js';
 import { toolKilled } from './scenarios/killed.js';
@@ -38,6 +39,7 @@ const SCENARIOS: Record<string, (o: ScenarioOptions) => Promise<Section>> = {
   '7': watchLatency,
   '8': coldStart,
   '9': restartDrops,
+  '10': commandLatency,
 };
 
 /** Names `--only` takes besides the numbers. */
@@ -51,6 +53,7 @@ const NAMES: Record<string, string> = {
   watch: '7',
   cold: '8',
   'restart-drops': '9',
+  commands: '10',
 };
 
 // The value after `name` on the command line.
