@@ -24,6 +24,7 @@ import { crashLoop } from './scenarios/crash.js';
 import { idleCost } from './scenarios/idle.js';
 import { toolKilled } from './scenarios/killed.js';
 import { outputThroughput } from './scenarios/output.js';
+import { readyLatency } from './scenarios/ready.js';
 import { restartDrops } from './scenarios/restart-drops.js';
 import { shutdown } from './scenarios/shutdown.js';
 import { startLatency } from './scenarios/start.js';
@@ -40,6 +41,7 @@ const SCENARIOS: Record<string, (o: ScenarioOptions) => Promise<Section>> = {
   '8': coldStart,
   '9': restartDrops,
   '10': commandLatency,
+  '11': readyLatency,
 };
 
 /** Names `--only` takes besides the numbers. */
@@ -54,6 +56,7 @@ const NAMES: Record<string, string> = {
   cold: '8',
   'restart-drops': '9',
   commands: '10',
+  ready: '11',
 };
 
 // The value after `name` on the command line.
