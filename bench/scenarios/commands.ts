@@ -3,7 +3,7 @@
 // `ps --json`) against `pm2 jlist` and `pm2 ls`, and of `procs restart c42` against
 // `pm2 restart c42`, each until the restarted child's new run has written its ready marker.
 import { join } from 'node:path';
-import { type Daemon, ok, pm2Daemon, pm2Missing, procsDaemon } from '../lib/daemons.js';
+import { type Daemon, ok, pm2Daemon, pm2Missing, procsDaemon, timed } from '../lib/daemons.js';
 import { WORKLOADS } from '../lib/paths.js';
 import { type Sample, type ScenarioOptions, type Section, table, verdict } from '../lib/report.js';
 import { type RunContext, withRun } from '../lib/run.js';
@@ -26,6 +26,8 @@ interface Probe {
   readonly restart?: boolean;
 }
 
+/** The baseline row: a bare Node start. */
+const FLOOR = 'node -e 0 (floor)';
 const PS = '`ps` (table) (ms)';
 const PS_JSON = '`ps --json` (ms)';
 const RESTART = '`restart c42` until ready (ms)';
@@ -68,6 +70,9 @@ export async function commandLatency(o: ScenarioOptions): Promise<Section> {
               { metric: RESTART, tool: d.name, daemon: d, args: ['restart', TARGET], restart: true },
             ],
       );
+      // The floor of any command that starts Node: `node -e 0`, as a daemon-less "daemon".
+      const node: Daemon = { name: FLOOR, run: (args) => timed(process.execPath, args, ctx.dir, {}), stop: () => timed('true', [], ctx.dir, {}) };
+      probes.push({ metric: PS, tool: FLOOR, daemon: node, args: ['-e', '0'] });
       // One warm-up round (page cache, compile caches), not counted.
       const warm = new Map<string, number[]>();
       for (const p of probes) await measure(ctx, p, warm);
@@ -86,14 +91,14 @@ export async function commandLatency(o: ScenarioOptions): Promise<Section> {
   });
   const med = (metric: string, tool: string): number => median(times.get(`${metric}\0${tool}`) ?? []);
   const first = procsTools[0]?.name ?? 'procs';
-  const tools = [...procsTools.map((t) => t.name), ...(withPm2 ? ['pm2 jlist', 'pm2 ls', 'pm2'] : [])];
+  const tools = [...procsTools.map((t) => t.name), ...(withPm2 ? ['pm2 jlist', 'pm2 ls', 'pm2'] : []), FLOOR];
   const rows: string[][] = [];
   for (const metric of [PS, PS_JSON, RESTART, RESTART_RETURN]) {
     for (const tool of tools) {
       const v = med(metric, tool);
       if (Number.isNaN(v)) continue;
       const peer = metric === RESTART || metric === RESTART_RETURN ? med(metric, 'pm2') : med(PS_JSON, 'pm2 jlist');
-      rows.push([metric.replace(' (ms)', ''), tool, ms(v), tool.startsWith('pm2') ? '' : ratio(v, peer)]);
+      rows.push([metric.replace(' (ms)', ''), tool, ms(v), tool.startsWith('pm2') || tool === FLOOR ? '' : ratio(v, peer)]);
     }
   }
   const ps = med(PS, first);
@@ -112,7 +117,8 @@ export async function commandLatency(o: ScenarioOptions): Promise<Section> {
     `${CHILDREN} children (\`ready.sh\`, which writes a marker and becomes \`sleep\`) under \`procs up -d --wait\` and under the PM2`,
     'daemon (`pm2 start ecosystem.json`, its own PM2_HOME), both running at once. Then one warm-up round and',
     `${rounds} interleaved rounds (the order reversed every other round), each command a fresh process (output piped).`,
-    "`procs ps` and `ps --json` are compared with `pm2 jlist` (PM2's full list; `pm2 ls`, its table, is shown beside it).",
+    "`procs ps` and `ps --json` are compared with `pm2 jlist` (PM2's full list; `pm2 ls`, its table, is shown beside it);",
+    '`node -e 0` in the same rounds is the floor of any command that starts Node.',
     `A restart is timed from the command's launch until it has returned and the child's new run has written its marker`,
     `(\`procs restart\` returns once the unit runs again; \`pm2 restart\` once the process is online); the time until the`,
     'command returned is shown too. Stopped after by `procs down` and `pm2 kill`, and the run token.',
