@@ -14,7 +14,7 @@ const CHILDREN = 100;
 /** The unit restarted in the restart rounds. */
 const TARGET = 'c42';
 /** Rounds per `--reps`: each round runs every command once. */
-const ROUNDS_PER_REP = 4;
+const ROUNDS_PER_REP = 3;
 
 /** What one command is called as, per tool: the metric, the daemon, its arguments. */
 interface Probe {
