@@ -28,6 +28,7 @@ import { WatchManager, type WatchSettings } from '../watch/manager.js';
 import { ProjectNotify } from './notify.js';
 import { cronTicks } from './cron.js';
 import { StartupRecorder } from './startup-history.js';
+import { trimWhenQuiet, type TrimOptions } from './memory.js';
 
 export interface ProjectOptions {
   readonly spec: Spec;
@@ -44,6 +45,8 @@ export interface ProjectOptions {
   readonly ports?: PortBook;
   /** The active profiles (kept across reloads): units with other profiles start only when named. */
   readonly profiles?: readonly string[];
+  /** When the heap is trimmed after a burst of events (memory.ts); tests give a clock and a trim of their own. */
+  readonly heapTrim?: TrimOptions;
 }
 
 export interface Project {
@@ -194,6 +197,9 @@ export function createProject(o: ProjectOptions): Project {
   );
   target.markReady = (name, run) => supervisor.markReady(name, run);
   target.markUnhealthy = (name, reason, run) => supervisor.markUnhealthy(name, reason, run);
+  // Once the events of a startup, reload or restart have been quiet a moment, memory is given back.
+  const heap = trimWhenQuiet(o.heapTrim);
+  bus.subscribe(heap.activity);
   bus.subscribe(eventLog.append);
   bus.subscribe(recent.add);
   bus.subscribe(history.event);
@@ -250,6 +256,7 @@ export function createProject(o: ProjectOptions): Project {
       muted = on;
     },
     async close() {
+      heap.close();
       stopFollowing();
       terminals.close();
       startup?.end();

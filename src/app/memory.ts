@@ -1,0 +1,114 @@
+// procs' own memory once a burst of work is over. Starting units allocates fast (the spec, the
+// spawns, the first output), and V8 answers by growing its young generation to 16 MB, which it
+// keeps for good: an idle procs held twice the heap it uses. So the young generation does not grow
+// while units start, and once the events have been quiet for a moment, one garbage collection that
+// gives memory back runs (V8's own memory reducer does not run on a heap this small).
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { realClock, type Clock, type TimerHandle } from '../base/clock.js';
+
+/** How long the events stay quiet before the heap is trimmed. */
+export const QUIET_MS = 1000;
+/** The least time between two trims: a unit in a crash loop does not make procs collect all the time. */
+export const MIN_GAP_MS = 30_000;
+
+/** V8's default growth factor of the young generation (`--semi-space-growth-factor`). */
+const DEFAULT_GROWTH = 2;
+
+/** V8's `gc()` with its options, as `--expose-gc` gives it to a new context. */
+type ExposedGc = (options: { type: 'major'; execution: 'sync'; flavor: 'last-resort' }) => void;
+
+/**
+ * Collects all the garbage V8 can and gives memory back: the young generation shrinks to its
+ * least, empty pages are returned. It runs the collection V8 runs under memory pressure.
+ */
+export function reduceHeap(): void {
+  // `gc` exists only in a context made while --expose-gc is on; the flag is turned off again at once.
+  setFlagsFromString('--expose-gc');
+  let gc: ExposedGc;
+  try {
+    gc = runInNewContext('gc') as ExposedGc;
+  } finally {
+    setFlagsFromString('--no-expose-gc');
+  }
+  // V8's own memory reducer answers this collection with one or two more about 8 s later (~50 ms
+  // of CPU, once); --no-memory-reducer set at run time does not stop them.
+  gc({ type: 'major', execution: 'sync', flavor: 'last-resort' });
+}
+
+/** Keeps the young generation at its starting size (true) or lets it grow again (false). */
+export function holdYoungGeneration(hold: boolean): void {
+  setFlagsFromString(`--semi-space-growth-factor=${hold ? 1 : DEFAULT_GROWTH}`);
+}
+
+export interface TrimOptions {
+  readonly clock?: Clock;
+  /** What a trim does: `reduceHeap` and letting the young generation grow again. */
+  readonly trim?: () => void;
+  readonly quietMs?: number;
+  readonly minGapMs?: number;
+}
+
+export interface HeapTrimmer {
+  /** Something happened (an event): the trim waits for the quiet after it. */
+  readonly activity: () => void;
+  /** No trim from now on. */
+  close(): void;
+}
+
+// Real timers that do not keep procs alive by themselves.
+const unrefClock: Clock = {
+  ...realClock,
+  setTimer(ms, fn) {
+    const t = setTimeout(fn, ms);
+    t.unref();
+    return { cancel: () => clearTimeout(t) };
+  },
+};
+
+function trimNow(): void {
+  reduceHeap();
+  holdYoungGeneration(false);
+}
+
+/**
+ * Trims the heap once activity has been quiet for `quietMs`, at most once per `minGapMs`. The
+ * first trim waits for the first activity; until then (startup) the young generation is held small.
+ */
+export function trimWhenQuiet(o: TrimOptions = {}): HeapTrimmer {
+  const clock = o.clock ?? unrefClock;
+  const trim = o.trim ?? trimNow;
+  if (o.trim === undefined) holdYoungGeneration(true);
+  const quietMs = o.quietMs ?? QUIET_MS;
+  const minGapMs = o.minGapMs ?? MIN_GAP_MS;
+  let last = -Infinity;
+  let lastTrim = -Infinity;
+  let timer: TimerHandle | undefined;
+  let closed = false;
+
+  const check = (): void => {
+    timer = undefined;
+    if (closed) return;
+    const now = clock.now();
+    const due = Math.max(last + quietMs, lastTrim + minGapMs);
+    if (now < due) {
+      timer = clock.setTimer(due - now, check);
+      return;
+    }
+    lastTrim = now;
+    trim();
+  };
+  return {
+    activity: () => {
+      if (closed) return;
+      last = clock.now();
+      // One timer at a time: an event only moves the time the running timer checks against.
+      timer ??= clock.setTimer(quietMs, check);
+    },
+    close() {
+      closed = true;
+      timer?.cancel();
+      timer = undefined;
+    },
+  };
+}

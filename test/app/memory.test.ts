@@ -1,0 +1,112 @@
+// procs' idle memory: the heap is trimmed once the events have been quiet a moment (not on every
+// event, not more than once per gap), the trim gives the young generation back, and while units
+// start the young generation does not grow. Timing on a manual clock; V8's own numbers for the heap.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { after, describe, it } from 'node:test';
+import { getHeapSpaceStatistics } from 'node:v8';
+import { holdYoungGeneration, MIN_GAP_MS, QUIET_MS, reduceHeap, trimWhenQuiet } from '../../src/app/memory.js';
+import { createProject } from '../../src/app/project.js';
+import { ManualClock } from '../helpers/manual-clock.js';
+import { buildSpec } from '../control/fakes.js';
+
+const MiB = 1024 * 1024;
+const youngBytes = (): number => getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? 0;
+
+// Allocates objects that survive a few young collections, the pattern that makes V8 grow its young generation.
+function churn(): number {
+  let keep: { j: number; s: string }[][] = [];
+  let n = 0;
+  for (let i = 0; i < 60; i++) {
+    const a: { j: number; s: string }[] = [];
+    for (let j = 0; j < 10_000; j++) a.push({ j, s: `x${j}` });
+    keep.push(a);
+    if (keep.length > 10) keep.shift();
+    n += a.length;
+  }
+  keep = [];
+  return n + keep.length;
+}
+
+describe('trimWhenQuiet', () => {
+  it('trims once the activity has been quiet for QUIET_MS, not before', () => {
+    const clock = new ManualClock();
+    let trims = 0;
+    const t = trimWhenQuiet({ clock, trim: () => void (trims += 1) });
+    t.activity();
+    clock.advance(QUIET_MS - 100);
+    t.activity();
+    clock.advance(QUIET_MS - 100);
+    assert.equal(trims, 0, 'events kept coming');
+    clock.advance(100);
+    assert.equal(trims, 1);
+    clock.advance(10 * QUIET_MS);
+    assert.equal(trims, 1, 'nothing happened since');
+    t.close();
+  });
+
+  it('does not trim twice within MIN_GAP_MS, and not at all after close', () => {
+    const clock = new ManualClock();
+    let trims = 0;
+    const t = trimWhenQuiet({ clock, trim: () => void (trims += 1) });
+    t.activity();
+    clock.advance(QUIET_MS);
+    assert.equal(trims, 1);
+    t.activity();
+    clock.advance(QUIET_MS);
+    assert.equal(trims, 1, 'within the gap');
+    clock.advance(MIN_GAP_MS);
+    assert.equal(trims, 2, 'the trim waited for the gap');
+    t.activity();
+    t.close();
+    clock.advance(2 * MIN_GAP_MS);
+    assert.equal(trims, 2);
+  });
+});
+
+describe('the heap', () => {
+  it('reduceHeap gives the grown young generation back', () => {
+    churn();
+    const grown = youngBytes();
+    assert.ok(grown > 4 * MiB, `the young generation grew (${grown} bytes)`);
+    reduceHeap();
+    assert.ok(youngBytes() <= 2 * MiB, `after the trim: ${youngBytes()} bytes`);
+  });
+
+  it('holdYoungGeneration keeps the young generation small while held', () => {
+    reduceHeap();
+    holdYoungGeneration(true);
+    try {
+      churn();
+      assert.ok(youngBytes() <= 2 * MiB, `held: ${youngBytes()} bytes`);
+    } finally {
+      holdYoungGeneration(false);
+    }
+  });
+});
+
+describe('a project', () => {
+  const root = mkdtempSync(join(tmpdir(), 'procs-memory-'));
+  after(() => rmSync(root, { recursive: true, force: true }));
+
+  it('trims its heap once its events are quiet', async () => {
+    const clock = new ManualClock();
+    let trims = 0;
+    const spec = { ...buildSpec({ processes: { web: 'sleep 60' }, pools: {} }), root };
+    const project = createProject({
+      spec,
+      out: new PassThrough(),
+      err: new PassThrough(),
+      json: false,
+      color: false,
+      heapTrim: { clock, trim: () => void (trims += 1) },
+    });
+    project.begin('up');
+    clock.advance(QUIET_MS);
+    assert.equal(trims, 1);
+    await project.close();
+  });
+});
