@@ -1,7 +1,7 @@
 // The tools under test and the baselines: each writes its own config for the same children into
 // a run folder and starts as its own process group, carrying the run's token in its environment.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PEERS_DIR, REPO } from './paths.js';
 import { TOKEN_VAR } from './procfs.js';
@@ -18,15 +18,26 @@ export interface LaunchOptions {
   readonly children: readonly ChildSpec[];
   /** Pipe the tool's stdout to the harness (the output scenario); otherwise it goes to /dev/null. */
   readonly output?: boolean;
+  /**
+   * With `output`, what the tool's stdout is: a pipe the harness reads (the default), a regular
+   * file (`Running.outFile`, as in `tool > log`), or a terminal (the tool runs under
+   * `script -qfc CMD /dev/null`, whose copy of the terminal's output the harness reads as a pipe).
+   */
+  readonly stdout?: StdoutMode;
   /** Children that end by themselves and must not be restarted (PM2 restarts even a clean exit). */
   readonly oneShot?: boolean;
   /** Watch `dir/src` and restart every child on a change, with this debounce. */
   readonly watchDebounceMs?: number;
 }
 
+/** What a tool's stdout is in the output scenario. */
+export type StdoutMode = 'pipe' | 'file' | 'terminal';
+
 /** A started tool. */
 export interface Running {
   readonly child: ChildProcess;
+  /** With stdout `file`: the file the tool writes. */
+  readonly outFile?: string;
   /** performance.now() just before the spawn. */
   readonly started: number;
   /** Resolves when the tool's main process has exited. */
@@ -61,15 +72,22 @@ function shq(s: string): string {
 
 const line = (c: ChildSpec): string => c.argv.map(shq).join(' ');
 
-// Starts `file args` in its own process group with the token, output to /dev/null or a pipe.
+// Starts `file args` in its own process group with the token, output to /dev/null, a pipe, a
+// file or a terminal (see LaunchOptions.stdout).
 export function start(file: string, args: readonly string[], o: LaunchOptions, stopSignal: NodeJS.Signals, env: Record<string, string> = {}): Running {
+  const mode = o.output ? (o.stdout ?? 'pipe') : undefined;
+  const outFile = mode === 'file' ? join(o.dir, 'stdout.log') : undefined;
+  const fd = outFile === undefined ? undefined : openSync(outFile, 'w');
+  // Under a terminal: `script` runs the command line on a new pty and copies what it shows.
+  const [cmd, argv] = mode === 'terminal' ? ['script', ['-qfc', [file, ...args].map(shq).join(' '), '/dev/null']] : [file, args];
   const started = performance.now();
-  const child = spawn(file, args, {
+  const child = spawn(cmd, argv, {
     cwd: o.dir,
     detached: true,
     env: { ...process.env, ...env, [TOKEN_VAR]: o.token, NO_COLOR: '1', FORCE_COLOR: '0' },
-    stdio: ['ignore', o.output ? 'pipe' : 'ignore', 'pipe'],
+    stdio: ['ignore', fd ?? (mode === undefined ? 'ignore' : 'pipe'), 'pipe'],
   });
+  if (fd !== undefined) closeSync(fd);
   let tail = '';
   child.stderr?.on('data', (d: Buffer) => {
     tail = (tail + d.toString('utf8')).slice(-4096);
@@ -85,6 +103,7 @@ export function start(file: string, args: readonly string[], o: LaunchOptions, s
   return {
     child,
     started,
+    ...(outFile === undefined ? {} : { outFile }),
     exited,
     stop: () => {
       try {

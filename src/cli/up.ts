@@ -6,6 +6,7 @@ import { reportRequest } from './report-options.js';
 import { display } from './terminal.js';
 import { UsageError } from '../app/usage-error.js';
 import { dashboardOptions } from './dashboard-options.js';
+import { fileStdout } from '../output/file-out.js';
 
 /** The options of `procs up` (and of the daemon it starts). */
 export function upOptions(args: ParsedArgs, waitTimeoutMs: number | undefined): UpOptions {
@@ -39,5 +40,13 @@ export async function up(args: ParsedArgs): Promise<number> {
     await dashboardOfStarted(o.spec.files, o.ui, { out: process.stdout, err: process.stderr });
     return code;
   }
-  return (await import('../app/up.js')).upForeground(upOptions(args, undefined), display(args), () => process.stdin);
+  // On a regular file, output goes through FileOut (async writes joined while one is in flight),
+  // and every byte is in the file before `up` returns.
+  const d = display(args);
+  const file = fileStdout();
+  try {
+    return await (await import('../app/up.js')).upForeground(upOptions(args, undefined), file ? { ...d, out: file } : d, () => process.stdin);
+  } finally {
+    await file?.finish();
+  }
 }
