@@ -6,6 +6,9 @@
 //   facade that reads every export once (for node:fs that loads its streams, ~4 ms); a shim
 //   module per builtin instead (`module.exports = process.getBuiltinModule(…)`) was one more file
 //   to resolve and link per builtin, and esbuild's CommonJS interop copied every export of it.
+// - Comments esbuild keeps are made ASCII (`\u2014` for an em dash): esbuild writes code ASCII
+//   only, but one non-ASCII character anywhere makes Node decode the file the slow way and V8
+//   keep the whole source as a two-byte string (the 290 KB chunk of the spec loader had one).
 // - `require`, which bundled CommonJS code needs for Node's own modules and the packages left in
 //   node_modules, is made only in a file that calls it, not in every chunk.
 
@@ -37,6 +40,8 @@ export function withoutBuiltinImports(text, file) {
     bare !== undefined ? `process.getBuiltinModule(${JSON.stringify(bare)});` : takeBuiltin(def, sole, ns, named, id),
   );
   if (/^\s*import[^;]*from\s+"node:/m.test(body)) throw new Error(`${file}: a builtin import the bundle could not rewrite`);
+  body = body.replace(/^(\s*(?:\/\/|\/\*|\*).*)$/gm, (line) => line.replace(/[^\t-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+  if (/[^\t-\x7f]/.test(body)) throw new Error(`${file}: a character outside ASCII outside a comment`);
   // esbuild's `__require` shim and bundled CommonJS code call `require(…)`.
   if (/\brequire\s*\(/.test(body) && !/^#!/.test(body)) {
     body = `const require = process.getBuiltinModule("node:module").createRequire(import.meta.url);\n${body}`;

@@ -70,4 +70,11 @@ describe('what the quick commands load', () => {
       assert.doesNotMatch(text, /^module\.exports = process\.getBuiltinModule/m, `${file} is a module of one builtin`);
     }
   });
+
+  it('every file of the bundle is ASCII (one other character makes Node decode it the slow way, V8 keep it two bytes a character)', () => {
+    const dir = join(ROOT, 'dist/bin');
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.js'))) {
+      assert.doesNotMatch(readFileSync(join(dir, file), 'utf8'), /[^\t-\x7f]/, `${file} has a character outside ASCII`);
+    }
+  });
 });
