@@ -40,8 +40,8 @@ export function withoutBuiltinImports(text, file) {
     bare !== undefined ? `process.getBuiltinModule(${JSON.stringify(bare)});` : takeBuiltin(def, sole, ns, named, id),
   );
   if (/^\s*import[^;]*from\s+"node:/m.test(body)) throw new Error(`${file}: a builtin import the bundle could not rewrite`);
-  body = body.replace(/^(\s*(?:\/\/|\/\*|\*).*)$/gm, (line) => line.replace(/[^\t-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
-  if (/[^\t-\x7f]/.test(body)) throw new Error(`${file}: a character outside ASCII outside a comment`);
+  body = body.replace(/^(\s*(?:\/\/|\/\*|\*).*)$/gm, (line) => line.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+  if (/[\u0080-\uffff]/.test(body)) throw new Error(`${file}: a character outside ASCII outside a comment`);
   // esbuild's `__require` shim and bundled CommonJS code call `require(…)`.
   if (/\brequire\s*\(/.test(body) && !/^#!/.test(body)) {
     body = `const require = process.getBuiltinModule("node:module").createRequire(import.meta.url);\n${body}`;
