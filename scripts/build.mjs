@@ -62,7 +62,7 @@ if (tsc) {
 }
 // The bundle empties dist/bin, the spawner's folder too: a new bundle needs a new spawner. The
 // page is built into dist/bin/dashboard after that, so a change of page/ rebuilds the bundle.
-const bundle = tsc || stale('bundle', ['dist/src', 'page', 'scripts/bundle.mjs', 'scripts/page.mjs', ...shared]);
+const bundle = tsc || stale('bundle', ['dist/src', 'page', 'scripts/bundle.mjs', 'scripts/bundle-imports.mjs', 'scripts/page.mjs', ...shared]);
 if (bundle) run('bundle', [node, 'scripts/bundle.mjs']);
 if (bundle || stale('native', ['native', 'scripts/native.mjs'])) run('native', [node, 'scripts/native.mjs']);
 if (!tsc && !bundle) console.log('procs build: up to date');

@@ -5,24 +5,12 @@
 // compile cache is on. Lazily required CommonJS packages (dotenv, fastest-levenshtein) and the
 // heavy ones loaded on demand (chokidar, listr2, cosmiconfig) stay in node_modules.
 import { build } from 'esbuild';
-import { chmodSync, copyFileSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { withoutBuiltinImports } from './bundle-imports.mjs';
 import { buildPage } from './page.mjs';
 
 const outdir = 'dist/bin';
 
-// `import … from 'node:fs'` in ESM makes Node build an ES module facade of the builtin, which
-// reads every export once — for node:fs that loads its streams (~4 ms). The bundle takes the
-// builtins with process.getBuiltinModule instead, as plain objects, like require() would.
-const builtinsWithoutFacades = {
-  name: 'builtins-without-facades',
-  setup(b) {
-    b.onResolve({ filter: /^node:/ }, (args) => ({ path: args.path, namespace: 'builtin' }));
-    b.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => ({
-      contents: `module.exports = process.getBuiltinModule(${JSON.stringify(args.path)});`,
-      loader: 'js',
-    }));
-  },
-};
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 rmSync(outdir, { recursive: true, force: true });
 await build({
@@ -41,11 +29,16 @@ await build({
   // (ajv-formats, under the Kubernetes models of `export --check`, requires it).
   alias: { yaml: './node_modules/yaml/browser/index.js', punycode: 'punycode/' },
   define: { __PROCS_BUNDLE__: 'true', __PROCS_VERSION__: JSON.stringify(version) },
-  // Bundled CommonJS code that requires a Node module needs a real `require`.
-  banner: { js: "import { createRequire as __procsRequire } from 'node:module'; const require = __procsRequire(import.meta.url);" },
-  plugins: [builtinsWithoutFacades],
   logLevel: 'warning',
 });
+
+// Node's builtins stay imports in what esbuild writes; each file then takes them from
+// process.getBuiltinModule and gets a `require` only if it calls one (bundle-imports.mjs).
+for (const file of readdirSync(outdir)) {
+  if (!file.endsWith('.js')) continue;
+  const path = `${outdir}/${file}`;
+  writeFileSync(path, withoutBuiltinImports(readFileSync(path, 'utf8'), file));
+}
 
 // `procs.js`, what `bin` runs, is the compiled entry.ts as it is: no imports (not even the
 // banner's), so that on an unsupported Node it says so in one line before main.js is linked.

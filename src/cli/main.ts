@@ -9,7 +9,7 @@ declare const __PROCS_VERSION__: string | undefined;
 const argv = process.argv.slice(2);
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
   const v = typeof __PROCS_VERSION__ === 'string' ? __PROCS_VERSION__ : (await import('./version.js')).version();
-  (await import('./print.js')).printQuick(`${v}\n`);
+  await printVersion(`${v}\n`);
 } else {
   enableCompileCache();
   const { main, EXIT } = await import('./command.js');
@@ -22,4 +22,19 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
       process.exitCode = EXIT.internal;
     },
   );
+}
+
+/**
+ * Writes the version line straight to fd 1, so that `--version` loads no module but this one;
+ * when that does not write it whole (fd 1 would block, a reader went away, an error), print.ts's
+ * printQuick writes the rest and says what went wrong, as for every other quick answer.
+ */
+async function printVersion(text: string): Promise<void> {
+  let written = 0;
+  try {
+    written = process.getBuiltinModule('node:fs').writeSync(1, text);
+  } catch {
+    // printQuick tries again and tells the errors apart
+  }
+  if (written < Buffer.byteLength(text)) (await import('./print.js')).printQuick(text.slice(written));
 }

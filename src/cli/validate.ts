@@ -9,7 +9,8 @@ import { printQuick } from './print.js';
 /** `procs validate`: every problem of the spec, positioned; exit 2 when there are errors. */
 export async function validate(args: ParsedArgs): Promise<number> {
   const result = await loadProjectSpec(specRequest(args));
-  printDiagnostics(result.diagnostics, process.stderr);
+  // process.stderr is made on first use, and loads Node's stream modules: only when there is something to say.
+  if (result.diagnostics.length > 0) printDiagnostics(result.diagnostics, process.stderr);
   if (!result.spec) return EXIT.usage;
   // A profile no unit has (a typo in CI's PROCS_PROFILES): a usage error, with the closest one.
   checkProfiles(result.spec, profilesOf(args));

@@ -41,11 +41,14 @@ function fmix(h: number): number {
   return h ^ (h >>> 16);
 }
 
-/** Freezes a value and everything it holds. */
+/**
+ * Freezes a value and everything it holds. Accessors are not read (a unit's hash is computed when
+ * first asked for, and freezing must not ask).
+ */
 export function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
+    for (const d of Object.values(Object.getOwnPropertyDescriptors(value))) if ('value' in d) deepFreeze(d.value);
   }
   return value;
 }

@@ -1,6 +1,5 @@
 // `listen:` on a process or pool: the TCP addresses procs binds for it, parsed and checked.
 // The first address's port is the unit's PORT and what `${ports.NAME}` names.
-import { isIP } from 'node:net';
 import type { Context } from './context.js';
 import type { ListenAddress, ListenSpec } from './spec.js';
 import type { Listen, ListenAddress as RawAddress } from './spec-types.generated.js';
@@ -26,6 +25,12 @@ export function listenPort(raw: Listen | undefined): number | undefined {
   const first = rawAddresses(raw).list[0];
   const port = typeof first === 'number' ? first : Number(/(\d{1,5})$/.exec(first ?? '')?.[1]);
   return Number.isInteger(port) && port >= 1 && port <= 65535 ? port : undefined;
+}
+
+// node:net's isIP, taken when an address is checked: loading node:net (and the streams under it)
+// costs every command that reads a spec, most of which never bind or check an address.
+function isIP(host: string): number {
+  return process.getBuiltinModule('node:net').isIP(host);
 }
 
 // One address, or why it is none.

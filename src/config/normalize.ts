@@ -149,9 +149,15 @@ function watchdogMs(ctx: Context, raw: string | number, where: PathSeg[]): numbe
   return value;
 }
 
-/** Adds the hash, computed over everything but the source position. */
+/**
+ * Adds the hash, computed over everything but the source position, when first read: only the
+ * reconciler compares hashes, and a command that only reads the spec (`validate`, `ps`) would
+ * spend a few ms of every start on them (a unit's env holds the whole process env).
+ */
 function hashed<T extends Built>(unit: T): T & { hash: string } {
-  return { ...unit, hash: unitHash(unit) };
+  let hash: string | undefined;
+  const get = (): string => (hash ??= unitHash(unit));
+  return Object.defineProperty({ ...unit }, 'hash', { enumerable: true, get }) as T & { hash: string };
 }
 
 /** A process: one unit. */

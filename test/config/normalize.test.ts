@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it, test } from 'node:test';
+import { unitHash } from '../../src/config/hash.js';
 import { loadSpec } from '../../src/config/index.js';
 import type { Spec } from '../../src/config/spec.js';
 import { toPlainSpec } from '../../src/config/to-plain-spec.js';
@@ -153,6 +154,17 @@ test('the result is deeply frozen', async () => {
   assert.throws(() => {
     (proc(spec, 'api').env as Record<string, string>).PORT = '1';
   }, TypeError);
+});
+
+test('a unit hash is computed when first read, not while loading (validate reads none), and is then the same', () => {
+  const a = proc(specOf(build({ 'procs.yaml': 'processes:\n  a: { command: serve, env: { X: "1" } }\n' })), 'a');
+  assert.equal(typeof Object.getOwnPropertyDescriptor(a, 'hash')?.get, 'function', 'not computed while loading');
+  assert.ok(Object.isFrozen(a));
+  assert.match(a.hash, /^[0-9a-f]{32}$/);
+  assert.equal(a.hash, unitHash(a));
+  assert.ok(Object.keys(a).includes('hash'));
+  assert.equal((JSON.parse(JSON.stringify(a)) as { hash: string }).hash, a.hash);
+  assert.equal({ ...a }.hash, a.hash);
 });
 
 test('hashes are stable, ignore where a unit is written, and change with its definition', () => {

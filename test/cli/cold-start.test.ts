@@ -1,0 +1,80 @@
+// What the quick commands load, as users run them (the bundle): every module file and builtin a
+// command loads costs its start. A hook given to the child with --import records the files it
+// loads and the builtins it adds, and writes them to fd 3 when it exits.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { MAIN, ROOT, project, removeProject } from '../helpers/cli.js';
+
+const HOOK = `
+import { registerHooks } from 'node:module';
+import { writeSync } from 'node:fs';
+const files = [];
+const before = new Set(process.moduleLoadList);
+registerHooks({ load(url, context, next) { if (url.startsWith('file:')) files.push(url); return next(url, context); } });
+process.on('exit', () => {
+  const builtins = process.moduleLoadList.filter((m) => !before.has(m)).map((m) => m.replace(/^NativeModule /, ''));
+  writeSync(3, JSON.stringify({ files, builtins }));
+});`;
+
+interface Trace {
+  status: number | null;
+  stdout: string;
+  /** The bundle's files the command loaded, by name (procs.js, main.js, …). */
+  files: string[];
+  /** Node's own modules it loaded (internal ones too), beyond what the hook had. */
+  builtins: string[];
+}
+
+/** Runs the bundle with `args` in `cwd`, stdout and stderr pipes (as in a script or CI). */
+function traced(args: string[], cwd: string): Trace {
+  const r = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(HOOK)}`, MAIN, ...args], {
+    cwd,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+  });
+  const trace = JSON.parse(String(r.output[3])) as { files: string[]; builtins: string[] };
+  return { status: r.status, stdout: r.stdout, files: trace.files.map((u) => basename(new URL(u).pathname)), builtins: trace.builtins };
+}
+
+describe('what the quick commands load', () => {
+  const dirs: string[] = [];
+  after(() => dirs.forEach(removeProject));
+
+  it('--version loads no chunk of the bundle: procs.js and main.js only', () => {
+    const r = traced(['--version'], ROOT);
+    assert.equal(r.status, 0);
+    assert.match(r.stdout, /^\d+\.\d+\.\d+/);
+    assert.deepEqual(r.files, ['procs.js', 'main.js']);
+  });
+
+  it('validate loads neither node:net nor the stream modules when the spec is fine', () => {
+    const dir = project({
+      'procs.yaml':
+        'version: 1\nprocesses:\n  web: { command: "node server.js", env: { PORT: "3000" } }\n  db:\n    command: ["redis-server"]\n    health: { readiness: { tcp: "127.0.0.1:6379" } }\n',
+    });
+    dirs.push(dir);
+    const r = traced(['validate'], dir);
+    assert.equal(r.status, 0);
+    assert.match(r.stdout, /: ok \(2 units\)\n$/);
+    for (const m of ['net', 'stream', 'internal/streams/readable']) assert.ok(!r.builtins.includes(m), `validate loaded ${m}: ${r.builtins.join(' ')}`);
+  });
+
+  it('no file of the bundle imports a builtin as an ES module or is a module of one builtin alone', () => {
+    const dir = join(ROOT, 'dist/bin');
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.js'))) {
+      const text = readFileSync(join(dir, file), 'utf8');
+      assert.doesNotMatch(text, /^\s*import[^;]*from\s*["']node:/m, `${file} imports a builtin`);
+      assert.doesNotMatch(text, /^module\.exports = process\.getBuiltinModule/m, `${file} is a module of one builtin`);
+    }
+  });
+
+  it('every file of the bundle is ASCII (one other character makes Node decode it the slow way, V8 keep it two bytes a character)', () => {
+    const dir = join(ROOT, 'dist/bin');
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.js'))) {
+      assert.doesNotMatch(readFileSync(join(dir, file), 'utf8'), /[\u0080-\uffff]/, `${file} has a character outside ASCII`);
+    }
+  });
+});
