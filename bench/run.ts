@@ -11,7 +11,7 @@
 //            new ÷ old and the noise band on stdout (and in FILE with --out); RESULTS.md is left alone.
 //            No peers unless --peers names them.
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { installPeers } from './lib/install.js';
 import { machine } from './lib/machine.js';
 import { BENCH_SRC } from './lib/paths.js';
@@ -172,6 +172,7 @@ async function main(): Promise<void> {
   ].join('\n');
   writeFileSync(out, md);
   log(`wrote ${out}`);
+  for (const f of sections.flatMap((s) => s.files ?? [])) writeFileSync(join(dirname(out), f.name), f.text);
 }
 
 await main();

@@ -9,6 +9,8 @@ export interface Section {
   readonly targets: readonly string[];
   /** The raw figures per tool, for `--compare`: one entry per metric and tool. */
   readonly samples?: readonly Sample[];
+  /** Files the scenario made (a chart), written next to RESULTS.md. */
+  readonly files?: readonly { readonly name: string; readonly text: string }[];
 }
 
 /** One metric's runs for one tool. */

@@ -32,6 +32,8 @@ export interface RecorderSource {
   /** This run's events, its `start` event first. */
   readonly events: () => readonly ProcsEvent[];
   readonly onError: (e: Error) => void;
+  /** Runs a check after this turn of the event loop (setImmediate unless a test gives another). */
+  readonly defer?: (check: () => void) => void;
 }
 
 type Verdict = 'waiting' | 'settled' | 'never';
@@ -58,6 +60,8 @@ export class StartupRecorder {
   #previous: StartupHistory | undefined;
   #armed = false;
   #done = false;
+  /** A check of the startup's state is due after this turn. */
+  #due = false;
 
   constructor(source: RecorderSource) {
     this.#s = source;
@@ -75,14 +79,31 @@ export class StartupRecorder {
     return this.#previous;
   }
 
-  /** Subscribe to the bus after the run's recent events. */
+  /**
+   * Subscribe to the bus after the run's recent events. The startup's state is looked at once
+   * after the turn in which units changed, not at every event: starting N units in one turn
+   * publishes N spawn events, and reading every unit's state at each made the start O(N²).
+   */
   readonly event = (e: ProcsEvent): void => {
     if (!this.#armed || this.#done) return;
     if (e.unit === 'procs' && e.type === 'stop') {
+      // A check still due sees the state before the stop.
+      if (this.#due) this.#check();
       this.#done = true;
       return;
     }
     if (e.type !== 'spawn' && e.type !== 'ready' && e.type !== 'exit' && e.type !== 'failed' && e.type !== 'stop') return;
+    if (this.#due) return;
+    this.#due = true;
+    (this.#s.defer ?? ((check) => void setImmediate(check)))(() => {
+      if (this.#due) this.#check();
+    });
+  };
+
+  // Whether the startup has settled now; records it once it has.
+  #check(): void {
+    this.#due = false;
+    if (!this.#armed || this.#done) return;
     const units = this.#s.units();
     const verdict = startupVerdict(units, this.#s.status());
     if (verdict === 'waiting') return;
@@ -95,5 +116,5 @@ export class StartupRecorder {
     } catch (err) {
       this.#s.onError(err instanceof Error ? err : new Error(String(err)));
     }
-  };
+  }
 }
