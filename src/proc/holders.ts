@@ -11,7 +11,7 @@
 // procs waits a moment for the output to end, then moves on.
 import { readdirSync, readlinkSync } from 'node:fs';
 import type { Clock } from '../base/clock.js';
-import type { ProcEntry } from './procfs.js';
+import { shareFor, type ProcEntry } from './procfs.js';
 
 /** The channels procs gave one unit, as /proc names them, and when the unit's leader started. */
 export interface Channels {
@@ -54,7 +54,9 @@ export class ChannelWatch {
   /** Channels that may still be held: their output has not ended yet. */
   readonly #open = new Set<Channels>();
   /** The last index of channel → holders, with the channels it covers. */
-  #last: { readonly index: Map<string, ProcEntry[]>; readonly covers: ReadonlySet<Channels>; readonly clock: Clock; readonly at: number } | undefined;
+  #last:
+    | { readonly index: Map<string, ProcEntry[]>; readonly covers: ReadonlySet<Channels>; readonly clock: Clock; readonly at: number; readonly cost: number }
+    | undefined;
 
   /** Starts looking out for a unit's channels (`links`, as /proc names them) until they are closed. */
   open(links: Iterable<string>, start: string | undefined): Channels {
@@ -86,12 +88,14 @@ export class ChannelWatch {
     return [...out.values()];
   }
 
-  // An index covering `channels`, reusing one at most `maxAgeMs` old by `clock`: stopping many
-  // units at once reads the fds of the machine once. A fresh index covers every open channel.
+  // An index covering `channels`, reusing one at most `maxAgeMs` old by `clock` (or twice as old as
+  // it took to make): stopping many units at once reads the fds of the machine once. A fresh index
+  // covers every open channel.
   #indexFor(channels: Channels, procs: readonly ProcEntry[], clock: Clock, maxAgeMs: number): Map<string, ProcEntry[]> {
     const now = clock.now();
     const last = this.#last;
-    if (last !== undefined && last.clock === clock && now >= last.at && now - last.at <= maxAgeMs && last.covers.has(channels)) {
+    const fresh = last !== undefined && now >= last.at && now - last.at <= shareFor(maxAgeMs, last.cost);
+    if (last !== undefined && last.clock === clock && fresh && last.covers.has(channels)) {
       return last.index;
     }
     let oldest = channels.since;
@@ -101,7 +105,8 @@ export class ChannelWatch {
       for (const link of c.links) wanted.add(link);
     }
     const index = holdersIndex(procs, oldest, wanted);
-    this.#last = { index, covers: new Set(this.#open), clock, at: clock.now() };
+    const at = clock.now();
+    this.#last = { index, covers: new Set(this.#open), clock, at, cost: at - now };
     return index;
   }
 }

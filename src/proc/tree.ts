@@ -213,7 +213,9 @@ async function clear(ctx: TreeContext, unit: TreeUnit, pgid: number, stop: StopS
   let forced = false;
   let found = false;
   for (;;) {
-    if (isGone(pgid, tree.tracked, clock, 0, ctx)) {
+    // The first look may share the read of /proc the snapshot before it just took (stopping many
+    // units at once, a fresh read each made the stop quadratic); after a stop round, a fresh one.
+    if (isGone(pgid, tree.tracked, clock, found ? 0 : SIGNAL_SHARE_MS, ctx)) {
       if (await outputEnds(ctx, unit, OUTPUT_END_GRACE_MS, clock)) break;
       if (trackHolders(ctx, tree, pgid, scanProcs(), clock, 0) === 0) break;
     }
