@@ -1,6 +1,5 @@
 // procs' idle memory: the heap is trimmed once the events have been quiet a moment (not on every
-// event, not more than once per gap), the trim gives the young generation back, and while units
-// start the young generation does not grow. Timing on a manual clock; V8's own numbers for the heap.
+// event, not more than once per gap), and the trim gives the young generation back. Timing on a manual clock; V8's own numbers for the heap.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,7 +7,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { after, describe, it } from 'node:test';
 import { getHeapSpaceStatistics } from 'node:v8';
-import { holdYoungGeneration, MIN_GAP_MS, QUIET_MS, reduceHeap, trimWhenQuiet } from '../../src/app/memory.js';
+import { MIN_GAP_MS, QUIET_MS, reduceHeap, trimWhenQuiet } from '../../src/app/memory.js';
 import { createProject } from '../../src/app/project.js';
 import { ManualClock } from '../helpers/manual-clock.js';
 import { buildSpec } from '../control/fakes.js';
@@ -74,17 +73,6 @@ describe('the heap', () => {
     assert.ok(grown > 4 * MiB, `the young generation grew (${grown} bytes)`);
     reduceHeap();
     assert.ok(youngBytes() <= 2 * MiB, `after the trim: ${youngBytes()} bytes`);
-  });
-
-  it('holdYoungGeneration keeps the young generation small while held', () => {
-    reduceHeap();
-    holdYoungGeneration(true);
-    try {
-      churn();
-      assert.ok(youngBytes() <= 2 * MiB, `held: ${youngBytes()} bytes`);
-    } finally {
-      holdYoungGeneration(false);
-    }
   });
 });
 
