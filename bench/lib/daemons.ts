@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { PEERS_DIR } from './paths.js';
 import { TOKEN_VAR } from './procfs.js';
 import type { RunContext } from './run.js';
-import type { ChildSpec } from './tools.js';
+import { type ChildSpec, writeProcsSpec } from './tools.js';
 
 const NODE = process.execPath;
 /** PM2's command line, from the peers installed under bench/tmp. */
@@ -61,7 +61,6 @@ export function ok(what: string, t: Timed): Timed {
 }
 
 // A shell word for a plain path or argument (single-quoted when it needs it).
-const shq = (s: string): string => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", "'\\''")}'`);
 
 /**
  * procs (its command line `main`) detached in `dir`: writes procs.yaml for the children (or uses
@@ -75,11 +74,7 @@ export async function procsDaemon(
   dir = ctx.dir,
 ): Promise<Daemon & { readonly up: Timed }> {
   mkdirSync(dir, { recursive: true });
-  if (children !== undefined) {
-    const lines = ['version: 1', 'processes:'];
-    for (const c of children) lines.push(`  ${c.name}:`, `    command: ${JSON.stringify(c.argv.map(shq).join(' '))}`);
-    writeFileSync(join(dir, 'procs.yaml'), `${lines.join('\n')}\n`);
-  }
+  if (children !== undefined) writeProcsSpec({ dir, children });
   const env = { [TOKEN_VAR]: ctx.token };
   const run = (args: readonly string[], timeoutMs?: number): Promise<Timed> => timed(NODE, [main, ...args, '--no-color'], dir, env, timeoutMs);
   const up = ok(`${name} up -d --wait`, await run(['up', '-d', '--wait'], 120_000));

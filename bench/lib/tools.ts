@@ -118,8 +118,8 @@ export function start(file: string, args: readonly string[], o: LaunchOptions, s
 
 const onPath = (cmd: string): boolean => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 
-// Writes procs.yaml for the children (and the watch rule) into the run folder.
-function writeProcsSpec(o: LaunchOptions): void {
+/** Writes procs.yaml for the children (and the watch rule) into `o.dir`: the spec of every procs launcher. */
+export function writeProcsSpec(o: Pick<LaunchOptions, 'dir' | 'children' | 'watchDebounceMs'>): void {
   const lines = ['version: 1', 'processes:'];
   for (const c of o.children) lines.push(`  ${c.name}:`, `    command: ${JSON.stringify(line(c))}`);
   if (o.watchDebounceMs !== undefined) {

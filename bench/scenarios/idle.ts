@@ -3,7 +3,6 @@
 // which shares common pages fairly between them), read twice: 1.5 s after the last child was ready
 // and again at the end of the second window (the steady figure, what a user lives with). procs runs twice: in the foreground (`up`) and as a daemon
 // (`up -d`, the processes of the daemon it leaves behind).
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { spawn } from 'node:child_process';
@@ -12,7 +11,7 @@ import { WORKLOADS } from '../lib/paths.js';
 import { type ScenarioOptions, type Section, table, verdict } from '../lib/report.js';
 import { withRun } from '../lib/run.js';
 import { ratio } from '../lib/stats.js';
-import { nodeSpawn, start, type Tool } from '../lib/tools.js';
+import { nodeSpawn, start, type Tool, writeProcsSpec } from '../lib/tools.js';
 
 const CHILDREN = 100;
 const SETTLE_MS = 1500;
@@ -66,9 +65,7 @@ function daemonOf(tool: Tool & { main: string }): Tool {
     main: tool.main,
     missing: () => tool.missing(),
     launch(o) {
-      // The same procs.yaml the foreground launcher writes (the bench's paths need no quoting).
-      const units = o.children.flatMap((c) => [`  ${c.name}:`, `    command: ${JSON.stringify(c.argv.join(' '))}`]);
-      writeFileSync(join(o.dir, 'procs.yaml'), ['version: 1', 'processes:', ...units, ''].join('\n'));
+      writeProcsSpec(o);
       return start(process.execPath, [tool.main, 'up', '-d', '--no-color'], o, 'SIGTERM');
     },
   };

@@ -11,6 +11,7 @@ import { TOKEN_VAR } from '../lib/procfs.js';
 import { type Sample, type ScenarioOptions, table, verdict } from '../lib/report.js';
 import { withRun } from '../lib/run.js';
 import { median, ms, ratio } from '../lib/stats.js';
+import { writeProcsSpec } from '../lib/tools.js';
 import { LineCheck } from './output-check.js';
 
 const TIMEOUT_MS = 60_000;
@@ -33,8 +34,7 @@ function procsDaemon(name: string, main: string): DaemonTool {
   return {
     name,
     launch(dir, _env, children) {
-      const lines = ['version: 1', 'processes:', ...children.flatMap((argv, i) => [`  p${i + 1}:`, `    command: ${JSON.stringify(argv.join(' '))}`])];
-      writeFileSync(join(dir, 'procs.yaml'), `${lines.join('\n')}\n`);
+      writeProcsSpec({ dir, children: children.map((argv, i) => ({ name: `p${i + 1}`, argv })) });
       return { files: children.map((_, i) => join(dir, '.procs/logs', `p${i + 1}.log`)), head: PROCS_HEAD, cmd: [process.execPath, main, 'up', '-d'] };
     },
     stop: () => [process.execPath, main, 'down'],
