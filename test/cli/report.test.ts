@@ -34,7 +34,7 @@ processes:
     health: { readiness: { log: "listening" } }
   api:
     command: "echo 'api | booting'; echo '</details> \`\`\`'; echo 'cannot bind'; exit 3"
-    depends_on: [db]
+    depends_on: { db: healthy }
     restart: never
 `;
 
