@@ -48,7 +48,7 @@ export interface AppendFileOptions {
 export class AppendFile {
   readonly path: string;
   #opts: AppendFileOptions;
-  #pending: string[] = [];
+  #pending: (string | Uint8Array)[] = [];
   #pendingChars = 0;
   #file: FileHandle | undefined;
   #size = 0;
@@ -66,8 +66,8 @@ export class AppendFile {
     this.#opts = options;
   }
 
-  /** Queues whole lines; false asks the producer to wait for `onceDrain`. */
-  append(lines: string): boolean {
+  /** Queues whole lines, as text or UTF-8 bytes; false asks the producer to wait for `onceDrain`. */
+  append(lines: string | Uint8Array): boolean {
     if (lines.length === 0) return !this.#saturated();
     if (this.#pendingChars + lines.length > (this.#opts.maxPending ?? 16 << 20)) return true;
     this.#pending.push(lines);
@@ -108,7 +108,7 @@ export class AppendFile {
   /** The write loop: takes everything queued, writes it, repeats until nothing waits. */
   async #run(): Promise<void> {
     while (this.#pending.length > 0) {
-      const data = Buffer.from(this.#pending.join(''));
+      const data = partsOf(this.#pending);
       const taken = this.#appended;
       this.#pending = [];
       this.#pendingChars = 0;
@@ -129,7 +129,7 @@ export class AppendFile {
   }
 
   /** Writes, or on failure reports, closes the file and pauses writing for a while. */
-  async #tryWrite(data: Buffer): Promise<void> {
+  async #tryWrite(data: Buffer[]): Promise<void> {
     try {
       await this.#writeRotating(data);
     } catch (error) {
@@ -140,12 +140,19 @@ export class AppendFile {
     }
   }
 
-  /** Writes whole lines, rotating first whenever the next lines would pass the size limit. */
-  async #writeRotating(data: Buffer): Promise<void> {
+  /**
+   * Writes whole lines, rotating first whenever the next lines would pass the size limit. Parts
+   * that fit go out in one writev as they are; only a write that rotates joins them first.
+   */
+  async #writeRotating(parts: Buffer[]): Promise<void> {
     const max = this.#opts.rotation?.maxBytes ?? 0;
     let start = 0;
     // Others may write to a file rotated in place (a daemon's stderr): its size is asked, not counted.
     if (this.#opts.rotation?.inPlace === true && this.#file) this.#size = (await this.#file.stat()).size;
+    const total = parts.reduce((n, p) => n + p.length, 0);
+    if (parts.length > 1 && parts.length <= MAX_PARTS && (max <= 0 || this.#size + total <= max))
+      return this.#writeParts(this.#file ?? (await this.#open()), parts, total);
+    const data = parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, total);
     while (start < data.length) {
       const file = this.#file ?? (await this.#open());
       let end = data.length;
@@ -166,9 +173,18 @@ export class AppendFile {
     }
   }
 
-  /** One chunk, retrying short writes; on failure cuts the file back to its last whole line. */
-  async #writeWhole(file: FileHandle, chunk: Buffer): Promise<void> {
-    let done = 0;
+  /** Buffers in one writev; a short write goes on from where it stopped, as one chunk. */
+  async #writeParts(file: FileHandle, parts: Buffer[], total: number): Promise<void> {
+    const { bytesWritten } = await file.writev(parts);
+    if (bytesWritten >= total) {
+      this.#size += bytesWritten;
+      return;
+    }
+    await this.#writeWhole(file, Buffer.concat(parts, total), bytesWritten);
+  }
+
+  /** One chunk (of which `done` bytes are written already), retrying short writes; on failure cuts the file back to its last whole line. */
+  async #writeWhole(file: FileHandle, chunk: Buffer, done = 0): Promise<void> {
     try {
       while (done < chunk.length) {
         const { bytesWritten } = await file.write(chunk, done, chunk.length - done);
@@ -235,6 +251,26 @@ export class AppendFile {
     this.#opts.onError?.(error instanceof Error ? error : new Error(String(error)));
   }
 }
+
+/** Queued appends as Buffers for one writev: strings next to each other joined and encoded once, bytes as they are. */
+function partsOf(queued: readonly (string | Uint8Array)[]): Buffer[] {
+  const parts: Buffer[] = [];
+  let text: string[] = [];
+  for (const q of queued) {
+    if (typeof q === 'string') {
+      text.push(q);
+      continue;
+    }
+    if (text.length > 0) parts.push(Buffer.from(text.join('')));
+    text = [];
+    parts.push(Buffer.isBuffer(q) ? q : Buffer.from(q.buffer, q.byteOffset, q.length));
+  }
+  if (text.length > 0) parts.push(Buffer.from(text.join('')));
+  return parts;
+}
+
+/** Buffers one writev takes at most (IOV_MAX on Linux). */
+const MAX_PARTS = 1024;
 
 /** After a failure, appends are dropped for this long before the file is tried again. */
 const RETRY_MS = 1000;

@@ -181,4 +181,10 @@ export interface OutputBatch {
   readonly at?: number;
   /** For pipelines: the step whose stderr this is, 0-based (renderers show it 1-based: `[1]`). */
   readonly step?: number;
+  /**
+   * `text` as the UTF-8 bytes the unit wrote, when they are exactly that (set by the line
+   * splitter of a pipe): a renderer may copy these instead of encoding `text` again. Whoever
+   * makes a batch with another text leaves this out.
+   */
+  readonly bytes?: Uint8Array;
 }

@@ -18,7 +18,12 @@ export abstract class BatchRenderer implements OutputSink {
   write(batch: OutputBatch): boolean {
     if (this.drain.dead) return true;
     if (batch.text.length === 0) return !this.out.writableNeedDrain;
-    return this.out.write(this.render(batch));
+    return this.out.write(this.renderBytes(batch) ?? this.render(batch));
+  }
+
+  /** The batch as bytes to write, when it can be built from the unit's bytes; undefined to use `render`. */
+  renderBytes(_batch: OutputBatch): Uint8Array | undefined {
+    return undefined;
   }
 
   /** Calls `fn` once the stream has room again. */

@@ -1,19 +1,20 @@
 // procs' stdout when it is a regular file (`procs up > log`, common in CI). Node gives a file
 // stdout as a synchronous stream that turns every string into a new Buffer and writes it before
 // returning, so rendering and writing take turns on the event loop. This writer takes the
-// rendered strings as they are, writes them with one async `fs.write` at a time off the loop, and
-// joins everything that arrived meanwhile into the next single write: write calls grow with the
+// rendered strings (or Buffers) as they are, writes them with one async `fs.write` at a time off the
+// loop, and puts everything that arrived meanwhile into the next single write (one `fs.writev` of
+// the Buffers, with no copy to join them): write calls grow with the
 // time spent writing, not with the lines or batches. Order is kept (one write in flight); `finish`
 // waits until every byte given is in the file, so output is never lost on exit.
 
-import { fstatSync, write as fsWrite } from 'node:fs';
+import { fstatSync, write as fsWrite, writev as fsWritev } from 'node:fs';
 import { Writable } from 'node:stream';
 
-/** How one write reaches the file: `fs.write` of a string or a Buffer at the current offset. */
-export type WriteFd = (fd: number, data: string | Buffer, done: (error: Error | null, written: number) => void) => void;
+/** How one write reaches the file: `fs.write` of a string or a Buffer, or `fs.writev` of Buffers, at the current offset. */
+export type WriteFd = (fd: number, data: string | Buffer | readonly Buffer[], done: (error: Error | null, written: number) => void) => void;
 
 export interface FileOutOptions {
-  /** The write call (tests count calls through it); `fs.write` by default. */
+  /** The write call (tests count calls through it); `fs.write` / `fs.writev` by default. */
   readonly write?: WriteFd;
   /** `write` returns false once this many characters wait (default 4 MiB). */
   readonly highWaterMark?: number;
@@ -21,8 +22,12 @@ export interface FileOutOptions {
 
 const realWrite: WriteFd = (fd, data, done) => {
   if (typeof data === 'string') fsWrite(fd, data, null, 'utf8', (error, written) => done(error, written));
-  else fsWrite(fd, data, 0, data.length, null, (error, written) => done(error, written));
+  else if (Buffer.isBuffer(data)) fsWrite(fd, data, 0, data.length, null, (error, written) => done(error, written));
+  else fsWritev(fd, data as Buffer[], null, (error, written) => done(error, written));
 };
+
+/** Buffers one writev takes at most (IOV_MAX on Linux). */
+const MAX_PARTS = 1024;
 
 export class FileOut extends Writable {
   readonly fd: number;
@@ -38,12 +43,17 @@ export class FileOut extends Writable {
     this.#writeAll(chunk, done);
   }
 
-  /** Everything that waited while the last write was in flight, joined into one write. */
+  /**
+   * Everything that waited while the last write was in flight, in one write: strings joined and
+   * encoded once, Buffers (a renderer's lines built from the unit's bytes) given to one writev,
+   * not copied together first.
+   */
   override _writev(chunks: { chunk: string | Buffer }[], done: (error?: Error | null) => void): void {
-    const all = chunks.every((c) => typeof c.chunk === 'string')
-      ? chunks.map((c) => c.chunk as string).join('')
-      : Buffer.concat(chunks.map((c) => (typeof c.chunk === 'string' ? Buffer.from(c.chunk) : c.chunk)));
-    this.#writeAll(all, done);
+    if (chunks.every((c) => typeof c.chunk === 'string')) return this.#writeAll(chunks.map((c) => c.chunk as string).join(''), done);
+    this.#writeParts(
+      chunks.map((c) => (typeof c.chunk === 'string' ? Buffer.from(c.chunk) : c.chunk)),
+      done,
+    );
   }
 
   /** Resolves once every byte written so far is in the file (the stream is ended). */
@@ -65,6 +75,22 @@ export class FileOut extends Writable {
       if (written >= bytes) return done();
       const rest = (typeof data === 'string' ? Buffer.from(data) : data).subarray(written);
       this.#writeAll(rest, done);
+    });
+  }
+
+  /** Writes the Buffers whole, in order, at most MAX_PARTS a call; a short write goes on from the byte it stopped at. */
+  #writeParts(parts: Buffer[], done: (error?: Error | null) => void): void {
+    if (parts.length === 0) return done();
+    if (parts.length === 1) return this.#writeAll(parts[0] as Buffer, done);
+    const now = parts.slice(0, MAX_PARTS);
+    this.#write(this.fd, now, (error, written) => {
+      if (error) return done(error);
+      let i = 0;
+      for (let left = written; i < now.length && left >= (now[i] as Buffer).length; i++) left -= (now[i] as Buffer).length;
+      const used = now.slice(0, i).reduce((n, b) => n + b.length, 0);
+      const rest = parts.slice(i);
+      if (rest.length > 0 && written > used) rest[0] = (rest[0] as Buffer).subarray(written - used);
+      this.#writeParts(rest, done);
     });
   }
 }

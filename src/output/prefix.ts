@@ -11,6 +11,7 @@ import { sgr } from './colors.js';
 import { BatchRenderer } from './batch-renderer.js';
 import { SecondClock } from './format.js';
 import { UnitLayout } from './layout.js';
+import { plainBytes, prefixLines } from './line-bytes.js';
 
 export interface PrefixOptions {
   /** Unit names in unit order (decides padding and colours); ignored when `layout` is given. */
@@ -35,6 +36,8 @@ export class PrefixRenderer extends BatchRenderer {
   readonly layout: UnitLayout;
   readonly #clock: SecondClock;
   #tails = new Map<string, Tails>();
+  /** Each unit's last prefix as bytes: it changes once a second at most. */
+  #prefixBytes = new Map<string, { text: string; bytes: Buffer }>();
 
   constructor(out: Writable, options: PrefixOptions = {}) {
     super(out, options.onError);
@@ -47,12 +50,19 @@ export class PrefixRenderer extends BatchRenderer {
     this.layout.addNames(names);
   }
 
+  /** The prefixed lines of a batch of plain lines, from the unit's bytes; undefined for any other batch. */
+  override renderBytes(batch: OutputBatch): Uint8Array | undefined {
+    const bytes = plainBytes(batch);
+    if (bytes === undefined) return undefined;
+    const prefix = this.#prefixOf(batch);
+    let cached = this.#prefixBytes.get(batch.unit);
+    if (cached?.text !== prefix) this.#prefixBytes.set(batch.unit, (cached = { text: prefix, bytes: Buffer.from(prefix) }));
+    return prefixLines(bytes, cached.bytes);
+  }
+
   /** The prefixed text of a batch, every line ending in a newline. */
   override render(batch: OutputBatch): string {
-    const tails = this.#tailsOf(batch.unit);
-    let prefix =
-      tails.lead + (batch.at === undefined ? this.#clock.now() : this.#clock.at(batch.at)) + (batch.stream === 'stderr' ? tails.stderr : tails.stdout);
-    if (batch.step !== undefined) prefix += `[${batch.step + 1}] `;
+    const prefix = this.#prefixOf(batch);
     // A unit's "\r", cursor moves or screen clears never reach procs' terminal; its colours do
     // when procs' output is coloured, each line closed with a reset.
     const text = displayText(batch.text, this.layout.color);
@@ -61,6 +71,14 @@ export class PrefixRenderer extends BatchRenderer {
     if (text.charCodeAt(last) !== 10) return prefix + text.replaceAll('\n', '\n' + prefix) + '\n';
     if (text.indexOf('\n') === last) return prefix + text;
     return prefix + text.slice(0, last).replaceAll('\n', '\n' + prefix) + '\n';
+  }
+
+  /** What comes before each line of the batch: time, name, bar, and a pipeline's step. */
+  #prefixOf(batch: OutputBatch): string {
+    const tails = this.#tailsOf(batch.unit);
+    const prefix =
+      tails.lead + (batch.at === undefined ? this.#clock.now() : this.#clock.at(batch.at)) + (batch.stream === 'stderr' ? tails.stderr : tails.stdout);
+    return batch.step === undefined ? prefix : `${prefix}[${batch.step + 1}] `;
   }
 
   /** The part of the prefix after the time, cached per unit until the column widens. */

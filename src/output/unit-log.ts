@@ -20,6 +20,7 @@ import type { OutputSink } from '../events/sink.js';
 import { DrainGroup } from '../base/drain.js';
 import { displayText } from '../proc/terminal-display.js';
 
+import { plainBytes, prefixLines } from './line-bytes.js';
 import { unitLogPath } from './log-read.js';
 
 export { readLogTail, parseLogLine, type LogLine } from './log-read.js';
@@ -51,8 +52,9 @@ export class UnitLogSink implements OutputSink {
   /** Queues the batch for the unit's file; false while that file's queue is full. */
   write(batch: OutputBatch): boolean {
     const colon = batch.unit.indexOf(':');
-    const own = colon < 0 ? batch : { ...batch, unit: batch.unit.slice(0, colon), text: hookText(batch.unit.slice(colon + 1), batch.text) };
-    const lines = own.text.length === 0 ? '' : this.render(own);
+    const own =
+      colon < 0 ? batch : { unit: batch.unit.slice(0, colon), stream: batch.stream, text: hookText(batch.unit.slice(colon + 1), batch.text), ...at(batch) };
+    const lines = own.text.length === 0 ? '' : (this.renderBytes(own) ?? this.render(own));
     if (lines.length === 0) return true;
     const file = this.#fileOf(own.unit);
     const accepted = file.append(lines);
@@ -65,10 +67,15 @@ export class UnitLogSink implements OutputSink {
     this.#group.onceDrain(fn);
   }
 
+  /** The batch as log file lines, from the unit's bytes, when they are plain lines; else undefined. */
+  renderBytes(batch: OutputBatch): Uint8Array | undefined {
+    const bytes = plainBytes(batch);
+    return bytes === undefined ? undefined : prefixLines(bytes, Buffer.from(this.#prefixOf(batch), 'latin1'));
+  }
+
   /** The batch as log file lines. */
   render(batch: OutputBatch): string {
-    const stream = batch.stream === 'stdout' ? 'out' : batch.step === undefined ? 'err' : `err:${batch.step + 1}`;
-    const prefix = `${new Date(batch.at ?? (this.#opts.now ?? Date.now)()).toISOString()} ${stream} `;
+    const prefix = this.#prefixOf(batch);
     const text = displayText(batch.text, true);
     if (text.length === 0) return '';
     const last = text.length - 1;
@@ -84,6 +91,12 @@ export class UnitLogSink implements OutputSink {
   /** Writes everything queued and closes every file. */
   async close(): Promise<void> {
     await Promise.all([...this.#files.values()].map((f) => f.close()));
+  }
+
+  /** The time and stream before each of the batch's lines (ASCII only). */
+  #prefixOf(batch: OutputBatch): string {
+    const stream = batch.stream === 'stdout' ? 'out' : batch.step === undefined ? 'err' : `err:${batch.step + 1}`;
+    return `${new Date(batch.at ?? (this.#opts.now ?? Date.now)()).toISOString()} ${stream} `;
   }
 
   /** The unit's file writer, made on its first line. */
@@ -108,6 +121,11 @@ export class UnitLogSink implements OutputSink {
     this.#reported = true;
     this.#opts.onError?.(error, unit);
   }
+}
+
+/** The batch's time and step, when it has them (a hook's batch keeps them, not its bytes). */
+function at(batch: OutputBatch): { at?: number; step?: number } {
+  return { ...(batch.at === undefined ? {} : { at: batch.at }), ...(batch.step === undefined ? {} : { step: batch.step }) };
 }
 
 /** A hook's lines as the unit's log keeps them: each after `[HOOK] `. */

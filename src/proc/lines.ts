@@ -25,6 +25,8 @@ export class LineSplitter {
   readonly #max: number;
   #tail: Buffer[] = [];
   #tailLen = 0;
+  /** The UTF-8 bytes of what push or end gave last, when that text is exactly them; else undefined. */
+  bytes: Uint8Array | undefined;
 
   constructor(maxLineBytes = MAX_LINE_BYTES) {
     this.#max = maxLineBytes;
@@ -32,28 +34,36 @@ export class LineSplitter {
 
   // Takes a chunk; gives every complete line it finishes as one string, or undefined.
   push(chunk: Buffer): string | undefined {
+    this.bytes = undefined;
     const nl = chunk.lastIndexOf(NL);
     if (nl < 0) {
       this.#keep(chunk);
       return this.#tailLen >= this.#max ? this.#flushLong() : undefined;
     }
-    let text: string;
+    let bytes: Buffer;
     if (this.#tailLen === 0) {
-      text = chunk.toString('utf8', 0, nl + 1);
+      bytes = chunk.subarray(0, nl + 1);
     } else {
       this.#tail.push(chunk.subarray(0, nl + 1));
-      text = Buffer.concat(this.#tail).toString('utf8');
+      bytes = Buffer.concat(this.#tail);
       this.#tail = [];
       this.#tailLen = 0;
     }
+    let text = bytes.toString('utf8');
+    // Invalid UTF-8 reads as U+FFFD: the bytes then are not the text.
+    if (!text.includes('\uFFFD')) this.bytes = bytes;
     // Copy the remainder so the tail does not pin the whole chunk in memory.
     if (nl + 1 < chunk.length) this.#keep(Buffer.from(chunk.subarray(nl + 1)));
-    if (this.#tailLen >= this.#max) text += this.#flushLong();
+    if (this.#tailLen >= this.#max) {
+      text += this.#flushLong();
+      this.bytes = undefined;
+    }
     return text;
   }
 
   // Gives the partial last line, completed with a newline, or undefined when there is none.
   end(): string | undefined {
+    this.bytes = undefined;
     if (this.#tailLen === 0) return undefined;
     const text = Buffer.concat(this.#tail).toString('utf8');
     this.#tail = [];
@@ -88,9 +98,12 @@ export interface StreamOrigin {
   readonly step?: number;
 }
 
-// Builds the batch for `text`, leaving `step` out unless set.
-function batchOf(origin: StreamOrigin, text: string): OutputBatch {
-  return origin.step === undefined ? { unit: origin.unit, stream: origin.stream, text } : { unit: origin.unit, stream: origin.stream, text, step: origin.step };
+// Builds the batch for `text` (and its bytes when the splitter has them), leaving `step` out unless set.
+function batchOf(origin: StreamOrigin, text: string, bytes: Uint8Array | undefined): OutputBatch {
+  const batch: { -readonly [K in keyof OutputBatch]: OutputBatch[K] } = { unit: origin.unit, stream: origin.stream, text };
+  if (origin.step !== undefined) batch.step = origin.step;
+  if (bytes !== undefined) batch.bytes = bytes;
+  return batch;
 }
 
 /** What cuts a stream into lines: LineSplitter, or one that also cleans terminal output. */
@@ -99,6 +112,8 @@ export interface Splitter {
   push(chunk: Buffer): string | undefined;
   /** Gives the partial last line, completed with a newline, or undefined when there is none. */
   end(): string | undefined;
+  /** The UTF-8 bytes of what push or end gave last, when that text is exactly them (a plain pipe). */
+  readonly bytes?: Uint8Array | undefined;
 }
 
 /** How pumpLines reads one stream, besides its origin. */
@@ -123,7 +138,7 @@ export function pumpLines(stream: Readable | null | undefined, sink: OutputSink,
     for (let chunk = stream.read() as Buffer | null; chunk !== null; chunk = stream.read() as Buffer | null) {
       tap?.(chunk);
       const text = splitter.push(chunk);
-      if (text === undefined || sink.write(batchOf(origin, text))) continue;
+      if (text === undefined || sink.write(batchOf(origin, text, splitter.bytes))) continue;
       waiting = true;
       sink.onceDrain(() => {
         waiting = false;
@@ -138,7 +153,7 @@ export function pumpLines(stream: Readable | null | undefined, sink: OutputSink,
       if (done) return;
       done = true;
       const text = splitter.end();
-      if (text !== undefined) sink.write(batchOf(origin, text));
+      if (text !== undefined) sink.write(batchOf(origin, text, undefined));
       resolve();
     };
     stream.on('readable', pull);

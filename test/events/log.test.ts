@@ -69,6 +69,20 @@ void test('a file size limit (EFBIG) leaves only whole lines and is reported onc
   lines.forEach((line, i) => assert.equal((JSON.parse(line) as ProcsEvent).unit, `u${i}`));
 });
 
+void test('lines appended as Buffers, in one writev, stop at a file size limit (EFBIG) on a whole line', async () => {
+  const dir = join(await mkdtemp(join(tmpdir(), 'procs-log-')), '.procs');
+  const child = fileURLToPath(new URL('./log-child.js', import.meta.url));
+  const { stdout } = await run('/bin/sh', ['-c', `ulimit -f 8 && exec "${process.execPath}" "${child}" "${dir}" bytes`]);
+  const report = JSON.parse(stdout) as { errors: string[]; threw: boolean };
+  assert.equal(report.threw, false);
+  assert.deepEqual(report.errors, ['EFBIG']);
+  const text = await readFile(join(dir, 'out.log'), 'utf8');
+  assert.ok(text.length > 0 && text.length <= 8 * 512);
+  assert.ok(text.endsWith('\n'), 'the file ends with a whole line');
+  const lines = text.slice(0, -1).split('\n');
+  lines.forEach((line, i) => assert.equal(line, `line ${Math.floor(i / 3)}.${i % 3} ${'y'.repeat(Math.floor(i / 3) % 50)}`));
+});
+
 void test('a full disk (ENOSPC, /dev/full) is reported once and appends never throw', async () => {
   const errors: string[] = [];
   const file = new AppendFile('/dev/full', { onError: (e) => errors.push((e as NodeJS.ErrnoException).code ?? '') });

@@ -16,7 +16,7 @@ function recorder(short = false): { write: WriteFd; calls: number; bytes: () => 
     calls: 0,
     write: ((_fd, data, done) => {
       r.calls++;
-      const buf = typeof data === 'string' ? Buffer.from(data) : data;
+      const buf = typeof data === 'string' ? Buffer.from(data) : Buffer.isBuffer(data) ? data : Buffer.concat(data);
       // A short write takes half (a full disk, a signal), the rest must follow.
       const n = short && buf.length > 1 ? buf.length >> 1 : buf.length;
       parts.push(buf.subarray(0, n));
@@ -93,5 +93,26 @@ void test('a regular file is written through, complete after finish; a pipe or t
     assert.equal(fileStdout(-1), undefined);
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+void test('Buffers that waited go out in one writev, in order, a short write going on mid-Buffer', async () => {
+  for (const short of [false, true]) {
+    const rec = recorder(short);
+    const kinds: string[] = [];
+    const write: WriteFd = (fd, data, done) => {
+      kinds.push(typeof data === 'string' ? 'string' : Buffer.isBuffer(data) ? 'buffer' : `${data.length} buffers`);
+      rec.write(fd, data, done);
+    };
+    const out = new FileOut(9, { write });
+    const want: string[] = [];
+    for (let i = 0; i < 100; i++) {
+      const text = `line ${i} — ✓\n`;
+      want.push(text);
+      out.write(i % 10 === 5 ? text : Buffer.from(text));
+    }
+    await out.finish();
+    assert.equal(rec.bytes(), want.join(''));
+    assert.ok(kinds.includes('99 buffers'), `${kinds.join(', ')}: the 99 chunks after the first in one writev`);
   }
 });

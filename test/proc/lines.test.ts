@@ -48,6 +48,24 @@ describe('LineSplitter', () => {
     assert.ok(emitted >= 2 * MAX_LINE_BYTES, `emitted ${emitted}`);
   });
 
+  it('gives the bytes of the text it returns when they are exactly that text', () => {
+    const s = new LineSplitter(8);
+    assert.equal(s.push(Buffer.from('a\nb')), 'a\n');
+    assert.deepEqual(s.bytes, Buffer.from('a\n'));
+    assert.equal(s.push(Buffer.from('é\nc')), 'bé\n', 'a line held from the chunk before');
+    assert.deepEqual(s.bytes, Buffer.from('bé\n'));
+    assert.equal(s.push(Buffer.from('d')), undefined);
+    assert.equal(s.bytes, undefined, 'nothing given, no bytes');
+    assert.equal(s.push(Buffer.from([0x66, 0xff, 0x0a])), 'cdf\uFFFD\n');
+    assert.equal(s.bytes, undefined, 'invalid UTF-8 reads as U+FFFD: the bytes are not the text');
+    assert.equal(s.push(Buffer.from('0123456789\nx')), '0123456789\n');
+    assert.deepEqual(s.bytes, Buffer.from('0123456789\n'));
+    assert.equal(s.push(Buffer.from('\n0123456789')), 'x\n01234567\n', 'an over-long tail cut in pieces');
+    assert.equal(s.bytes, undefined, 'a piece of an over-long line gets a newline the unit did not write');
+    assert.equal(s.end(), '89\n');
+    assert.equal(s.bytes, undefined, 'the last line is completed with a newline');
+  });
+
   it('leaves carriage returns alone', () => {
     assert.deepEqual(split(['a\r\nb\r\n']), ['a\r\nb\r\n']);
   });
@@ -62,7 +80,7 @@ describe('pumpLines', () => {
     stream.end('o');
     await done;
     assert.deepEqual(sink.batches, [
-      { unit: 'u', stream: 'stderr', text: 'one\n', step: 2 },
+      { unit: 'u', stream: 'stderr', text: 'one\n', step: 2, bytes: Buffer.from('one\n') },
       { unit: 'u', stream: 'stderr', text: 'two\n', step: 2 },
     ]);
   });

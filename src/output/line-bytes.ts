@@ -1,0 +1,43 @@
+// Unit output as bytes, for the renderers' fast path: a batch whose text needs no change on its
+// way to procs' terminal or a log file is written as the bytes the unit wrote, each line after a
+// prefix, built by one loop over the bytes into one new Buffer. No string is made, joined or
+// encoded per line, so heavy output neither waits on the garbage collector nor is encoded twice
+// (once for the terminal, once for `.procs/logs`).
+
+import type { OutputBatch } from '../events/types.js';
+import { hasCursorControls } from '../proc/terminal-text.js';
+
+const NL = 0x0a;
+
+/**
+ * The batch's bytes when they can be written as they are: the splitter gave them, they end in a
+ * newline, they match the text's length (a guard against a batch whose text was changed and
+ * bytes kept) and the text holds nothing a terminal would act on (which displayText would change).
+ */
+export function plainBytes(batch: OutputBatch): Uint8Array | undefined {
+  const bytes = batch.bytes;
+  if (bytes === undefined || bytes.length === 0 || bytes[bytes.length - 1] !== NL) return undefined;
+  if (Buffer.byteLength(batch.text) !== bytes.length || hasCursorControls(batch.text)) return undefined;
+  return bytes;
+}
+
+/** `lines` (whole lines, each ending in a newline) with `prefix` before each line, in one Buffer. */
+export function prefixLines(lines: Uint8Array, prefix: Uint8Array): Buffer {
+  const len = lines.length;
+  let count = 0;
+  for (let i = 0; i < len; i++) if (lines[i] === NL) count++;
+  const plen = prefix.length;
+  const out = Buffer.allocUnsafe(len + count * plen);
+  let o = 0;
+  let start = true;
+  for (let i = 0; i < len; i++) {
+    if (start) {
+      for (let k = 0; k < plen; k++) out[o++] = prefix[k] as number;
+      start = false;
+    }
+    const b = lines[i] as number;
+    out[o++] = b;
+    if (b === NL) start = true;
+  }
+  return out;
+}

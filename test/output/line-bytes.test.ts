@@ -1,0 +1,97 @@
+// The renderers' fast path: a batch of plain lines is written from the unit's bytes, with the
+// same result as rendering its text, and any batch the text path would change goes that way.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import type { OutputBatch } from '../../src/events/types.js';
+import { plainBytes, prefixLines } from '../../src/output/line-bytes.js';
+import { PrefixRenderer } from '../../src/output/prefix.js';
+import { UnitLogSink } from '../../src/output/unit-log.js';
+
+const NOW = Date.UTC(2025, 4, 1, 10, 4, 31, 123);
+
+/** A Writable that keeps every chunk as given, Buffer or string. */
+class Chunks extends Writable {
+  readonly chunks: (string | Buffer)[] = [];
+  constructor() {
+    super({ decodeStrings: false });
+  }
+  override _write(chunk: string | Buffer, _enc: BufferEncoding, cb: () => void): void {
+    this.chunks.push(chunk);
+    cb();
+  }
+  text(): string {
+    return this.chunks.map((c) => (typeof c === 'string' ? c : c.toString('utf8'))).join('');
+  }
+}
+
+/** The batch with its text's bytes, as the line splitter gives a plain pipe's lines. */
+function withBytes(batch: OutputBatch): OutputBatch {
+  return { ...batch, bytes: Buffer.from(batch.text) };
+}
+
+const BATCHES: OutputBatch[] = [
+  { unit: 'api', stream: 'stdout', text: 'ready\nlistening on :3000\n' },
+  { unit: 'worker', stream: 'stderr', text: 'warn: café ✓ 世界\n' },
+  { unit: 'pipe', stream: 'stderr', step: 1, text: 'grep: x\n\n\ttabbed\n' },
+  { unit: 'api', stream: 'stdout', text: '\x1b[32mgreen\x1b[0m\n' },
+  { unit: 'api', stream: 'stdout', text: 'progress 10%\rprogress 100%\n' },
+  { unit: 'api', stream: 'stdout', text: 'no newline' },
+];
+
+void test('prefixLines puts the prefix before every line, in one Buffer', () => {
+  assert.equal(prefixLines(Buffer.from('a\nbb\n\nc\n'), Buffer.from('> ')).toString(), '> a\n> bb\n> \n> c\n');
+  assert.equal(prefixLines(Buffer.from('é\n'), Buffer.from('ü| ')).toString(), 'ü| é\n');
+  assert.equal(prefixLines(Buffer.alloc(0), Buffer.from('x')).length, 0);
+});
+
+void test('plainBytes takes only bytes the text path would write unchanged', () => {
+  assert.ok(plainBytes(withBytes(BATCHES[0] as OutputBatch)));
+  assert.ok(plainBytes(withBytes(BATCHES[1] as OutputBatch)), 'multi-byte text');
+  assert.equal(plainBytes(BATCHES[0] as OutputBatch), undefined, 'no bytes given');
+  assert.equal(plainBytes(withBytes(BATCHES[3] as OutputBatch)), undefined, 'colours: closed or dropped per line');
+  assert.equal(plainBytes(withBytes(BATCHES[4] as OutputBatch)), undefined, 'a carriage return is played out');
+  assert.equal(plainBytes(withBytes(BATCHES[5] as OutputBatch)), undefined, 'a line without its newline is completed');
+  assert.equal(plainBytes({ ...(BATCHES[0] as OutputBatch), bytes: Buffer.from('other\n') }), undefined, 'bytes of another text');
+});
+
+for (const color of [false, true]) {
+  void test(`the terminal gets the same lines from bytes as from text${color ? ', in colour' : ''}; plain batches go as Buffers`, () => {
+    const names = ['api', 'worker', 'pipe'];
+    const fromText = new Chunks();
+    const fromBytes = new Chunks();
+    const a = new PrefixRenderer(fromText, { names, color, now: () => NOW });
+    const b = new PrefixRenderer(fromBytes, { names, color, now: () => NOW });
+    for (const batch of BATCHES) {
+      a.write(batch);
+      b.write(withBytes(batch));
+    }
+    assert.equal(fromBytes.text(), fromText.text());
+    assert.deepEqual(
+      fromBytes.chunks.map((c) => typeof c),
+      ['object', 'object', 'object', 'string', 'string', 'string'],
+      'plain batches written from their bytes, the others rendered',
+    );
+  });
+}
+
+void test('a log file gets the same lines from bytes as from text, hooks included', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'procs-bytes-'));
+  const hook: OutputBatch = { unit: 'api:post_start', stream: 'stdout', text: 'seeded\n' };
+  const fromText = new UnitLogSink(join(dir, 'a'), { now: () => NOW });
+  const fromBytes = new UnitLogSink(join(dir, 'b'), { now: () => NOW });
+  for (const batch of [...BATCHES, hook]) {
+    fromText.write(batch);
+    fromBytes.write(withBytes(batch));
+  }
+  await Promise.all([fromText.close(), fromBytes.close()]);
+  for (const unit of ['api', 'worker', 'pipe']) {
+    const want = await readFile(join(dir, 'a', `${unit}.log`), 'utf8');
+    assert.equal(await readFile(join(dir, 'b', `${unit}.log`), 'utf8'), want, unit);
+  }
+  assert.match(await readFile(join(dir, 'b', 'api.log'), 'utf8'), /^\S+Z out \[post_start\] seeded$/m);
+  assert.ok(fromBytes.renderBytes(withBytes(BATCHES[0] as OutputBatch)) instanceof Buffer, 'plain lines rendered from bytes');
+});
