@@ -4,6 +4,7 @@
 // on a heap this small). So once the events have been quiet for a moment, one garbage collection
 // that gives memory back runs. The young generation is not held small while units start: output
 // in that burst then paid a young collection every megabyte (the output benchmark ran 10 % slower).
+// Heavy output puts the trim off until it calms down, for the same reason.
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { realClock, type Clock, type TimerHandle } from '../base/clock.js';
@@ -15,6 +16,12 @@ import { realClock, type Clock, type TimerHandle } from '../base/clock.js';
 export const QUIET_MS = 250;
 /** The least time between two trims: a unit in a crash loop does not make procs collect all the time. */
 export const MIN_GAP_MS = 30_000;
+/**
+ * Output at least this heavy within the quiet time puts the trim off again: a collection in the
+ * middle of a flood of output (which is no event) stalls it for tens of milliseconds. A unit's
+ * light chatter does not.
+ */
+export const BUSY_OUTPUT_BYTES = 64 * 1024;
 
 /** V8's `gc()` with its options, as `--expose-gc` gives it to a new context. */
 type ExposedGc = (options: { type: 'major'; execution: 'sync'; flavor: 'last-resort' }) => void;
@@ -48,6 +55,8 @@ export interface TrimOptions {
 export interface HeapTrimmer {
   /** Something happened (an event): the trim waits for the quiet after it. */
   readonly activity: () => void;
+  /** Units wrote this many bytes of output: heavy output puts the trim off (BUSY_OUTPUT_BYTES). */
+  readonly output: (bytes: number) => void;
   /** No trim from now on. */
   close(): void;
 }
@@ -75,14 +84,17 @@ export function trimWhenQuiet(o: TrimOptions = {}): HeapTrimmer {
   let lastTrim = -Infinity;
   let timer: TimerHandle | undefined;
   let closed = false;
+  let output = 0;
 
   const check = (): void => {
     timer = undefined;
     if (closed) return;
     const now = clock.now();
     const due = Math.max(last + quietMs, lastTrim + minGapMs);
-    if (now < due) {
-      timer = clock.setTimer(due - now, check);
+    const busy = output >= BUSY_OUTPUT_BYTES;
+    output = 0;
+    if (now < due || busy) {
+      timer = clock.setTimer(busy ? quietMs : due - now, check);
       return;
     }
     lastTrim = now;
@@ -94,6 +106,9 @@ export function trimWhenQuiet(o: TrimOptions = {}): HeapTrimmer {
       last = clock.now();
       // One timer at a time: an event only moves the time the running timer checks against.
       timer ??= clock.setTimer(quietMs, check);
+    },
+    output: (bytes) => {
+      output += bytes;
     },
     close() {
       closed = true;

@@ -153,7 +153,16 @@ export function createProject(o: ProjectOptions): Project {
     (unit, result) => bus.publish({ type: 'probe', unit, result }),
   );
   const live = new LiveOutput();
-  const sink = new FanOut([terminalSink, unitLog, tail, health.logSink(), live]);
+  // Once the events of a startup, reload or restart have been quiet a moment, memory is given back.
+  const heap = trimWhenQuiet(o.heapTrim);
+  const heapSink: OutputSink = {
+    write: (batch) => {
+      heap.output(batch.text.length);
+      return true;
+    },
+    onceDrain: (fn) => fn(),
+  };
+  const sink = new FanOut([terminalSink, unitLog, tail, health.logSink(), live, heapSink]);
   const terminals: Terminals = new Terminals({
     state: (unit) => supervisor.status().find((u) => u.name === unit)?.state,
     inputOf: (unit) => {
@@ -197,8 +206,6 @@ export function createProject(o: ProjectOptions): Project {
   );
   target.markReady = (name, run) => supervisor.markReady(name, run);
   target.markUnhealthy = (name, reason, run) => supervisor.markUnhealthy(name, reason, run);
-  // Once the events of a startup, reload or restart have been quiet a moment, memory is given back.
-  const heap = trimWhenQuiet(o.heapTrim);
   bus.subscribe(heap.activity);
   bus.subscribe(eventLog.append);
   bus.subscribe(recent.add);

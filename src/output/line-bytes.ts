@@ -25,19 +25,17 @@ export function plainBytes(batch: OutputBatch): Uint8Array | undefined {
 export function prefixLines(lines: Uint8Array, prefix: Uint8Array): Buffer {
   const len = lines.length;
   let count = 0;
-  for (let i = 0; i < len; i++) if (lines[i] === NL) count++;
+  for (let i = lines.indexOf(NL); i !== -1; i = lines.indexOf(NL, i + 1)) count++;
   const plen = prefix.length;
   const out = Buffer.allocUnsafe(len + count * plen);
   let o = 0;
-  let start = true;
-  for (let i = 0; i < len; i++) {
-    if (start) {
-      for (let k = 0; k < plen; k++) out[o++] = prefix[k] as number;
-      start = false;
-    }
-    const b = lines[i] as number;
-    out[o++] = b;
-    if (b === NL) start = true;
+  for (let i = 0; i < len;) {
+    for (let k = 0; k < plen; k++) out[o++] = prefix[k] as number;
+    let b: number;
+    do {
+      b = lines[i++] as number;
+      out[o++] = b;
+    } while (b !== NL && i < len);
   }
   return out;
 }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { after, describe, it } from 'node:test';
 import { getHeapSpaceStatistics } from 'node:v8';
-import { MIN_GAP_MS, QUIET_MS, reduceHeap, trimWhenQuiet } from '../../src/app/memory.js';
+import { BUSY_OUTPUT_BYTES, MIN_GAP_MS, QUIET_MS, reduceHeap, trimWhenQuiet } from '../../src/app/memory.js';
 import { createProject } from '../../src/app/project.js';
 import { ManualClock } from '../helpers/manual-clock.js';
 import { buildSpec } from '../control/fakes.js';
@@ -66,6 +66,27 @@ describe('trimWhenQuiet', () => {
   });
 });
 
+describe('trimWhenQuiet and output', () => {
+  it('puts the trim off while heavy output flows, not for light chatter', () => {
+    const clock = new ManualClock();
+    let trims = 0;
+    const t = trimWhenQuiet({ clock, trim: () => void (trims += 1), minGapMs: 0 });
+    t.activity();
+    for (let i = 0; i < 5; i++) {
+      t.output(BUSY_OUTPUT_BYTES);
+      clock.advance(QUIET_MS);
+    }
+    assert.equal(trims, 0, 'a flood of output, no trim in it');
+    clock.advance(QUIET_MS);
+    assert.equal(trims, 1, 'the trim once the flood is over');
+    t.activity();
+    t.output(100);
+    clock.advance(QUIET_MS);
+    assert.equal(trims, 2, 'a few lines do not put it off');
+    t.close();
+  });
+});
+
 describe('the heap', () => {
   it('reduceHeap gives the grown young generation back', () => {
     churn();
@@ -80,7 +101,7 @@ describe('a project', () => {
   const root = mkdtempSync(join(tmpdir(), 'procs-memory-'));
   after(() => rmSync(root, { recursive: true, force: true }));
 
-  it('trims its heap once its events are quiet', async () => {
+  it('trims its heap once its events and its output are quiet', async () => {
     const clock = new ManualClock();
     let trims = 0;
     const spec = { ...buildSpec({ processes: { web: 'sleep 60' }, pools: {} }), root };
@@ -93,6 +114,9 @@ describe('a project', () => {
       heapTrim: { clock, trim: () => void (trims += 1) },
     });
     project.begin('up');
+    project.sink.write({ unit: 'web', stream: 'stdout', text: 'x'.repeat(BUSY_OUTPUT_BYTES) });
+    clock.advance(QUIET_MS);
+    assert.equal(trims, 0, 'output was heavy');
     clock.advance(QUIET_MS);
     assert.equal(trims, 1);
     await project.close();
