@@ -112,6 +112,9 @@ export class AppendFile {
       const taken = this.#appended;
       this.#pending = [];
       this.#pendingChars = 0;
+      // The queue is empty again: producers go on filling it while this write is in flight (at
+      // most the high-water mark waits besides what is being written).
+      this.#drain.fire();
       if (Date.now() >= this.#retryAt) await this.#tryWrite(data);
       this.#handledUpTo(taken);
       if (!this.#saturated()) this.#drain.fire();

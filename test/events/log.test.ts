@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
 import { mkdtemp, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -81,6 +82,18 @@ void test('lines appended as Buffers, in one writev, stop at a file size limit (
   assert.ok(text.endsWith('\n'), 'the file ends with a whole line');
   const lines = text.slice(0, -1).split('\n');
   lines.forEach((line, i) => assert.equal(line, `line ${Math.floor(i / 3)}.${i % 3} ${'y'.repeat(Math.floor(i / 3) % 50)}`));
+});
+
+void test('a producer paused on a full queue goes on once the write loop has taken the queue, before the write is done', async () => {
+  const path = join(await mkdtemp(join(tmpdir(), 'procs-log-')), 'out.log');
+  const file = new AppendFile(path, { highWaterMark: 1000 });
+  assert.equal(file.append(Buffer.from(`${'x'.repeat(1999)}\n`)), false, 'past the high-water mark');
+  let sizeAtDrain = -1;
+  file.onceDrain(() => (sizeAtDrain = existsSync(path) ? statSync(path).size : 0));
+  await file.flushed();
+  assert.equal(sizeAtDrain, 0, 'the producer went on while the write was in flight');
+  await file.close();
+  assert.equal((await readFile(path, 'utf8')).length, 2000);
 });
 
 void test('a full disk (ENOSPC, /dev/full) is reported once and appends never throw', async () => {
