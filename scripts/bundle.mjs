@@ -13,15 +13,13 @@ const outdir = 'dist/bin';
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 rmSync(outdir, { recursive: true, force: true });
-await build({
-  entryPoints: { main: 'dist/src/cli/main.js', 'pipeline-runner': 'dist/src/proc/pipeline-runner.js' },
+/** What every build of the bundle shares. */
+const common = {
   outdir,
   bundle: true,
-  splitting: true,
   format: 'esm',
   platform: 'node',
   target: 'node22',
-  chunkNames: '[name]-[hash]',
   external: ['chokidar', 'listr2', 'cosmiconfig'],
   // yaml's ES module build: the same code as its CommonJS one, but tree-shaken (procs never
   // stringifies) and without a module wrapper per file.
@@ -30,7 +28,33 @@ await build({
   alias: { yaml: './node_modules/yaml/browser/index.js', punycode: 'punycode/' },
   define: { __PROCS_BUNDLE__: 'true', __PROCS_VERSION__: JSON.stringify(version) },
   logLevel: 'warning',
+};
+
+/** The quick entries: files main.js loads by path, each built whole on its own (below). */
+const QUICK = ['validate-main'];
+
+/** Leaves main.js's import of a quick entry as it is: the file sits next to main.js. */
+const quickEntriesOutside = {
+  name: 'quick-entries-outside',
+  setup(b) {
+    const filter = new RegExp(`^\\./(${QUICK.join('|')})\\.js$`);
+    b.onResolve({ filter }, (args) => ({ path: args.path, external: true }));
+  },
+};
+
+await build({
+  ...common,
+  entryPoints: { main: 'dist/src/cli/main.js', 'pipeline-runner': 'dist/src/proc/pipeline-runner.js' },
+  splitting: true,
+  chunkNames: '[name]-[hash]',
+  plugins: [quickEntriesOutside],
 });
+
+// A quick entry (`procs validate`) is one file with all it needs, not the twenty-odd shared
+// chunks splitting cuts its modules into: each file loaded costs a resolve, a read and a link.
+// It shares no module with the rest (no chunk, no instance), so a process loads either it or
+// command.js's chunks, never both; what it imports lazily is in the file too.
+for (const name of QUICK) await build({ ...common, entryPoints: { [name]: `dist/src/cli/${name}.js` }, splitting: false });
 
 // Node's builtins stay imports in what esbuild writes; each file then takes them from
 // process.getBuiltinModule and gets a `require` only if it calls one (bundle-imports.mjs).

@@ -1,19 +1,13 @@
-// The procs command line: parse arguments, then load only the module of the command asked for.
-// A command's failure is said here, once, and mapped to its exit code (app/exit-codes.ts).
-import { ControlError } from '../control/api.js';
-import { checkFlagsFor, parseArgs, type ParsedArgs } from './args.js';
-import { commandHelp, helpText } from './help.js';
-import { printable } from '../base/printable.js';
-import { EXIT, exitCodeOf } from '../app/exit-codes.js';
-import { UsageError } from '../app/usage-error.js';
+// The procs command line with every command: each loaded only when asked for (command-line.ts
+// parses the arguments and says failures), and the daemon's hidden command line.
+import { parseArgs } from './args.js';
+import { EXIT } from '../app/exit-codes.js';
+import { runCommandLine, type CommandLoaders } from './command-line.js';
+import { verboseVersion } from './verbose-version.js';
 
 export { EXIT };
-import { printQuick } from './print.js';
-import { verboseVersion, version } from './version.js';
 
-type CommandMain = (args: ParsedArgs) => Promise<number>;
-
-const loaders: Record<string, () => Promise<CommandMain>> = {
+const loaders: CommandLoaders = {
   up: async () => (await import('./up.js')).up,
   run: async () => (await import('./run.js')).run,
   validate: async () => (await import('./validate.js')).validate,
@@ -43,53 +37,5 @@ const DAEMON_ARG = '__daemon';
 /** Runs the command line `argv` (without node and the script); gives the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
   if (argv[0] === DAEMON_ARG) return (await import('./daemon.js')).daemon(parseArgs(argv.slice(1)));
-  let args: ParsedArgs;
-  try {
-    args = parseArgs(argv);
-    checkFlagsFor(args);
-  } catch (err) {
-    return failed('procs', err);
-  }
-  if (args.flags.version) {
-    printQuick(args.flags.verbose === true ? await verboseVersion() : `${version()}\n`);
-    return EXIT.ok;
-  }
-  if (args.command === 'help' || args.flags.help || !args.command) return help(args);
-  const load = loaders[args.command];
-  if (!load) {
-    process.stderr.write(`procs ${printable(args.command)}: not available in this version yet\n`);
-    return EXIT.usage;
-  }
-  const command = await load();
-  try {
-    return await command(args);
-  } catch (err) {
-    return failed(`procs ${args.command}`, err);
-  }
-}
-
-/** `procs help [COMMAND]`, `procs COMMAND --help`, `procs --help`, `procs`: help on stdout. */
-function help(args: ParsedArgs): number {
-  const topic = args.command === 'help' ? args.positionals[0] : args.command;
-  if (args.command === 'help' && args.positionals.length > 1) return failed('procs help', new UsageError('one command at a time: procs help COMMAND'));
-  let text: string;
-  try {
-    text = topic === undefined ? helpText(version()) : commandHelp(topic);
-  } catch (err) {
-    return failed('procs help', err);
-  }
-  process.stdout.write(`${text}\n`);
-  return args.command || args.flags.help ? EXIT.ok : EXIT.usage;
-}
-
-/**
- * Says a failure on stderr (`WHO: message`, then a control error's details indented) and gives
- * its exit code; a failure with no exit code is an internal error, thrown on.
- */
-function failed(who: string, err: unknown): number {
-  const code = exitCodeOf(err);
-  if (code === undefined || !(err instanceof Error)) throw err;
-  const details = err instanceof ControlError ? err.details.map((d) => `  ${d}\n`).join('') : '';
-  process.stderr.write(`${who}: ${printable(err.message)}\n${details}`);
-  return code;
+  return runCommandLine(argv, { loaders, verboseVersion });
 }

@@ -1,7 +1,8 @@
 // The procs command line, loaded by entry.ts once the Node version is known to be supported.
 // `procs --version` answers from here, before anything else loads (the bundle has the version
 // built in); every other command turns V8's code cache on (the modules a command loads start
-// faster from the second run) and then loads the command line and the command asked for.
+// faster from the second run) and then loads the command line and the command asked for
+// (`procs validate …`: its own command line, validate-main.ts).
 import { enableCompileCache } from 'node:module';
 
 declare const __PROCS_VERSION__: string | undefined;
@@ -12,7 +13,7 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
   await printVersion(`${v}\n`);
 } else {
   enableCompileCache();
-  const { main, EXIT } = await import('./command.js');
+  const { main, EXIT } = quickValidate(argv) ? await import('./validate-main.js') : await import('./command.js');
   main(argv).then(
     (code) => {
       process.exitCode = code;
@@ -22,6 +23,15 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
       process.exitCode = EXIT.internal;
     },
   );
+}
+
+/**
+ * Whether the command line is `procs validate …` without a version flag, which validate-main.ts
+ * answers alone (one file of the bundle); `--version --verbose` needs the whole command line.
+ * validate is often run on its own: by hand, in editors, in CI and in commit hooks.
+ */
+function quickValidate(args: readonly string[]): boolean {
+  return args[0] === 'validate' && !args.some((a) => a === '-V' || a.startsWith('--version'));
 }
 
 /**

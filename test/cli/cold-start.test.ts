@@ -62,6 +62,26 @@ describe('what the quick commands load', () => {
     for (const m of ['net', 'stream', 'internal/streams/readable']) assert.ok(!r.builtins.includes(m), `validate loaded ${m}: ${r.builtins.join(' ')}`);
   });
 
+  it('validate loads three files: procs.js, main.js and its own entry, with every module at its top level', () => {
+    const dir = project({ 'procs.yaml': 'version: 1\nprocesses:\n  web: { command: "node server.js" }\n' });
+    dirs.push(dir);
+    const ok = traced(['validate'], dir);
+    assert.equal(ok.status, 0);
+    assert.deepEqual(ok.files, ['procs.js', 'main.js', 'validate-main.js']);
+    // A bad spec is reported by the same file, and flags after the command change nothing.
+    const bad = traced(['validate', '-f', 'missing.yaml'], dir);
+    assert.equal(bad.status, 2);
+    assert.deepEqual(bad.files, ['procs.js', 'main.js', 'validate-main.js']);
+    // A lazy import anywhere in its modules makes esbuild wrap them in functions (`__esm`), which
+    // Node's compile cache, made before the code runs, does not hold: each would compile every run.
+    assert.doesNotMatch(readFileSync(join(ROOT, 'dist/bin/validate-main.js'), 'utf8'), /\b__esm\(/);
+    // `--version --verbose` (the spawner check, a lazy import) is answered by the whole command line.
+    const v = traced(['validate', '--version', '--verbose'], dir);
+    assert.equal(v.status, 0);
+    assert.match(v.stdout, /^procs \d+\.\d+\.\d+\nnode .*\nplatform .*\nspawner .*\npackage /);
+    assert.ok(!v.files.includes('validate-main.js'), v.files.join(' '));
+  });
+
   it('no file of the bundle imports a builtin as an ES module or is a module of one builtin alone', () => {
     const dir = join(ROOT, 'dist/bin');
     for (const file of readdirSync(dir).filter((f) => f.endsWith('.js'))) {
