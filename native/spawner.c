@@ -16,7 +16,12 @@
 //         block of NUL-terminated strings.
 //   fd 1  events to procs, written without blocking (queued while the pipe is full):
 //         `x PID CODE SIGNAL\n` when a child exits (CODE -1 when killed by SIGNAL, else SIGNAL 0).
-//   fd 3  replies to procs, one line per request that asks for one; procs waits for it.
+//   fd 3  replies to procs, one line per request that asks for one, in the order of the requests.
+//
+// A spawn does not wait for its child: the spawner forks the next one while the last sets itself
+// up, and answers each spawn once its child leads its own session (or has failed to), holding
+// later replies until then so that they keep the order of the requests. A child's answer is
+// always written before its exit event.
 //
 // Requests:
 //   S LEN   spawn. LEN bytes follow: file, argv0, cwd, argc, argv[1..], envc, env…, stdin, fdc,
@@ -65,6 +70,8 @@
 #define EVENT_FD 1
 #define REPLY_FD 3
 #define GRACE_MS 1000
+// At most this many children still setting up at once (each holds a pipe's read end here).
+#define MAX_SETTING_UP 64
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif
@@ -91,6 +98,16 @@ struct held {
 };
 static struct held *helds;
 static size_t nhelds, caphelds;
+
+// Replies in the order of their requests: a spawn's waits (`sync` open) until its child leads
+// its session, and those after it wait with it.
+struct answer {
+  pid_t pid;
+  int sync;
+  char text[48];
+};
+static struct answer *answers;
+static size_t nanswers, capanswers;
 
 // Events waiting for room in the event pipe.
 static char *pending;
@@ -158,10 +175,48 @@ static void write_all(int fd, const char *s, size_t len) {
   }
 }
 
+// Writes the replies at the head of the queue that are settled.
+static void flush_replies(void) {
+  size_t done = 0;
+  while (done < nanswers && answers[done].sync < 0) {
+    write_all(REPLY_FD, answers[done].text, strlen(answers[done].text));
+    done++;
+  }
+  memmove(answers, answers + done, (nanswers - done) * sizeof *answers);
+  nanswers -= done;
+}
+
 static void reply(const char *fmt, long value) {
-  char line[64];
-  int len = snprintf(line, sizeof line, fmt, value);
-  write_all(REPLY_FD, line, (size_t)len);
+  answers = grow(answers, &capanswers, nanswers + 1, sizeof *answers);
+  struct answer *a = &answers[nanswers++];
+  a->pid = 0;
+  a->sync = -1;
+  snprintf(a->text, sizeof a->text, fmt, value);
+  flush_replies();
+}
+
+// A spawn's child leads its session (its end of `sync` is closed): its answer is the pid.
+static void settle(struct answer *a) {
+  close(a->sync);
+  a->sync = -1;
+  snprintf(a->text, sizeof a->text, "P %ld\n", (long)a->pid);
+}
+
+// Waits for the children of the spawns answered before `pid`'s and of its own (every one when
+// `pid` is 0) to lead their sessions, then writes those answers: a child's exit is never told
+// before its pid, and nothing is signalled before its group exists.
+static void settle_until(pid_t pid) {
+  size_t last = pid == 0 ? nanswers : 0;
+  for (size_t i = 0; i < nanswers && last == 0; i++)
+    if (answers[i].pid == pid && answers[i].sync >= 0) last = i + 1;
+  for (size_t i = 0; i < last; i++) {
+    if (answers[i].sync < 0) continue;
+    char c;
+    while (read(answers[i].sync, &c, 1) < 0 && errno == EINTR) {
+    }
+    settle(&answers[i]);
+  }
+  flush_replies();
 }
 
 // Sends queued events as far as the pipe takes them.
@@ -208,6 +263,7 @@ static void reap(int report) {
     pid_t pid = waitpid(info.si_pid, &status, WNOHANG);
     if (pid <= 0) break;
     if (!report) continue;
+    settle_until(pid);
     char line[64];
     int len;
     if (WIFSIGNALED(status)) {
@@ -532,6 +588,15 @@ static int do_spawn(size_t len) {
     else n++;
   }
   // The child closes its end of `sync` once it leads its own session.
+  size_t setting_up = 0;
+  for (size_t i = 0; i < nanswers; i++) setting_up += answers[i].sync >= 0;
+  if (setting_up >= MAX_SETTING_UP) {
+    for (size_t i = 0; i < nanswers; i++) {
+      if (answers[i].sync < 0) continue;
+      settle_until(answers[i].pid);
+      break;
+    }
+  }
   int sync[2] = {-1, -1};
   if (err == 0 && pipe2(sync, O_CLOEXEC) != 0) err = errno;
   pid_t pid = -1;
@@ -542,16 +607,15 @@ static int do_spawn(size_t len) {
   }
   for (int i = 0; i < n; i++) close(src[i]);
   if (sync[1] >= 0) close(sync[1]);
-  if (sync[0] >= 0) {
-    char c;
-    while (err == 0 && read(sync[0], &c, 1) < 0 && errno == EINTR) {
-    }
-    close(sync[0]);
+  if (err != 0) {
+    if (sync[0] >= 0) close(sync[0]);
+    goto done;
   }
-  if (err != 0) goto done;
   // Its start time is read when it dies: until it is reaped, the number is this child's.
   add(&groups, &ngroups, &capgroups, pid, 0);
-  reply("P %ld\n", (long)pid);
+  // Answered once the child leads its session (the main loop polls `sync`), without waiting here.
+  answers = grow(answers, &capanswers, nanswers + 1, sizeof *answers);
+  answers[nanswers++] = (struct answer){pid, sync[0], ""};
 done:
   if (err != 0) reply("E %ld\n", (long)err);
   free(argv);
@@ -679,6 +743,8 @@ static void sleep_ms(long ms) {
 
 // procs is gone: ends every group still registered and every descendant of them.
 static void clean_up(void) {
+  // Children still setting up lead their groups first, so that the signals below reach them.
+  settle_until(0);
   reap(0);
   pid_t self = getpid();
   pid_t *targets = NULL;  // groups (as -pgid) and pids to signal
@@ -756,16 +822,27 @@ int main(void) {
   fcntl(EVENT_FD, F_SETFL, fcntl(EVENT_FD, F_GETFL) | O_NONBLOCK);
   fcntl(REQ_FD, F_SETFL, fcntl(REQ_FD, F_GETFL) & ~O_NONBLOCK);
   reply("R\n", 0);
+  struct pollfd *fds = NULL;
+  size_t capfds = 0;
   for (;;) {
-    struct pollfd fds[3] = {
-        {REQ_FD, POLLIN, 0},
-        {sfd, POLLIN, 0},
-        {EVENT_FD, npending ? POLLOUT : 0, 0},
-    };
-    if (poll(fds, 3, -1) < 0) {
+    // The fixed three, then the sync pipe of every spawn still waiting for its child.
+    fds = grow(fds, &capfds, 3 + nanswers, sizeof *fds);
+    fds[0] = (struct pollfd){REQ_FD, POLLIN, 0};
+    fds[1] = (struct pollfd){sfd, POLLIN, 0};
+    fds[2] = (struct pollfd){EVENT_FD, npending ? POLLOUT : 0, 0};
+    nfds_t nfds = 3;
+    for (size_t i = 0; i < nanswers; i++)
+      if (answers[i].sync >= 0) fds[nfds++] = (struct pollfd){answers[i].sync, POLLIN, 0};
+    if (poll(fds, nfds, -1) < 0) {
       if (errno == EINTR) continue;
       break;
     }
+    for (nfds_t k = 3; k < nfds; k++) {
+      if (!(fds[k].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+      for (size_t i = 0; i < nanswers; i++)
+        if (answers[i].sync == fds[k].fd) settle(&answers[i]);
+    }
+    if (nfds > 3) flush_replies();
     if (fds[1].revents & POLLIN) {
       struct signalfd_siginfo si;
       int term = 0;
