@@ -75,7 +75,28 @@ export class UnitRuns {
     return proc;
   }
 
+  /**
+   * Takes the started run's pid: at once when it is known, else once it comes (the spawner's
+   * answer, read through the event loop), and then schedules what that lets start.
+   */
   started(r: UnitRecord, proc: RunningProcess): void {
+    if (proc.whenStarted === undefined) return this.#spawned(r, proc);
+    let now = true;
+    let known = false;
+    proc.whenStarted(() => {
+      if (now) {
+        known = true;
+        return;
+      }
+      this.#spawned(r, proc);
+      // The pid may come while procs is busy elsewhere (it was asked for): schedule after that.
+      queueMicrotask(() => this.#host.schedule());
+    });
+    now = false;
+    if (known) this.#spawned(r, proc);
+  }
+
+  #spawned(r: UnitRecord, proc: RunningProcess): void {
     const p = r.phase;
     if (p.kind !== 'starting' || p.run.proc !== proc) return;
     if (proc.pid === undefined) return; // could not spawn: `exited` brings the reason
@@ -246,6 +267,8 @@ export class UnitRuns {
   /** Stops a unit (or waits for the stop under way); resolves once it is stopped. */
   async stop(r: UnitRecord, reason: string): Promise<void> {
     r.wanted = false;
+    // A run whose pid is still to come takes it now: its start is told before its stop.
+    if (r.phase.kind === 'starting') pidOf(r.phase.run.proc);
     const p = r.phase;
     if (p.kind === 'backoff') p.timer.cancel();
     const ending = endingOf(p);
@@ -292,4 +315,9 @@ function deferred(): { promise: Promise<void>; resolve: () => void; reject: (e: 
     reject = rej;
   });
   return { promise, resolve, reject };
+}
+
+// Reads a run's pid (waiting for it when it is still to come).
+function pidOf(proc: RunningProcess): number | undefined {
+  return proc.pid;
 }
