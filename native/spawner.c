@@ -2,9 +2,11 @@
 //
 // Forking a large process is slow: fork() copies the parent's page tables, and the child's exec
 // then tears them down again, so every spawn from procs' Node process costs about a millisecond
-// and a half, more as its heap grows, and procs waits for the exec. Forking this small process
-// takes a fraction of that, and it answers with the pid at once: the child's exec runs beside
-// procs, on another core when there is one.
+// and a half, more as its heap grows, and procs waits for the exec. This small process starts
+// each child with vfork(): no page tables are copied, the child borrows the spawner's memory until
+// its exec, and the spawner goes on as soon as the exec has begun (or the child has failed). On a
+// loaded virtual machine that took half the time of fork() here, and of a shell's loop of `cmd &`.
+// procs reads the answers through its event loop, and goes on meanwhile.
 //
 // It is also the guardian (see src/runtime/guardian.ts for the shell fallback): it keeps the
 // read end of a pipe from procs, and when procs is gone, however it ended, read(2) gives
@@ -16,12 +18,7 @@
 //         block of NUL-terminated strings.
 //   fd 1  events to procs, written without blocking (queued while the pipe is full):
 //         `x PID CODE SIGNAL\n` when a child exits (CODE -1 when killed by SIGNAL, else SIGNAL 0).
-//   fd 3  replies to procs, one line per request that asks for one, in the order of the requests.
-//
-// A spawn does not wait for its child: the spawner forks the next one while the last sets itself
-// up, and answers each spawn once its child leads its own session (or has failed to), holding
-// later replies until then so that they keep the order of the requests. A child's answer is
-// always written before its exit event.
+//   fd 3  replies to procs, one line per request that asks for one; procs waits for it.
 //
 // Requests:
 //   S LEN   spawn. LEN bytes follow: file, argv0, cwd, argc, argv[1..], envc, env…, stdin, fdc,
@@ -70,8 +67,6 @@
 #define EVENT_FD 1
 #define REPLY_FD 3
 #define GRACE_MS 1000
-// At most this many children still setting up at once (each holds a pipe's read end here).
-#define MAX_SETTING_UP 64
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif
@@ -98,16 +93,6 @@ struct held {
 };
 static struct held *helds;
 static size_t nhelds, caphelds;
-
-// Replies in the order of their requests: a spawn's waits (`sync` open) until its child leads
-// its session, and those after it wait with it.
-struct answer {
-  pid_t pid;
-  int sync;
-  char text[48];
-};
-static struct answer *answers;
-static size_t nanswers, capanswers;
 
 // Events waiting for room in the event pipe.
 static char *pending;
@@ -175,48 +160,10 @@ static void write_all(int fd, const char *s, size_t len) {
   }
 }
 
-// Writes the replies at the head of the queue that are settled.
-static void flush_replies(void) {
-  size_t done = 0;
-  while (done < nanswers && answers[done].sync < 0) {
-    write_all(REPLY_FD, answers[done].text, strlen(answers[done].text));
-    done++;
-  }
-  memmove(answers, answers + done, (nanswers - done) * sizeof *answers);
-  nanswers -= done;
-}
-
 static void reply(const char *fmt, long value) {
-  answers = grow(answers, &capanswers, nanswers + 1, sizeof *answers);
-  struct answer *a = &answers[nanswers++];
-  a->pid = 0;
-  a->sync = -1;
-  snprintf(a->text, sizeof a->text, fmt, value);
-  flush_replies();
-}
-
-// A spawn's child leads its session (its end of `sync` is closed): its answer is the pid.
-static void settle(struct answer *a) {
-  close(a->sync);
-  a->sync = -1;
-  snprintf(a->text, sizeof a->text, "P %ld\n", (long)a->pid);
-}
-
-// Waits for the children of the spawns answered before `pid`'s and of its own (every one when
-// `pid` is 0) to lead their sessions, then writes those answers: a child's exit is never told
-// before its pid, and nothing is signalled before its group exists.
-static void settle_until(pid_t pid) {
-  size_t last = pid == 0 ? nanswers : 0;
-  for (size_t i = 0; i < nanswers && last == 0; i++)
-    if (answers[i].pid == pid && answers[i].sync >= 0) last = i + 1;
-  for (size_t i = 0; i < last; i++) {
-    if (answers[i].sync < 0) continue;
-    char c;
-    while (read(answers[i].sync, &c, 1) < 0 && errno == EINTR) {
-    }
-    settle(&answers[i]);
-  }
-  flush_replies();
+  char line[64];
+  int len = snprintf(line, sizeof line, fmt, value);
+  write_all(REPLY_FD, line, (size_t)len);
 }
 
 // Sends queued events as far as the pipe takes them.
@@ -263,7 +210,6 @@ static void reap(int report) {
     pid_t pid = waitpid(info.si_pid, &status, WNOHANG);
     if (pid <= 0) break;
     if (!report) continue;
-    settle_until(pid);
     char line[64];
     int len;
     if (WIFSIGNALED(status)) {
@@ -377,34 +323,39 @@ static void cloexec_from(int low) {
   closedir(d);
 }
 
-// The environment with LISTEN_PID set to this process (the child, before its exec): one given
-// by procs is replaced.
-static char **with_listen_pid(char *const env[]) {
-  size_t count = 0;
-  while (env[count] != NULL) count++;
-  char **out = calloc(count + 2, sizeof *out);
-  static char own[32];
-  if (out == NULL) return (char **)env;
-  snprintf(own, sizeof own, "LISTEN_PID=%d", (int)getpid());
+// Room for the environment with LISTEN_PID set to the child's pid, made before the vfork: the
+// child, sharing the spawner's memory, allocates nothing.
+struct listen_env {
+  char **env;
+  char own[32];
+};
+
+// Fills `le` (in the child, before its exec) from `env`: LISTEN_PID, one given by procs replaced.
+static char *const *with_listen_pid(struct listen_env *le, char *const env[]) {
+  if (le->env == NULL) return env;
+  snprintf(le->own, sizeof le->own, "LISTEN_PID=%d", (int)getpid());
   size_t k = 0;
-  for (size_t i = 0; i < count; i++)
-    if (strncmp(env[i], "LISTEN_PID=", 11) != 0) out[k++] = env[i];
-  out[k++] = own;
-  out[k] = NULL;
-  return out;
+  for (size_t i = 0; env[i] != NULL; i++)
+    if (strncmp(env[i], "LISTEN_PID=", 11) != 0) le->env[k++] = env[i];
+  le->env[k++] = le->own;
+  le->env[k] = NULL;
+  return le->env;
 }
 
-static void __attribute__((noreturn)) child(const char *path, char *const argv[], char *const given[], const char *cwd, int *src, int n, int ready, int listens) {
+// Runs in the vforked child, in the spawner's memory until the exec: it changes nothing there but
+// `le` (its own copy of the fds is taken first).
+static void __attribute__((noreturn)) child(const char *path, char *const argv[], char *const given[], const char *cwd, const int *shared, int n, struct listen_env *le) {
   int err = 0;
+  int src[65];
+  memcpy(src, shared, (size_t)n * sizeof *src);
   // Default handling first (SIGTERM and SIGCHLD stay blocked until the exec: one sent meanwhile
   // waits and then acts by default), then the session: from then on a signal to the unit's group
-  // reaches it, and the spawner, waiting on `ready`, may give procs the pid.
+  // reaches it. The spawner resumes, and gives procs the pid, once the exec has begun.
   struct sigaction dfl;
   memset(&dfl, 0, sizeof dfl);
   dfl.sa_handler = SIG_DFL;
   for (int sig = 1; sig < NSIG; sig++) sigaction(sig, &dfl, NULL);
   if (setsid() < 0) err = errno;
-  close(ready);
   // The event pipe stays reachable for a report once fd 1 is the unit's stdout.
   int events = fcntl(EVENT_FD, F_DUPFD_CLOEXEC, n);
   // Sources first above every target fd, so that no dup2 overwrites a source still needed.
@@ -417,7 +368,7 @@ static void __attribute__((noreturn)) child(const char *path, char *const argv[]
     if (dup2(src[i], i) < 0) err = errno;
   if (err == 0 && chdir(cwd) != 0) err = errno;
   if (err == 0) cloexec_from(n);
-  char *const *env = listens ? with_listen_pid(given) : given;
+  char *const *env = with_listen_pid(le, given);
   if (err == 0) {
     sigset_t none;
     sigemptyset(&none);
@@ -570,12 +521,12 @@ static int do_spawn(size_t len) {
   if (err != 0) goto done;
   // The child's stdio, opened here: procs takes the FIFOs' names once it has the pid.
   int src[65];
-  int n = 0;
+  volatile int n = 0;
   // A FIFO procs holds open at the other end: open(2) does not wait.
   src[n] = open(sstdin[0] ? sstdin : "/dev/null", O_RDONLY | O_CLOEXEC);
   if (src[n] < 0) err = errno;
   else n++;
-  int listens = 0;
+  volatile int listens = 0;
   for (long i = 0; err == 0 && i < fdc; i++) {
     if (outs[i][0] == '=') {
       int held = find_held(outs[i] + 1);
@@ -587,35 +538,21 @@ static int do_spawn(size_t len) {
     if (src[n] < 0) err = errno;
     else n++;
   }
-  // The child closes its end of `sync` once it leads its own session.
-  size_t setting_up = 0;
-  for (size_t i = 0; i < nanswers; i++) setting_up += answers[i].sync >= 0;
-  if (setting_up >= MAX_SETTING_UP) {
-    for (size_t i = 0; i < nanswers; i++) {
-      if (answers[i].sync < 0) continue;
-      settle_until(answers[i].pid);
-      break;
-    }
-  }
-  int sync[2] = {-1, -1};
-  if (err == 0 && pipe2(sync, O_CLOEXEC) != 0) err = errno;
+  struct listen_env le = {NULL, ""};
+  if (err == 0 && listens && (le.env = calloc((size_t)envc + 2, sizeof *le.env)) == NULL) err = ENOMEM;
   pid_t pid = -1;
   if (err == 0) {
-    pid = fork();
+    // Back here once the child has exec'd or exited: by then it leads its own session.
+    pid = vfork();
     if (pid < 0) err = errno;
-    else if (pid == 0) child(path, argv, env, cwd, src, n, sync[1], listens);
+    else if (pid == 0) child(path, argv, env, cwd, src, n, &le);
   }
+  free(le.env);
   for (int i = 0; i < n; i++) close(src[i]);
-  if (sync[1] >= 0) close(sync[1]);
-  if (err != 0) {
-    if (sync[0] >= 0) close(sync[0]);
-    goto done;
-  }
+  if (err != 0) goto done;
   // Its start time is read when it dies: until it is reaped, the number is this child's.
   add(&groups, &ngroups, &capgroups, pid, 0);
-  // Answered once the child leads its session (the main loop polls `sync`), without waiting here.
-  answers = grow(answers, &capanswers, nanswers + 1, sizeof *answers);
-  answers[nanswers++] = (struct answer){pid, sync[0], ""};
+  reply("P %ld\n", (long)pid);
 done:
   if (err != 0) reply("E %ld\n", (long)err);
   free(argv);
@@ -743,8 +680,6 @@ static void sleep_ms(long ms) {
 
 // procs is gone: ends every group still registered and every descendant of them.
 static void clean_up(void) {
-  // Children still setting up lead their groups first, so that the signals below reach them.
-  settle_until(0);
   reap(0);
   pid_t self = getpid();
   pid_t *targets = NULL;  // groups (as -pgid) and pids to signal
@@ -822,27 +757,16 @@ int main(void) {
   fcntl(EVENT_FD, F_SETFL, fcntl(EVENT_FD, F_GETFL) | O_NONBLOCK);
   fcntl(REQ_FD, F_SETFL, fcntl(REQ_FD, F_GETFL) & ~O_NONBLOCK);
   reply("R\n", 0);
-  struct pollfd *fds = NULL;
-  size_t capfds = 0;
   for (;;) {
-    // The fixed three, then the sync pipe of every spawn still waiting for its child.
-    fds = grow(fds, &capfds, 3 + nanswers, sizeof *fds);
-    fds[0] = (struct pollfd){REQ_FD, POLLIN, 0};
-    fds[1] = (struct pollfd){sfd, POLLIN, 0};
-    fds[2] = (struct pollfd){EVENT_FD, npending ? POLLOUT : 0, 0};
-    nfds_t nfds = 3;
-    for (size_t i = 0; i < nanswers; i++)
-      if (answers[i].sync >= 0) fds[nfds++] = (struct pollfd){answers[i].sync, POLLIN, 0};
-    if (poll(fds, nfds, -1) < 0) {
+    struct pollfd fds[3] = {
+        {REQ_FD, POLLIN, 0},
+        {sfd, POLLIN, 0},
+        {EVENT_FD, npending ? POLLOUT : 0, 0},
+    };
+    if (poll(fds, 3, -1) < 0) {
       if (errno == EINTR) continue;
       break;
     }
-    for (nfds_t k = 3; k < nfds; k++) {
-      if (!(fds[k].revents & (POLLIN | POLLHUP | POLLERR))) continue;
-      for (size_t i = 0; i < nanswers; i++)
-        if (answers[i].sync == fds[k].fd) settle(&answers[i]);
-    }
-    if (nfds > 3) flush_replies();
     if (fds[1].revents & POLLIN) {
       struct signalfd_siginfo si;
       int term = 0;

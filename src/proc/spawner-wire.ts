@@ -116,16 +116,45 @@ export class ReplyReader {
     for (;;) {
       const line = this.buffered();
       if (line !== undefined) return line;
+      if (!this.#readMore()) return undefined;
+    }
+  }
+
+  /**
+   * The reply after the next `skip` lines, read blocking; those lines stay for `buffered` (answers
+   * to spawns asked before, handed on later). Undefined when the spawner is gone.
+   */
+  after(skip: number): string | undefined {
+    for (;;) {
+      let at = 0;
+      for (let i = 0; i < skip && at >= 0; i++) {
+        const nl = this.#rest.indexOf('\n', at);
+        at = nl < 0 ? -1 : nl + 1;
+      }
+      const nl = at < 0 ? -1 : this.#rest.indexOf('\n', at);
+      if (nl >= 0) {
+        const line = this.#rest.slice(at, nl);
+        this.#rest = this.#rest.slice(0, at) + this.#rest.slice(nl + 1);
+        return line;
+      }
+      if (!this.#readMore()) return undefined;
+    }
+  }
+
+  // Reads what the pipe has, blocking until it has something; false when the spawner is gone.
+  #readMore(): boolean {
+    for (;;) {
       let n: number;
       try {
         n = readSync(this.#fd, this.#buf, 0, this.#buf.length, null);
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
         if (code === 'EINTR' || code === 'EAGAIN') continue;
-        return undefined;
+        return false;
       }
-      if (n === 0) return undefined;
+      if (n === 0) return false;
       this.#rest += this.#buf.toString('latin1', 0, n);
+      return true;
     }
   }
 }

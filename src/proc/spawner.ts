@@ -1,16 +1,16 @@
 // The spawner (native/spawner.c): a small process that starts units for procs. Forking procs'
 // own Node process copies its page tables on every spawn and grows slower as procs grows; the
-// spawner's posix_spawn does not. It is the parent of every unit it starts, reaps them and
+// spawner's vfork does not. It is the parent of every unit it starts, reaps them and
 // reports each exit; and when procs is gone, however it ended, it stops them (the guardian's job,
 // which shell-guardian.ts does with a shell script when there is no spawner).
 //
-// procs asks over a pipe it writes blocking. The spawner forks each child without waiting for
-// the one before, and answers each spawn (in the order asked) once its child leads its own
-// session; procs reads those answers through the event loop, or blocking when it needs a pid at
-// once (a caller asks for it, or an exit or the child's output comes first). Exits come over a
-// third pipe, read through the event loop. Without the built binary (no C compiler where procs was
-// built), with PROCS_SPAWNER=node, when it cannot run here, or once it fails, units start with
-// child_process.spawn instead.
+// procs asks over a pipe it writes blocking, and the spawner answers each spawn, in the order
+// asked, once its child leads its own session (it has begun its exec). procs reads the answers
+// through the event loop, and goes on with other work meanwhile; it reads one blocking only when
+// it needs a pid at once (a caller asks for it, or the child's exit or output comes first). Exits
+// come over a third pipe, read through the event loop. Without the built binary (no C compiler
+// where procs was built), with PROCS_SPAWNER=node, when it cannot run here, or once it fails,
+// units start with child_process.spawn instead.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, constants as fsc, existsSync, openSync } from 'node:fs';
 import { Socket } from 'node:net';
@@ -148,9 +148,10 @@ export class SpawnerClient implements FifoMaker {
   makeFifos(dir: string, first: number, count: number): boolean {
     if (this.#state === undefined || this.#state === 'off') return false;
     const conn = this.#state;
-    this.#drain();
-    if (this.#state !== conn || /[\s\0]/.test(dir) || !sendAll(conn.request, `F ${dir} ${first} ${count}\n`)) return false;
-    return conn.reply.line() === 'K';
+    if (/[\s\0]/.test(dir) || !sendAll(conn.request, `F ${dir} ${first} ${count}\n`)) return false;
+    const made = conn.reply.after(this.#unanswered.length);
+    this.#dispatchSoon(conn);
+    return made === 'K';
   }
 
   /**
@@ -160,9 +161,10 @@ export class SpawnerClient implements FifoMaker {
   bind(id: string, host: string, port: number, backlog: number): { port: number } | { errno: string } | undefined {
     const conn = this.#connection();
     if (conn === undefined) return undefined;
-    this.#drain();
-    if (this.#state !== conn || !sendAll(conn.request, bindRequest(id, host, port, backlog))) return undefined;
-    const [kind, value] = (conn.reply.line() ?? 'E 0').split(' ');
+    if (!sendAll(conn.request, bindRequest(id, host, port, backlog))) return undefined;
+    const bound = conn.reply.after(this.#unanswered.length);
+    this.#dispatchSoon(conn);
+    const [kind, value] = (bound ?? 'E 0').split(' ');
     return kind === 'K' ? { port: Number(value) } : { errno: errnoName(Number(value)) };
   }
 
@@ -183,15 +185,19 @@ export class SpawnerClient implements FifoMaker {
     if (this.#unanswered.length === 0) return false;
     const conn = this.#state === undefined || this.#state === 'off' ? undefined : this.#state;
     this.#answer(conn, conn?.reply.line());
-    // That read may have taken later answers too, which the event loop will not bring again.
-    if (conn !== undefined && !this.#dispatchQueued) {
-      this.#dispatchQueued = true;
-      queueMicrotask(() => {
-        this.#dispatchQueued = false;
-        this.#dispatch(conn);
-      });
-    }
+    if (conn !== undefined) this.#dispatchSoon(conn);
     return true;
+  }
+
+  // A blocking read may have taken later answers too, which the event loop will not bring
+  // again: they are handed on once the current task is done.
+  #dispatchSoon(conn: Connection): void {
+    if (this.#dispatchQueued) return;
+    this.#dispatchQueued = true;
+    queueMicrotask(() => {
+      this.#dispatchQueued = false;
+      this.#dispatch(conn);
+    });
   }
 
   // Hands on every answer the event loop has brought.
@@ -228,11 +234,6 @@ export class SpawnerClient implements FifoMaker {
       else list.push(resolve);
     });
     pending.answer({ pid, exited });
-  }
-
-  // Reads every answer still unread.
-  #drain(): void {
-    while (this.#readAnswer());
   }
 
   // Keeps procs' event loop alive while a child of the spawner runs, as a child of procs would.

@@ -75,25 +75,17 @@ export class UnitRuns {
     return proc;
   }
 
-  /**
-   * Takes the started run's pid: at once when it is known, else once it comes (the spawner's
-   * answer, read through the event loop), and then schedules what that lets start.
-   */
+  /** Takes the started run's pid: at once when known, else when it comes (through the event loop). */
   started(r: UnitRecord, proc: RunningProcess): void {
-    if (proc.whenStarted === undefined) return this.#spawned(r, proc);
-    let now = true;
-    let known = false;
-    proc.whenStarted(() => {
-      if (now) {
-        known = true;
-        return;
-      }
+    let later = false;
+    const take = (): void => {
       this.#spawned(r, proc);
-      // The pid may come while procs is busy elsewhere (it was asked for): schedule after that.
-      queueMicrotask(() => this.#host.schedule());
-    });
-    now = false;
-    if (known) this.#spawned(r, proc);
+      // It came later, maybe while procs was busy elsewhere: what it lets start goes after that.
+      if (later) queueMicrotask(() => this.#host.schedule());
+    };
+    if (proc.whenStarted === undefined) return take();
+    proc.whenStarted(take);
+    later = true;
   }
 
   #spawned(r: UnitRecord, proc: RunningProcess): void {
