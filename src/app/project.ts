@@ -28,7 +28,8 @@ import { WatchManager, type WatchSettings } from '../watch/manager.js';
 import { ProjectNotify } from './notify.js';
 import { cronTicks } from './cron.js';
 import { StartupRecorder } from './startup-history.js';
-import { trimWhenQuiet, type TrimOptions } from './memory.js';
+import { reduceHeap, trimWhenQuiet, type TrimOptions } from './memory.js';
+import { outputPool } from '../output/byte-pool.js';
 
 export interface ProjectOptions {
   readonly spec: Spec;
@@ -154,7 +155,14 @@ export function createProject(o: ProjectOptions): Project {
   );
   const live = new LiveOutput();
   // Once the events of a startup, reload or restart have been quiet a moment, memory is given back.
-  const heap = trimWhenQuiet(o.heapTrim);
+  const heap = trimWhenQuiet({
+    trim: () => {
+      // The output buffers kept for reuse go too: heavy output is over when the trim runs.
+      outputPool.clear();
+      reduceHeap();
+    },
+    ...o.heapTrim,
+  });
   const heapSink: OutputSink = {
     write: (batch) => {
       heap.output(batch.text.length);

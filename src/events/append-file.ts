@@ -49,6 +49,8 @@ export class AppendFile {
   readonly path: string;
   #opts: AppendFileOptions;
   #pending: (string | Uint8Array)[] = [];
+  /** What to call once the queued bytes are written (or dropped): buffers going back to their pool. */
+  #releases: (() => void)[] = [];
   #pendingChars = 0;
   #file: FileHandle | undefined;
   #size = 0;
@@ -66,11 +68,17 @@ export class AppendFile {
     this.#opts = options;
   }
 
-  /** Queues whole lines, as text or UTF-8 bytes; false asks the producer to wait for `onceDrain`. */
-  append(lines: string | Uint8Array): boolean {
-    if (lines.length === 0) return !this.#saturated();
-    if (this.#pendingChars + lines.length > (this.#opts.maxPending ?? 16 << 20)) return true;
+  /**
+   * Queues whole lines, as text or UTF-8 bytes; false asks the producer to wait for `onceDrain`.
+   * `release` is called once the bytes are no longer needed: written, failed or dropped.
+   */
+  append(lines: string | Uint8Array, release?: () => void): boolean {
+    if (lines.length === 0 || this.#pendingChars + lines.length > (this.#opts.maxPending ?? 16 << 20)) {
+      release?.();
+      return !this.#saturated();
+    }
     this.#pending.push(lines);
+    if (release !== undefined) this.#releases.push(release);
     this.#pendingChars += lines.length;
     this.#appended += 1;
     this.#pump ??= Promise.resolve().then(() => this.#run());
@@ -109,13 +117,16 @@ export class AppendFile {
   async #run(): Promise<void> {
     while (this.#pending.length > 0) {
       const data = partsOf(this.#pending);
+      const releases = this.#releases;
       const taken = this.#appended;
       this.#pending = [];
+      this.#releases = [];
       this.#pendingChars = 0;
       // The queue is empty again: producers go on filling it while this write is in flight (at
       // most the high-water mark waits besides what is being written).
       this.#drain.fire();
       if (Date.now() >= this.#retryAt) await this.#tryWrite(data);
+      for (const release of releases) release();
       this.#handledUpTo(taken);
       if (!this.#saturated()) this.#drain.fire();
     }

@@ -4,6 +4,7 @@ import type { Writable } from 'node:stream';
 import type { OutputBatch } from '../events/types.js';
 import { StreamDrain } from '../base/drain.js';
 import type { OutputSink } from '../events/sink.js';
+import type { PooledBytes } from './byte-pool.js';
 
 export abstract class BatchRenderer implements OutputSink {
   protected readonly out: Writable;
@@ -18,11 +19,13 @@ export abstract class BatchRenderer implements OutputSink {
   write(batch: OutputBatch): boolean {
     if (this.drain.dead) return true;
     if (batch.text.length === 0) return !this.out.writableNeedDrain;
-    return this.out.write(this.renderBytes(batch) ?? this.render(batch));
+    const bytes = this.renderBytes(batch);
+    // Pooled bytes go back to the pool once the stream has written them.
+    return bytes === undefined ? this.out.write(this.render(batch)) : this.out.write(bytes.bytes, bytes.release);
   }
 
   /** The batch as bytes to write, when it can be built from the unit's bytes; undefined to use `render`. */
-  renderBytes(_batch: OutputBatch): Uint8Array | undefined {
+  renderBytes(_batch: OutputBatch): PooledBytes | undefined {
     return undefined;
   }
 

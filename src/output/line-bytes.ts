@@ -6,6 +6,7 @@
 
 import type { OutputBatch } from '../events/types.js';
 import { hasCursorControls } from '../proc/terminal-text.js';
+import { outputPool, type BytePool, type PooledBytes } from './byte-pool.js';
 
 const NL = 0x0a;
 
@@ -21,10 +22,13 @@ export function plainBytes(batch: OutputBatch): Uint8Array | undefined {
   return bytes;
 }
 
-/** `lines` (whole lines, each ending in a newline) with `prefix` before each line, in one Buffer. */
-export function prefixLines(lines: Uint8Array, prefix: Uint8Array): Buffer {
-  const out = Buffer.allocUnsafe(lines.length + countNewlines(lines) * prefix.length);
-  copyPrefixed(lines, prefix, out);
+/**
+ * `lines` (whole lines, each ending in a newline) with `prefix` before each line, in one buffer
+ * from `pool` (give it back with `release` once written).
+ */
+export function prefixLines(lines: Uint8Array, prefix: Uint8Array, pool: BytePool = outputPool): PooledBytes {
+  const out = pool.take(lines.length + countNewlines(lines) * prefix.length);
+  copyPrefixed(lines, prefix, out.bytes);
   return out;
 }
 
@@ -44,7 +48,7 @@ function copyPrefixed(lines: Uint8Array, prefix: Uint8Array, out: Uint8Array): v
   const len = lines.length;
   const plen = prefix.length;
   let o = 0;
-  for (let i = 0; i < len; ) {
+  for (let i = 0; i < len;) {
     for (let k = 0; k < plen; k++) out[o++] = prefix[k] as number;
     let b: number;
     do {

@@ -12,6 +12,7 @@ import { BatchRenderer } from './batch-renderer.js';
 import { SecondClock } from './format.js';
 import { UnitLayout } from './layout.js';
 import { plainBytes, prefixLines } from './line-bytes.js';
+import type { PooledBytes } from './byte-pool.js';
 
 export interface PrefixOptions {
   /** Unit names in unit order (decides padding and colours); ignored when `layout` is given. */
@@ -51,7 +52,7 @@ export class PrefixRenderer extends BatchRenderer {
   }
 
   /** The prefixed lines of a batch of plain lines, from the unit's bytes; undefined for any other batch. */
-  override renderBytes(batch: OutputBatch): Uint8Array | undefined {
+  override renderBytes(batch: OutputBatch): PooledBytes | undefined {
     const bytes = plainBytes(batch);
     if (bytes === undefined) return undefined;
     const prefix = this.#prefixOf(batch);

@@ -21,6 +21,7 @@ import { DrainGroup } from '../base/drain.js';
 import { displayText } from '../proc/terminal-display.js';
 
 import { plainBytes, prefixLines } from './line-bytes.js';
+import type { PooledBytes } from './byte-pool.js';
 import { unitLogPath } from './log-read.js';
 
 export { readLogTail, parseLogLine, type LogLine } from './log-read.js';
@@ -54,10 +55,11 @@ export class UnitLogSink implements OutputSink {
     const colon = batch.unit.indexOf(':');
     const own =
       colon < 0 ? batch : { unit: batch.unit.slice(0, colon), stream: batch.stream, text: hookText(batch.unit.slice(colon + 1), batch.text), ...at(batch) };
-    const lines = own.text.length === 0 ? '' : (this.renderBytes(own) ?? this.render(own));
+    const bytes = own.text.length === 0 ? undefined : this.renderBytes(own);
+    const lines = bytes?.bytes ?? (own.text.length === 0 ? '' : this.render(own));
     if (lines.length === 0) return true;
     const file = this.#fileOf(own.unit);
-    const accepted = file.append(lines);
+    const accepted = file.append(lines, bytes?.release);
     this.#group.note(file, accepted);
     return accepted;
   }
@@ -68,7 +70,7 @@ export class UnitLogSink implements OutputSink {
   }
 
   /** The batch as log file lines, from the unit's bytes, when they are plain lines; else undefined. */
-  renderBytes(batch: OutputBatch): Uint8Array | undefined {
+  renderBytes(batch: OutputBatch): PooledBytes | undefined {
     const bytes = plainBytes(batch);
     return bytes === undefined ? undefined : prefixLines(bytes, Buffer.from(this.#prefixOf(batch), 'latin1'));
   }

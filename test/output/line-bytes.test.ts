@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { OutputBatch } from '../../src/events/types.js';
 import { plainBytes, prefixLines } from '../../src/output/line-bytes.js';
+import { BytePool, outputPool } from '../../src/output/byte-pool.js';
 import { PrefixRenderer } from '../../src/output/prefix.js';
 import { UnitLogSink } from '../../src/output/unit-log.js';
 
@@ -43,9 +44,51 @@ const BATCHES: OutputBatch[] = [
 ];
 
 void test('prefixLines puts the prefix before every line, in one Buffer', () => {
-  assert.equal(prefixLines(Buffer.from('a\nbb\n\nc\n'), Buffer.from('> ')).toString(), '> a\n> bb\n> \n> c\n');
-  assert.equal(prefixLines(Buffer.from('é\n'), Buffer.from('ü| ')).toString(), 'ü| é\n');
-  assert.equal(prefixLines(Buffer.alloc(0), Buffer.from('x')).length, 0);
+  assert.equal(prefixLines(Buffer.from('a\nbb\n\nc\n'), Buffer.from('> ')).bytes.toString(), '> a\n> bb\n> \n> c\n');
+  assert.equal(prefixLines(Buffer.from('é\n'), Buffer.from('ü| ')).bytes.toString(), 'ü| é\n');
+  assert.equal(prefixLines(Buffer.alloc(0), Buffer.from('x')).bytes.length, 0);
+});
+
+void test('a pool gives its buffers out again once released, keeps at most its limit, and lets go on clear', () => {
+  const pool = new BytePool(256 * 1024);
+  const a = pool.take(100_000);
+  assert.equal(a.bytes.length, 100_000);
+  a.bytes.fill(1);
+  a.release();
+  a.release();
+  assert.equal(pool.pooled, 128 * 1024, 'one buffer of the 128 KiB class kept, released twice or not');
+  const b = pool.take(70_000);
+  assert.equal(b.bytes.buffer, a.bytes.buffer, 'the same memory again');
+  const c = pool.take(70_000);
+  assert.notEqual(c.bytes.buffer, b.bytes.buffer, 'a buffer in use is not given twice');
+  const d = pool.take(200_000);
+  b.release();
+  c.release();
+  d.release();
+  assert.equal(pool.pooled, 256 * 1024, 'the limit: the 256 KiB buffer was not kept beside the two others');
+  pool.clear();
+  assert.equal(pool.pooled, 0);
+  const lines = prefixLines(Buffer.from('x\n'.repeat(20_000)), Buffer.from('> '), pool);
+  assert.equal(lines.bytes.toString(), '> x\n'.repeat(20_000));
+});
+
+void test('the terminal and the log files give their buffers back once written', async () => {
+  const pool = outputPool;
+  pool.clear();
+  const big: OutputBatch = withBytes({ unit: 'api', stream: 'stdout', text: 'a line of output\n'.repeat(5000) });
+  const out = new Chunks();
+  new PrefixRenderer(out, { names: ['api'], now: () => NOW }).write(big);
+  await new Promise((r) => setImmediate(r));
+  assert.ok(pool.pooled > 0, 'written to the terminal, back in the pool');
+  pool.clear();
+  const dir = await mkdtemp(join(tmpdir(), 'procs-bytes-'));
+  const log = new UnitLogSink(dir, { now: () => NOW });
+  log.write(big);
+  assert.equal(pool.pooled, 0, 'not back before it is written');
+  await log.flushed();
+  assert.ok(pool.pooled > 0, 'written to the log file, back in the pool');
+  await log.close();
+  pool.clear();
 });
 
 void test('plainBytes takes only bytes the text path would write unchanged', () => {
@@ -93,5 +136,5 @@ void test('a log file gets the same lines from bytes as from text, hooks include
     assert.equal(await readFile(join(dir, 'b', `${unit}.log`), 'utf8'), want, unit);
   }
   assert.match(await readFile(join(dir, 'b', 'api.log'), 'utf8'), /^\S+Z out \[post_start\] seeded$/m);
-  assert.ok(fromBytes.renderBytes(withBytes(BATCHES[0] as OutputBatch)) instanceof Buffer, 'plain lines rendered from bytes');
+  assert.ok(fromBytes.renderBytes(withBytes(BATCHES[0] as OutputBatch))?.bytes instanceof Buffer, 'plain lines rendered from bytes');
 });
