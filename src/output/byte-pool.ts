@@ -1,9 +1,10 @@
 // Memory for rendered output, used again. Each batch rendered from a unit's bytes needs a new
 // buffer of a few hundred KiB; fresh memory from the system costs a page fault per 4 KiB, and
 // V8 frees a Buffer only at a garbage collection, which heavy output rarely triggers: writing a
-// batch into fresh memory took four times as long as into memory used before. Buffers come in
-// sizes of powers of two and go back to the pool once written; the pool keeps at most
-// `maxPooled` bytes, and `clear` lets go of them all (the heap trim does, once procs is quiet).
+// batch into fresh memory took four times as long as into memory used before. Buffers go back to
+// the pool once written, and a later batch takes the smallest that fits it; the pool keeps at most
+// `maxPooled` bytes (about what is in flight to the terminal and the log files at once), and
+// `clear` lets go of them all (the heap trim does, once procs is quiet).
 
 /** Bytes taken from the pool: `release` gives them back once they are written (at most once). */
 export interface PooledBytes {
@@ -12,33 +13,47 @@ export interface PooledBytes {
 }
 
 /** Below this, a buffer comes from Node's own pool of small buffers and is not kept. */
-const MIN_CLASS = 64 * 1024;
+const MIN_POOLED = 32 * 1024;
+/** Buffers are made in multiples of this. */
+const STEP = 64 * 1024;
 /** Above this, a buffer is made for the one use. */
-const MAX_CLASS = 16 * 1024 * 1024;
+const MAX_POOLED = 16 * 1024 * 1024;
 
 export class BytePool {
   readonly maxPooled: number;
-  readonly #free = new Map<number, Buffer[]>();
+  /** Buffers free for reuse, any size. */
+  #free: Buffer[] = [];
   #pooled = 0;
 
-  constructor(maxPooled = 8 * 1024 * 1024) {
+  constructor(maxPooled = 32 * 1024 * 1024) {
     this.maxPooled = maxPooled;
   }
 
-  /** `size` bytes (their content undefined), from the pool when it has a buffer of that size class. */
+  /**
+   * `size` bytes (their content undefined): the smallest free buffer that holds them and is at
+   * most twice their size, or a new one of `size` rounded up to 64 KiB.
+   */
   take(size: number): PooledBytes {
-    if (size < MIN_CLASS / 2 || size > MAX_CLASS) return { bytes: Buffer.allocUnsafe(size), release: noop };
-    const cls = classOf(size);
-    const kept = this.#free.get(cls)?.pop();
-    if (kept !== undefined) this.#pooled -= cls;
-    const whole = kept ?? Buffer.allocUnsafeSlow(cls);
+    if (size < MIN_POOLED || size > MAX_POOLED) return { bytes: Buffer.allocUnsafe(size), release: noop };
+    let best = -1;
+    for (let i = 0; i < this.#free.length; i++) {
+      const len = (this.#free[i] as Buffer).length;
+      if (len >= size && len <= 2 * size && (best < 0 || len < (this.#free[best] as Buffer).length)) best = i;
+    }
+    let whole: Buffer;
+    if (best >= 0) {
+      whole = this.#free[best] as Buffer;
+      this.#free[best] = this.#free[this.#free.length - 1] as Buffer;
+      this.#free.pop();
+      this.#pooled -= whole.length;
+    } else whole = Buffer.allocUnsafeSlow(Math.ceil(size / STEP) * STEP);
     let given = false;
     return {
       bytes: whole.subarray(0, size),
       release: () => {
         if (given) return;
         given = true;
-        this.#give(cls, whole);
+        this.#give(whole);
       },
     };
   }
@@ -50,24 +65,15 @@ export class BytePool {
 
   /** Lets go of every buffer kept (the next garbage collection frees them). */
   clear(): void {
-    this.#free.clear();
+    this.#free = [];
     this.#pooled = 0;
   }
 
-  #give(cls: number, whole: Buffer): void {
-    if (this.#pooled + cls > this.maxPooled) return;
-    let list = this.#free.get(cls);
-    if (list === undefined) this.#free.set(cls, (list = []));
-    list.push(whole);
-    this.#pooled += cls;
+  #give(whole: Buffer): void {
+    if (this.#pooled + whole.length > this.maxPooled) return;
+    this.#free.push(whole);
+    this.#pooled += whole.length;
   }
-}
-
-/** The power of two at or above `size`, at least MIN_CLASS. */
-function classOf(size: number): number {
-  let cls = MIN_CLASS;
-  while (cls < size) cls *= 2;
-  return cls;
 }
 
 function noop(): void {}

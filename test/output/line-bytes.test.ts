@@ -51,16 +51,17 @@ void test('prefixLines puts the prefix before every line, in one Buffer', () => 
 
 void test('a pool gives its buffers out again once released, keeps at most its limit, and lets go on clear', () => {
   const pool = new BytePool(256 * 1024);
+  // 100,000 bytes come in a buffer of 128 KiB (sizes are rounded up to 64 KiB).
   const a = pool.take(100_000);
   assert.equal(a.bytes.length, 100_000);
   a.bytes.fill(1);
   a.release();
   a.release();
-  assert.equal(pool.pooled, 128 * 1024, 'one buffer of the 128 KiB class kept, released twice or not');
+  assert.equal(pool.pooled, 128 * 1024, 'one buffer of 128 KiB kept, released twice or not');
   const b = pool.take(70_000);
-  assert.equal(b.bytes.buffer, a.bytes.buffer, 'the same memory again');
+  assert.ok(b.bytes.buffer === a.bytes.buffer, 'the same memory again');
   const c = pool.take(70_000);
-  assert.notEqual(c.bytes.buffer, b.bytes.buffer, 'a buffer in use is not given twice');
+  assert.ok(c.bytes.buffer !== b.bytes.buffer, 'a buffer in use is not given twice');
   const d = pool.take(200_000);
   b.release();
   c.release();
@@ -68,6 +69,13 @@ void test('a pool gives its buffers out again once released, keeps at most its l
   assert.equal(pool.pooled, 256 * 1024, 'the limit: the 256 KiB buffer was not kept beside the two others');
   pool.clear();
   assert.equal(pool.pooled, 0);
+  const roomy = new BytePool(4 * 1024 * 1024);
+  const large = roomy.take(1_000_000);
+  large.release();
+  const small = roomy.take(40_000);
+  assert.ok(small.bytes.buffer !== large.bytes.buffer, 'a buffer over twice the size asked is left for a larger batch');
+  const fits = roomy.take(600_000);
+  assert.ok(fits.bytes.buffer === large.bytes.buffer, 'any size that fits is taken, not only the same size');
   const lines = prefixLines(Buffer.from('x\n'.repeat(20_000)), Buffer.from('> '), pool);
   assert.equal(lines.bytes.toString(), '> x\n'.repeat(20_000));
 });
