@@ -75,7 +75,20 @@ export class UnitRuns {
     return proc;
   }
 
+  /** Takes the started run's pid: at once when known, else when it comes (through the event loop). */
   started(r: UnitRecord, proc: RunningProcess): void {
+    let later = false;
+    const take = (): void => {
+      this.#spawned(r, proc);
+      // It came later, maybe while procs was busy elsewhere: what it lets start goes after that.
+      if (later) queueMicrotask(() => this.#host.schedule());
+    };
+    if (proc.whenStarted === undefined) return take();
+    proc.whenStarted(take);
+    later = true;
+  }
+
+  #spawned(r: UnitRecord, proc: RunningProcess): void {
     const p = r.phase;
     if (p.kind !== 'starting' || p.run.proc !== proc) return;
     if (proc.pid === undefined) return; // could not spawn: `exited` brings the reason
@@ -246,6 +259,8 @@ export class UnitRuns {
   /** Stops a unit (or waits for the stop under way); resolves once it is stopped. */
   async stop(r: UnitRecord, reason: string): Promise<void> {
     r.wanted = false;
+    // A run whose pid is still to come takes it now: its start is told before its stop.
+    if (r.phase.kind === 'starting') pidOf(r.phase.run.proc);
     const p = r.phase;
     if (p.kind === 'backoff') p.timer.cancel();
     const ending = endingOf(p);
@@ -292,4 +307,9 @@ function deferred(): { promise: Promise<void>; resolve: () => void; reject: (e: 
     reject = rej;
   });
   return { promise, resolve, reject };
+}
+
+// Reads a run's pid (waiting for it when it is still to come).
+function pidOf(proc: RunningProcess): number | undefined {
+  return proc.pid;
 }
