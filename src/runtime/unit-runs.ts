@@ -56,6 +56,9 @@ export class UnitRuns {
   /** The units' hooks (hooks.ts). */
   readonly hooks: UnitHooks;
   #runs = 0;
+  /** Runs started whose pid is still to come, each with what resolves when it comes. */
+  readonly #awaitingPid = new Map<RunningProcess, () => void>();
+  readonly #pidPromises = new Map<RunningProcess, Promise<void>>();
 
   constructor(host: RunsHost) {
     this.#host = host;
@@ -79,13 +82,32 @@ export class UnitRuns {
   started(r: UnitRecord, proc: RunningProcess): void {
     let later = false;
     const take = (): void => {
+      this.#awaitingPid.get(proc)?.();
       this.#spawned(r, proc);
       // It came later, maybe while procs was busy elsewhere: what it lets start goes after that.
       if (later) queueMicrotask(() => this.#host.schedule());
     };
     if (proc.whenStarted === undefined) return take();
+    this.#pidPromises.set(
+      proc,
+      new Promise<void>((resolve) =>
+        this.#awaitingPid.set(proc, () => {
+          this.#awaitingPid.delete(proc);
+          this.#pidPromises.delete(proc);
+          resolve();
+        }),
+      ),
+    );
     proc.whenStarted(take);
     later = true;
+  }
+
+  /**
+   * Resolves once every run started so far whose pid was still to come has it (or could not
+   * spawn): the spawner's answers come through the event loop, which this does not block.
+   */
+  pidsKnown(): Promise<void> {
+    return Promise.all(this.#pidPromises.values()).then(() => undefined);
   }
 
   #spawned(r: UnitRecord, proc: RunningProcess): void {
