@@ -73,8 +73,12 @@ const SIGNAL_SHARE_MS = 2;
 // Whether the group is empty and every tracked process is gone; grows `tracked` as it looks. A poll
 // may pass `maxAgeMs` to reuse a recent read of /proc (of `ctx`, the host stopping it).
 function isGone(pgid: number, tracked: TrackedPid[], clock: Clock = realClock, maxAgeMs = 0, ctx?: TreeContext): boolean {
-  if (!kill(-pgid, 0) && !tracked.some(isAlive)) return true;
-  const procs = ctx === undefined ? scanProcs() : ctx.scans.recent(clock, maxAgeMs);
+  const exists = kill(-pgid, 0);
+  if (!exists && !tracked.some(isAlive)) return true;
+  let procs = ctx === undefined ? scanProcs() : ctx.scans.recent(clock, maxAgeMs);
+  // A shared read may predate the group (a unit started just after it, whose pid came through
+  // the event loop): the group is there, so the read is looked at again, fresh, before it counts.
+  if (exists && maxAgeMs > 0 && ctx !== undefined && groupMembers(pgid, procs).length === 0) procs = ctx.scans.recent(clock, 0);
   track(ctx?.guard, pgid, tracked, procs);
   return groupMembers(pgid, procs).length === 0 && !tracked.some(isAlive);
 }
@@ -148,7 +152,9 @@ function trackHolders(ctx: TreeContext, tree: UnitTree, pgid: number, procs: rea
 // holders of its output).
 function refresh(ctx: TreeContext, unit: TreeUnit, pgid: number, clock: Clock): UnitTree {
   const tree = unit.tree;
-  const procs = ctx.scans.recent(clock, SIGNAL_SHARE_MS);
+  let procs = ctx.scans.recent(clock, SIGNAL_SHARE_MS);
+  // As in isGone: a shared read without the group may be older than it.
+  if (groupMembers(pgid, procs).length === 0 && kill(-pgid, 0)) procs = ctx.scans.recent(clock, 0);
   trackHolders(ctx, tree, pgid, procs, clock, SIGNAL_SHARE_MS);
   track(ctx.guard, pgid, tree.tracked, procs);
   return tree;
