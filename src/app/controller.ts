@@ -97,11 +97,15 @@ export class Controller implements ControlApi {
     this.#begin();
   }
 
-  started(): Promise<void> {
-    return this.#begun;
+  /** Resolves once the runner has started the units and each of them has its pid. */
+  async started(): Promise<void> {
+    await this.#begun;
+    await this.#project.supervisor.pidsKnown();
   }
 
   async status(): Promise<ProjectStatus> {
+    // A run still starting shows its pid: its spawner's answer is read first (through the event loop).
+    await this.#project.supervisor.pidsKnown();
     const spec = this.#project.spec;
     return {
       project: spec.project,
@@ -120,7 +124,7 @@ export class Controller implements ControlApi {
       const names = this.#resolve(units);
       names.forEach((n) => this.#held.delete(n));
       await this.#startUnits(names);
-      return { units: this.#rows(names) };
+      return { units: await this.#rowsOnceSpawned(names) };
     });
   }
 
@@ -129,7 +133,7 @@ export class Controller implements ControlApi {
       const names = this.#resolve(units);
       names.forEach((n) => this.#held.add(n));
       await this.#project.supervisor.stopUnits(names, STOPPED_ON_REQUEST);
-      return { units: this.#rows(names) };
+      return { units: await this.#rowsOnceSpawned(names) };
     });
   }
 
@@ -145,7 +149,7 @@ export class Controller implements ControlApi {
         names.filter((n) => !inactive.includes(n)),
         { reason: 'restart requested' },
       );
-      return { units: this.#rows(names) };
+      return { units: await this.#rowsOnceSpawned(names) };
     });
   }
 
@@ -271,6 +275,12 @@ export class Controller implements ControlApi {
       [...spec.units, ...rules],
       spec.pools.map((p) => p.name),
     );
+  }
+
+  // The rows of `names` once the runs started so far have their pids.
+  async #rowsOnceSpawned(names: readonly string[]): Promise<UnitRow[]> {
+    await this.#project.supervisor.pidsKnown();
+    return this.#rows(names);
   }
 
   #rows(names: readonly string[]): UnitRow[] {

@@ -1,7 +1,9 @@
 // Starting a child through the spawner (spawner.ts): the same contract as through Node, except
-// that the pid (and with it the channels) is read when first asked for, so that procs can go on
-// with the next unit while the spawner forks. Output can be read at once: procs holds a write end
-// of each pipe until the answer, so no reader sees an end before the child has its own.
+// that the pid (and with it the channels) comes later, through the event loop, or at once when
+// first asked for, so that procs can go on with the next unit while the spawner forks. Output can
+// be read at once: procs holds a write end of each pipe until the answer, so no reader sees an
+// end before the child has its own; and output that comes before the answer has it read first,
+// so that the unit's start is known before its first line.
 import { closeSync } from 'node:fs';
 import type { Clock } from '../base/clock.js';
 import { exitInfo } from '../events/signals.js';
@@ -86,7 +88,18 @@ export function launchViaSpawner(spawner: SpawnerClient, channelWatch: ChannelWa
     }
     return undefined;
   }
-  const stdio = [undefined, ...pipes.map((p) => readStream(p.read))];
+  const streams = pipes.map((p) => readStream(p.read));
+  const early = (): void => {
+    pending.settle();
+  };
+  if (!settled) {
+    // Listening before any reader of the output does, so first in line.
+    for (const s of streams) s.on('readable', early);
+    listeners.push(() => {
+      for (const s of streams) s.removeListener('readable', early);
+    });
+  }
+  const stdio = [undefined, ...streams];
   return {
     ...(input === undefined ? {} : { input: writeStream(input.write) }),
     get pid() {

@@ -33,6 +33,11 @@ export interface SpawnedUnit {
   readonly tree: UnitTree;
   /** Its terminal (`tty: true`) or stdin pipe (`stdin: true`) and raw output; none for other units. */
   readonly input?: UnitInput;
+  /**
+   * Calls `fn` once its pid is known (at once when it is), for a unit whose pid comes later
+   * (through the spawner): reading `pid` before then waits for it.
+   */
+  whenStarted?(fn: () => void): void;
 }
 
 /** What starts units: a process host (host.ts). */
@@ -224,6 +229,7 @@ export function groupLeader(trees: TreeContext, run: Launched, exited: Promise<E
     outputDone,
     signal: (sig) => signalUnit(trees, unit, sig),
     tree,
+    ...(run.whenStarted === undefined ? {} : { whenStarted: (fn: () => void) => run.whenStarted?.(() => fn()) }),
   };
   void exited.then(() => {
     tree.leaderExited = true;

@@ -1,5 +1,6 @@
 // The spawner's wire (native/spawner.c): the requests procs writes blocking, the reply lines it
-// reads blocking, and the values they carry. spawner.ts holds the conversation.
+// reads (through the event loop, or blocking when it needs one now), and the values they carry.
+// spawner.ts holds the conversation.
 import { readSync, writeSync } from 'node:fs';
 import { constants } from 'node:os';
 
@@ -81,7 +82,11 @@ export function sendAll(fd: number, data: Buffer | string): boolean {
   return true;
 }
 
-/** Reply lines read blocking from one fd, keeping what was read past the last whole line. */
+/**
+ * Reply lines from one pipe, read two ways: blocking from `fd` when procs needs an answer now,
+ * and as the event loop delivers them (`feed`, from another read end of the same FIFO). Whatever
+ * either read past the last whole line is kept for the next.
+ */
 export class ReplyReader {
   readonly #fd: number;
   readonly #buf = Buffer.alloc(4096);
@@ -92,25 +97,64 @@ export class ReplyReader {
     this.#fd = fd;
   }
 
+  /** Adds text read through the event loop. */
+  feed(text: string): void {
+    this.#rest += text;
+  }
+
+  /** The next whole line already read, without reading more; undefined when there is none. */
+  buffered(): string | undefined {
+    const nl = this.#rest.indexOf('\n');
+    if (nl < 0) return undefined;
+    const line = this.#rest.slice(0, nl);
+    this.#rest = this.#rest.slice(nl + 1);
+    return line;
+  }
+
   /** One reply line, read blocking; undefined when the spawner is gone. */
   line(): string | undefined {
     for (;;) {
-      const nl = this.#rest.indexOf('\n');
+      const line = this.buffered();
+      if (line !== undefined) return line;
+      if (!this.#readMore()) return undefined;
+    }
+  }
+
+  /**
+   * The reply after the next `skip` lines, read blocking; those lines stay for `buffered` (answers
+   * to spawns asked before, handed on later). Undefined when the spawner is gone.
+   */
+  after(skip: number): string | undefined {
+    for (;;) {
+      let at = 0;
+      for (let i = 0; i < skip && at >= 0; i++) {
+        const nl = this.#rest.indexOf('\n', at);
+        at = nl < 0 ? -1 : nl + 1;
+      }
+      const nl = at < 0 ? -1 : this.#rest.indexOf('\n', at);
       if (nl >= 0) {
-        const line = this.#rest.slice(0, nl);
-        this.#rest = this.#rest.slice(nl + 1);
+        const line = this.#rest.slice(at, nl);
+        this.#rest = this.#rest.slice(0, at) + this.#rest.slice(nl + 1);
         return line;
       }
+      if (!this.#readMore()) return undefined;
+    }
+  }
+
+  // Reads what the pipe has, blocking until it has something; false when the spawner is gone.
+  #readMore(): boolean {
+    for (;;) {
       let n: number;
       try {
         n = readSync(this.#fd, this.#buf, 0, this.#buf.length, null);
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
         if (code === 'EINTR' || code === 'EAGAIN') continue;
-        return undefined;
+        return false;
       }
-      if (n === 0) return undefined;
+      if (n === 0) return false;
       this.#rest += this.#buf.toString('latin1', 0, n);
+      return true;
     }
   }
 }

@@ -1,17 +1,19 @@
 // The spawner (native/spawner.c): a small process that starts units for procs. Forking procs'
 // own Node process copies its page tables on every spawn and grows slower as procs grows; the
-// spawner's posix_spawn does not. It is the parent of every unit it starts, reaps them and
+// spawner's vfork does not. It is the parent of every unit it starts, reaps them and
 // reports each exit; and when procs is gone, however it ended, it stops them (the guardian's job,
 // which shell-guardian.ts does with a shell script when there is no spawner).
 //
-// procs asks over a pipe it writes blocking and waits for the answer on another it reads
-// blocking: a spawn gives its pid at once, as child_process.spawn does. Exits come over a third
-// pipe, read through the event loop. Without the built binary (no C compiler where procs was
-// built), with PROCS_SPAWNER=node, when it cannot run here, or once it fails, units start with
-// child_process.spawn instead.
+// procs asks over a pipe it writes blocking, and the spawner answers each spawn, in the order
+// asked, once its child leads its own session (it has begun its exec). procs reads the answers
+// through the event loop, and goes on with other work meanwhile; it reads one blocking only when
+// it needs a pid at once (a caller asks for it, or the child's exit or output comes first). Exits
+// come over a third pipe, read through the event loop. Without the built binary (no C compiler
+// where procs was built), with PROCS_SPAWNER=node, when it cannot run here, or once it fails,
+// units start with child_process.spawn instead.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, existsSync } from 'node:fs';
-import type { Socket } from 'node:net';
+import { closeSync, constants as fsc, existsSync, openSync } from 'node:fs';
+import { Socket } from 'node:net';
 import { packageFile } from '../self.js';
 import type { GroupRecord } from './group-record.js';
 import { FifoPool, type FifoMaker } from './output-pipes.js';
@@ -23,7 +25,7 @@ export type { SpawnerExit, SpawnRequest, SpawnResult } from './spawner-wire.js';
 /** Where the build puts the spawner. */
 export const SPAWNER_BINARY = packageFile('dist/bin/procs-spawner');
 
-/** At most this many answers wait unread (a few kB in their pipe). */
+/** At most this many answers wait unread (a few kB in their pipe, which the spawner writes blocking). */
 const MAX_UNANSWERED = 256;
 
 /** The spawner to run here, if any: PROCS_SPAWNER=node turns it off, an absolute path names another build of it. */
@@ -36,8 +38,9 @@ export function spawnerBinary(): string | undefined {
 
 /**
  * A spawn request sent, its answer read later: procs sends the requests of every unit it starts
- * at once and goes on while the spawner forks. Answers are read in order, when one is needed
- * (`settle`), before any exit event, and before any other request that waits for an answer.
+ * at once and goes on while the spawner forks. Answers are read in order: as the event loop
+ * brings them, or at once when one is needed (`settle`), before the exit of a pid not known yet,
+ * and before any other request that waits for an answer.
  */
 class PendingSpawn {
   #result: SpawnResult | undefined;
@@ -70,6 +73,8 @@ interface Connection {
   readonly request: number;
   readonly reply: ReplyReader;
   readonly replyFd: number;
+  /** The same reply pipe, read through the event loop. */
+  readonly replies: Socket;
   readonly events: Socket;
 }
 
@@ -92,6 +97,8 @@ export class SpawnerClient implements FifoMaker {
   #unanswered: PendingSpawn[] = [];
   /** Event text read past the last whole line. */
   #partial = '';
+  /** Whether answers read ahead are to be handed on once the current task is done. */
+  #dispatchQueued = false;
 
   constructor(path: string, record: GroupRecord) {
     this.#path = path;
@@ -116,15 +123,13 @@ export class SpawnerClient implements FifoMaker {
   spawn(req: SpawnRequest, onSettled: (result: SpawnResult) => void): PendingSpawn | undefined {
     const conn = this.#connection();
     if (conn === undefined) return undefined;
-    // Answers wait in a pipe of their own: read them before it could fill up.
-    if (this.#unanswered.length >= MAX_UNANSWERED) this.#drain();
-    if (!sendAll(conn.request, spawnRequest(req))) {
+    // Answers wait in a pipe of their own: read the oldest before it could fill up.
+    while (this.#unanswered.length >= MAX_UNANSWERED && this.#readAnswer());
+    if (this.#state !== conn || !sendAll(conn.request, spawnRequest(req))) {
       this.#lost(conn);
       return undefined;
     }
     const pending = new PendingSpawn(onSettled, () => this.#readAnswer());
-    // Whatever nobody asks for by the end of this turn is read then: a failed spawn has no exit.
-    if (this.#unanswered.length === 0) queueMicrotask(() => this.#drain());
     this.#unanswered.push(pending);
     this.#outstanding += 1;
     this.#holdLoop(conn);
@@ -143,9 +148,10 @@ export class SpawnerClient implements FifoMaker {
   makeFifos(dir: string, first: number, count: number): boolean {
     if (this.#state === undefined || this.#state === 'off') return false;
     const conn = this.#state;
-    this.#drain();
-    if (this.#state !== conn || /[\s\0]/.test(dir) || !sendAll(conn.request, `F ${dir} ${first} ${count}\n`)) return false;
-    return conn.reply.line() === 'K';
+    if (/[\s\0]/.test(dir) || !sendAll(conn.request, `F ${dir} ${first} ${count}\n`)) return false;
+    const made = conn.reply.after(this.#unanswered.length);
+    this.#dispatchSoon(conn);
+    return made === 'K';
   }
 
   /**
@@ -155,9 +161,10 @@ export class SpawnerClient implements FifoMaker {
   bind(id: string, host: string, port: number, backlog: number): { port: number } | { errno: string } | undefined {
     const conn = this.#connection();
     if (conn === undefined) return undefined;
-    this.#drain();
-    if (this.#state !== conn || !sendAll(conn.request, bindRequest(id, host, port, backlog))) return undefined;
-    const [kind, value] = (conn.reply.line() ?? 'E 0').split(' ');
+    if (!sendAll(conn.request, bindRequest(id, host, port, backlog))) return undefined;
+    const bound = conn.reply.after(this.#unanswered.length);
+    this.#dispatchSoon(conn);
+    const [kind, value] = (bound ?? 'E 0').split(' ');
     return kind === 'K' ? { port: Number(value) } : { errno: errnoName(Number(value)) };
   }
 
@@ -173,24 +180,51 @@ export class SpawnerClient implements FifoMaker {
     return this.#state === 'off' ? undefined : this.#state;
   }
 
-  // Reads the oldest unread answer; false when there was none.
+  // Reads the oldest unread answer, blocking; false when there was none.
   #readAnswer(): boolean {
-    const pending = this.#unanswered.shift();
-    if (pending === undefined) return false;
+    if (this.#unanswered.length === 0) return false;
     const conn = this.#state === undefined || this.#state === 'off' ? undefined : this.#state;
-    const reply = conn === undefined ? undefined : conn.reply.line();
+    this.#answer(conn, conn?.reply.line());
+    if (conn !== undefined) this.#dispatchSoon(conn);
+    return true;
+  }
+
+  // A blocking read may have taken later answers too, which the event loop will not bring
+  // again: they are handed on once the current task is done.
+  #dispatchSoon(conn: Connection): void {
+    if (this.#dispatchQueued) return;
+    this.#dispatchQueued = true;
+    queueMicrotask(() => {
+      this.#dispatchQueued = false;
+      this.#dispatch(conn);
+    });
+  }
+
+  // Hands on every answer the event loop has brought.
+  #dispatch(conn: Connection): void {
+    while (this.#state === conn && this.#unanswered.length > 0) {
+      const line = conn.reply.buffered();
+      if (line === undefined) return;
+      this.#answer(conn, line);
+    }
+  }
+
+  // Gives the oldest unanswered spawn its reply line (undefined: the spawner is gone).
+  #answer(conn: Connection | undefined, reply: string | undefined): void {
+    const pending = this.#unanswered.shift();
+    if (pending === undefined) return;
     if (conn === undefined || reply === undefined) {
       this.#outstanding = Math.max(0, this.#outstanding - 1);
       pending.answer({ errno: 'ECHILD' });
       if (conn !== undefined) this.#lost(conn);
-      return true;
+      return;
     }
     const [kind, value] = reply.split(' ');
     if (kind !== 'P') {
       this.#outstanding -= 1;
       this.#holdLoop(conn);
       pending.answer({ errno: errnoName(Number(value)) });
-      return true;
+      return;
     }
     const pid = Number(value);
     this.#record.note(pid);
@@ -200,12 +234,6 @@ export class SpawnerClient implements FifoMaker {
       else list.push(resolve);
     });
     pending.answer({ pid, exited });
-    return true;
-  }
-
-  // Reads every answer still unread.
-  #drain(): void {
-    while (this.#readAnswer());
   }
 
   // Keeps procs' event loop alive while a child of the spawner runs, as a child of procs would.
@@ -223,6 +251,9 @@ export class SpawnerClient implements FifoMaker {
       return;
     }
     if (kind !== 'x') return;
+    // The spawner answers a spawn before it tells its child's exit: a pid not known yet is among
+    // the answers still in their pipe.
+    while (!this.#waiting.has(pid) && this.#readAnswer());
     this.#record.forget(pid);
     const errno = this.#execErrors.get(pid);
     this.#execErrors.delete(pid);
@@ -253,6 +284,7 @@ export class SpawnerClient implements FifoMaker {
       }
     }
     conn.events.destroy();
+    conn.replies.destroy();
     for (const [pid, list] of this.#waiting) {
       try {
         process.kill(-pid, 'SIGKILL');
@@ -292,17 +324,32 @@ export class SpawnerClient implements FifoMaker {
     child.on('error', () => undefined);
     child.unref();
     const events = child.stdout as Socket;
-    const conn: Connection = { child, request: pipes.request.procs, reply: new ReplyReader(pipes.reply.procs), replyFd: pipes.reply.procs, events };
-    if (conn.reply.line() !== 'R') {
-      closeSync(conn.request);
-      closeSync(conn.replyFd);
+    const reply = new ReplyReader(pipes.reply.procs);
+    let replies: Socket | undefined;
+    if (reply.line() === 'R') {
+      try {
+        // A second read end of the reply FIFO, non-blocking, for the event loop.
+        replies = new Socket({ fd: openSync(`/proc/self/fd/${pipes.reply.procs}`, fsc.O_RDONLY | fsc.O_NONBLOCK), readable: true, writable: false });
+      } catch {
+        // no second end: the spawner is not used
+      }
+    }
+    if (replies === undefined) {
+      closeSync(pipes.request.procs);
+      closeSync(pipes.reply.procs);
       events.destroy();
       return undefined;
     }
+    const conn: Connection = { child, request: pipes.request.procs, reply, replyFd: pipes.reply.procs, replies, events };
+    replies.unref();
+    replies.setEncoding('latin1');
+    replies.on('data', (chunk: string) => {
+      reply.feed(chunk);
+      this.#dispatch(conn);
+    });
+    replies.on('error', () => undefined);
     events.setEncoding('latin1');
     events.on('data', (chunk: string) => {
-      // An exit may be of a child whose pid is not read yet.
-      this.#drain();
       const lines = (this.#partial + chunk).split('\n');
       this.#partial = lines.pop() ?? '';
       for (const line of lines) this.#onEvent(conn, line);

@@ -8,6 +8,11 @@ export interface RunningProcess {
   readonly exited: Promise<ExitInfo>;
   /** Resolves when every line of output has reached its sinks. */
   readonly outputDone: Promise<void>;
+  /**
+   * Calls `fn` once `pid` is known, when it comes later than the start (the spawner answers
+   * through the event loop); reading `pid` before then waits for it. Without it, `pid` is known at once.
+   */
+  whenStarted?(fn: () => void): void;
 }
 
 /** A hook to run for a unit; runtime/hooks.ts decides when. */

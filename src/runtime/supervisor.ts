@@ -299,6 +299,11 @@ export class Supervisor {
     return this.#waiters.idle(this.#isIdle());
   }
 
+  /** Resolves once the runs started so far have their pids (see UnitRuns.pidsKnown). */
+  pidsKnown(): Promise<void> {
+    return this.#runs.pidsKnown();
+  }
+
   status(): UnitStatus[] {
     return [...this.#units.values()].map((r) =>
       this.#cascade.annotate(statusRow(r, this.#notes.of(r.spec.name), r.spec.schedule && this.#ticks.info(r.spec.name))),

@@ -56,6 +56,9 @@ export class UnitRuns {
   /** The units' hooks (hooks.ts). */
   readonly hooks: UnitHooks;
   #runs = 0;
+  /** Runs started whose pid is still to come, each with what resolves when it comes. */
+  readonly #awaitingPid = new Map<RunningProcess, () => void>();
+  readonly #pidPromises = new Map<RunningProcess, Promise<void>>();
 
   constructor(host: RunsHost) {
     this.#host = host;
@@ -75,7 +78,39 @@ export class UnitRuns {
     return proc;
   }
 
+  /** Takes the started run's pid: at once when known, else when it comes (through the event loop). */
   started(r: UnitRecord, proc: RunningProcess): void {
+    let later = false;
+    const take = (): void => {
+      this.#awaitingPid.get(proc)?.();
+      this.#spawned(r, proc);
+      // It came later, maybe while procs was busy elsewhere: what it lets start goes after that.
+      if (later) queueMicrotask(() => this.#host.schedule());
+    };
+    if (proc.whenStarted === undefined) return take();
+    this.#pidPromises.set(
+      proc,
+      new Promise<void>((resolve) =>
+        this.#awaitingPid.set(proc, () => {
+          this.#awaitingPid.delete(proc);
+          this.#pidPromises.delete(proc);
+          resolve();
+        }),
+      ),
+    );
+    proc.whenStarted(take);
+    later = true;
+  }
+
+  /**
+   * Resolves once every run started so far whose pid was still to come has it (or could not
+   * spawn): the spawner's answers come through the event loop, which this does not block.
+   */
+  pidsKnown(): Promise<void> {
+    return Promise.all(this.#pidPromises.values()).then(() => undefined);
+  }
+
+  #spawned(r: UnitRecord, proc: RunningProcess): void {
     const p = r.phase;
     if (p.kind !== 'starting' || p.run.proc !== proc) return;
     if (proc.pid === undefined) return; // could not spawn: `exited` brings the reason
@@ -246,6 +281,8 @@ export class UnitRuns {
   /** Stops a unit (or waits for the stop under way); resolves once it is stopped. */
   async stop(r: UnitRecord, reason: string): Promise<void> {
     r.wanted = false;
+    // A run whose pid is still to come takes it now: its start is told before its stop.
+    if (r.phase.kind === 'starting') pidOf(r.phase.run.proc);
     const p = r.phase;
     if (p.kind === 'backoff') p.timer.cancel();
     const ending = endingOf(p);
@@ -292,4 +329,9 @@ function deferred(): { promise: Promise<void>; resolve: () => void; reject: (e: 
     reject = rej;
   });
   return { promise, resolve, reject };
+}
+
+// Reads a run's pid (waiting for it when it is still to come).
+function pidOf(proc: RunningProcess): number | undefined {
+  return proc.pid;
 }

@@ -51,8 +51,9 @@ export function statusRow(r: UnitRecord, announced?: Announced, schedule?: Sched
     kind: spec.kind,
     pool: spec.kind === 'instance' ? (spec.pool ?? null) : null,
     state: own?.stopping && isLive(phase) ? 'stopping' : phase.kind,
-    // The pid of the current run, while it is alive or being stopped.
-    pid: runOf(phase)?.proc.pid ?? null,
+    // The pid of the current run, while it is alive or being stopped; a status does not wait for
+    // one still to come (the spawner's answer, read through the event loop).
+    pid: phase.kind === 'starting' ? null : (run?.proc.pid ?? null),
     restarts: r.restarts,
     started_at: r.startedAt,
     exit: r.lastExit ? { code: r.lastExit.code, signal: r.lastExit.signal } : null,

@@ -10,9 +10,10 @@ import { SpecReconciler } from '../../src/app/reconciler.js';
 import { buildSpec, fakeLoader, fakeProject, type SpecText } from './fakes.js';
 
 /** A controller on a project started from `text`; the test edits `text` as a user edits the file. */
-function setup(text: SpecText): { c: Controller; p: ReturnType<typeof fakeProject>; calls: string[] } {
+function setup(text: SpecText, latePids = false): { c: Controller; p: ReturnType<typeof fakeProject>; calls: string[] } {
   const spec = buildSpec(text);
   const p = fakeProject(spec);
+  p.driver.latePids = latePids;
   const calls: string[] = [];
   const settings = { cwd: '/p', files: ['/p/procs.yaml'], env: {}, formation: {} };
   const r = new SpecReconciler(p, settings, { spec, files: ['/p/procs.yaml'], diagnostics: [] }, fakeLoader(text));
@@ -52,6 +53,39 @@ describe('Controller and SpecReconciler', () => {
       p.events.filter((e) => e.type === 'reload').map((e) => e.type === 'reload' && e.actions),
       [['remove b', 'restart a', 'start n']],
     );
+  });
+
+  it('started, status and start answer once the pids still to come have come (through the event loop, not taken blocking)', async () => {
+    const text: SpecText = { processes: { a: 'a1', b: 'b1' }, pools: {} };
+    const { c, p } = setup(text, true);
+    let started = false;
+    void c.started().then(() => (started = true));
+    const status = c.status();
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    assert.equal(started, false, 'not started while a pid is still to come');
+    p.driver.answer('a');
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    assert.equal(started, false, 'b has no pid yet');
+    p.driver.answer('b');
+    await until(async () => started);
+    assert.equal(started, true);
+    assert.deepEqual(
+      (await status).units.map((u) => [u.name, u.state, u.pid]),
+      [
+        ['a', 'running', 1001],
+        ['b', 'running', 1002],
+      ],
+    );
+    await c.stop(['b']);
+    const restarted = c.start(['b']);
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    p.driver.answer('b');
+    assert.deepEqual(
+      (await restarted).units.map((u) => [u.name, u.state, u.pid]),
+      [['b', 'running', 1003]],
+    );
+    assert.deepEqual(p.driver.forced, [], 'no pid read before its answer');
+    await p.supervisor.stopAll();
   });
 
   it('a spec with errors changes nothing: a config-error event and a spec-error answer', async () => {

@@ -18,15 +18,48 @@ export class InstantDriver implements ProcessDriver {
   readonly started: string[] = [];
   /** Each stop: unit name and the stop timeout it was given. */
   readonly stops: [string, number][] = [];
+  /**
+   * Whether a pid comes later, when `answer` gives it (as the spawner's answer read through the
+   * event loop), or at once when `pid` is read (as a blocking read of it would).
+   */
+  latePids = false;
+  /** Units whose pid was read before its answer came: what the blocking read would have taken. */
+  readonly forced: string[] = [];
   #pid = 1000;
   readonly #exits = new Map<string, (e: Partial<ExitInfo>) => void>();
+  readonly #answers = new Map<string, () => void>();
 
   start(u: UnitSpec): RunningProcess {
     this.started.push(u.name);
     let resolve!: (e: ExitInfo) => void;
     const exited = new Promise<ExitInfo>((r) => (resolve = r));
     this.#exits.set(u.name, (e) => resolve({ code: 0, signal: null, status: 0, durationMs: 1, ...e }));
-    return { pid: ++this.#pid, exited, outputDone: Promise.resolve() };
+    const next = ++this.#pid;
+    if (!this.latePids) return { pid: next, exited, outputDone: Promise.resolve() };
+    let pid: number | undefined;
+    const waiting: (() => void)[] = [];
+    const answer = (): void => {
+      if (pid !== undefined) return;
+      pid = next;
+      for (const fn of waiting.splice(0)) fn();
+    };
+    this.#answers.set(u.name, answer);
+    const forced = this.forced;
+    return {
+      get pid() {
+        if (pid === undefined) forced.push(u.name);
+        answer();
+        return pid;
+      },
+      exited,
+      outputDone: Promise.resolve(),
+      whenStarted: (fn) => (pid === undefined ? waiting.push(fn) : fn()),
+    };
+  }
+
+  /** The answer of a unit's spawn comes (with `latePids`). */
+  answer(name: string): void {
+    this.#answers.get(name)?.();
   }
 
   async stop(u: UnitSpec): Promise<{ forced: boolean }> {

@@ -155,6 +155,37 @@ describe('the spawner', { skip: process.env.PROCS_SPAWNER === 'node' ? 'PROCS_SP
     }
   });
 
+  it('reads the answers through the event loop, not in the turn that asked: each unit learns its pid, in order', async () => {
+    const sink = new CollectingSink();
+    // Not tracked yet: that reads each pid.
+    const units = Array.from({ length: 80 }, (_, i) => host.spawnUnit(processUnit(`a${i}`, sh('echo $$')), sink));
+    const known: number[] = [];
+    const all = new Promise<void>((resolve) =>
+      units.forEach((u, i) =>
+        u.whenStarted?.(() => {
+          known.push(i);
+          if (known.length === units.length) resolve();
+        }),
+      ),
+    );
+    // What the turn that sent the requests left to do (its microtasks) is done: no answer was waited for.
+    await Promise.resolve();
+    const early = known.length;
+    await within(all, 30_000, 'every answer');
+    for (const u of units) tracker.add(u);
+    assert.equal(early, 0, 'no pid was waited for in the turn that asked');
+    assert.deepEqual(
+      known,
+      units.map((_, i) => i),
+      'in the order asked',
+    );
+    for (const [i, u] of units.entries()) {
+      assert.equal((await u.exited).code, 0);
+      await u.outputDone;
+      assert.equal(sink.text(`a${i}`, 'stdout'), `${u.pid}\n`, `a${i} has its own pid`);
+    }
+  });
+
   it('on its own: ends the units it started when procs goes away in the middle of a request', async () => {
     const sp = spawn(SPAWNER_BINARY, [], { detached: true, stdio: ['pipe', 'pipe', 'ignore', 'pipe'] });
     const replies = sp.stdio[3] as Readable;
