@@ -47,6 +47,14 @@ void test('prefixLines puts the prefix before every line, in one Buffer', () => 
   assert.equal(prefixLines(Buffer.from('a\nbb\n\nc\n'), Buffer.from('> ')).bytes.toString(), '> a\n> bb\n> \n> c\n');
   assert.equal(prefixLines(Buffer.from('é\n'), Buffer.from('ü| ')).bytes.toString(), 'ü| é\n');
   assert.equal(prefixLines(Buffer.alloc(0), Buffer.from('x')).bytes.length, 0);
+  // A long prefix (the log file's time and stream), and the same lines again with another prefix.
+  const lines = Buffer.from('one\ntwo\n');
+  assert.equal(
+    prefixLines(lines, Buffer.from('2026-12-03T14:31:01.572Z out ')).bytes.toString(),
+    '2026-12-03T14:31:01.572Z out one\n2026-12-03T14:31:01.572Z out two\n',
+  );
+  assert.equal(prefixLines(lines, Buffer.from('p | ')).bytes.toString(), 'p | one\np | two\n');
+  assert.throws(() => prefixLines(Buffer.from('a\nb'), Buffer.from('> ')), RangeError, 'a last line without its newline');
 });
 
 void test('a pool gives its buffers out again once released, keeps at most its limit, and lets go on clear', () => {
