@@ -100,13 +100,23 @@ function plainTails(padded: string): Omit<Tails, 'version'> {
   return { lead: '', stdout: tail, stderr: tail };
 }
 
-/** Coloured pieces: a dim time, the name in its colour, a bold red bar for stderr. */
+/**
+ * Coloured pieces: a dim time, the name in its colour, a bold red bar for stderr. Each colour
+ * starts with its own reset (`ESC[0;2m`, not `ESC[0mESC[2m`): the same look in fewer bytes, which a
+ * terminal has to read for every line.
+ */
 function colorTails(padded: string, color: string): Omit<Tails, 'version'> {
+  const name = afterReset(color);
   return {
-    lead: `${sgr.reset}${sgr.dim}`,
-    stdout: `${sgr.reset} ${color}${padded} |${sgr.reset} `,
-    stderr: `${sgr.reset} ${color}${padded} ${sgr.reset}${STDERR_BAR}${sgr.reset} `,
+    lead: afterReset(sgr.dim),
+    stdout: ` ${name}${padded} |${sgr.reset} `,
+    stderr: ` ${name}${padded} ${STDERR_BAR}${sgr.reset} `,
   };
 }
 
-const STDERR_BAR = '\x1b[1;31m|';
+/** `ESC[Nm` as `ESC[0;Nm`: a reset and then the attribute, in one sequence. */
+function afterReset(code: string): string {
+  return code.startsWith('\x1b[') ? `\x1b[0;${code.slice(2)}` : `${sgr.reset}${code}`;
+}
+
+const STDERR_BAR = '\x1b[0;1;31m|';

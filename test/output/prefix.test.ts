@@ -48,9 +48,12 @@ void test('with colour, names are coloured and stderr gets a red bar; text is th
   r.write({ unit: 'api', stream: 'stdout', text: 'out\n' });
   r.write({ unit: 'api', stream: 'stderr', text: 'err\n' });
   const [outLine, errLine] = out.chunks;
-  assert.ok(outLine?.includes('\x1b[33mapi'), 'second unit gets the second colour');
-  assert.ok(!outLine?.includes('\x1b[1;31m|'));
-  assert.ok(errLine?.includes('\x1b[1;31m|'));
+  assert.ok(outLine?.includes('\x1b[0;33mapi'), 'second unit gets the second colour');
+  assert.ok(!outLine?.includes('1;31m|'));
+  assert.ok(errLine?.includes('\x1b[0;1;31m|'));
+  // Each colour carries its own reset: one sequence per change of colour.
+  assert.equal(outLine, '\x1b[0;2m10:04:31 \x1b[0;33mapi |\x1b[0m out\n');
+  assert.equal(errLine, '\x1b[0;2m10:04:31 \x1b[0;33mapi \x1b[0;1;31m|\x1b[0m err\n');
   assert.equal(stripAnsi(out.text()), '10:04:31 api | out\n10:04:31 api | err\n');
 });
 
