@@ -2,7 +2,8 @@
 // the line, so no pattern can freeze procs on a line it is shown, and at most the first
 // MAX_MATCHED_CHARS of a line are looked at. JS syntax is translated; what RE2 cannot do
 // (lookahead, backreferences) is a validation error. re2js loads on first use: only a spec
-// with a log probe pays for it.
+// with a log probe pays for it, and not one whose patterns are all plain text (`ready`,
+// `^listening on `, `^ready$`): those are matched as text, which means the same, without it.
 import { createRequire } from 'node:module';
 import type * as Re2 from 're2js';
 
@@ -46,16 +47,59 @@ function compileRe2(pattern: string): Re2.RE2JS {
 }
 
 /**
+ * A pattern that is plain text, perhaps anchored (`^` at its start, `$` at its end): its text and
+ * anchors, or undefined when it uses anything else of regular expressions (then RE2 matches it).
+ * Its meaning is the same as RE2's: `$` is the end of the line, never before a newline.
+ */
+interface Literal {
+  readonly text: string;
+  readonly start: boolean;
+  readonly end: boolean;
+}
+
+// Characters with a meaning in a pattern, and control characters (a newline, where RE2 and text
+// matching might differ on a cut line), which leave a pattern to RE2.
+// eslint-disable-next-line no-control-regex -- control characters are what is looked for
+const SPECIAL = /[\\.^$|?*+()[\]{}\x00-\x1f\x7f]/;
+
+function literalOf(pattern: string): Literal | undefined {
+  const start = pattern.startsWith('^');
+  const end = pattern.length > (start ? 1 : 0) && pattern.endsWith('$');
+  const text = pattern.slice(start ? 1 : 0, end ? -1 : undefined);
+  // A lone `$` matches a cut line too (after the newline put there): RE2 has it.
+  if (SPECIAL.test(text) || text.length > MAX_MATCHED_CHARS || (end && text === '')) return undefined;
+  return { text, start, end };
+}
+
+/** Whether `line`, as RE2 would see it (its first MAX_MATCHED_CHARS, see logMatcher), matches `lit`. */
+function testLiteral(lit: Literal, line: string): boolean {
+  // A line cut at MAX_MATCHED_CHARS ends in the newline put there: `$` matches no such line.
+  if (lit.end && line.length > MAX_MATCHED_CHARS) return false;
+  if (lit.start && lit.end) return line === lit.text;
+  if (lit.start) return line.startsWith(lit.text);
+  if (lit.end) return line.endsWith(lit.text);
+  return (line.length > MAX_MATCHED_CHARS ? line.slice(0, MAX_MATCHED_CHARS) : line).includes(lit.text);
+}
+
+/**
  * A matcher for a pattern that `logPatternProblem` accepted. A longer line is cut, and a `\n`
  * put where it was cut, so that `$` does not match there as if the line ended.
  */
 export function logMatcher(pattern: string): LogMatcher {
+  const lit = literalOf(pattern);
+  if (lit !== undefined) return { test: (line) => testLiteral(lit, line) };
   const re = compileRe2(pattern);
   return { test: (line) => re.test(line.length > MAX_MATCHED_CHARS ? `${line.slice(0, MAX_MATCHED_CHARS)}\n` : line) };
 }
 
+/** Whether RE2 has been loaded (a spec whose patterns are all plain text never loads it). */
+export function re2Loaded(): boolean {
+  return re2 !== undefined;
+}
+
 /** Undefined when the pattern can be used, else what is wrong with it (never throws). */
 export function logPatternProblem(pattern: string): PatternProblem | undefined {
+  if (literalOf(pattern) !== undefined) return undefined;
   try {
     new RegExp(pattern);
   } catch (err) {

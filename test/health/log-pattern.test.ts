@@ -38,3 +38,37 @@ describe('log patterns', () => {
     assert.ok(performance.now() - started < 5000, 'matching took seconds');
   });
 });
+
+describe('log patterns of plain text', () => {
+  it('mean what RE2 means, on short lines, long lines and lines cut at the limit', () => {
+    const long = 'x'.repeat(MAX_MATCHED_CHARS);
+    const lines = [
+      'ready',
+      'ready ',
+      ' ready',
+      'server ready now',
+      'READY',
+      '',
+      'ready\tx',
+      `${long}ready`,
+      `ready${long}`,
+      `${long.slice(5)}ready`,
+      `${long.slice(4)}ready`,
+    ];
+    for (const pattern of ['ready', '^ready', 'ready$', '^ready$', '^', '', 'ready now', 'é ✓ 世界', '^$']) {
+      const fast = logMatcher(pattern);
+      // The same pattern through RE2: an empty group leaves the meaning and takes the fast path away.
+      const re2 = logMatcher(pattern.startsWith('^') ? `^(?:)${pattern.slice(1)}` : `(?:)${pattern}`);
+      for (const line of [...lines, 'é ✓ 世界', `a é ✓ 世界`])
+        assert.equal(fast.test(line), re2.test(line), `${JSON.stringify(pattern)} on a line of ${line.length}: ${line.slice(0, 20)}`);
+    }
+  });
+
+  it('are matched without loading RE2', async () => {
+    // A process of its own: this one has loaded RE2 for the tests above.
+    const { execFileSync } = await import('node:child_process');
+    const here = new URL('../../src/config/log-pattern.js', import.meta.url).href;
+    const script = `import(${JSON.stringify(here)}).then((m) => { for (const p of ['ready', '^listening on ', '^ready$', 'done$']) if (m.logPatternProblem(p) !== undefined || !m.logMatcher(p).test(p.replace(/^\\^|\\$$/g, ''))) throw new Error(p); console.log(m.re2Loaded(), (m.logMatcher('^ready \\\\d+$'), m.re2Loaded())); });`;
+    assert.equal(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }).trim(), 'false true');
+  });
+});
