@@ -31,7 +31,7 @@ const common = {
 };
 
 /** The quick entries: files main.js loads by path, each built whole on its own (below). */
-const QUICK = ['validate-main'];
+const QUICK = ['validate-main', 'up-main'];
 
 /** Leaves main.js's import of a quick entry as it is: the file sits next to main.js. */
 const quickEntriesOutside = {
@@ -50,8 +50,9 @@ await build({
   plugins: [quickEntriesOutside],
 });
 
-// A quick entry (`procs validate`) is one file with all it needs, not the twenty-odd shared
-// chunks splitting cuts its modules into: each file loaded costs a resolve, a read and a link.
+// A quick entry (`procs validate`; `procs up`, `run` and the daemon) is one file with all it
+// needs, not the twenty to sixty shared chunks splitting cuts its modules into: each file loaded
+// costs a resolve, a read and a link.
 // It shares no module with the rest (no chunk, no instance), so a process loads either it or
 // command.js's chunks, never both; what it imports lazily is in the file too.
 for (const name of QUICK) await build({ ...common, entryPoints: { [name]: `dist/src/cli/${name}.js` }, splitting: false });

@@ -2,7 +2,7 @@
 // `procs --version` answers from here, before anything else loads (the bundle has the version
 // built in); every other command turns V8's code cache on (the modules a command loads start
 // faster from the second run) and then loads the command line and the command asked for
-// (`procs validate …`: its own command line, validate-main.ts).
+// (`procs validate …`, `procs up …`, `procs run …` and the daemon: a quick entry of their own).
 import { enableCompileCache } from 'node:module';
 
 declare const __PROCS_VERSION__: string | undefined;
@@ -13,7 +13,9 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
   await printVersion(`${v}\n`);
 } else {
   enableCompileCache();
-  const { main, EXIT } = quickValidate(argv) ? await import('./validate-main.js') : await import('./command.js');
+  const quick = quickEntry(argv);
+  const { main, EXIT } =
+    quick === 'validate' ? await import('./validate-main.js') : quick === 'up' ? await import('./up-main.js') : await import('./command.js');
   main(argv).then(
     (code) => {
       process.exitCode = code;
@@ -26,12 +28,16 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
 }
 
 /**
- * Whether the command line is `procs validate …` without a version flag, which validate-main.ts
- * answers alone (one file of the bundle); `--version --verbose` needs the whole command line.
- * validate is often run on its own: by hand, in editors, in CI and in commit hooks.
+ * The quick entry that answers the command line alone (one file of the bundle), if one does:
+ * validate-main.ts for `procs validate …` (often run on its own: by hand, in editors, in CI and in
+ * commit hooks), up-main.ts for `procs up …`, `procs run …` and the daemon (`__daemon …`), whose
+ * start is on the way to every unit. Not with a version flag: `--version --verbose` needs the
+ * whole command line.
  */
-function quickValidate(args: readonly string[]): boolean {
-  return args[0] === 'validate' && !args.some((a) => a === '-V' || a.startsWith('--version'));
+function quickEntry(args: readonly string[]): 'validate' | 'up' | undefined {
+  if (args.some((a) => a === '-V' || a.startsWith('--version'))) return undefined;
+  if (args[0] === 'validate') return 'validate';
+  return args[0] === 'up' || args[0] === 'run' || args[0] === '__daemon' ? 'up' : undefined;
 }
 
 /**

@@ -82,6 +82,30 @@ describe('what the quick commands load', () => {
     assert.ok(!v.files.includes('validate-main.js'), v.files.join(' '));
   });
 
+  it('up and run load three files of the bundle: procs.js, main.js and their own entry; other commands the shared chunks', () => {
+    const dir = project({ 'procs.yaml': 'version: 1\nprocesses:\n  once: { command: "echo hello", restart: never }\n' });
+    dirs.push(dir);
+    for (const args of [
+      ['up', '--no-color'],
+      ['run', '--no-color', '--', 'true'],
+    ]) {
+      const r = traced(args, dir);
+      assert.equal(r.status, 0, `procs ${args.join(' ')}`);
+      assert.deepEqual(
+        r.files.filter((f) => !f.endsWith('.cjs') && f !== 'package.json'),
+        ['procs.js', 'main.js', 'up-main.js'],
+        `procs ${args.join(' ')}`,
+      );
+    }
+    assert.match(traced(['up', '--no-color'], dir).stdout, /once +\| hello\n/);
+    // A command line that does not start with the command goes the long way, with the same result.
+    const long = traced(['--no-color', 'up'], dir);
+    assert.equal(long.status, 0);
+    assert.match(long.stdout, /once +\| hello\n/);
+    assert.ok(long.files.includes('command.js') || long.files.some((f) => f.startsWith('command-')), long.files.join(' '));
+    assert.ok(!long.files.includes('up-main.js'));
+  });
+
   it('no file of the bundle imports a builtin as an ES module or is a module of one builtin alone', () => {
     const dir = join(ROOT, 'dist/bin');
     for (const file of readdirSync(dir).filter((f) => f.endsWith('.js'))) {
