@@ -3,7 +3,9 @@
 // layers, each layer depending on the whole previous one (`healthy`) and each unit ready 500 ms
 // after it starts (a `log:` readiness probe). Against the critical chain procs' own events show
 // (`procs why --startup --json`): procs' overhead is the time to all-ready minus the sum of the
-// chain's own times (each unit's spawn to ready), as a share of that sum.
+// chain's own times (each unit's spawn to ready), as a share of that sum. The generated chain also
+// runs as a shell script (each layer's units started together, the next once all said ready): the
+// floor for that chain on this machine.
 import { spawn } from 'node:child_process';
 import { cpSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -139,6 +141,41 @@ async function once(name: string, main: string, c: SpecCase): Promise<Ready> {
   });
 }
 
+/**
+ * The same chain with a shell, the floor for it on this machine: each layer's units start together
+ * (`sh -c` each, as procs starts them), the next layer once every one of them has said `ready`.
+ * What it takes beyond the chain's sleeps is the system's: processes created ten at a time.
+ */
+function shellChain(): string {
+  const unit = `sh -c "sleep ${DELAY_MS / 1000}; echo ready; exec sleep 600" >&3 &`;
+  const layer = `${Array.from({ length: WIDTH }, () => unit).join('\n')}\nfor i in ${Array.from({ length: WIDTH }, (_, i) => i).join(' ')}; do read line <&3; done`;
+  return ['mkfifo chain.fifo', 'exec 3<>chain.fifo', ...Array.from({ length: LAYERS }, () => layer), 'echo all-ready', 'wait', ''].join('\n');
+}
+
+/** Launch of the shell chain until it said every unit was ready, in ms. */
+async function shellOnce(): Promise<number> {
+  return withRun('ready-sh', async (ctx) => {
+    writeFileSync(join(ctx.dir, 'chain.sh'), shellChain());
+    const launched = performance.now();
+    const sh = spawn('/bin/sh', ['chain.sh'], { cwd: ctx.dir, env: { ...process.env, [TOKEN_VAR]: ctx.token }, stdio: ['ignore', 'pipe', 'ignore'] });
+    const exited = new Promise<void>((resolve) => sh.once('close', () => resolve()));
+    try {
+      return await new Promise<number>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('the shell chain was not ready after 60 s')), 60_000);
+        createInterface({ input: sh.stdout }).on('line', (line) => {
+          if (line !== 'all-ready') return;
+          clearTimeout(timer);
+          resolve(performance.now() - launched);
+        });
+      });
+    } finally {
+      // The run's cleanup kills the units (they carry its token), and the shell's wait ends.
+      sh.kill('SIGKILL');
+      await exited;
+    }
+  });
+}
+
 const SPECS: readonly SpecCase[] = [
   {
     label: 'procs.example.yaml',
@@ -163,7 +200,10 @@ const SPECS: readonly SpecCase[] = [
 export async function readyLatency(o: ScenarioOptions): Promise<Section> {
   const procsTools = o.tools.filter((t) => t.main !== undefined);
   const runs = new Map<string, Ready[]>();
+  const shell: number[] = [];
   for (let round = 0; round < Math.max(1, o.reps); round++) {
+    shell.push(await shellOnce());
+    o.log(`ready shell chain: ${ms(shell.at(-1) ?? Number.NaN)}`);
     for (const spec of SPECS) {
       const order = round % 2 === 0 ? procsTools : [...procsTools].reverse();
       for (const t of order) {
@@ -207,6 +247,21 @@ export async function readyLatency(o: ScenarioOptions): Promise<Section> {
       }
     }
   }
+  const chainLabel = `${LAYERS * WIDTH} units, ${LAYERS} layers deep`;
+  rows.push([
+    chainLabel,
+    'sh (baseline)',
+    ms(median(shell)),
+    ms(LAYERS * DELAY_MS),
+    `${ms(median(shell) - LAYERS * DELAY_MS)} (${(((median(shell) - LAYERS * DELAY_MS) / (LAYERS * DELAY_MS)) * 100).toFixed(0)} %)`,
+    '–',
+    '–',
+    '–',
+    `${LAYERS} × ${DELAY_MS} ms of sleep`,
+  ]);
+  samples.push({ metric: `ready, ${chainLabel}: shell loop (ms)`, tool: 'sh', values: shell, better: 'lower' });
+  const fg = runs.get(`${chainLabel}, foreground \`up --json\`\0${procsTools[0]?.name ?? ''}`) ?? [];
+  const vsShell = median(fg.map((r) => r.total)) / median(shell);
   const body = [
     table(
       [
@@ -233,6 +288,10 @@ export async function readyLatency(o: ScenarioOptions): Promise<Section> {
     `(\`healthy\`), each \`sleep ${DELAY_MS / 1000}; echo ready; exec sleep 600\` with \`readiness: { log: "^ready$" }\`.`,
     'procs.example.yaml runs as shipped, with its examples/ folder and an API port of its own; medians of interleaved runs,',
     'each stopped after by `procs down`.',
+    '',
+    `The shell row is the floor for the generated chain on this machine: a \`/bin/sh\` script starting each layer's units together`,
+    '(`sh -c`, as procs does) and the next layer once all of them said `ready` (read from one FIFO); its overhead is over the',
+    `chain's ${LAYERS} × ${DELAY_MS} ms of sleep. procs in the foreground (\`up --json\`, launch to the 50th ready event) took ${vsShell.toFixed(2)}× the shell's time.`,
   ].join('\n');
   return { title: '11. Up to all-ready against the critical chain', body, targets, samples };
 }
