@@ -30,6 +30,7 @@ import { cronTicks } from './cron.js';
 import { StartupRecorder } from './startup-history.js';
 import { reduceHeap, trimWhenQuiet, type TrimOptions } from './memory.js';
 import { outputPool } from '../output/byte-pool.js';
+import { forgetLastBatch } from '../output/line-bytes.js';
 
 export interface ProjectOptions {
   readonly spec: Spec;
@@ -157,8 +158,9 @@ export function createProject(o: ProjectOptions): Project {
   // Once the events of a startup, reload or restart have been quiet a moment, memory is given back.
   const heap = trimWhenQuiet({
     trim: () => {
-      // The output buffers kept for reuse go too: heavy output is over when the trim runs.
+      // The output buffers kept for reuse go too, and the last batch kept: heavy output is over when the trim runs.
       outputPool.clear();
+      forgetLastBatch();
       reduceHeap();
     },
     ...o.heapTrim,

@@ -17,6 +17,14 @@ let lastPlain: Uint8Array | undefined;
 let lastCounted: Uint8Array | undefined;
 let lastCount = 0;
 
+/** Lets go of the last batch kept (the heap trim calls it: output is over by then). */
+export function forgetLastBatch(): void {
+  lastBatch = undefined;
+  lastPlain = undefined;
+  lastCounted = undefined;
+  lastCount = 0;
+}
+
 /**
  * The batch's bytes when they can be written as they are: the splitter gave them, they end in a
  * newline, they match the text's length (a guard against a batch whose text was changed and

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { OutputBatch } from '../../src/events/types.js';
-import { plainBytes, prefixLines } from '../../src/output/line-bytes.js';
+import { forgetLastBatch, plainBytes, prefixLines } from '../../src/output/line-bytes.js';
 import { BytePool, outputPool } from '../../src/output/byte-pool.js';
 import { PrefixRenderer } from '../../src/output/prefix.js';
 import { UnitLogSink } from '../../src/output/unit-log.js';
@@ -105,6 +105,17 @@ void test('the terminal and the log files give their buffers back once written',
   assert.ok(pool.pooled > 0, 'written to the log file, back in the pool');
   await log.close();
   pool.clear();
+});
+
+void test('plainBytes answers once per batch for the terminal and the log file, until the last batch is let go of', () => {
+  const batch = { unit: 'api', stream: 'stdout', text: 'a\n', bytes: Buffer.from('a\n') } as { -readonly [K in keyof OutputBatch]: OutputBatch[K] };
+  const first = plainBytes(batch);
+  assert.ok(first);
+  // The same batch asked again gets the same answer, without a second look at it.
+  batch.bytes = Buffer.from('changed\n');
+  assert.equal(plainBytes(batch), first);
+  forgetLastBatch();
+  assert.equal(plainBytes(batch), undefined, 'looked at again once forgotten: its bytes are not its text now');
 });
 
 void test('plainBytes takes only bytes the text path would write unchanged', () => {
