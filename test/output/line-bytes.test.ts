@@ -57,6 +57,36 @@ void test('prefixLines puts the prefix before every line, in one Buffer', () => 
   assert.throws(() => prefixLines(Buffer.from('a\nb'), Buffer.from('> ')), RangeError, 'a last line without its newline');
 });
 
+void test('prefixLines agrees with a line-by-line join for every line length and prefix length, at any offset in its memory', () => {
+  // Word-at-a-time copying: lines of 1 to 13 bytes put the newline at each place in a word, the
+  // prefixes of 0 to 33 bytes end at each place in a word, and an input that starts at an odd
+  // offset of a larger buffer checks the reads; bytes 0x0a + 0x80 … near a newline check the
+  // arithmetic that finds it (0x0b, 0x8a and 0x09 sit one bit away from a newline).
+  let seed = 7;
+  const next = (n: number): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+  const nearNewline = [0x0b, 0x09, 0x8a, 0x0a ^ 0x80, 0xff, 0x00, 0x01, 0x7f];
+  for (let round = 0; round < 60; round++) {
+    const lines: number[][] = [];
+    for (let n = next(40) + 1; n > 0; n--) {
+      const body: number[] = [];
+      for (let k = next(13); k > 0; k--) body.push(next(3) === 0 ? (nearNewline[next(nearNewline.length)] as number) : 0x41 + next(26));
+      lines.push(body);
+    }
+    const joined = Buffer.from(lines.flatMap((l) => [...l, 0x0a]));
+    const shift = next(7);
+    const backing = Buffer.alloc(joined.length + shift + 5, 0x0a);
+    joined.copy(backing, shift);
+    const input = backing.subarray(shift, shift + joined.length);
+    const prefix = Buffer.from('2026-12-03T14:31:01.572Z out err:2 '.slice(0, round % 34));
+    const want = Buffer.concat(lines.map((l) => Buffer.concat([prefix, Buffer.from(l), Buffer.from('\n')])));
+    forgetLastBatch();
+    const got = prefixLines(input, prefix);
+    assert.equal(got.bytes.length, want.length, `round ${round}: length`);
+    assert.ok(got.bytes.equals(want), `round ${round}: ${JSON.stringify(got.bytes.toString('latin1'))}`);
+    got.release();
+  }
+});
+
 void test('a pool gives its buffers out again once released, keeps at most its limit, and lets go on clear', () => {
   const pool = new BytePool(256 * 1024);
   // 100,000 bytes come in a buffer of 128 KiB (sizes are rounded up to 64 KiB).
