@@ -1,6 +1,7 @@
 // Unit output for followers (`procs logs -f`, a dashboard): one more sink beside the terminal,
 // the log files and the last-lines ring. It never makes a unit wait: each follower's transport
 // decides for itself what to do with a reader that is too slow.
+import { isEmptyBatch } from '../events/batch.js';
 import type { OutputBatch } from '../events/types.js';
 import type { OutputSink } from '../events/sink.js';
 import type { LiveBatch } from '../control/api.js';
@@ -20,7 +21,7 @@ export class LiveOutput implements OutputSink {
 
   /** Hands the batch, with its time (now when it has none), to to every follower; never asks the producer to wait. */
   write(batch: OutputBatch): boolean {
-    if (this.#listeners.size === 0 || batch.text.length === 0) return true;
+    if (this.#listeners.size === 0 || isEmptyBatch(batch)) return true;
     const live: LiveBatch = {
       ts: new Date(batch.at ?? Date.now()).toISOString(),
       unit: batch.unit,

@@ -7,6 +7,7 @@ import type { Spec } from '../config/spec.js';
 import { EventBus } from '../events/bus.js';
 import { EventLog } from '../events/log.js';
 import { RecentEvents } from '../events/recent.js';
+import { batchSize } from '../events/batch.js';
 import type { ProcsEvent } from '../events/types.js';
 import { HealthMonitor, type ProbeResults } from '../health/monitor.js';
 import { FanOut } from '../output/fanout.js';
@@ -167,7 +168,7 @@ export function createProject(o: ProjectOptions): Project {
   });
   const heapSink: OutputSink = {
     write: (batch) => {
-      heap.output(batch.text.length);
+      heap.output(batchSize(batch));
       return true;
     },
     onceDrain: (fn) => fn(),

@@ -182,9 +182,9 @@ export interface OutputBatch {
   /** For pipelines: the step whose stderr this is, 0-based (renderers show it 1-based: `[1]`). */
   readonly step?: number;
   /**
-   * `text` as the UTF-8 bytes the unit wrote, when they are exactly that (set by the line
-   * splitter of a pipe): a renderer may copy these instead of encoding `text` again. Whoever
-   * makes a batch with another text leaves this out.
+   * `text` as the UTF-8 bytes the unit wrote, when they are exactly that (a pipe's lines, see
+   * events/batch.ts, where `text` is decoded from them only when read): a renderer may copy these
+   * instead of encoding `text` again. Whoever makes a batch with another text leaves this out.
    */
   readonly bytes?: Uint8Array;
 }

@@ -2,6 +2,7 @@
 // on the Writable, with backpressure from it and quiet after the stream has failed (EPIPE).
 import type { Writable } from 'node:stream';
 import type { OutputBatch } from '../events/types.js';
+import { isEmptyBatch } from '../events/batch.js';
 import { StreamDrain } from '../base/drain.js';
 import type { OutputSink } from '../events/sink.js';
 import type { PooledBytes } from './byte-pool.js';
@@ -18,7 +19,7 @@ export abstract class BatchRenderer implements OutputSink {
   /** Writes a batch in one call; false when the stream's buffer is full. */
   write(batch: OutputBatch): boolean {
     if (this.drain.dead) return true;
-    if (batch.text.length === 0) return !this.out.writableNeedDrain;
+    if (isEmptyBatch(batch)) return !this.out.writableNeedDrain;
     const bytes = this.renderBytes(batch);
     // Pooled bytes go back to the pool once the stream has written them.
     return bytes === undefined ? this.out.write(this.render(batch)) : this.out.write(bytes.bytes, bytes.release);

@@ -4,6 +4,7 @@
 // `section_start`/`section_end` pair (collapsed unless the unit failed). After startup, output
 // flows as usual.
 import type { UnitSpec } from '../config/spec.js';
+import { batchSize, withTime } from '../events/batch.js';
 import type { OutputBatch, ProcsEvent } from '../events/types.js';
 import type { OutputSink } from '../events/sink.js';
 import { printable } from '../base/printable.js';
@@ -78,9 +79,9 @@ export class CiGroupsView implements StartupPhase {
       write: (batch: OutputBatch) => {
         const held = this.#active ? this.#units.get(batch.unit) : undefined;
         if (!held || held.settled) return sink.write(batch);
-        const at = { ...batch, at: batch.at ?? Date.now() };
+        const at = batch.at === undefined ? withTime(batch, Date.now()) : batch;
         held.lines.push(() => void sink.write(at));
-        this.#size += batch.text.length;
+        this.#size += batchSize(batch);
         if (this.#size > MAX_HELD) this.end();
         return true;
       },

@@ -4,6 +4,7 @@
 // the producer pauses while any of them is saturated.
 
 import type { OutputBatch } from '../events/types.js';
+import { withTime } from '../events/batch.js';
 import type { OutputSink } from '../events/sink.js';
 import { DrainGroup } from '../base/drain.js';
 
@@ -20,7 +21,7 @@ export class FanOut implements OutputSink {
 
   /** Gives the batch (stamped now, unless it carries its time) to every sink; false when any of them asked to wait. */
   write(batch: OutputBatch): boolean {
-    const stamped = batch.at === undefined ? { ...batch, at: this.#now() } : batch;
+    const stamped = batch.at === undefined ? withTime(batch, this.#now()) : batch;
     let ok = true;
     for (const sink of this.#sinks) {
       const accepted = sink.write(stamped);

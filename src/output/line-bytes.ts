@@ -4,6 +4,7 @@
 // encoded per line, so heavy output neither waits on the garbage collector nor is encoded twice
 // (once for the terminal, once for `.procs/logs`).
 
+import { bytesAreText } from '../events/batch.js';
 import type { OutputBatch } from '../events/types.js';
 import { hasCursorControls } from '../proc/terminal-text.js';
 import { outputPool, type BytePool, type PooledBytes } from './byte-pool.js';
@@ -26,9 +27,10 @@ export function forgetLastBatch(): void {
 }
 
 /**
- * The batch's bytes when they can be written as they are: the splitter gave them, they end in a
- * newline, they match the text's length (a guard against a batch whose text was changed and
- * bytes kept) and the text holds nothing a terminal would act on (which displayText would change).
+ * The batch's bytes when they can be written as they are: they end in a newline, they are the
+ * text (made from them, or of the text's length: a guard against a batch whose text was changed
+ * and bytes kept) and the text holds nothing a terminal would act on (which displayText would
+ * change). A batch made from bytes is checked on its bytes, never decoded.
  */
 export function plainBytes(batch: OutputBatch): Uint8Array | undefined {
   if (batch !== lastBatch) {
@@ -41,8 +43,14 @@ export function plainBytes(batch: OutputBatch): Uint8Array | undefined {
 function plainOf(batch: OutputBatch): Uint8Array | undefined {
   const bytes = batch.bytes;
   if (bytes === undefined || bytes.length === 0 || bytes[bytes.length - 1] !== NL) return undefined;
+  if (bytesAreText(batch)) return hasCursorBytes(bytes) ? undefined : bytes;
   if (Buffer.byteLength(batch.text) !== bytes.length || hasCursorControls(batch.text)) return undefined;
   return bytes;
+}
+
+/** hasCursorControls on UTF-8 bytes: ESC, "\r" and backspace are single bytes there, never part of another character. */
+function hasCursorBytes(bytes: Uint8Array): boolean {
+  return bytes.indexOf(0x1b) >= 0 || bytes.indexOf(0x0d) >= 0 || bytes.indexOf(0x08) >= 0;
 }
 
 /**

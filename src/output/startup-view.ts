@@ -3,6 +3,7 @@
 // Unit output and state lines are held back meanwhile and released, in order, once every unit
 // has settled; then the view gives way to the prefixed output stream.
 import type { UnitSpec } from '../config/spec.js';
+import { batchSize, withTime } from '../events/batch.js';
 import type { OutputBatch, ProcsEvent } from '../events/types.js';
 import { pendingText, startupStep, type StartupPhase, type StartupStep } from './startup-steps.js';
 import type { OutputSink } from '../events/sink.js';
@@ -183,8 +184,8 @@ export class StartupView implements StartupPhase {
     return {
       write: (batch: OutputBatch) => {
         if (!this.#active) return sink.write(batch);
-        const held = { ...batch, at: batch.at ?? Date.now() };
-        this.#hold(batch.text.length, () => void sink.write(held));
+        const held = batch.at === undefined ? withTime(batch, Date.now()) : batch;
+        this.#hold(batchSize(batch), () => void sink.write(held));
         return true;
       },
       onceDrain: (fn) => sink.onceDrain(fn),

@@ -1,6 +1,8 @@
 // The last lines of each unit, in memory, for messages such as "api failed, last lines: …".
-// Only the last N lines of a batch are ever looked at, so a huge batch costs O(N), not O(size).
+// Only the last N lines of a batch are ever looked at, so a huge batch costs O(N), not O(size):
+// of a batch made from bytes only those lines are decoded.
 
+import { bytesAreText } from '../events/batch.js';
 import type { OutputBatch } from '../events/types.js';
 import type { OutputSink } from '../events/sink.js';
 import { hasTerminalControls, terminalText } from '../proc/terminal-display.js';
@@ -49,7 +51,7 @@ export class TailBuffer implements OutputSink {
 
   /** Keeps the batch's last lines; never asks the producer to wait. */
   write(batch: OutputBatch): boolean {
-    const text = batch.text;
+    const text = bytesAreText(batch) ? lastLinesText(batch.bytes, this.size) : batch.text;
     let end = text.endsWith('\n') ? text.length - 1 : text.length;
     const found: string[] = [];
     while (end >= 0 && found.length < this.size && text.length > 0) {
@@ -79,4 +81,19 @@ export class TailBuffer implements OutputSink {
   forget(unit: string): void {
     this.#rings.delete(unit);
   }
+}
+
+/** The text of the last `count` lines of `bytes` (whole lines of UTF-8): only they are decoded. */
+function lastLinesText(bytes: Uint8Array, count: number): string {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // The newline before the first line kept; -1 when every line is kept.
+  let start = buf.length - 1;
+  for (let n = 0; n < count; n++) {
+    if (start <= 0) {
+      start = -1;
+      break;
+    }
+    start = buf.lastIndexOf(0x0a, start - 1);
+  }
+  return buf.toString('utf8', start + 1);
 }

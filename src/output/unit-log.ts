@@ -16,6 +16,7 @@
 import type { LogSpec } from '../config/spec.js';
 import { AppendFile } from '../events/append-file.js';
 import type { OutputBatch } from '../events/types.js';
+import { isEmptyBatch } from '../events/batch.js';
 import type { OutputSink } from '../events/sink.js';
 import { DrainGroup } from '../base/drain.js';
 import { displayText } from '../proc/terminal-display.js';
@@ -55,8 +56,9 @@ export class UnitLogSink implements OutputSink {
     const colon = batch.unit.indexOf(':');
     const own =
       colon < 0 ? batch : { unit: batch.unit.slice(0, colon), stream: batch.stream, text: hookText(batch.unit.slice(colon + 1), batch.text), ...at(batch) };
-    const bytes = own.text.length === 0 ? undefined : this.renderBytes(own);
-    const lines = bytes?.bytes ?? (own.text.length === 0 ? '' : this.render(own));
+    const empty = isEmptyBatch(own);
+    const bytes = empty ? undefined : this.renderBytes(own);
+    const lines = bytes?.bytes ?? (empty ? '' : this.render(own));
     if (lines.length === 0) return true;
     const file = this.#fileOf(own.unit);
     const accepted = file.append(lines, bytes?.release);

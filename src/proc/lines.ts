@@ -1,6 +1,9 @@
-// From raw child output to OutputBatch texts: complete lines only, one string per chunk, with
-// backpressure from the sink back to the child's pipe. This is the hot path of all output.
+// From raw child output to OutputBatches: complete lines only, one batch per chunk, with
+// backpressure from the sink back to the child's pipe. This is the hot path of all output: the
+// lines are handed on as the bytes read, decoded to text only when a consumer asks (events/batch).
+import { isUtf8 } from 'node:buffer';
 import type { Readable } from 'node:stream';
+import { bytesBatch } from '../events/batch.js';
 import type { OutputBatch } from '../events/types.js';
 import type { OutputSink } from '../events/sink.js';
 
@@ -20,21 +23,22 @@ function utf8Cut(buf: Buffer, end: number): number {
   return cut > 0 ? cut : end;
 }
 
-/** Splits byte chunks at their last newline; works on Buffers so UTF-8 split across chunks stays whole. */
+/**
+ * Splits byte chunks at their last newline; works on Buffers so UTF-8 split across chunks stays
+ * whole. The lines of a chunk come as the bytes read when they are valid UTF-8 (their text is
+ * their decoding), else as text, where invalid bytes read as U+FFFD.
+ */
 export class LineSplitter {
   readonly #max: number;
   #tail: Buffer[] = [];
   #tailLen = 0;
-  /** The UTF-8 bytes of what push or end gave last, when that text is exactly them; else undefined. */
-  bytes: Uint8Array | undefined;
 
   constructor(maxLineBytes = MAX_LINE_BYTES) {
     this.#max = maxLineBytes;
   }
 
-  // Takes a chunk; gives every complete line it finishes as one string, or undefined.
-  push(chunk: Buffer): string | undefined {
-    this.bytes = undefined;
+  // Takes a chunk; gives every complete line it finishes, in one Buffer or string, or undefined.
+  push(chunk: Buffer): Buffer | string | undefined {
     const nl = chunk.lastIndexOf(NL);
     if (nl < 0) {
       this.#keep(chunk);
@@ -49,21 +53,14 @@ export class LineSplitter {
       this.#tail = [];
       this.#tailLen = 0;
     }
-    let text = bytes.toString('utf8');
-    // Invalid UTF-8 reads as U+FFFD: the bytes then are not the text.
-    if (!text.includes('\uFFFD')) this.bytes = bytes;
     // Copy the remainder so the tail does not pin the whole chunk in memory.
     if (nl + 1 < chunk.length) this.#keep(Buffer.from(chunk.subarray(nl + 1)));
-    if (this.#tailLen >= this.#max) {
-      text += this.#flushLong();
-      this.bytes = undefined;
-    }
-    return text;
+    if (this.#tailLen >= this.#max) return bytes.toString('utf8') + this.#flushLong();
+    return isUtf8(bytes) ? bytes : bytes.toString('utf8');
   }
 
   // Gives the partial last line, completed with a newline, or undefined when there is none.
   end(): string | undefined {
-    this.bytes = undefined;
     if (this.#tailLen === 0) return undefined;
     const text = Buffer.concat(this.#tail).toString('utf8');
     this.#tail = [];
@@ -98,22 +95,23 @@ export interface StreamOrigin {
   readonly step?: number;
 }
 
-// Builds the batch for `text` (and its bytes when the splitter has them), leaving `step` out unless set.
-function batchOf(origin: StreamOrigin, text: string, bytes: Uint8Array | undefined): OutputBatch {
-  const batch: { -readonly [K in keyof OutputBatch]: OutputBatch[K] } = { unit: origin.unit, stream: origin.stream, text };
+// Builds the batch of what a splitter gave: bytes stay bytes (decoded when asked), leaving `step` out unless set.
+function batchOf(origin: StreamOrigin, lines: Buffer | string): OutputBatch {
+  if (typeof lines !== 'string') return bytesBatch(origin, lines);
+  const batch: { -readonly [K in keyof OutputBatch]: OutputBatch[K] } = { unit: origin.unit, stream: origin.stream, text: lines };
   if (origin.step !== undefined) batch.step = origin.step;
-  if (bytes !== undefined) batch.bytes = bytes;
   return batch;
 }
 
 /** What cuts a stream into lines: LineSplitter, or one that also cleans terminal output. */
 export interface Splitter {
-  /** Takes a chunk; gives every complete line it finishes as one string, or undefined. */
-  push(chunk: Buffer): string | undefined;
+  /**
+   * Takes a chunk; gives every complete line it finishes, or undefined: as text, or as a Buffer
+   * of the bytes the unit wrote when they are valid UTF-8 (the text is their decoding).
+   */
+  push(chunk: Buffer): Buffer | string | undefined;
   /** Gives the partial last line, completed with a newline, or undefined when there is none. */
   end(): string | undefined;
-  /** The UTF-8 bytes of what push or end gave last, when that text is exactly them (a plain pipe). */
-  readonly bytes?: Uint8Array | undefined;
 }
 
 /** How pumpLines reads one stream, besides its origin. */
@@ -137,8 +135,8 @@ export function pumpLines(stream: Readable | null | undefined, sink: OutputSink,
     if (waiting) return;
     for (let chunk = stream.read() as Buffer | null; chunk !== null; chunk = stream.read() as Buffer | null) {
       tap?.(chunk);
-      const text = splitter.push(chunk);
-      if (text === undefined || sink.write(batchOf(origin, text, splitter.bytes))) continue;
+      const lines = splitter.push(chunk);
+      if (lines === undefined || sink.write(batchOf(origin, lines))) continue;
       waiting = true;
       sink.onceDrain(() => {
         waiting = false;
@@ -153,7 +151,7 @@ export function pumpLines(stream: Readable | null | undefined, sink: OutputSink,
       if (done) return;
       done = true;
       const text = splitter.end();
-      if (text !== undefined) sink.write(batchOf(origin, text, undefined));
+      if (text !== undefined) sink.write(batchOf(origin, text));
       resolve();
     };
     stream.on('readable', pull);
