@@ -29,7 +29,7 @@ import { WatchManager, type WatchSettings } from '../watch/manager.js';
 import { ProjectNotify } from './notify.js';
 import { cronTicks } from './cron.js';
 import { StartupRecorder } from './startup-history.js';
-import { reduceHeap, trimWhenQuiet, type TrimOptions } from './memory.js';
+import { optimiseOnHeavyOutput, reduceHeap, trimWhenQuiet, type TrimOptions } from './memory.js';
 import { outputPool } from '../output/byte-pool.js';
 import { forgetLastBatch } from '../output/line-bytes.js';
 
@@ -166,9 +166,12 @@ export function createProject(o: ProjectOptions): Project {
     },
     ...o.heapTrim,
   });
+  const tiering = optimiseOnHeavyOutput();
   const heapSink: OutputSink = {
     write: (batch) => {
-      heap.output(batchSize(batch));
+      const size = batchSize(batch);
+      heap.output(size);
+      tiering(size);
       return true;
     },
     onceDrain: (fn) => fn(),

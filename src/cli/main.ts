@@ -46,8 +46,8 @@ function quickEntry(args: readonly string[]): 'validate' | 'up' | undefined {
  * Maglev after about 400 calls and with TurboFan after about 3,000 (its default counts, ×10 here).
  * Starting units calls procs' code that often once, and procs then idled with TurboFan's code
  * paged in (5.5 MiB of node's text) and the compilers' memory left in the malloc arenas of their
- * threads (2 MiB): 7.5 MiB more RSS with 100 idle units. Code that stays hot (a flood of output)
- * is still optimised, ten times later. Set before the command's code runs.
+ * threads (2 MiB): 7.5 MiB more RSS with 100 idle units. A flood of unit output puts the usual
+ * counts back (app/memory.ts, optimiseOnHeavyOutput). Set before the command's code runs.
  */
 function optimiseLater(): void {
   process.getBuiltinModule('node:v8').setFlagsFromString('--invocation-count-for-maglev=4000 --invocation-count-for-turbofan=30000');

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { after, describe, it } from 'node:test';
 import { getHeapSpaceStatistics } from 'node:v8';
-import { BUSY_OUTPUT_BYTES, MIN_GAP_MS, QUIET_MS, reduceHeap, trimWhenQuiet } from '../../src/app/memory.js';
+import { BUSY_OUTPUT_BYTES, HEAVY_OUTPUT_BYTES, MIN_GAP_MS, optimiseOnHeavyOutput, QUIET_MS, reduceHeap, trimWhenQuiet } from '../../src/app/memory.js';
 import { createProject } from '../../src/app/project.js';
 import { ManualClock } from '../helpers/manual-clock.js';
 import { buildSpec } from '../control/fakes.js';
@@ -84,6 +84,24 @@ describe('trimWhenQuiet and output', () => {
     clock.advance(QUIET_MS);
     assert.equal(trims, 2, 'a few lines do not put it off');
     t.close();
+  });
+});
+
+describe('optimiseOnHeavyOutput', () => {
+  it("puts V8's usual counts back once, when output turns heavy, not for light chatter", () => {
+    let usual = 0;
+    const seen = optimiseOnHeavyOutput(() => usual++);
+    for (let i = 0; i < 100; i++) seen(100);
+    assert.equal(usual, 0, 'light chatter');
+    seen(HEAVY_OUTPUT_BYTES);
+    assert.equal(usual, 1, 'heavy output');
+    seen(HEAVY_OUTPUT_BYTES);
+    assert.equal(usual, 1, 'once');
+  });
+
+  it('sets flags V8 knows (an unknown one would be printed on stderr)', () => {
+    // The real call: Node 22 and 24 know both flags; an unknown flag makes V8 print an error.
+    optimiseOnHeavyOutput()(HEAVY_OUTPUT_BYTES);
   });
 });
 

@@ -106,6 +106,19 @@ describe('what the quick commands load', () => {
     assert.ok(!long.files.includes('up-main.js'));
   });
 
+  it("up changes V8's optimisation counts without a word on stderr, also once output turns heavy", () => {
+    // An unknown V8 flag is not an exception: V8 prints it on stderr. The unit writes 2 MB (past
+    // HEAVY_OUTPUT_BYTES, where app/memory.ts puts the usual counts back).
+    const dir = project({
+      'procs.yaml': 'version: 1\nprocesses:\n  flood: { command: "seq 1 300000", restart: never }\n',
+    });
+    dirs.push(dir);
+    const r = spawnSync(process.execPath, [MAIN, 'up', '--no-color'], { cwd: dir, encoding: 'utf8', maxBuffer: 64 << 20 });
+    assert.equal(r.status, 0);
+    assert.equal(r.stderr, '');
+    assert.match(r.stdout, /flood +\| 300000\n/);
+  });
+
   it('no file of the bundle imports a builtin as an ES module or is a module of one builtin alone', () => {
     const dir = join(ROOT, 'dist/bin');
     for (const file of readdirSync(dir).filter((f) => f.endsWith('.js'))) {
