@@ -3,7 +3,6 @@
 // theirs can be pointed at it (DNS rebinding). So the Host must name this server, an Origin (when
 // sent) must be this server's, a request another site made (Sec-Fetch-Site) is refused, and the
 // session cookie (or, on a GET, the token of the printed URL) must be presented.
-import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { cookieName, TOKEN_PARAM } from './protocol.js';
 
@@ -34,11 +33,14 @@ export function foreignRequest(req: IncomingMessage, hosts: ReadonlySet<string>)
   return undefined;
 }
 
-/** Whether two secrets are equal, in time that does not tell how much of them matched. */
+/**
+ * Whether two secrets are equal, in time that does not tell how much of them matched. node:crypto
+ * is loaded on the first request, not with procs (see settings.ts, newToken).
+ */
 export function sameSecret(given: string, token: string): boolean {
   const a = Buffer.from(given);
   const b = Buffer.from(token);
-  return a.length === b.length && timingSafeEqual(a, b);
+  return a.length === b.length && process.getBuiltinModule('node:crypto').timingSafeEqual(a, b);
 }
 
 /** Whether the request carries the session cookie of this port with the token. */

@@ -96,6 +96,8 @@ describe('what the quick commands load', () => {
         ['procs.js', 'main.js', 'up-main.js'],
         `procs ${args.join(' ')}`,
       );
+      // node:crypto starts OpenSSL (4.4 MB resident): only a dashboard loads it.
+      assert.ok(!r.builtins.includes('crypto'), `procs ${args.join(' ')} loads node:crypto`);
     }
     assert.match(traced(['up', '--no-color'], dir).stdout, /once +\| hello\n/);
     // A command line that does not start with the command goes the long way, with the same result.
