@@ -40,7 +40,7 @@ export async function up(args: ParsedArgs): Promise<number> {
     await dashboardOfStarted(o.spec.files, o.ui, { out: process.stdout, err: process.stderr });
     return code;
   }
-  // On a regular file, output goes through FileOut (async writes joined while one is in flight),
+  // On a regular file, output goes through FileOut (a batch a write, from Buffers as rendered),
   // and every byte is in the file before `up` returns.
   const d = display(args);
   const file = fileStdout();
