@@ -1,7 +1,7 @@
 // The procs command line, loaded by entry.ts once the Node version is known to be supported.
 // `procs --version` answers from here, before anything else loads (the bundle has the version
-// built in); every other command turns V8's code cache on (the modules a command loads start
-// faster from the second run) and then loads the command line and the command asked for
+// built in); every other command turns V8's code cache on, in a folder of the user's own (the
+// modules a command loads start faster from the second run) and then loads the command line and the command asked for
 // (`procs validate …`, `procs up …`, `procs run …` and the daemon: a quick entry of their own).
 import { enableCompileCache } from 'node:module';
 
@@ -12,7 +12,8 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
   const v = typeof __PROCS_VERSION__ === 'string' ? __PROCS_VERSION__ : (await import('./version.js')).version();
   await printVersion(`${v}\n`);
 } else {
-  enableCompileCache();
+  const cacheDir = compileCacheDir();
+  if (cacheDir !== undefined) enableCompileCache(cacheDir);
   const quick = quickEntry(argv);
   if (quick === 'up') optimiseLater();
   const { main, EXIT } =
@@ -26,6 +27,37 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
       process.exitCode = EXIT.internal;
     },
   );
+}
+
+/**
+ * Where Node keeps the code it compiled for procs (the compile cache): NODE_COMPILE_CACHE when set,
+ * else `compile-cache` in the user's own folder (`$XDG_RUNTIME_DIR/procs/`, else
+ * `/tmp/procs-<uid>/`, as rundir/paths.ts's privateDir), made 0700. Node's own default,
+ * `$TMPDIR/node-compile-cache`, is a folder any user of the machine can make first and fill with
+ * code procs would then run. A private folder that is not this user's, or open to others, turns
+ * the cache off: procs starts a little slower, nothing else.
+ */
+function compileCacheDir(): string | undefined {
+  const env = process.env;
+  if (env.NODE_COMPILE_CACHE) return env.NODE_COMPILE_CACHE;
+  const { lstatSync, mkdirSync } = process.getBuiltinModule('node:fs');
+  const uid = process.getuid?.() ?? 0;
+  const own = (dir: string, closed: boolean): boolean => {
+    try {
+      const st = lstatSync(dir);
+      return st.isDirectory() && st.uid === uid && (!closed || (st.mode & 0o077) === 0);
+    } catch {
+      return false;
+    }
+  };
+  const runtime = env.XDG_RUNTIME_DIR;
+  const dir = runtime?.startsWith('/') && own(runtime, false) ? `${runtime}/procs` : `/tmp/procs-${uid}`;
+  try {
+    mkdirSync(dir, { mode: 0o700 });
+  } catch {
+    // there already (checked below), or cannot be made (no cache)
+  }
+  return own(dir, true) ? `${dir}/compile-cache` : undefined;
 }
 
 /**

@@ -3,7 +3,7 @@
 // loads and the builtins it adds, and writes them to fd 3 when it exits.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { MAIN, ROOT, project, removeProject } from '../helpers/cli.js';
@@ -119,6 +119,29 @@ describe('what the quick commands load', () => {
     assert.equal(r.status, 0);
     assert.equal(r.stderr, '');
     assert.match(r.stdout, /flood +\| 300000\n/);
+  });
+
+  it("keeps Node's compile cache in the user's own folder, never in one another user could have made", () => {
+    const dir = project({ 'procs.yaml': 'version: 1\nprocesses:\n  a: { command: "true" }\n' });
+    dirs.push(dir);
+    const runtime = join(dir, 'runtime');
+    mkdirSync(runtime, { mode: 0o700 });
+    const env: NodeJS.ProcessEnv = { ...process.env, XDG_RUNTIME_DIR: runtime };
+    delete env.NODE_COMPILE_CACHE;
+    delete env.NODE_DISABLE_COMPILE_CACHE;
+    const validate = (): void => {
+      const r = spawnSync(process.execPath, [MAIN, 'validate'], { cwd: dir, env, encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+    };
+    validate();
+    const cache = join(runtime, 'procs', 'compile-cache');
+    assert.ok(readdirSync(cache, { recursive: true }).length > 0, 'a cache was written in $XDG_RUNTIME_DIR/procs');
+    // A folder open to others (as one another user made first would be) is not used.
+    removeProject(join(runtime, 'procs'));
+    mkdirSync(join(runtime, 'procs'));
+    chmodSync(join(runtime, 'procs'), 0o777);
+    validate();
+    assert.equal(existsSync(cache), false, 'no cache in a folder open to others');
   });
 
   it('no file of the bundle imports a builtin as an ES module or is a module of one builtin alone', () => {
