@@ -1,8 +1,9 @@
 // The procs command line, loaded by entry.ts once the Node version is known to be supported.
 // `procs --version` answers from here, before anything else loads (the bundle has the version
 // built in); every other command turns V8's code cache on, in a folder of the user's own (the
-// modules a command loads start faster from the second run) and then loads the command line and the command asked for
-// (`procs validate …`, `procs up …`, `procs run …` and the daemon: a quick entry of their own).
+// modules a command loads start faster from the second run), and then loads the command line and
+// the command asked for (`procs validate …`, `procs up …`, `procs run …` and the daemon: a quick
+// entry of their own).
 import { enableCompileCache } from 'node:module';
 
 declare const __PROCS_VERSION__: string | undefined;
