@@ -52,6 +52,10 @@ export function checkoutOf(what: string, keep: boolean, log: (text: string) => v
   } else {
     log(`reusing ${dir} (built earlier; rm -rf it and run git worktree prune to rebuild)`);
   }
+  // A tree whose spawner did not build starts its units through child_process: another program.
+  if (existsSync(join(dir, 'native/spawner.c')) && !existsSync(join(dir, 'dist/bin/procs-spawner'))) {
+    throw new Error(`--compare ${what}: ${dir} has no dist/bin/procs-spawner (its build could not compile it); run node scripts/native.mjs there`);
+  }
   return {
     dir,
     rev,

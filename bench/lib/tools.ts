@@ -1,7 +1,7 @@
 // The tools under test and the baselines: each writes its own config for the same children into
 // a run folder and starts as its own process group, carrying the run's token in its environment.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PEERS_DIR, REPO } from './paths.js';
 import { TOKEN_VAR } from './procfs.js';
@@ -64,6 +64,20 @@ export interface Tool {
 const NODE = process.execPath;
 const PROCS_MAIN = join(REPO, 'dist/bin/procs.js');
 const peerBin = (rel: string): string => join(PEERS_DIR, 'node_modules', rel);
+
+/**
+ * The file a package's `bin` names for `command` (the path moves between major versions:
+ * concurrently 9's dist/bin/concurrently.js is 10's dist/bin/index.js); undefined when it is not installed.
+ */
+export function packageBin(pkg: string, command: string): string | undefined {
+  try {
+    const json = JSON.parse(readFileSync(peerBin(`${pkg}/package.json`), 'utf8')) as { bin?: string | Record<string, string> };
+    const rel = typeof json.bin === 'string' ? json.bin : json.bin?.[command];
+    return rel === undefined ? undefined : peerBin(join(pkg, rel));
+  } catch {
+    return undefined;
+  }
+}
 
 // A shell word for a plain path or argument (single-quoted when it needs it).
 function shq(s: string): string {
@@ -192,11 +206,11 @@ export const nodeSpawn: Tool = {
 /** concurrently: every child as one command argument. */
 export const concurrently: Tool = {
   name: 'concurrently',
-  missing: () => (existsSync(peerBin('concurrently/dist/bin/concurrently.js')) ? undefined : 'npm install of concurrently failed'),
+  missing: () => (existsSync(packageBin('concurrently', 'concurrently') ?? '') ? undefined : 'npm install of concurrently failed'),
   lacks: { watch: 'no file watching' },
   launch(o) {
     const names = o.children.map((c) => c.name).join(',');
-    return start(NODE, [peerBin('concurrently/dist/bin/concurrently.js'), '--no-color', '-n', names, ...o.children.map(line)], o, 'SIGINT');
+    return start(NODE, [packageBin('concurrently', 'concurrently') ?? 'concurrently', '--no-color', '-n', names, ...o.children.map(line)], o, 'SIGINT');
   },
 };
 

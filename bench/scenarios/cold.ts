@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { PEERS_DIR, REPO, TMP } from '../lib/paths.js';
 import { type ScenarioOptions, type Section, table, verdict } from '../lib/report.js';
 import { median, ms, ratio } from '../lib/stats.js';
+import { packageBin } from '../lib/tools.js';
 
 const ROUNDS = 21;
 
@@ -35,7 +36,14 @@ export async function coldStart(o: ScenarioOptions): Promise<Section> {
       [`${name} ps (none running)`, process.execPath, [main, 'ps'], 1],
     ]),
     ...(has('concurrently')
-      ? [['concurrently --version', process.execPath, [peer('concurrently/dist/bin/concurrently.js'), '--version'], 0] as [string, string, string[], number]]
+      ? [
+          ['concurrently --version', process.execPath, [packageBin('concurrently', 'concurrently') ?? 'concurrently', '--version'], 0] as [
+            string,
+            string,
+            string[],
+            number,
+          ],
+        ]
       : []),
     ...(has('nodemon')
       ? [['nodemon --version', process.execPath, [peer('nodemon/bin/nodemon.js'), '--version'], 0] as [string, string, string[], number]]
