@@ -1,6 +1,7 @@
 // The ControlApi on a running project: the socket server calls this, and so could a dashboard.
 // It only asks the supervisor and the reconciler; requests that change the project run one at a
 // time, except `down`, which goes ahead at once.
+import { monotonicNow } from '../base/clock.js';
 import { STOPPED_ON_REQUEST } from './listen.js';
 import type { ProcsEvent } from '../events/types.js';
 import type { ProbeResults } from '../health/monitor.js';
@@ -89,7 +90,7 @@ export class Controller implements ControlApi {
     this.#reconciler = reconciler;
     this.#hooks = hooks;
     const processes = project.processes;
-    this.#usage = new UsageTracker((pids) => processes?.sampleUsage(pids) ?? { at: performance.now(), ticksPerSecond: 100, trees: new Map() });
+    this.#usage = new UsageTracker((pids) => processes?.sampleUsage(pids) ?? { at: monotonicNow(), ticksPerSecond: 100, trees: new Map() });
   }
 
   /** The runner has started the units (or, with watch rules, their first builds). */

@@ -1,9 +1,10 @@
 // Serving a claimed project on its control socket: the controller and reconciler on the
-// project, the HTTP server on the socket (mode 0600, in the 0700 `.procs/`), the fallback path
-// recorded when the socket lives elsewhere, and, for a foreground `up`, the spec files watched.
+// project, the control server on the socket (node:http loaded at its first client; mode 0600, in
+// the 0700 `.procs/`), the fallback path recorded when the socket lives elsewhere, and, for a
+// foreground `up`, the spec files watched.
 // Closing stops serving and removes the socket, its recorded path and the pid file, in that order.
 import { chmodSync } from 'node:fs';
-import type { Server } from 'node:http';
+import type { Server } from 'node:net';
 import { join } from 'node:path';
 import type { LoadResult } from '../config/index.js';
 import type { ProjectRunner } from '../control/api.js';
@@ -15,7 +16,7 @@ import { Controller, type ControlledProject } from './controller.js';
 import { removeFallbackDir } from '../rundir/paths.js';
 import { unlinkQuietly } from '../rundir/pidlock.js';
 import { SpecReconciler, type LoadSettings } from './reconciler.js';
-import { createControlServer } from '../control/server.js';
+import { createControlListener } from '../control/server.js';
 import { watchSpecFiles } from './spec-watch.js';
 import { DashboardHost } from './dashboard-host.js';
 
@@ -56,8 +57,7 @@ export async function serveProject(
       stopWatching();
       await dashboard.close();
       controller.endFeeds();
-      server.close();
-      server.closeIdleConnections();
+      control.close();
       unlinkQuietly(claim.socketPath);
       if (claim.fallback) {
         removeFallbackDir(claim.socketPath);
@@ -73,9 +73,9 @@ export async function serveProject(
     ...(o.runner ? { runner: o.runner } : {}),
   });
   if (!o.gated) controller.begin();
-  const server: Server = createControlServer(controller).server;
+  const control = createControlListener(controller);
   try {
-    await listen(server, claim.socketPath);
+    await listen(control.listener, claim.socketPath);
     chmodSync(claim.socketPath, 0o600);
     if (claim.fallback) writeRegularSync(claim.paths.socketPathFile, `${claim.socketPath}\n`);
   } catch (err) {

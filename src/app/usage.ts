@@ -2,6 +2,7 @@
 // project keeps the last few samples it took (at most `maxAgeMs` old) and answers from the newest
 // one at least `minWindowMs` old; with none, it takes one, waits that long and takes another. It
 // samples only when asked: nothing polls while nobody looks.
+import { monotonicNow } from '../base/clock.js';
 import type { UnitUsage, UsageFigures, UsageResult } from '../control/api.js';
 import type { UsageSample } from '../proc/usage.js';
 
@@ -16,7 +17,7 @@ export interface UsageOptions {
   readonly minWindowMs?: number;
   /** How old a sample may serve as the start of that span (default 10 s). */
   readonly maxAgeMs?: number;
-  /** Monotonic milliseconds, the clock of `UsageSample.at` (default performance.now). */
+  /** Monotonic milliseconds, the clock of `UsageSample.at` (default `monotonicNow`). */
   readonly now?: () => number;
   /** Waits `ms` (default setTimeout). */
   readonly wait?: (ms: number) => Promise<void>;
@@ -38,7 +39,7 @@ export class UsageTracker {
     this.#sample = sample;
     this.#minWindowMs = o.minWindowMs ?? 500;
     this.#maxAgeMs = o.maxAgeMs ?? 10_000;
-    this.#now = o.now ?? (() => performance.now());
+    this.#now = o.now ?? monotonicNow;
     this.#wait = o.wait ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 

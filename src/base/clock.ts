@@ -14,11 +14,20 @@ export interface Clock {
   setTimer(ms: number, fn: () => void): TimerHandle;
 }
 
+// process.hrtime, not performance.now(): the first use of the `performance` global loads
+// perf_hooks and its timing modules, 0.4 MB resident for the project's whole life.
+const ORIGIN = process.hrtime.bigint();
+
+/** Monotonic milliseconds since this module loaded: `Clock.now` of the real clock. */
+export function monotonicNow(): number {
+  return Number(process.hrtime.bigint() - ORIGIN) / 1e6;
+}
+
 /** The longest delay Node's timers take; a longer one fires after 1 ms instead. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export const realClock: Clock = {
-  now: () => performance.now(),
+  now: monotonicNow,
   wallNow: () => Date.now(),
   setTimer(ms, fn) {
     // Past MAX_TIMER_MS the wait is chained, one timer after another; an infinite one never fires.

@@ -16,7 +16,8 @@
 //   POST /v1/dashboard              { port? }            → DashboardInfo: the web dashboard's URL
 //   GET  /v1/attach?unit=a          upgraded to frames both ways (attach-server.ts)
 import type { Duplex } from 'node:stream';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer as createSocketServer, type Server as SocketServer } from 'node:net';
 import { ControlError, type ControlApi, type Feed } from './api.js';
 import { ATTACH_PATH, ATTACH_PROTOCOL, serveAttach } from './attach-server.js';
 import { answering, countMap, DEADLINE_HEADER, NdjsonStream, readJson, sendError, sendJson, Streams, stringList } from './wire.js';
@@ -81,7 +82,7 @@ export function createControlServer(api: ControlApi): ControlServer {
       throw new ControlError('bad-request', `attach needs connection: Upgrade and upgrade: ${ATTACH_PROTOCOL}`);
     },
   };
-  const server = createServer(answering((req, res) => handle(req, res)));
+  const server = process.getBuiltinModule('node:http').createServer(answering((req, res) => handle(req, res)));
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     // A client that gave up waiting (a frozen project, resumed) must not find its `stop` or
     // `down` carried out after all: past the deadline it set, a request does nothing.
@@ -103,6 +104,40 @@ export function createControlServer(api: ControlApi): ControlServer {
     server,
     endFeeds() {
       for (const { feed } of feeds) feed.close();
+    },
+  };
+}
+
+/** The control API on a socket, node:http loaded when the first client connects. */
+export interface ControlListener {
+  /** What listens on the socket. */
+  readonly listener: SocketServer;
+  /** Stops listening and closes the idle connections; open streams end with their feeds. */
+  close(): void;
+}
+
+/**
+ * The control server behind a plain socket server: node:http (1.3 MB resident, with the modules
+ * it loads) is taken when the first client connects, so a project nobody asks about does not
+ * carry it. Each connection is handed to the HTTP server, which never listens itself.
+ */
+export function createControlListener(api: ControlApi): ControlListener {
+  let http: Server | undefined;
+  const listener = createSocketServer((socket) => {
+    if (!http) {
+      http = createControlServer(api).server;
+      // Node starts an HTTP server's check of its header and request timeouts on 'listening'.
+      http.emit('listening');
+    }
+    http.emit('connection', socket);
+  });
+  return {
+    listener,
+    close() {
+      listener.close();
+      if (!http) return;
+      http.close();
+      http.closeIdleConnections();
     },
   };
 }

@@ -1,13 +1,14 @@
 // Listening on the loopback addresses only: 127.0.0.1, then ::1 on the same port when the host has
 // IPv6 (else that one is left out, quietly). Nothing else on the network can reach the dashboard.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { ControlError } from '../control/api.js';
 
 type Listener = (req: IncomingMessage, res: ServerResponse) => void;
 
 /** A server for `handle` that answers garbage with 400 and never throws on it. */
 function makeServer(handle: Listener): Server {
-  const server = createServer(handle);
+  // node:http is taken when a dashboard opens: a project without one does not load it.
+  const server = process.getBuiltinModule('node:http').createServer(handle);
   server.on('clientError', (_err, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
     else socket.destroy();

@@ -3,6 +3,7 @@
 // known to have lost (tracked while stopping) and the processes still holding its output
 // (holders.ts). One read of /proc serves every unit of a sample; a process that exits while it
 // is read is left out, never an error. Only read when asked (`procs ps`, `procs top`).
+import { monotonicNow } from '../base/clock.js';
 import { holdersIndex, type ChannelWatch } from './holders.js';
 import { kernelUnits, type KernelUnits, type ProcEntry, readPss, running, scanProcs } from './procfs.js';
 import type { UnitTree } from './tree.js';
@@ -29,7 +30,7 @@ export interface TreeUsage {
 
 /** One sample: per leader pid, what its tree used, and when it was taken. */
 export interface UsageSample {
-  /** Monotonic milliseconds (performance.now()) when /proc was read. */
+  /** Monotonic milliseconds (`monotonicNow`) when /proc was read. */
   readonly at: number;
   readonly ticksPerSecond: number;
   /** Per leader pid; a leader that is gone has none. */
@@ -42,7 +43,7 @@ export class UsageSampler {
 
   sample(roots: readonly TreeRoot[], channels: ChannelWatch): UsageSample {
     const units = (this.#units ??= kernelUnits());
-    const at = performance.now();
+    const at = monotonicNow();
     const procs = scanProcs().filter((p) => running(p) && p.pid !== process.pid);
     const trees = new Map<number, TreeUsage>();
     for (const [pgid, members] of treesOf(roots, procs, channels)) {

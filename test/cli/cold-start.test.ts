@@ -82,7 +82,7 @@ describe('what the quick commands load', () => {
     assert.ok(!v.files.includes('validate-main.js'), v.files.join(' '));
   });
 
-  it('up and run load three files of the bundle: procs.js, main.js and their own entry; other commands the shared chunks', () => {
+  it('up and run load three files of the bundle: procs.js, main.js and their own entry, and neither node:http nor perf_hooks; other commands the shared chunks', () => {
     const dir = project({ 'procs.yaml': 'version: 1\nprocesses:\n  once: { command: "echo hello", restart: never }\n' });
     dirs.push(dir);
     for (const args of [
@@ -98,6 +98,10 @@ describe('what the quick commands load', () => {
       );
       // node:crypto starts OpenSSL (4.4 MB resident): only a dashboard loads it.
       assert.ok(!r.builtins.includes('crypto'), `procs ${args.join(' ')} loads node:crypto`);
+      // node:http (1.3 MB) waits for the first client of the control socket; the clock reads
+      // process.hrtime, not the \`performance\` global that loads perf_hooks (0.4 MB).
+      assert.ok(!r.builtins.includes('http'), `procs ${args.join(' ')} loads node:http`);
+      assert.ok(!r.builtins.includes('perf_hooks'), `procs ${args.join(' ')} loads node:perf_hooks`);
     }
     assert.match(traced(['up', '--no-color'], dir).stdout, /once +\| hello\n/);
     // A command line that does not start with the command goes the long way, with the same result.

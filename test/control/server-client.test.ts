@@ -4,15 +4,16 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { createServer as createNetServer, type Socket } from 'node:net';
+import { createConnection, createServer as createNetServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { once } from 'node:events';
 import { after, before, describe, it } from 'node:test';
 import { ControlError, type ControlApi, type Feed, type LiveBatch, type ProjectStatus } from '../../src/control/api.js';
 import { exitCodeOf } from '../../src/app/exit-codes.js';
 import { ControlClient } from '../../src/control/client.js';
 import { Exchange } from '../../src/control/exchange.js';
-import { createControlServer } from '../../src/control/server.js';
+import { createControlListener, createControlServer } from '../../src/control/server.js';
 import type { ProcsEvent } from '../../src/events/types.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'procs-wire-'));
@@ -199,5 +200,33 @@ describe('control server and client', () => {
       (e: unknown) =>
         e instanceof ControlError && e.code === 'not-running' && e.message === 'no procs project is running in /some/project (no .procs/procs.sock)',
     );
+  });
+});
+
+describe('the control listener (node:http taken at the first client)', () => {
+  it('serves the API to each connection, then closes, ending its idle connections', async () => {
+    const control = createControlListener(api);
+    const path = join(dir, 'listener.sock');
+    await new Promise<void>((resolve) => control.listener.listen(path, resolve));
+    const c = new ControlClient(path, dir, 0);
+    assert.deepEqual(await c.status(), STATUS);
+    assert.deepEqual(await c.tail([]), { units: [] });
+    // A kept-alive connection that got its answer is idle: close() ends it, and the listener closes.
+    const idle = createConnection(path);
+    await once(idle, 'connect');
+    idle.write('GET /v1/tail HTTP/1.1\r\nhost: procs\r\nconnection: keep-alive\r\n\r\n');
+    await once(idle, 'data');
+    const closed = once(control.listener, 'close');
+    control.close();
+    await Promise.all([closed, once(idle, 'close')]);
+    await assert.rejects(c.status(), (e: unknown) => e instanceof ControlError && e.code === 'not-running');
+  });
+
+  it('closes when no client ever came', async () => {
+    const control = createControlListener(api);
+    await new Promise<void>((resolve) => control.listener.listen(join(dir, 'unused.sock'), resolve));
+    const closed = once(control.listener, 'close');
+    control.close();
+    await closed;
   });
 });
