@@ -1,5 +1,6 @@
 // The composition root of a running project: one event bus, the event log, the view, per-unit
 // log files, the last-lines ring, health probes and the supervisor, wired once for `up` and `run`.
+import { whenWritten } from '../base/drain.js';
 import { ownerOf, socketReleaser } from './listen.js';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
@@ -285,7 +286,8 @@ export function createProject(o: ProjectOptions): Project {
       health.stopAll();
       await notify.close();
       view.flush();
-      await Promise.all([eventLog.close(), unitLog.close()]);
+      // A terminal written without blocking may still hold output: the summary on stderr comes after it.
+      await Promise.all([eventLog.close(), unitLog.close(), whenWritten(o.out)]);
       o.ports?.close();
     },
   };

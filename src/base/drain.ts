@@ -73,6 +73,16 @@ export class StreamDrain {
   }
 }
 
+/**
+ * Resolves once `out` holds nothing it has not handed on (at once for a synchronous stream, or
+ * one that failed or ended): what is written to another stream after it comes after it.
+ */
+export function whenWritten(out: Writable): Promise<void> {
+  if (out.writableLength === 0 || out.destroyed || out.writableEnded) return Promise.resolve();
+  // Writes are taken in order: the callback of an empty one runs once those before it are done.
+  return new Promise((resolve) => out.write('', () => resolve()));
+}
+
 /** Anything with the sink half of the backpressure contract. */
 export interface Drainable {
   onceDrain(fn: () => void): void;

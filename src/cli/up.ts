@@ -3,7 +3,7 @@ import type { UpOptions } from '../app/options.js';
 import type { ParsedArgs } from './args.js';
 import { profilesOf, specRequest, stringFlag, waitTimeoutOf, watchFlags } from './options.js';
 import { reportRequest } from './report-options.js';
-import { display } from './terminal.js';
+import { display, unblockTerminal } from './terminal.js';
 import { UsageError } from '../app/usage-error.js';
 import { dashboardOptions } from './dashboard-options.js';
 import { fileStdout } from '../output/file-out.js';
@@ -41,9 +41,10 @@ export async function up(args: ParsedArgs): Promise<number> {
     return code;
   }
   // On a regular file, output goes through FileOut (a batch a write, from Buffers as rendered),
-  // and every byte is in the file before `up` returns.
+  // and every byte is in the file before `up` returns; a terminal is written without blocking.
   const d = display(args);
   const file = fileStdout();
+  if (!file) unblockTerminal();
   try {
     return await (await import('../app/up.js')).upForeground(upOptions(args, undefined), file ? { ...d, out: file } : d, () => process.stdin);
   } finally {
