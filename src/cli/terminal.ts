@@ -26,11 +26,11 @@ function startupViewFor(json: boolean): Display['startupView'] {
 /**
  * Lets procs' stdout on a terminal be written without blocking (a foreground `procs up`). Node
  * writes a terminal synchronously: under a flood of output each write waited until the terminal
- * had read it, and procs did nothing else meanwhile. Order is kept: the stream queues what the terminal cannot take
- * yet, and renderers wait for its 'drain' as they do on a pipe. Only on a pseudo-terminal
- * (/dev/pts/N), which libuv opens again for procs alone, so that the shell's terminal keeps its
- * mode; blocking again at exit. Nothing procs starts in the foreground `up` inherits its stdout.
- * Gives whether they now are.
+ * had read it, and procs did nothing else meanwhile. Order is kept: the stream queues what the
+ * terminal cannot take yet, and renderers wait for its 'drain' as they do on a pipe. Only on a
+ * pseudo-terminal (/dev/pts/N), which libuv opens again for procs alone, so that the shell's
+ * terminal keeps its mode; blocking again at exit. Nothing procs starts in the foreground `up`
+ * inherits its stdout. Gives whether writes are now non-blocking.
  */
 export function unblockTerminal(stream: NodeJS.WriteStream = process.stdout): boolean {
   if (!stream.isTTY) return false;
