@@ -16,6 +16,11 @@ export interface Display extends Terminal {
   readonly color: boolean;
   /** How the startup phase shows: a task list on a terminal, GitHub Actions groups in CI, or plain lines. */
   readonly startupView: 'tasks' | 'ci-groups' | 'gitlab-sections' | undefined;
+  /**
+   * Resolves once what was written to `out` is handed on, when `out` may hold some after a write
+   * returns (a terminal written without blocking); without it, a write is done when it returns.
+   */
+  readonly written?: () => Promise<void>;
 }
 
 /** Which spec: `-f` files (none: discovered from the current folder) and `-m` counts (undefined without `-m`). */

@@ -1,6 +1,5 @@
 // The composition root of a running project: one event bus, the event log, the view, per-unit
 // log files, the last-lines ring, health probes and the supervisor, wired once for `up` and `run`.
-import { whenWritten } from '../base/drain.js';
 import { ownerOf, socketReleaser } from './listen.js';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
@@ -38,6 +37,8 @@ export interface ProjectOptions {
   readonly spec: Spec;
   readonly out: Writable;
   readonly err: Writable;
+  /** Resolves once what was written to `out` is handed on (`Display.written`): `close` waits for it. */
+  readonly written?: () => Promise<void>;
   readonly json: boolean;
   readonly color: boolean;
   readonly clock?: Clock;
@@ -287,7 +288,7 @@ export function createProject(o: ProjectOptions): Project {
       await notify.close();
       view.flush();
       // A terminal written without blocking may still hold output: the summary on stderr comes after it.
-      await Promise.all([eventLog.close(), unitLog.close(), whenWritten(o.out)]);
+      await Promise.all([eventLog.close(), unitLog.close(), o.written?.()]);
       o.ports?.close();
     },
   };
@@ -299,6 +300,7 @@ export function createProjectFor(spec: Spec, d: Display, watch: WatchSettings, p
     spec,
     out: d.out,
     err: d.err,
+    ...(d.written ? { written: d.written } : {}),
     json: d.json,
     color: d.color,
     startupView: d.startupView,

@@ -7,6 +7,7 @@ import { display, unblockTerminal } from './terminal.js';
 import { UsageError } from '../app/usage-error.js';
 import { dashboardOptions } from './dashboard-options.js';
 import { fileStdout } from '../output/file-out.js';
+import { whenWritten } from '../base/drain.js';
 
 /** The options of `procs up` (and of the daemon it starts). */
 export function upOptions(args: ParsedArgs, waitTimeoutMs: number | undefined): UpOptions {
@@ -42,9 +43,8 @@ export async function up(args: ParsedArgs): Promise<number> {
   }
   // On a regular file, output goes through FileOut (a batch a write, from Buffers as rendered),
   // and every byte is in the file before `up` returns; a terminal is written without blocking.
-  const d = display(args);
   const file = fileStdout();
-  if (!file) unblockTerminal();
+  const d = !file && unblockTerminal() ? { ...display(args), written: () => whenWritten(process.stdout) } : display(args);
   try {
     return await (await import('../app/up.js')).upForeground(upOptions(args, undefined), file ? { ...d, out: file } : d, () => process.stdin);
   } finally {
