@@ -12,6 +12,7 @@ interface Outcome {
   exit: ExitInfo | null;
   reason: string | null;
   forced: boolean;
+  atOnce: boolean;
   restarts: number;
 }
 
@@ -31,7 +32,7 @@ export class AttachedOutcomes {
       if (row.kind === 'watch') continue;
       const { code, signal } = row.exit;
       const exit = code === null && signal === null ? null : { code, signal, status: exitStatus(code, signal), durationMs: 0 };
-      this.#units.set(row.name, { name: row.name, state: row.state, exit, reason: row.reason, forced: false, restarts: row.restarts });
+      this.#units.set(row.name, { name: row.name, state: row.state, exit, reason: row.reason, forced: false, atOnce: false, restarts: row.restarts });
     }
   }
 
@@ -43,14 +44,15 @@ export class AttachedOutcomes {
     }
     if (NOT_A_UNIT.has(e.type)) return;
     let u = this.#units.get(e.unit);
-    if (!u) this.#units.set(e.unit, (u = { name: e.unit, state: 'pending', exit: null, reason: null, forced: false, restarts: 0 }));
+    if (!u) this.#units.set(e.unit, (u = { name: e.unit, state: 'pending', exit: null, reason: null, forced: false, atOnce: false, restarts: 0 }));
     if (e.state) u.state = e.state;
-    if (e.type === 'spawn') Object.assign(u, { state: e.state ?? 'running', reason: null, forced: false });
+    if (e.type === 'spawn') Object.assign(u, { state: e.state ?? 'running', reason: null, forced: false, atOnce: false });
     else if (e.type === 'exit') u.exit = e.exit;
     else if (e.type === 'backoff') u.restarts = e.attempt;
     else if (e.type === 'failed') Object.assign(u, { state: 'failed', reason: e.reason });
     else if (e.type === 'stop') {
       u.forced = e.forced === true;
+      u.atOnce = e.atOnce === true;
       if (e.state === 'skipped') u.reason = e.reason;
     }
   }

@@ -115,8 +115,10 @@ export type ProcsEvent =
   | (Base & {
       readonly type: 'stop';
       readonly reason: string;
-      /** Stopped with SIGKILL after the stop timeout ran out. */
+      /** Stopped with SIGKILL: after the stop timeout ran out, or (`atOnce`) when every unit was killed at once. */
       readonly forced?: boolean;
+      /** Killed with every other unit at once (a second Ctrl-C or stop signal), not for its stop timeout. */
+      readonly atOnce?: boolean;
       /** The stop signal sent (`SIGTERM`), on `stopping`. */
       readonly signal?: string;
       /** The stop timeout, for "killed with SIGKILL after stop timeout (10s)". */

@@ -107,6 +107,9 @@ function restartingIn(e: Event<'backoff'>, facts: FactsOf | undefined): string {
   return `restarting in ${formatDuration(e.delayMs)} (attempt ${e.attempt}${of})`;
 }
 
+/** How a unit killed with every other at once (a second Ctrl-C) ended, in its line and in the summary. */
+export const KILLED_AT_ONCE = 'killed with SIGKILL: asked again to stop';
+
 /** Stopping, stopped, killed, skipped, and the project's "still waiting for …". */
 function phraseStop(e: Event<'stop'>, facts: FactsOf | undefined): Phrase {
   const why = e.reason && e.reason !== 'requested' ? ` — ${e.reason}` : '';
@@ -119,6 +122,7 @@ function phraseStop(e: Event<'stop'>, facts: FactsOf | undefined): Phrase {
       return { mark: 'skip', text: `skipped: ${e.reason}` };
     case 'stopped': {
       if (!e.forced) return { mark: 'stop', text: `stopped${why}` };
+      if (e.atOnce === true) return { mark: 'fail', text: KILLED_AT_ONCE };
       const timeout = e.timeoutMs ?? facts?.(e.unit)?.stopTimeoutMs;
       const after = timeout === undefined ? '' : ` (${formatDuration(timeout)})`;
       return { mark: 'fail', text: `killed with SIGKILL after stop timeout${after}` };

@@ -10,7 +10,7 @@ import type { ExitInfo, UnitState } from '../events/types.js';
 import { sgr } from './colors.js';
 import { describeExit } from '../events/exit.js';
 import { formatDuration } from './format.js';
-import type { FactsOf } from './phrases.js';
+import { type FactsOf, KILLED_AT_ONCE } from './phrases.js';
 
 /** How a unit ended, as the supervisor reports it at the end. */
 export interface UnitOutcome {
@@ -18,8 +18,9 @@ export interface UnitOutcome {
   readonly state: UnitState;
   readonly exit?: ExitInfo | null;
   readonly reason?: string | null;
-  /** Killed with SIGKILL after its stop timeout. */
+  /** Killed with SIGKILL: after its stop timeout, or (`atOnce`) with every unit at once. */
   readonly forced?: boolean;
+  readonly atOnce?: boolean;
   readonly restarts?: number;
 }
 
@@ -40,6 +41,7 @@ function describeOutcome(unit: UnitOutcome, facts?: FactsOf): string | undefined
   if (endedCleanly(unit)) return undefined;
   if (unit.state === 'skipped') return `skipped: ${unit.reason ?? 'a dependency failed'}`;
   if (unit.state === 'stopped') {
+    if (unit.atOnce === true) return KILLED_AT_ONCE;
     const timeout = facts?.(unit.name)?.stopTimeoutMs;
     return `killed with SIGKILL after stop timeout${timeout === undefined ? '' : ` (${formatDuration(timeout)})`}`;
   }

@@ -39,8 +39,11 @@ export type Phase =
   | { readonly kind: 'backoff'; readonly until: number; readonly attempt: number; readonly timer: TimerHandle; readonly after: RunningProcess }
   /** Being stopped on request since `since` (wall-clock ms); `ending` resolves once it is stopped. */
   | { readonly kind: 'stopping'; readonly run: Run; readonly since: number; readonly ending: Promise<void> }
-  /** `forced`: killed with SIGKILL (stop timeout ran out, or everything was killed at once). */
-  | { readonly kind: 'stopped'; readonly forced: boolean }
+  /**
+   * `forced`: killed with SIGKILL, because its stop timeout ran out or, `atOnce`, because every
+   * unit was killed at once (a second Ctrl-C).
+   */
+  | { readonly kind: 'stopped'; readonly forced: boolean; readonly atOnce?: boolean }
   | { readonly kind: 'completed' }
   | { readonly kind: 'failed'; readonly reason: string }
   | { readonly kind: 'skipped'; readonly reason: string }
@@ -113,8 +116,8 @@ export function failed(_from: Live, reason: string): PhaseOf<'failed'> {
 }
 
 /** A run that ended, or a unit without one, → stopped. */
-export function stopped(_from: Live | PhaseOf<'stopping'> | Waiting, forced = false): PhaseOf<'stopped'> {
-  return { kind: 'stopped', forced };
+export function stopped(_from: Live | PhaseOf<'stopping'> | Waiting, forced = false, atOnce = false): PhaseOf<'stopped'> {
+  return atOnce ? { kind: 'stopped', forced, atOnce } : { kind: 'stopped', forced };
 }
 
 /** pending, a run that ended, or a tick → scheduled: waits for the tick at `next`. */

@@ -305,14 +305,15 @@ export class UnitRuns {
       const result = await this.hooks.stopRun(r.spec, proc, p.run.alive && !host.killing());
       const exit = await proc.exited;
       await this.#drained(proc);
-      const forced = result.forced || host.killing();
+      const atOnce = host.killing();
+      const forced = result.forced || atOnce;
       r.lastExit = exit;
       const q = r.phase;
       if (q.kind !== 'stopping' || q.run.proc !== proc) return;
       this.#leaderGone(r);
-      r.phase = stopped(q, forced);
+      r.phase = stopped(q, forced, atOnce);
       host.emit({ type: 'exit', unit: r.spec.name, exit, state: 'stopped' });
-      host.emit({ type: 'stop', unit: r.spec.name, reason, state: 'stopped', forced });
+      host.emit({ type: 'stop', unit: r.spec.name, reason, state: 'stopped', forced, ...(atOnce ? { atOnce } : {}) });
       host.checkIdle();
     };
     stopping().then(done.resolve, done.reject);

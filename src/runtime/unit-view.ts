@@ -32,6 +32,8 @@ export interface UnitOutcome {
   readonly exit: ExitInfo | null;
   readonly reason: string | null;
   readonly forced: boolean;
+  /** Killed with every unit at once (a second Ctrl-C), not for its stop timeout. */
+  readonly atOnce: boolean;
   readonly restarts: number;
 }
 
@@ -77,6 +79,7 @@ export function outcomeRow(r: UnitRecord): UnitOutcome {
     exit: r.lastExit,
     reason: reasonOf(r),
     forced: r.phase.kind === 'stopped' && r.phase.forced,
+    atOnce: r.phase.kind === 'stopped' && r.phase.atOnce === true,
     restarts: r.restarts,
   };
 }

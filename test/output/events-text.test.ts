@@ -120,6 +120,7 @@ void test('stopping, stopped, killed, skipped and the project still waiting', ()
       { type: 'exit', unit: 'worker.0', exit: exit({ code: 0, status: 0 }), state: 'stopped' },
       { type: 'stop', unit: 'worker.0', reason: 'requested', state: 'stopped' },
       { type: 'stop', unit: 'web', reason: 'dependency db failed', state: 'skipped' },
+      { type: 'stop', unit: 'worker.0', reason: 'requested', state: 'stopped', forced: true, atOnce: true },
     ]),
     [
       '10:04:31 api      - stopping (SIGTERM)…',
@@ -128,6 +129,7 @@ void test('stopping, stopped, killed, skipped and the project still waiting', ()
       '10:04:31 api      x killed with SIGKILL after stop timeout (10s)',
       '10:04:31 worker.0 - stopped',
       '10:04:31 web      - skipped: dependency db failed',
+      '10:04:31 worker.0 x killed with SIGKILL: asked again to stop',
     ],
   );
 });

@@ -15,6 +15,7 @@ void test('one line per unit that did not end cleanly, names padded', () => {
       { name: 'cache', state: 'stopped', exit: exit1 },
       { name: 'foo', state: 'failed', exit: { ...exit1, code: null, status: 127, error: 'command not found: foo' }, restarts: 0 },
       { name: 'seg', state: 'failed', exit: { ...exit1, code: null, signal: 'SIGSEGV', status: 139 }, restarts: 1 },
+      { name: 'db2', state: 'stopped', forced: true, atOnce: true },
     ],
     { facts: (u) => (u === 'db' ? { stopTimeoutMs: 10_000 } : undefined) },
   );
@@ -24,6 +25,7 @@ void test('one line per unit that did not end cleanly, names padded', () => {
     'web  skipped: dependency db failed',
     'foo  failed: command not found: foo',
     'seg  failed: exited with signal SIGSEGV (139) after 1 restart',
+    'db2  killed with SIGKILL: asked again to stop',
   ]);
 });
 

@@ -212,13 +212,21 @@ describe('Supervisor', () => {
     await sup.stopAll();
   });
 
-  it('a second stop request kills at once', async () => {
-    const { sup, driver } = setup([unit('a')]);
+  it('a second stop request kills at once, and says so rather than blaming the stop timeout', async () => {
+    const { sup, driver, events } = setup([unit('a')]);
     sup.start();
     sup.killAll();
     await sup.idle();
     assert.ok(driver.log.includes('kill a'));
     assert.equal(sup.status()[0]?.state, 'stopped');
+    const stop = events.find((e) => e.type === 'stop' && e.state === 'stopped');
+    assert.ok(stop?.type === 'stop');
+    assert.equal(stop.forced, true);
+    assert.equal(stop.atOnce, true);
+    assert.deepEqual(
+      sup.outcome().map((o) => [o.name, o.forced, o.atOnce]),
+      [['a', true, true]],
+    );
   });
 
   it('becomes idle when every unit has ended and none will restart', async () => {
