@@ -11,7 +11,7 @@ import { livePid, unlinkQuietly } from '../rundir/pidlock.js';
 import { printable } from '../base/printable.js';
 import type { ProcsEvent } from '../events/types.js';
 import { formatDuration } from '../output/format.js';
-import { KILLED_AT_ONCE } from '../output/phrases.js';
+import { killedText } from '../output/phrases.js';
 import { EXIT } from './exit-codes.js';
 import { clientFor, whenServing } from './locate.js';
 
@@ -23,7 +23,7 @@ export async function downProject(files: readonly string[], timeoutMs: number | 
   const onEvent = (e: ProcsEvent): void => {
     if (e.type !== 'stop' || e.state !== 'stopped' || e.unit === 'procs') return;
     stopped += 1;
-    if (e.forced) out.write(`${e.unit}: ${e.atOnce === true ? KILLED_AT_ONCE : 'killed with SIGKILL after its stop timeout'}\n`);
+    if (e.forced) out.write(`${e.unit}: ${killedText(e.atOnce)}\n`);
   };
   const req = timeoutMs === undefined ? {} : { timeoutMs };
   try {

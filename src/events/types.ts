@@ -121,7 +121,7 @@ export type ProcsEvent =
       readonly atOnce?: boolean;
       /** The stop signal sent (`SIGTERM`), on `stopping`. */
       readonly signal?: string;
-      /** The stop timeout, for "killed with SIGKILL after stop timeout (10s)". */
+      /** The stop timeout, for "killed with SIGKILL after its stop timeout (10s)". */
       readonly timeoutMs?: number;
       /** On a project-wide (`procs`) stop: the units not gone yet… */
       readonly waiting?: readonly string[];

@@ -107,8 +107,14 @@ function restartingIn(e: Event<'backoff'>, facts: FactsOf | undefined): string {
   return `restarting in ${formatDuration(e.delayMs)} (attempt ${e.attempt}${of})`;
 }
 
-/** How a unit killed with every other at once (a second Ctrl-C) ended, in its line and in the summary. */
-export const KILLED_AT_ONCE = 'killed with SIGKILL: asked again to stop';
+/**
+ * How a unit killed with SIGKILL ended, wherever it is said (its line, the summary, `down`, `why`):
+ * with every unit at once (`atOnce`, a second Ctrl-C), or after its stop timeout (given when known).
+ */
+export function killedText(atOnce: boolean | undefined, timeoutMs?: number): string {
+  if (atOnce === true) return 'killed with SIGKILL: asked again to stop';
+  return `killed with SIGKILL after its stop timeout${timeoutMs === undefined ? '' : ` (${formatDuration(timeoutMs)})`}`;
+}
 
 /** Stopping, stopped, killed, skipped, and the project's "still waiting for …". */
 function phraseStop(e: Event<'stop'>, facts: FactsOf | undefined): Phrase {
@@ -122,10 +128,7 @@ function phraseStop(e: Event<'stop'>, facts: FactsOf | undefined): Phrase {
       return { mark: 'skip', text: `skipped: ${e.reason}` };
     case 'stopped': {
       if (!e.forced) return { mark: 'stop', text: `stopped${why}` };
-      if (e.atOnce === true) return { mark: 'fail', text: KILLED_AT_ONCE };
-      const timeout = e.timeoutMs ?? facts?.(e.unit)?.stopTimeoutMs;
-      const after = timeout === undefined ? '' : ` (${formatDuration(timeout)})`;
-      return { mark: 'fail', text: `killed with SIGKILL after stop timeout${after}` };
+      return { mark: 'fail', text: killedText(e.atOnce, e.timeoutMs ?? facts?.(e.unit)?.stopTimeoutMs) };
     }
     default: {
       if (e.unit === PROJECT_UNIT) return { mark: 'stop', text: `stopping all units${why}…` };

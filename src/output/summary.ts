@@ -1,7 +1,7 @@
 // The lines printed when procs exits, one per unit that did not end cleanly:
 //
 //   api  failed: exited with code 1 after 5 restarts
-//   db   killed with SIGKILL after stop timeout (10s)
+//   db   killed with SIGKILL after its stop timeout (10s)
 //   web  skipped: dependency db failed
 //
 // Completed units and units stopped on request (in time) ended cleanly and are not listed.
@@ -9,8 +9,7 @@
 import type { ExitInfo, UnitState } from '../events/types.js';
 import { sgr } from './colors.js';
 import { describeExit } from '../events/exit.js';
-import { formatDuration } from './format.js';
-import { type FactsOf, KILLED_AT_ONCE } from './phrases.js';
+import { type FactsOf, killedText } from './phrases.js';
 
 /** How a unit ended, as the supervisor reports it at the end. */
 export interface UnitOutcome {
@@ -41,9 +40,7 @@ function describeOutcome(unit: UnitOutcome, facts?: FactsOf): string | undefined
   if (endedCleanly(unit)) return undefined;
   if (unit.state === 'skipped') return `skipped: ${unit.reason ?? 'a dependency failed'}`;
   if (unit.state === 'stopped') {
-    if (unit.atOnce === true) return KILLED_AT_ONCE;
-    const timeout = facts?.(unit.name)?.stopTimeoutMs;
-    return `killed with SIGKILL after stop timeout${timeout === undefined ? '' : ` (${formatDuration(timeout)})`}`;
+    return killedText(unit.atOnce, facts?.(unit.name)?.stopTimeoutMs);
   }
   const restarts = unit.restarts ?? 0;
   const after = restarts > 0 ? ` after ${restarts} ${restarts === 1 ? 'restart' : 'restarts'}` : '';

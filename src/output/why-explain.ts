@@ -4,7 +4,7 @@
 import type { ProbeResult } from '../events/types.js';
 import type { UnitRow } from '../events/unit-row.js';
 import { clockTimeOf, formatDuration } from './format.js';
-import { KILLED_AT_ONCE } from './phrases.js';
+import { killedText } from './phrases.js';
 import { conditionMet, type WhyFacts } from './why-facts.js';
 import { answerSince, causeLine, exitsOf, lastOf, restartedBy, sinceOf, stoppedBy } from './why-history.js';
 import type { Why, WhyExit } from './why.js';
@@ -224,8 +224,7 @@ function stopped(facts: WhyFacts, row: UnitRow): Part {
   const by = stoppedBy(facts.events, row.name);
   const stop = lastOf(facts.events, row.name, 'stop');
   const forced = stop?.state === 'stopped' && stop.forced === true;
-  const timeout = stop?.timeoutMs ? ` (${formatDuration(stop.timeoutMs)})` : '';
-  const details = forced ? [stop.atOnce === true ? KILLED_AT_ONCE : `killed with SIGKILL after its stop timeout${timeout}`] : [];
+  const details = forced ? [killedText(stop.atOnce, stop.timeoutMs || undefined)] : [];
   if (by) {
     const signal = row.state === 'stopping' && stop?.signal ? ` (${stop.signal})` : '';
     const verb = row.state === 'stopping' ? `stopping${signal} since` : 'stopped at';

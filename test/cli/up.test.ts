@@ -154,7 +154,7 @@ describe('procs up', () => {
     assert.equal(await run.exited, 0);
     const said = `${run.stdout.join('\n')}\n${run.stderr.join('\n')}`;
     assert.match(said, /stubborn\s+killed with SIGKILL: asked again to stop/, 'the summary says why it was killed');
-    assert.doesNotMatch(said, /after stop timeout/, 'its stop timeout (1h) did not run out');
+    assert.doesNotMatch(said, /stop timeout/, 'its stop timeout (1h) did not run out');
     await assertClean(run);
   });
 

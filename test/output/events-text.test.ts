@@ -126,7 +126,7 @@ void test('stopping, stopped, killed, skipped and the project still waiting', ()
       '10:04:31 api      - stopping (SIGTERM)…',
       '10:04:31 worker.0 - stopping (SIGINT) — spec changed…',
       '10:04:31 procs    ! still waiting for api, worker.0 — killing at 10:04:41',
-      '10:04:31 api      x killed with SIGKILL after stop timeout (10s)',
+      '10:04:31 api      x killed with SIGKILL after its stop timeout (10s)',
       '10:04:31 worker.0 - stopped',
       '10:04:31 web      - skipped: dependency db failed',
       '10:04:31 worker.0 x killed with SIGKILL: asked again to stop',

@@ -21,7 +21,7 @@ void test('one line per unit that did not end cleanly, names padded', () => {
   );
   assert.deepEqual(lines, [
     'api  failed: exited with code 1 after 5 restarts',
-    'db   killed with SIGKILL after stop timeout (10s)',
+    'db   killed with SIGKILL after its stop timeout (10s)',
     'web  skipped: dependency db failed',
     'foo  failed: command not found: foo',
     'seg  failed: exited with signal SIGSEGV (139) after 1 restart',
