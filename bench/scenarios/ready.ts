@@ -1,5 +1,5 @@
 // Scenario 11, up to all-ready: the wall time of `procs up -d --wait` (it returns once every unit
-// is ready) on the repository's procs.example.yaml and on a generated spec of 50 units in 5
+// is ready) on the repository's procs.example.yaml and on generated specs of 50 and 300 units in 5
 // layers, each layer depending on the whole previous one (`healthy`) and each unit ready 500 ms
 // after it starts (a `log:` readiness probe). Against the critical chain procs' own events show
 // (`procs why --startup --json`): procs' overhead is the time to all-ready minus the sum of the
@@ -20,6 +20,8 @@ import { median, ms } from '../lib/stats.js';
 
 const LAYERS = 5;
 const WIDTH = 10;
+/** The wide chain: how the scheduler's work grows with the units and their dependencies (60 × 60 per layer). */
+const WIDE = 60;
 const DELAY_MS = 500;
 /** procs' overhead over the chain, at most this share of it. */
 const GOAL = 0.05;
@@ -55,13 +57,13 @@ interface Ready {
   readonly chainText: string;
 }
 
-/** The 50-unit spec: layer L's units depend on every unit of layer L-1 being ready. */
-function chainSpec(): string {
+/** The generated spec, `width` units a layer: layer L's units depend on every unit of layer L-1 being ready. */
+function chainSpec(width: number): string {
   const lines = ['version: 1', 'processes:'];
   for (let l = 0; l < LAYERS; l++) {
-    for (let i = 0; i < WIDTH; i++) {
+    for (let i = 0; i < width; i++) {
       lines.push(`  l${l}-u${i}:`, `    command: "sleep ${DELAY_MS / 1000}; echo ready; exec sleep 600"`, '    health: { readiness: { log: "^ready$" } }');
-      if (l > 0) lines.push(`    depends_on: { ${Array.from({ length: WIDTH }, (_, j) => `l${l - 1}-u${j}: healthy`).join(', ')} }`);
+      if (l > 0) lines.push(`    depends_on: { ${Array.from({ length: width }, (_, j) => `l${l - 1}-u${j}: healthy`).join(', ')} }`);
     }
   }
   return `${lines.join('\n')}\n`;
@@ -146,16 +148,16 @@ async function once(name: string, main: string, c: SpecCase): Promise<Ready> {
  * (`sh -c` each, as procs starts them), the next layer once every one of them has said `ready`.
  * What it takes beyond the chain's sleeps is the system's: processes created ten at a time.
  */
-function shellChain(): string {
+function shellChain(width: number): string {
   const unit = `sh -c "sleep ${DELAY_MS / 1000}; echo ready; exec sleep 600" >&3 &`;
-  const layer = `${Array.from({ length: WIDTH }, () => unit).join('\n')}\nfor i in ${Array.from({ length: WIDTH }, (_, i) => i).join(' ')}; do read line <&3; done`;
+  const layer = `${Array.from({ length: width }, () => unit).join('\n')}\nfor i in ${Array.from({ length: width }, (_, i) => i).join(' ')}; do read line <&3; done`;
   return ['mkfifo chain.fifo', 'exec 3<>chain.fifo', ...Array.from({ length: LAYERS }, () => layer), 'echo all-ready', 'wait', ''].join('\n');
 }
 
 /** Launch of the shell chain until it said every unit was ready, in ms. */
-async function shellOnce(): Promise<number> {
+async function shellOnce(width: number): Promise<number> {
   return withRun('ready-sh', async (ctx) => {
-    writeFileSync(join(ctx.dir, 'chain.sh'), shellChain());
+    writeFileSync(join(ctx.dir, 'chain.sh'), shellChain(width));
     const launched = performance.now();
     const sh = spawn('/bin/sh', ['chain.sh'], { cwd: ctx.dir, env: { ...process.env, [TOKEN_VAR]: ctx.token }, stdio: ['ignore', 'pipe', 'ignore'] });
     const exited = new Promise<void>((resolve) => sh.once('close', () => resolve()));
@@ -188,22 +190,32 @@ const SPECS: readonly SpecCase[] = [
   },
   {
     label: `${LAYERS * WIDTH} units, ${LAYERS} layers deep`,
-    prepare: (dir) => Promise.resolve(writeFileSync(join(dir, 'procs.yaml'), chainSpec())),
+    prepare: (dir) => Promise.resolve(writeFileSync(join(dir, 'procs.yaml'), chainSpec(WIDTH))),
   },
   {
     label: `${LAYERS * WIDTH} units, ${LAYERS} layers deep, foreground \`up --json\``,
-    prepare: (dir) => Promise.resolve(writeFileSync(join(dir, 'procs.yaml'), chainSpec())),
+    prepare: (dir) => Promise.resolve(writeFileSync(join(dir, 'procs.yaml'), chainSpec(WIDTH))),
     readyEvents: LAYERS * WIDTH,
+  },
+  {
+    label: `${LAYERS * WIDE} units, ${LAYERS} layers deep, foreground \`up --json\``,
+    prepare: (dir) => Promise.resolve(writeFileSync(join(dir, 'procs.yaml'), chainSpec(WIDE))),
+    readyEvents: LAYERS * WIDE,
   },
 ];
 
 export async function readyLatency(o: ScenarioOptions): Promise<Section> {
   const procsTools = o.tools.filter((t) => t.main !== undefined);
   const runs = new Map<string, Ready[]>();
-  const shell: number[] = [];
+  const shell = new Map<number, number[]>([
+    [WIDTH, []],
+    [WIDE, []],
+  ]);
   for (let round = 0; round < Math.max(1, o.reps); round++) {
-    shell.push(await shellOnce());
-    o.log(`ready shell chain: ${ms(shell.at(-1) ?? Number.NaN)}`);
+    for (const [width, times] of shell) {
+      times.push(await shellOnce(width));
+      o.log(`ready shell chain of ${LAYERS * width}: ${ms(times.at(-1) ?? Number.NaN)}`);
+    }
     for (const spec of SPECS) {
       const order = round % 2 === 0 ? procsTools : [...procsTools].reverse();
       for (const t of order) {
@@ -247,21 +259,25 @@ export async function readyLatency(o: ScenarioOptions): Promise<Section> {
       }
     }
   }
-  const chainLabel = `${LAYERS * WIDTH} units, ${LAYERS} layers deep`;
-  rows.push([
-    chainLabel,
-    'sh (baseline)',
-    ms(median(shell)),
-    ms(LAYERS * DELAY_MS),
-    `${ms(median(shell) - LAYERS * DELAY_MS)} (${(((median(shell) - LAYERS * DELAY_MS) / (LAYERS * DELAY_MS)) * 100).toFixed(0)} %)`,
-    '–',
-    '–',
-    '–',
-    `${LAYERS} × ${DELAY_MS} ms of sleep`,
-  ]);
-  samples.push({ metric: `ready, ${chainLabel}: shell loop (ms)`, tool: 'sh', values: shell, better: 'lower' });
-  const fg = runs.get(`${chainLabel}, foreground \`up --json\`\0${procsTools[0]?.name ?? ''}`) ?? [];
-  const vsShell = median(fg.map((r) => r.total)) / median(shell);
+  const vsShell: string[] = [];
+  for (const [width, times] of shell) {
+    const chainLabel = `${LAYERS * width} units, ${LAYERS} layers deep`;
+    const floor = median(times) - LAYERS * DELAY_MS;
+    rows.push([
+      chainLabel,
+      'sh (baseline)',
+      ms(median(times)),
+      ms(LAYERS * DELAY_MS),
+      `${ms(floor)} (${((floor / (LAYERS * DELAY_MS)) * 100).toFixed(0)} %)`,
+      '–',
+      '–',
+      '–',
+      `${LAYERS} × ${DELAY_MS} ms of sleep`,
+    ]);
+    samples.push({ metric: `ready, ${chainLabel}: shell loop (ms)`, tool: 'sh', values: times, better: 'lower' });
+    const fg = runs.get(`${chainLabel}, foreground \`up --json\`\0${procsTools[0]?.name ?? ''}`) ?? [];
+    vsShell.push(`${(median(fg.map((r) => r.total)) / median(times)).toFixed(2)}× at ${LAYERS * width} units`);
+  }
   const body = [
     table(
       [
@@ -278,20 +294,20 @@ export async function readyLatency(o: ScenarioOptions): Promise<Section> {
       rows,
     ),
     '',
-    '`up -d --wait` is timed from its launch until it returned (every unit ready, one-shot steps completed); the foreground row, `up --json` until its 50th `ready` event reached the harness. The critical',
+    '`up -d --wait` is timed from its launch until it returned (every unit ready, one-shot steps completed); the foreground rows, `up --json` until its last `ready` event reached the harness. The critical',
     "chain and each of its units' own time (spawn to up: ready, running, or completed) come from procs' events",
     '(`.procs/events.ndjson`, read by `procs why --startup --json`); its sum is the least any runner could take.',
     "Overhead = the wall time minus that sum, split into: the launch until the run's `start` event (the command and the",
     "daemon starting, the spec loaded), the gaps between the chain's units within the run (a dependency up until its",
     'dependent spawned: all-up time minus the chain), and the last unit up until `--wait` returned.',
-    `The generated spec: ${LAYERS} layers of ${WIDTH} units, every unit of a layer depending on every unit of the previous one`,
+    `The generated specs: ${LAYERS} layers of ${WIDTH} (and of ${WIDE}) units, every unit of a layer depending on every unit of the previous one`,
     `(\`healthy\`), each \`sleep ${DELAY_MS / 1000}; echo ready; exec sleep 600\` with \`readiness: { log: "^ready$" }\`.`,
     'procs.example.yaml runs as shipped, with its examples/ folder and an API port of its own; medians of interleaved runs,',
     'each stopped after by `procs down`.',
     '',
-    `The shell row is the floor for the generated chain on this machine: a \`/bin/sh\` script starting each layer's units together`,
+    `The shell rows are the floor for the generated chains on this machine: a \`/bin/sh\` script starting each layer's units together`,
     '(`sh -c`, as procs does) and the next layer once all of them said `ready` (read from one FIFO); its overhead is over the',
-    `chain's ${LAYERS} × ${DELAY_MS} ms of sleep. procs in the foreground (\`up --json\`, launch to the 50th ready event) took ${vsShell.toFixed(2)}× the shell's time.`,
+    `chain's ${LAYERS} × ${DELAY_MS} ms of sleep. procs in the foreground (\`up --json\`, launch to the last ready event) took ${vsShell.join(', ')} of the shell's time.`,
   ].join('\n');
   return { title: '11. Up to all-ready against the critical chain', body, targets, samples };
 }

@@ -68,12 +68,13 @@ export function checkReferences(root: LNode, diags: Diagnostics): void {
   }
   const units = all.filter((d) => d.section !== 'watch');
   const unitNames = [...new Set(units.map((u) => u.name))];
+  const isUnit = new Set(unitNames);
   const depsOf = new Map<string, Ref[]>();
   for (const u of units) {
     const deps = refs(locate(u.node, ['depends_on']).node).filter((r) => NAME.test(r.name));
     depsOf.set(u.name, [...(depsOf.get(u.name) ?? []), ...deps]);
     for (const r of deps) {
-      if (unitNames.includes(r.name)) continue;
+      if (isUnit.has(r.name)) continue;
       const rule = first.get(r.name)?.section === 'watch';
       diags.error(
         r.pos,
@@ -89,7 +90,7 @@ export function checkReferences(root: LNode, diags: Diagnostics): void {
   }
   for (const w of all.filter((d) => d.section === 'watch')) {
     for (const r of refs(locate(w.node, ['restart']).node).filter((x) => NAME.test(x.name))) {
-      if (!unitNames.includes(r.name)) {
+      if (!isUnit.has(r.name)) {
         diags.error(r.pos, `unknown unit \`${r.name}\` in watch.${w.name}.restart${didYouMean(r.name, unitNames)}`);
       }
     }

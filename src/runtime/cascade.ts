@@ -3,7 +3,7 @@
 // and wanted again once the restart is under way, so that it starts when the dependency meets
 // its condition again. Pure: the supervisor gives it the records, the stop and the events.
 import type { UnitSpec } from '../config/spec.js';
-import { resolveDependency } from '../config/graph.js';
+import { dependencyTargets } from '../config/graph.js';
 import { freshRecord, isEnded, type UnitRecord } from './lifecycle.js';
 import { stopInOrder } from './stop-order.js';
 import type { EventInput } from './unit-runs.js';
@@ -44,6 +44,7 @@ function causeOf(spec: UnitSpec): string {
  */
 export function followersOf(names: readonly string[], specs: readonly UnitSpec[], live: (name: string) => boolean): Map<string, string> {
   const byName = new Map(specs.map((s) => [s.name, s]));
+  const targets = dependencyTargets(specs);
   const restarted = new Set(names);
   const out = new Map<string, string>();
   const queue = names.flatMap((n) => {
@@ -54,7 +55,7 @@ export function followersOf(names: readonly string[], specs: readonly UnitSpec[]
     const [name, cause] = queue[i] as readonly [string, string];
     for (const u of specs) {
       if (restarted.has(u.name) || out.has(u.name) || !live(u.name)) continue;
-      const follows = u.dependsOn.some((d) => d.restart === true && resolveDependency(d.name, specs).some((t) => t.name === name));
+      const follows = u.dependsOn.some((d) => d.restart === true && targets(d.name).some((t) => t.name === name));
       if (!follows) continue;
       out.set(u.name, cause);
       queue.push([u.name, cause]);

@@ -1,4 +1,4 @@
-import { resolveDependency } from '../config/graph.js';
+import { dependencyTargets, type DependencyTargets } from '../config/graph.js';
 import type { Dependency, UnitSpec } from '../config/spec.js';
 import type { UnitState } from '../events/types.js';
 
@@ -11,10 +11,14 @@ export interface DepView {
   readonly everReady: boolean;
 }
 
-export type DepVerdict =
-  { readonly kind: 'go' } | { readonly kind: 'wait'; readonly on: readonly string[] } | { readonly kind: 'skip'; readonly reason: string };
+export type DepVerdict = { readonly kind: 'go' } | { readonly kind: 'wait' } | { readonly kind: 'skip'; readonly reason: string };
 
+const GO: DepVerdict = { kind: 'go' };
+const WAIT: DepVerdict = { kind: 'wait' };
 const GONE: ReadonlySet<UnitState> = new Set(['failed', 'skipped']);
+
+/** The states of a dependency that can make its dependents skip: failed, skipped, or stopped before it completed. */
+export const SKIPS_DEPENDENTS: ReadonlySet<UnitState> = new Set(['failed', 'skipped', 'stopped']);
 
 /** Whether one unit's dependency condition holds for a dependency in the given view. */
 function conditionHolds(dep: Dependency, view: DepView): boolean | 'never' {
@@ -31,17 +35,19 @@ function conditionHolds(dep: Dependency, view: DepView): boolean | 'never' {
 }
 
 /**
- * Decides whether a unit may start now, must wait (and on what), or can never start because a
- * dependency failed for good. Pure: a function of the spec and the views it is given.
+ * Decides whether a unit may start now, must wait, or can never start because a dependency failed
+ * for good. Pure: a function of the spec and the views it is given. With `noneSkips` (no unit is in
+ * a state of SKIPS_DEPENDENTS), the first dependency that does not hold decides: the unit waits,
+ * and the rest need no look. The scheduler asks on every event, for every pending unit.
  */
-export function evaluateDependencies(unit: UnitSpec, units: readonly UnitSpec[], view: (name: string) => DepView | undefined): DepVerdict {
-  const waiting: string[] = [];
+export function evaluateDependencies(unit: UnitSpec, targets: DependencyTargets, view: (name: string) => DepView | undefined, noneSkips = false): DepVerdict {
+  let waiting = false;
   for (const dep of unit.dependsOn) {
-    const targets = resolveDependency(dep.name, units);
-    for (const target of targets) {
+    for (const target of targets(dep.name)) {
       const v = view(target.name);
       if (!v) {
-        waiting.push(target.name);
+        if (noneSkips) return WAIT;
+        waiting = true;
         continue;
       }
       if (GONE.has(v.state)) {
@@ -52,18 +58,22 @@ export function evaluateDependencies(unit: UnitSpec, units: readonly UnitSpec[],
       if (holds === 'never') {
         return { kind: 'skip', reason: `dependency ${target.name} stopped before it completed` };
       }
-      if (!holds) waiting.push(target.name);
+      if (!holds) {
+        if (noneSkips) return WAIT;
+        waiting = true;
+      }
     }
   }
-  return waiting.length === 0 ? { kind: 'go' } : { kind: 'wait', on: waiting };
+  return waiting ? WAIT : GO;
 }
 
 /** For each unit, the units that depend on it (a pool dependency counts for every instance). */
 export function dependents(units: readonly UnitSpec[]): Map<string, string[]> {
   const out = new Map<string, string[]>(units.map((u) => [u.name, []]));
+  const targets = dependencyTargets(units);
   for (const u of units) {
     for (const dep of u.dependsOn) {
-      for (const target of resolveDependency(dep.name, units)) out.get(target.name)?.push(u.name);
+      for (const target of targets(dep.name)) out.get(target.name)?.push(u.name);
     }
   }
   return out;

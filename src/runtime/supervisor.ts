@@ -1,8 +1,8 @@
 import type { UnitSpec } from '../config/spec.js';
 import { isUpState } from '../events/types.js';
 import type { Clock } from '../base/clock.js';
-import { closure } from '../config/graph.js';
-import { evaluateDependencies, type DepView } from './deps.js';
+import { closure, dependencyTargets, type DependencyTargets } from '../config/graph.js';
+import { evaluateDependencies, SKIPS_DEPENDENTS, type DepView } from './deps.js';
 import type { ProcessDriver, RunningProcess } from './driver.js';
 import type { Action } from '../reconcile/plan.js';
 import { endingOf, freshRecord, isEnded, runOf, skipped, type UnitRecord } from './lifecycle.js';
@@ -115,7 +115,18 @@ export class Supervisor {
   }
 
   get specs(): readonly UnitSpec[] {
-    return [...this.#units.values()].map((r) => r.spec);
+    this.#specs ??= [...this.#units.values()].map((r) => r.spec);
+    return this.#specs;
+  }
+
+  // The specs and their dependency index, made again only when apply() changes the units: the
+  // scheduler looks at them on every event, and a scan per dependency grew with the project's square.
+  #specs: readonly UnitSpec[] | undefined;
+  #targets: DependencyTargets | undefined;
+
+  get #dependencyTargets(): DependencyTargets {
+    this.#targets ??= dependencyTargets(this.specs);
+    return this.#targets;
   }
 
   /**
@@ -262,6 +273,8 @@ export class Supervisor {
     }
     this.#units.clear();
     for (const [k, v] of rebuilt) this.#units.set(k, v);
+    this.#specs = undefined;
+    this.#targets = undefined;
     if (followers) this.#cascade.requeue(followers);
     this.#schedule();
   }
@@ -351,16 +364,27 @@ export class Supervisor {
       // Every unit free to go is started before any is looked at again: the requests go out
       // together, and their pids are read after (see spawner.ts).
       const started: [UnitRecord, RunningProcess][] = [];
+      // While no unit could make its dependents skip, a pending unit waits on the first
+      // dependency that does not hold, and the others need no look.
+      let noneSkips = true;
+      for (const r of this.#units.values()) {
+        if (SKIPS_DEPENDENTS.has(r.phase.kind)) {
+          noneSkips = false;
+          break;
+        }
+      }
       for (const r of this.#units.values()) {
         const p = r.phase;
         if (!r.wanted || p.kind !== 'pending') continue;
-        const verdict = evaluateDependencies(r.spec, this.specs, this.#noDeps.has(r.spec.name) ? this.#noDepsView : this.#view);
+        const view = this.#noDeps.has(r.spec.name) ? this.#noDepsView : this.#view;
+        const verdict = evaluateDependencies(r.spec, this.#dependencyTargets, view, noneSkips);
         if (verdict.kind === 'go') {
           const proc = r.spec.schedule ? this.#ticks.begin(r, p) : this.#runs.start(r, p);
           if (proc) started.push([r, proc]);
           changed = true;
         } else if (verdict.kind === 'skip') {
           r.phase = skipped(p, verdict.reason);
+          noneSkips = false;
           this.#emit({ type: 'stop', unit: r.spec.name, reason: verdict.reason, state: 'skipped' });
           changed = true;
         }

@@ -58,6 +58,8 @@ export class UnitRuns {
   #runs = 0;
   /** Runs started whose pid is still to come, each with what resolves when it comes. */
   readonly #awaitingPid = new Map<RunningProcess, () => void>();
+  /** A schedule is queued for pids that came through the event loop. */
+  #scheduleQueued = false;
   readonly #pidPromises = new Map<RunningProcess, Promise<void>>();
 
   constructor(host: RunsHost) {
@@ -84,8 +86,15 @@ export class UnitRuns {
     const take = (): void => {
       this.#awaitingPid.get(proc)?.();
       this.#spawned(r, proc);
-      // It came later, maybe while procs was busy elsewhere: what it lets start goes after that.
-      if (later) queueMicrotask(() => this.#host.schedule());
+      // It came later, maybe while procs was busy elsewhere: what it lets start goes after that,
+      // once for all the pids that came together (one look at the pending units, not one each).
+      if (later && !this.#scheduleQueued) {
+        this.#scheduleQueued = true;
+        queueMicrotask(() => {
+          this.#scheduleQueued = false;
+          this.#host.schedule();
+        });
+      }
     };
     if (proc.whenStarted === undefined) return take();
     this.#pidPromises.set(

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { UnitSpec } from '../../src/config/spec.js';
-import { closure, findCycles, topoOrder } from '../../src/config/graph.js';
+import { closure, dependencyTargets, findCycles, resolveDependency, topoOrder } from '../../src/config/graph.js';
 
 /** The spec's units are in start order (buildSpec orders them). */
 const startOrder = (units: readonly UnitSpec[]): string[] => units.map((u) => u.name);
@@ -62,4 +62,20 @@ test('a selection with everything it needs, in start order', () => {
   assert.deepEqual(needed(['web']), ['db', 'api', 'worker.0', 'worker.1', 'web']);
   assert.deepEqual(needed(['worker']), ['db', 'worker.0', 'worker.1']);
   assert.deepEqual(needed([]), startOrder(spec.units), 'none named means every unit');
+});
+
+test('the dependency index answers what a scan of the units does: a unit, every instance of a pool, nothing for a stranger', () => {
+  const targets = dependencyTargets(spec.units);
+  for (const name of ['db', 'api', 'web', 'worker', 'worker.0', 'worker.1', 'ghost']) {
+    assert.deepEqual(
+      targets(name).map((u) => u.name),
+      resolveDependency(name, spec.units).map((u) => u.name),
+      name,
+    );
+  }
+  assert.deepEqual(
+    targets('worker').map((u) => u.name),
+    ['worker.0', 'worker.1'],
+  );
+  assert.deepEqual(targets('ghost'), []);
 });
