@@ -19,7 +19,11 @@ export function topoOrder(nodes: readonly string[], depsOf: DepsOf): string[] {
   for (const n of list) {
     const deps = new Set(depsOf(n).filter((d) => index.has(d) && d !== n));
     waiting.set(n, deps.size);
-    for (const d of deps) dependents.set(d, [...(dependents.get(d) ?? []), n]);
+    for (const d of deps) {
+      const list = dependents.get(d);
+      if (list) list.push(n);
+      else dependents.set(d, [n]);
+    }
   }
   const ready = new MinHeap();
   for (const n of list) if (waiting.get(n) === 0) ready.push(index.get(n)!);
