@@ -125,7 +125,7 @@ export function createProject(o: ProjectOptions): Project {
     root: o.spec.root,
     units: () => current.units,
     // Read only once the run began, long after the supervisor below exists.
-    status: () => supervisor.status(),
+    states: () => supervisor.states(),
     events: () => recent.list(),
     onError: (e) => warnOnce('startup', `cannot write ${join(procsDir, 'startup.json')} (${e.message})`),
   });

@@ -28,7 +28,8 @@ export interface RecorderSource {
   /** The spec folder. */
   readonly root: string;
   readonly units: () => readonly UnitSpec[];
-  readonly status: () => readonly { readonly name: string; readonly state: UnitState }[];
+  /** Each unit's state (as its status row shows it). */
+  readonly states: () => readonly { readonly name: string; readonly state: UnitState }[];
   /** This run's events, its `start` event first. */
   readonly events: () => readonly ProcsEvent[];
   readonly onError: (e: Error) => void;
@@ -105,7 +106,7 @@ export class StartupRecorder {
     this.#due = false;
     if (!this.#armed || this.#done) return;
     const units = this.#s.units();
-    const verdict = startupVerdict(units, this.#s.status());
+    const verdict = startupVerdict(units, this.#s.states());
     if (verdict === 'waiting') return;
     this.#done = true;
     if (verdict === 'never') return;

@@ -1,5 +1,5 @@
 import type { UnitSpec } from '../config/spec.js';
-import { isUpState } from '../events/types.js';
+import { isUpState, type UnitState } from '../events/types.js';
 import type { Clock } from '../base/clock.js';
 import { closure, dependencyTargets, type DependencyTargets } from '../config/graph.js';
 import { evaluateDependencies, SKIPS_DEPENDENTS, type DepView } from './deps.js';
@@ -8,7 +8,7 @@ import type { Action } from '../reconcile/plan.js';
 import { endingOf, freshRecord, isEnded, runOf, skipped, type UnitRecord } from './lifecycle.js';
 import { rollingBatches, stopInOrder } from './stop-order.js';
 import { UnitRuns, type EventInput, type RunsHost } from './unit-runs.js';
-import { depView, outcomeRow, statusRow, type UnitOutcome, type UnitStatus } from './unit-view.js';
+import { depView, outcomeRow, shownState, statusRow, type UnitOutcome, type UnitStatus } from './unit-view.js';
 import { Waiters } from './waiters.js';
 import { Announcements, announces, type NotifyFields } from './notify.js';
 import { Cascade, type Followers } from './cascade.js';
@@ -315,6 +315,11 @@ export class Supervisor {
   /** Resolves once the runs started so far have their pids (see UnitRuns.pidsKnown). */
   pidsKnown(): Promise<void> {
     return this.#runs.pidsKnown();
+  }
+
+  /** Each unit's name and state as status() shows them, without the rest of its row (asked after every turn with unit events). */
+  states(): { name: string; state: UnitState }[] {
+    return [...this.#units.values()].map((r) => ({ name: r.spec.name, state: shownState(r, this.#notes.of(r.spec.name)) }));
   }
 
   status(): UnitStatus[] {

@@ -43,16 +43,25 @@ function reasonOf(r: UnitRecord): string | null {
   return p.kind === 'failed' || p.kind === 'skipped' || p.kind === 'inactive' ? p.reason : null;
 }
 
+// What the current run announced, if anything.
+function ownAnnouncement(r: UnitRecord, announced: Announced | undefined): Announced | undefined {
+  return announced && runOf(r.phase)?.id === announced.run ? announced : undefined;
+}
+
+/** A unit's state as its status row shows it: a run that said STOPPING=1 is stopping until it ends. */
+export function shownState(r: UnitRecord, announced?: Announced): UnitState {
+  return ownAnnouncement(r, announced)?.stopping && isLive(r.phase) ? 'stopping' : r.phase.kind;
+}
+
 export function statusRow(r: UnitRecord, announced?: Announced, schedule?: ScheduleInfo): UnitStatus {
   const { spec, phase } = r;
   const run = runOf(phase);
-  // What the current run announced; a run that said STOPPING=1 shows as stopping until it ends.
-  const own = announced && run?.id === announced.run ? announced : undefined;
+  const own = ownAnnouncement(r, announced);
   return {
     name: spec.name,
     kind: spec.kind,
     pool: spec.kind === 'instance' ? (spec.pool ?? null) : null,
-    state: own?.stopping && isLive(phase) ? 'stopping' : phase.kind,
+    state: shownState(r, announced),
     // The pid of the current run, while it is alive or being stopped; a status does not wait for
     // one still to come (the spawner's answer, read through the event loop).
     pid: phase.kind === 'starting' ? null : (run?.proc.pid ?? null),

@@ -24,7 +24,7 @@ test('N spawns in one turn read the states once, and the settled startup is reco
     const recorder = new StartupRecorder({
       root,
       units: () => units,
-      status: () => {
+      states: () => {
         looks++;
         return units.map((u) => ({ name: u.name, state: states.get(u.name) ?? 'inactive' }));
       },

@@ -112,6 +112,7 @@ describe('Supervisor: announcements', () => {
     sup.notified({ pid, pgid: pid }, { stopping: true, status: 'draining' });
     assert.equal(status()?.state, 'stopping');
     assert.equal(status()?.status, 'draining');
+    assert.deepEqual(sup.states(), [{ name: 'api', state: 'stopping' }], 'the states alone say the same');
   });
 
   it('restarts a unit whose WATCHDOG=1 stops coming, as a liveness failure', async () => {
