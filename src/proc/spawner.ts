@@ -68,6 +68,31 @@ class PendingSpawn {
   }
 }
 
+/**
+ * A batch of FIFOs asked for ahead (FifoBatch): the spawner makes it between the spawns asked
+ * before and after, and its answer is read in order with theirs.
+ */
+class PendingFifos {
+  #made: boolean | undefined;
+  readonly #readOne: () => boolean;
+
+  constructor(readOne: () => boolean) {
+    this.#readOne = readOne;
+  }
+
+  /** Whether the batch was made, read now if the answer has not been. */
+  settle(): boolean {
+    while (this.#made === undefined && this.#readOne());
+    return this.answer(false);
+  }
+
+  /** Takes the answer (once). */
+  answer(made: boolean): boolean {
+    this.#made ??= made;
+    return this.#made;
+  }
+}
+
 interface Connection {
   readonly child: ChildProcess;
   readonly request: number;
@@ -94,7 +119,7 @@ export class SpawnerClient implements FifoMaker {
   readonly #execErrors = new Map<number, string>();
   #outstanding = 0;
   /** Requests sent whose answer is not read yet, oldest first. */
-  #unanswered: PendingSpawn[] = [];
+  #unanswered: (PendingSpawn | PendingFifos)[] = [];
   /** Event text read past the last whole line. */
   #partial = '';
   /** Whether answers read ahead are to be handed on once the current task is done. */
@@ -152,6 +177,20 @@ export class SpawnerClient implements FifoMaker {
     const made = conn.reply.after(this.#unanswered.length);
     this.#dispatchSoon(conn);
     return made === 'K';
+  }
+
+  /**
+   * Asks the running spawner for a batch of FIFOs and goes on (FifoMaker); undefined when it does
+   * not run. The answer comes in order with the spawns', through the event loop or when settled.
+   */
+  makeFifosAhead(dir: string, first: number, count: number): PendingFifos | undefined {
+    if (this.#state === undefined || this.#state === 'off' || /[\s\0]/.test(dir)) return undefined;
+    const conn = this.#state;
+    while (this.#unanswered.length >= MAX_UNANSWERED && this.#readAnswer());
+    if (this.#state !== conn || !sendAll(conn.request, `F ${dir} ${first} ${count}\n`)) return undefined;
+    const pending = new PendingFifos(() => this.#readAnswer());
+    this.#unanswered.push(pending);
+    return pending;
   }
 
   /**
@@ -213,6 +252,11 @@ export class SpawnerClient implements FifoMaker {
   #answer(conn: Connection | undefined, reply: string | undefined): void {
     const pending = this.#unanswered.shift();
     if (pending === undefined) return;
+    if (pending instanceof PendingFifos) {
+      pending.answer(reply === 'K');
+      if (conn !== undefined && reply === undefined) this.#lost(conn);
+      return;
+    }
     if (conn === undefined || reply === undefined) {
       this.#outstanding = Math.max(0, this.#outstanding - 1);
       pending.answer({ errno: 'ECHILD' });
@@ -296,7 +340,10 @@ export class SpawnerClient implements FifoMaker {
     this.#waiting.clear();
     this.#execErrors.clear();
     this.#outstanding = 0;
-    for (const pending of this.#unanswered.splice(0)) pending.answer({ errno: 'ECHILD' });
+    for (const pending of this.#unanswered.splice(0)) {
+      if (pending instanceof PendingFifos) pending.answer(false);
+      else pending.answer({ errno: 'ECHILD' });
+    }
   }
 
   // Starts the spawner and waits for its hello; undefined when it cannot run here (built for

@@ -5,7 +5,8 @@ import { existsSync, readSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { closePipes, FifoPool } from '../../src/proc/output-pipes.js';
+import { makeFifos } from '../../src/proc/fifo.js';
+import { closePipes, FifoPool, type FifoMaker } from '../../src/proc/output-pipes.js';
 import { within } from '../helpers/processes.js';
 
 const MODULE = fileURLToPath(new URL('../../src/proc/output-pipes.js', import.meta.url));
@@ -71,5 +72,86 @@ describe('outputPipes', () => {
     const next = await child(`const [p] = pool.outputPipes(1); console.log(p.link);`);
     await next.closed;
     assert.equal(existsSync(stale), false, 'the next procs removed it');
+  });
+});
+
+// A maker like the spawner: no batch at once (mkfifo makes the first), the next ones asked ahead
+// and made when settled.
+function aheadMaker(made: boolean): FifoMaker & { asked: { dir: string; first: number; count: number }[]; settled: number } {
+  const maker = {
+    asked: [] as { dir: string; first: number; count: number }[],
+    settled: 0,
+    makeFifos: () => false,
+    makeFifosAhead(dir: string, first: number, count: number) {
+      maker.asked.push({ dir, first, count });
+      return {
+        settle: () => {
+          maker.settled++;
+          return (
+            made &&
+            makeFifos(
+              Array.from({ length: count }, (_, i) => `${dir}/${first + i}`),
+              'pipe',
+            ) === undefined
+          );
+        },
+      };
+    },
+  };
+  return maker;
+}
+
+describe('FIFOs asked for ahead', () => {
+  it('asks for the next batch while the current one runs low, once, and takes it when the current one is out', () => {
+    const maker = aheadMaker(true);
+    const pool = new FifoPool(maker);
+    const taken = [];
+    try {
+      taken.push(...pool.outputPipes(1));
+      assert.equal(maker.asked.length, 1, 'asked as soon as fewer than the mark were left');
+      assert.equal(maker.settled, 0, 'without waiting for it');
+      taken.push(...pool.outputPipes(63));
+      assert.equal(maker.asked.length, 1, 'one batch ahead at a time');
+      const first = maker.asked[0];
+      assert.ok(first);
+      assert.ok(existsSync(first.dir), 'its folder is there');
+      taken.push(...pool.outputPipes(1));
+      assert.equal(maker.settled, 1);
+      assert.equal(folderOf(taken.at(-1)?.link ?? ''), first.dir, 'the 65th pipe comes from the batch asked ahead');
+      assert.equal(maker.asked.length, 1, 'a full batch left: nothing asked yet');
+    } finally {
+      closePipes(taken, 'both');
+    }
+  });
+
+  it('makes the batch itself when the one asked ahead could not be made, and removes its folder', () => {
+    const maker = aheadMaker(false);
+    const pool = new FifoPool(maker);
+    const taken = pool.outputPipes(65);
+    try {
+      const ahead = maker.asked[0];
+      assert.ok(ahead);
+      assert.equal(maker.settled, 1);
+      assert.notEqual(folderOf(taken.at(-1)?.link ?? ''), ahead.dir);
+      assert.equal(existsSync(ahead.dir), false);
+    } finally {
+      closePipes(taken, 'both');
+    }
+  });
+
+  it('leaves no folder of a batch asked ahead behind when procs exits', async () => {
+    const done = await child(
+      [
+        'let dir;',
+        'const ahead = new FifoPool({ makeFifos: () => false, makeFifosAhead: (d) => ((dir = d), { settle: () => false }) });',
+        'ahead.outputPipes(1);',
+        "const { existsSync } = await import('node:fs');",
+        'console.log(`${dir} ${existsSync(dir)}`);',
+      ].join('\n'),
+    );
+    const [dir, made] = done.line.split(' ');
+    assert.equal(made, 'true', 'made while it ran');
+    await done.closed;
+    assert.equal(existsSync(dir ?? ''), false, 'removed at exit');
   });
 });
