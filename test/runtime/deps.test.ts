@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { dependencyTargets } from '../../src/config/graph.js';
-import type { UnitState } from '../../src/events/types.js';
+import { ENDED_STATES, NOT_ENDED_STATES, type UnitState } from '../../src/events/types.js';
 import { evaluateDependencies, SKIPS_DEPENDENTS, type DepView } from '../../src/runtime/deps.js';
 import { build, specOf } from '../config/helpers.js';
 
@@ -54,21 +54,8 @@ test('a dependency that failed, was skipped, or stopped before it completed make
 
 test('while no unit can make its dependents skip, the first dependency that does not hold decides as a full look does', () => {
   assert.ok(api);
-  const states: UnitState[] = [
-    'pending',
-    'starting',
-    'running',
-    'ready',
-    'unhealthy',
-    'backoff',
-    'stopping',
-    'stopped',
-    'completed',
-    'failed',
-    'skipped',
-    'inactive',
-    'scheduled',
-  ];
+  // Every state: the ended ones, the others, and inactive.
+  const states: UnitState[] = [...ENDED_STATES, ...NOT_ENDED_STATES, 'inactive'];
   const names = ['db', 'setup', 'worker.0', 'worker.1'];
   let compared = 0;
   // Every assignment of states to the four dependencies, each once with and once without a past start and readiness.
