@@ -41,8 +41,11 @@ export interface ChannelPipes {
 export interface FifoMaker {
   /** False when it cannot (the FIFOs are then made by mkfifo). */
   makeFifos(dir: string, first: number, count: number): boolean;
-  /** Asks for them and returns at once; undefined when it cannot. */
-  makeFifosAhead?(dir: string, first: number, count: number): FifoBatch | undefined;
+  /**
+   * Asks for them in a folder from `folder` (called only when it can ask) and returns at once;
+   * undefined when it cannot.
+   */
+  makeFifosAhead?(folder: () => string, first: number, count: number): { readonly dir: string; readonly batch: FifoBatch } | undefined;
 }
 
 /** A batch asked for ahead. */
@@ -123,6 +126,8 @@ export class FifoPool {
   #retired = new Set<string>();
   /** The next batch, asked for ahead: its folder, its first number, and the answer to come. */
   #ahead: { dir: string; first: number; batch: FifoBatch } | undefined;
+  /** The maker took a folder and could not ask (the spawner went, or the folder's path cannot be sent): not asked again. */
+  #noAhead = false;
 
   constructor(maker?: FifoMaker) {
     this.#maker = maker;
@@ -262,15 +267,17 @@ export class FifoPool {
 
   // Asks the maker for the next batch while the current one runs low, if it can make one ahead.
   #askAhead(): void {
-    if (this.#ahead !== undefined || this.#ready.length >= AHEAD_AT || this.#maker?.makeFifosAhead === undefined) return;
-    const dir = this.#newFolder();
-    const batch = this.#maker.makeFifosAhead(dir, this.#made, SPAWNER_BATCH);
-    if (batch === undefined) {
-      this.#realFolders.delete(dir);
-      rmSync(dir, { recursive: true, force: true });
+    if (this.#ahead !== undefined || this.#noAhead || this.#ready.length >= AHEAD_AT || this.#maker?.makeFifosAhead === undefined) return;
+    let made: string | undefined;
+    const asked = this.#maker.makeFifosAhead(() => (made = this.#newFolder()), this.#made, SPAWNER_BATCH);
+    if (asked === undefined) {
+      if (made === undefined) return;
+      this.#noAhead = true;
+      this.#realFolders.delete(made);
+      rmSync(made, { recursive: true, force: true });
       return;
     }
-    this.#ahead = { dir, first: this.#made, batch };
+    this.#ahead = { dir: asked.dir, first: this.#made, batch: asked.batch };
     this.#made += SPAWNER_BATCH;
   }
 

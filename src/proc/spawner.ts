@@ -183,14 +183,16 @@ export class SpawnerClient implements FifoMaker {
    * Asks the running spawner for a batch of FIFOs and goes on (FifoMaker); undefined when it does
    * not run. The answer comes in order with the spawns', through the event loop or when settled.
    */
-  makeFifosAhead(dir: string, first: number, count: number): PendingFifos | undefined {
-    if (this.#state === undefined || this.#state === 'off' || /[\s\0]/.test(dir)) return undefined;
+  makeFifosAhead(folder: () => string, first: number, count: number): { dir: string; batch: PendingFifos } | undefined {
+    if (this.#state === undefined || this.#state === 'off') return undefined;
     const conn = this.#state;
+    const dir = folder();
+    if (/[\s\0]/.test(dir)) return undefined;
     while (this.#unanswered.length >= MAX_UNANSWERED && this.#readAnswer());
     if (this.#state !== conn || !sendAll(conn.request, `F ${dir} ${first} ${count}\n`)) return undefined;
-    const pending = new PendingFifos(() => this.#readAnswer());
-    this.#unanswered.push(pending);
-    return pending;
+    const batch = new PendingFifos(() => this.#readAnswer());
+    this.#unanswered.push(batch);
+    return { dir, batch };
   }
 
   /**

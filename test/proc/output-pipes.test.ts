@@ -82,26 +82,47 @@ function aheadMaker(made: boolean): FifoMaker & { asked: { dir: string; first: n
     asked: [] as { dir: string; first: number; count: number }[],
     settled: 0,
     makeFifos: () => false,
-    makeFifosAhead(dir: string, first: number, count: number) {
+    makeFifosAhead(folder: () => string, first: number, count: number) {
+      const dir = folder();
       maker.asked.push({ dir, first, count });
-      return {
+      const paths = Array.from({ length: count }, (_, i) => `${dir}/${first + i}`);
+      const batch = {
         settle: () => {
           maker.settled++;
-          return (
-            made &&
-            makeFifos(
-              Array.from({ length: count }, (_, i) => `${dir}/${first + i}`),
-              'pipe',
-            ) === undefined
-          );
+          return made && makeFifos(paths, 'pipe') === undefined;
         },
       };
+      return { dir, batch };
     },
   };
   return maker;
 }
 
 describe('FIFOs asked for ahead', () => {
+  it('makes no folder while the maker cannot ask, and stops asking once it took a folder and could not', () => {
+    let can = false;
+    const made: string[] = [];
+    const maker: FifoMaker = {
+      makeFifos: () => false,
+      makeFifosAhead: (folder) => {
+        if (can) made.push(folder());
+        return undefined;
+      },
+    };
+    const pool = new FifoPool(maker);
+    const taken = pool.outputPipes(2);
+    try {
+      can = true;
+      taken.push(...pool.outputPipes(2));
+      assert.equal(made.length, 1, 'asked once it could, and not again after it could not');
+      assert.equal(existsSync(made[0] ?? ''), false, 'the folder it took is removed');
+      taken.push(...pool.outputPipes(1));
+      assert.equal(made.length, 1);
+    } finally {
+      closePipes(taken, 'both');
+    }
+  });
+
   it('asks for the next batch while the current one runs low, once, and takes it when the current one is out', () => {
     const maker = aheadMaker(true);
     const pool = new FifoPool(maker);
@@ -143,7 +164,7 @@ describe('FIFOs asked for ahead', () => {
     const done = await child(
       [
         'let dir;',
-        'const ahead = new FifoPool({ makeFifos: () => false, makeFifosAhead: (d) => ((dir = d), { settle: () => false }) });',
+        'const ahead = new FifoPool({ makeFifos: () => false, makeFifosAhead: (folder) => ((dir = folder()), { dir, batch: { settle: () => false } }) });',
         'ahead.outputPipes(1);',
         "const { existsSync } = await import('node:fs');",
         'console.log(`${dir} ${existsSync(dir)}`);',
