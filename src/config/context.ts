@@ -22,6 +22,15 @@ export type ReadResult = { readonly ok: true; readonly text: string } | { readon
  */
 export type ReadFile = (absPath: string, maxBytes?: number) => ReadResult;
 
+/**
+ * Parsed trees of spec files kept between loads (rundir/spec-cache.ts): `get` gives the tree of
+ * `file` when it was parsed from exactly `text`, `put` keeps one parsed without a problem.
+ */
+export interface TreeCache {
+  get(file: string, text: string): LNode | undefined;
+  put(file: string, text: string, tree: LNode): void;
+}
+
 export interface Context {
   /** Absolute folder of the first spec file. */
   readonly root: string;

@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { checkReferences } from './checks.js';
 import { checkProfileDependencies } from './profile-checks.js';
-import type { AutoPort, Context, ReadFile, ReadResult } from './context.js';
+import type { AutoPort, Context, ReadFile, ReadResult, TreeCache } from './context.js';
 import { Diagnostics, nowhere } from './diagnostics.js';
 import { resolveExtends } from './extends.js';
 import { deepFreeze } from './hash.js';
@@ -27,6 +27,8 @@ export interface CoreInput {
   readonly preloaded?: ReadonlyMap<string, LoadedSpec> | undefined;
   /** Picks the port of a `port: auto` unit, `preferred` first (a running project's book of ports); without it, `preferred`. */
   readonly autoPort?: AutoPort | undefined;
+  /** Trees parsed before, taken for a YAML file whose text is the same. */
+  readonly trees?: TreeCache | undefined;
 }
 
 export interface CoreResult {
@@ -46,7 +48,7 @@ export function buildSpec(input: CoreInput): CoreResult {
   const readFile = memoize(input.readFile);
   const trees = files.map((file) => {
     const pre = input.preloaded?.get(file);
-    if (!pre) return readTree(file, files.length, readFile, input.formation, diags);
+    if (!pre) return readTree(file, files.length, readFile, input, diags);
     pre.replay(diags);
     return pre.tree;
   });
@@ -95,7 +97,7 @@ export function buildSpec(input: CoreInput): CoreResult {
 }
 
 /** One file's tree: YAML, the `procs` key of a package.json, or a Procfile. */
-function readTree(file: string, count: number, readFile: ReadFile, formation: CoreInput['formation'], diags: Diagnostics): LNode | undefined {
+function readTree(file: string, count: number, readFile: ReadFile, input: CoreInput, diags: Diagnostics): LNode | undefined {
   const read = readFile(file);
   if (!read.ok) {
     diags.error(nowhere(file), `cannot read the spec: ${read.reason}`);
@@ -108,9 +110,14 @@ function readTree(file: string, count: number, readFile: ReadFile, formation: Co
       diags.error(nowhere(file), 'a Procfile cannot be merged with other spec files');
       return undefined;
     }
-    return procfileTree(file, text, formation, diags);
+    return procfileTree(file, text, input.formation, diags);
   }
-  return yamlSpecTree(file, text, diags);
+  const cached = input.trees?.get(file, text);
+  if (cached) return cached;
+  const problems = diags.count();
+  const tree = yamlSpecTree(file, text, diags);
+  if (tree && diags.count() === problems) input.trees?.put(file, text, tree);
+  return tree;
 }
 
 /** Reads each file once, however many units name it. */

@@ -13,6 +13,8 @@ export function nowhere(file: string): SourcePos {
 export class Diagnostics {
   private readonly list: SpecDiagnostic[] = [];
   private readonly seen = new Set<string>();
+  /** Every report, a repeated one too. */
+  private reports = 0;
 
   /** Records an error: the spec is not used. */
   error(pos: SourcePos, message: string): void {
@@ -27,6 +29,11 @@ export class Diagnostics {
   /** True once any error (not a warning) has been recorded. */
   hasErrors(): boolean {
     return this.list.some((d) => d.severity === 'error');
+  }
+
+  /** How many problems were reported so far, each repeat counted. */
+  count(): number {
+    return this.reports;
   }
 
   /** The number of errors recorded so far. */
@@ -48,6 +55,7 @@ export class Diagnostics {
 
   /** Records one problem, once: checks that run per pool instance report the same thing many times. */
   private add(pos: SourcePos, message: string, severity: SpecDiagnostic['severity']): void {
+    this.reports++;
     const key = `${pos.file}\0${pos.line}\0${pos.col}\0${severity}\0${message}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);

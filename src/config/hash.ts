@@ -22,8 +22,8 @@ export function unitHash(unit: { readonly source?: unknown; readonly hash?: unkn
 
 const SEEDS: readonly [number, number, number, number] = [0x811c9dc5, 0x9e3779b9, 0x85ebca6b, 0xc2b2ae35];
 
-// Four independently seeded lanes over the UTF-16 code units, each finished with murmur3's mix.
-function hash128(text: string): string {
+/** Four independently seeded lanes over the UTF-16 code units, each finished with murmur3's mix (hex). */
+export function hash128(text: string): string {
   let [a, b, c, d] = SEEDS;
   for (let i = 0; i < text.length; i++) {
     const k = text.charCodeAt(i);

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { packageFile } from '../self.js';
-import type { AutoPort } from './context.js';
+import type { AutoPort, TreeCache } from './context.js';
 import { buildSpec } from './core.js';
 import { notFoundMessage, specSources } from './discover.js';
 import { readFromDisk } from './read.js';
@@ -21,6 +21,8 @@ export interface LoadOptions {
   formation?: Record<string, number>;
   /** Picks the ports of `port: auto` units (a running project's book of ports). */
   autoPort?: AutoPort;
+  /** Trees of spec files parsed before (rundir/spec-cache.ts), used when a file's text is the same. */
+  trees?: TreeCache;
 }
 
 export interface LoadResult {
@@ -48,7 +50,7 @@ export async function loadSpec(opts: LoadOptions): Promise<LoadResult> {
     );
     if (sources === undefined) return failure(notFoundMessage(cwd));
     const formation = opts.formation && Object.keys(opts.formation).length > 0 ? opts.formation : undefined;
-    return buildSpec({ ...sources, readFile: readFromDisk, env, formation, autoPort: opts.autoPort });
+    return buildSpec({ ...sources, readFile: readFromDisk, env, formation, autoPort: opts.autoPort, trees: opts.trees });
   } catch (err) {
     return failure(`cannot load the spec: ${err instanceof Error ? err.message : String(err)}`);
   }

@@ -2,7 +2,7 @@
 // what they do when stdout cannot take their answer.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { MAIN, ROOT, project, removeProject } from '../helpers/cli.js';
@@ -32,6 +32,28 @@ describe('quick commands', () => {
     assert.equal(r.status, 0);
     assert.match(r.stdout, new RegExp(`^procs ${version.replaceAll('.', '\\.')} `));
     for (const c of ['up', 'run', 'validate', 'ps', 'logs', 'down']) assert.match(r.stdout, new RegExp(`\\n  ${c} `));
+  });
+
+  it('validate keeps the parsed spec in the private folder, takes it back while the text is the same, and keeps nothing with PROCS_SPEC_CACHE=0', () => {
+    const dir = project({ 'procs.yaml': 'version: 1\nprocesses:\n  a: { command: "sleep 1" }\n' });
+    dirs.push(dir);
+    const runtime = join(dir, 'runtime');
+    mkdirSync(runtime, { mode: 0o700 });
+    const run = (env: Record<string, string>) =>
+      spawnSync(process.execPath, [MAIN, 'validate'], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', XDG_RUNTIME_DIR: runtime, ...env } });
+    const cache = join(runtime, 'procs', 'spec-cache');
+    assert.match(run({ PROCS_SPEC_CACHE: '0' }).stdout, /ok \(1 unit\)/);
+    assert.equal(existsSync(cache), false, 'nothing kept when turned off');
+    assert.match(run({}).stdout, /ok \(1 unit\)/);
+    assert.equal(readdirSync(cache).length, 1, 'one entry for the file');
+    assert.match(run({}).stdout, /ok \(1 unit\)/, 'the same answer from the entry');
+    writeFileSync(join(dir, 'procs.yaml'), 'version: 1\nprocesses:\n  a: { command: "sleep 1" }\n  b: { command: "sleep 1" }\n');
+    assert.match(run({}).stdout, /ok \(2 units\)/, 'a changed file is read again');
+    writeFileSync(join(dir, 'procs.yaml'), 'version: 1\nprocesses:\n  a: { command: "sleep 1" }\n  a: { command: "sleep 2" }\n');
+    const dup = run({});
+    assert.equal(dup.status, 2);
+    assert.match(dup.stderr, /duplicate key `a`/);
+    assert.match(run({}).stderr, /duplicate key `a`/, 'a problem is found again, never taken from the cache');
   });
 
   it('validate says ok with the unit count, or every error positioned, exit 2', () => {
