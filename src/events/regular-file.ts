@@ -95,6 +95,24 @@ export function openRegularSync(path: string, flags: number, mode = 0o600): numb
 
 /** A small regular file's text (at most `limit` bytes); undefined when it does not exist. */
 export function readRegularSync(path: string, limit = 64 * 1024): string | undefined {
+  return withRegularSync(path, (fd) => {
+    const buf = Buffer.alloc(limit);
+    return buf.toString('utf8', 0, readInto(fd, buf));
+  });
+}
+
+/** A regular file's whole text; undefined when it does not exist or holds more than `max` bytes. */
+export function readWholeRegularSync(path: string, max: number): string | undefined {
+  return withRegularSync(path, (fd) => {
+    const size = fstatSync(fd).size;
+    if (size > max) return undefined;
+    const buf = Buffer.allocUnsafe(size);
+    return buf.toString('utf8', 0, readInto(fd, buf));
+  });
+}
+
+// Opens a regular file for reading (undefined when it does not exist) and closes it after `read`.
+function withRegularSync<T>(path: string, read: (fd: number) => T): T | undefined {
   let fd: number;
   try {
     fd = openRegularSync(path, READ);
@@ -103,13 +121,17 @@ export function readRegularSync(path: string, limit = 64 * 1024): string | undef
     throw err;
   }
   try {
-    const buf = Buffer.alloc(limit);
-    let n = 0;
-    for (let got = -1; got !== 0 && n < limit; n += got) got = readSync(fd, buf, n, limit - n, null);
-    return buf.toString('utf8', 0, n);
+    return read(fd);
   } finally {
     closeSync(fd);
   }
+}
+
+// Reads from the start of `fd` until `buf` is full or the file ends; the bytes read.
+function readInto(fd: number, buf: Buffer): number {
+  let n = 0;
+  for (let got = -1; got !== 0 && n < buf.length; n += got) got = readSync(fd, buf, n, buf.length - n, null);
+  return n;
 }
 
 /** Writes a small file whole: a new file in its place (written, then renamed over it), never through a link. */

@@ -5,12 +5,12 @@
 // holds the file's path and whole text, and is used only when both are the same; one entry per
 // path, replaced whole; past KEEP entries the least recently written go. Any problem (no folder
 // of ours, an unreadable or odd entry) is a miss.
-import { closeSync, fstatSync, lstatSync, mkdirSync, readdirSync, readSync, rmSync, statSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { TreeCache } from '../config/context.js';
 import { hash128 } from '../config/hash.js';
 import { decodeTree, encodeTree } from '../config/tree-codec.js';
-import { openRegularSync, READ, writeRegularSync } from '../events/regular-file.js';
+import { readWholeRegularSync, writeRegularSync } from '../events/regular-file.js';
 import { ensurePrivateDir, privateDir } from './paths.js';
 
 const VERSION = 1;
@@ -38,7 +38,7 @@ export function specCache(dir: string = join(privateDir(), 'spec-cache')): TreeC
     get(file, text) {
       try {
         if (!trusted()) return undefined;
-        const raw = readWhole(entry(file));
+        const raw = readWholeRegularSync(entry(file), MAX_ENTRY_BYTES);
         if (raw === undefined) return undefined;
         const stored = JSON.parse(raw) as Partial<Stored> | null;
         if (stored?.v !== VERSION || stored.file !== file || stored.text !== text) return undefined;
@@ -62,26 +62,6 @@ export function specCache(dir: string = join(privateDir(), 'spec-cache')): TreeC
       }
     },
   };
-}
-
-// The whole of a regular file (never through a link), or undefined when there is none or it is too large.
-function readWhole(path: string): string | undefined {
-  let fd: number;
-  try {
-    fd = openRegularSync(path, READ);
-  } catch {
-    return undefined;
-  }
-  try {
-    const size = fstatSync(fd).size;
-    if (size > MAX_ENTRY_BYTES) return undefined;
-    const buf = Buffer.allocUnsafe(size);
-    let n = 0;
-    for (let got = -1; got !== 0 && n < size; n += got) got = readSync(fd, buf, n, size - n, null);
-    return buf.toString('utf8', 0, n);
-  } finally {
-    closeSync(fd);
-  }
 }
 
 // Removes the entries past the KEEP most recently written.
